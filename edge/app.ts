@@ -1,0 +1,189 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { buildOpenApiDocument } from "../openapi/document";
+import { type Config, ConfigError, parseConfig } from "../shared/config";
+import { redisKeys } from "../shared/redis-keys";
+import { createDocumentClient, createRedis } from "./clients";
+import { docsPage } from "./docs-page";
+import type { AppEnv, ClientFactories } from "./env";
+import { registerHealthHandlers } from "./handlers/health.handlers";
+import { registerPresenceHandlers } from "./handlers/presence.handlers";
+import { registerStageHandlers } from "./handlers/stages.handlers";
+import { createIsolateState } from "./isolate-state";
+import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
+import { stageRegistry } from "./stages/stage-registry";
+import { stageTable } from "./stages/stage-table";
+import { validationErrors } from "./validation";
+
+export interface AppOptions {
+  /** The clock, in epoch ms (tests move it instead of sleeping). */
+  now?: () => number;
+  clients?: Partial<ClientFactories>;
+  /** Where failures that are our fault get logged (default `console.error`). */
+  logError?: (message: string, error: unknown) => void;
+}
+
+/** Largest body the viewer routes take (a token and an id fit in well under 1 KB). */
+export const VIEWER_BODY_LIMIT_BYTES = 4096;
+/** Largest body any route takes. */
+export const BODY_LIMIT_BYTES = 16_384;
+
+/**
+ * Builds the Hono app. State that should outlive a request (isolate caches, parsed
+ * configuration) lives in this closure, so each app instance, and each test, starts clean.
+ */
+export function createApp(options: AppOptions = {}) {
+  const now = options.now ?? Date.now;
+  const clients: ClientFactories = {
+    redis: options.clients?.redis ?? createRedis,
+    dynamo: options.clients?.dynamo ?? createDocumentClient,
+  };
+  const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const isolate = createIsolateState();
+  const configs = new WeakMap<object, Config>();
+  let openApiDocument: string | undefined;
+
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw problems.validation(
+          validationErrors(result.error, result.target === "json" ? "body" : result.target),
+        );
+      }
+    },
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof HttpProblem) {
+      return problemResponse(c, error.status, error.code, error.title, error.detail, error.extra);
+    }
+    if (error instanceof StoreUnavailableError) {
+      logError(`${error.store} unavailable`, error.cause);
+      return problemResponse(
+        c,
+        503,
+        "store_unavailable",
+        "Service unavailable",
+        `${error.store === "redis" ? "Redis" : "DynamoDB"} did not answer; retry shortly.`,
+        { retryAfterSec: 5 },
+      );
+    }
+    if (error instanceof ConfigError) {
+      logError("misconfigured", error);
+      return problemResponse(c, 503, "misconfigured", "Service misconfigured", error.message, {
+        retryAfterSec: 60,
+      });
+    }
+    if (error instanceof HTTPException && error.status === 400) {
+      return problemResponse(c, 400, "validation", "Invalid request", error.message, {
+        errors: [{ path: "body", message: error.message }],
+      });
+    }
+    if (error instanceof HTTPException && error.status === 415) {
+      const problem = problems.unsupportedMediaType(c.req.header("content-type") ?? "");
+      return problemResponse(c, 415, problem.code, problem.title, problem.detail);
+    }
+    logError("unhandled error", error);
+    return problemResponse(c, 500, "internal", "Internal error", "Something failed on our side.");
+  });
+
+  app.notFound((c) =>
+    problemResponse(
+      c,
+      404,
+      "not_found",
+      "Not found",
+      `No route for ${c.req.method} ${c.req.path}.`,
+    ),
+  );
+
+  app.use("/v1/*", async (c, next) => {
+    const config = configFor(c.env);
+    return cors({
+      origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
+      allowMethods: ["GET", "POST", "PATCH", "OPTIONS"],
+      allowHeaders: ["Authorization", "Content-Type"],
+      exposeHeaders: ["Retry-After"],
+      maxAge: 86_400,
+    })(c, next);
+  });
+
+  const tooLarge = (c: Context) =>
+    problemResponse(
+      c,
+      413,
+      "payload_too_large",
+      "Payload too large",
+      "The request body is too large.",
+    );
+  app.use(
+    "/v1/stages/:stageId/heartbeats",
+    bodyLimit({ maxSize: VIEWER_BODY_LIMIT_BYTES, onError: tooLarge }),
+  );
+  app.use(
+    "/v1/stages/:stageId/leave",
+    bodyLimit({ maxSize: VIEWER_BODY_LIMIT_BYTES, onError: tooLarge }),
+  );
+  app.use("*", bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: tooLarge }));
+
+  // Routes whose body must be JSON answer 415 to anything else, before validation reads it.
+  app.use("*", async (c, next) => {
+    const path = c.req.path;
+    const viewerRoute = path.endsWith("/heartbeats") || path.endsWith("/leave");
+    if ((c.req.method === "POST" || c.req.method === "PATCH") && !viewerRoute) {
+      const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
+      if (type !== "application/json") throw problems.unsupportedMediaType(type);
+    }
+    await next();
+  });
+
+  app.use("*", async (c, next) => {
+    if (c.req.path === "/openapi.json" || c.req.path === "/docs") return next();
+    const config = configFor(c.env);
+    const redis = clients.redis(config);
+    const keys = redisKeys(config.redisKeyPrefix);
+    const nowMs = now();
+    let table: ReturnType<typeof stageTable> | undefined;
+    const lazyTable = () => {
+      table ??= stageTable(clients.dynamo(config), config.dynamodbTable);
+      return table;
+    };
+    c.set("services", {
+      config,
+      nowMs,
+      redis,
+      keys,
+      isolate,
+      table: lazyTable,
+      registry: stageRegistry({ redis, keys, isolate, table: lazyTable, nowMs }),
+    });
+    await next();
+  });
+
+  registerPresenceHandlers(app);
+  registerStageHandlers(app);
+  registerHealthHandlers(app);
+
+  app.get("/openapi.json", (c) => {
+    openApiDocument ??= JSON.stringify(buildOpenApiDocument());
+    return c.body(openApiDocument, 200, { "content-type": "application/json" });
+  });
+  app.get("/docs", (c) => c.html(docsPage(buildOpenApiDocument())));
+
+  function configFor(env: unknown): Config {
+    const source = (env ?? {}) as Record<string, unknown>;
+    let config = configs.get(source);
+    if (config === undefined) {
+      config = parseConfig(source);
+      configs.set(source, config);
+    }
+    return config;
+  }
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,34 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Redis } from "@upstash/redis";
+import type { Config } from "../shared/config";
+
+/** The document client, narrowed to the one call the code uses. */
+export type DocumentClient = Pick<DynamoDBDocumentClient, "send">;
+
+/**
+ * An Upstash client for one request. Retries once only: a heartbeat is repeated by the client
+ * anyway, and a request that hangs in retries is worse than a quick 503.
+ */
+export function createRedis(config: Config): Redis {
+  return new Redis({
+    url: config.upstashRedisRestUrl,
+    token: config.upstashRedisRestToken,
+    automaticDeserialization: false,
+    enableAutoPipelining: false,
+    enableTelemetry: false,
+    retry: { retries: 1, backoff: () => 50 },
+  });
+}
+
+export function createDocumentClient(config: Config): DocumentClient {
+  const client = new DynamoDBClient({
+    region: config.awsRegion,
+    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
+    ...(config.awsCredentials ? { credentials: config.awsCredentials } : {}),
+    maxAttempts: 3,
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}

@@ -1,0 +1,36 @@
+import type { Redis } from "@upstash/redis";
+import type { Config } from "../shared/config";
+import type { RedisKeys } from "../shared/redis-keys";
+import type { DocumentClient } from "./clients";
+import type { IsolateState } from "./isolate-state";
+import type { StageRegistry } from "./stages/stage-registry";
+import type { StageTable } from "./stages/stage-table";
+
+/** Worker bindings: plain-text vars and secrets (see wrangler.toml and the README). */
+export type Bindings = Record<string, unknown>;
+
+/** What every handler finds on `c.var`, built per request from the bindings. */
+export interface Services {
+  config: Config;
+  nowMs: number;
+  redis: Pick<
+    Redis,
+    "pipeline" | "eval" | "get" | "exists" | "zrem" | "zcount" | "smembers" | "ping"
+  >;
+  keys: RedisKeys;
+  isolate: IsolateState;
+  /** Built on first use: most requests (heartbeats) never touch DynamoDB. */
+  table: () => StageTable;
+  registry: StageRegistry;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: { services: Services };
+}
+
+/** How the app builds its clients; tests swap these to inject faults. */
+export interface ClientFactories {
+  redis: (config: Config) => Services["redis"];
+  dynamo: (config: Config) => DocumentClient;
+}

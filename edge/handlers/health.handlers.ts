@@ -1,0 +1,13 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { API_VERSION } from "../../openapi/document";
+import { getHealthRoute } from "../../openapi/routes";
+import type { AppEnv } from "../env";
+import { redisCall } from "../redis-client";
+
+export function registerHealthHandlers(app: OpenAPIHono<AppEnv>) {
+  app.openapi(getHealthRoute, async (c) => {
+    await redisCall(() => c.var.services.redis.ping());
+    c.header("cache-control", "no-store");
+    return c.json({ status: "ok" as const, version: API_VERSION }, 200);
+  });
+}

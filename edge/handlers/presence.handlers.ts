@@ -1,0 +1,118 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import {
+  getStageViewersRoute,
+  getViewerTotalsRoute,
+  leaveStageRoute,
+  sendHeartbeatRoute,
+} from "../../openapi/routes";
+import type { AppEnv } from "../env";
+import { recordHeartbeat } from "../presence/heartbeat";
+import { nextHeartbeatInMs } from "../presence/next-heartbeat";
+import { resolveViewer } from "../presence/viewer-identity";
+import { problems } from "../problems";
+import { redisCall } from "../redis-client";
+import type { Stage } from "../stages/stage";
+
+function refusal(stage: Stage, anonymous: boolean) {
+  if (stage.status !== "live") return problems.stageEnded(stage.id);
+  if (anonymous) {
+    return problems.forbidden(
+      `Stage "${stage.id}" does not allow anonymous viewers; send a viewer token.`,
+    );
+  }
+  return problems.stageEnded(stage.id);
+}
+
+export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
+  app.openapi(sendHeartbeatRoute, async (c) => {
+    const { stageId } = c.req.valid("param");
+    const { config, nowMs, redis, keys, isolate, registry } = c.var.services;
+    const viewer = await resolveViewer(
+      c,
+      isolate.verifierFor(config.viewerTokenSecret),
+      stageId,
+      nowMs,
+    );
+    const retryAfterSec = isolate.heartbeatLimiter.hit(
+      `${stageId}|${viewer.viewerId}`,
+      nowMs,
+      config.heartbeatIntervalSec * 1000,
+    );
+    if (retryAfterSec > 0) throw problems.rateLimited(retryAfterSec);
+    const input = {
+      stageId,
+      ...viewer,
+      nowMs,
+      intervalSec: config.heartbeatIntervalSec,
+      presenceTtlSec: config.presenceTtlSec,
+    };
+    let outcome = await recordHeartbeat({ redis, keys, isolate }, input);
+    if (outcome.kind === "unknown-stage" && !outcome.registryComplete) {
+      // Redis lost its data (or this deployment is new): rebuild the registry, then try again.
+      await registry.restore();
+      outcome = await recordHeartbeat({ redis, keys, isolate }, input);
+    }
+    if (outcome.kind === "unknown-stage") throw problems.stageNotFound(stageId);
+    if (outcome.kind === "refused") throw refusal(outcome.stage, viewer.anonymous);
+    return c.json(
+      {
+        stageId,
+        viewerId: viewer.viewerId,
+        viewers: outcome.viewers,
+        nextHeartbeatInMs: nextHeartbeatInMs(config.heartbeatIntervalSec, Math.random()),
+      },
+      200,
+    );
+  });
+
+  app.openapi(leaveStageRoute, async (c) => {
+    const { stageId } = c.req.valid("param");
+    const { config, nowMs, redis, keys, isolate, registry } = c.var.services;
+    const viewer = await resolveViewer(
+      c,
+      isolate.verifierFor(config.viewerTokenSecret),
+      stageId,
+      nowMs,
+    );
+    const stage = await registry.lookup(stageId);
+    if (stage === undefined) throw problems.stageNotFound(stageId);
+    await redisCall(() => redis.zrem(keys.presence(stageId), viewer.viewerId));
+    isolate.counts.delete(stageId);
+    return c.body(null, 204);
+  });
+
+  app.openapi(getStageViewersRoute, async (c) => {
+    const { stageId } = c.req.valid("param");
+    const { config, nowMs, redis, keys, isolate, registry } = c.var.services;
+    const stage = await registry.lookup(stageId);
+    if (stage === undefined) throw problems.stageNotFound(stageId);
+    let viewers = isolate.countReads.get(stageId, nowMs);
+    if (viewers === undefined) {
+      viewers = await redisCall(() =>
+        redis.zcount(keys.presence(stageId), nowMs - config.presenceTtlSec * 1000, "+inf"),
+      );
+      isolate.countReads.set(stageId, viewers, nowMs);
+    }
+    c.header("cache-control", "public, max-age=5");
+    return c.json({ stageId, viewers, estimated: false, asOf: new Date(nowMs).toISOString() }, 200);
+  });
+
+  app.openapi(getViewerTotalsRoute, async (c) => {
+    const { config, nowMs, redis, keys, isolate } = c.var.services;
+    let totals = isolate.totals.get("all", nowMs);
+    if (totals === undefined) {
+      const stageIds = await redisCall(() => redis.smembers(keys.stages()));
+      const pipeline = redis.pipeline();
+      for (const id of stageIds)
+        pipeline.zcount(keys.presence(id), nowMs - config.presenceTtlSec * 1000, "+inf");
+      const counts = stageIds.length === 0 ? [] : await redisCall(() => pipeline.exec<number[]>());
+      totals = {
+        viewers: counts.reduce((sum, count) => sum + count, 0),
+        activeStages: counts.filter((count) => count > 0).length,
+      };
+      isolate.totals.set("all", totals, nowMs);
+    }
+    c.header("cache-control", "public, max-age=5");
+    return c.json({ ...totals, asOf: new Date(nowMs).toISOString() }, 200);
+  });
+}

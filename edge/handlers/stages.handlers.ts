@@ -1,0 +1,102 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import {
+  createStageRoute,
+  getStageRoute,
+  issueViewerTokenRoute,
+  listStagesRoute,
+  updateStageRoute,
+} from "../../openapi/routes";
+import { signViewerToken } from "../../shared/viewer-token";
+import { requireAdmin } from "../admin-auth";
+import type { AppEnv } from "../env";
+import { problems, StoreUnavailableError } from "../problems";
+import type { Stage } from "../stages/stage";
+import { decodeCursor, encodeCursor } from "../stages/stage-cursor";
+
+/** A random stage id: 12 base-36 characters (about 62 bits). */
+function randomStageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (byte) => (byte % 36).toString(36)).join("");
+}
+
+export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createStageRoute, async (c) => {
+    const { config, nowMs, table, registry } = c.var.services;
+    requireAdmin(c, config.adminApiKey);
+    const body = c.req.valid("json");
+    const at = new Date(nowMs).toISOString();
+    const stage: Stage = {
+      id: body.id ?? randomStageId(),
+      title: body.title,
+      status: "live",
+      allowAnonymous: body.allowAnonymous,
+      auditTrail: body.auditTrail,
+      createdAt: at,
+      updatedAt: at,
+    };
+    if (body.stageArn !== undefined) stage.stageArn = body.stageArn;
+    await table().create(stage);
+    try {
+      await registry.cache(stage);
+    } catch (error) {
+      // Redis is the registry heartbeats trust: a stage DynamoDB has but Redis lacks would
+      // answer 404. Undo, so the failed request changed nothing and can simply be retried.
+      if (error instanceof StoreUnavailableError) await table().remove(stage.id);
+      throw error;
+    }
+    return c.json(stage, 201);
+  });
+
+  app.openapi(getStageRoute, async (c) => {
+    const { stageId } = c.req.valid("param");
+    const stage = await c.var.services.registry.lookup(stageId);
+    if (stage === undefined) throw problems.stageNotFound(stageId);
+    return c.json(stage, 200);
+  });
+
+  app.openapi(listStagesRoute, async (c) => {
+    const { config, table } = c.var.services;
+    requireAdmin(c, config.adminApiKey);
+    const { limit, cursor } = c.req.valid("query");
+    const page = await table().list(limit, cursor === undefined ? undefined : decodeCursor(cursor));
+    return c.json(
+      {
+        items: page.stages,
+        nextCursor: page.lastId === undefined ? null : encodeCursor(page.lastId),
+      },
+      200,
+    );
+  });
+
+  app.openapi(updateStageRoute, async (c) => {
+    const { config, nowMs, table, registry } = c.var.services;
+    requireAdmin(c, config.adminApiKey);
+    const { stageId } = c.req.valid("param");
+    const changes = c.req.valid("json");
+    // PATCH is idempotent: if caching fails after DynamoDB changed, the client's retry heals it.
+    const stage = await table().update(stageId, changes, new Date(nowMs).toISOString());
+    await registry.cache(stage);
+    return c.json(stage, 200);
+  });
+
+  app.openapi(issueViewerTokenRoute, async (c) => {
+    const { config, nowMs, registry } = c.var.services;
+    requireAdmin(c, config.adminApiKey);
+    const { stageId } = c.req.valid("param");
+    const { viewerId, ttlSec } = c.req.valid("json");
+    const stage = await registry.lookup(stageId);
+    if (stage === undefined) throw problems.stageNotFound(stageId);
+    if (stage.status !== "live") throw problems.stageEnded(stageId);
+    const { token, expiresAt } = await signViewerToken({
+      secret: config.viewerTokenSecret,
+      viewerId,
+      stageId,
+      ttlSec,
+      nowMs,
+    });
+    return c.json(
+      { token, viewerId, stageId, expiresAt: new Date(expiresAt * 1000).toISOString() },
+      201,
+    );
+  });
+}

@@ -1,0 +1,80 @@
+import type { Context } from "hono";
+import { ViewerBodySchema } from "../../openapi/schemas/presence";
+import { ViewerTokenError } from "../../shared/viewer-token";
+import { problems } from "../problems";
+import { validationErrors } from "../validation";
+
+export interface ViewerIdentity {
+  viewerId: string;
+  anonymous: boolean;
+}
+
+/** Anonymous ids get their own namespace, so they can never pose as a token's viewer. */
+export const ANONYMOUS_PREFIX = "anon:";
+
+/**
+ * Reads the optional viewer body, whether it came as `application/json` or as the `text/plain`
+ * JSON that `navigator.sendBeacon` sends; an empty body is allowed.
+ */
+export async function readViewerBody(c: Context) {
+  const contentType = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  if (
+    contentType !== undefined &&
+    contentType !== "application/json" &&
+    contentType !== "text/plain"
+  ) {
+    throw problems.unsupportedMediaType(contentType);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw problems.validation([{ path: "body", message: "The body is not valid JSON" }]);
+  }
+  const parsed = ViewerBodySchema.safeParse(json);
+  if (!parsed.success) throw problems.validation(validationErrors(parsed.error, "body"));
+  return parsed.data;
+}
+
+/**
+ * Who is sending: a viewer token from `Authorization: Bearer` or the body, checked against the
+ * stage; else an anonymous id (whether the stage allows those is the caller's check).
+ */
+export async function resolveViewer(
+  c: Context,
+  verify: (
+    token: string,
+    expect: { stageId: string; nowMs: number },
+  ) => Promise<{ viewerId: string }>,
+  stageId: string,
+  nowMs: number,
+): Promise<ViewerIdentity> {
+  const body = await readViewerBody(c);
+  const header = c.req.header("authorization");
+  let token = body.token;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match)
+      throw problems.unauthorized("The Authorization header must be `Bearer <viewer token>`.");
+    token = match[1];
+  }
+  if (token !== undefined) {
+    try {
+      const claims = await verify(token, { stageId, nowMs });
+      return { viewerId: claims.viewerId, anonymous: false };
+    } catch (error) {
+      if (!(error instanceof ViewerTokenError)) throw error;
+      if (error.code === "wrong_stage")
+        throw problems.forbidden(`The viewer token is for another stage than "${stageId}".`);
+      throw problems.unauthorized(`The viewer token is not accepted: ${error.message}.`);
+    }
+  }
+  if (body.anonymousId !== undefined) {
+    return { viewerId: `${ANONYMOUS_PREFIX}${body.anonymousId}`, anonymous: true };
+  }
+  throw problems.unauthorized(
+    "A viewer token is required (Authorization: Bearer, or `token` in the body), or an `anonymousId` on stages that allow anonymous viewers.",
+  );
+}

@@ -1,0 +1,80 @@
+import type { RedisKeys } from "../../shared/redis-keys";
+import type { IsolateState } from "../isolate-state";
+import { type EdgeRedis, redisCall } from "../redis-client";
+import { type Stage, toStage } from "./stage";
+import type { StageTable } from "./stage-table";
+
+/**
+ * Stage configuration as the edge sees it: DynamoDB holds it durably; Redis holds a copy of
+ * every stage (`s:<id>`, and the id in `stages`) plus a marker `m` saying the copy is complete;
+ * the isolate remembers answers for a few seconds. With the marker present, a stage missing
+ * from Redis does not exist, so random stage ids never turn into DynamoDB reads. Without it
+ * (a new deployment, or Redis lost its data), the registry is rebuilt from DynamoDB first.
+ */
+export function stageRegistry(deps: {
+  redis: EdgeRedis;
+  keys: RedisKeys;
+  isolate: IsolateState;
+  table: () => StageTable;
+  nowMs: number;
+}) {
+  const { redis, keys, isolate, nowMs } = deps;
+
+  async function cacheInRedis(stages: Stage[], withMarker: boolean): Promise<void> {
+    const pipeline = redis.pipeline();
+    for (const stage of stages) pipeline.set(keys.stage(stage.id), JSON.stringify(stage));
+    const ids = stages.map((stage) => stage.id);
+    if (ids.length > 0) pipeline.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
+    if (withMarker) pipeline.set(keys.marker(), String(nowMs));
+    if (stages.length > 0 || withMarker) await redisCall(() => pipeline.exec());
+  }
+
+  const registry = {
+    /** Remembers in the isolate what Redis or DynamoDB said about a stage. */
+    remember(stageId: string, stage: Stage | undefined): void {
+      isolate.stages.set(stageId, stage ?? null, nowMs);
+    },
+
+    /** The stage, or `undefined` when it does not exist. */
+    async lookup(stageId: string): Promise<Stage | undefined> {
+      const cached = isolate.stages.get(stageId, nowMs);
+      if (cached !== undefined) return cached ?? undefined;
+      const pipeline = redis.pipeline().get(keys.stage(stageId)).exists(keys.marker());
+      const [config, marker] = await redisCall(() => pipeline.exec<[string | null, number]>());
+      if (config === null && marker === 0) {
+        await registry.restore();
+        return registry.lookup(stageId);
+      }
+      const stage = config === null ? undefined : toStage(JSON.parse(config));
+      registry.remember(stageId, stage);
+      return stage;
+    },
+
+    /** Caches a stage that DynamoDB has just stored. */
+    async cache(stage: Stage): Promise<void> {
+      await cacheInRedis([stage], false);
+      registry.remember(stage.id, stage);
+    },
+
+    /**
+     * Copies every stage from DynamoDB into Redis, then sets the marker. Idempotent: several
+     * isolates restoring at once write the same values.
+     */
+    async restore(): Promise<number> {
+      const table = deps.table();
+      let restored = 0;
+      let after: string | undefined;
+      do {
+        const page = await table.list(100, after);
+        await cacheInRedis(page.stages, false);
+        restored += page.stages.length;
+        after = page.lastId;
+      } while (after !== undefined);
+      await cacheInRedis([], true);
+      return restored;
+    },
+  };
+  return registry;
+}
+
+export type StageRegistry = ReturnType<typeof stageRegistry>;

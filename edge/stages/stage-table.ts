@@ -1,0 +1,127 @@
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import {
+  STAGE_INDEX_PARTITION,
+  STAGE_ITEM_TYPE,
+  stageIndexKeys,
+  stageKeys,
+} from "../../shared/dynamo-keys";
+import { GSI1_NAME } from "../../shared/table";
+import type { DocumentClient } from "../clients";
+import { problems, StoreUnavailableError } from "../problems";
+import { type Stage, type StageChanges, toStage } from "./stage";
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+async function send<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isConditionFailure(error)) throw error;
+    throw new StoreUnavailableError("dynamodb", { cause: error });
+  }
+}
+
+/** Stage configuration in DynamoDB: the durable source of truth. */
+export function stageTable(db: DocumentClient, tableName: string) {
+  return {
+    /** Writes a new stage; 409 when the id is taken. */
+    async create(stage: Stage): Promise<void> {
+      try {
+        await send(() =>
+          db.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: {
+                ...stageKeys(stage.id),
+                ...stageIndexKeys(stage.id),
+                type: STAGE_ITEM_TYPE,
+                ...stage,
+              },
+              ConditionExpression: "attribute_not_exists(pk)",
+            }),
+          ),
+        );
+      } catch (error) {
+        if (isConditionFailure(error))
+          throw problems.conflict(`Stage "${stage.id}" exists already.`);
+        throw error;
+      }
+    },
+
+    /** Applies changes and returns the stage as stored; 404 when there is no such stage. */
+    async update(stageId: string, changes: StageChanges, updatedAt: string): Promise<Stage> {
+      const fields = { ...changes, updatedAt };
+      const names = Object.keys(fields);
+      try {
+        const result = await send(() =>
+          db.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: stageKeys(stageId),
+              UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
+              ExpressionAttributeNames: Object.fromEntries(
+                names.map((name, i) => [`#f${i}`, name]),
+              ),
+              ExpressionAttributeValues: Object.fromEntries(
+                names.map((name, i) => [`:v${i}`, fields[name as keyof typeof fields]]),
+              ),
+              ConditionExpression: "attribute_exists(pk)",
+              ReturnValues: "ALL_NEW",
+            }),
+          ),
+        );
+        return toStage(result.Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailure(error)) throw problems.stageNotFound(stageId);
+        throw error;
+      }
+    },
+
+    /** Deletes a stage's configuration (used only to undo a create that could not be cached). */
+    async remove(stageId: string): Promise<void> {
+      await send(() =>
+        db.send(new DeleteCommand({ TableName: tableName, Key: stageKeys(stageId) })),
+      );
+    },
+
+    async get(stageId: string): Promise<Stage | undefined> {
+      const result = await send(() =>
+        db.send(new GetCommand({ TableName: tableName, Key: stageKeys(stageId) })),
+      );
+      return result.Item ? toStage(result.Item) : undefined;
+    },
+
+    /** One page of stages in id order; `after` is the last id of the previous page. */
+    async list(limit: number, after?: string): Promise<{ stages: Stage[]; lastId?: string }> {
+      // One item more than asked tells whether another page exists, so the last page never
+      // hands out a cursor to an empty page.
+      const result = await send(() =>
+        db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: GSI1_NAME,
+            KeyConditionExpression: after ? "gsi1pk = :p AND gsi1sk > :after" : "gsi1pk = :p",
+            ExpressionAttributeValues: after
+              ? { ":p": STAGE_INDEX_PARTITION, ":after": after }
+              : { ":p": STAGE_INDEX_PARTITION },
+            Limit: limit + 1,
+          }),
+        ),
+      );
+      const stages = (result.Items ?? []).map(toStage);
+      if (stages.length <= limit) return { stages };
+      const page = stages.slice(0, limit);
+      return { stages: page, lastId: page.at(-1)!.id };
+    },
+  };
+}
+
+export type StageTable = ReturnType<typeof stageTable>;

@@ -1,0 +1,30 @@
+/** A stage's configuration, as stored in DynamoDB and cached in Redis and in the isolate. */
+export interface Stage {
+  id: string;
+  title: string;
+  status: "live" | "ended";
+  allowAnonymous: boolean;
+  auditTrail: boolean;
+  stageArn?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type StageChanges = Partial<
+  Pick<Stage, "title" | "status" | "allowAnonymous" | "auditTrail">
+>;
+
+/** Picks the stage's fields out of a stored item or cached JSON, ignoring everything else. */
+export function toStage(record: Record<string, unknown>): Stage {
+  const stage: Stage = {
+    id: String(record.id),
+    title: String(record.title),
+    status: record.status === "ended" ? "ended" : "live",
+    allowAnonymous: record.allowAnonymous === true,
+    auditTrail: record.auditTrail === true,
+    createdAt: String(record.createdAt),
+    updatedAt: String(record.updatedAt),
+  };
+  if (typeof record.stageArn === "string") stage.stageArn = record.stageArn;
+  return stage;
+}

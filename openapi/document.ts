@@ -1,0 +1,55 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { contractRoutes } from "./routes";
+
+export const API_VERSION = "0.1.0";
+
+/**
+ * Builds the OpenAPI 3.1 document from the route definitions alone (no server, no handlers),
+ * with every object's keys sorted so the committed file diffs cleanly.
+ */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const app = new OpenAPIHono();
+  const registry = app.openAPIRegistry;
+  registry.registerComponent("securitySchemes", "adminKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "The operator's `ADMIN_API_KEY`.",
+  });
+  registry.registerComponent("securitySchemes", "viewerToken", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description:
+      "A viewer token (HS256 JWT bound to one stage) from `issueViewerToken` or `signViewerToken`.",
+  });
+  for (const route of contractRoutes) registry.registerPath(route);
+  const document = app.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: "Viewer presence API",
+      version: API_VERSION,
+      description:
+        "Live viewer counts for live-stream stages. Players send a heartbeat every `nextHeartbeatInMs`; the service keeps presence in Redis and history in DynamoDB. Errors are `application/problem+json` (RFC 9457).",
+      license: { name: "MIT", url: "https://opensource.org/license/mit" },
+    },
+    servers: [{ url: "http://127.0.0.1:8787", description: "Local stack (`npm start`)" }],
+    tags: [
+      { name: "Presence", description: "Heartbeats, leaves and live counts." },
+      { name: "Stages", description: "Stage configuration and viewer tokens." },
+      { name: "Operations", description: "Health." },
+    ],
+  });
+  return sortKeys(document) as Record<string, unknown>;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, inner]) => [key, sortKeys(inner)]),
+    );
+  }
+  return value;
+}

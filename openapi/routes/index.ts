@@ -1,0 +1,32 @@
+import { getHealthRoute } from "./health.routes";
+import {
+  getStageViewersRoute,
+  getViewerTotalsRoute,
+  leaveStageRoute,
+  sendHeartbeatRoute,
+} from "./presence.routes";
+import {
+  createStageRoute,
+  getStageRoute,
+  issueViewerTokenRoute,
+  listStagesRoute,
+  updateStageRoute,
+} from "./stages.routes";
+
+export * from "./health.routes";
+export * from "./presence.routes";
+export * from "./stages.routes";
+
+/** Every route of the contract, in the order the document lists them. */
+export const contractRoutes = [
+  sendHeartbeatRoute,
+  leaveStageRoute,
+  getStageViewersRoute,
+  getViewerTotalsRoute,
+  createStageRoute,
+  getStageRoute,
+  listStagesRoute,
+  updateStageRoute,
+  issueViewerTokenRoute,
+  getHealthRoute,
+] as const;

@@ -1,0 +1,91 @@
+import { createRoute } from "@hono/zod-openapi";
+import { StageParamsSchema } from "../schemas/common";
+import {
+  HeartbeatSchema,
+  StageViewersSchema,
+  ViewerBodySchema,
+  ViewerTotalsSchema,
+} from "../schemas/presence";
+import { problemResponses } from "../schemas/problem";
+
+/** A viewer token, or none (token in the body, or an anonymous id). */
+const viewerSecurity: Record<string, string[]>[] = [{ viewerToken: [] }, {}];
+
+const viewerBody = {
+  required: false as const,
+  description:
+    "JSON, sent as `application/json` or as `text/plain` (what `navigator.sendBeacon` sends with a string). May be empty when the token is in `Authorization`.",
+  content: {
+    "application/json": { schema: ViewerBodySchema },
+    "text/plain": { schema: ViewerBodySchema },
+  },
+};
+
+export const sendHeartbeatRoute = createRoute({
+  operationId: "sendHeartbeat",
+  method: "post",
+  path: "/v1/stages/{stageId}/heartbeats",
+  tags: ["Presence"],
+  summary: "Say a viewer is watching",
+  description:
+    "Marks the viewer present on the stage and credits watch time. Send one when playback starts and then every `nextHeartbeatInMs`. Several tabs of one viewer count once. Costs one Upstash request of about two commands.",
+  security: viewerSecurity,
+  request: { params: StageParamsSchema, body: viewerBody },
+  responses: {
+    200: {
+      description: "Counted. The body carries the live count and when to send the next one.",
+      content: { "application/json": { schema: HeartbeatSchema } },
+    },
+    ...problemResponses(400, 401, 403, 404, 410, 413, 415, 429, 503),
+  },
+});
+
+export const leaveStageRoute = createRoute({
+  operationId: "leaveStage",
+  method: "post",
+  path: "/v1/stages/{stageId}/leave",
+  tags: ["Presence"],
+  summary: "Say a viewer left",
+  description:
+    "Removes the viewer from the live count at once, instead of after the presence TTL. Made for `navigator.sendBeacon` on `pagehide`: the token may travel in a `text/plain` JSON body.",
+  security: viewerSecurity,
+  request: { params: StageParamsSchema, body: viewerBody },
+  responses: {
+    204: { description: "The viewer is no longer counted (also when they were not)." },
+    ...problemResponses(400, 401, 403, 404, 413, 415, 429, 503),
+  },
+});
+
+export const getStageViewersRoute = createRoute({
+  operationId: "getStageViewers",
+  method: "get",
+  path: "/v1/stages/{stageId}/viewers",
+  tags: ["Presence"],
+  summary: "Live viewers of a stage",
+  description:
+    "The same answer for everyone, so it is cacheable for a few seconds (`Cache-Control: public, max-age=5`). Viewers already get the count with each heartbeat; this is for pages that do not send heartbeats.",
+  request: { params: StageParamsSchema },
+  responses: {
+    200: {
+      description: "The live count.",
+      content: { "application/json": { schema: StageViewersSchema } },
+    },
+    ...problemResponses(400, 404, 503),
+  },
+});
+
+export const getViewerTotalsRoute = createRoute({
+  operationId: "getViewerTotals",
+  method: "get",
+  path: "/v1/viewers",
+  tags: ["Presence"],
+  summary: "Live viewers over all stages",
+  description: "Total live viewers and the number of stages with any. Cacheable for a few seconds.",
+  responses: {
+    200: {
+      description: "The totals.",
+      content: { "application/json": { schema: ViewerTotalsSchema } },
+    },
+    ...problemResponses(503),
+  },
+});

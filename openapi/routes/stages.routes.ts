@@ -1,0 +1,111 @@
+import { createRoute } from "@hono/zod-openapi";
+import { StageParamsSchema } from "../schemas/common";
+import { problemResponses } from "../schemas/problem";
+import {
+  CreateStageSchema,
+  ListStagesQuerySchema,
+  StageListSchema,
+  StageSchema,
+  UpdateStageSchema,
+} from "../schemas/stage";
+import { IssueViewerTokenSchema, ViewerTokenSchema } from "../schemas/token";
+
+const adminOnly = [{ adminKey: [] }];
+
+export const createStageRoute = createRoute({
+  operationId: "createStage",
+  method: "post",
+  path: "/v1/stages",
+  tags: ["Stages"],
+  summary: "Create a stage",
+  description: "Writes the configuration to DynamoDB and caches it in Redis. Needs the admin key.",
+  security: adminOnly,
+  request: {
+    body: { required: true, content: { "application/json": { schema: CreateStageSchema } } },
+  },
+  responses: {
+    201: {
+      description: "Created.",
+      content: { "application/json": { schema: StageSchema } },
+    },
+    ...problemResponses(400, 401, 409, 413, 415, 503),
+  },
+});
+
+export const getStageRoute = createRoute({
+  operationId: "getStage",
+  method: "get",
+  path: "/v1/stages/{stageId}",
+  tags: ["Stages"],
+  summary: "Read a stage's configuration",
+  description:
+    "Served from the cache (isolate, then Redis); public, so players can show the title.",
+  request: { params: StageParamsSchema },
+  responses: {
+    200: { description: "The stage.", content: { "application/json": { schema: StageSchema } } },
+    ...problemResponses(400, 404, 503),
+  },
+});
+
+export const listStagesRoute = createRoute({
+  operationId: "listStages",
+  method: "get",
+  path: "/v1/stages",
+  tags: ["Stages"],
+  summary: "List stages",
+  description:
+    "Every stage, in id order, a page at a time (a DynamoDB Query). Needs the admin key.",
+  security: adminOnly,
+  request: { query: ListStagesQuerySchema },
+  responses: {
+    200: {
+      description: "A page of stages.",
+      content: { "application/json": { schema: StageListSchema } },
+    },
+    ...problemResponses(400, 401, 503),
+  },
+});
+
+export const updateStageRoute = createRoute({
+  operationId: "updateStage",
+  method: "patch",
+  path: "/v1/stages/{stageId}",
+  tags: ["Stages"],
+  summary: "Change a stage",
+  description:
+    "Changes the title, status or options. Ending a stage makes heartbeats answer 410 within a few seconds everywhere (isolate caches expire). Needs the admin key.",
+  security: adminOnly,
+  request: {
+    params: StageParamsSchema,
+    body: { required: true, content: { "application/json": { schema: UpdateStageSchema } } },
+  },
+  responses: {
+    200: {
+      description: "The changed stage.",
+      content: { "application/json": { schema: StageSchema } },
+    },
+    ...problemResponses(400, 401, 404, 413, 415, 503),
+  },
+});
+
+export const issueViewerTokenRoute = createRoute({
+  operationId: "issueViewerToken",
+  method: "post",
+  path: "/v1/stages/{stageId}/viewer-tokens",
+  tags: ["Stages"],
+  summary: "Issue a viewer token",
+  description:
+    "Signs a token for one viewer on one stage. For operators holding the admin key (a backend); backends may also sign offline with `signViewerToken` from `shared/`.",
+  security: adminOnly,
+  request: {
+    params: StageParamsSchema,
+    body: { required: true, content: { "application/json": { schema: IssueViewerTokenSchema } } },
+  },
+  responses: {
+    201: {
+      description: "The token.",
+      content: { "application/json": { schema: ViewerTokenSchema } },
+    },
+    ...problemResponses(400, 401, 404, 410, 413, 415, 503),
+  },
+});

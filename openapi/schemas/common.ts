@@ -1,0 +1,21 @@
+import { z } from "@hono/zod-openapi";
+import { STAGE_ID_PATTERN, VIEWER_ID_PATTERN } from "../../shared/ids";
+
+export const StageIdSchema = z.string().regex(STAGE_ID_PATTERN).openapi({
+  description: "Stage id: 1-64 letters, digits, `_` or `-`.",
+  example: "concert-42",
+});
+
+export const ViewerIdSchema = z.string().regex(VIEWER_ID_PATTERN).openapi({
+  description: "Viewer id: 1-128 letters, digits or `_ . : @ -` (your own user id, usually).",
+  example: "user-1234",
+});
+
+export const StageParamsSchema = z.object({
+  stageId: StageIdSchema.openapi({ param: { name: "stageId", in: "path" } }),
+});
+
+export const TimestampSchema = z.iso.datetime().openapi({
+  description: "A moment, ISO 8601 in UTC.",
+  example: "2026-11-27T21:30:00.000Z",
+});

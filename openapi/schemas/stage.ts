@@ -1,0 +1,101 @@
+import { z } from "@hono/zod-openapi";
+import { StageIdSchema, TimestampSchema } from "./common";
+
+const title = z.string().trim().min(1).max(200).openapi({
+  description: "A human-readable name for the stage.",
+  example: "Friday night concert",
+});
+const allowAnonymous = z.boolean().openapi({
+  description:
+    "Whether viewers without a signed token may send heartbeats (with a self-chosen `anonymousId`). Meant for demos: anonymous ids cannot be trusted for billing.",
+  example: false,
+});
+const auditTrail = z.boolean().openapi({
+  description:
+    "Whether every accepted heartbeat is also kept as an audit event (the seed's scheme 2). Off by default because it multiplies DynamoDB writes; see the cost model.",
+  example: false,
+});
+const stageArn = z.string().min(1).max(2048).openapi({
+  description: "The AWS IVS stage ARN this stage mirrors, if any (kept for reference).",
+  example: "arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234",
+});
+const status = z.enum(["live", "ended"]).openapi({
+  description: "`live` stages accept heartbeats; `ended` stages refuse them with 410.",
+  example: "live",
+});
+
+export const StageSchema = z
+  .object({
+    id: StageIdSchema,
+    title,
+    status,
+    allowAnonymous,
+    auditTrail,
+    stageArn: stageArn.optional(),
+    createdAt: TimestampSchema.openapi({ description: "When the stage was created." }),
+    updatedAt: TimestampSchema.openapi({ description: "When the stage was last changed." }),
+  })
+  .openapi("Stage", {
+    description: "A stage's configuration, kept in DynamoDB and cached in Redis.",
+  });
+
+export const CreateStageSchema = z
+  .object({
+    id: StageIdSchema.optional().openapi({
+      description: "The stage id to use; a random one is chosen when absent.",
+    }),
+    title,
+    allowAnonymous: allowAnonymous.default(false),
+    auditTrail: auditTrail.default(false),
+    stageArn: stageArn.optional(),
+  })
+  .strict()
+  .openapi("CreateStage");
+
+export const UpdateStageSchema = z
+  .object({
+    title: title.optional(),
+    status: status.optional(),
+    allowAnonymous: allowAnonymous.optional(),
+    auditTrail: auditTrail.optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: "Give at least one field to change" })
+  .openapi("UpdateStage", {
+    description: "The fields to change; an ended stage may be set `live` again.",
+    example: { status: "ended" },
+  });
+
+export const StageListSchema = z
+  .object({
+    items: z.array(StageSchema).openapi({ description: "Stages in id order." }),
+    nextCursor: z.string().nullable().openapi({
+      description: "Pass as `cursor` to get the next page; `null` on the last page.",
+      example: null,
+    }),
+  })
+  .openapi("StageList");
+
+export const ListStagesQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(50)
+    .openapi({
+      param: { name: "limit", in: "query" },
+      description: "Page size, 1-100 (default 50).",
+      example: 50,
+    }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .openapi({
+      param: { name: "cursor", in: "query" },
+      description: "The `nextCursor` of the previous page.",
+      example: "eyJpZCI6ImNvbmNlcnQtNDIifQ",
+    }),
+});

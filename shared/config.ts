@@ -1,0 +1,123 @@
+/**
+ * The one place that turns the environment (Worker bindings or `process.env`) into a typed,
+ * validated configuration. Nothing else reads the environment, and nothing reads it at import.
+ */
+
+/** Everything the worker and the sync job need, with units in the names. */
+export interface Config {
+  upstashRedisRestUrl: string;
+  upstashRedisRestToken: string;
+  awsRegion: string;
+  /** Absent on AWS, where the SDK finds credentials itself (role, profile). */
+  awsCredentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  dynamodbTable: string;
+  /** Local DynamoDB-API server only; absent means AWS. */
+  dynamodbEndpoint?: string;
+  adminApiKey: string;
+  viewerTokenSecret: string;
+  /** Prefix for every Redis key; lets tests and several deployments share one database. */
+  redisKeyPrefix: string;
+  /** How often viewers should send a heartbeat, in seconds (default 30). */
+  heartbeatIntervalSec: number;
+  /** A viewer counts as present this long after their last heartbeat, in seconds (default 120). */
+  presenceTtlSec: number;
+  /** Origins allowed to call the viewer-facing routes from a browser (default `*`). */
+  corsOrigins: string[];
+}
+
+/** Thrown when a variable is missing or malformed; the message names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  readonly code = "config_invalid";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+  }
+}
+
+type Source = Record<string, unknown>;
+
+/** Parses and validates configuration; throws {@link ConfigError} listing every problem. */
+export function parseConfig(env: Source): Config {
+  const problems: string[] = [];
+  const text = (name: string, fallback?: string): string => {
+    const value = env[name];
+    if (typeof value === "string" && value.trim() !== "") return value.trim();
+    if (fallback !== undefined) return fallback;
+    problems.push(`${name} is required`);
+    return "";
+  };
+  const optional = (name: string): string | undefined => {
+    const value = env[name];
+    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+  };
+  const seconds = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(
+        `${name} must be a whole number of seconds from ${min} to ${max}, got "${raw}"`,
+      );
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string): string => {
+    const value = text(name);
+    if (value !== "" && !/^https?:\/\/[^\s]+$/.test(value)) {
+      problems.push(`${name} must be an http(s) URL, got "${value}"`);
+    }
+    return value.replace(/\/+$/, "");
+  };
+
+  const adminApiKey = text("ADMIN_API_KEY");
+  if (adminApiKey !== "" && adminApiKey.length < 16) {
+    problems.push("ADMIN_API_KEY must be at least 16 characters");
+  }
+  const viewerTokenSecret = text("VIEWER_TOKEN_SECRET");
+  if (viewerTokenSecret !== "" && viewerTokenSecret.length < 32) {
+    problems.push("VIEWER_TOKEN_SECRET must be at least 32 characters (HS256 wants 256 bits)");
+  }
+  const heartbeatIntervalSec = seconds("HEARTBEAT_INTERVAL_SEC", 30, 5, 300);
+  const presenceTtlSec = seconds("PRESENCE_TTL_SEC", 120, 10, 3600);
+  if (presenceTtlSec < heartbeatIntervalSec * 2) {
+    problems.push(
+      `PRESENCE_TTL_SEC (${presenceTtlSec}) must be at least twice HEARTBEAT_INTERVAL_SEC (${heartbeatIntervalSec}), or one late heartbeat drops a viewer`,
+    );
+  }
+  const accessKeyId = optional("AWS_ACCESS_KEY_ID");
+  const secretAccessKey = optional("AWS_SECRET_ACCESS_KEY");
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    problems.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
+  }
+  const dynamodbEndpoint = optional("DYNAMODB_ENDPOINT");
+  if (dynamodbEndpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(dynamodbEndpoint)) {
+    problems.push(`DYNAMODB_ENDPOINT must be an http(s) URL, got "${dynamodbEndpoint}"`);
+  }
+  const redisKeyPrefix = optional("REDIS_KEY_PREFIX") ?? "";
+  if (!/^[A-Za-z0-9:_-]{0,32}$/.test(redisKeyPrefix)) {
+    problems.push("REDIS_KEY_PREFIX may hold at most 32 letters, digits, ':', '_' or '-'");
+  }
+
+  const config: Config = {
+    upstashRedisRestUrl: url("UPSTASH_REDIS_REST_URL"),
+    upstashRedisRestToken: text("UPSTASH_REDIS_REST_TOKEN"),
+    awsRegion: text("AWS_REGION", "us-east-1"),
+    dynamodbTable: text("DYNAMODB_TABLE", "ivs-viewer-snapshots"),
+    adminApiKey,
+    viewerTokenSecret,
+    redisKeyPrefix,
+    heartbeatIntervalSec,
+    presenceTtlSec,
+    corsOrigins: (optional("CORS_ORIGINS") ?? "*").split(",").map((origin) => origin.trim()),
+  };
+  if (accessKeyId !== undefined && secretAccessKey !== undefined) {
+    const sessionToken = optional("AWS_SESSION_TOKEN");
+    config.awsCredentials = sessionToken
+      ? { accessKeyId, secretAccessKey, sessionToken }
+      : { accessKeyId, secretAccessKey };
+  }
+  if (dynamodbEndpoint !== undefined) config.dynamodbEndpoint = dynamodbEndpoint;
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

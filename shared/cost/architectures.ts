@@ -1,0 +1,84 @@
+/** The architectures the model compares, with what a reader needs to know about each. */
+import { batchedHeartbeatWrites, dynamoOnDemand, dynamoProvisioned } from "./dynamo-architectures";
+import type { ModelInput, ModelOutput } from "./model-kit";
+import {
+  elastiCacheSnapshots,
+  redisOnly,
+  redisSnapshotsFixed,
+  redisSnapshotsPayg,
+} from "./redis-architectures";
+import type { ArchitectureId } from "./types";
+
+export interface Architecture {
+  id: ArchitectureId;
+  label: string;
+  description: string;
+  /** False when heartbeats from an edge worker cannot reach the store. */
+  usableFromEdge: boolean;
+  keepsHistory: boolean;
+  model: (input: ModelInput) => ModelOutput;
+}
+
+export const ARCHITECTURES: Readonly<Record<ArchitectureId, Architecture>> = {
+  "dynamodb-on-demand": {
+    id: "dynamodb-on-demand",
+    label: "DynamoDB on demand",
+    description:
+      "Every heartbeat a PutItem plus the count reads, on-demand billing (the seed's pure DynamoDB).",
+    usableFromEdge: true,
+    keepsHistory: false,
+    model: dynamoOnDemand,
+  },
+  "dynamodb-provisioned": {
+    id: "dynamodb-provisioned",
+    label: "DynamoDB provisioned",
+    description:
+      "The same traffic on provisioned capacity sized to the steady rate at a utilisation target.",
+    usableFromEdge: true,
+    keepsHistory: false,
+    model: dynamoProvisioned,
+  },
+  "batched-heartbeat-writes": {
+    id: "batched-heartbeat-writes",
+    label: "Batched heartbeat writes",
+    description:
+      "The seed's scheme 2: heartbeats buffered and written with BatchWriteItem, 25 a call.",
+    usableFromEdge: true,
+    keepsHistory: true,
+    model: batchedHeartbeatWrites,
+  },
+  "redis-only": {
+    id: "redis-only",
+    label: "Upstash only (PAYG)",
+    description: "Presence in Upstash Redis on pay-as-you-go; no sync job, no history.",
+    usableFromEdge: true,
+    keepsHistory: false,
+    model: redisOnly,
+  },
+  "redis-snapshots-payg": {
+    id: "redis-snapshots-payg",
+    label: "Upstash PAYG + snapshots",
+    description:
+      "This system: heartbeats in Upstash (pay-as-you-go), sync job to DynamoDB every 5 minutes.",
+    usableFromEdge: true,
+    keepsHistory: true,
+    model: redisSnapshotsPayg,
+  },
+  "redis-snapshots-fixed": {
+    id: "redis-snapshots-fixed",
+    label: "Upstash fixed + snapshots",
+    description: "This system on the cheapest Upstash fixed plan whose limits fit.",
+    usableFromEdge: true,
+    keepsHistory: true,
+    model: redisSnapshotsFixed,
+  },
+  "elasticache-snapshots": {
+    id: "elasticache-snapshots",
+    label: "ElastiCache + snapshots (ref.)",
+    description:
+      "Reference only: an ElastiCache node plus the same snapshots. Not reachable from an edge worker.",
+    usableFromEdge: false,
+    keepsHistory: true,
+    model: elastiCacheSnapshots,
+  },
+};

@@ -1,0 +1,108 @@
+/**
+ * Cost-aware heartbeats: the shortest heartbeat interval whose hot path (Workers requests and
+ * CPU plus Upstash pay-as-you-go commands) fits a monthly budget. The worker can hand the
+ * result to viewers as `nextHeartbeatInMs`.
+ */
+import type { PriceCatalogue } from "./catalogue-types";
+import { CURRENT_CATALOGUE } from "./prices";
+import { edgeCost, upstashPaygCost } from "./tiers";
+import { defaultWorkload, type Workload } from "./workload";
+
+export interface IntervalBudgetInput {
+  /** Concurrent viewers. */
+  viewers: number;
+  /** What the hot path may cost per month, USD. */
+  monthlyBudgetUsd: number;
+  /** The interval to use when the budget allows it, s (e.g. 30). */
+  baseIntervalSec: number;
+  /** The longest interval the product accepts, s (e.g. 120). */
+  maxIntervalSec: number;
+  /** Other workload assumptions (commands and CPU per heartbeat, hours per month). */
+  workload?: Partial<Workload>;
+  catalogue?: PriceCatalogue;
+}
+
+export interface IntervalBudgetResult {
+  /** The interval to use, s: base, a longer whole number of seconds, or max. */
+  intervalSec: number;
+  /** Hot-path cost at that interval, USD/month. */
+  hotPathMonthlyUsd: number;
+  /** False when even the max interval is over budget. */
+  withinBudget: boolean;
+}
+
+/** Hot-path monthly cost (USD) of `workload`: Workers plus Upstash PAYG commands only. */
+export function hotPathMonthlyCost(
+  workload: Workload,
+  catalogue: PriceCatalogue = CURRENT_CATALOGUE,
+): number {
+  const seconds = workload.hoursPerMonth * 3600;
+  const heartbeats = (workload.viewers * seconds) / workload.heartbeatIntervalSec;
+  const edge = edgeCost(heartbeats, heartbeats * workload.workerCpuMsPerHeartbeat, catalogue);
+  const redis = upstashPaygCost(
+    {
+      commands: heartbeats * workload.redisCommandsPerHeartbeat,
+      bandwidthBytes: 0,
+      dataBytes: 0,
+      databases: 1,
+    },
+    catalogue,
+  );
+  return edge + redis;
+}
+
+/**
+ * The smallest interval >= `baseIntervalSec` (the base itself, or a whole number of seconds
+ * up to `maxIntervalSec`) whose hot-path monthly cost is within budget; `maxIntervalSec` when
+ * none is. Cost falls as the interval grows, so a binary search finds it.
+ */
+export function heartbeatIntervalForBudget(input: IntervalBudgetInput): IntervalBudgetResult {
+  const { viewers, monthlyBudgetUsd, baseIntervalSec, maxIntervalSec } = input;
+  for (const [name, value] of Object.entries({
+    viewers,
+    monthlyBudgetUsd,
+    baseIntervalSec,
+    maxIntervalSec,
+  })) {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new RangeError(`${name} must be a finite number >= 0 (got ${String(value)})`);
+    }
+  }
+  if (baseIntervalSec <= 0 || maxIntervalSec < baseIntervalSec) {
+    throw new RangeError(
+      `Need 0 < baseIntervalSec <= maxIntervalSec (got ${baseIntervalSec} and ${maxIntervalSec})`,
+    );
+  }
+  const catalogue = input.catalogue ?? CURRENT_CATALOGUE;
+  const costAt = (intervalSec: number) =>
+    hotPathMonthlyCost(
+      defaultWorkload({
+        ...input.workload,
+        viewers,
+        heartbeatIntervalSec: intervalSec,
+        presenceTtlSec: undefined,
+      }),
+      catalogue,
+    );
+  const result = (intervalSec: number, cost: number) => ({
+    intervalSec,
+    hotPathMonthlyUsd: cost,
+    withinBudget: cost <= monthlyBudgetUsd,
+  });
+
+  const baseCost = costAt(baseIntervalSec);
+  if (baseCost <= monthlyBudgetUsd) return result(baseIntervalSec, baseCost);
+  const maxCost = costAt(maxIntervalSec);
+  if (maxCost > monthlyBudgetUsd) return result(maxIntervalSec, maxCost);
+
+  // Candidates above the base are whole seconds, capped at the max (which fits).
+  const candidate = (n: number) => Math.min(n, maxIntervalSec);
+  let low = Math.floor(baseIntervalSec) + 1;
+  let high = Math.ceil(maxIntervalSec);
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (costAt(candidate(mid)) <= monthlyBudgetUsd) high = mid;
+    else low = mid + 1;
+  }
+  return result(candidate(high), costAt(candidate(high)));
+}

@@ -1,0 +1,163 @@
+/**
+ * Architectures that write every heartbeat to DynamoDB: on demand, provisioned, and the seed's
+ * scheme 2 (heartbeats buffered and written with BatchWriteItem).
+ */
+import {
+  baseCounts,
+  EDGE_NOTE,
+  edgeTier,
+  limit,
+  type ModelInput,
+  type ModelOutput,
+  peakPerSec,
+} from "./model-kit";
+import {
+  awsTransferCost,
+  BYTES_PER_GB,
+  dynamoStorageCost,
+  onDemandReadCost,
+  onDemandWriteCost,
+  provisionedCost,
+} from "./tiers";
+import { auditStoredBytes, readUnitsPerRead, writeUnitsPerItem } from "./usage";
+
+/** Heartbeat writes and count reads, shared by the three architectures. */
+function heartbeatTraffic({ w, u, c }: ModelInput) {
+  const writeUnits = u.heartbeats * writeUnitsPerItem(w.heartbeatItemSizeBytes, c.dynamodb);
+  const readRequests = u.heartbeats * w.countReadsPerHeartbeat;
+  const readUnits = readRequests * readUnitsPerRead(w.heartbeatItemSizeBytes, w, c.dynamodb);
+  return { writeUnits, readRequests, readUnits };
+}
+
+function transferBytes(writeRequests: number, readRequests: number, { w }: ModelInput): number {
+  const overhead = w.dynamoResponseOverheadBytes;
+  return writeRequests * overhead + readRequests * (overhead + w.heartbeatItemSizeBytes);
+}
+
+function quotaLimits(writeUnits: number, readUnits: number, input: ModelInput) {
+  const q = input.c.dynamodb.quotas;
+  return [
+    limit(
+      "DynamoDB table write units/s at peak (default quota)",
+      peakPerSec(writeUnits, input),
+      q.tableWriteUnitsPerSec.value,
+      "WRU/s",
+    ),
+    limit(
+      "DynamoDB table read units/s at peak (default quota)",
+      peakPerSec(readUnits, input),
+      q.tableReadUnitsPerSec.value,
+      "RRU/s",
+    ),
+  ];
+}
+
+/** Every heartbeat a PutItem (overwriting the viewer's presence item) plus the count reads. */
+export function dynamoOnDemand(input: ModelInput): ModelOutput {
+  const { w, u, c } = input;
+  const edge = edgeTier(input, false);
+  const { writeUnits, readRequests, readUnits } = heartbeatTraffic(input);
+  const storedBytes = w.viewers * w.heartbeatItemSizeBytes;
+  const outBytes = transferBytes(u.heartbeats, readRequests, input);
+  return {
+    tiers: {
+      edge: edge.cost,
+      redis: 0,
+      dynamoWrites: onDemandWriteCost(writeUnits, c),
+      dynamoReads: onDemandReadCost(readUnits, c),
+      dynamoStorage: dynamoStorageCost(storedBytes, c),
+      transfer: awsTransferCost(outBytes, c),
+    },
+    counts: {
+      ...baseCounts(u),
+      workerRequests: edge.requests,
+      workerCpuMs: edge.cpuMs,
+      dynamoWriteUnits: writeUnits,
+      dynamoWriteRequests: u.heartbeats,
+      dynamoReadUnits: readUnits,
+      dynamoReadRequests: readRequests,
+      dynamoStorageGb: storedBytes / BYTES_PER_GB,
+      transferOutGb: outBytes / BYTES_PER_GB,
+    },
+    limits: quotaLimits(writeUnits, readUnits, input),
+    notes: [
+      EDGE_NOTE,
+      "Presence items are overwritten per viewer (TTL deletes are free), so storage stays small.",
+      "DynamoDB responses travel to the edge worker and are billed as AWS data transfer out.",
+    ],
+  };
+}
+
+/** The same traffic on provisioned capacity sized to the average rate at the utilisation target. */
+export function dynamoProvisioned(input: ModelInput): ModelOutput {
+  const { w, u, c } = input;
+  const onDemand = dynamoOnDemand(input);
+  const { writeUnits, readUnits } = heartbeatTraffic(input);
+  const avgWrite = writeUnits / u.secondsPerMonth;
+  // One RCU serves one strongly consistent read per second, i.e. one read unit per second.
+  const avgRead = readUnits / u.secondsPerMonth;
+  const wcu = Math.ceil(avgWrite / w.provisionedUtilisation);
+  const rcu = Math.ceil(avgRead / w.provisionedUtilisation);
+  const cost = provisionedCost(wcu, rcu, w.hoursPerMonth, c);
+  const peakWrite = avgWrite * w.peakToAverage;
+  const peakRead = avgRead * w.peakToAverage;
+  return {
+    tiers: { ...onDemand.tiers, dynamoWrites: cost.writes, dynamoReads: cost.reads },
+    counts: { ...onDemand.counts, provisionedWcu: wcu, provisionedRcu: rcu },
+    limits: [
+      limit("Peak write units/s vs provisioned WCU", peakWrite, wcu, "WCU"),
+      limit("Peak read units/s vs provisioned RCU", peakRead, rcu, "RCU"),
+    ],
+    notes: [
+      EDGE_NOTE,
+      `Capacity sized to the average rate at a ${Math.round(w.provisionedUtilisation * 100)}% utilisation target: ${wcu} WCU, ${rcu} RCU, held all month (25 of each free).`,
+      peakWrite > wcu
+        ? `Peaks (x${w.peakToAverage}) exceed the capacity: auto scaling must follow them, or heartbeats are throttled.`
+        : `Peaks (x${w.peakToAverage}) fit within the provisioned capacity.`,
+      "DynamoDB responses travel to the edge worker and are billed as AWS data transfer out.",
+    ],
+  };
+}
+
+/**
+ * The seed's scheme 2: heartbeats buffered and written 25 to a BatchWriteItem call. DynamoDB
+ * bills each item as its own PutItem, so the write units are exactly those of one PutItem per
+ * heartbeat; only the number of requests (and response bytes) falls. The events are kept for
+ * the audit period, which is what the scheme is for.
+ */
+export function batchedHeartbeatWrites(input: ModelInput): ModelOutput {
+  const { w, u, c } = input;
+  const edge = edgeTier(input, false);
+  const { writeUnits, readRequests, readUnits } = heartbeatTraffic(input);
+  const writeRequests = u.heartbeats / c.dynamodb.units.batchWriteMaxItems.value;
+  const storedBytes = auditStoredBytes(w);
+  const outBytes = transferBytes(writeRequests, readRequests, input);
+  return {
+    tiers: {
+      edge: edge.cost,
+      redis: 0,
+      dynamoWrites: onDemandWriteCost(writeUnits, c),
+      dynamoReads: onDemandReadCost(readUnits, c),
+      dynamoStorage: dynamoStorageCost(storedBytes, c),
+      transfer: awsTransferCost(outBytes, c),
+    },
+    counts: {
+      ...baseCounts(u),
+      workerRequests: edge.requests,
+      workerCpuMs: edge.cpuMs,
+      dynamoWriteUnits: writeUnits,
+      dynamoWriteRequests: writeRequests,
+      dynamoReadUnits: readUnits,
+      dynamoReadRequests: readRequests,
+      dynamoStorageGb: storedBytes / BYTES_PER_GB,
+      transferOutGb: outBytes / BYTES_PER_GB,
+    },
+    limits: quotaLimits(writeUnits, readUnits, input),
+    notes: [
+      EDGE_NOTE,
+      "BatchWriteItem bills every item as a PutItem: batching saves requests, not write units.",
+      `Heartbeat events kept ${w.auditRetentionDays} days for the audit trail (storage grows with them).`,
+      "The buffer itself (a Redis stream or Durable Object between heartbeats and the batch) is not priced.",
+    ],
+  };
+}

@@ -1,0 +1,50 @@
+/** The entry points: price one architecture, or all of them, for a workload. */
+import { ARCHITECTURES } from "./architectures";
+import type { PriceCatalogue } from "./catalogue-types";
+import { CURRENT_CATALOGUE } from "./prices";
+import { ARCHITECTURE_IDS, type ArchitectureId, type CostEstimate, TIER_NAMES } from "./types";
+import { monthlyUsage } from "./usage";
+import { validateWorkload, type Workload } from "./workload";
+
+/**
+ * Monthly cost (USD) of running `workload` on `architecture`, per tier, with the counts behind
+ * it, the limits that bind and notes. Prices come from `catalogue` (default: the current one).
+ * Throws a WorkloadError for unusable inputs and a RangeError for an unknown architecture.
+ */
+export function estimateMonthlyCost(
+  workload: Workload,
+  architecture: ArchitectureId,
+  catalogue: PriceCatalogue = CURRENT_CATALOGUE,
+): CostEstimate {
+  const arch = ARCHITECTURES[architecture];
+  if (arch === undefined) {
+    throw new RangeError(
+      `Unknown architecture "${String(architecture)}"; expected one of ${ARCHITECTURE_IDS.join(", ")}`,
+    );
+  }
+  const w = validateWorkload(workload);
+  const out = arch.model({ w, u: monthlyUsage(w), c: catalogue });
+  const total = TIER_NAMES.reduce((sum, tier) => sum + out.tiers[tier], 0);
+  return {
+    architecture,
+    label: arch.label,
+    usableFromEdge: arch.usableFromEdge,
+    keepsHistory: arch.keepsHistory,
+    tiers: out.tiers,
+    total,
+    counts: out.counts,
+    limits: out.limits,
+    ...(out.plan === undefined ? {} : { plan: out.plan }),
+    notes: out.notes,
+    catalogueId: catalogue.id,
+    pricesAsOf: catalogue.asOf,
+  };
+}
+
+/** Every architecture priced for `workload`, in the order of {@link ARCHITECTURE_IDS}. */
+export function compareArchitectures(
+  workload: Workload,
+  catalogue: PriceCatalogue = CURRENT_CATALOGUE,
+): CostEstimate[] {
+  return ARCHITECTURE_IDS.map((id) => estimateMonthlyCost(workload, id, catalogue));
+}

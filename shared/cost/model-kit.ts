@@ -1,0 +1,75 @@
+/** Building blocks shared by the architecture models: the edge tier, limits, empty counts. */
+import type { PriceCatalogue } from "./catalogue-types";
+import { edgeCost } from "./tiers";
+import type { CostEstimate, LimitCheck, TierCosts, UsageCounts } from "./types";
+import type { MonthlyUsage } from "./usage";
+import type { Workload } from "./workload";
+
+export interface ModelInput {
+  w: Workload;
+  u: MonthlyUsage;
+  c: PriceCatalogue;
+}
+
+export type ModelOutput = Pick<CostEstimate, "tiers" | "counts" | "limits" | "notes"> & {
+  plan?: CostEstimate["plan"];
+};
+
+export const BINDING_SHARE = 0.8;
+
+export const EDGE_NOTE =
+  "Edge tier included: every heartbeat is a Workers request (the seed left this out).";
+
+/** A limit check: exceeded above the limit, binding at 80% of it or more. */
+export function limit(name: string, used: number, cap: number, unit: string): LimitCheck {
+  const status = used > cap ? "exceeded" : used >= BINDING_SHARE * cap ? "binding" : "ok";
+  return { name, used, limit: cap, unit, status };
+}
+
+export function zeroTiers(): TierCosts {
+  return { edge: 0, redis: 0, dynamoWrites: 0, dynamoReads: 0, dynamoStorage: 0, transfer: 0 };
+}
+
+export function baseCounts(u: MonthlyUsage): UsageCounts {
+  return {
+    heartbeats: u.heartbeats,
+    workerRequests: 0,
+    workerCpuMs: 0,
+    redisCommands: 0,
+    redisBandwidthGb: 0,
+    redisDataMb: 0,
+    redisPeakCommandsPerSec: 0,
+    dynamoWriteUnits: 0,
+    dynamoWriteRequests: 0,
+    dynamoReadUnits: 0,
+    dynamoReadRequests: 0,
+    dynamoStorageGb: 0,
+    provisionedWcu: 0,
+    provisionedRcu: 0,
+    transferOutGb: 0,
+    syncRuns: 0,
+    snapshotItems: 0,
+    viewingRecordItems: 0,
+  };
+}
+
+/**
+ * Workers requests and CPU: one request per heartbeat, plus one per sync run when the sync job
+ * runs as a Cron Trigger of the same account (cron invocations are billed as requests).
+ */
+export function edgeTier(
+  { w, u, c }: ModelInput,
+  withSyncJob: boolean,
+): { cost: number; requests: number; cpuMs: number } {
+  const cronRequests = withSyncJob ? u.syncRuns * c.workers.cronInvocationRequests.value : 0;
+  const requests = u.heartbeats + cronRequests;
+  const cpuMs =
+    u.heartbeats * w.workerCpuMsPerHeartbeat +
+    (withSyncJob ? u.syncRuns * w.workerCpuMsPerSyncRun : 0);
+  return { cost: edgeCost(requests, cpuMs, c), requests, cpuMs };
+}
+
+/** Average rate times the peak factor, per second. */
+export function peakPerSec(perMonth: number, { w, u }: Pick<ModelInput, "w" | "u">): number {
+  return (perMonth / u.secondsPerMonth) * w.peakToAverage;
+}

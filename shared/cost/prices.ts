@@ -1,0 +1,282 @@
+/**
+ * The price catalogue as data: us-east-1, USD, read on {@link READ_ON}. Each figure says where
+ * it came from; `verified: false` marks figures only PRICES.md had (ElastiCache node prices).
+ * Change prices here, never in the formulas.
+ */
+import type {
+  ElastiCacheNode,
+  Figure,
+  OnDemandPeriod,
+  PriceCatalogue,
+  UpstashFixedPlan,
+} from "./catalogue-types";
+import { READ_ON, SOURCES } from "./sources";
+
+function fig(
+  value: number,
+  unit: string,
+  source: string,
+  verified = true,
+  evidence?: string,
+): Figure {
+  return evidence === undefined
+    ? { value, unit, source, readOn: READ_ON, verified }
+    : { value, unit, source, readOn: READ_ON, verified, evidence };
+}
+
+const GB = 1e9;
+const MB = 1e6;
+const TB = 1e12;
+
+const SECONDARY_ON_DEMAND =
+  "Stored excerpt of the AWS page cuts off before the table; figure confirmed by several dated copies citing it (airbyte.com DynamoDB pricing, July 2025; project docs checked 2026-10-04).";
+
+/** DynamoDB on-demand request prices, oldest first. The 1 Nov 2024 cut halved both. */
+export const ON_DEMAND_PERIODS: readonly OnDemandPeriod[] = [
+  {
+    until: "2024-11-01",
+    writePerMillion: fig(
+      1.25,
+      "USD per million write request units",
+      SOURCES.dynamoPriceCut,
+      true,
+      "Pre-cut price; the cut 'halved the older $1.25/$0.25 figures'.",
+    ),
+    readPerMillion: fig(
+      0.25,
+      "USD per million read request units",
+      SOURCES.dynamoPriceCut,
+      true,
+      "Pre-cut price.",
+    ),
+  },
+  {
+    from: "2024-11-01",
+    writePerMillion: fig(
+      0.625,
+      "USD per million write request units",
+      SOURCES.dynamoOnDemand,
+      true,
+      SECONDARY_ON_DEMAND,
+    ),
+    readPerMillion: fig(
+      0.125,
+      "USD per million read request units",
+      SOURCES.dynamoOnDemand,
+      true,
+      SECONDARY_ON_DEMAND,
+    ),
+  },
+];
+
+function plan(
+  name: string,
+  monthlyUsd: number,
+  dataBytes: number,
+  bandwidthBytes: number,
+  commandsPerSec: number,
+  requestBytes: number,
+): UpstashFixedPlan {
+  const src = SOURCES.upstashPricing;
+  return {
+    name,
+    monthly: fig(monthlyUsd, "USD per month (one database, primary region only)", src),
+    maxDataBytes: fig(dataBytes, "bytes (max data size)", src),
+    monthlyBandwidthBytes: fig(bandwidthBytes, "bytes per month (included bandwidth)", src),
+    maxCommandsPerSec: fig(commandsPerSec, "commands per second (max)", src),
+    maxRequestBytes: fig(requestBytes, "bytes (max request size)", src),
+  };
+}
+
+/** Upstash fixed plans, cheapest first (no per-command billing; +read regions not modelled). */
+export const UPSTASH_FIXED_PLANS: readonly UpstashFixedPlan[] = [
+  plan("Fixed 250MB", 10, 250 * MB, 50 * GB, 10_000, 10 * MB),
+  plan("Fixed 1GB", 20, 1 * GB, 100 * GB, 10_000, 10 * MB),
+  plan("Fixed 5GB", 100, 5 * GB, 500 * GB, 10_000, 20 * MB),
+  plan("Fixed 10GB", 200, 10 * GB, 1 * TB, 10_000, 30 * MB),
+  plan("Fixed 50GB", 400, 50 * GB, 5 * TB, 10_000, 50 * MB),
+  plan("Fixed 100GB", 800, 100 * GB, 10 * TB, 16_000, 75 * MB),
+  plan("Fixed 500GB", 1500, 500 * GB, 20 * TB, 16_000, 100 * MB),
+];
+
+function node(type: string, hourlyUsd: number, memoryGiB: number): ElastiCacheNode {
+  return {
+    type,
+    hourly: fig(
+      hourlyUsd,
+      "USD per node-hour (on demand, Redis OSS)",
+      SOURCES.pricesMd,
+      false,
+      "Only PRICES.md (marked unverified there); the stored AWS page excerpts stop before the node table.",
+    ),
+    memoryGiB: fig(
+      memoryGiB,
+      "GiB of node memory",
+      SOURCES.pricesMd,
+      false,
+      "Node size from AWS node-type documentation, recalled, not re-read.",
+    ),
+  };
+}
+
+const upstashPayg = SOURCES.upstashBilling;
+
+/** The current catalogue: prices in effect on {@link READ_ON}. */
+export const CURRENT_CATALOGUE: PriceCatalogue = {
+  id: `us-east-1@${READ_ON}`,
+  asOf: READ_ON,
+  region: "us-east-1",
+  currency: "USD",
+  dynamodb: {
+    onDemand: ON_DEMAND_PERIODS[ON_DEMAND_PERIODS.length - 1]!,
+    provisioned: {
+      wcuHour: fig(
+        0.00065,
+        "USD per WCU-hour",
+        SOURCES.dynamoProvisioned,
+        true,
+        "AWS overview page: '$0.47 per write capacity unit-month' = 0.00065 x 730; same figure in many dated copies.",
+      ),
+      rcuHour: fig(
+        0.00013,
+        "USD per RCU-hour",
+        SOURCES.dynamoProvisioned,
+        true,
+        "AWS overview page: '$0.09 per read capacity unit-month' = 0.00013 x 730.",
+      ),
+      freeWcu: fig(
+        25,
+        "WCU always free per account and region (provisioned only)",
+        SOURCES.dynamoPricing,
+      ),
+      freeRcu: fig(
+        25,
+        "RCU always free per account and region (provisioned only)",
+        SOURCES.dynamoPricing,
+      ),
+    },
+    storage: {
+      perGbMonth: fig(
+        0.25,
+        "USD per GB-month (Standard table class)",
+        SOURCES.dynamoPricing,
+        true,
+        "'The first 25 GB consumed per month is free, and prices start from $0.25 per GB-month'.",
+      ),
+      freeGb: fig(25, "GB-month free per account and region", SOURCES.dynamoPricing),
+    },
+    standardIa: {
+      storageMultiplier: fig(
+        0.4,
+        "x Standard storage price (60% cheaper)",
+        SOURCES.dynamoStandardIa,
+        true,
+        "Third-party: saving = 60% of storage cost minus 25% of read/write cost.",
+      ),
+      requestMultiplier: fig(
+        1.25,
+        "x Standard request price (25% dearer)",
+        SOURCES.dynamoStandardIa,
+        true,
+        "Third-party, as above.",
+      ),
+    },
+    units: {
+      writeUnitBytes: fig(
+        1024,
+        "bytes per write unit (rounded up per item)",
+        SOURCES.dynamoOnDemand,
+      ),
+      readUnitBytes: fig(
+        4096,
+        "bytes per strongly consistent read unit (eventual = half)",
+        SOURCES.dynamoOnDemand,
+      ),
+      batchWriteMaxItems: fig(
+        25,
+        "items per BatchWriteItem call, each billed as its own PutItem",
+        SOURCES.dynamoBatchWrite,
+        false,
+      ),
+    },
+    quotas: {
+      tableWriteUnitsPerSec: fig(
+        40_000,
+        "write units per second per on-demand table (default quota)",
+        SOURCES.dynamoQuotas,
+      ),
+      tableReadUnitsPerSec: fig(
+        40_000,
+        "read units per second per on-demand table (default quota)",
+        SOURCES.dynamoQuotas,
+      ),
+    },
+  },
+  upstash: {
+    payg: {
+      per100kCommands: fig(
+        0.2,
+        "USD per 100,000 commands (every pipelined/transaction/script command)",
+        upstashPayg,
+      ),
+      storagePerGbMonth: fig(0.25, "USD per GB-month of data", upstashPayg),
+      freeStorageGb: fig(1, "GB of data free per database", upstashPayg),
+      freeBandwidthGb: fig(200, "GB of bandwidth free per month", upstashPayg),
+      bandwidthPerGb: fig(0.03, "USD per GB of bandwidth beyond the free 200 GB", upstashPayg),
+      maxDataBytes: fig(100 * GB, "bytes (max data size)", upstashPayg),
+      maxCommandsPerSec: fig(10_000, "commands per second (max)", upstashPayg),
+      maxRequestBytes: fig(10 * MB, "bytes (max request size)", SOURCES.upstashPricing),
+      freeDatabases: fig(10, "databases free per account", upstashPayg),
+      perExtraDatabase: fig(0.5, "USD per month per database beyond 10", upstashPayg),
+    },
+    fixedPlans: UPSTASH_FIXED_PLANS,
+  },
+  elasticache: {
+    nodes: [
+      node("cache.t4g.micro", 0.016, 0.5),
+      node("cache.t4g.small", 0.032, 1.37),
+      node("cache.t3.small", 0.034, 1.37),
+      node("cache.r6g.large", 0.206, 13.07),
+    ],
+    reachableFromEdge: false,
+    vpcOnly: fig(1, "1 = reachable only from inside an Amazon VPC", SOURCES.elastiCacheVpc),
+  },
+  workers: {
+    baseMonthly: fig(
+      5,
+      "USD per month (Workers Paid minimum, per account)",
+      SOURCES.workersPricing,
+    ),
+    includedRequests: fig(10_000_000, "requests included per month", SOURCES.workersPricing),
+    perMillionRequests: fig(0.3, "USD per additional million requests", SOURCES.workersPricing),
+    includedCpuMs: fig(30_000_000, "CPU milliseconds included per month", SOURCES.workersPricing),
+    perMillionCpuMs: fig(
+      0.02,
+      "USD per additional million CPU milliseconds",
+      SOURCES.workersPricing,
+    ),
+    cronInvocationRequests: fig(
+      1,
+      "requests billed per Cron Trigger invocation",
+      SOURCES.workersPricing,
+      true,
+      "Pricing example 3: an hourly cron = 720 requests/month.",
+    ),
+  },
+  transfer: {
+    awsFreeGb: fig(
+      100,
+      "GB per month of AWS data transfer out free",
+      SOURCES.awsTransfer,
+      true,
+      "Third-party copies of the AWS page.",
+    ),
+    awsPerGb: fig(
+      0.09,
+      "USD per GB out to the internet (first 10 TB)",
+      SOURCES.awsTransfer,
+      true,
+      "Third-party copies of the AWS page.",
+    ),
+  },
+};

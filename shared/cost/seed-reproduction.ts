@@ -1,0 +1,226 @@
+/**
+ * The seed document's cost tables: reproduced under its own assumptions, then corrected.
+ *
+ * The seed's assumptions: 10,000 viewers make 1.22 M writes and 1.2 M reads an hour (both
+ * scale with viewers), each read is one read unit, DynamoDB on-demand prices from before
+ * 1 Nov 2024 ($1.25 / $0.25 per million), and a 720-hour (30-day) month. 720 h reproduces its
+ * $1,320 / $6,600 within 0.5% ($1,314 / $6,570); 730 h gives $1,332 / $6,661 (within 1% too,
+ * but further off), so the seed used 30-day months.
+ */
+
+import { SEED_ERA_CATALOGUE } from "./catalogue-history";
+import type { PriceCatalogue } from "./catalogue-types";
+import { estimateMonthlyCost } from "./estimate";
+import { CURRENT_CATALOGUE } from "./prices";
+import type { ArchitectureId, CostEstimate } from "./types";
+import { defaultWorkload, type Workload } from "./workload";
+
+export const SEED_ASSUMPTIONS = {
+  viewers: 10_000,
+  writesPerHour: 1_220_000,
+  readsPerHour: 1_200_000,
+  readUnitsPerRead: 1,
+  hoursPerMonth: 720,
+} as const;
+
+export interface PureDynamoBill {
+  writesUsd: number;
+  readsUsd: number;
+  totalUsd: number;
+}
+
+/** The seed's pure-DynamoDB bill: its request counts (scaled to `viewers`) at `catalogue`'s prices. */
+export function seedPureDynamoBill(
+  viewers: number,
+  catalogue: PriceCatalogue = SEED_ERA_CATALOGUE,
+  hoursPerMonth: number = SEED_ASSUMPTIONS.hoursPerMonth,
+): PureDynamoBill {
+  const scale = (viewers / SEED_ASSUMPTIONS.viewers) * hoursPerMonth;
+  const od = catalogue.dynamodb.onDemand;
+  const writesUsd = ((SEED_ASSUMPTIONS.writesPerHour * scale) / 1e6) * od.writePerMillion.value;
+  const readsUsd =
+    ((SEED_ASSUMPTIONS.readsPerHour * SEED_ASSUMPTIONS.readUnitsPerRead * scale) / 1e6) *
+    od.readPerMillion.value;
+  return { writesUsd, readsUsd, totalUsd: writesUsd + readsUsd };
+}
+
+export interface SeedFigure {
+  low: number;
+  high: number;
+  unit: "USD/month" | "%";
+}
+
+export interface SeedRow {
+  viewers: number;
+  item: string;
+  seed: SeedFigure;
+  /** The seed's own assumptions pushed through this model, where that is meaningful. */
+  reproduced?: number;
+  corrected: number;
+  reason: string;
+}
+
+const usd = (low: number, high = low): SeedFigure => ({ low, high, unit: "USD/month" });
+const pct = (value: number): SeedFigure => ({ low: value, high: value, unit: "%" });
+const money = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
+
+interface SeedScale {
+  viewers: number;
+  pure: number;
+  /** Scheme 2's claimed range and the pure-Redis figure appear in the seed at 10k only. */
+  batched?: readonly [number, number];
+  pureRedis?: number;
+  redis: number;
+  redisNote: string;
+  snapshots: number;
+  hybrid: number;
+  saving: number;
+}
+
+const SCALES: readonly SeedScale[] = [
+  {
+    viewers: 10_000,
+    pure: 1320,
+    batched: [250, 500],
+    pureRedis: 22,
+    redis: 22,
+    redisNote: "seed: ElastiCache, about one cache.t4g.small",
+    snapshots: 2,
+    hybrid: 24,
+    saving: 98.2,
+  },
+  {
+    viewers: 50_000,
+    pure: 6600,
+    redis: 88,
+    redisNote: "seed: ElastiCache r6g.large",
+    snapshots: 10,
+    hybrid: 98,
+    saving: 98.5,
+  },
+];
+
+/**
+ * The seed's figures row by row, with the figure this model gives today and why they differ.
+ * `workload` overrides the defaults (e.g. measured commands and bytes per heartbeat).
+ */
+export function seedComparison(
+  options: { workload?: Partial<Workload>; catalogue?: PriceCatalogue } = {},
+): SeedRow[] {
+  const catalogue = options.catalogue ?? CURRENT_CATALOGUE;
+  return SCALES.flatMap((s) =>
+    scaleRows(s, defaultWorkload({ ...options.workload, viewers: s.viewers }), catalogue),
+  );
+}
+
+const coldTier = (e: CostEstimate) =>
+  e.tiers.dynamoWrites + e.tiers.dynamoStorage + e.tiers.transfer;
+
+function scaleRows(s: SeedScale, w: Workload, catalogue: PriceCatalogue): SeedRow[] {
+  const est = (id: ArchitectureId, o: Partial<Workload> = {}) =>
+    estimateMonthlyCost({ ...w, ...o }, id, catalogue);
+  const pure = est("dynamodb-on-demand");
+  const fixed = est("redis-snapshots-fixed");
+  const unpacked = est("redis-snapshots-fixed", { viewingRecordPackingFactor: 1 });
+  const r6g = catalogue.elasticache.nodes.find((n) => n.type === "cache.r6g.large");
+  const row = (item: string, seed: SeedFigure, corrected: number, reason: string): SeedRow => ({
+    viewers: s.viewers,
+    item,
+    seed,
+    corrected,
+    reason,
+  });
+  const rows: SeedRow[] = [
+    {
+      ...row(
+        "Pure DynamoDB, the seed's requests",
+        usd(s.pure),
+        seedPureDynamoBill(s.viewers, catalogue, w.hoursPerMonth).totalUsd,
+        `Prices halved on 2024-11-01 ($1.25/$0.25 to $0.625/$0.125 per million); same requests, ${w.hoursPerMonth} h.`,
+      ),
+      reproduced: seedPureDynamoBill(s.viewers).totalUsd,
+    },
+    row(
+      "Pure DynamoDB, whole bill",
+      usd(s.pure),
+      pure.total,
+      `The edge tier was left out: ${money(pure.tiers.edge)} of Workers requests and CPU; responses to the edge add ${money(pure.tiers.transfer)} of transfer; eventually consistent count reads cost half.`,
+    ),
+  ];
+  if (s.batched !== undefined) {
+    const batched = est("batched-heartbeat-writes");
+    rows.push(
+      row(
+        "Batched heartbeat writes (scheme 2)",
+        usd(s.batched[0], s.batched[1]),
+        batched.total,
+        `BatchWriteItem bills per item: still ${(batched.counts.dynamoWriteUnits / 1e6).toFixed(0)} M write units a month (${money(batched.tiers.dynamoWrites)}), as many as one PutItem per heartbeat; batching cuts requests, not units. Plus the edge tier and ${batched.counts.dynamoStorageGb.toFixed(0)} GB of audit events.`,
+      ),
+    );
+  }
+  if (s.pureRedis !== undefined) {
+    const redisOnly = est("redis-only");
+    rows.push(
+      row(
+        "Pure Redis",
+        usd(s.pureRedis),
+        redisOnly.total,
+        `ElastiCache cannot serve an edge worker (VPC only). Upstash counts every command: ${(redisOnly.counts.redisCommands / 1e6).toFixed(0)} M a month on pay-as-you-go is ${money(redisOnly.tiers.redis)}, plus ${money(redisOnly.tiers.edge)} edge.`,
+      ),
+    );
+  }
+  const r6gNote =
+    r6g !== undefined && s.viewers === 50_000
+      ? ` An r6g.large is ${money(r6g.hourly.value * w.hoursPerMonth)} on demand, not $88, and unreachable from the edge.`
+      : " ElastiCache cannot serve an edge worker.";
+  rows.push(
+    row(
+      `Hot tier of the hybrid (${s.redisNote})`,
+      usd(s.redis),
+      fixed.tiers.redis,
+      `Upstash ${fixed.plan?.databases ?? 1} x ${fixed.plan?.name ?? "?"}, chosen by its limits (${fixed.counts.redisBandwidthGb.toFixed(0)} GB bandwidth a month).${r6gNote}`,
+    ),
+    row(
+      "DynamoDB snapshots and viewing records",
+      usd(s.snapshots),
+      coldTier(fixed),
+      `Depends on packing: ${w.viewingRecordPackingFactor} records an item gives ${money(coldTier(fixed))} at month ${w.historyMonths}; one record an item ${money(coldTier(unpacked))}; one snapshot per stage alone costs cents.`,
+    ),
+    row(
+      "Hybrid total (this system)",
+      usd(s.hybrid),
+      fixed.total,
+      `The edge tier (${money(fixed.tiers.edge)}) is most of it; Upstash ${money(fixed.tiers.redis)}; DynamoDB ${money(coldTier(fixed))}.`,
+    ),
+    row(
+      "Saving of the hybrid over pure DynamoDB",
+      pct(s.saving),
+      100 * (1 - fixed.total / pure.total),
+      "Both bills include the edge tier today; the hybrid keeps history for far less, but not 98% less.",
+    ),
+  );
+  return rows;
+}
+
+function figure(value: number, unit: SeedFigure["unit"]): string {
+  return unit === "%" ? `${value.toFixed(1)}%` : money(value);
+}
+
+/** The comparison as a markdown table. */
+export function renderSeedTableMarkdown(rows: readonly SeedRow[]): string {
+  const lines = [
+    "| Viewers | Item | Seed | Seed's assumptions, reproduced | Corrected (today) | Why |",
+    "|---:|---|---:|---:|---:|---|",
+  ];
+  for (const r of rows) {
+    const seed =
+      r.seed.low === r.seed.high
+        ? figure(r.seed.low, r.seed.unit)
+        : `${figure(r.seed.low, r.seed.unit)}–${figure(r.seed.high, r.seed.unit)}`;
+    const reproduced = r.reproduced === undefined ? "" : figure(r.reproduced, r.seed.unit);
+    lines.push(
+      `| ${r.viewers.toLocaleString("en-US")} | ${r.item} | ${seed} | ${reproduced} | ${figure(r.corrected, r.seed.unit)} | ${r.reason} |`,
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,35 @@
+/**
+ * Where the catalogue's figures were read (all on {@link READ_ON}). Kept apart from the figures
+ * so a reader can see at a glance which documents the catalogue rests on.
+ */
+
+/** The day the sources below were read for this catalogue. */
+export const READ_ON = "2026-11-27";
+
+export const SOURCES = {
+  dynamoOnDemand:
+    "https://aws.amazon.com/dynamodb/pricing/on-demand/ (AWS DynamoDB on-demand pricing page)",
+  dynamoProvisioned:
+    "https://aws.amazon.com/dynamodb/pricing/provisioned/ (AWS DynamoDB provisioned pricing page)",
+  dynamoPricing: "https://aws.amazon.com/dynamodb/pricing/ (AWS DynamoDB pricing overview)",
+  dynamoPriceCut:
+    "AWS announcement of the 1 Nov 2024 DynamoDB on-demand price cut (50%), as reported by https://www.jusdb.com/blog/dynamodb-cost-optimization-a-comprehensive-guide-by-jusdb",
+  dynamoStandardIa:
+    "https://help.nops.io/inform/supported-recommendations/switch-dynamodb-table-to-standard-ia.md (third-party; AWS table-class page gives no figures)",
+  dynamoQuotas:
+    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html (zh copy at docs.amazonaws.cn: default 40,000 table-level read and write throughput, raisable)",
+  dynamoBatchWrite:
+    "AWS DynamoDB Developer Guide, BatchWriteItem / read-write capacity mode (via PRICES.md)",
+  upstashBilling:
+    "https://upstash.com/docs/redis/overall/billing (stored copy at website-6koc79o81-upstash.vercel.app/docs/redis/overall/billing.md)",
+  upstashPricing:
+    "https://upstash.com/pricing/redis (stored markdown copy of the pricing page, fixed-plan table)",
+  elastiCachePricing: "https://aws.amazon.com/elasticache/pricing/ (via PRICES.md)",
+  elastiCacheVpc:
+    'https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/VPCs.md ("All current generation nodes are launched in Amazon Virtual Private Cloud only")',
+  workersPricing:
+    "https://developers.cloudflare.com/workers/platform/pricing/ (cloudflare/cloudflare-docs src/content/docs/workers/platform/pricing.mdx @ 07acbb66)",
+  awsTransfer:
+    "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer (figures as quoted by https://wring.co/blog/aws-data-transfer-pricing-guide and https://www.egresscost.com/aws)",
+  pricesMd: "/work/shared/PRICES.md (project notes; figure not re-checked)",
+} as const;

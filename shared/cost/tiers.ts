@@ -1,0 +1,72 @@
+/**
+ * Price formulas, one per billed item: quantities in, monthly dollars out. Free allowances are
+ * applied here (Workers' included usage, DynamoDB's 25 GB and 25 WCU/RCU, Upstash's free
+ * storage and bandwidth, AWS's 100 GB out); they are per account, so a bill shared with other
+ * services uses them up sooner.
+ */
+import type { PriceCatalogue } from "./catalogue-types";
+
+export const BYTES_PER_GB = 1e9;
+const MILLION = 1e6;
+
+const beyond = (used: number, included: number) => Math.max(0, used - included);
+
+/** Workers Paid: the monthly minimum plus requests and CPU time beyond the included ones. */
+export function edgeCost(requests: number, cpuMs: number, c: PriceCatalogue): number {
+  const w = c.workers;
+  return (
+    w.baseMonthly.value +
+    (beyond(requests, w.includedRequests.value) / MILLION) * w.perMillionRequests.value +
+    (beyond(cpuMs, w.includedCpuMs.value) / MILLION) * w.perMillionCpuMs.value
+  );
+}
+
+/** Upstash pay-as-you-go: every command, data beyond 1 GB, bandwidth beyond 200 GB, databases. */
+export function upstashPaygCost(
+  usage: { commands: number; bandwidthBytes: number; dataBytes: number; databases: number },
+  c: PriceCatalogue,
+): number {
+  const p = c.upstash.payg;
+  const storageGb = beyond(usage.dataBytes / BYTES_PER_GB, p.freeStorageGb.value);
+  const bandwidthGb = beyond(usage.bandwidthBytes / BYTES_PER_GB, p.freeBandwidthGb.value);
+  return (
+    (usage.commands / 100_000) * p.per100kCommands.value +
+    storageGb * p.storagePerGbMonth.value +
+    bandwidthGb * p.bandwidthPerGb.value +
+    beyond(usage.databases, p.freeDatabases.value) * p.perExtraDatabase.value
+  );
+}
+
+export function onDemandWriteCost(writeUnits: number, c: PriceCatalogue): number {
+  return (writeUnits / MILLION) * c.dynamodb.onDemand.writePerMillion.value;
+}
+
+export function onDemandReadCost(readUnits: number, c: PriceCatalogue): number {
+  return (readUnits / MILLION) * c.dynamodb.onDemand.readPerMillion.value;
+}
+
+/** Provisioned capacity held all month, after the always-free 25 WCU / 25 RCU. */
+export function provisionedCost(
+  wcu: number,
+  rcu: number,
+  hours: number,
+  c: PriceCatalogue,
+): { writes: number; reads: number } {
+  const p = c.dynamodb.provisioned;
+  return {
+    writes: beyond(wcu, p.freeWcu.value) * hours * p.wcuHour.value,
+    reads: beyond(rcu, p.freeRcu.value) * hours * p.rcuHour.value,
+  };
+}
+
+/** DynamoDB Standard storage beyond the free 25 GB. */
+export function dynamoStorageCost(bytes: number, c: PriceCatalogue): number {
+  const s = c.dynamodb.storage;
+  return beyond(bytes / BYTES_PER_GB, s.freeGb.value) * s.perGbMonth.value;
+}
+
+/** AWS data transfer out to the internet beyond the free 100 GB (first 10 TB tier). */
+export function awsTransferCost(bytes: number, c: PriceCatalogue): number {
+  const t = c.transfer;
+  return beyond(bytes / BYTES_PER_GB, t.awsFreeGb.value) * t.awsPerGb.value;
+}

@@ -1,0 +1,89 @@
+/** Shapes of the cost model's results. All money is USD per month. */
+
+export const ARCHITECTURE_IDS = [
+  "dynamodb-on-demand",
+  "dynamodb-provisioned",
+  "batched-heartbeat-writes",
+  "redis-only",
+  "redis-snapshots-payg",
+  "redis-snapshots-fixed",
+  "elasticache-snapshots",
+] as const;
+
+export type ArchitectureId = (typeof ARCHITECTURE_IDS)[number];
+
+/** Monthly dollars per tier. */
+export interface TierCosts {
+  /** Cloudflare Workers: plan minimum, requests beyond the included ones, CPU time. */
+  edge: number;
+  /** The hot store: Upstash (commands, storage, bandwidth or a fixed plan) or ElastiCache nodes. */
+  redis: number;
+  dynamoWrites: number;
+  dynamoReads: number;
+  dynamoStorage: number;
+  /** AWS data transfer out: DynamoDB's responses travelling to the edge. */
+  transfer: number;
+}
+
+export const TIER_NAMES = [
+  "edge",
+  "redis",
+  "dynamoWrites",
+  "dynamoReads",
+  "dynamoStorage",
+  "transfer",
+] as const satisfies readonly (keyof TierCosts)[];
+
+/** The quantities behind the dollars (per month unless named otherwise). */
+export interface UsageCounts {
+  heartbeats: number;
+  workerRequests: number;
+  workerCpuMs: number;
+  redisCommands: number;
+  redisBandwidthGb: number;
+  redisDataMb: number;
+  redisPeakCommandsPerSec: number;
+  dynamoWriteUnits: number;
+  dynamoWriteRequests: number;
+  dynamoReadUnits: number;
+  dynamoReadRequests: number;
+  dynamoStorageGb: number;
+  /** Provisioned capacity bought (provisioned architecture only; 0 otherwise). */
+  provisionedWcu: number;
+  provisionedRcu: number;
+  transferOutGb: number;
+  syncRuns: number;
+  snapshotItems: number;
+  viewingRecordItems: number;
+}
+
+/**
+ * A limit checked against the workload. `binding` means it decided the choice (a cheaper plan
+ * failed on it) or usage is at 80% or more of it; `exceeded` means usage is over it.
+ */
+export interface LimitCheck {
+  name: string;
+  used: number;
+  limit: number;
+  unit: string;
+  status: "ok" | "binding" | "exceeded";
+}
+
+export interface CostEstimate {
+  architecture: ArchitectureId;
+  label: string;
+  /** False when the architecture cannot serve heartbeats from an edge worker. */
+  usableFromEdge: boolean;
+  /** True when it keeps history (snapshots, viewing records or heartbeat events). */
+  keepsHistory: boolean;
+  tiers: TierCosts;
+  total: number;
+  counts: UsageCounts;
+  limits: LimitCheck[];
+  /** The chosen plan or node, where the architecture chooses one. */
+  plan?: { name: string; databases: number };
+  notes: string[];
+  /** Catalogue the estimate was priced with. */
+  catalogueId: string;
+  pricesAsOf: string;
+}

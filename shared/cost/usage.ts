@@ -1,0 +1,112 @@
+/**
+ * What a workload does in a month, before any price is applied: heartbeats, sync runs, items,
+ * bytes. Every architecture is priced from these quantities, so they agree with each other.
+ */
+import type { DynamoPrices } from "./catalogue-types";
+import { packedItemBytes, type Workload } from "./workload";
+
+const SECONDS_PER_DAY = 86_400;
+/** Length of the watch-time window the sync job closes, s (see shared/windows.ts). */
+const WATCH_WINDOW_SEC = 300;
+/** Windows held in Redis at once: the open one and the closed one awaiting sync. */
+const WATCH_WINDOWS_HELD = 2;
+/** Bytes on the wire per sync-job command besides the data it reads (key, reply). */
+const SYNC_BYTES_PER_COMMAND = 100;
+
+export interface MonthlyUsage {
+  secondsPerMonth: number;
+  heartbeats: number;
+  heartbeatsPerSec: number;
+  syncRuns: number;
+  /** Watch slots per viewer per window (one hash field each). */
+  watchSlotsPerWindow: number;
+  /** Viewing-record items written per sync run (packed, per stage, rounded up). */
+  viewingItemsPerRun: number;
+  /** Snapshot items written per sync run (one per stage). */
+  snapshotItemsPerRun: number;
+  /** Redis data held at once, bytes. */
+  redisDataBytes: number;
+  /** Upstash commands and bytes of the heartbeats alone. */
+  heartbeatCommands: number;
+  heartbeatBandwidthBytes: number;
+  /** Upstash commands and bytes of the sync job. */
+  syncCommands: number;
+  syncBandwidthBytes: number;
+}
+
+/** Monthly quantities of a (validated) workload. */
+export function monthlyUsage(w: Workload): MonthlyUsage {
+  const secondsPerMonth = w.hoursPerMonth * 3600;
+  const heartbeats = (w.viewers * secondsPerMonth) / w.heartbeatIntervalSec;
+  const syncRuns = secondsPerMonth / w.snapshotIntervalSec;
+  const watchSlotsPerWindow = Math.ceil(WATCH_WINDOW_SEC / w.heartbeatIntervalSec);
+  const viewersPerStage = w.viewers / w.stages;
+  const viewingItemsPerRun = w.stages * Math.ceil(viewersPerStage / w.viewingRecordPackingFactor);
+  const redisDataBytes =
+    w.viewers *
+    (w.redisBytesPerViewer + WATCH_WINDOWS_HELD * watchSlotsPerWindow * w.redisBytesPerWatchSlot);
+  const syncCommandsPerRun = w.syncCommandsPerRun + w.stages * w.syncCommandsPerStagePerRun;
+  // The job reads each closed window once: every viewer's slots travel to the job.
+  const syncBytesPerRun =
+    syncCommandsPerRun * SYNC_BYTES_PER_COMMAND +
+    w.viewers * watchSlotsPerWindow * w.redisBytesPerWatchSlot;
+  return {
+    secondsPerMonth,
+    heartbeats,
+    heartbeatsPerSec: w.viewers / w.heartbeatIntervalSec,
+    syncRuns,
+    watchSlotsPerWindow,
+    viewingItemsPerRun,
+    snapshotItemsPerRun: w.stages,
+    redisDataBytes,
+    heartbeatCommands: heartbeats * w.redisCommandsPerHeartbeat,
+    heartbeatBandwidthBytes: heartbeats * w.redisBytesPerHeartbeat,
+    syncCommands: syncRuns * syncCommandsPerRun,
+    syncBandwidthBytes: syncRuns * syncBytesPerRun,
+  };
+}
+
+/** Write units for one item of `bytes` (rounded up per started KB, at least one). */
+export function writeUnitsPerItem(bytes: number, dynamo: DynamoPrices): number {
+  return Math.max(1, Math.ceil(bytes / dynamo.units.writeUnitBytes.value));
+}
+
+/** Read units for one GetItem of `bytes` at the workload's consistency. */
+export function readUnitsPerRead(bytes: number, w: Workload, dynamo: DynamoPrices): number {
+  const strong = Math.max(1, Math.ceil(bytes / dynamo.units.readUnitBytes.value));
+  return w.consistency === "strong" ? strong : strong / 2;
+}
+
+/** Snapshot and viewing-record writes of the sync job in a month. */
+export interface SnapshotWrites {
+  snapshotItems: number;
+  viewingItems: number;
+  writeUnits: number;
+  batchRequests: number;
+  /** Items held at the priced month: snapshots within their TTL, records ever written. */
+  storedBytes: number;
+}
+
+export function snapshotWrites(w: Workload, u: MonthlyUsage, dynamo: DynamoPrices): SnapshotWrites {
+  const snapshotItems = u.syncRuns * u.snapshotItemsPerRun;
+  const viewingItems = u.syncRuns * u.viewingItemsPerRun;
+  const writeUnits =
+    snapshotItems * writeUnitsPerItem(w.snapshotItemSizeBytes, dynamo) +
+    viewingItems * writeUnitsPerItem(packedItemBytes(w), dynamo);
+  const perCall = dynamo.units.batchWriteMaxItems.value;
+  const batchRequests =
+    u.syncRuns * Math.ceil((u.snapshotItemsPerRun + u.viewingItemsPerRun) / perCall);
+  const runsRetained = (w.snapshotRetentionDays * SECONDS_PER_DAY) / w.snapshotIntervalSec;
+  const storedBytes =
+    runsRetained * u.snapshotItemsPerRun * w.snapshotItemSizeBytes +
+    viewingItems * w.historyMonths * packedItemBytes(w);
+  return { snapshotItems, viewingItems, writeUnits, batchRequests, storedBytes };
+}
+
+/** Bytes of heartbeat events held when every heartbeat is kept for the audit period. */
+export function auditStoredBytes(w: Workload): number {
+  const perViewer = (w.auditRetentionDays * SECONDS_PER_DAY) / w.heartbeatIntervalSec;
+  return w.viewers * perViewer * w.heartbeatItemSizeBytes;
+}
+
+export { SECONDS_PER_DAY };

@@ -1,0 +1,230 @@
+/**
+ * The workload a cost estimate is made for: what viewers do, and the assumptions about what
+ * each action costs in commands, bytes, CPU and items. Defaults are documented beside each
+ * field; the ones marked "assumption" should be replaced by measurements from the local stack.
+ */
+
+export type Consistency = "eventual" | "strong";
+
+export interface Workload {
+  /** Concurrent viewers, watching around the clock (a steady month). */
+  viewers: number;
+  /** Active stages the viewers are spread over (evenly). Default 10. */
+  stages: number;
+  /** Seconds between a viewer's heartbeats. Default 30. */
+  heartbeatIntervalSec: number;
+  /** Seconds a viewer counts as present after a heartbeat. Default 4 x the interval (120 s). */
+  presenceTtlSec: number;
+  /** Seconds between sync-job runs (snapshots, viewing records). Default 300. */
+  snapshotIntervalSec: number;
+  /**
+   * Store reads one heartbeat triggers in architectures that read the count back from
+   * DynamoDB (pure DynamoDB, batched writes). The seed assumes about 1. Default 1.
+   */
+  countReadsPerHeartbeat: number;
+  /** Upstash commands per heartbeat (ZADD presence + HSET watch slot). Default 2; measure it. */
+  redisCommandsPerHeartbeat: number;
+  /**
+   * Bytes Upstash bills as bandwidth per heartbeat: the pipelined commands and their replies.
+   * Assumption: 300 (two short keys, a viewer id, a score and a slot; HTTP headers not billed).
+   */
+  redisBytesPerHeartbeat: number;
+  /** Worker CPU per heartbeat, ms. Assumption: 1 (token check, one fetch, JSON). */
+  workerCpuMsPerHeartbeat: number;
+  /** Worker CPU per sync-job run, ms. Assumption: 50. */
+  workerCpuMsPerSyncRun: number;
+  /** Size of a heartbeat item in DynamoDB, bytes. Default 200 (one write unit). */
+  heartbeatItemSizeBytes: number;
+  /** Size of a stage snapshot item, bytes. Default 300 (one write unit). */
+  snapshotItemSizeBytes: number;
+  /**
+   * Viewing records packed into one item of at most 1 KB (keys included): the factor must
+   * fit, see {@link VIEWING_ITEM_KEY_BYTES}. Default 20.
+   */
+  viewingRecordPackingFactor: number;
+  /** Bytes of one viewing record inside a packed item (viewer, window, seconds). Default 40. */
+  viewingRecordBytes: number;
+  /** Consistency of count reads: eventual costs half a read unit. Default "eventual". */
+  consistency: Consistency;
+  /** Hours in a billing month. Default 730 (AWS's convention; the seed used 720). */
+  hoursPerMonth: number;
+  /** Redis memory per present viewer (presence sorted-set entry), bytes. Assumption: 100. */
+  redisBytesPerViewer: number;
+  /**
+   * Redis bytes per watch slot (one hash field per viewer per heartbeat slot per window),
+   * held in memory and read once more by the sync job. Assumption: 50.
+   */
+  redisBytesPerWatchSlot: number;
+  /** Upstash commands per sync run, fixed part (lock, registry, marker, unlock). Default 4. */
+  syncCommandsPerRun: number;
+  /** Upstash commands per sync run per stage (ZCOUNT, HGETALL, DEL, prune). Default 4. */
+  syncCommandsPerStagePerRun: number;
+  /** Provisioned capacity is sized to average rate / this target. Default 0.7 (70%). */
+  provisionedUtilisation: number;
+  /** Peak-to-average ratio of the command rate (joins at stream start). Assumption: 1.5. */
+  peakToAverage: number;
+  /**
+   * Bytes DynamoDB sends back per request besides the item (HTTP headers, JSON envelope);
+   * billed as AWS data transfer out because the caller is an edge worker. Assumption: 300.
+   */
+  dynamoResponseOverheadBytes: number;
+  /** Days heartbeat events are kept when every heartbeat is stored (audit trail). Default 30. */
+  auditRetentionDays: number;
+  /** Days a snapshot item is kept (its TTL). Default 30. */
+  snapshotRetentionDays: number;
+  /** Months of viewing records (kept forever) the storage figure is priced at. Default 12. */
+  historyMonths: number;
+}
+
+const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
+  viewers: 10_000,
+  stages: 10,
+  heartbeatIntervalSec: 30,
+  snapshotIntervalSec: 300,
+  countReadsPerHeartbeat: 1,
+  redisCommandsPerHeartbeat: 2,
+  redisBytesPerHeartbeat: 300,
+  workerCpuMsPerHeartbeat: 1,
+  workerCpuMsPerSyncRun: 50,
+  heartbeatItemSizeBytes: 200,
+  snapshotItemSizeBytes: 300,
+  viewingRecordPackingFactor: 20,
+  viewingRecordBytes: 40,
+  consistency: "eventual",
+  hoursPerMonth: 730,
+  redisBytesPerViewer: 100,
+  redisBytesPerWatchSlot: 50,
+  syncCommandsPerRun: 4,
+  syncCommandsPerStagePerRun: 4,
+  provisionedUtilisation: 0.7,
+  peakToAverage: 1.5,
+  dynamoResponseOverheadBytes: 300,
+  auditRetentionDays: 30,
+  snapshotRetentionDays: 30,
+  historyMonths: 12,
+};
+
+/** Bytes of a packed viewing-record item besides its records: pk, sk, entity type, ttl. */
+export const VIEWING_ITEM_KEY_BYTES = 100;
+/** The item size a packing factor promises not to exceed (one write unit). */
+export const PACKED_ITEM_LIMIT_BYTES = 1024;
+
+/** Size of a packed viewing-record item, bytes. */
+export function packedItemBytes(
+  w: Pick<Workload, "viewingRecordPackingFactor" | "viewingRecordBytes">,
+): number {
+  return VIEWING_ITEM_KEY_BYTES + w.viewingRecordPackingFactor * w.viewingRecordBytes;
+}
+
+/** The presence TTL used when none is given: four heartbeat intervals. */
+export const PRESENCE_TTL_INTERVALS = 4;
+
+/** Thrown for a workload the model cannot price; `fields` names every bad input. */
+export class WorkloadError extends Error {
+  override readonly name = "WorkloadError";
+  readonly code = "INVALID_WORKLOAD";
+  constructor(
+    readonly fields: readonly string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A complete, validated workload: the defaults with `overrides` applied. */
+export function defaultWorkload(overrides: Partial<Workload> = {}): Workload {
+  const interval = overrides.heartbeatIntervalSec ?? DEFAULTS.heartbeatIntervalSec;
+  const workload: Workload = {
+    ...DEFAULTS,
+    presenceTtlSec: PRESENCE_TTL_INTERVALS * interval,
+    ...withoutUndefined(overrides),
+  };
+  return validateWorkload(workload);
+}
+
+function withoutUndefined(overrides: Partial<Workload>): Partial<Workload> {
+  return Object.fromEntries(
+    Object.entries(overrides).filter(([, value]) => value !== undefined),
+  ) as Partial<Workload>;
+}
+
+type Rule = [field: keyof Workload, check: (value: number) => boolean, expectation: string];
+
+const positive = (v: number) => v > 0;
+const nonNegative = (v: number) => v >= 0;
+const atLeastOne = (v: number) => v >= 1;
+const wholeAtLeastOne = (v: number) => Number.isInteger(v) && v >= 1;
+
+const RULES: readonly Rule[] = [
+  ["viewers", nonNegative, "a number >= 0"],
+  ["stages", wholeAtLeastOne, "a whole number >= 1"],
+  ["heartbeatIntervalSec", positive, "a number > 0"],
+  ["presenceTtlSec", positive, "a number > 0"],
+  ["snapshotIntervalSec", positive, "a number > 0"],
+  ["countReadsPerHeartbeat", nonNegative, "a number >= 0"],
+  ["redisCommandsPerHeartbeat", nonNegative, "a number >= 0"],
+  ["redisBytesPerHeartbeat", nonNegative, "a number >= 0"],
+  ["workerCpuMsPerHeartbeat", nonNegative, "a number >= 0"],
+  ["workerCpuMsPerSyncRun", nonNegative, "a number >= 0"],
+  ["heartbeatItemSizeBytes", positive, "a number > 0"],
+  ["snapshotItemSizeBytes", positive, "a number > 0"],
+  ["viewingRecordPackingFactor", atLeastOne, "a number >= 1"],
+  ["viewingRecordBytes", positive, "a number > 0"],
+  ["hoursPerMonth", (v) => v > 0 && v <= 744, "a number > 0 and <= 744"],
+  ["redisBytesPerViewer", nonNegative, "a number >= 0"],
+  ["redisBytesPerWatchSlot", nonNegative, "a number >= 0"],
+  ["syncCommandsPerRun", nonNegative, "a number >= 0"],
+  ["syncCommandsPerStagePerRun", nonNegative, "a number >= 0"],
+  ["provisionedUtilisation", (v) => v > 0 && v <= 1, "a number > 0 and <= 1"],
+  ["peakToAverage", atLeastOne, "a number >= 1"],
+  ["dynamoResponseOverheadBytes", nonNegative, "a number >= 0"],
+  ["auditRetentionDays", nonNegative, "a number >= 0"],
+  ["snapshotRetentionDays", nonNegative, "a number >= 0"],
+  ["historyMonths", nonNegative, "a number >= 0"],
+];
+
+/**
+ * Returns the workload unchanged if every input is usable, or throws a {@link WorkloadError}
+ * naming each bad field, what it got and what it needs.
+ */
+export function validateWorkload(workload: Workload): Workload {
+  const problems: string[] = [];
+  const fields: string[] = [];
+  for (const [field, check, expectation] of RULES) {
+    const value = workload[field];
+    if (typeof value !== "number" || !Number.isFinite(value) || !check(value)) {
+      fields.push(field);
+      problems.push(`${field} must be ${expectation} (got ${String(value)})`);
+    }
+  }
+  if (workload.consistency !== "eventual" && workload.consistency !== "strong") {
+    fields.push("consistency");
+    problems.push(
+      `consistency must be "eventual" or "strong" (got ${String(workload.consistency)})`,
+    );
+  }
+  if (
+    !fields.includes("presenceTtlSec") &&
+    !fields.includes("heartbeatIntervalSec") &&
+    workload.presenceTtlSec < workload.heartbeatIntervalSec
+  ) {
+    fields.push("presenceTtlSec");
+    problems.push(
+      `presenceTtlSec (${workload.presenceTtlSec}) must be >= heartbeatIntervalSec (${workload.heartbeatIntervalSec}), or viewers drop out between heartbeats`,
+    );
+  }
+  if (
+    !fields.includes("viewingRecordPackingFactor") &&
+    !fields.includes("viewingRecordBytes") &&
+    packedItemBytes(workload) > PACKED_ITEM_LIMIT_BYTES
+  ) {
+    fields.push("viewingRecordPackingFactor");
+    problems.push(
+      `viewingRecordPackingFactor (${workload.viewingRecordPackingFactor}) x viewingRecordBytes (${workload.viewingRecordBytes}) + ${VIEWING_ITEM_KEY_BYTES} bytes of keys = ${packedItemBytes(workload)} bytes, more than the ${PACKED_ITEM_LIMIT_BYTES}-byte item it packs into`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new WorkloadError(fields, `Invalid workload: ${problems.join("; ")}.`);
+  }
+  return workload;
+}

@@ -1,0 +1,51 @@
+/**
+ * Time windows and watch-time slots.
+ *
+ * Watch time is kept per stage per 5-minute window (aligned to the epoch, so every trigger of
+ * the sync job agrees on which windows are closed). Inside a window, a heartbeat marks the
+ * *slot* it falls in: slots start at the window's start and are one heartbeat interval wide,
+ * clipped at the window's end. A viewer's watch time in a window is the length of the union of
+ * the slots they marked, so several tabs (which mark the same slots) are credited once, and no
+ * viewer is ever credited more than wall-clock time, whatever the interval did meanwhile.
+ */
+
+/** Length of a watch-time window, in ms (5 minutes, the sync job's period). */
+export const WINDOW_MS = 300_000;
+
+/** The window a moment falls in, as a whole number (epoch ms / {@link WINDOW_MS}). */
+export function windowIndex(nowMs: number): number {
+  return Math.floor(nowMs / WINDOW_MS);
+}
+
+/** A window's first millisecond. */
+export function windowStartMs(index: number): number {
+  return index * WINDOW_MS;
+}
+
+/** The slot a heartbeat marks: its offset from the window start and its width, in seconds. */
+export interface Slot {
+  offsetSec: number;
+  widthSec: number;
+}
+
+/** The slot of a heartbeat at `nowMs` when viewers beat every `intervalSec` seconds. */
+export function slotAt(nowMs: number, intervalSec: number): Slot {
+  const windowSec = WINDOW_MS / 1000;
+  const sinceStartSec = Math.floor((nowMs - windowStartMs(windowIndex(nowMs))) / 1000);
+  const offsetSec = Math.floor(sinceStartSec / intervalSec) * intervalSec;
+  return { offsetSec, widthSec: Math.min(intervalSec, windowSec - offsetSec) };
+}
+
+/** Seconds covered by the union of slots (overlaps counted once). */
+export function coveredSeconds(slots: readonly Slot[]): number {
+  const sorted = [...slots].sort((a, b) => a.offsetSec - b.offsetSec);
+  let covered = 0;
+  let reachedSec = 0;
+  for (const { offsetSec, widthSec } of sorted) {
+    const endSec = offsetSec + widthSec;
+    if (endSec <= reachedSec) continue;
+    covered += endSec - Math.max(offsetSec, reachedSec);
+    reachedSec = endSec;
+  }
+  return covered;
+}

@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import { parseWatchField } from "../../shared/redis-keys";
+import { signViewerToken } from "../../shared/viewer-token";
+import { coveredSeconds, windowIndex } from "../../shared/windows";
+import { TEST_TOKEN_SECRET } from "../test-env";
+import { createHarness, readProblem } from "./harness";
+
+describe("sendHeartbeat", () => {
+  it("counts 50 viewers once each (some with two tabs), 40 after 10 leave, 0 after the TTL", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const tokens = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => h.token(`viewer-${i}`, stageId)),
+    );
+    for (const [i, token] of tokens.entries()) {
+      expect((await h.heartbeat(stageId, token)).status).toBe(200);
+      if (i % 5 === 0) expect((await h.heartbeat(stageId, token)).status).toBe(200); // a second tab
+    }
+    expect(await h.viewers(stageId)).toBe(50);
+
+    for (const token of tokens.slice(0, 10))
+      expect((await h.leave(stageId, token)).status).toBe(204);
+    h.advance(2_001); // past the isolate's count-read cache
+    expect(await h.viewers(stageId)).toBe(40);
+
+    h.advance(120_000);
+    expect(await h.viewers(stageId)).toBe(0);
+  });
+
+  it("answers the live count and a jittered nextHeartbeatInMs no longer than the interval", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const response = await h.heartbeat(stageId, await h.token("alice", stageId));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ stageId, viewerId: "alice", viewers: 1 });
+    expect(body.nextHeartbeatInMs).toBeGreaterThanOrEqual(27_000);
+    expect(body.nextHeartbeatInMs).toBeLessThanOrEqual(30_000);
+  });
+
+  it("credits two tabs once and never more than wall-clock time", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const token = await h.token("bob", stageId);
+    const window = windowIndex(h.clock.nowMs);
+    // Two tabs, each beating every 15 s out of phase, for the rest of the window (290 s).
+    const windowEndMs = (window + 1) * 300_000;
+    while (h.clock.nowMs < windowEndMs) {
+      expect((await h.heartbeat(stageId, token)).status).toBe(200);
+      h.advance(7_500);
+    }
+    const fields =
+      (await h.redis.hgetall<Record<string, string>>(h.keys.watch(stageId, window))) ?? {};
+    const slots = Object.entries(fields).map(([field, width]) => {
+      const { viewerId, offsetSec } = parseWatchField(field);
+      expect(viewerId).toBe("bob");
+      return { offsetSec, widthSec: Number(width) };
+    });
+    // 40 heartbeats from two tabs earn the window's 10 slots of 30 s once each: 300 s, the
+    // window's length. (The clock started 10 s into the window: credit is per slot, so the
+    // first slot counts whole; the error is at most one interval per viewing session.)
+    expect(coveredSeconds(slots)).toBe(300);
+    expect(slots).toHaveLength(10);
+  });
+
+  it("lets an anonymous viewer in only where the stage allows it", async () => {
+    const h = createHarness();
+    const open = await h.createStage({ allowAnonymous: true });
+    const closed = await h.createStage();
+    const send = (stageId: string) =>
+      h.request(`/v1/stages/${stageId}/heartbeats`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ anonymousId: "browser-1234abcd" }),
+      });
+    const accepted = await send(open);
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toMatchObject({ viewerId: "anon:browser-1234abcd", viewers: 1 });
+    const refused = await send(closed);
+    expect(refused.status).toBe(403);
+    expect((await readProblem(refused)).type).toBe("/problems/forbidden");
+    expect(await h.redis.zcard(h.keys.presence(closed))).toBe(0);
+  });
+
+  it("refuses unknown stages with 404 and ended stages with 410, writing nothing", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const unknown = await h.heartbeat("no-such-stage", await h.token("carol", "no-such-stage"));
+    expect(unknown.status).toBe(404);
+    expect((await readProblem(unknown)).detail).toContain("no-such-stage");
+
+    const ended = await h.request(`/v1/stages/${stageId}`, {
+      method: "PATCH",
+      headers: {
+        authorization: `Bearer ${h.env.ADMIN_API_KEY}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ status: "ended" }),
+    });
+    expect(ended.status).toBe(200);
+    const refused = await h.heartbeat(stageId, await h.token("carol", stageId));
+    expect(refused.status).toBe(410);
+    expect((await readProblem(refused)).type).toBe("/problems/stage_ended");
+    expect(await h.redis.exists(h.keys.presence(stageId), h.keys.presence("no-such-stage"))).toBe(
+      0,
+    );
+  });
+
+  it("rejects missing, malformed, tampered, expired and wrong-stage tokens", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const other = await h.createStage();
+    const good = await h.token("dave", stageId);
+    const [header, payload, signature] = good.split(".") as [string, string, string];
+    const forged = JSON.parse(Buffer.from(payload, "base64url").toString());
+    forged.sub = "mallory";
+    const tampered = `${header}.${Buffer.from(JSON.stringify(forged)).toString("base64url")}.${signature}`;
+    const expired = (
+      await signViewerToken({
+        secret: TEST_TOKEN_SECRET,
+        viewerId: "dave",
+        stageId,
+        ttlSec: 60,
+        nowMs: h.clock.nowMs - 61_000,
+      })
+    ).token;
+    const otherSecret = (
+      await signViewerToken({
+        secret: "another-secret-another-secret-12345",
+        viewerId: "dave",
+        stageId,
+      })
+    ).token;
+
+    const cases: [string, RequestInit, number][] = [
+      ["missing", { method: "POST" }, 401],
+      ["not bearer", { method: "POST", headers: { authorization: "Basic abc" } }, 401],
+      ["not a JWT", { method: "POST", headers: { authorization: "Bearer abc.def" } }, 401],
+      ["tampered", { method: "POST", headers: { authorization: `Bearer ${tampered}` } }, 401],
+      [
+        "other secret",
+        { method: "POST", headers: { authorization: `Bearer ${otherSecret}` } },
+        401,
+      ],
+      ["expired", { method: "POST", headers: { authorization: `Bearer ${expired}` } }, 401],
+      [
+        "wrong stage",
+        { method: "POST", headers: { authorization: `Bearer ${await h.token("dave", other)}` } },
+        403,
+      ],
+    ];
+    for (const [name, init, status] of cases) {
+      const response = await h.request(`/v1/stages/${stageId}/heartbeats`, init);
+      expect(response.status, name).toBe(status);
+      await readProblem(response);
+    }
+    expect(await h.redis.zcard(h.keys.presence(stageId))).toBe(0);
+  });
+
+  it("answers 400, 413 and 415 for bad bodies and ids, and changes nothing", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const token = await h.token("erin", stageId);
+    const post = (path: string, body: string, type = "application/json") =>
+      h.request(path, { method: "POST", headers: { "content-type": type }, body });
+
+    const badJson = await post(`/v1/stages/${stageId}/heartbeats`, "{", "text/plain");
+    expect(badJson.status).toBe(400);
+    const unknownField = await post(
+      `/v1/stages/${stageId}/heartbeats`,
+      JSON.stringify({ token, extra: 1 }),
+    );
+    expect(unknownField.status).toBe(400);
+    expect((await readProblem(unknownField)).errors?.[0]?.path).toBe("body");
+    const badId = await h.heartbeat("bad id!", token);
+    expect(badId.status).toBe(400);
+    expect((await readProblem(badId)).errors?.map((e) => e.path)).toEqual(["param.stageId"]);
+    const huge = await post(
+      `/v1/stages/${stageId}/heartbeats`,
+      JSON.stringify({ token: "x".repeat(5000) }),
+    );
+    expect(huge.status).toBe(413);
+    expect((await readProblem(huge)).type).toBe("/problems/payload_too_large");
+    const xml = await post(`/v1/stages/${stageId}/heartbeats`, "<token/>", "application/xml");
+    expect(xml.status).toBe(415);
+    expect(await h.redis.zcard(h.keys.presence(stageId))).toBe(0);
+  });
+
+  it("rate-limits a viewer who beats far faster than the interval, with Retry-After", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const token = await h.token("frank", stageId);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await h.heartbeat(stageId, token)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    const limited = await h.heartbeat(stageId, token);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await readProblem(limited)).type).toBe("/problems/rate_limited");
+    h.advance(30_000);
+    expect((await h.heartbeat(stageId, token)).status).toBe(200);
+  });
+
+  it("accepts leave as a sendBeacon text/plain body and as an Authorization header", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const alice = await h.token("alice", stageId);
+    const bob = await h.token("bob", stageId);
+    await h.heartbeat(stageId, alice);
+    await h.heartbeat(stageId, bob);
+    expect((await h.leave(stageId, alice)).status).toBe(204);
+    const byHeader = await h.request(`/v1/stages/${stageId}/leave`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${bob}` },
+    });
+    expect(byHeader.status).toBe(204);
+    expect(await h.viewers(stageId)).toBe(0);
+    // Leaving twice is harmless.
+    expect((await h.leave(stageId, alice)).status).toBe(204);
+  });
+});

@@ -1,0 +1,309 @@
+import { randomUUID } from "node:crypto";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { Redis, type RedisConfigNodejs } from "@upstash/redis";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { LOCAL_AWS, startDynamo } from "./dynamo";
+import { type RedisServerHandle, startRedisServer } from "./redis-server";
+import { startUpstashProxy, type UpstashProxyHandle } from "./upstash-proxy";
+
+const TOKEN = "test-token";
+
+let redisServer: RedisServerHandle;
+let proxy: UpstashProxyHandle;
+let prefix: string;
+
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+  proxy = await startUpstashProxy({ redisPort: redisServer.port, token: TOKEN });
+});
+
+afterAll(async () => {
+  await proxy?.stop();
+  await redisServer?.stop();
+});
+
+beforeEach(() => {
+  prefix = `test:${randomUUID()}:`;
+  proxy.resume();
+  proxy.resetStats();
+});
+
+type ClientOptions = Omit<RedisConfigNodejs, "url" | "token">;
+
+/** A real @upstash/redis client; one request per command unless auto-pipelining is asked for. */
+function client(options: ClientOptions = {}, token = TOKEN): Redis {
+  return new Redis({
+    url: proxy.url,
+    token,
+    enableTelemetry: false,
+    enableAutoPipelining: false,
+    retry: false,
+    ...options,
+  });
+}
+
+/** Raw REST call, for the parts of the protocol the client hides. */
+async function rest(path: string, body: unknown, headers: Record<string, string> = {}) {
+  const requestBody = JSON.stringify(body);
+  const res = await fetch(`${proxy.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, ...headers },
+    body: requestBody,
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    json: JSON.parse(text) as unknown,
+    requestBytes: Buffer.byteLength(requestBody),
+    responseBytes: Buffer.byteLength(text),
+  };
+}
+
+describe("upstash proxy with @upstash/redis", () => {
+  it("runs single commands, one request and one command each", async () => {
+    const redis = client();
+    expect(await redis.set(`${prefix}s`, "v")).toBe("OK");
+    expect(await redis.get(`${prefix}s`)).toBe("v");
+    expect(
+      await redis.zadd(`${prefix}z`, { score: 1, member: "a" }, { score: 5, member: "b" }),
+    ).toBe(2);
+    expect(await redis.zcount(`${prefix}z`, 0, 2)).toBe(1);
+    expect(await redis.hset(`${prefix}h`, { name: "x", n: "7" })).toBe(2);
+    expect(await redis.hgetall(`${prefix}h`)).toEqual({ name: "x", n: 7 });
+    expect(await redis.incr(`${prefix}i`)).toBe(1);
+    expect(proxy.stats()).toMatchObject({ requests: 7, commands: 7 });
+  });
+
+  it("runs an explicit pipeline as one request billed per command", async () => {
+    const results = await client()
+      .pipeline()
+      .set(`${prefix}a`, "1")
+      .incr(`${prefix}a`)
+      .zadd(`${prefix}z`, { score: 2, member: "m" })
+      .zcard(`${prefix}z`)
+      .exec();
+    expect(results).toEqual(["OK", 2, 1, 1]);
+    expect(proxy.stats()).toMatchObject({ requests: 1, commands: 4 });
+  });
+
+  it("auto-pipelines calls made in the same tick into one request", async () => {
+    const redis = client({ enableAutoPipelining: true });
+    const writes = await Promise.all([
+      redis.set(`${prefix}a`, "x"),
+      redis.incr(`${prefix}b`),
+      redis.zadd(`${prefix}z`, { score: 1, member: "m" }),
+    ]);
+    expect(writes).toEqual(["OK", 1, 1]);
+    expect(proxy.stats()).toMatchObject({ requests: 1, commands: 3 });
+
+    // Reads and writes travel in separate auto-pipelines.
+    const reads = await Promise.all([redis.get(`${prefix}a`), redis.get(`${prefix}b`)]);
+    expect(reads).toEqual(["x", 1]);
+    expect(proxy.stats()).toMatchObject({ requests: 2, commands: 5 });
+  });
+
+  it("runs a transaction, billing MULTI and EXEC too", async () => {
+    const results = await client()
+      .multi()
+      .set(`${prefix}a`, "1")
+      .incr(`${prefix}a`)
+      .get(`${prefix}a`)
+      .exec();
+    expect(results).toEqual(["OK", 2, 2]);
+    expect(proxy.stats()).toMatchObject({ requests: 1, commands: 5 });
+  });
+
+  it("falls back from EVALSHA to EVAL and bills the script's own calls", async () => {
+    const redis = client({ enableAutoPipelining: true });
+    // The comment makes the script (and its SHA) unique to this test run.
+    const script = redis.createScript<string>(
+      `-- ${prefix}\nredis.call("SET", KEYS[1], ARGV[1])\nreturn redis.call("GET", KEYS[1])`,
+    );
+    expect(await script.exec([`${prefix}k`], ["first"])).toBe("first");
+    // EVALSHA (NOSCRIPT, 1) + EVAL (1) with SET and GET (2).
+    expect(proxy.stats()).toMatchObject({ requests: 2, commands: 4 });
+
+    proxy.resetStats();
+    expect(await script.exec([`${prefix}k`], ["second"])).toBe("second");
+    expect(proxy.stats()).toMatchObject({ requests: 1, commands: 3 });
+  });
+
+  it("keeps unicode keys and values intact with and without base64 replies", async () => {
+    const key = `${prefix}ключ-🔑`;
+    const value = "héllo 🌍 \u0000 nul\ttab";
+    for (const responseEncoding of ["base64", false] as const) {
+      const redis = client({ responseEncoding });
+      await redis.set(key, value);
+      expect(await redis.get(key)).toBe(value);
+      expect(await redis.keys(`${prefix}*`)).toEqual([key]);
+    }
+    const big = "x€".repeat(150_000); // 600 KB: replies arrive in many TCP chunks
+    await client().set(`${prefix}big`, big);
+    expect(await client().get(`${prefix}big`)).toBe(big);
+  });
+
+  it("passes Redis errors through unchanged", async () => {
+    const redis = client();
+    await redis.set(`${prefix}s`, "not a number");
+    await expect(redis.incr(`${prefix}s`)).rejects.toThrow(
+      /ERR value is not an integer or out of range/,
+    );
+    const auto = client({ enableAutoPipelining: true });
+    await expect(auto.incr(`${prefix}s`)).rejects.toThrow(/ERR value is not an integer/);
+    expect(proxy.stats()).toMatchObject({ requests: 3, commands: 3 });
+  });
+
+  it("rejects a wrong token with 401 and bills nothing", async () => {
+    await expect(client({}, "wrong").get(`${prefix}a`)).rejects.toThrow(/Unauthorized/);
+    const res = await fetch(proxy.url, { method: "POST", body: JSON.stringify(["PING"]) });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: "Unauthorized" });
+    expect(proxy.stats()).toEqual({ requests: 0, commands: 0, requestBytes: 0, responseBytes: 0 });
+  });
+
+  it("looks like a network failure while paused", async () => {
+    const redis = client();
+    proxy.pause();
+    await expect(redis.get(`${prefix}a`)).rejects.toThrow(/fetch failed/);
+    expect(proxy.stats().requests).toBe(0);
+
+    // With retries the client rides out a short outage.
+    const patient = client({ retry: { retries: 10, backoff: () => 20 } });
+    const pending = patient.set(`${prefix}a`, "back");
+    setTimeout(() => proxy.resume(), 60);
+    expect(await pending).toBe("OK");
+    expect(proxy.stats()).toMatchObject({ requests: 1, commands: 1 });
+  });
+});
+
+describe("upstash proxy REST protocol", () => {
+  it("base64-encodes every string but a top-level OK, and counts body bytes", async () => {
+    const b64 = { "Upstash-Encoding": "base64" };
+    const set = await rest("/", ["SET", `${prefix}k`, "OK"], b64);
+    expect(set.json).toEqual({ result: "OK" });
+    const get = await rest("/", ["GET", `${prefix}k`], b64);
+    expect(get.json).toEqual({ result: Buffer.from("OK").toString("base64") });
+    const type = await rest("/", ["TYPE", `${prefix}k`], b64);
+    expect(type.json).toEqual({ result: Buffer.from("string").toString("base64") });
+    const plain = await rest("/", ["TYPE", `${prefix}k`]);
+    expect(plain.json).toEqual({ result: "string" });
+
+    const bytes = await rest("/", ["EVAL", "return string.char(255, 0, 1)", 0], b64);
+    expect(bytes.json).toEqual({ result: Buffer.from([255, 0, 1]).toString("base64") });
+
+    const pipeline = await rest(
+      "/pipeline",
+      [
+        ["ZADD", `${prefix}z`, 1.5, "m"],
+        ["ZRANGE", `${prefix}z`, 0, -1, "WITHSCORES"],
+        ["GET", `${prefix}missing`],
+        ["HINCRBY", `${prefix}k`, "f", 1],
+      ],
+      b64,
+    );
+    expect(pipeline.status).toBe(200);
+    expect(pipeline.json).toEqual([
+      { result: 1 },
+      { result: [Buffer.from("m").toString("base64"), Buffer.from("1.5").toString("base64")] },
+      { result: null },
+      { error: "WRONGTYPE Operation against a key holding the wrong kind of value" },
+    ]);
+
+    const all = [set, get, type, plain, bytes, pipeline];
+    expect(proxy.stats()).toEqual({
+      requests: 6,
+      commands: 9,
+      requestBytes: all.reduce((sum, r) => sum + r.requestBytes, 0),
+      responseBytes: all.reduce((sum, r) => sum + r.responseBytes, 0),
+    });
+  });
+
+  it("answers a discarded transaction with 400 and refuses connection-state commands", async () => {
+    const aborted = await rest("/multi-exec", [["SET", `${prefix}a`, "1"], ["NOSUCHCOMMAND"]]);
+    expect(aborted.status).toBe(400);
+    expect(aborted.json).toEqual({ error: expect.stringMatching(/^EXECABORT/) });
+    expect((await rest("/", ["GET", `${prefix}a`])).json).toEqual({ result: null });
+
+    const multi = await rest("/", ["MULTI"]);
+    expect(multi.status).toBe(400);
+    // 1 transaction (MULTI, SET, NOSUCHCOMMAND, EXEC: 4 sent) + 1 GET; the refused MULTI is free.
+    expect(proxy.stats()).toMatchObject({ requests: 2, commands: 5 });
+  });
+
+  it("never interleaves concurrent requests", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        const key = `${prefix}${i}`;
+        const commands = Array.from({ length: 5 }, () => ["INCR", key]);
+        return rest(i % 2 === 0 ? "/pipeline" : "/multi-exec", commands);
+      }),
+    );
+    for (const r of results) {
+      expect(r.json).toEqual([1, 2, 3, 4, 5].map((n) => ({ result: n })));
+    }
+    expect(proxy.stats()).toMatchObject({ requests: 40, commands: 20 * 5 + 20 * 7 });
+  });
+
+  it("serves and resets stats over HTTP without a token", async () => {
+    await rest("/", ["PING"]);
+    const stats = await (await fetch(`${proxy.url}/__stats`)).json();
+    expect(stats).toEqual(proxy.stats());
+    expect(stats).toMatchObject({ requests: 1, commands: 1 });
+    const reset = await fetch(`${proxy.url}/__stats/reset`, { method: "POST" });
+    expect(reset.status).toBe(200);
+    expect(proxy.stats()).toEqual({ requests: 0, commands: 0, requestBytes: 0, responseBytes: 0 });
+  });
+});
+
+describe("startRedisServer", () => {
+  it("says how to install redis-server when it is missing", async () => {
+    const path = process.env.PATH;
+    process.env.PATH = "";
+    // The binary is looked up before the first await, so PATH can be restored at once.
+    const started = startRedisServer();
+    process.env.PATH = path;
+    await expect(started).rejects.toThrow(/apt-get install -y redis-server.*brew install redis/);
+  });
+
+  it("refuses the machine's own port 6379", async () => {
+    await expect(startRedisServer({ port: 6379 })).rejects.toThrow(/6379/);
+  });
+});
+
+describe("startDynamo", () => {
+  it("creates the project's table and behaves like DynamoDB for puts, gets and batches", async () => {
+    const tableName = `test-${randomUUID()}`;
+    const dynamo = await startDynamo({ tableName });
+    const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
+    const doc = DynamoDBDocumentClient.from(raw);
+    try {
+      const { Table } = await raw.send(new DescribeTableCommand({ TableName: tableName }));
+      expect(Table?.TableStatus).toBe("ACTIVE");
+      expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(["gsi1"]);
+
+      const item = { pk: `${prefix}p`, sk: "s#1", count: 3, tags: ["a", "b"] };
+      await doc.send(new PutCommand({ TableName: tableName, Item: item }));
+      const got = await doc.send(
+        new GetCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }),
+      );
+      expect(got.Item).toEqual(item);
+
+      const puts = Array.from({ length: 26 }, (_, i) => ({
+        PutRequest: { Item: { pk: `${prefix}p`, sk: `s#${i}` } },
+      }));
+      await expect(
+        doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: puts } })),
+      ).rejects.toThrow(/25/);
+      await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: puts.slice(0, 25) } }));
+    } finally {
+      raw.destroy();
+      await dynamo.stop();
+    }
+  });
+});
