@@ -12,7 +12,7 @@ export function uniqueId(label = "t"): string {
 export function testBindings(
   stackEnv: Record<string, string>,
   overrides: Record<string, string> = {},
-) {
+): Record<string, string> {
   return {
     ...stackEnv,
     ADMIN_API_KEY: TEST_ADMIN_KEY,

@@ -22,8 +22,8 @@ export interface BackoffOptions {
  *
  * `delay = retryAfter + random × min(cap, base × 2^attempt)`, where `base` is the larger of
  * `Retry-After` and 2 s. The jitter goes on top of `Retry-After` rather than under it, so that
- * viewers refused together (a 429 or 503 burst) do not all come back at the same instant, and a
- * `Retry-After: 0` cannot make the loop spin.
+ * viewers refused together (a 429 or 503 burst) do not all come back at the same instant; and a
+ * `Retry-After` below 2 s (even 0) still gets the 2 s window, growing with each failure.
  */
 export function backoffDelayMs(options: BackoffOptions): number {
   const baseMs = options.baseMs ?? BACKOFF_BASE_MS;

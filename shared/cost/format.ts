@@ -55,10 +55,10 @@ function limitSummary(e: CostEstimate): string {
   return parts.length > 0 ? parts.join(", ") : "ok";
 }
 
-/** One line describing the workload the table was priced for. */
-export function describeWorkload(w: Workload): string {
+/** The assumptions of a workload other than its viewer count, as one line. */
+export function describeAssumptions(w: Workload): string {
   return [
-    `${countFormat.format(w.viewers)} viewers on ${w.stages} stages`,
+    `${w.stages} stages`,
     `heartbeat every ${w.heartbeatIntervalSec} s`,
     `${w.redisCommandsPerHeartbeat} commands / ${w.redisBytesPerHeartbeat} B per heartbeat`,
     `${w.workerCpuMsPerHeartbeat} ms CPU`,
@@ -67,6 +67,11 @@ export function describeWorkload(w: Workload): string {
     `${w.consistency} reads`,
     `${w.hoursPerMonth} h/month`,
   ].join(", ");
+}
+
+/** One line describing the workload the table was priced for. */
+export function describeWorkload(w: Workload): string {
+  return `${countFormat.format(w.viewers)} viewers; ${describeAssumptions(w)}`;
 }
 
 /** The comparison as an aligned text table followed by each architecture's limits and notes. */

@@ -1,0 +1,275 @@
+import { backoffDelayMs } from "./backoff";
+import { createPresenceClient, type PresenceClient } from "./create-client";
+import { type PageTransition, resolveHost } from "./environment";
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type HeartbeatLoop,
+  type HeartbeatLoopOptions,
+  type HeartbeatLoopState,
+  type HeartbeatLoopStatus,
+  MAX_TIMER_MS,
+  MIN_HEARTBEAT_INTERVAL_MS,
+} from "./heartbeat-loop-options";
+import { sendLeave } from "./leave";
+import {
+  badResponseProblem,
+  isRetryableStatus,
+  type LoopProblem,
+  networkProblem,
+  problemFromResponse,
+  tokenProblem,
+} from "./loop-problem";
+import { withTimeout } from "./request-timeout";
+import { parseRetryAfterMs } from "./retry-after";
+import type { Heartbeat, Problem, ViewerBody } from "./types";
+
+/** What one heartbeat attempt came to. `status` is 0 when no response came back. */
+type Attempt =
+  | { kind: "counted"; heartbeat: Heartbeat }
+  | { kind: "failed"; problem: Problem; status: number; retryAfterMs?: number; cause?: unknown }
+  | { kind: "cancelled" };
+
+/**
+ * Keeps a viewer counted on a stage: sends `sendHeartbeat` at once, then again after each
+ * answer's `nextHeartbeatInMs` (ms, server jitter included, none added here).
+ *
+ * - 408, 429, 5xx, network failures and timeouts: retried with exponential backoff and full
+ *   jitter, never sooner than `Retry-After` (see `backoffDelayMs`); a success resets it.
+ * - 401 with a token function: retried once at once with a token got with `refresh: true`;
+ *   a second 401 in a row, a 401 with a fixed token, and any other 4xx stop the loop and are
+ *   reported as fatal (retrying cannot fix them).
+ * - Never two heartbeats in flight. On `pagehide` the leave goes out by `navigator.sendBeacon`
+ *   (else a keepalive fetch); on `pageshow` from the back/forward cache the loop resumes.
+ *
+ * Nothing happens at import; globals are read when this is called. Exceptions thrown by
+ * `onUpdate`/`onError` are not caught: they surface as unhandled rejections, and the loop, which
+ * has scheduled its next step before calling them, keeps going.
+ */
+export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop {
+  const host = resolveHost(options);
+  const client: PresenceClient =
+    options.client ?? createPresenceClient({ baseUrl: options.baseUrl, fetch: options.fetch });
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const visibility = options.pauseWhenHidden ? host.document : undefined;
+  const { stageId } = options;
+
+  let stopped = false;
+  let left = false;
+  let hidden = visibility?.visibilityState === "hidden";
+  let due = false;
+  let backingOff = false;
+  let timer: unknown;
+  let inFlight: Promise<Attempt> | undefined;
+  let stopping: Promise<void> | undefined;
+  let failures = 0;
+  let refreshToken = false;
+  let lastToken: string | undefined;
+  let needsLeave = false;
+  let lastHeartbeat: Heartbeat | undefined;
+  let lastProblem: LoopProblem | undefined;
+
+  function schedule(ms: number): void {
+    clearTimer();
+    timer = host.timers.setTimeout(onTimer, ms);
+  }
+
+  function clearTimer(): void {
+    if (timer !== undefined) host.timers.clearTimeout(timer);
+    timer = undefined;
+  }
+
+  function onTimer(): void {
+    timer = undefined;
+    if (hidden) due = true;
+    else beat();
+  }
+
+  function beat(): void {
+    if (stopped || left || inFlight !== undefined) return;
+    due = false;
+    const attempt = send();
+    inFlight = attempt;
+    void attempt.then((result) => {
+      inFlight = undefined;
+      settle(result);
+    });
+  }
+
+  async function send(): Promise<Attempt> {
+    let token: string | undefined;
+    if (options.token !== undefined) {
+      try {
+        token =
+          typeof options.token === "string"
+            ? options.token
+            : await options.token({ refresh: refreshToken });
+      } catch (cause) {
+        return { kind: "failed", problem: tokenProblem(cause), status: 0, cause };
+      }
+      // stop() or pagehide while the token function ran: this heartbeat must not go out.
+      if (stopped || left) return { kind: "cancelled" };
+      lastToken = token;
+    }
+    needsLeave = true;
+    try {
+      const { data, error, response } = await withTimeout(host.timers, timeoutMs, (signal) =>
+        client.POST("/v1/stages/{stageId}/heartbeats", {
+          params: { path: { stageId } },
+          ...(token !== undefined
+            ? { headers: { Authorization: `Bearer ${token}` } }
+            : { body: { anonymousId: options.anonymousId } }),
+          signal,
+        }),
+      );
+      if (response.ok) {
+        if (typeof data?.nextHeartbeatInMs === "number") {
+          return { kind: "counted", heartbeat: data };
+        }
+        return { kind: "failed", problem: badResponseProblem(response), status: response.status };
+      }
+      return {
+        kind: "failed",
+        problem: problemFromResponse(error, response),
+        status: response.status,
+        retryAfterMs: parseRetryAfterMs(response.headers.get("Retry-After"), host.now()),
+      };
+    } catch (cause) {
+      return { kind: "failed", problem: networkProblem(cause), status: 0, cause };
+    }
+  }
+
+  function settle(result: Attempt): void {
+    if (stopped || result.kind === "cancelled") return;
+    if (result.kind === "counted") {
+      failures = 0;
+      refreshToken = false;
+      backingOff = false;
+      lastHeartbeat = result.heartbeat;
+      lastProblem = undefined;
+      if (!left) schedule(intervalOf(result.heartbeat));
+      options.onUpdate?.(result.heartbeat);
+      return;
+    }
+    const { problem, status } = result;
+    if (status === 401 && typeof options.token === "function" && !refreshToken) {
+      refreshToken = true;
+      report({ ...problem, fatal: false, retryInMs: 0 });
+      beat();
+      return;
+    }
+    if (status !== 0 && !isRetryableStatus(status)) {
+      // The server refused this viewer: it is not counted, so there is nothing to leave.
+      needsLeave = false;
+      finish();
+      report({ ...problem, fatal: true });
+      return;
+    }
+    const delayMs = backoffDelayMs({
+      attempt: failures,
+      retryAfterMs: result.retryAfterMs,
+      random: host.random,
+    });
+    failures += 1;
+    backingOff = true;
+    if (!left) schedule(delayMs);
+    const cause = "cause" in result ? { cause: result.cause } : {};
+    report({ ...problem, ...cause, fatal: false, retryInMs: delayMs });
+  }
+
+  function report(problem: LoopProblem): void {
+    lastProblem = problem;
+    options.onError?.(problem);
+  }
+
+  /** Sends the leave if this viewer may be counted; the beacon is queued before it returns. */
+  function dispatchLeave(): Promise<void> {
+    if (!needsLeave) return Promise.resolve();
+    needsLeave = false;
+    const body: ViewerBody =
+      lastToken !== undefined ? { token: lastToken } : { anonymousId: options.anonymousId };
+    const dispatched = withTimeout(host.timers, timeoutMs, async (signal) => {
+      const sent = sendLeave({
+        client,
+        baseUrl: options.baseUrl,
+        stageId,
+        body,
+        navigator: host.navigator,
+        signal,
+      });
+      return sent.transport === "fetch" ? sent.problem : undefined;
+    });
+    return dispatched.then((problem) => {
+      if (problem !== undefined) options.onError?.({ ...problem, fatal: false });
+    });
+  }
+
+  function finish(): void {
+    stopped = true;
+    clearTimer();
+    visibility?.removeEventListener("visibilitychange", onVisibilityChange);
+    host.window?.removeEventListener("pagehide", onPageHide);
+    host.window?.removeEventListener("pageshow", onPageShow);
+  }
+
+  function onVisibilityChange(): void {
+    hidden = visibility?.visibilityState === "hidden";
+    if (!hidden && due) beat();
+  }
+
+  function onPageHide(): void {
+    if (left) return;
+    left = true;
+    clearTimer();
+    void dispatchLeave();
+  }
+
+  function onPageShow(event: PageTransition): void {
+    if (!left || event.persisted === false) return;
+    left = false;
+    if (hidden) due = true;
+    else beat();
+  }
+
+  function status(): HeartbeatLoopStatus {
+    if (stopped) return "stopped";
+    if (left) return "left";
+    if (hidden) return "paused";
+    return backingOff ? "backing-off" : "running";
+  }
+
+  visibility?.addEventListener("visibilitychange", onVisibilityChange);
+  host.window?.addEventListener("pagehide", onPageHide);
+  host.window?.addEventListener("pageshow", onPageShow);
+  if (hidden) due = true;
+  else beat();
+
+  return {
+    stop() {
+      stopping ??= (async () => {
+        const pending = inFlight;
+        finish();
+        if (pending !== undefined) await pending;
+        await dispatchLeave();
+      })();
+      return stopping;
+    },
+    leave() {
+      if (stopped) return;
+      finish();
+      void dispatchLeave();
+    },
+    get state(): HeartbeatLoopState {
+      return {
+        status: status(),
+        inFlight: inFlight !== undefined,
+        lastHeartbeat,
+        consecutiveFailures: failures,
+        lastProblem,
+      };
+    },
+  };
+}
+
+function intervalOf(heartbeat: Heartbeat): number {
+  return Math.min(MAX_TIMER_MS, Math.max(MIN_HEARTBEAT_INTERVAL_MS, heartbeat.nextHeartbeatInMs));
+}

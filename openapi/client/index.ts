@@ -1,0 +1,83 @@
+/**
+ * The typed client of the viewer-presence API, for front ends (browser bundles) and Node.
+ * Nothing here imports Node built-ins or touches a global at import time.
+ *
+ * ```ts
+ * const loop = startHeartbeatLoop({
+ *   baseUrl: "https://presence.example.com",
+ *   stageId: "concert-42",
+ *   token: () => getViewerToken(),
+ *   onUpdate: (beat) => render(beat.viewers),
+ * });
+ * // later: await loop.stop();
+ * ```
+ */
+export {
+  ADMIN_OPERATIONS,
+  type AdminOperation,
+  adminKeyMiddleware,
+  isAdminOperation,
+} from "./admin-auth";
+export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, type BackoffOptions, backoffDelayMs } from "./backoff";
+export {
+  createPresenceClient,
+  type FetchLike,
+  globalFetch,
+  type PresenceClient,
+  type PresenceClientOptions,
+} from "./create-client";
+export type {
+  BeaconNavigator,
+  HostOptions,
+  PageLifecycleWindow,
+  PageTransition,
+  Timers,
+  VisibilityDocument,
+} from "./environment";
+export { startHeartbeatLoop } from "./heartbeat-loop";
+export {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type HeartbeatLoop,
+  type HeartbeatLoopBaseOptions,
+  type HeartbeatLoopOptions,
+  type HeartbeatLoopState,
+  type HeartbeatLoopStatus,
+  type LoopTransport,
+  MIN_HEARTBEAT_INTERVAL_MS,
+  type TokenRequest,
+  type TokenSource,
+  type ViewerIdentity,
+} from "./heartbeat-loop-options";
+export {
+  LEAVE_CONTENT_TYPE,
+  type LeaveDispatch,
+  leaveUrl,
+  type SendLeaveOptions,
+  sendLeave,
+} from "./leave";
+export {
+  BAD_RESPONSE_PROBLEM_TYPE,
+  isRetryableStatus,
+  type LoopProblem,
+  NETWORK_PROBLEM_TYPE,
+  TOKEN_PROBLEM_TYPE,
+} from "./loop-problem";
+export { MAX_RETRY_AFTER_MS, parseRetryAfterMs } from "./retry-after";
+export type {
+  CreateStage,
+  components,
+  Health,
+  Heartbeat,
+  IssueViewerToken,
+  operations,
+  Problem,
+  ProblemField,
+  paths,
+  Stage,
+  StageList,
+  StageViewers,
+  UpdateStage,
+  ViewerBody,
+  ViewerToken,
+  ViewerTotals,
+} from "./types";

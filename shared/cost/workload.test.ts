@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { defaultWorkload, packedItemBytes, validateWorkload, WorkloadError } from "./workload";
+
+describe("defaultWorkload", () => {
+  it("fills the documented defaults", () => {
+    const w = defaultWorkload();
+    expect(w).toMatchObject({
+      heartbeatIntervalSec: 30,
+      presenceTtlSec: 120,
+      snapshotIntervalSec: 300,
+      countReadsPerHeartbeat: 1,
+      redisCommandsPerHeartbeat: 2,
+      viewingRecordPackingFactor: 20,
+      consistency: "eventual",
+      hoursPerMonth: 730,
+    });
+  });
+
+  it("derives the presence TTL from an overridden interval unless given", () => {
+    expect(defaultWorkload({ heartbeatIntervalSec: 60 }).presenceTtlSec).toBe(240);
+    expect(defaultWorkload({ heartbeatIntervalSec: 60, presenceTtlSec: 90 }).presenceTtlSec).toBe(90);
+  });
+
+  it("ignores overrides that are undefined", () => {
+    expect(defaultWorkload({ viewers: undefined }).viewers).toBe(10_000);
+  });
+
+  it("packs the default 20 records into at most 1 KB", () => {
+    expect(packedItemBytes(defaultWorkload())).toBeLessThanOrEqual(1024);
+  });
+});
+
+describe("validateWorkload", () => {
+  const bad: [string, Record<string, unknown>, RegExp][] = [
+    ["negative viewers", { viewers: -1 }, /viewers must be a number >= 0 \(got -1\)/],
+    ["NaN viewers", { viewers: Number.NaN }, /viewers must be .* \(got NaN\)/],
+    ["infinite viewers", { viewers: Number.POSITIVE_INFINITY }, /viewers/],
+    ["zero interval", { heartbeatIntervalSec: 0 }, /heartbeatIntervalSec must be a number > 0/],
+    ["fractional stages", { stages: 2.5 }, /stages must be a whole number >= 1/],
+    ["no stages", { stages: 0 }, /stages/],
+    ["packing below one", { viewingRecordPackingFactor: 0.5 }, /viewingRecordPackingFactor/],
+    ["packing past 1 KB", { viewingRecordPackingFactor: 30 }, /more than the 1024-byte item/],
+    ["utilisation above 1", { provisionedUtilisation: 1.2 }, /provisionedUtilisation/],
+    ["a 31-day+ month", { hoursPerMonth: 800 }, /hoursPerMonth/],
+    ["a string", { redisBytesPerHeartbeat: "300" }, /redisBytesPerHeartbeat .* \(got 300\)/],
+    ["an unknown consistency", { consistency: "linearizable" }, /consistency must be "eventual" or "strong"/],
+    ["a TTL below the interval", { heartbeatIntervalSec: 60, presenceTtlSec: 30 }, /viewers drop out/],
+  ];
+
+  it.each(bad)("rejects %s with a readable message", (_name, override, message) => {
+    const w = { ...defaultWorkload(), ...override } as never;
+    expect(() => validateWorkload(w)).toThrow(message);
+  });
+
+  it("names every bad field at once", () => {
+    const w = { ...defaultWorkload(), viewers: -3, stages: 0 };
+    try {
+      validateWorkload(w);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(WorkloadError);
+      expect((error as WorkloadError).fields).toEqual(["viewers", "stages"]);
+      expect((error as WorkloadError).code).toBe("INVALID_WORKLOAD");
+    }
+  });
+
+  it("rejects bad overrides given to defaultWorkload", () => {
+    expect(() => defaultWorkload({ viewers: -10 })).toThrow(WorkloadError);
+  });
+
+  it("accepts zero viewers", () => {
+    expect(defaultWorkload({ viewers: 0 }).viewers).toBe(0);
+  });
+});

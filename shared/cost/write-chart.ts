@@ -1,0 +1,31 @@
+/**
+ * Writes docs/cost-chart.svg from the current catalogue and default workload:
+ *
+ *   npx tsx shared/cost/write-chart.ts [output-path]
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { costChartSvg } from "./chart";
+
+/** docs/cost-chart.svg at the repository root (two folders above this file). */
+export const DEFAULT_CHART_PATH = fileURLToPath(
+  new URL("../../docs/cost-chart.svg", import.meta.url),
+);
+
+export async function writeCostChart(path: string = DEFAULT_CHART_PATH): Promise<string> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${costChartSvg()}\n`, "utf8");
+  return path;
+}
+
+const script = process.argv[1];
+if (script !== undefined && import.meta.url === pathToFileURL(script).href) {
+  writeCostChart(process.argv[2]).then(
+    (path) => process.stdout.write(`Wrote ${path}\n`),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,12 @@
+// The part of `cloudflare:test` (provided inside workerd by @cloudflare/vitest-plugin) these
+// tests use; its own declarations need the full Workers type library.
+declare module "cloudflare:test" {
+  import type { ExecutionContext } from "hono";
+  import type { ScheduledController } from "../../edge/worker-types";
+  export function createExecutionContext(): ExecutionContext;
+  export function waitOnExecutionContext(ctx: ExecutionContext): Promise<void>;
+  export function createScheduledController(options?: {
+    scheduledTime?: number | Date;
+    cron?: string;
+  }): ScheduledController;
+}
