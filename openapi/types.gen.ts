@@ -342,7 +342,20 @@ export interface components {
             updatedAt: string;
         };
         StageList: {
-            /** @description Stages in id order. */
+            /**
+             * @description Stages in id order.
+             * @example [
+             *       {
+             *         "allowAnonymous": false,
+             *         "auditTrail": false,
+             *         "createdAt": "2026-11-27T21:30:00.000Z",
+             *         "id": "concert-42",
+             *         "status": "live",
+             *         "title": "Friday night concert",
+             *         "updatedAt": "2026-11-27T21:30:00.000Z"
+             *       }
+             *     ]
+             */
             items: components["schemas"]["Stage"][];
             /**
              * @description Pass as `cursor` to get the next page; `null` on the last page.

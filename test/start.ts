@@ -38,10 +38,23 @@ function setting(name: string, fallback: () => string, defaults: string[]): stri
 async function main(): Promise<void> {
   const defaults: string[] = [];
   const vars: Record<string, string> = {
-    ADMIN_API_KEY: setting("ADMIN_API_KEY", () => `local-admin-${randomBytes(8).toString("hex")}`, defaults),
-    VIEWER_TOKEN_SECRET: setting("VIEWER_TOKEN_SECRET", () => randomBytes(32).toString("hex"), defaults),
+    ADMIN_API_KEY: setting(
+      "ADMIN_API_KEY",
+      () => `local-admin-${randomBytes(8).toString("hex")}`,
+      defaults,
+    ),
+    VIEWER_TOKEN_SECRET: setting(
+      "VIEWER_TOKEN_SECRET",
+      () => randomBytes(32).toString("hex"),
+      defaults,
+    ),
   };
-  for (const name of ["HEARTBEAT_INTERVAL_SEC", "PRESENCE_TTL_SEC", "REDIS_KEY_PREFIX", "CORS_ORIGINS"]) {
+  for (const name of [
+    "HEARTBEAT_INTERVAL_SEC",
+    "PRESENCE_TTL_SEC",
+    "REDIS_KEY_PREFIX",
+    "CORS_ORIGINS",
+  ]) {
     const value = process.env[name];
     if (value !== undefined && value !== "") vars[name] = value;
   }
@@ -67,7 +80,11 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop(0));
 
   try {
-    worker = await startWranglerDev({ port: port("worker"), vars: { ...stack.env, ...vars }, testScheduled: true });
+    worker = await startWranglerDev({
+      port: port("worker"),
+      vars: { ...stack.env, ...vars },
+      testScheduled: true,
+    });
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     await stop(1);

@@ -115,9 +115,9 @@ describe("startHeartbeatLoop: backoff", () => {
       delays.push(delay!);
       await h.clock.advance(delay!);
     }
-    // 0.999 × 2, 4, 8, 16, 32, 60 (cap), 60 s
-    expect(delays).toEqual([1_998, 3_996, 7_992, 15_984, 31_968, 59_940, 59_940]);
-    expect(59_940).toBe(Math.round(0.999 * BACKOFF_CAP_MS));
+    // 0.999 × 2, 4, 8, 16, 32 s, then the 60 s cap
+    const capped = Math.round(0.999 * BACKOFF_CAP_MS);
+    expect(delays).toEqual([1_998, 3_996, 7_992, 15_984, 31_968, capped, capped]);
     expect(h.clock.pendingDelays()).toEqual([30_000]);
 
     await h.clock.advance(30_000);
@@ -170,22 +170,25 @@ describe("startHeartbeatLoop: backoff", () => {
 });
 
 describe("startHeartbeatLoop: refusals", () => {
-  it.each([404, 410, 403])("stops on %i, reports it as fatal and sends no leave", async (status) => {
-    h.server.reply(problem(status));
-    const loop = h.start();
-    await settle();
+  it.each([404, 410, 403])(
+    "stops on %i, reports it as fatal and sends no leave",
+    async (status) => {
+      h.server.reply(problem(status));
+      const loop = h.start();
+      await settle();
 
-    expect(h.problems).toHaveLength(1);
-    expect(h.problems[0]).toMatchObject({ status, fatal: true, title: `Status ${status}` });
-    expect(h.problems[0]!.retryInMs).toBeUndefined();
-    expect(h.clock.pendingDelays()).toEqual([]);
-    expect(loop.state.status).toBe("stopped");
-    expect(h.window.listenerCount()).toBe(0);
+      expect(h.problems).toHaveLength(1);
+      expect(h.problems[0]).toMatchObject({ status, fatal: true, title: `Status ${status}` });
+      expect(h.problems[0]!.retryInMs).toBeUndefined();
+      expect(h.clock.pendingDelays()).toEqual([]);
+      expect(loop.state.status).toBe("stopped");
+      expect(h.window.listenerCount()).toBe(0);
 
-    await loop.stop();
-    expect(h.navigator.beacons).toEqual([]);
-    expect(h.server.leaves).toEqual([]);
-  });
+      await loop.stop();
+      expect(h.navigator.beacons).toEqual([]);
+      expect(h.server.leaves).toEqual([]);
+    },
+  );
 
   it("stops on 401 with a fixed token", async () => {
     h.server.reply(problem(401));

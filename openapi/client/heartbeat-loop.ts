@@ -1,6 +1,6 @@
 import { backoffDelayMs } from "./backoff";
 import { createPresenceClient, type PresenceClient } from "./create-client";
-import { type PageTransition, resolveHost } from "./environment";
+import { resolveHost } from "./environment";
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   type HeartbeatLoop,
@@ -19,7 +19,7 @@ import {
   problemFromResponse,
   tokenProblem,
 } from "./loop-problem";
-import { withTimeout } from "./request-timeout";
+import { startDeadline, withTimeout } from "./request-timeout";
 import { parseRetryAfterMs } from "./retry-after";
 import type { Heartbeat, Problem, ViewerBody } from "./types";
 
@@ -39,7 +39,9 @@ type Attempt =
  *   a second 401 in a row, a 401 with a fixed token, and any other 4xx stop the loop and are
  *   reported as fatal (retrying cannot fix them).
  * - Never two heartbeats in flight. On `pagehide` the leave goes out by `navigator.sendBeacon`
- *   (else a keepalive fetch); on `pageshow` from the back/forward cache the loop resumes.
+ *   (else a keepalive fetch); on `pageshow` from the back/forward cache the loop resumes. If a
+ *   heartbeat was on the wire when the leave went out and it is counted after all, the leave is
+ *   sent again (when the page still runs to see the answer).
  *
  * Nothing happens at import; globals are read when this is called. Exceptions thrown by
  * `onUpdate`/`onError` are not caught: they surface as unhandled rejections, and the loop, which
@@ -65,6 +67,7 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
   let refreshToken = false;
   let lastToken: string | undefined;
   let needsLeave = false;
+  let leaveAfterFlight = false;
   let lastHeartbeat: Heartbeat | undefined;
   let lastProblem: LoopProblem | undefined;
 
@@ -139,6 +142,15 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
   }
 
   function settle(result: Attempt): void {
+    if (leaveAfterFlight) {
+      // A leave went out while this heartbeat was on the wire; if the server counted the
+      // heartbeat after the leave, the viewer is back on the count: say goodbye again.
+      leaveAfterFlight = false;
+      if (result.kind === "counted" && (stopped || left)) {
+        needsLeave = true;
+        void dispatchLeave();
+      }
+    }
     if (stopped || result.kind === "cancelled") return;
     if (result.kind === "counted") {
       failures = 0;
@@ -146,7 +158,7 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
       backingOff = false;
       lastHeartbeat = result.heartbeat;
       lastProblem = undefined;
-      if (!left) schedule(intervalOf(result.heartbeat));
+      if (!left) schedule(intervalOf(result.heartbeat) + Math.round(host.random() * 1000));
       options.onUpdate?.(result.heartbeat);
       return;
     }
@@ -185,21 +197,26 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
   function dispatchLeave(): Promise<void> {
     if (!needsLeave) return Promise.resolve();
     needsLeave = false;
+    if (inFlight !== undefined) leaveAfterFlight = true;
     const body: ViewerBody =
       lastToken !== undefined ? { token: lastToken } : { anonymousId: options.anonymousId };
-    const dispatched = withTimeout(host.timers, timeoutMs, async (signal) => {
-      const sent = sendLeave({
-        client,
-        baseUrl: options.baseUrl,
-        stageId,
-        body,
-        navigator: host.navigator,
-        signal,
-      });
-      return sent.transport === "fetch" ? sent.problem : undefined;
+    // The deadline only matters for the fallback fetch; a beacon is fire-and-forget.
+    const deadline = startDeadline(host.timers, timeoutMs);
+    const sent = sendLeave({
+      client,
+      baseUrl: options.baseUrl,
+      stageId,
+      body,
+      navigator: host.navigator,
+      signal: deadline.signal,
     });
-    return dispatched.then((problem) => {
-      if (problem !== undefined) options.onError?.({ ...problem, fatal: false });
+    if (sent.transport === "beacon") {
+      deadline.cancel();
+      return Promise.resolve();
+    }
+    return sent.problem.then((problem) => {
+      deadline.cancel();
+      if (problem !== undefined) report({ ...problem, fatal: false });
     });
   }
 
@@ -223,8 +240,9 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
     void dispatchLeave();
   }
 
-  function onPageShow(event: PageTransition): void {
-    if (!left || event.persisted === false) return;
+  /** Fires on every load too; only a page restored from the back/forward cache has `left`. */
+  function onPageShow(): void {
+    if (!left) return;
     left = false;
     if (hidden) due = true;
     else beat();

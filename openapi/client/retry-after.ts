@@ -6,6 +6,8 @@
 export const MAX_RETRY_AFTER_MS = 15 * 60_000;
 
 const DELAY_SECONDS = /^\s*(\d+)\s*$/;
+/** All three HTTP-date forms (IMF-fixdate, RFC 850, asctime) start with a day name. */
+const HTTP_DATE_START = /^\s*[A-Za-z]{3}/;
 
 /**
  * Reads a `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
@@ -22,7 +24,8 @@ export function parseRetryAfterMs(
   if (value === null || value === undefined) return undefined;
   const seconds = DELAY_SECONDS.exec(value);
   if (seconds?.[1] !== undefined) return clamp(Number(seconds[1]) * 1000);
-  const at = Date.parse(value);
+  // `Date.parse` alone would take "-5" or "1.5" for a date.
+  const at = HTTP_DATE_START.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(at)) return undefined;
   return clamp(at - nowMs);
 }

@@ -68,7 +68,20 @@ export const UpdateStageSchema = z
 
 export const StageListSchema = z
   .object({
-    items: z.array(StageSchema).openapi({ description: "Stages in id order." }),
+    items: z.array(StageSchema).openapi({
+      description: "Stages in id order.",
+      example: [
+        {
+          id: "concert-42",
+          title: "Friday night concert",
+          status: "live",
+          allowAnonymous: false,
+          auditTrail: false,
+          createdAt: "2026-11-27T21:30:00.000Z",
+          updatedAt: "2026-11-27T21:30:00.000Z",
+        },
+      ],
+    }),
     nextCursor: z.string().nullable().openapi({
       description: "Pass as `cursor` to get the next page; `null` on the last page.",
       example: null,

@@ -52,7 +52,12 @@ describe("heartbeatIntervalForBudget", () => {
 
   it("rejects nonsense", () => {
     expect(() =>
-      heartbeatIntervalForBudget({ viewers: 10, monthlyBudgetUsd: 10, baseIntervalSec: 60, maxIntervalSec: 30 }),
+      heartbeatIntervalForBudget({
+        viewers: 10,
+        monthlyBudgetUsd: 10,
+        baseIntervalSec: 60,
+        maxIntervalSec: 30,
+      }),
     ).toThrow(/baseIntervalSec <= maxIntervalSec/);
     expect(() =>
       heartbeatIntervalForBudget({ viewers: Number.NaN, monthlyBudgetUsd: 10, ...base }),

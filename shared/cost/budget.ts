@@ -52,6 +52,9 @@ export function hotPathMonthlyCost(
 }
 
 /**
+ * On an Upstash fixed plan commands are not billed: pass `workload: { redisCommandsPerHeartbeat:
+ * 0 }` to budget the Workers tier alone.
+ *
  * The smallest interval >= `baseIntervalSec` (the base itself, or a whole number of seconds
  * up to `maxIntervalSec`) whose hot-path monthly cost is within budget; `maxIntervalSec` when
  * none is. Cost falls as the interval grows, so a binary search finds it.

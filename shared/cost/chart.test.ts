@@ -18,7 +18,14 @@ describe("logSpacedViewers", () => {
 
 describe("decadeLabel", () => {
   it("labels powers of ten compactly", () => {
-    expect([1, 2, 3, 4, 5, 6].map((p) => decadeLabel(p))).toEqual(["10", "100", "1k", "10k", "100k", "1M"]);
+    expect([1, 2, 3, 4, 5, 6].map((p) => decadeLabel(p))).toEqual([
+      "10",
+      "100",
+      "1k",
+      "10k",
+      "100k",
+      "1M",
+    ]);
     expect(decadeLabel(0, "$")).toBe("$1");
   });
 });
@@ -27,7 +34,7 @@ describe("costChartSvg", () => {
   const svg = costChartSvg({ pointsPerDecade: 3 });
 
   it("is one SVG document with a title", () => {
-    expect(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"")).toBe(true);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
     expect(svg).toContain("<title>");
   });
@@ -39,7 +46,8 @@ describe("costChartSvg", () => {
   });
 
   it("labels both log axes from 10 to 1M viewers and in dollars", () => {
-    for (const label of ["10", "100", "1k", "10k", "100k", "1M"]) expect(svg).toContain(`class="tick">${label}<`);
+    for (const label of ["10", "100", "1k", "10k", "100k", "1M"])
+      expect(svg).toContain(`class="tick">${label}<`);
     expect(svg).toMatch(/class="tick">\$1k</);
     expect(svg).toContain("Concurrent viewers (log scale)");
   });

@@ -10,8 +10,19 @@ function run(...argv: string[]) {
 
 describe("parseArgs", () => {
   it("reads --flag value and --flag=value", () => {
-    const o = parseArgs(["--viewers", "50_000", "--interval=60", "--consistency", "strong", "--json"]);
-    expect(o.workload).toEqual({ viewers: 50_000, heartbeatIntervalSec: 60, consistency: "strong" });
+    const o = parseArgs([
+      "--viewers",
+      "50_000",
+      "--interval=60",
+      "--consistency",
+      "strong",
+      "--json",
+    ]);
+    expect(o.workload).toEqual({
+      viewers: 50_000,
+      heartbeatIntervalSec: 60,
+      consistency: "strong",
+    });
     expect(o.json).toBe(true);
   });
 
@@ -33,7 +44,9 @@ describe("main", () => {
   it("prints the table of architectures by tier", () => {
     const r = run("--viewers", "10000");
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Architecture\s+Edge\s+Redis\s+DDB writes\s+DDB reads\s+DDB storage\s+Transfer\s+Total/);
+    expect(r.out).toMatch(
+      /Architecture\s+Edge\s+Redis\s+DDB writes\s+DDB reads\s+DDB storage\s+Transfer\s+Total/,
+    );
     expect(r.out).toMatch(/DynamoDB on demand\s+281\.72\s+0\.00\s+547\.50/);
     expect(r.out).toContain("Fixed 5GB");
   });

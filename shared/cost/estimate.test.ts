@@ -3,8 +3,12 @@ import { compareArchitectures, estimateMonthlyCost } from "./estimate";
 import { ARCHITECTURE_IDS, type ArchitectureId, TIER_NAMES } from "./types";
 import { defaultWorkload, type Workload } from "./workload";
 
-const VIEWER_GRID = [0, 1, 7, 10, 33, 100, 250, 999, 1_000, 4_321, 10_000, 33_333, 50_000, 99_999, 100_000, 250_000, 777_777, 1_000_000, 2_500_000];
-const total = (w: Partial<Workload>, id: ArchitectureId) => estimateMonthlyCost(defaultWorkload(w), id).total;
+const VIEWER_GRID = [
+  0, 1, 7, 10, 33, 100, 250, 999, 1_000, 4_321, 10_000, 33_333, 50_000, 99_999, 100_000, 250_000,
+  777_777, 1_000_000, 2_500_000,
+];
+const total = (w: Partial<Workload>, id: ArchitectureId) =>
+  estimateMonthlyCost(defaultWorkload(w), id).total;
 
 describe("estimateMonthlyCost", () => {
   it("sums the tiers into the total", () => {
@@ -37,7 +41,10 @@ describe("estimateMonthlyCost", () => {
 
   it("doubles read units for strong consistency", () => {
     const eventual = estimateMonthlyCost(defaultWorkload(), "dynamodb-on-demand");
-    const strong = estimateMonthlyCost(defaultWorkload({ consistency: "strong" }), "dynamodb-on-demand");
+    const strong = estimateMonthlyCost(
+      defaultWorkload({ consistency: "strong" }),
+      "dynamodb-on-demand",
+    );
     expect(strong.counts.dynamoReadUnits).toBe(2 * eventual.counts.dynamoReadUnits);
   });
 
@@ -59,11 +66,15 @@ describe("estimateMonthlyCost", () => {
   });
 
   it("rejects an unknown architecture", () => {
-    expect(() => estimateMonthlyCost(defaultWorkload(), "sqlite" as ArchitectureId)).toThrow(/Unknown architecture "sqlite"/);
+    expect(() => estimateMonthlyCost(defaultWorkload(), "sqlite" as ArchitectureId)).toThrow(
+      /Unknown architecture "sqlite"/,
+    );
   });
 
   it("validates the workload it is given", () => {
-    expect(() => estimateMonthlyCost({ ...defaultWorkload(), viewers: -1 }, "redis-only")).toThrow(/viewers/);
+    expect(() => estimateMonthlyCost({ ...defaultWorkload(), viewers: -1 }, "redis-only")).toThrow(
+      /viewers/,
+    );
   });
 });
 
@@ -94,11 +105,17 @@ describe("properties", () => {
       for (const viewers of [10, 1_234, 50_000]) {
         let previous = Number.POSITIVE_INFINITY;
         for (let packing = 1; packing <= 23; packing++) {
-          const e = estimateMonthlyCost(defaultWorkload({ viewers, viewingRecordPackingFactor: packing }), id);
+          const e = estimateMonthlyCost(
+            defaultWorkload({ viewers, viewingRecordPackingFactor: packing }),
+            id,
+          );
           expect(e.counts.dynamoWriteUnits).toBeLessThanOrEqual(previous);
           previous = e.counts.dynamoWriteUnits;
         }
-        const unpacked = estimateMonthlyCost(defaultWorkload({ viewers, viewingRecordPackingFactor: 1 }), id);
+        const unpacked = estimateMonthlyCost(
+          defaultWorkload({ viewers, viewingRecordPackingFactor: 1 }),
+          id,
+        );
         // With more viewers per stage than records per item, packing must save writes.
         if (viewers / 10 > 23) expect(previous).toBeLessThan(unpacked.counts.dynamoWriteUnits);
       }
@@ -106,19 +123,29 @@ describe("properties", () => {
   );
 
   it("batched heartbeat writes have exactly the write units of one PutItem per heartbeat", () => {
-    for (const overrides of [{}, { viewers: 1 }, { viewers: 50_000, heartbeatItemSizeBytes: 2500 }, { heartbeatIntervalSec: 7 }]) {
+    for (const overrides of [
+      {},
+      { viewers: 1 },
+      { viewers: 50_000, heartbeatItemSizeBytes: 2500 },
+      { heartbeatIntervalSec: 7 },
+    ]) {
       const w = defaultWorkload(overrides);
       const batched = estimateMonthlyCost(w, "batched-heartbeat-writes");
       const single = estimateMonthlyCost(w, "dynamodb-on-demand");
       expect(batched.counts.dynamoWriteUnits).toBe(single.counts.dynamoWriteUnits);
       expect(batched.tiers.dynamoWrites).toBe(single.tiers.dynamoWrites);
-      expect(batched.counts.dynamoWriteRequests).toBeCloseTo(single.counts.dynamoWriteRequests / 25, 6);
+      expect(batched.counts.dynamoWriteRequests).toBeCloseTo(
+        single.counts.dynamoWriteRequests / 25,
+        6,
+      );
     }
   });
 
   it("the hybrid on a fixed plan is cheaper than pure DynamoDB at 10k and 50k viewers", () => {
     for (const viewers of [10_000, 50_000]) {
-      expect(total({ viewers }, "redis-snapshots-fixed")).toBeLessThan(total({ viewers }, "dynamodb-on-demand"));
+      expect(total({ viewers }, "redis-snapshots-fixed")).toBeLessThan(
+        total({ viewers }, "dynamodb-on-demand"),
+      );
     }
   });
 });

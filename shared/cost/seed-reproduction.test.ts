@@ -26,7 +26,9 @@ describe("the seed's pure-DynamoDB bill under its own assumptions", () => {
   it("uses the 720-hour month, which reproduces closer than 730", () => {
     expect(SEED_ASSUMPTIONS.hoursPerMonth).toBe(720);
     const at730 = seedPureDynamoBill(10_000, undefined, 730).totalUsd;
-    expect(Math.abs(at730 - 1320)).toBeGreaterThan(Math.abs(seedPureDynamoBill(10_000).totalUsd - 1320));
+    expect(Math.abs(at730 - 1320)).toBeGreaterThan(
+      Math.abs(seedPureDynamoBill(10_000).totalUsd - 1320),
+    );
   });
 
   it("does not reproduce at today's prices", () => {

@@ -65,7 +65,10 @@ export function dynamoStorageCost(bytes: number, c: PriceCatalogue): number {
   return beyond(bytes / BYTES_PER_GB, s.freeGb.value) * s.perGbMonth.value;
 }
 
-/** AWS data transfer out to the internet beyond the free 100 GB (first 10 TB tier). */
+/**
+ * AWS data transfer out to the internet beyond the free 100 GB, all at the first-10-TB rate
+ * (later tiers are a little cheaper, so this overstates very large volumes slightly).
+ */
 export function awsTransferCost(bytes: number, c: PriceCatalogue): number {
   const t = c.transfer;
   return beyond(bytes / BYTES_PER_GB, t.awsFreeGb.value) * t.awsPerGb.value;

@@ -12,7 +12,8 @@ const small: PlanRequirements = {
   peakCommandsPerSec: 100,
   largestRequestBytes: 300,
 };
-const pick = (r: Partial<PlanRequirements>) => selectFixedPlan(UPSTASH_FIXED_PLANS, { ...small, ...r });
+const pick = (r: Partial<PlanRequirements>) =>
+  selectFixedPlan(UPSTASH_FIXED_PLANS, { ...small, ...r });
 
 describe("selectFixedPlan", () => {
   it("takes the cheapest plan when everything fits", () => {
@@ -48,7 +49,9 @@ describe("selectFixedPlan", () => {
     expect(choice.plan.name).toBe("Fixed 500GB");
     expect(choice.databases).toBe(3);
     expect(choice.monthlyUsd).toBe(4500);
-    expect(choice.limits.find((l) => l.name.endsWith("monthly bandwidth"))?.status).toBe("exceeded");
+    expect(choice.limits.find((l) => l.name.endsWith("monthly bandwidth"))?.status).toBe(
+      "exceeded",
+    );
   });
 
   it("refuses a request no plan accepts", () => {

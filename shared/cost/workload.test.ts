@@ -18,7 +18,9 @@ describe("defaultWorkload", () => {
 
   it("derives the presence TTL from an overridden interval unless given", () => {
     expect(defaultWorkload({ heartbeatIntervalSec: 60 }).presenceTtlSec).toBe(240);
-    expect(defaultWorkload({ heartbeatIntervalSec: 60, presenceTtlSec: 90 }).presenceTtlSec).toBe(90);
+    expect(defaultWorkload({ heartbeatIntervalSec: 60, presenceTtlSec: 90 }).presenceTtlSec).toBe(
+      90,
+    );
   });
 
   it("ignores overrides that are undefined", () => {
@@ -43,8 +45,16 @@ describe("validateWorkload", () => {
     ["utilisation above 1", { provisionedUtilisation: 1.2 }, /provisionedUtilisation/],
     ["a 31-day+ month", { hoursPerMonth: 800 }, /hoursPerMonth/],
     ["a string", { redisBytesPerHeartbeat: "300" }, /redisBytesPerHeartbeat .* \(got 300\)/],
-    ["an unknown consistency", { consistency: "linearizable" }, /consistency must be "eventual" or "strong"/],
-    ["a TTL below the interval", { heartbeatIntervalSec: 60, presenceTtlSec: 30 }, /viewers drop out/],
+    [
+      "an unknown consistency",
+      { consistency: "linearizable" },
+      /consistency must be "eventual" or "strong"/,
+    ],
+    [
+      "a TTL below the interval",
+      { heartbeatIntervalSec: 60, presenceTtlSec: 30 },
+      /viewers drop out/,
+    ],
   ];
 
   it.each(bad)("rejects %s with a readable message", (_name, override, message) => {

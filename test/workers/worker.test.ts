@@ -7,8 +7,7 @@ import {
   createScheduledController,
   waitOnExecutionContext,
 } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
-import { inject } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import worker from "../../edge/index";
 
 const ADMIN_KEY = "workers-admin-key-0123456789";

@@ -62,7 +62,12 @@ function abortable<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
 
 /** A 200 `sendHeartbeat` answer, shaped as in openapi.json. */
 export function heartbeat(nextHeartbeatInMs: number, viewers = 3): Responder {
-  const body: Heartbeat = { stageId: "concert-42", viewerId: "user-1234", viewers, nextHeartbeatInMs };
+  const body: Heartbeat = {
+    stageId: "concert-42",
+    viewerId: "user-1234",
+    viewers,
+    nextHeartbeatInMs,
+  };
   return () => Response.json(body, { status: 200 });
 }
 
@@ -71,7 +76,12 @@ export function problem(status: number, retryAfter?: string): Responder {
   return () => {
     const headers = new Headers({ "Content-Type": "application/problem+json" });
     if (retryAfter !== undefined) headers.set("Retry-After", retryAfter);
-    const body = { type: `/problems/http-${status}`, title: `Status ${status}`, status, detail: "test" };
+    const body = {
+      type: `/problems/http-${status}`,
+      title: `Status ${status}`,
+      status,
+      detail: "test",
+    };
     return new Response(JSON.stringify(body), { status, headers });
   };
 }
@@ -87,5 +97,8 @@ export function held(responder: Responder): { respond: Responder; release: () =>
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
-  return { respond: async (request) => gate.then(() => responder(request)), release: () => release() };
+  return {
+    respond: async (request) => gate.then(() => responder(request)),
+    release: () => release(),
+  };
 }

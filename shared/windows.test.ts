@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { coveredSeconds, slotAt, WINDOW_MS, windowIndex, windowStartMs } from "./windows";
+
+describe("windows and slots", () => {
+  it("aligns windows to the epoch", () => {
+    const at = Date.UTC(2026, 10, 27, 12, 7, 30);
+    expect(windowStartMs(windowIndex(at))).toBe(Date.UTC(2026, 10, 27, 12, 5, 0));
+    expect(windowIndex(windowStartMs(7) + WINDOW_MS - 1)).toBe(7);
+  });
+
+  it("puts a heartbeat in the slot of its interval, clipped at the window's end", () => {
+    const start = windowStartMs(100);
+    expect(slotAt(start + 44_000, 30)).toEqual({ offsetSec: 30, widthSec: 30 });
+    expect(slotAt(start + 299_000, 30)).toEqual({ offsetSec: 270, widthSec: 30 });
+    // 45 s slots do not divide 300 s: the last one is 30 s wide.
+    expect(slotAt(start + 280_000, 45)).toEqual({ offsetSec: 270, widthSec: 30 });
+  });
+
+  it("counts overlapping slots once", () => {
+    expect(coveredSeconds([])).toBe(0);
+    expect(
+      coveredSeconds([
+        { offsetSec: 0, widthSec: 30 },
+        { offsetSec: 0, widthSec: 30 },
+      ]),
+    ).toBe(30);
+    // A 30 s slot and a 60 s slot from an interval change overlap for 30 s.
+    expect(
+      coveredSeconds([
+        { offsetSec: 60, widthSec: 60 },
+        { offsetSec: 90, widthSec: 30 },
+        { offsetSec: 0, widthSec: 30 },
+      ]),
+    ).toBe(90);
+    expect(
+      coveredSeconds([
+        { offsetSec: 270, widthSec: 30 },
+        { offsetSec: 0, widthSec: 30 },
+      ]),
+    ).toBe(60);
+  });
+});

@@ -1,0 +1,148 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { describe, expect, it } from "vitest";
+import { createDocumentClient, createRedis } from "../../edge/clients";
+import { parseConfig } from "../../shared/config";
+import { stageKeys } from "../../shared/dynamo-keys";
+import { adminHeaders, uniqueId } from "../test-env";
+import { createHarness, readProblem } from "./harness";
+
+/** A DynamoDB client that counts calls and can be told to fail (a fault the local server cannot produce on demand). */
+function countingDynamo() {
+  const state = { sends: 0, failing: false };
+  const factory = (config: Parameters<typeof createDocumentClient>[0]) => {
+    const real = createDocumentClient(config);
+    return {
+      send: ((command: never) => {
+        state.sends++;
+        if (state.failing) return Promise.reject(new Error("DynamoDB unreachable (injected)"));
+        return real.send(command);
+      }) as typeof real.send,
+    };
+  };
+  return { state, factory };
+}
+
+describe("when a store fails", () => {
+  it("answers 503 problem+json with Retry-After when Redis is unreachable", async () => {
+    const good = createHarness();
+    const stageId = await good.createStage();
+    const token = await good.token("viewer", stageId);
+    const down = createHarness({
+      bindings: {
+        UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9",
+        REDIS_KEY_PREFIX: good.env.REDIS_KEY_PREFIX!,
+      },
+    });
+    for (const [path, init] of [
+      [
+        `/v1/stages/${stageId}/heartbeats`,
+        { method: "POST", headers: { authorization: `Bearer ${token}` } },
+      ],
+      [`/v1/stages/${stageId}/viewers`, {}],
+      ["/v1/viewers", {}],
+      ["/health", {}],
+    ] as [string, RequestInit][]) {
+      const response = await down.request(path, init);
+      expect(response.status, path).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      expect((await readProblem(response)).type).toBe("/problems/store_unavailable");
+    }
+  });
+
+  it("creates no stage when DynamoDB fails, and nothing reaches Redis", async () => {
+    const dynamo = countingDynamo();
+    const h = createHarness({ app: { clients: { dynamo: dynamo.factory } } });
+    dynamo.state.failing = true;
+    const id = uniqueId("s");
+    const response = await h.request("/v1/stages", {
+      method: "POST",
+      headers: adminHeaders,
+      body: JSON.stringify({ id, title: "x" }),
+    });
+    expect(response.status).toBe(503);
+    expect(await h.redis.exists(h.keys.stage(id))).toBe(0);
+    expect((await h.request("/v1/stages", { headers: adminHeaders })).status).toBe(503);
+  });
+
+  it("undoes the DynamoDB write when Redis fails right after it, so a retry succeeds", async () => {
+    let breakPipelines = false;
+    const h = createHarness({
+      app: {
+        clients: {
+          redis: (config) => {
+            const real = createRedis(config);
+            return new Proxy(real, {
+              get(target, property, receiver) {
+                if (property === "pipeline" && breakPipelines) {
+                  return () => ({
+                    ...target.pipeline(),
+                    set: () => {},
+                    sadd: () => {},
+                    exec: () => Promise.reject(new Error("connection reset (injected)")),
+                  });
+                }
+                return Reflect.get(target, property, receiver);
+              },
+            });
+          },
+        },
+      },
+    });
+    const id = uniqueId("s");
+    breakPipelines = true;
+    const failed = await h.request("/v1/stages", {
+      method: "POST",
+      headers: adminHeaders,
+      body: JSON.stringify({ id, title: "x" }),
+    });
+    expect(failed.status).toBe(503);
+    const config = parseConfig(h.env);
+    const stored = await createDocumentClient(config).send(
+      new GetCommand({ TableName: config.dynamodbTable, Key: stageKeys(id) }),
+    );
+    expect(stored.Item).toBeUndefined();
+    breakPipelines = false;
+    const retried = await h.request("/v1/stages", {
+      method: "POST",
+      headers: adminHeaders,
+      body: JSON.stringify({ id, title: "x" }),
+    });
+    expect(retried.status).toBe(201);
+  });
+
+  it("rebuilds the stage registry from DynamoDB when Redis lost its data", async () => {
+    const dynamo = countingDynamo();
+    const h = createHarness({ app: { clients: { dynamo: dynamo.factory } } });
+    const stageId = await h.createStage();
+    const token = await h.token("viewer", stageId);
+    expect((await h.heartbeat(stageId, token)).status).toBe(200);
+
+    // Redis loses everything of this deployment (its prefix): registry, marker, presence.
+    const keys = await h.redis.keys(`${h.env.REDIS_KEY_PREFIX}*`);
+    await h.redis.del(...keys);
+    // A fresh isolate, as after a deploy: nothing cached.
+    const fresh = createHarness({
+      bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! },
+      app: { clients: { dynamo: dynamo.factory } },
+    });
+    const response = await fresh.heartbeat(stageId, token);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ viewers: 1 });
+    expect(await fresh.redis.exists(fresh.keys.marker(), fresh.keys.stage(stageId))).toBe(2);
+  });
+
+  it("turns random stage ids into no DynamoDB reads once the registry is complete", async () => {
+    const dynamo = countingDynamo();
+    const h = createHarness({ app: { clients: { dynamo: dynamo.factory } } });
+    await h.createStage();
+    const token = await h.token("v", "x");
+    await h.heartbeat("x", token); // the first lookup may restore the registry (the prefix is new)
+    const before = dynamo.state.sends;
+    for (let i = 0; i < 20; i++) {
+      const id = uniqueId("rnd");
+      expect((await h.heartbeat(id, await h.token("v", id))).status).toBe(404);
+      expect((await h.request(`/v1/stages/${id}`)).status).toBe(404);
+    }
+    expect(dynamo.state.sends).toBe(before);
+  });
+});
