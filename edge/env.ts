@@ -1,7 +1,7 @@
 import type { Redis } from "@upstash/redis";
+import type { DocumentClient } from "../shared/clients";
 import type { Config } from "../shared/config";
 import type { RedisKeys } from "../shared/redis-keys";
-import type { DocumentClient } from "./clients";
 import type { IsolateState } from "./isolate-state";
 import type { StageRegistry } from "./stages/stage-registry";
 import type { StageTable } from "./stages/stage-table";

@@ -2,10 +2,16 @@
  * Every DynamoDB key, built in one place (single-table design, generic `pk`/`sk` and one
  * index `gsi1` for listings across partitions). Every item also carries `type`.
  *
- * | item          | pk            | sk                  | gsi1pk   | gsi1sk     |
- * |---------------|---------------|---------------------|----------|------------|
- * | stage config  | `STAGE#<id>`  | `CONFIG`            | `STAGES` | `<id>`     |
- * | snapshot      | `STAGE#<id>`  | `SNAPSHOT#<iso>`    |          |            |
+ * | item            | pk                       | sk                              | gsi1pk   | gsi1sk |
+ * |-----------------|--------------------------|---------------------------------|----------|--------|
+ * | stage config    | `STAGE#<id>`             | `CONFIG`                        | `STAGES` | `<id>` |
+ * | snapshot        | `STAGE#<id>`             | `SNAPSHOT#<window start ISO>`   |          |        |
+ * | viewing records | `VIEWS#<id>`             | `<window start ISO>#<part 000>` |          |        |
+ * | audit events    | `AUDIT#<id>#<yyyy-mm-dd>`| `<stream entry id>`             |          |        |
+ *
+ * Snapshot and viewing-record keys derive from the window, not from when the job ran, so a
+ * retried run overwrites what an interrupted one wrote instead of adding duplicates. A stage's
+ * latest snapshot is one Query (`begins_with(sk, "SNAPSHOT#")`, newest first, `Limit: 1`).
  */
 export const stageKeys = (stageId: string) => ({
   pk: `STAGE#${stageId}`,
@@ -22,3 +28,34 @@ export const stageIndexKeys = (stageId: string) => ({
 });
 
 export const STAGE_ITEM_TYPE = "Stage";
+
+export const SNAPSHOT_PREFIX = "SNAPSHOT#";
+export const SNAPSHOT_ITEM_TYPE = "Snapshot";
+
+/** A stage's snapshot of one closed window (`windowStartMs` is the window's first ms). */
+export const snapshotKeys = (stageId: string, windowStartMs: number) => ({
+  pk: `STAGE#${stageId}`,
+  sk: `${SNAPSHOT_PREFIX}${new Date(windowStartMs).toISOString()}`,
+});
+
+export const VIEWING_RECORDS_ITEM_TYPE = "ViewingRecords";
+
+/** The partition holding a stage's packed viewing records, every window, kept permanently. */
+export const viewingRecordsPartition = (stageId: string) => `VIEWS#${stageId}`;
+
+/** One packed item of viewing records: `part` numbers the items of a window from 0. */
+export const viewingRecordsKeys = (stageId: string, windowStartMs: number, part: number) => ({
+  pk: viewingRecordsPartition(stageId),
+  sk: `${new Date(windowStartMs).toISOString()}#${String(part).padStart(3, "0")}`,
+});
+
+export const AUDIT_ITEM_TYPE = "AuditEvent";
+
+/** A heartbeat from the audit stream; partitioned per stage per UTC day to spread writes. */
+export const auditEventKeys = (stageId: string, streamEntryId: string) => {
+  const ms = Number(streamEntryId.split("-")[0]);
+  return {
+    pk: `AUDIT#${stageId}#${new Date(ms).toISOString().slice(0, 10)}`,
+    sk: streamEntryId,
+  };
+};

@@ -12,8 +12,18 @@ export interface RedisKeys {
   stage(stageId: string): string;
   /** Set `stages`: ids of every stage known to this deployment (the registry). */
   stages(): string;
-  /** String `m`: present while Redis holds the registry; missing means Redis lost its data. */
+  /**
+   * String `m`: present while Redis holds the whole stage registry; missing means Redis lost its
+   * data (or the deployment is new). Value `registry` when the edge rebuilt only the registry,
+   * `full` once the sync job has also restored each stage's last snapshot count.
+   */
   marker(): string;
+  /** String `e:<stage>`: JSON `{ viewers, asOf }` from the last snapshot, set on restore, expiring after one presence TTL. */
+  estimate(stageId: string): string;
+  /** Stream `a:<stage>`: audit events (one per accepted heartbeat) on stages with `auditTrail`. */
+  audit(stageId: string): string;
+  /** String `lock`: held by the sync run in progress (value: its run id). */
+  syncLock(): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -23,7 +33,28 @@ export function redisKeys(prefix: string): RedisKeys {
     stage: (stageId) => `${prefix}s:${stageId}`,
     stages: () => `${prefix}stages`,
     marker: () => `${prefix}m`,
+    estimate: (stageId) => `${prefix}e:${stageId}`,
+    audit: (stageId) => `${prefix}a:${stageId}`,
+    syncLock: () => `${prefix}lock`,
   };
+}
+
+/** The pattern that finds every watch window of a deployment with SCAN (the sync job's work list). */
+export function watchKeyPattern(prefix: string): string {
+  return `${prefix}w:*`;
+}
+
+/** Reads stage id and window back from a watch key; `undefined` for keys of another shape. */
+export function parseWatchKey(
+  prefix: string,
+  key: string,
+): { stageId: string; window: number } | undefined {
+  if (!key.startsWith(`${prefix}w:`)) return undefined;
+  const rest = key.slice(prefix.length + 2);
+  const at = rest.lastIndexOf(":");
+  const window = Number(rest.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(window)) return undefined;
+  return { stageId: rest.slice(0, at), window };
 }
 
 /** Separates viewer id and slot offset in a watch-hash field; viewer ids cannot contain it. */

@@ -5,6 +5,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { DocumentClient } from "../../shared/clients";
 import {
   STAGE_INDEX_PARTITION,
   STAGE_ITEM_TYPE,
@@ -12,7 +13,6 @@ import {
   stageKeys,
 } from "../../shared/dynamo-keys";
 import { GSI1_NAME } from "../../shared/table";
-import type { DocumentClient } from "../clients";
 import { problems, StoreUnavailableError } from "../problems";
 import { type Stage, type StageChanges, toStage } from "./stage";
 

@@ -158,7 +158,7 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
       backingOff = false;
       lastHeartbeat = result.heartbeat;
       lastProblem = undefined;
-      if (!left) schedule(intervalOf(result.heartbeat) + Math.round(host.random() * 1000));
+      if (!left) schedule(intervalOf(result.heartbeat));
       options.onUpdate?.(result.heartbeat);
       return;
     }

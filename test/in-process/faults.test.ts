@@ -1,6 +1,6 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
-import { createDocumentClient, createRedis } from "../../edge/clients";
+import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
 import { stageKeys } from "../../shared/dynamo-keys";
 import { adminHeaders, uniqueId } from "../test-env";

@@ -1,7 +1,11 @@
+/**
+ * Clients built from the configuration, per request (Worker) or per run (sync job): never at
+ * import, never shared through a module-level singleton.
+ */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Redis } from "@upstash/redis";
-import type { Config } from "../shared/config";
+import type { Config } from "./config";
 
 /** The document client, narrowed to the one call the code uses. */
 export type DocumentClient = Pick<DynamoDBDocumentClient, "send">;
