@@ -10,8 +10,10 @@ import { redisKeys } from "../shared/redis-keys";
 import { docsPage } from "./docs-page";
 import type { AppEnv, ClientFactories } from "./env";
 import { registerHealthHandlers } from "./handlers/health.handlers";
+import { registerHistoryHandlers } from "./handlers/history.handlers";
 import { registerPresenceHandlers } from "./handlers/presence.handlers";
 import { registerStageHandlers } from "./handlers/stages.handlers";
+import { historyTable } from "./history/history-table";
 import { createIsolateState } from "./isolate-state";
 import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
 import { stageRegistry } from "./stages/stage-registry";
@@ -146,25 +148,28 @@ export function createApp(options: AppOptions = {}) {
     const redis = clients.redis(config);
     const keys = redisKeys(config.redisKeyPrefix);
     const nowMs = now();
-    let table: ReturnType<typeof stageTable> | undefined;
-    const lazyTable = () => {
-      table ??= stageTable(clients.dynamo(config), config.dynamodbTable);
-      return table;
+    let dynamo: ReturnType<ClientFactories["dynamo"]> | undefined;
+    const lazyDynamo = () => {
+      dynamo ??= clients.dynamo(config);
+      return dynamo;
     };
+    const lazyStageTable = () => stageTable(lazyDynamo(), config.dynamodbTable);
     c.set("services", {
       config,
       nowMs,
       redis,
       keys,
       isolate,
-      table: lazyTable,
-      registry: stageRegistry({ redis, keys, isolate, table: lazyTable, nowMs }),
+      stageTable: lazyStageTable,
+      historyTable: () => historyTable(lazyDynamo(), config.dynamodbTable),
+      registry: stageRegistry({ redis, keys, isolate, table: lazyStageTable, nowMs }),
     });
     await next();
   });
 
   registerPresenceHandlers(app);
   registerStageHandlers(app);
+  registerHistoryHandlers(app);
   registerHealthHandlers(app);
 
   app.get("/openapi.json", (c) => {

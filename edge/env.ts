@@ -2,6 +2,7 @@ import type { Redis } from "@upstash/redis";
 import type { DocumentClient } from "../shared/clients";
 import type { Config } from "../shared/config";
 import type { RedisKeys } from "../shared/redis-keys";
+import type { HistoryTable } from "./history/history-table";
 import type { IsolateState } from "./isolate-state";
 import type { StageRegistry } from "./stages/stage-registry";
 import type { StageTable } from "./stages/stage-table";
@@ -20,7 +21,9 @@ export interface Services {
   keys: RedisKeys;
   isolate: IsolateState;
   /** Built on first use: most requests (heartbeats) never touch DynamoDB. */
-  table: () => StageTable;
+  stageTable: () => StageTable;
+  /** Snapshots and viewing records; built on first use too. */
+  historyTable: () => HistoryTable;
   registry: StageRegistry;
 }
 

@@ -1,6 +1,7 @@
 import { TtlCache } from "../shared/ttl-cache";
 import { createViewerTokenVerifier } from "../shared/viewer-token";
 import { RateLimiter } from "./presence/rate-limiter";
+import type { StageViewers } from "./presence/stage-viewers";
 import type { Stage } from "./stages/stage";
 
 /** How long an isolate trusts what it read of a stage's configuration (also a negative answer). */
@@ -22,7 +23,7 @@ export function createIsolateState() {
     /** Live count by stage id, as returned with heartbeats. */
     counts: new TtlCache<number>(COUNT_CACHE_MS),
     /** Live count by stage id, as returned to count reads. */
-    countReads: new TtlCache<number>(COUNT_READ_CACHE_MS),
+    countReads: new TtlCache<StageViewers>(COUNT_READ_CACHE_MS),
     /** Totals over all stages. */
     totals: new TtlCache<{ viewers: number; activeStages: number }>(COUNT_READ_CACHE_MS, 1),
     /** Keys this isolate has already given an expiry in their current window. */

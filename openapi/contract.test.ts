@@ -18,6 +18,8 @@ const OPERATION_IDS = [
   "listStages",
   "updateStage",
   "issueViewerToken",
+  "listStageSnapshots",
+  "listViewingRecords",
   "getHealth",
 ];
 

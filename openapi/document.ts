@@ -36,6 +36,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     tags: [
       { name: "Presence", description: "Heartbeats, leaves and live counts." },
       { name: "Stages", description: "Stage configuration and viewer tokens." },
+      { name: "History", description: "Snapshots and viewing records, from DynamoDB." },
       { name: "Operations", description: "Health." },
     ],
   });

@@ -109,6 +109,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stages/{stageId}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stage's snapshots
+         * @description What the sync job recorded for each closed 5-minute window: live count, distinct viewers, seconds watched. One DynamoDB Query per page. Needs the admin key.
+         */
+        get: operations["listStageSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stages/{stageId}/viewer-tokens": {
         parameters: {
             query?: never;
@@ -141,6 +161,26 @@ export interface paths {
          * @description The same answer for everyone, so it is cacheable for a few seconds (`Cache-Control: public, max-age=5`). Viewers already get the count with each heartbeat; this is for pages that do not send heartbeats.
          */
         get: operations["getStageViewers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stages/{stageId}/viewing-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who watched a stage, and how long
+         * @description Seconds watched per viewer per 5-minute window, for analytics and billing. Records are stored packed several to a DynamoDB item; filtering by `viewerId` reads the stage's items in the range and keeps that viewer's. Needs the admin key.
+         */
+        get: operations["listViewingRecords"];
         put?: never;
         post?: never;
         delete?: never;
@@ -295,6 +335,59 @@ export interface components {
              */
             path: string;
         };
+        /** @description A stage's figures for one closed window, kept 30 days (DynamoDB TTL). */
+        Snapshot: {
+            /**
+             * @description Stage id: 1-64 letters, digits, `_` or `-`.
+             * @example concert-42
+             */
+            stageId: string;
+            /**
+             * Format: date-time
+             * @description When the sync job wrote the snapshot.
+             * @example 2026-11-27T21:30:00.000Z
+             */
+            takenAt: string;
+            /**
+             * @description Distinct viewers who watched during the window.
+             * @example 1502
+             */
+            uniqueViewers: number;
+            /**
+             * @description Live viewers when the snapshot was taken.
+             * @example 1234
+             */
+            viewerCount: number;
+            /**
+             * @description Seconds watched during the window, summed over viewers.
+             * @example 402300
+             */
+            watchSeconds: number;
+            /**
+             * Format: date-time
+             * @description End of the window (exclusive).
+             * @example 2026-11-27T21:35:00.000Z
+             */
+            windowEnd: string;
+            /**
+             * Format: date-time
+             * @description Start of the 5-minute window.
+             * @example 2026-11-27T21:30:00.000Z
+             */
+            windowStart: string;
+        };
+        SnapshotPage: {
+            /**
+             * @description Snapshots, oldest first.
+             * @example []
+             */
+            items: components["schemas"]["Snapshot"][];
+            /**
+             * @description Pass as `cursor` for the next page; `null` on the last page.
+             * @example null
+             */
+            nextCursor: string | null;
+        };
         /** @description A stage's configuration, kept in DynamoDB and cached in Redis. */
         Stage: {
             /**
@@ -366,7 +459,7 @@ export interface components {
         StageViewers: {
             /**
              * Format: date-time
-             * @description When the figure was read.
+             * @description When the figure was true: now for a live count, the snapshot's time for an estimate.
              * @example 2026-11-27T21:30:00.000Z
              */
             asOf: string;
@@ -468,6 +561,48 @@ export interface components {
              * @example 10000
              */
             viewers: number;
+        };
+        /** @description What one viewer watched of one stage in one window, kept permanently (for analytics and billing). */
+        ViewingRecord: {
+            /**
+             * @description Seconds the viewer watched in the window: heartbeat intervals with at least one heartbeat, tabs counted once.
+             * @example 270
+             */
+            seconds: number;
+            /**
+             * @description Stage id: 1-64 letters, digits, `_` or `-`.
+             * @example concert-42
+             */
+            stageId: string;
+            /**
+             * @description Viewer id: 1-128 letters, digits or `_ . : @ -` (your own user id, usually).
+             * @example user-1234
+             */
+            viewerId: string;
+            /**
+             * Format: date-time
+             * @description End of the window (exclusive).
+             * @example 2026-11-27T21:35:00.000Z
+             */
+            windowEnd: string;
+            /**
+             * Format: date-time
+             * @description Start of the 5-minute window.
+             * @example 2026-11-27T21:30:00.000Z
+             */
+            windowStart: string;
+        };
+        ViewingRecordPage: {
+            /**
+             * @description Viewing records, by window (oldest first), then viewer id.
+             * @example []
+             */
+            items: components["schemas"]["ViewingRecord"][];
+            /**
+             * @description Pass as `cursor` for the next page; `null` on the last page.
+             * @example null
+             */
+            nextCursor: string | null;
         };
     };
     responses: never;
@@ -977,6 +1112,74 @@ export interface operations {
             };
         };
     };
+    listStageSnapshots: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Windows starting at or after this moment (default: 24 hours before `to`). */
+                from?: string;
+                /** @description Page size, 1-500 (default 100). */
+                limit?: number;
+                /** @description Windows starting before this moment (default: now). At most 366 days after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Stage id: 1-64 letters, digits, `_` or `-`. */
+                stageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotPage"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such stage (or route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     issueViewerToken: {
         parameters: {
             query?: never;
@@ -1090,6 +1293,76 @@ export interface operations {
             };
             /** @description The request is invalid; `errors` names each bad field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such stage (or route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listViewingRecords: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Windows starting at or after this moment (default: 24 hours before `to`). */
+                from?: string;
+                /** @description Most records per page, 50-1000 (default 500). A page may hold fewer and still have a next page. */
+                limit?: number;
+                /** @description Windows starting before this moment (default: now). At most 366 days after `from`. */
+                to?: string;
+                /** @description Only this viewer's records. */
+                viewerId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Stage id: 1-64 letters, digits, `_` or `-`. */
+                stageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of viewing records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewingRecordPage"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

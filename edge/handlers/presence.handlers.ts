@@ -8,6 +8,7 @@ import {
 import type { AppEnv } from "../env";
 import { recordHeartbeat } from "../presence/heartbeat";
 import { nextHeartbeatInMs } from "../presence/next-heartbeat";
+import { readStageViewers } from "../presence/stage-viewers";
 import { resolveViewer } from "../presence/viewer-identity";
 import { problems } from "../problems";
 import { redisCall } from "../redis-client";
@@ -86,15 +87,22 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     const { config, nowMs, redis, keys, isolate, registry } = c.var.services;
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);
-    let viewers = isolate.countReads.get(stageId, nowMs);
-    if (viewers === undefined) {
-      viewers = await redisCall(() =>
-        redis.zcount(keys.presence(stageId), nowMs - config.presenceTtlSec * 1000, "+inf"),
-      );
-      isolate.countReads.set(stageId, viewers, nowMs);
-    }
+    const count = await readStageViewers(
+      { redis, keys, isolate },
+      stageId,
+      nowMs,
+      config.presenceTtlSec,
+    );
     c.header("cache-control", "public, max-age=5");
-    return c.json({ stageId, viewers, estimated: false, asOf: new Date(nowMs).toISOString() }, 200);
+    return c.json(
+      {
+        stageId,
+        viewers: count.viewers,
+        estimated: count.estimated,
+        asOf: new Date(count.asOfMs).toISOString(),
+      },
+      200,
+    );
   });
 
   app.openapi(getViewerTotalsRoute, async (c) => {

@@ -6,12 +6,13 @@ import {
   listStagesRoute,
   updateStageRoute,
 } from "../../openapi/routes";
+import { STAGE_ID_PATTERN } from "../../shared/ids";
 import { signViewerToken } from "../../shared/viewer-token";
 import { requireAdmin } from "../admin-auth";
 import type { AppEnv } from "../env";
+import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
 import { problems, StoreUnavailableError } from "../problems";
 import type { Stage } from "../stages/stage";
-import { decodeCursor, encodeCursor } from "../stages/stage-cursor";
 
 /** A random stage id: 12 base-36 characters (about 62 bits). */
 function randomStageId(): string {
@@ -21,7 +22,7 @@ function randomStageId(): string {
 
 export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(createStageRoute, async (c) => {
-    const { config, nowMs, table, registry } = c.var.services;
+    const { config, nowMs, stageTable: table, registry } = c.var.services;
     requireAdmin(c, config.adminApiKey);
     const body = c.req.valid("json");
     const at = new Date(nowMs).toISOString();
@@ -55,21 +56,24 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(listStagesRoute, async (c) => {
-    const { config, table } = c.var.services;
+    const { config, stageTable: table } = c.var.services;
     requireAdmin(c, config.adminApiKey);
     const { limit, cursor } = c.req.valid("query");
-    const page = await table().list(limit, cursor === undefined ? undefined : decodeCursor(cursor));
+    const page = await table().list(
+      limit,
+      cursor === undefined ? undefined : decodeSortKeyCursor(cursor, STAGE_ID_PATTERN),
+    );
     return c.json(
       {
         items: page.stages,
-        nextCursor: page.lastId === undefined ? null : encodeCursor(page.lastId),
+        nextCursor: page.lastId === undefined ? null : encodeSortKeyCursor(page.lastId),
       },
       200,
     );
   });
 
   app.openapi(updateStageRoute, async (c) => {
-    const { config, nowMs, table, registry } = c.var.services;
+    const { config, nowMs, stageTable: table, registry } = c.var.services;
     requireAdmin(c, config.adminApiKey);
     const { stageId } = c.req.valid("param");
     const changes = c.req.valid("json");

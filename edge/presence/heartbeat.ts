@@ -28,7 +28,8 @@ export type HeartbeatOutcome =
 
 /**
  * Records one heartbeat in ONE request to Upstash. For a stage the isolate knows, that is a
- * pipeline of `ZADD` (presence) and `HSET` (the watch slot), plus `ZCOUNT` when the isolate's
+ * pipeline of `ZADD` (presence) and `HSET` (the watch slot), plus `XADD` on stages that keep an
+ * audit trail, `ZCOUNT` when the isolate's
  * count is older than a few seconds and `EXPIRE`s once per key per window per isolate. For a
  * stage it does not know, it is one script that checks the stage before writing.
  */
@@ -51,7 +52,7 @@ export async function recordHeartbeat(
     const [config, marker, count] = await redisCall(() =>
       redis.eval<string[], [string, number, number]>(
         HEARTBEAT_ON_CACHE_MISS_SCRIPT,
-        [keys.stage(stageId), presenceKey, watchKey, keys.marker()],
+        [keys.stage(stageId), presenceKey, watchKey, keys.marker(), keys.audit(stageId)],
         [
           String(nowMs),
           viewerId,
@@ -83,9 +84,12 @@ export async function recordHeartbeat(
   const pipeline = redis.pipeline();
   pipeline.zadd(presenceKey, { score: nowMs, member: viewerId });
   pipeline.hset(watchKey, { [field]: slot.widthSec });
+  // The seed's scheme 2: one more command per heartbeat, only on stages that ask for it.
+  if (cached.auditTrail) pipeline.xadd(keys.audit(stageId), "*", { v: viewerId, t: nowMs });
   if (isolate.expirySet.get(watchKey, nowMs) === undefined) {
     pipeline.expire(presenceKey, PRESENCE_KEY_EXPIRY_SEC);
     pipeline.expire(watchKey, WATCH_KEY_EXPIRY_SEC);
+    if (cached.auditTrail) pipeline.expire(keys.audit(stageId), WATCH_KEY_EXPIRY_SEC);
   }
   const cachedCount = isolate.counts.get(stageId, nowMs);
   if (cachedCount === undefined) pipeline.zcount(presenceKey, countFromMs, "+inf");

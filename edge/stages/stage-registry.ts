@@ -25,7 +25,8 @@ export function stageRegistry(deps: {
     for (const stage of stages) pipeline.set(keys.stage(stage.id), JSON.stringify(stage));
     const ids = stages.map((stage) => stage.id);
     if (ids.length > 0) pipeline.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
-    if (withMarker) pipeline.set(keys.marker(), String(nowMs));
+    // "registry": the sync job still has each stage's last snapshot count to restore ("full").
+    if (withMarker) pipeline.set(keys.marker(), "registry", { nx: true });
     if (stages.length > 0 || withMarker) await redisCall(() => pipeline.exec());
   }
 

@@ -10,24 +10,14 @@ import {
   MAX_TIMER_MS,
   MIN_HEARTBEAT_INTERVAL_MS,
 } from "./heartbeat-loop-options";
+import { type HeartbeatOutcome, requestHeartbeat } from "./heartbeat-request";
 import { sendLeave } from "./leave";
-import {
-  badResponseProblem,
-  isRetryableStatus,
-  type LoopProblem,
-  networkProblem,
-  problemFromResponse,
-  tokenProblem,
-} from "./loop-problem";
-import { startDeadline, withTimeout } from "./request-timeout";
-import { parseRetryAfterMs } from "./retry-after";
-import type { Heartbeat, Problem, ViewerBody } from "./types";
+import { isRetryableStatus, type LoopProblem, tokenProblem } from "./loop-problem";
+import { startDeadline } from "./request-timeout";
+import type { Heartbeat, ViewerBody } from "./types";
 
-/** What one heartbeat attempt came to. `status` is 0 when no response came back. */
-type Attempt =
-  | { kind: "counted"; heartbeat: Heartbeat }
-  | { kind: "failed"; problem: Problem; status: number; retryAfterMs?: number; cause?: unknown }
-  | { kind: "cancelled" };
+/** A heartbeat request's outcome, or `cancelled` when the loop ended before it went out. */
+type Attempt = HeartbeatOutcome | { kind: "cancelled" };
 
 /**
  * Keeps a viewer counted on a stage: sends `sendHeartbeat` at once, then again after each
@@ -114,31 +104,15 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
       lastToken = token;
     }
     needsLeave = true;
-    try {
-      const { data, error, response } = await withTimeout(host.timers, timeoutMs, (signal) =>
-        client.POST("/v1/stages/{stageId}/heartbeats", {
-          params: { path: { stageId } },
-          ...(token !== undefined
-            ? { headers: { Authorization: `Bearer ${token}` } }
-            : { body: { anonymousId: options.anonymousId } }),
-          signal,
-        }),
-      );
-      if (response.ok) {
-        if (typeof data?.nextHeartbeatInMs === "number") {
-          return { kind: "counted", heartbeat: data };
-        }
-        return { kind: "failed", problem: badResponseProblem(response), status: response.status };
-      }
-      return {
-        kind: "failed",
-        problem: problemFromResponse(error, response),
-        status: response.status,
-        retryAfterMs: parseRetryAfterMs(response.headers.get("Retry-After"), host.now()),
-      };
-    } catch (cause) {
-      return { kind: "failed", problem: networkProblem(cause), status: 0, cause };
-    }
+    return requestHeartbeat({
+      client,
+      stageId,
+      token,
+      anonymousId: options.anonymousId,
+      timers: host.timers,
+      timeoutMs,
+      now: host.now,
+    });
   }
 
   function settle(result: Attempt): void {

@@ -50,7 +50,7 @@ export function sendLeave(options: SendLeaveOptions): LeaveDispatch {
       body: options.body,
       bodySerializer: () => text,
       headers: { "Content-Type": LEAVE_CONTENT_TYPE },
-
+      keepalive: true,
       signal: options.signal ?? null,
     })
     .then(

@@ -1,4 +1,5 @@
 import { getHealthRoute } from "./health.routes";
+import { listStageSnapshotsRoute, listViewingRecordsRoute } from "./history.routes";
 import {
   getStageViewersRoute,
   getViewerTotalsRoute,
@@ -14,6 +15,7 @@ import {
 } from "./stages.routes";
 
 export * from "./health.routes";
+export * from "./history.routes";
 export * from "./presence.routes";
 export * from "./stages.routes";
 
@@ -28,5 +30,7 @@ export const contractRoutes = [
   listStagesRoute,
   updateStageRoute,
   issueViewerTokenRoute,
+  listStageSnapshotsRoute,
+  listViewingRecordsRoute,
   getHealthRoute,
 ] as const;

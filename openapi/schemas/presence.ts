@@ -53,7 +53,10 @@ export const StageViewersSchema = z
         "True while the figure is the last snapshot's, restored after Redis lost its data, until live heartbeats have rebuilt presence.",
       example: false,
     }),
-    asOf: TimestampSchema.openapi({ description: "When the figure was read." }),
+    asOf: TimestampSchema.openapi({
+      description:
+        "When the figure was true: now for a live count, the snapshot's time for an estimate.",
+    }),
   })
   .openapi("StageViewers");
 

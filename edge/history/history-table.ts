@@ -1,0 +1,131 @@
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { DocumentClient } from "../../shared/clients";
+import { SNAPSHOT_PREFIX, snapshotKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
+import { WINDOW_MS } from "../../shared/windows";
+import { StoreUnavailableError } from "../problems";
+
+export interface Snapshot {
+  stageId: string;
+  windowStart: string;
+  windowEnd: string;
+  takenAt: string;
+  viewerCount: number;
+  uniqueViewers: number;
+  watchSeconds: number;
+}
+
+export interface ViewingRecord {
+  stageId: string;
+  viewerId: string;
+  windowStart: string;
+  windowEnd: string;
+  seconds: number;
+}
+
+/** Windows starting in [fromMs, toMs), a page after `afterSk` (the cursor). */
+export interface RangeQuery {
+  stageId: string;
+  fromMs: number;
+  toMs: number;
+  afterSk?: string;
+}
+
+async function query(db: DocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]) {
+  try {
+    return await db.send(new QueryCommand(input));
+  } catch (error) {
+    throw new StoreUnavailableError("dynamodb", { cause: error });
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The history the sync job wrote, read back one DynamoDB Query per page (never a Scan). */
+export function historyTable(db: DocumentClient, tableName: string) {
+  return {
+    async snapshots(
+      range: RangeQuery,
+      limit: number,
+    ): Promise<{ items: Snapshot[]; lastSk?: string }> {
+      const pk = snapshotKeys(range.stageId, 0).pk;
+      const result = await query(db, {
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: {
+          ":pk": pk,
+          ":from": `${SNAPSHOT_PREFIX}${iso(range.fromMs)}`,
+          ":to": `${SNAPSHOT_PREFIX}${iso(range.toMs - 1)}`,
+        },
+        ...(range.afterSk ? { ExclusiveStartKey: { pk, sk: range.afterSk } } : {}),
+        Limit: limit,
+      });
+      const items = (result.Items ?? []).map((item) => ({
+        stageId: String(item.stageId ?? range.stageId),
+        windowStart: String(item.windowStart),
+        windowEnd: String(item.windowEnd),
+        takenAt: String(item.takenAt),
+        viewerCount: Number(item.viewerCount ?? 0),
+        uniqueViewers: Number(item.uniqueViewers ?? 0),
+        watchSeconds: Number(item.watchSeconds ?? 0),
+      }));
+      const lastSk = result.LastEvaluatedKey?.sk;
+      return typeof lastSk === "string" ? { items, lastSk } : { items };
+    },
+
+    /**
+     * Viewing records, unpacked. Reads packed items in key order until `limit` records are
+     * gathered; never splits an item across pages, so a page ends before an item that would
+     * overflow it. Reads at most `maxItems` items per call to bound a filtered page's cost.
+     */
+    async viewingRecords(
+      range: RangeQuery,
+      options: { limit: number; viewerId?: string; maxItems?: number },
+    ): Promise<{ items: ViewingRecord[]; lastSk?: string }> {
+      const pk = viewingRecordsPartition(range.stageId);
+      const maxItems = options.maxItems ?? 50;
+      const records: ViewingRecord[] = [];
+      let afterSk = range.afterSk;
+      let read = 0;
+      while (read < maxItems) {
+        const result = await query(db, {
+          TableName: tableName,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          ExpressionAttributeValues: {
+            ":pk": pk,
+            ":from": iso(range.fromMs),
+            ":to": `${iso(range.toMs - 1)}#~`,
+          },
+          ...(afterSk ? { ExclusiveStartKey: { pk, sk: afterSk } } : {}),
+          Limit: Math.min(10, maxItems - read),
+        });
+        for (const item of result.Items ?? []) {
+          const unpacked = unpack(item, range.stageId).filter(
+            (record) => options.viewerId === undefined || record.viewerId === options.viewerId,
+          );
+          if (records.length > 0 && records.length + unpacked.length > options.limit) {
+            return { items: records, lastSk: afterSk! };
+          }
+          records.push(...unpacked);
+          afterSk = String(item.sk);
+          read++;
+        }
+        if (!result.LastEvaluatedKey) return { items: records };
+      }
+      return afterSk === undefined ? { items: records } : { items: records, lastSk: afterSk };
+    },
+  };
+}
+
+function unpack(item: Record<string, unknown>, stageId: string): ViewingRecord[] {
+  const windowStart = String(item.windowStart);
+  const windowEnd = iso(Date.parse(windowStart) + WINDOW_MS);
+  const packed = Array.isArray(item.records) ? (item.records as unknown[]) : [];
+  return packed.flatMap((entry) => {
+    if (!Array.isArray(entry) || typeof entry[0] !== "string") return [];
+    return [
+      { stageId, viewerId: entry[0], windowStart, windowEnd, seconds: Number(entry[1] ?? 0) },
+    ];
+  });
+}
+
+export type HistoryTable = ReturnType<typeof historyTable>;

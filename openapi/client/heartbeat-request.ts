@@ -1,0 +1,60 @@
+import type { PresenceClient } from "./create-client";
+import type { Timers } from "./environment";
+import { badResponseProblem, networkProblem, problemFromResponse } from "./loop-problem";
+import { withTimeout } from "./request-timeout";
+import { parseRetryAfterMs } from "./retry-after";
+import type { Heartbeat, Problem } from "./types";
+
+/** What one heartbeat request came to. `status` is 0 when no response came back. */
+export type HeartbeatOutcome =
+  | { kind: "counted"; heartbeat: Heartbeat }
+  | { kind: "failed"; problem: Problem; status: number; retryAfterMs?: number; cause?: unknown };
+
+export interface HeartbeatRequest {
+  client: PresenceClient;
+  stageId: string;
+  /** Sent as `Authorization: Bearer`; else `anonymousId` goes in a JSON body. */
+  token?: string | undefined;
+  anonymousId?: string | undefined;
+  timers: Timers;
+  /** Abort and report a network failure after this many ms. */
+  timeoutMs: number;
+  /** The current time in ms since the epoch, for a `Retry-After` given as a date. */
+  now: () => number;
+}
+
+/**
+ * Sends one `sendHeartbeat` and says how it went; never rejects. A 2xx whose body lacks a
+ * numeric `nextHeartbeatInMs` counts as a failure, so a broken proxy cannot make the loop spin.
+ */
+export async function requestHeartbeat(request: HeartbeatRequest): Promise<HeartbeatOutcome> {
+  const { client, stageId, token } = request;
+  try {
+    const { data, error, response } = await withTimeout(
+      request.timers,
+      request.timeoutMs,
+      (signal) =>
+        client.POST("/v1/stages/{stageId}/heartbeats", {
+          params: { path: { stageId } },
+          ...(token !== undefined
+            ? { headers: { Authorization: `Bearer ${token}` } }
+            : { body: { anonymousId: request.anonymousId } }),
+          signal,
+        }),
+    );
+    if (response.ok) {
+      if (typeof data?.nextHeartbeatInMs === "number") {
+        return { kind: "counted", heartbeat: data };
+      }
+      return { kind: "failed", problem: badResponseProblem(response), status: response.status };
+    }
+    return {
+      kind: "failed",
+      problem: problemFromResponse(error, response),
+      status: response.status,
+      retryAfterMs: parseRetryAfterMs(response.headers.get("Retry-After"), request.now()),
+    };
+  } catch (cause) {
+    return { kind: "failed", problem: networkProblem(cause), status: 0, cause };
+  }
+}

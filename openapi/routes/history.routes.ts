@@ -1,0 +1,47 @@
+import { createRoute } from "@hono/zod-openapi";
+import { StageParamsSchema } from "../schemas/common";
+import {
+  SnapshotPageSchema,
+  SnapshotQuerySchema,
+  ViewingRecordPageSchema,
+  ViewingRecordQuerySchema,
+} from "../schemas/history";
+import { problemResponses } from "../schemas/problem";
+
+export const listStageSnapshotsRoute = createRoute({
+  operationId: "listStageSnapshots",
+  method: "get",
+  path: "/v1/stages/{stageId}/snapshots",
+  tags: ["History"],
+  summary: "A stage's snapshots",
+  description:
+    "What the sync job recorded for each closed 5-minute window: live count, distinct viewers, seconds watched. One DynamoDB Query per page. Needs the admin key.",
+  security: [{ adminKey: [] }],
+  request: { params: StageParamsSchema, query: SnapshotQuerySchema },
+  responses: {
+    200: {
+      description: "A page of snapshots.",
+      content: { "application/json": { schema: SnapshotPageSchema } },
+    },
+    ...problemResponses(400, 401, 404, 503),
+  },
+});
+
+export const listViewingRecordsRoute = createRoute({
+  operationId: "listViewingRecords",
+  method: "get",
+  path: "/v1/stages/{stageId}/viewing-records",
+  tags: ["History"],
+  summary: "Who watched a stage, and how long",
+  description:
+    "Seconds watched per viewer per 5-minute window, for analytics and billing. Records are stored packed several to a DynamoDB item; filtering by `viewerId` reads the stage's items in the range and keeps that viewer's. Needs the admin key.",
+  security: [{ adminKey: [] }],
+  request: { params: StageParamsSchema, query: ViewingRecordQuerySchema },
+  responses: {
+    200: {
+      description: "A page of viewing records.",
+      content: { "application/json": { schema: ViewingRecordPageSchema } },
+    },
+    ...problemResponses(400, 401, 404, 503),
+  },
+});

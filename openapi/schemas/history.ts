@@ -1,0 +1,148 @@
+import { z } from "@hono/zod-openapi";
+import { StageIdSchema, TimestampSchema, ViewerIdSchema } from "./common";
+
+const example = {
+  windowStart: "2026-11-27T21:30:00.000Z",
+  windowEnd: "2026-11-27T21:35:00.000Z",
+};
+
+export const SnapshotSchema = z
+  .object({
+    stageId: StageIdSchema,
+    windowStart: TimestampSchema.openapi({
+      description: "Start of the 5-minute window.",
+      example: example.windowStart,
+    }),
+    windowEnd: TimestampSchema.openapi({
+      description: "End of the window (exclusive).",
+      example: example.windowEnd,
+    }),
+    takenAt: TimestampSchema.openapi({ description: "When the sync job wrote the snapshot." }),
+    viewerCount: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: "Live viewers when the snapshot was taken.", example: 1234 }),
+    uniqueViewers: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: "Distinct viewers who watched during the window.", example: 1502 }),
+    watchSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({
+        description: "Seconds watched during the window, summed over viewers.",
+        example: 402_300,
+      }),
+  })
+  .openapi("Snapshot", {
+    description: "A stage's figures for one closed window, kept 30 days (DynamoDB TTL).",
+  });
+
+export const ViewingRecordSchema = z
+  .object({
+    stageId: StageIdSchema,
+    viewerId: ViewerIdSchema,
+    windowStart: TimestampSchema.openapi({
+      description: "Start of the 5-minute window.",
+      example: example.windowStart,
+    }),
+    windowEnd: TimestampSchema.openapi({
+      description: "End of the window (exclusive).",
+      example: example.windowEnd,
+    }),
+    seconds: z.number().int().min(0).max(300).openapi({
+      description:
+        "Seconds the viewer watched in the window: heartbeat intervals with at least one heartbeat, tabs counted once.",
+      example: 270,
+    }),
+  })
+  .openapi("ViewingRecord", {
+    description:
+      "What one viewer watched of one stage in one window, kept permanently (for analytics and billing).",
+  });
+
+const page = <T extends z.ZodType>(items: T, name: string, description: string) =>
+  z
+    .object({
+      items: z.array(items).openapi({ description, example: [] }),
+      nextCursor: z.string().nullable().openapi({
+        description: "Pass as `cursor` for the next page; `null` on the last page.",
+        example: null,
+      }),
+    })
+    .openapi(name);
+
+export const SnapshotPageSchema = page(SnapshotSchema, "SnapshotPage", "Snapshots, oldest first.");
+export const ViewingRecordPageSchema = page(
+  ViewingRecordSchema,
+  "ViewingRecordPage",
+  "Viewing records, by window (oldest first), then viewer id.",
+);
+
+const rangeFields = {
+  from: z.iso
+    .datetime()
+    .optional()
+    .openapi({
+      param: { name: "from", in: "query" },
+      description: "Windows starting at or after this moment (default: 24 hours before `to`).",
+      example: "2026-11-27T00:00:00.000Z",
+    }),
+  to: z.iso
+    .datetime()
+    .optional()
+    .openapi({
+      param: { name: "to", in: "query" },
+      description:
+        "Windows starting before this moment (default: now). At most 366 days after `from`.",
+      example: "2026-11-28T00:00:00.000Z",
+    }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .openapi({
+      param: { name: "cursor", in: "query" },
+      description: "The `nextCursor` of the previous page.",
+      example: "U05BUFNIT1QjMjAyNi0xMS0yN1QyMTozMDowMC4wMDBa",
+    }),
+};
+
+export const SnapshotQuerySchema = z.object({
+  ...rangeFields,
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(100)
+    .openapi({
+      param: { name: "limit", in: "query" },
+      description: "Page size, 1-500 (default 100).",
+      example: 100,
+    }),
+});
+
+export const ViewingRecordQuerySchema = z.object({
+  ...rangeFields,
+  viewerId: ViewerIdSchema.optional().openapi({
+    param: { name: "viewerId", in: "query" },
+    description: "Only this viewer's records.",
+  }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(1000)
+    .default(500)
+    .openapi({
+      param: { name: "limit", in: "query" },
+      description:
+        "Most records per page, 50-1000 (default 500). A page may hold fewer and still have a next page.",
+      example: 500,
+    }),
+});
