@@ -68,3 +68,15 @@ export function parseWatchField(field: string): { viewerId: string; offsetSec: n
   const at = field.lastIndexOf(WATCH_FIELD_SEPARATOR);
   return { viewerId: field.slice(0, at), offsetSec: Number(field.slice(at + 1)) };
 }
+
+/** The pattern that finds every audit stream of a deployment with SCAN (the sync job drains them). */
+export function auditKeyPattern(prefix: string): string {
+  return `${prefix}a:*`;
+}
+
+/** Reads the stage id back from an audit stream key; `undefined` for keys of another shape. */
+export function parseAuditKey(prefix: string, key: string): { stageId: string } | undefined {
+  if (!key.startsWith(`${prefix}a:`)) return undefined;
+  const stageId = key.slice(prefix.length + 2);
+  return stageId === "" || stageId.includes(":") ? undefined : { stageId };
+}

@@ -18,6 +18,12 @@ export const ADMIN_OPERATIONS = [
   { operationId: "createStage", method: "POST", path: "/v1/stages" },
   { operationId: "updateStage", method: "PATCH", path: "/v1/stages/{stageId}" },
   { operationId: "issueViewerToken", method: "POST", path: "/v1/stages/{stageId}/viewer-tokens" },
+  { operationId: "listStageSnapshots", method: "GET", path: "/v1/stages/{stageId}/snapshots" },
+  {
+    operationId: "listViewingRecords",
+    method: "GET",
+    path: "/v1/stages/{stageId}/viewing-records",
+  },
 ] as const satisfies readonly AdminOperation[];
 
 /** Whether `method` on the schema path (with `{braces}`, as openapi-fetch names it) is admin-only. */

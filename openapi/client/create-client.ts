@@ -15,8 +15,8 @@ export interface PresenceClientOptions {
   fetch?: FetchLike;
   /**
    * The operator's `ADMIN_API_KEY`, for backends only (never ship it to a browser). When set,
-   * it is sent as `Authorization: Bearer` on the admin operations (`listStages`, `createStage`,
-   * `updateStage`, `issueViewerToken`) and on nothing else. Without it, pass
+   * it is sent as `Authorization: Bearer` on the admin operations (`ADMIN_OPERATIONS`: stages,
+   * viewer tokens, snapshots, viewing records) and on nothing else. Without it, pass
    * `headers: { Authorization }` per call.
    */
   adminKey?: string;

@@ -73,6 +73,8 @@ export type {
   Problem,
   ProblemField,
   paths,
+  Snapshot,
+  SnapshotPage,
   Stage,
   StageList,
   StageViewers,
@@ -80,4 +82,6 @@ export type {
   ViewerBody,
   ViewerToken,
   ViewerTotals,
+  ViewingRecord,
+  ViewingRecordPage,
 } from "./types";

@@ -33,5 +33,13 @@ export type UpdateStage = Schemas["UpdateStage"];
 export type IssueViewerToken = Schemas["IssueViewerToken"];
 /** The answer to `issueViewerToken`. */
 export type ViewerToken = Schemas["ViewerToken"];
+/** One stored snapshot of a stage (live count, unique viewers, watch time of a window). */
+export type Snapshot = Schemas["Snapshot"];
+/** One page of `listStageSnapshots`. */
+export type SnapshotPage = Schemas["SnapshotPage"];
+/** One viewing record (viewer, stage, window, seconds). */
+export type ViewingRecord = Schemas["ViewingRecord"];
+/** One page of `listViewingRecords`. */
+export type ViewingRecordPage = Schemas["ViewingRecordPage"];
 /** The answer to `getHealth`. */
 export type Health = Schemas["Health"];

@@ -28,14 +28,10 @@ export const SnapshotSchema = z
       .int()
       .min(0)
       .openapi({ description: "Distinct viewers who watched during the window.", example: 1502 }),
-    watchSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .openapi({
-        description: "Seconds watched during the window, summed over viewers.",
-        example: 402_300,
-      }),
+    watchSeconds: z.number().int().min(0).openapi({
+      description: "Seconds watched during the window, summed over viewers.",
+      example: 402_300,
+    }),
   })
   .openapi("Snapshot", {
     description: "A stage's figures for one closed window, kept 30 days (DynamoDB TTL).",

@@ -1,0 +1,189 @@
+/**
+ * `npm run bench`: what a heartbeat costs, measured on the local stack.
+ *
+ * 1. Cost at Upstash (the bill): requests, commands and bytes per heartbeat as counted by the
+ *    Upstash-compatible endpoint, for a simulated audience (viewers x rounds, 30 s apart on an
+ *    injected clock, several stages, some viewers with two tabs) through the app in-process.
+ * 2. The same through the real Workers runtime (`wrangler dev`), real HTTP end to end.
+ * 3. Time: a heartbeat through the whole app vs a bare ZADD through the same endpoint, both
+ *    measured in this run, reported as a ratio because these machines are noisy.
+ */
+import { Redis } from "@upstash/redis";
+import { createApp } from "../../edge/app";
+import { signViewerToken } from "../../shared/viewer-token";
+import { type LocalStack, startLocalStack, startWranglerDev } from "../stack";
+
+const ADMIN = "bench-admin-key-0123456789";
+const SECRET = "bench-viewer-token-secret-0123456789abcdef";
+
+interface Audience {
+  stages: number;
+  viewersPerStage: number;
+  rounds: number;
+  twoTabsEvery: number;
+}
+
+type Send = (path: string, init: RequestInit) => Promise<Response>;
+
+async function driveAudience(
+  send: Send,
+  audience: Audience,
+  clock: { nowMs: number },
+  prefix: string,
+) {
+  const admin = { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" };
+  const tokens: { stageId: string; token: string; tabs: number }[] = [];
+  for (let s = 0; s < audience.stages; s++) {
+    const stageId = `${prefix}${s}`;
+    const created = await send("/v1/stages", {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ id: stageId, title: stageId }),
+    });
+    if (created.status !== 201) throw new Error(`createStage ${created.status}`);
+    for (let v = 0; v < audience.viewersPerStage; v++) {
+      const { token } = await signViewerToken({
+        secret: SECRET,
+        viewerId: `viewer-${s}-${v}`,
+        stageId,
+        ttlSec: 86_400,
+        nowMs: clock.nowMs,
+      });
+      tokens.push({ stageId, token, tabs: v % audience.twoTabsEvery === 0 ? 2 : 1 });
+    }
+  }
+  return async (onRoundStart: (round: number) => void) => {
+    let heartbeats = 0;
+    for (let round = 0; round < audience.rounds; round++) {
+      onRoundStart(round);
+      for (const { stageId, token, tabs } of tokens) {
+        for (let tab = 0; tab < tabs; tab++) {
+          const response = await send(`/v1/stages/${stageId}/heartbeats`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}` },
+          });
+          if (response.status !== 200)
+            throw new Error(`heartbeat ${response.status} ${await response.text()}`);
+          await response.arrayBuffer();
+          heartbeats++;
+        }
+      }
+      clock.nowMs += 30_000;
+    }
+    return heartbeats;
+  };
+}
+
+function perHeartbeat(stack: LocalStack, heartbeats: number) {
+  const stats = stack.proxy.stats();
+  return {
+    heartbeats,
+    requests: stats.requests / heartbeats,
+    commands: stats.commands / heartbeats,
+    requestBytes: stats.requestBytes / heartbeats,
+    responseBytes: stats.responseBytes / heartbeats,
+  };
+}
+
+async function time(label: string, runs: number, run: () => Promise<unknown>) {
+  for (let i = 0; i < 50; i++) await run(); // warm-up
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) await run();
+  const ms = (performance.now() - start) / runs;
+  return { label, ms };
+}
+
+async function main() {
+  const stack = await startLocalStack();
+  const env = { ...stack.env, ADMIN_API_KEY: ADMIN, VIEWER_TOKEN_SECRET: SECRET };
+  const audience: Audience = { stages: 5, viewersPerStage: 200, rounds: 10, twoTabsEvery: 5 };
+  const rows: string[] = [];
+  try {
+    // 1. In-process, injected clock: 10 rounds 30 s apart span 5 minutes, one window rollover.
+    const clock = { nowMs: Date.UTC(2026, 10, 27, 12, 0, 0) };
+    const app = createApp({ now: () => clock.nowMs });
+    const inProcess = await driveAudience(
+      async (path, init) => app.request(path, init, env),
+      audience,
+      clock,
+      "bench",
+    );
+    stack.proxy.resetStats();
+    const heartbeats = await inProcess(() => {});
+    const local = perHeartbeat(stack, heartbeats);
+    rows.push(row("in-process app (workerd-free), 1 isolate", local));
+
+    // 2. The real Workers runtime, real clock (so the count cache and expiries run on time).
+    const worker = await startWranglerDev({ port: 0, vars: env });
+    try {
+      const realClock = { nowMs: Date.now() };
+      const overHttp = await driveAudience(
+        (path, init) => fetch(`${worker.url}${path}`, init),
+        { ...audience, rounds: 3 },
+        realClock,
+        "wbench",
+      );
+      stack.proxy.resetStats();
+      const workerHeartbeats = await overHttp(() => {});
+      rows.push(
+        row("wrangler dev (workerd), real HTTP, 3 rounds", perHeartbeat(stack, workerHeartbeats)),
+      );
+    } finally {
+      await worker.stop();
+    }
+
+    // 3. Time per heartbeat vs a bare ZADD through the same endpoint.
+    const redis = new Redis({
+      url: stack.env.UPSTASH_REDIS_REST_URL,
+      token: stack.env.UPSTASH_REDIS_REST_TOKEN,
+      enableTelemetry: false,
+    });
+    // Distinct viewers, so the per-viewer rate limit never short-cuts a timed heartbeat.
+    const timedTokens: string[] = [];
+    for (let i = 0; i < 550; i++) {
+      const signed = await signViewerToken({
+        secret: SECRET,
+        viewerId: `timed-${i}`,
+        stageId: "bench0",
+        ttlSec: 86_400,
+        nowMs: clock.nowMs,
+      });
+      timedTokens.push(signed.token);
+    }
+    let next = 0;
+    const baseline = await time("bare ZADD via Upstash REST", 500, () =>
+      redis.zadd("bench:baseline", { score: Date.now(), member: "m" }),
+    );
+    const full = await time("heartbeat through the app", 500, async () => {
+      const response = await app.request(
+        "/v1/stages/bench0/heartbeats",
+        { method: "POST", headers: { authorization: `Bearer ${timedTokens[next++]}` } },
+        env,
+      );
+      if (response.status !== 200) throw new Error(`timed heartbeat ${response.status}`);
+      await response.arrayBuffer();
+    });
+
+    console.log(
+      "\n| path | heartbeats | Upstash requests / hb | commands / hb | request bytes / hb | response bytes / hb |",
+    );
+    console.log("|---|---:|---:|---:|---:|---:|");
+    for (const line of rows) console.log(line);
+    console.log("\n| timing (same run) | ms per call | ratio to baseline |");
+    console.log("|---|---:|---:|");
+    for (const { label, ms } of [baseline, full]) {
+      console.log(`| ${label} | ${ms.toFixed(3)} | ${(ms / baseline.ms).toFixed(2)} |`);
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+function row(label: string, m: ReturnType<typeof perHeartbeat>) {
+  return `| ${label} | ${m.heartbeats} | ${m.requests.toFixed(3)} | ${m.commands.toFixed(3)} | ${m.requestBytes.toFixed(1)} | ${m.responseBytes.toFixed(1)} |`;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
