@@ -9,6 +9,7 @@ import { type Config, ConfigError, parseConfig } from "../shared/config";
 import { redisKeys } from "../shared/redis-keys";
 import { docsPage } from "./docs-page";
 import type { AppEnv, ClientFactories } from "./env";
+import { registerCostHandlers } from "./handlers/cost.handlers";
 import { registerHealthHandlers } from "./handlers/health.handlers";
 import { registerHistoryHandlers } from "./handlers/history.handlers";
 import { registerPresenceHandlers } from "./handlers/presence.handlers";
@@ -170,6 +171,7 @@ export function createApp(options: AppOptions = {}) {
   registerPresenceHandlers(app);
   registerStageHandlers(app);
   registerHistoryHandlers(app);
+  registerCostHandlers(app);
   registerHealthHandlers(app);
 
   app.get("/openapi.json", (c) => {

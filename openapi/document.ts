@@ -37,6 +37,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: "Presence", description: "Heartbeats, leaves and live counts." },
       { name: "Stages", description: "Stage configuration and viewer tokens." },
       { name: "History", description: "Snapshots and viewing records, from DynamoDB." },
+      { name: "Cost", description: "The cost model: what this system and its alternatives cost." },
       { name: "Operations", description: "Health." },
     ],
   });

@@ -14,7 +14,8 @@ const HEADER =
 export async function emitContract(): Promise<Record<string, string>> {
   const document = buildOpenApiDocument();
   const json = `${JSON.stringify(document, null, 2)}\n`;
-  const ast = await openapiTS(JSON.parse(json), { alphabetize: true });
+  // defaultNonNullable: false keeps fields with a default optional in requests, as the server treats them.
+  const ast = await openapiTS(JSON.parse(json), { alphabetize: true, defaultNonNullable: false });
   return {
     "openapi.json": json,
     "types.gen.ts": HEADER + astToString(ast),

@@ -21,6 +21,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cost-estimates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What would it cost?
+         * @description The monthly bill, tier by tier, of this system and its alternatives (pure DynamoDB on demand and provisioned, batched writes, Redis only, Upstash pay-as-you-go or fixed plan, ElastiCache for reference) for an audience, from a dated price catalogue. Pure computation: no store is read. Cacheable for an hour.
+         */
+        get: operations["estimateCost"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stages": {
         parameters: {
             query?: never;
@@ -213,19 +233,152 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CostComparison: {
+            /**
+             * @description One per architecture, cheapest first.
+             * @example []
+             */
+            estimates: components["schemas"]["CostEstimate"][];
+            /**
+             * @description The date the prices were read.
+             * @example 2026-11-27
+             */
+            pricesAsOf: string;
+        };
+        CostEstimate: {
+            /**
+             * @description Which architecture.
+             * @example redis-snapshots-fixed
+             * @enum {string}
+             */
+            architecture: "dynamodb-on-demand" | "dynamodb-provisioned" | "batched-heartbeat-writes" | "redis-only" | "redis-snapshots-payg" | "redis-snapshots-fixed" | "elasticache-snapshots";
+            /**
+             * @description Whether it keeps history (snapshots, viewing records or heartbeat events).
+             * @example true
+             */
+            keepsHistory: boolean;
+            /**
+             * @description A readable name.
+             * @example Upstash fixed + snapshots
+             */
+            label: string;
+            /**
+             * @description Limits checked against the workload.
+             * @example []
+             */
+            limits: components["schemas"]["CostLimit"][];
+            /**
+             * @description Why the figures are what they are.
+             * @example [
+             *       "Edge tier included."
+             *     ]
+             */
+            notes: string[];
+            /**
+             * @description The plan or node chosen, where the architecture chooses one.
+             * @example {
+             *       "databases": 1,
+             *       "name": "Fixed 5GB"
+             *     }
+             */
+            plan?: {
+                /**
+                 * @description How many of it.
+                 * @example 1
+                 */
+                databases: number;
+                /**
+                 * @description Plan or node.
+                 * @example Fixed 5GB
+                 */
+                name: string;
+            };
+            tiers: components["schemas"]["CostTiers"];
+            /**
+             * @description Monthly total, US dollars.
+             * @example 390.11
+             */
+            total: number;
+            /**
+             * @description False when an edge worker cannot reach the hot store (ElastiCache).
+             * @example true
+             */
+            usableFromEdge: boolean;
+        };
+        CostLimit: {
+            /**
+             * @description The limit's value.
+             * @example 500
+             */
+            limit: number;
+            /**
+             * @description The limit.
+             * @example Fixed 5GB monthly bandwidth
+             */
+            name: string;
+            /**
+             * @description `binding`: it decided the choice, or usage is at 80 % of it or more; `exceeded`: usage is over it.
+             * @example binding
+             * @enum {string}
+             */
+            status: "ok" | "binding" | "exceeded";
+            /**
+             * @description Unit of `used` and `limit`.
+             * @example GB/month
+             */
+            unit: string;
+            /**
+             * @description Usage against it.
+             * @example 157
+             */
+            used: number;
+        };
+        /** @description Monthly US dollars per tier. */
+        CostTiers: {
+            /**
+             * @description DynamoDB read units.
+             * @example 0
+             */
+            dynamoReads: number;
+            /**
+             * @description DynamoDB storage.
+             * @example 5.58
+             */
+            dynamoStorage: number;
+            /**
+             * @description DynamoDB write units.
+             * @example 2.79
+             */
+            dynamoWrites: number;
+            /**
+             * @description Cloudflare Workers: plan minimum, requests beyond those included, CPU time.
+             * @example 281.72
+             */
+            edge: number;
+            /**
+             * @description The hot store: Upstash commands, storage and bandwidth, or a fixed plan.
+             * @example 100
+             */
+            redis: number;
+            /**
+             * @description AWS data transfer out (DynamoDB answering an edge worker).
+             * @example 0
+             */
+            transfer: number;
+        };
         CreateStage: {
             /**
              * @description Whether viewers without a signed token may send heartbeats (with a self-chosen `anonymousId`). Meant for demos: anonymous ids cannot be trusted for billing.
              * @default false
              * @example false
              */
-            allowAnonymous: boolean;
+            allowAnonymous?: boolean;
             /**
              * @description Whether every accepted heartbeat is also kept as an audit event (the seed's scheme 2). Off by default because it multiplies DynamoDB writes; see the cost model.
              * @default false
              * @example false
              */
-            auditTrail: boolean;
+            auditTrail?: boolean;
             /**
              * @description The stage id to use; a random one is chosen when absent.
              * @example concert-42
@@ -283,7 +436,7 @@ export interface components {
              * @default 3600
              * @example 3600
              */
-            ttlSec: number;
+            ttlSec?: number;
             /**
              * @description Viewer id: 1-128 letters, digits or `_ . : @ -` (your own user id, usually).
              * @example user-1234
@@ -633,6 +786,50 @@ export interface operations {
             };
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    estimateCost: {
+        parameters: {
+            query: {
+                /** @description Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 129). */
+                bytes?: number | null;
+                /** @description Upstash commands per heartbeat (default: this system's measured 2.02). */
+                commands?: number | null;
+                /** @description Consistency of DynamoDB count reads in the architectures that read (default eventual). */
+                consistency?: "eventual" | "strong";
+                /** @description Seconds between a viewer's heartbeats (default 30). */
+                interval?: number;
+                /** @description Viewing records packed per DynamoDB item of at most 1 KB (default 20). */
+                packing?: number;
+                /** @description Stages the viewers are spread over (default 10). */
+                stages?: number;
+                /** @description Concurrent viewers, watching around the clock. */
+                viewers: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The estimates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostComparison"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

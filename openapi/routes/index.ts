@@ -1,3 +1,4 @@
+import { estimateCostRoute } from "./cost.routes";
 import { getHealthRoute } from "./health.routes";
 import { listStageSnapshotsRoute, listViewingRecordsRoute } from "./history.routes";
 import {
@@ -14,6 +15,7 @@ import {
   updateStageRoute,
 } from "./stages.routes";
 
+export * from "./cost.routes";
 export * from "./health.routes";
 export * from "./history.routes";
 export * from "./presence.routes";
@@ -32,5 +34,6 @@ export const contractRoutes = [
   issueViewerTokenRoute,
   listStageSnapshotsRoute,
   listViewingRecordsRoute,
+  estimateCostRoute,
   getHealthRoute,
 ] as const;

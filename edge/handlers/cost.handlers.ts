@@ -1,0 +1,40 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { estimateCostRoute } from "../../openapi/routes";
+import { compareArchitectures } from "../../shared/cost/estimate";
+import { MEASURED_HEARTBEAT } from "../../shared/cost/measured";
+import { defaultWorkload, WorkloadError } from "../../shared/cost/workload";
+import type { AppEnv } from "../env";
+import { problems } from "../problems";
+
+export function registerCostHandlers(app: OpenAPIHono<AppEnv>) {
+  app.openapi(estimateCostRoute, (c) => {
+    const query = c.req.valid("query");
+    let workload: ReturnType<typeof defaultWorkload>;
+    try {
+      workload = defaultWorkload({
+        viewers: query.viewers,
+        redisCommandsPerHeartbeat: query.commands ?? MEASURED_HEARTBEAT.redisCommandsPerHeartbeat,
+        redisBytesPerHeartbeat: query.bytes ?? MEASURED_HEARTBEAT.redisBytesPerHeartbeat,
+        ...(query.stages === undefined ? {} : { stages: query.stages }),
+        ...(query.interval === undefined ? {} : { heartbeatIntervalSec: query.interval }),
+        ...(query.packing === undefined ? {} : { viewingRecordPackingFactor: query.packing }),
+        ...(query.consistency === undefined ? {} : { consistency: query.consistency }),
+      });
+    } catch (error) {
+      if (!(error instanceof WorkloadError)) throw error;
+      throw problems.validation([{ path: "query", message: error.message }]);
+    }
+    const estimates = compareArchitectures(workload).sort((a, b) => a.total - b.total);
+    c.header("cache-control", "public, max-age=3600");
+    return c.json(
+      {
+        pricesAsOf: estimates[0]?.pricesAsOf ?? "",
+        estimates: estimates.map(
+          ({ counts: _counts, catalogueId: _catalogue, pricesAsOf: _asOf, ...estimate }) =>
+            estimate,
+        ),
+      },
+      200,
+    );
+  });
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { createHarness, readProblem } from "./harness";
+
+interface Comparison {
+  pricesAsOf: string;
+  estimates: {
+    architecture: string;
+    total: number;
+    usableFromEdge: boolean;
+    tiers: Record<string, number>;
+  }[];
+}
+
+describe("estimateCost", () => {
+  it("prices every architecture for an audience, cheapest first, with this system's measured inputs", async () => {
+    const h = createHarness();
+    const response = await h.request("/v1/cost-estimates?viewers=10000");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("public, max-age=3600");
+    const body = (await response.json()) as Comparison;
+    expect(body.pricesAsOf).toBe("2026-11-27");
+    expect(body.estimates).toHaveLength(7);
+    const totals = body.estimates.map((estimate) => estimate.total);
+    expect(totals).toEqual([...totals].sort((a, b) => a - b));
+    const byId = Object.fromEntries(
+      body.estimates.map((estimate) => [estimate.architecture, estimate]),
+    );
+    expect(byId["redis-snapshots-fixed"]!.total).toBeLessThan(byId["dynamodb-on-demand"]!.total);
+    expect(byId["elasticache-snapshots"]!.usableFromEdge).toBe(false);
+    // The edge tier is in every bill: 876 M Workers requests a month at 10,000 viewers.
+    expect(byId["dynamodb-on-demand"]!.tiers.edge).toBeCloseTo(281.7, 0);
+  });
+
+  it("costs more for more viewers and less for a longer interval", async () => {
+    const h = createHarness();
+    const total = async (query: string) => {
+      const body = (await (await h.request(`/v1/cost-estimates?${query}`)).json()) as Comparison;
+      return body.estimates.find((estimate) => estimate.architecture === "redis-snapshots-fixed")!
+        .total;
+    };
+    expect(await total("viewers=50000")).toBeGreaterThan(await total("viewers=10000"));
+    expect(await total("viewers=10000&interval=60")).toBeLessThan(
+      await total("viewers=10000&interval=30"),
+    );
+  });
+
+  it("answers 400 naming the bad parameter", async () => {
+    const h = createHarness();
+    for (const [query, path] of [
+      ["", "query.viewers"],
+      ["viewers=0", "query.viewers"],
+      ["viewers=ten", "query.viewers"],
+      ["viewers=10&consistency=maybe", "query.consistency"],
+      ["viewers=10&packing=100", "query"],
+    ]) {
+      const response = await h.request(`/v1/cost-estimates?${query}`);
+      expect(response.status, query).toBe(400);
+      expect((await readProblem(response)).errors?.[0]?.path, query).toBe(path);
+    }
+  });
+});
