@@ -26,6 +26,8 @@ export function createIsolateState() {
     countReads: new TtlCache<StageViewers>(COUNT_READ_CACHE_MS),
     /** Totals over all stages. */
     totals: new TtlCache<{ viewers: number; activeStages: number }>(COUNT_READ_CACHE_MS, 1),
+    /** The heartbeat interval the budget imposes (s), re-read every 30 s. */
+    interval: new TtlCache<number>(30_000, 1),
     /** Keys this isolate has already given an expiry in their current window. */
     expirySet: new TtlCache<true>(300_000, 50_000),
     heartbeatLimiter: new RateLimiter(),

@@ -23,6 +23,16 @@ export interface Config {
   presenceTtlSec: number;
   /** Origins allowed to call the viewer-facing routes from a browser (default `*`). */
   corsOrigins: string[];
+  /**
+   * Cost-aware heartbeats: what the hot path (Workers + Upstash) may cost per month, USD. When
+   * set, the sync job lengthens the interval (up to `heartbeatIntervalMaxSec`) for large
+   * audiences. Absent: the interval stays `heartbeatIntervalSec`.
+   */
+  hotPathBudgetUsd?: number;
+  /** The longest interval the budget may impose, in seconds (default 120). */
+  heartbeatIntervalMaxSec: number;
+  /** How Upstash bills this database: `fixed` (a plan; commands not billed) or `payg`. */
+  upstashBilling: "fixed" | "payg";
 }
 
 /** Thrown when a variable is missing or malformed; the message names every bad variable. */
@@ -85,6 +95,27 @@ export function parseConfig(env: Source): Config {
       `PRESENCE_TTL_SEC (${presenceTtlSec}) must be at least twice HEARTBEAT_INTERVAL_SEC (${heartbeatIntervalSec}), or one late heartbeat drops a viewer`,
     );
   }
+  const heartbeatIntervalMaxSec = seconds(
+    "HEARTBEAT_INTERVAL_MAX_SEC",
+    Math.max(120, heartbeatIntervalSec),
+    5,
+    3600,
+  );
+  if (heartbeatIntervalMaxSec < heartbeatIntervalSec) {
+    problems.push("HEARTBEAT_INTERVAL_MAX_SEC must be at least HEARTBEAT_INTERVAL_SEC");
+  }
+  const budgetRaw = optional("HOT_PATH_BUDGET_USD");
+  const hotPathBudgetUsd = budgetRaw === undefined ? undefined : Number(budgetRaw);
+  if (
+    hotPathBudgetUsd !== undefined &&
+    !(Number.isFinite(hotPathBudgetUsd) && hotPathBudgetUsd > 0)
+  ) {
+    problems.push(`HOT_PATH_BUDGET_USD must be a positive number of dollars, got "${budgetRaw}"`);
+  }
+  const upstashBilling = optional("UPSTASH_BILLING") ?? "fixed";
+  if (upstashBilling !== "fixed" && upstashBilling !== "payg") {
+    problems.push(`UPSTASH_BILLING must be "fixed" or "payg", got "${upstashBilling}"`);
+  }
   const accessKeyId = optional("AWS_ACCESS_KEY_ID");
   const secretAccessKey = optional("AWS_SECRET_ACCESS_KEY");
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
@@ -110,7 +141,10 @@ export function parseConfig(env: Source): Config {
     heartbeatIntervalSec,
     presenceTtlSec,
     corsOrigins: (optional("CORS_ORIGINS") ?? "*").split(",").map((origin) => origin.trim()),
+    heartbeatIntervalMaxSec,
+    upstashBilling: upstashBilling === "payg" ? "payg" : "fixed",
   };
+  if (hotPathBudgetUsd !== undefined) config.hotPathBudgetUsd = hotPathBudgetUsd;
   if (accessKeyId !== undefined && secretAccessKey !== undefined) {
     const sessionToken = optional("AWS_SESSION_TOKEN");
     config.awsCredentials = sessionToken

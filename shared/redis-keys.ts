@@ -24,6 +24,11 @@ export interface RedisKeys {
   audit(stageId: string): string;
   /** String `lock`: held by the sync run in progress (value: its run id). */
   syncLock(): string;
+  /**
+   * String `iv`: the heartbeat interval (s) the sync job chose for the hot-path budget, JSON
+   * `{ intervalSec, viewers, hotPathMonthlyUsd, at }`; absent when no budget is set.
+   */
+  heartbeatInterval(): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -36,6 +41,7 @@ export function redisKeys(prefix: string): RedisKeys {
     estimate: (stageId) => `${prefix}e:${stageId}`,
     audit: (stageId) => `${prefix}a:${stageId}`,
     syncLock: () => `${prefix}lock`,
+    heartbeatInterval: () => `${prefix}iv`,
   };
 }
 

@@ -6,6 +6,7 @@ import {
   sendHeartbeatRoute,
 } from "../../openapi/routes";
 import type { AppEnv } from "../env";
+import { currentCadence, intervalIsStale, rememberInterval } from "../presence/cadence";
 import { recordHeartbeat } from "../presence/heartbeat";
 import { nextHeartbeatInMs } from "../presence/next-heartbeat";
 import { readStageViewers } from "../presence/stage-viewers";
@@ -34,18 +35,19 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       stageId,
       nowMs,
     );
+    const cadence = currentCadence(config, isolate, nowMs);
     const retryAfterSec = isolate.heartbeatLimiter.hit(
       `${stageId}|${viewer.viewerId}`,
       nowMs,
-      config.heartbeatIntervalSec * 1000,
+      cadence.intervalSec * 1000,
     );
     if (retryAfterSec > 0) throw problems.rateLimited(retryAfterSec);
     const input = {
       stageId,
       ...viewer,
       nowMs,
-      intervalSec: config.heartbeatIntervalSec,
-      presenceTtlSec: config.presenceTtlSec,
+      ...cadence,
+      ...(intervalIsStale(config, isolate, nowMs) ? { intervalKey: keys.heartbeatInterval() } : {}),
     };
     let outcome = await recordHeartbeat({ redis, keys, isolate }, input);
     if (outcome.kind === "unknown-stage" && !outcome.registryComplete) {
@@ -55,12 +57,16 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     }
     if (outcome.kind === "unknown-stage") throw problems.stageNotFound(stageId);
     if (outcome.kind === "refused") throw refusal(outcome.stage, viewer.anonymous);
+    if (outcome.intervalJson !== undefined) {
+      rememberInterval(isolate, outcome.intervalJson, config.heartbeatIntervalSec, nowMs);
+    }
     return c.json(
       {
         stageId,
         viewerId: viewer.viewerId,
         viewers: outcome.viewers,
-        nextHeartbeatInMs: nextHeartbeatInMs(config.heartbeatIntervalSec, Math.random()),
+        // The cadence as it was when this heartbeat arrived; one read later it may change.
+        nextHeartbeatInMs: nextHeartbeatInMs(cadence.intervalSec, Math.random()),
       },
       200,
     );
@@ -91,7 +97,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       { redis, keys, isolate },
       stageId,
       nowMs,
-      config.presenceTtlSec,
+      currentCadence(config, isolate, nowMs).presenceTtlSec,
     );
     c.header("cache-control", "public, max-age=5");
     return c.json(
@@ -111,8 +117,8 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     if (totals === undefined) {
       const stageIds = await redisCall(() => redis.smembers(keys.stages()));
       const pipeline = redis.pipeline();
-      for (const id of stageIds)
-        pipeline.zcount(keys.presence(id), nowMs - config.presenceTtlSec * 1000, "+inf");
+      const fromMs = nowMs - currentCadence(config, isolate, nowMs).presenceTtlSec * 1000;
+      for (const id of stageIds) pipeline.zcount(keys.presence(id), fromMs, "+inf");
       const counts = stageIds.length === 0 ? [] : await redisCall(() => pipeline.exec<number[]>());
       totals = {
         viewers: counts.reduce((sum, count) => sum + count, 0),

@@ -18,10 +18,13 @@ export interface HeartbeatInput {
   nowMs: number;
   intervalSec: number;
   presenceTtlSec: number;
+  /** Also read this key (the budget's interval) when the count is refreshed. */
+  intervalKey?: string;
 }
 
 export type HeartbeatOutcome =
-  | { kind: "counted"; stage: Stage; viewers: number }
+  /** `intervalJson` is what `intervalKey` held, when it was read. */
+  | { kind: "counted"; stage: Stage; viewers: number; intervalJson?: string | null }
   /** The stage exists but refuses this heartbeat (ended, or anonymous viewers not allowed). */
   | { kind: "refused"; stage: Stage }
   | { kind: "unknown-stage"; registryComplete: boolean };
@@ -92,13 +95,23 @@ export async function recordHeartbeat(
     if (cached.auditTrail) pipeline.expire(keys.audit(stageId), WATCH_KEY_EXPIRY_SEC);
   }
   const cachedCount = isolate.counts.get(stageId, nowMs);
-  if (cachedCount === undefined) pipeline.zcount(presenceKey, countFromMs, "+inf");
-  const replies = await redisCall(() => pipeline.exec<number[]>());
-  isolate.expirySet.set(watchKey, true, nowMs);
-  let viewers = cachedCount;
-  if (viewers === undefined) {
-    viewers = replies.at(-1) ?? 0;
-    isolate.counts.set(stageId, viewers, nowMs);
+  if (cachedCount !== undefined) {
+    await redisCall(() => pipeline.exec());
+    isolate.expirySet.set(watchKey, true, nowMs);
+    return { kind: "counted", stage: cached, viewers: cachedCount };
   }
-  return { kind: "counted", stage: cached, viewers };
+  pipeline.zcount(presenceKey, countFromMs, "+inf");
+  if (input.intervalKey !== undefined) pipeline.get(input.intervalKey);
+  const replies = await redisCall(() => pipeline.exec<(number | string | null)[]>());
+  isolate.expirySet.set(watchKey, true, nowMs);
+  const readInterval = input.intervalKey !== undefined;
+  const viewers = Number(replies.at(readInterval ? -2 : -1) ?? 0);
+  isolate.counts.set(stageId, viewers, nowMs);
+  if (!readInterval) return { kind: "counted", stage: cached, viewers };
+  return {
+    kind: "counted",
+    stage: cached,
+    viewers,
+    intervalJson: (replies.at(-1) as string | null) ?? null,
+  };
 }
