@@ -3,7 +3,7 @@
  * many requests, so this is how the edge avoids a Redis command for what it asked seconds ago.
  */
 export class TtlCache<V> {
-  readonly #entries = new Map<string, { value: V; expiresAtMs: number }>();
+  readonly #entries = new Map<string, { value: V; expiresAtMs: number; setAtMs: number }>();
 
   constructor(
     private readonly ttlMs: number,
@@ -12,13 +12,18 @@ export class TtlCache<V> {
 
   /** The value, or `undefined` when absent or expired at `nowMs`. */
   get(key: string, nowMs: number): V | undefined {
+    return this.getWithAge(key, nowMs)?.value;
+  }
+
+  /** The value and how long ago it was set (ms), or `undefined` when absent or expired. */
+  getWithAge(key: string, nowMs: number): { value: V; ageMs: number } | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAtMs <= nowMs) {
       this.#entries.delete(key);
       return undefined;
     }
-    return entry.value;
+    return { value: entry.value, ageMs: nowMs - entry.setAtMs };
   }
 
   set(key: string, value: V, nowMs: number, ttlMs = this.ttlMs): void {
@@ -28,7 +33,7 @@ export class TtlCache<V> {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
-    this.#entries.set(key, { value, expiresAtMs: nowMs + ttlMs });
+    this.#entries.set(key, { value, expiresAtMs: nowMs + ttlMs, setAtMs: nowMs });
   }
 
   delete(key: string): void {

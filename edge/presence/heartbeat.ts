@@ -1,7 +1,7 @@
 import type { RedisKeys } from "../../shared/redis-keys";
 import { watchField } from "../../shared/redis-keys";
 import { slotAt, windowIndex } from "../../shared/windows";
-import type { IsolateState } from "../isolate-state";
+import { COUNT_CACHE_MS, cachedStage, type IsolateState, rememberStage } from "../isolate-state";
 import { type EdgeRedis, redisCall } from "../redis-client";
 import { type Stage, toStage } from "../stages/stage";
 import { HEARTBEAT_ON_CACHE_MISS_SCRIPT } from "./heartbeat-script";
@@ -49,9 +49,9 @@ export async function recordHeartbeat(
   const field = watchField(viewerId, slot.offsetSec);
   const countFromMs = nowMs - input.presenceTtlSec * 1000;
 
-  const cached = isolate.stages.get(stageId, nowMs);
-  if (cached === null) return { kind: "unknown-stage", registryComplete: true };
-  if (cached === undefined) {
+  const known = cachedStage(isolate, stageId, nowMs);
+  if (known?.stage === null) return { kind: "unknown-stage", registryComplete: true };
+  if (known === undefined) {
     const [config, marker, count] = await redisCall(() =>
       redis.eval<string[], [string, number, number]>(
         HEARTBEAT_ON_CACHE_MISS_SCRIPT,
@@ -69,11 +69,11 @@ export async function recordHeartbeat(
       ),
     );
     if (config === "") {
-      if (marker === 1) isolate.stages.set(stageId, null, nowMs);
+      if (marker === 1) rememberStage(isolate, stageId, undefined, nowMs);
       return { kind: "unknown-stage", registryComplete: marker === 1 };
     }
     const stage = toStage(JSON.parse(config));
-    isolate.stages.set(stageId, stage, nowMs);
+    rememberStage(isolate, stageId, stage, nowMs);
     if (count < 0) return { kind: "refused", stage };
     isolate.expirySet.set(presenceKey, true, nowMs);
     isolate.expirySet.set(watchKey, true, nowMs);
@@ -81,6 +81,7 @@ export async function recordHeartbeat(
     return { kind: "counted", stage, viewers: count };
   }
 
+  const cached = known.stage;
   if (cached.status !== "live" || (input.anonymous && !cached.allowAnonymous)) {
     return { kind: "refused", stage: cached };
   }
@@ -89,29 +90,64 @@ export async function recordHeartbeat(
   pipeline.hset(watchKey, { [field]: slot.widthSec });
   // The seed's scheme 2: one more command per heartbeat, only on stages that ask for it.
   if (cached.auditTrail) pipeline.xadd(keys.audit(stageId), "*", { v: viewerId, t: nowMs });
-  if (isolate.expirySet.get(watchKey, nowMs) === undefined) {
+  // An isolate serves many heartbeats at once: what one of them is already fetching or setting,
+  // the others do not repeat. So marks are set when the request is built, not when it returns.
+  const setExpiries = isolate.expirySet.get(watchKey, nowMs) === undefined;
+  if (setExpiries) {
+    isolate.expirySet.set(watchKey, true, nowMs);
     pipeline.expire(presenceKey, PRESENCE_KEY_EXPIRY_SEC);
     pipeline.expire(watchKey, WATCH_KEY_EXPIRY_SEC);
     if (cached.auditTrail) pipeline.expire(keys.audit(stageId), WATCH_KEY_EXPIRY_SEC);
   }
-  const cachedCount = isolate.counts.get(stageId, nowMs);
-  if (cachedCount !== undefined) {
-    await redisCall(() => pipeline.exec());
-    isolate.expirySet.set(watchKey, true, nowMs);
-    return { kind: "counted", stage: cached, viewers: cachedCount };
+  // Reads ride in the same request, after the writes; `reads` names each reply in order.
+  const reads: ("stage" | "count" | "interval")[] = [];
+  // A stage read more than STAGE_CACHE_MS ago is re-read here (stale while revalidating): one
+  // GET instead of the checking script's five extra commands.
+  if (!known.fresh) {
+    reads.push("stage");
+    rememberStage(isolate, stageId, cached, nowMs);
   }
-  pipeline.zcount(presenceKey, countFromMs, "+inf");
-  if (input.intervalKey !== undefined) pipeline.get(input.intervalKey);
-  const replies = await redisCall(() => pipeline.exec<(number | string | null)[]>());
-  isolate.expirySet.set(watchKey, true, nowMs);
-  const readInterval = input.intervalKey !== undefined;
-  const viewers = Number(replies.at(readInterval ? -2 : -1) ?? 0);
+  // A count older than COUNT_CACHE_MS is refreshed by this heartbeat; meanwhile the others
+  // answer the old one (touched so it looks fresh) rather than each asking Redis again.
+  const count = isolate.counts.getWithAge(stageId, nowMs);
+  const cachedCount = count !== undefined && count.ageMs < COUNT_CACHE_MS ? count.value : undefined;
+  if (cachedCount === undefined) {
+    reads.push("count");
+    if (count !== undefined) isolate.counts.set(stageId, count.value, nowMs);
+    if (input.intervalKey !== undefined) reads.push("interval");
+  }
+  for (const read of reads) {
+    if (read === "stage") pipeline.get(keys.stage(stageId));
+    if (read === "count") pipeline.zcount(presenceKey, countFromMs, "+inf");
+    if (read === "interval") pipeline.get(input.intervalKey!);
+  }
+  let replies: (number | string | null)[];
+  try {
+    replies = await redisCall(() => pipeline.exec<(number | string | null)[]>());
+  } catch (error) {
+    if (setExpiries) isolate.expirySet.delete(watchKey);
+    throw error;
+  }
+  const reply = (read: (typeof reads)[number]) =>
+    replies[replies.length - reads.length + reads.indexOf(read)] ?? null;
+
+  if (reads.includes("stage")) {
+    const config = reply("stage") as string | null;
+    rememberStage(
+      isolate,
+      stageId,
+      config === null ? undefined : toStage(JSON.parse(config)),
+      nowMs,
+    );
+  }
+  if (cachedCount !== undefined) return { kind: "counted", stage: cached, viewers: cachedCount };
+  const viewers = Number(reply("count") ?? 0);
   isolate.counts.set(stageId, viewers, nowMs);
-  if (!readInterval) return { kind: "counted", stage: cached, viewers };
+  if (!reads.includes("interval")) return { kind: "counted", stage: cached, viewers };
   return {
     kind: "counted",
     stage: cached,
     viewers,
-    intervalJson: (replies.at(-1) as string | null) ?? null,
+    intervalJson: reply("interval") as string | null,
   };
 }

@@ -1,5 +1,5 @@
 import type { RedisKeys } from "../../shared/redis-keys";
-import type { IsolateState } from "../isolate-state";
+import { cachedStage, type IsolateState, rememberStage } from "../isolate-state";
 import { type EdgeRedis, redisCall } from "../redis-client";
 import { type Stage, toStage } from "./stage";
 import type { StageTable } from "./stage-table";
@@ -33,13 +33,13 @@ export function stageRegistry(deps: {
   const registry = {
     /** Remembers in the isolate what Redis or DynamoDB said about a stage. */
     remember(stageId: string, stage: Stage | undefined): void {
-      isolate.stages.set(stageId, stage ?? null, nowMs);
+      rememberStage(isolate, stageId, stage, nowMs);
     },
 
     /** The stage, or `undefined` when it does not exist. */
     async lookup(stageId: string): Promise<Stage | undefined> {
-      const cached = isolate.stages.get(stageId, nowMs);
-      if (cached !== undefined) return cached ?? undefined;
+      const cached = cachedStage(isolate, stageId, nowMs);
+      if (cached?.fresh) return cached.stage ?? undefined;
       const pipeline = redis.pipeline().get(keys.stage(stageId)).exists(keys.marker());
       const [config, marker] = await redisCall(() => pipeline.exec<[string | null, number]>());
       if (config === null && marker === 0) {

@@ -90,4 +90,14 @@ describe("heartbeat cost", () => {
     // EVAL + GET, ZADD, HSET, EXPIRE, EXPIRE, ZCOUNT.
     expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 7 });
   });
+
+  it("re-reads a stage known for over 10 s with one GET in the same request", async () => {
+    const { clock, beat } = await setup();
+    await beat("warm-up");
+    clock.nowMs += 10_000; // the stage and the count are both stale now
+    stack.proxy.resetStats();
+    await beat("a"); // ZADD, HSET, GET s:<stage>, ZCOUNT
+    await beat("b"); // ZADD, HSET
+    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 6 });
+  });
 });

@@ -217,4 +217,26 @@ describe("sendHeartbeat", () => {
     // Leaving twice is harmless.
     expect((await h.leave(stageId, alice)).status).toBe(204);
   });
+
+  it("refuses heartbeats within 10 s of a stage ending in another isolate, at the latest", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const other = createHarness({ bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! } });
+    const token = await h.token("ida", stageId);
+    expect((await h.heartbeat(stageId, token)).status).toBe(200);
+    const ended = await other.request(`/v1/stages/${stageId}`, {
+      method: "PATCH",
+      headers: {
+        authorization: `Bearer ${h.env.ADMIN_API_KEY}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ status: "ended" }),
+    });
+    expect(ended.status).toBe(200);
+    // This isolate still trusts what it read; the heartbeat after 10 s re-reads the stage in its
+    // own request and is the last one accepted.
+    h.advance(10_000);
+    expect((await h.heartbeat(stageId, token)).status).toBe(200);
+    expect((await h.heartbeat(stageId, token)).status).toBe(410);
+  });
 });
