@@ -1,6 +1,9 @@
 /**
- * The Worker entry: `fetch` serves the API; `scheduled` runs on the cron in wrangler.toml.
+ * The Worker entry: `fetch` serves the API; `scheduled` runs the sync job on the cron in
+ * wrangler.toml.
  */
+import { parseConfig } from "../shared/config";
+import { syncOnce } from "../sync";
 import { createApp } from "./app";
 import type { Bindings } from "./env";
 import type { ExecutionContext, ScheduledController } from "./worker-types";
@@ -15,15 +18,10 @@ export default {
     return app.fetch(request, env, ctx);
   },
 
-  scheduled(controller: ScheduledController, _env: Bindings, ctx: ExecutionContext): void {
-    // The sync job (snapshots, viewing records) arrives with its own issue; until then the
-    // trigger is acknowledged so the cron wiring can be deployed and tested.
-    ctx.waitUntil(
-      Promise.resolve().then(() =>
-        console.log(
-          JSON.stringify({ event: "scheduled", cron: controller.cron, sync: "not built yet" }),
-        ),
-      ),
-    );
+  scheduled(_controller: ScheduledController, env: Bindings, ctx: ExecutionContext): void {
+    // Under waitUntil so the run may outlive the handler; a failed run (SyncRunError, or a bad
+    // configuration) rejects, and the cron invocation is marked failed. Its report is logged
+    // as one JSON line either way.
+    ctx.waitUntil(Promise.resolve().then(() => syncOnce(parseConfig(env))));
   },
 };

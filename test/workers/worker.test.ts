@@ -7,6 +7,7 @@ import {
   createScheduledController,
   waitOnExecutionContext,
 } from "cloudflare:test";
+import { Redis } from "@upstash/redis";
 import { describe, expect, inject, it } from "vitest";
 import worker from "../../edge/index";
 
@@ -74,13 +75,52 @@ describe("the worker in workerd", () => {
     expect(response.headers.get("retry-after")).toBe("5");
   });
 
-  it("runs the scheduled handler under waitUntil", async () => {
+  it("runs the sync job from scheduled(), and the history routes read what it wrote", async () => {
+    const env = bindings();
+    const admin = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
+    const stageId = `wk${crypto.randomUUID().slice(0, 8)}`;
+    const created = await call(env, "/v1/stages", {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ id: stageId, title: "Synced in workerd" }),
+    });
+    expect(created.status).toBe(201);
+    // Two viewers watched a window that closed ten minutes ago (written as the edge writes it).
+    const window = Math.floor(Date.now() / 300_000) - 2;
+    const redis = new Redis({
+      url: env.UPSTASH_REDIS_REST_URL,
+      token: env.UPSTASH_REDIS_REST_TOKEN,
+    });
+    await redis.hset(`${env.REDIS_KEY_PREFIX}w:${stageId}:${window}`, {
+      "alice|0": 30,
+      "alice|30": 30,
+      "bob|240": 30,
+    });
+
     const ctx = createExecutionContext();
-    const controller = createScheduledController({ cron: "*/5 * * * *" });
-    await expect(
-      Promise.resolve(worker.scheduled(controller, bindings(), ctx)).then(() =>
-        waitOnExecutionContext(ctx),
-      ),
-    ).resolves.toBeUndefined();
+    worker.scheduled(createScheduledController({ cron: "1-59/5 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await redis.exists(`${env.REDIS_KEY_PREFIX}w:${stageId}:${window}`)).toBe(0);
+
+    const windowStart = new Date(window * 300_000).toISOString();
+    const range = `from=${encodeURIComponent(windowStart)}`;
+    const snapshots = await call(env, `/v1/stages/${stageId}/snapshots?${range}`, {
+      headers: admin,
+    });
+    expect(snapshots.status).toBe(200);
+    expect(await snapshots.json()).toMatchObject({
+      items: [{ stageId, windowStart, uniqueViewers: 2, watchSeconds: 90 }],
+      nextCursor: null,
+    });
+    const records = await call(env, `/v1/stages/${stageId}/viewing-records?${range}`, {
+      headers: admin,
+    });
+    expect(await records.json()).toMatchObject({
+      items: [
+        { stageId, viewerId: "alice", windowStart, seconds: 60 },
+        { stageId, viewerId: "bob", windowStart, seconds: 30 },
+      ],
+      nextCursor: null,
+    });
   });
 });

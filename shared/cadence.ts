@@ -1,0 +1,39 @@
+import type { Config } from "./config";
+
+/** The configuration the heartbeat cadence depends on. */
+export type CadenceConfig = Pick<
+  Config,
+  "heartbeatIntervalSec" | "heartbeatIntervalMaxSec" | "presenceTtlSec" | "hotPathBudgetUsd"
+>;
+
+/** How often viewers beat, and how long one counts after a beat, in s. */
+export interface Cadence {
+  intervalSec: number;
+  presenceTtlSec: number;
+}
+
+/**
+ * The cadence in force, the same at the edge and in the sync job: with a hot-path budget
+ * (HOT_PATH_BUDGET_USD), the interval the sync job chose, clamped to
+ * [HEARTBEAT_INTERVAL_SEC, HEARTBEAT_INTERVAL_MAX_SEC]; otherwise the configured one. The
+ * presence TTL scales with the interval, so a viewer keeps the same number of beats of grace.
+ */
+export function cadenceFor(config: CadenceConfig, chosenIntervalSec?: number): Cadence {
+  const base = config.heartbeatIntervalSec;
+  const chosen = config.hotPathBudgetUsd === undefined ? base : (chosenIntervalSec ?? base);
+  const intervalSec = Math.min(Math.max(chosen, base), config.heartbeatIntervalMaxSec);
+  return { intervalSec, presenceTtlSec: Math.round((config.presenceTtlSec * intervalSec) / base) };
+}
+
+/** The interval stored in Redis key `iv` (JSON `{ intervalSec, ... }`); unreadable means none. */
+export function parseChosenInterval(json: unknown): number | undefined {
+  if (json === null || json === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(String(json)) as { intervalSec?: unknown };
+    return typeof parsed?.intervalSec === "number" && parsed.intervalSec > 0
+      ? parsed.intervalSec
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

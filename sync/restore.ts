@@ -1,0 +1,134 @@
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { DocumentClient } from "../shared/clients";
+import { SNAPSHOT_PREFIX, STAGE_INDEX_PARTITION, stageKeys } from "../shared/dynamo-keys";
+import type { RedisKeys } from "../shared/redis-keys";
+import { GSI1_NAME, TABLE_KEY_ATTRIBUTES } from "../shared/table";
+import type { SyncRedis } from "./sync-redis";
+
+/** What a restore put back into Redis. */
+export interface RestoreResult {
+  /** Stages written to the registry. */
+  stages: number;
+  /** Stages given an estimate (`e:<stage>`) from their last snapshot. */
+  estimates: number;
+}
+
+export interface RestoreOptions {
+  tableName: string;
+  /** How long an estimate lasts, in s: live heartbeats rebuild presence within one TTL. */
+  presenceTtlSec: number;
+  /** Snapshot Queries in flight at once (default 8). */
+  concurrency?: number;
+}
+
+/** Stages written to Redis per pipelined request. */
+const RESTORE_BATCH_STAGES = 250;
+
+/**
+ * The seed's `restoreFromSnapshot`, done right, for when Redis lost its data (marker `m`
+ * missing, or `registry` after the edge rebuilt only the registry):
+ * 1. every stage from the `gsi1` listing (Query, paginated; never a Scan) goes back into Redis:
+ *    `s:<id>` (SET NX: a copy already there is as new or newer) and SADD `stages`;
+ * 2. for each live stage, one Query for its latest snapshot (newest first, `Limit: 1`) sets
+ *    `e:<id>` = `{ viewers, asOf }`, expiring after one presence TTL;
+ * 3. the marker becomes `full`, last, so a restore cut short is done again by the next run.
+ */
+export async function restoreFromSnapshots(
+  deps: { redis: Pick<SyncRedis, "pipeline" | "set">; db: DocumentClient; keys: RedisKeys },
+  options: RestoreOptions,
+): Promise<RestoreResult> {
+  const { redis, db, keys } = deps;
+  const stages = await listStages(db, options.tableName);
+  const estimates = await mapConcurrent(
+    stages.filter((stage) => stage.status !== "ended"),
+    options.concurrency ?? 8,
+    async (stage) => ({ id: String(stage.id), snapshot: await latestSnapshot(db, options, stage) }),
+  );
+  const estimateById = new Map(estimates.map((e) => [e.id, e.snapshot]));
+
+  let restoredEstimates = 0;
+  for (let start = 0; start < stages.length; start += RESTORE_BATCH_STAGES) {
+    const batch = stages.slice(start, start + RESTORE_BATCH_STAGES);
+    const pipeline = redis.pipeline();
+    for (const stage of batch) {
+      pipeline.set(keys.stage(String(stage.id)), JSON.stringify(stage), { nx: true });
+    }
+    const ids = batch.map((stage) => String(stage.id));
+    pipeline.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
+    for (const id of ids) {
+      const snapshot = estimateById.get(id);
+      if (snapshot === undefined) continue;
+      pipeline.set(
+        keys.estimate(id),
+        JSON.stringify({ viewers: snapshot.viewerCount, asOf: snapshot.takenAt }),
+        { ex: options.presenceTtlSec },
+      );
+      restoredEstimates++;
+    }
+    await pipeline.exec();
+  }
+  await redis.set(keys.marker(), "full");
+  return { stages: stages.length, estimates: restoredEstimates };
+}
+
+/** Every stage's configuration as stored, without the table's key attributes and `type`. */
+async function listStages(db: DocumentClient, tableName: string) {
+  const stages: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: GSI1_NAME,
+        KeyConditionExpression: "gsi1pk = :p",
+        ExpressionAttributeValues: { ":p": STAGE_INDEX_PARTITION },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const stage: Record<string, unknown> = { ...item };
+      for (const attribute of [...TABLE_KEY_ATTRIBUTES, "type"]) delete stage[attribute];
+      if (typeof stage.id === "string") stages.push(stage);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return stages;
+}
+
+async function latestSnapshot(
+  db: DocumentClient,
+  options: RestoreOptions,
+  stage: Record<string, unknown>,
+): Promise<{ viewerCount: number; takenAt: string } | undefined> {
+  const { pk } = stageKeys(String(stage.id));
+  const result = await db.send(
+    new QueryCommand({
+      TableName: options.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :snapshot)",
+      ExpressionAttributeValues: { ":pk": pk, ":snapshot": SNAPSHOT_PREFIX },
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  const item = result.Items?.[0];
+  if (item === undefined) return undefined;
+  return { viewerCount: Number(item.viewerCount), takenAt: String(item.takenAt) };
+}
+
+/** `run` over `inputs`, at most `limit` at a time, results in input order. */
+async function mapConcurrent<T, R>(
+  inputs: readonly T[],
+  limit: number,
+  run: (input: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(inputs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < inputs.length) {
+      const index = next++;
+      results[index] = await run(inputs[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
+  return results;
+}

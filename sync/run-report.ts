@@ -1,0 +1,124 @@
+/** What one sync run did; logged as one JSON line and returned (or carried by its error). */
+export interface RunReport {
+  runId: string;
+  /** ISO time the run started (by the injected clock). */
+  startedAt: string;
+  /** Set when the run did nothing because another run held the lock. */
+  skipped?: "locked";
+  /** Set when the run restored the registry and estimates (Redis had lost its data). */
+  restored?: { stages: number; estimates: number };
+  /** Stages that had closed windows synced. */
+  stages: number;
+  /** Closed windows synced (snapshot and records confirmed, hot data deleted). */
+  windows: number;
+  /** Closed windows left for the next run (over `maxWindows`). */
+  deferredWindows: number;
+  snapshots: number;
+  /** Packed items holding viewing records. */
+  viewingRecordItems: number;
+  /** Viewing records (one per viewer per window) inside those items. */
+  viewingRecords: number;
+  /** Audit events moved from Redis streams to DynamoDB. */
+  auditEvents: number;
+  /** Presence entries older than the presence TTL removed. */
+  prunedViewers: number;
+  /** With a hot-path budget: live viewers over all stages, and the interval chosen for them (s). */
+  liveViewers?: number;
+  heartbeatIntervalSec?: number;
+  /** Items DynamoDB confirmed, all kinds. */
+  items: number;
+  /** Write capacity units consumed (ConsumedCapacity, summed). */
+  writeUnits: number;
+  /** BatchWriteItem calls that resent unprocessed items. */
+  retries: number;
+  /** Watch-hash fields of an unknown shape, skipped. */
+  malformedFields: number;
+  /** Wall-clock duration, in ms. */
+  durationMs: number;
+  /** What failed, one line each; a report with errors comes with a thrown {@link SyncRunError}. */
+  errors?: string[];
+}
+
+export function emptyReport(runId: string, startedAtMs: number): RunReport {
+  return {
+    runId,
+    startedAt: new Date(startedAtMs).toISOString(),
+    stages: 0,
+    windows: 0,
+    deferredWindows: 0,
+    snapshots: 0,
+    viewingRecordItems: 0,
+    viewingRecords: 0,
+    auditEvents: 0,
+    prunedViewers: 0,
+    items: 0,
+    writeUnits: 0,
+    retries: 0,
+    malformedFields: 0,
+    durationMs: 0,
+  };
+}
+
+/** Thrown by a run that could not do all its work; the hot data it did not write stays in Redis. */
+export class SyncRunError extends Error {
+  override readonly name = "SyncRunError";
+  readonly code = "sync_failed";
+  constructor(
+    readonly report: RunReport,
+    options?: { cause?: unknown },
+  ) {
+    super(`sync run ${report.runId} failed: ${(report.errors ?? []).join("; ")}`, options);
+  }
+}
+
+/** One line of structured log (`event: "sync.run"`). */
+export function reportLogLine(report: RunReport): string {
+  return JSON.stringify({ event: "sync.run", ...report });
+}
+
+/** The report as a few aligned lines, for people at a terminal. */
+export function formatReport(report: RunReport): string {
+  const status = report.skipped
+    ? "skipped: another run holds the lock"
+    : report.errors
+      ? "FAILED"
+      : "ok";
+  const rows: [string, string][] = [
+    ["run", `${report.runId} (${report.startedAt})`],
+    ["status", `${status} in ${report.durationMs} ms`],
+  ];
+  if (report.restored) {
+    rows.push([
+      "restored",
+      `${report.restored.stages} stages, ${report.restored.estimates} estimates`,
+    ]);
+  }
+  if (!report.skipped) {
+    rows.push(
+      [
+        "windows",
+        `${report.windows} closed windows of ${report.stages} stages` +
+          (report.deferredWindows > 0 ? ` (${report.deferredWindows} deferred)` : ""),
+      ],
+      ["snapshots", String(report.snapshots)],
+      ["viewing", `${report.viewingRecords} records packed in ${report.viewingRecordItems} items`],
+      ["audit", `${report.auditEvents} events`],
+      ["pruned", `${report.prunedViewers} stale viewers`],
+      ...(report.heartbeatIntervalSec === undefined
+        ? []
+        : ([
+            [
+              "cadence",
+              `${report.heartbeatIntervalSec} s heartbeats for ${report.liveViewers} live viewers`,
+            ],
+          ] as [string, string][])),
+      [
+        "dynamodb",
+        `${report.items} items, ${report.writeUnits} write units, ${report.retries} retries`,
+      ],
+    );
+  }
+  for (const error of report.errors ?? []) rows.push(["error", error]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join("\n");
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { watchField } from "../shared/redis-keys";
+import { windowIndex } from "../shared/windows";
+import {
+  faultyDb,
+  faultyRedis,
+  type SyncTestContext,
+  syncTestContext,
+  T0,
+} from "../test/sync/harness";
+import { SyncRunError } from "./run-report";
+
+const MIN = 60_000;
+const W0 = windowIndex(T0);
+
+/**
+ * A closed window with `viewers` viewers, each watching the whole window (one 300 s slot, as
+ * with a 300 s interval). Long viewer ids (email-like, 64 characters) make about 9 records an
+ * item, so a few hundred viewers need several BatchWriteItem calls.
+ */
+async function fullWindow(t: SyncTestContext, stageId: string, viewers: number) {
+  const fields: Record<string, number> = {};
+  for (let v = 0; v < viewers; v++) fields[watchField(viewerId(v), 0)] = 300;
+  await t.redis.hset(t.keys.watch(stageId, W0), fields);
+}
+
+const viewerId = (v: number) => `${String(v).padStart(6, "0")}.${"x".repeat(44)}@example.com`;
+
+async function itemCount(t: SyncTestContext, stageId: string) {
+  return (await t.snapshots(stageId)).length + (await t.viewingItems(stageId)).length;
+}
+
+describe("runSync under faults", () => {
+  it("retries UnprocessedItems and writes everything", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId();
+    await fullWindow(t, stageId, 300);
+    t.clock.nowMs = T0 + 5 * MIN;
+    // Count BatchWriteItem calls only: a restore's Queries may come first (the table is shared).
+    let batchCalls = 0;
+    const { db } = faultyDb(t.db, (command) =>
+      command.constructor.name === "BatchWriteCommand" && ++batchCalls <= 4
+        ? { unprocess: 7 }
+        : "pass",
+    );
+    const report = await t.run({}, { db });
+    expect(report.retries).toBeGreaterThan(0);
+    expect(report.errors).toBeUndefined();
+    expect(report.items).toBe(1 + report.viewingRecordItems);
+    expect(await itemCount(t, stageId)).toBe(report.items);
+    expect(await t.redis.exists(t.keys.watch(stageId, W0))).toBe(0);
+    expect([...(await t.viewingSeconds(stageId)).values()].every((s) => s === 300)).toBe(true);
+  });
+
+  it("fails loudly on a persistent DynamoDB failure, keeps the hot data, and the next run finishes without duplicates", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId();
+    await fullWindow(t, stageId, 300); // about 35 items: two BatchWriteItem calls
+    t.clock.nowMs = T0 + 5 * MIN;
+    let batchCalls = 0;
+    const { db } = faultyDb(t.db, (command) =>
+      command.constructor.name === "BatchWriteCommand" && ++batchCalls > 1 ? "fail" : "pass",
+    );
+    const error = await t.run({ write: { concurrency: 1 } }, { db }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyncRunError);
+    const failed = (error as SyncRunError).report;
+    expect(failed.errors?.[0]).toMatch(/^windows: BatchWriteError/);
+    expect(failed.items).toBe(25); // the first call got through
+    expect(failed.windows).toBe(0);
+    expect(JSON.parse(t.logs.at(-1)!)).toMatchObject({ event: "sync.run", errors: failed.errors });
+    expect(await t.redis.exists(t.keys.watch(stageId, W0))).toBe(1);
+    expect(await t.redis.exists(t.keys.syncLock())).toBe(0);
+
+    const healthy = await t.run();
+    expect(healthy).toMatchObject({ windows: 1, viewingRecords: 300 });
+    expect(await itemCount(t, stageId)).toBe(healthy.items);
+    expect((await t.viewingSeconds(stageId)).size).toBe(300);
+    expect(await t.redis.exists(t.keys.watch(stageId, W0))).toBe(0);
+  });
+
+  it("finishes a run killed between the DynamoDB write and the Redis delete, without duplicates", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId();
+    await fullWindow(t, stageId, 100);
+    t.clock.nowMs = T0 + 5 * MIN;
+    const killed = await t
+      .run({}, { redis: faultyRedis(t.redis, new Set(["del"])) })
+      .catch((e: unknown) => e);
+    expect(killed).toBeInstanceOf(SyncRunError);
+    const written = await itemCount(t, stageId);
+    expect(written).toBeGreaterThan(1);
+    expect(await t.redis.exists(t.keys.watch(stageId, W0))).toBe(1);
+
+    const next = await t.run();
+    expect(next).toMatchObject({ windows: 1, items: written });
+    expect(await itemCount(t, stageId)).toBe(written);
+    expect((await t.snapshots(stageId))[0]).toMatchObject({
+      uniqueViewers: 100,
+      watchSeconds: 30_000,
+    });
+  });
+
+  it("still prunes presence while DynamoDB is down, and skips the audit drain", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId();
+    await t.redis.sadd(t.keys.stages(), stageId);
+    await t.heartbeat(stageId, "stale", T0);
+    await t.redis.xadd(t.keys.audit(stageId), "*", { v: "stale", t: T0 });
+    t.clock.nowMs = T0 + 5 * MIN;
+    await t.redis.set(t.keys.marker(), "full");
+    const { db } = faultyDb(t.db, () => "fail");
+    const error = (await t.run({}, { db }).catch((e: unknown) => e)) as SyncRunError;
+    expect(error.report).toMatchObject({ prunedViewers: 1, auditEvents: 0 });
+    expect(await t.redis.xlen(t.keys.audit(stageId))).toBe(1);
+  });
+});

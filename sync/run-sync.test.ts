@@ -1,0 +1,189 @@
+import { describe, expect, it } from "vitest";
+import { watchField } from "../shared/redis-keys";
+import { windowIndex } from "../shared/windows";
+import { createHarness } from "../test/in-process/harness";
+import { syncTestContext, T0 } from "../test/sync/harness";
+import { batchWrite } from "./batch-write";
+import { unpackedViewingRecords } from "./window-items";
+import { summarizeWindow } from "./window-summary";
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+
+describe("runSync", () => {
+  it("turns heartbeats into one snapshot and packed viewing records per closed window, once", async () => {
+    const h = createHarness();
+    const t = syncTestContext({ REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! });
+    const stageId = await h.createStage();
+    const [amy, bob, cat] = await Promise.all(
+      ["amy", "bob", "cat"].map((v) => h.token(v, stageId)),
+    );
+    // Window 12:00-12:05. amy beats all along (10 slots), bob for 3 slots, cat from two tabs
+    // for 4 slots (every beat sent twice).
+    for (let k = 0; k < 10; k++) {
+      h.clock.nowMs = T0 + k * 30 * SEC;
+      expect((await h.heartbeat(stageId, amy!)).status).toBe(200);
+      if (k < 3) expect((await h.heartbeat(stageId, bob!)).status).toBe(200);
+      if (k < 4) {
+        expect((await h.heartbeat(stageId, cat!)).status).toBe(200);
+        expect((await h.heartbeat(stageId, cat!)).status).toBe(200);
+      }
+    }
+    // 12:05:10: amy is still watching, in the window that is now open.
+    h.clock.nowMs = T0 + 5 * MIN;
+    expect((await h.heartbeat(stageId, amy!)).status).toBe(200);
+
+    t.clock.nowMs = T0 + 5 * MIN;
+    const first = await t.run();
+    expect(first).toMatchObject({
+      stages: 1,
+      windows: 1,
+      snapshots: 1,
+      viewingRecordItems: 1,
+      viewingRecords: 3,
+      items: 2,
+      writeUnits: 2,
+      retries: 0,
+    });
+    // Redis had no marker "full" (a new deployment), so the run restored the registry first.
+    expect(first.restored?.stages).toBeGreaterThanOrEqual(1);
+    expect(first.errors).toBeUndefined();
+    expect(await t.snapshots(stageId)).toEqual([
+      {
+        pk: `STAGE#${stageId}`,
+        sk: "SNAPSHOT#2026-11-27T12:00:00.000Z",
+        type: "Snapshot",
+        stageId,
+        windowStart: "2026-11-27T12:00:00.000Z",
+        windowEnd: "2026-11-27T12:05:00.000Z",
+        takenAt: "2026-11-27T12:05:10.000Z",
+        viewerCount: 1,
+        uniqueViewers: 3,
+        watchSeconds: 300 + 90 + 120,
+        ttl: Math.floor((T0 + 5 * MIN) / 1000) + 30 * 86_400,
+      },
+    ]);
+    expect(await t.viewingItems(stageId)).toEqual([
+      {
+        pk: `VIEWS#${stageId}`,
+        sk: "2026-11-27T12:00:00.000Z#000",
+        type: "ViewingRecords",
+        stageId,
+        windowStart: "2026-11-27T12:00:00.000Z",
+        records: [
+          ["amy", 300],
+          ["bob", 90],
+          ["cat", 120],
+        ],
+      },
+    ]);
+    // The closed window's hot data is gone; the open one is untouched.
+    const w0 = windowIndex(T0);
+    expect(await t.redis.exists(t.keys.watch(stageId, w0))).toBe(0);
+    expect(await t.redis.exists(t.keys.watch(stageId, w0 + 1))).toBe(1);
+
+    // A second run in the same window finds nothing to do and duplicates nothing.
+    const second = await t.run();
+    expect(second).toMatchObject({ windows: 0, items: 0, writeUnits: 0 });
+    expect(await t.snapshots(stageId)).toHaveLength(1);
+    expect(await t.viewingItems(stageId)).toHaveLength(1);
+
+    // Once the next window closes, it is synced too: amy's watch time adds up.
+    t.clock.nowMs = T0 + 10 * MIN;
+    expect(await t.run()).toMatchObject({ windows: 1, snapshots: 1, viewingRecords: 1 });
+    expect(await t.snapshots(stageId)).toHaveLength(2);
+    expect(Object.fromEntries(await t.viewingSeconds(stageId))).toEqual({
+      amy: 330,
+      bob: 90,
+      cat: 120,
+    });
+
+    // One structured line per run.
+    expect(t.logs).toHaveLength(3);
+    expect(JSON.parse(t.logs[0]!)).toMatchObject({ event: "sync.run", runId: first.runId });
+  });
+
+  it("never syncs the open window, nor one closed less than the grace ago", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId();
+    await t.heartbeat(stageId, "amy", T0);
+    t.clock.nowMs = T0 + 4 * MIN; // 12:04:10, window open
+    expect(await t.run()).toMatchObject({ windows: 0, items: 0 });
+    t.clock.nowMs = T0 + 5 * MIN - 5 * SEC; // 12:05:05, closed 5 s ago
+    expect(await t.run()).toMatchObject({ windows: 0, items: 0 });
+    expect(await t.snapshots(stageId)).toEqual([]);
+    t.clock.nowMs = T0 + 5 * MIN; // 12:05:10
+    expect(await t.run()).toMatchObject({ windows: 1 });
+  });
+
+  it("syncs at most maxWindows a run, oldest first, and leaves the rest for the next", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId();
+    for (let w = 0; w < 3; w++) await t.heartbeat(stageId, "amy", T0 + w * 5 * MIN);
+    t.clock.nowMs = T0 + 15 * MIN;
+    expect(await t.run({ maxWindows: 2 })).toMatchObject({ windows: 2, deferredWindows: 1 });
+    expect((await t.snapshots(stageId)).map((s) => s.windowStart)).toEqual([
+      "2026-11-27T12:00:00.000Z",
+      "2026-11-27T12:05:00.000Z",
+    ]);
+    expect(await t.run({ maxWindows: 2 })).toMatchObject({ windows: 1, deferredWindows: 0 });
+    expect(await t.snapshots(stageId)).toHaveLength(3);
+  });
+
+  it("lets exactly one of two concurrent runs sync; the other reports skipped", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId();
+    for (const viewer of ["a", "b", "c"]) await t.heartbeat(stageId, viewer, T0);
+    t.clock.nowMs = T0 + 5 * MIN;
+    const reports = await Promise.all([t.run(), t.run()]);
+    expect(reports.filter((r) => r.skipped === "locked")).toHaveLength(1);
+    expect(reports.filter((r) => r.skipped === undefined && r.windows === 1)).toHaveLength(1);
+    expect(await t.snapshots(stageId)).toHaveLength(1);
+    // The winner released the lock: the next run is not skipped.
+    expect((await t.run()).skipped).toBeUndefined();
+    expect(await t.redis.exists(t.keys.syncLock())).toBe(0);
+  });
+
+  it("prunes stale presence of registry stages once per run", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId();
+    await t.redis.sadd(t.keys.stages(), stageId);
+    await t.heartbeat(stageId, "gone", T0);
+    await t.heartbeat(stageId, "here", T0 + 3 * MIN);
+    t.clock.nowMs = T0 + 4 * MIN; // "gone" is 240 s old, past the 120 s TTL
+    expect(await t.run()).toMatchObject({ prunedViewers: 1 });
+    expect(await t.redis.zrange(t.keys.presence(stageId), 0, -1)).toEqual(["here"]);
+  });
+
+  it("packs records into 1 KB items: far fewer write units than one item per record", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId();
+    const w0 = windowIndex(T0);
+    const viewers = Array.from({ length: 400 }, (_, i) => `user-${String(i).padStart(6, "0")}`);
+    const fields: Record<string, number> = {};
+    for (const [i, viewer] of viewers.entries()) {
+      for (let slot = 0; slot <= i % 10; slot++) fields[watchField(viewer, slot * 30)] = 30;
+    }
+    await t.redis.hset(t.keys.watch(stageId, w0), fields);
+    t.clock.nowMs = T0 + 5 * MIN;
+    const packed = await t.run();
+    expect(packed.viewingRecords).toBe(400);
+    // Every packed item fits one write unit (dynalite computes units from the item's size).
+    expect(packed.writeUnits).toBe(packed.items);
+
+    const records = summarizeWindow(
+      Object.entries(fields).map(([field, width]) => [field, String(width)]),
+    ).records;
+    const baseline = await batchWrite(
+      t.db,
+      t.table,
+      unpackedViewingRecords(`${stageId}-unpacked`, w0, records),
+    );
+    const packedUnits = packed.writeUnits - packed.snapshots;
+    expect(baseline.writeUnits).toBe(400);
+    expect(packedUnits).toBeLessThanOrEqual(Math.ceil(400 / 30));
+    console.info(
+      `packing: 400 viewing records -> ${packed.viewingRecordItems} items, ${packedUnits} WCU packed vs ${baseline.writeUnits} WCU one item per record (${(baseline.writeUnits / packedUnits).toFixed(1)}x)`,
+    );
+  });
+});

@@ -1,0 +1,210 @@
+import { cadenceFor } from "../shared/cadence";
+import type { DocumentClient } from "../shared/clients";
+import type { Config } from "../shared/config";
+import { redisKeys } from "../shared/redis-keys";
+import type { BatchWriteOptions } from "./batch-write";
+import { chooseInterval, maxPresenceTtlSec, readCadence, type SyncCadenceConfig } from "./cadence";
+import { drainAuditStreams } from "./drain-audit";
+import { findClosedWindows } from "./find-work";
+import { prunePresence } from "./prune-presence";
+import { restoreFromSnapshots } from "./restore";
+import { emptyReport, type RunReport, reportLogLine, SyncRunError } from "./run-report";
+import { acquireLock, DEFAULT_LOCK_TTL_MS, releaseLock } from "./sync-lock";
+import type { SyncRedis } from "./sync-redis";
+import { syncClosedWindows } from "./sync-windows";
+import { MAX_PACKED_ITEM_BYTES, PACKING_MARGIN_BYTES } from "./window-items";
+
+export interface RunSyncDeps {
+  /** Upstash client with raw replies (`createRedis` from shared/clients.ts). */
+  redis: SyncRedis;
+  db: DocumentClient;
+  config: Pick<Config, "dynamodbTable" | "redisKeyPrefix"> & SyncCadenceConfig;
+  /** The clock, epoch ms. */
+  now: () => number;
+  /** Receives the run's one JSON log line (default console.log). */
+  log?: (line: string) => void;
+  /** Uniform in [0, 1): backoff jitter (default Math.random). */
+  random?: () => number;
+}
+
+export interface RunSyncOptions {
+  /** How long the lock outlives a run that died holding it, in ms (default 240 000). */
+  lockTtlMs?: number;
+  /** Most closed windows synced per run, oldest first; the rest wait (default 2000). */
+  maxWindows?: number;
+  /** Time after a window's end before it counts as closed, in ms (default 10 000). */
+  closeGraceMs?: number;
+  /** Days snapshots are kept (their `ttl`; default 30). */
+  snapshotTtlDays?: number;
+  /** Days audit events are kept; absent keeps them for good. */
+  auditTtlDays?: number;
+  /** Windows read per pipelined request and written per batchWrite (default 25). */
+  batchWindows?: number;
+  /** HSCAN COUNT when reading watch hashes: fields per window per request (default 1000). */
+  pageFields?: number;
+  /** Largest packed viewing-records item, in bytes, margin included (default 1024 - 32). */
+  maxItemBytes?: number;
+  /** Most audit events moved per stream per run (default 50 000). */
+  maxAuditEntriesPerStream?: number;
+  /** batchWrite tuning (concurrency, attempts, backoff, `sleep` for tests). */
+  write?: Omit<BatchWriteOptions, "random">;
+  /** The run's id (default a random UUID); it is the lock's value. */
+  runId?: string;
+}
+
+/**
+ * One run of the sync job (docs: DESIGN.md, "Cold path"). In order:
+ * 1. takes the lock (`SET lock <runId> NX PX`); if another run holds it, returns a report with
+ *    `skipped: "locked"` and does nothing else;
+ * 2. restores registry and estimates from DynamoDB when the marker `m` is not `full`;
+ * 3. moves every closed watch window to DynamoDB (snapshot + packed viewing records), deleting
+ *    a window's hash only after DynamoDB confirmed all of its items;
+ * 4. prunes stale presence entries of every registry stage and, with a hot-path budget
+ *    (HOT_PATH_BUDGET_USD), chooses the heartbeat interval for the live audience (`iv`);
+ * 5. drains audit streams into DynamoDB;
+ * 6. releases the lock if it is still this run's, and logs the report as one JSON line.
+ *
+ * A step that fails does not stop the steps that do not depend on it (pruning runs even when
+ * DynamoDB is down); at the end, any failure is thrown as {@link SyncRunError} carrying the
+ * report: never swallowed. What was not written stays in Redis for the next run.
+ */
+export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): Promise<RunReport> {
+  const { redis, db, config, now } = deps;
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const keys = redisKeys(config.redisKeyPrefix);
+  const startedAt = performance.now();
+  const nowMs = now();
+  const runId = options.runId ?? crypto.randomUUID();
+  const report = emptyReport(runId, nowMs);
+  const finish = () => {
+    report.durationMs = Math.round(performance.now() - startedAt);
+    log(reportLogLine(report));
+    return report;
+  };
+
+  let locked: boolean;
+  try {
+    locked = await acquireLock(
+      redis,
+      keys.syncLock(),
+      runId,
+      options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
+    );
+  } catch (error) {
+    report.errors = [`lock: ${describe(error)}`];
+    finish();
+    throw new SyncRunError(report, { cause: error });
+  }
+  if (!locked) {
+    report.skipped = "locked";
+    return finish();
+  }
+
+  const errors: { step: string; error: unknown }[] = [];
+  const step = async (name: string, run: () => Promise<void>): Promise<boolean> => {
+    try {
+      await run();
+      return true;
+    } catch (error) {
+      errors.push({ step: name, error });
+      return false;
+    }
+  };
+  const write: BatchWriteOptions = { ...options.write, random: deps.random ?? Math.random };
+  // The interval in force decides who counts as live; if it cannot be read, the configured one.
+  let cadence = cadenceFor(config);
+
+  try {
+    await step("cadence", async () => {
+      cadence = await readCadence(redis, keys, config);
+    });
+    await step("restore", async () => {
+      const marker = await redis.get<string>(keys.marker());
+      if (marker !== null && String(marker) === "full") return;
+      report.restored = await restoreFromSnapshots(
+        { redis, db, keys },
+        { tableName: config.dynamodbTable, presenceTtlSec: cadence.presenceTtlSec },
+      );
+    });
+    const windowsSynced = await step("windows", async () => {
+      const work = await findClosedWindows(redis, config.redisKeyPrefix, nowMs, {
+        graceMs: options.closeGraceMs ?? 10_000,
+        maxWindows: options.maxWindows ?? 2000,
+      });
+      report.deferredWindows = work.deferred;
+      await syncClosedWindows(
+        { redis, db, keys },
+        work.windows,
+        {
+          nowMs,
+          tableName: config.dynamodbTable,
+          presenceTtlSec: cadence.presenceTtlSec,
+          snapshotTtlDays: options.snapshotTtlDays ?? 30,
+          batchWindows: options.batchWindows ?? 25,
+          pageFields: options.pageFields ?? 1000,
+          maxItemBytes: options.maxItemBytes ?? MAX_PACKED_ITEM_BYTES - PACKING_MARGIN_BYTES,
+          write,
+        },
+        report,
+      );
+    });
+    await step("prune", async () => {
+      const budgeted = config.hotPathBudgetUsd !== undefined;
+      const pruned = await prunePresence(redis, keys, nowMs, {
+        pruneTtlSec: maxPresenceTtlSec(config),
+        ...(budgeted ? { countTtlSec: cadence.presenceTtlSec } : {}),
+      });
+      report.prunedViewers = pruned.removed;
+      if (pruned.liveViewers === undefined) return;
+      report.liveViewers = pruned.liveViewers;
+      report.heartbeatIntervalSec = await chooseInterval(
+        redis,
+        keys,
+        config,
+        pruned.liveViewers,
+        nowMs,
+      );
+    });
+    // After a failed window write DynamoDB is most likely still failing: leave the streams be.
+    if (windowsSynced) {
+      await step("audit", () =>
+        drainAuditStreams(
+          { redis, db },
+          config.redisKeyPrefix,
+          {
+            nowMs,
+            tableName: config.dynamodbTable,
+            ttlDays: options.auditTtlDays,
+            pageSize: 1000,
+            maxEntriesPerStream: options.maxAuditEntriesPerStream ?? 50_000,
+            write,
+          },
+          report,
+        ),
+      );
+    }
+  } finally {
+    await step("unlock", async () => {
+      await releaseLock(redis, keys.syncLock(), runId);
+    });
+  }
+
+  if (errors.length === 0) return finish();
+  report.errors = errors.map(({ step, error }) => `${step}: ${describe(error)}`);
+  finish();
+  throw new SyncRunError(report, {
+    cause: errors.length === 1 ? errors[0]!.error : new AggregateError(errors.map((e) => e.error)),
+  });
+}
+
+/** `Name (code): message`, followed by the causes' messages (network errors hide there). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  let text = `${error.name}${typeof code === "string" ? ` (${code})` : ""}: ${error.message}`;
+  for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 3; depth++) {
+    text += ` <- ${cause.message}`;
+    cause = cause.cause;
+  }
+  return text;
+}

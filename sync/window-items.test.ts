@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { watchField } from "../shared/redis-keys";
+import { windowIndex } from "../shared/windows";
+import { itemBytes } from "./item-size";
+import { packViewingRecords, snapshotItem } from "./window-items";
+import { summarizeWindow, type ViewingRecord } from "./window-summary";
+
+const T = Date.UTC(2026, 10, 27, 12, 0, 10);
+const W = windowIndex(T);
+
+describe("a closed window's items", () => {
+  it("credits each viewer the union of their slots: two tabs count once", () => {
+    const summary = summarizeWindow([
+      [watchField("bob", 0), "30"],
+      [watchField("bob", 30), "30"],
+      [watchField("amy", 0), "30"],
+      [watchField("amy", 0), "30"], // the second tab marks the same slot
+      [watchField("amy", 270), "30"],
+      ["garbage", "x"],
+    ]);
+    expect(summary.records).toEqual([
+      ["amy", 60],
+      ["bob", 60],
+    ]);
+    expect(summary.watchSeconds).toBe(120);
+    expect(summary.malformedFields).toBe(1);
+  });
+
+  it("builds the snapshot from the window, not from when the job ran", () => {
+    const summary = summarizeWindow([[watchField("amy", 0), "30"]]);
+    const item = snapshotItem({
+      stageId: "s1",
+      window: W,
+      summary,
+      viewerCount: 4,
+      takenAtMs: T + 3_600_000,
+      ttlDays: 30,
+    });
+    expect(item).toEqual({
+      pk: "STAGE#s1",
+      sk: "SNAPSHOT#2026-11-27T12:00:00.000Z",
+      type: "Snapshot",
+      stageId: "s1",
+      windowStart: "2026-11-27T12:00:00.000Z",
+      windowEnd: "2026-11-27T12:05:00.000Z",
+      takenAt: "2026-11-27T13:00:10.000Z",
+      viewerCount: 4,
+      uniqueViewers: 1,
+      watchSeconds: 30,
+      ttl: Math.floor((T + 3_600_000) / 1000) + 30 * 86_400,
+    });
+  });
+
+  it("packs records in viewer order into items under the budget, deterministically", () => {
+    const records: ViewingRecord[] = Array.from({ length: 500 }, (_, i) => [
+      `viewer-${String(i).padStart(4, "0")}@example.com`,
+      (i % 10) * 30 + 30,
+    ]);
+    const items = packViewingRecords("stage-1", W, records, 992);
+    expect(items.length).toBeGreaterThan(10);
+    expect(items.length).toBeLessThan(30);
+    for (const item of items) expect(itemBytes(item)).toBeLessThanOrEqual(992);
+    expect(items.flatMap((item) => item.records)).toEqual(records);
+    expect(items.map((item) => item.sk)).toEqual(
+      items.map((_, part) => `2026-11-27T12:00:00.000Z#${String(part).padStart(3, "0")}`),
+    );
+    expect(packViewingRecords("stage-1", W, records, 992)).toEqual(items);
+  });
+
+  it("packs nothing for no records", () => {
+    expect(packViewingRecords("s", W, [])).toEqual([]);
+  });
+});

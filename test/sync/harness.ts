@@ -1,0 +1,164 @@
+/**
+ * Test-only helpers for the sync job's tests (imported by `*.test.ts` beside it, never by the
+ * job): the real local stack from `inject("stackEnv")`, a key prefix of the test's own, the
+ * clients the job gets in production, and heartbeats written with the edge's commands.
+ */
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { inject } from "vitest";
+import { createDocumentClient, createRedis, type DocumentClient } from "../../shared/clients";
+import { parseConfig } from "../../shared/config";
+import { SNAPSHOT_PREFIX, stageKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
+import { redisKeys, watchField } from "../../shared/redis-keys";
+import { slotAt, windowIndex } from "../../shared/windows";
+import type { RunReport } from "../../sync/run-report";
+import { type RunSyncDeps, type RunSyncOptions, runSync } from "../../sync/run-sync";
+import type { SyncRedis } from "../../sync/sync-redis";
+import { T0 } from "../in-process/harness";
+import { testBindings, uniqueId } from "../test-env";
+
+export { T0 };
+
+/** No waiting in tests: backoff sleeps return at once. */
+export const noSleep = async (_ms: number) => {};
+
+export function syncTestContext(overrides: Record<string, string> = {}) {
+  const env = testBindings(inject("stackEnv") as unknown as Record<string, string>, overrides);
+  const config = parseConfig(env);
+  const redis = createRedis(config);
+  const db = createDocumentClient(config);
+  const keys = redisKeys(config.redisKeyPrefix);
+  const clock = { nowMs: T0 };
+  const logs: string[] = [];
+
+  const context = {
+    env,
+    config,
+    redis,
+    db,
+    keys,
+    clock,
+    logs,
+    table: config.dynamodbTable,
+    stageId: (label = "s") => uniqueId(label),
+
+    /** One sync run with the test's clock and clients; `deps` swaps any of them. */
+    run(options: RunSyncOptions = {}, deps: Partial<RunSyncDeps> = {}): Promise<RunReport> {
+      return runSync(
+        {
+          redis,
+          db,
+          config,
+          now: () => clock.nowMs,
+          log: (line) => logs.push(line),
+          random: () => 0.5,
+          ...deps,
+        },
+        { ...options, write: { sleep: noSleep, ...options.write } },
+      );
+    },
+
+    /** A heartbeat as the edge records it: ZADD presence, HSET the slot (interval 30 s). */
+    async heartbeat(stageId: string, viewerId: string, atMs = clock.nowMs, intervalSec = 30) {
+      const slot = slotAt(atMs, intervalSec);
+      const pipeline = redis.pipeline();
+      pipeline.zadd(keys.presence(stageId), { score: atMs, member: viewerId });
+      pipeline.hset(keys.watch(stageId, windowIndex(atMs)), {
+        [watchField(viewerId, slot.offsetSec)]: slot.widthSec,
+      });
+      await pipeline.exec();
+    },
+
+    /** Every item of a partition (Query, paginated), optionally under a sort-key prefix. */
+    async query(pk: string, skPrefix?: string, client: DocumentClient = db) {
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: config.dynamodbTable,
+            KeyConditionExpression: skPrefix ? "pk = :pk AND begins_with(sk, :sk)" : "pk = :pk",
+            ExpressionAttributeValues: skPrefix ? { ":pk": pk, ":sk": skPrefix } : { ":pk": pk },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return items;
+    },
+
+    snapshots(stageId: string) {
+      return context.query(stageKeys(stageId).pk, SNAPSHOT_PREFIX);
+    },
+
+    viewingItems(stageId: string) {
+      return context.query(viewingRecordsPartition(stageId));
+    },
+
+    /** Every `[viewer, seconds]` stored for a stage, all windows, as a map. */
+    async viewingSeconds(stageId: string): Promise<Map<string, number>> {
+      const totals = new Map<string, number>();
+      for (const item of await context.viewingItems(stageId)) {
+        for (const [viewer, seconds] of item.records as [string, number][]) {
+          totals.set(viewer, (totals.get(viewer) ?? 0) + seconds);
+        }
+      }
+      return totals;
+    },
+  };
+  return context;
+}
+
+export type SyncTestContext = ReturnType<typeof syncTestContext>;
+
+/**
+ * The real document client behind a wrapper that can answer like DynamoDB under pressure or
+ * outage, which the local server cannot do on demand. `plan` sees each command and returns
+ * what to do with it.
+ */
+export function faultyDb(
+  real: DocumentClient,
+  plan: (
+    command: { constructor: { name: string }; input: unknown },
+    call: number,
+  ) => "pass" | "fail" | { unprocess: number },
+) {
+  const state = { calls: 0, commands: [] as string[] };
+  const db: DocumentClient = {
+    send: (async (command: never) => {
+      const call = ++state.calls;
+      const c = command as { constructor: { name: string }; input: Record<string, unknown> };
+      state.commands.push(c.constructor.name);
+      const decision = plan(c, call);
+      if (decision === "fail") throw new Error("DynamoDB unreachable (injected)");
+      if (decision === "pass") return real.send(command);
+      // Leave the last `unprocess` requests unwritten and hand them back, as DynamoDB does.
+      const requestItems = c.input.RequestItems as Record<string, unknown[]>;
+      const [table, requests] = Object.entries(requestItems)[0]!;
+      const keep = requests.slice(0, requests.length - decision.unprocess);
+      const back = requests.slice(requests.length - decision.unprocess);
+      if (keep.length === 0) return { UnprocessedItems: { [table]: back }, ConsumedCapacity: [] };
+      const output = (await real.send(
+        new (c.constructor as new (input: unknown) => never)({
+          ...c.input,
+          RequestItems: { [table]: keep },
+        }),
+      )) as Record<string, unknown>;
+      return { ...output, UnprocessedItems: back.length > 0 ? { [table]: back } : {} };
+    }) as DocumentClient["send"],
+  };
+  return { db, state };
+}
+
+/** A Redis client whose calls named in `failing` throw (faults between two steps of a run). */
+export function faultyRedis(real: SyncRedis, failing: Set<string>): SyncRedis {
+  return new Proxy(real, {
+    get(target, property, receiver) {
+      if (typeof property === "string" && failing.has(property)) {
+        return () => Promise.reject(new Error(`Redis ${property} failed (injected)`));
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
