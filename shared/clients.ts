@@ -5,7 +5,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Redis } from "@upstash/redis";
-import type { Config } from "./config";
+import type { Config, TableConfig } from "./config";
 
 /** The document client, narrowed to the one call the code uses. */
 export type DocumentClient = Pick<DynamoDBDocumentClient, "send">;
@@ -25,13 +25,18 @@ export function createRedis(config: Config): Redis {
   });
 }
 
-export function createDocumentClient(config: Config): DocumentClient {
-  const client = new DynamoDBClient({
+/** The low-level client, for table administration (`npm run db:create`). */
+export function createDynamoClient(config: TableConfig): DynamoDBClient {
+  return new DynamoDBClient({
     region: config.awsRegion,
     ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
     ...(config.awsCredentials ? { credentials: config.awsCredentials } : {}),
     maxAttempts: 3,
   });
+}
+
+export function createDocumentClient(config: TableConfig): DocumentClient {
+  const client = createDynamoClient(config);
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -46,6 +46,46 @@ export class ConfigError extends Error {
 
 type Source = Record<string, unknown>;
 
+/** What reaching the DynamoDB table takes: for the sync job, `db:create`, and the worker. */
+export type TableConfig = Pick<
+  Config,
+  "awsRegion" | "dynamodbTable" | "dynamodbEndpoint" | "awsCredentials"
+>;
+
+function optionalText(env: Source, name: string): string | undefined {
+  const value = env[name];
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+/** Parses the DynamoDB part of the configuration; throws {@link ConfigError} listing every problem. */
+export function parseTableConfig(env: Source): TableConfig {
+  const problems: string[] = [];
+  const config: TableConfig = {
+    awsRegion: optionalText(env, "AWS_REGION") ?? "us-east-1",
+    dynamodbTable: optionalText(env, "DYNAMODB_TABLE") ?? "ivs-viewer-snapshots",
+  };
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(config.dynamodbTable)) {
+    problems.push("DYNAMODB_TABLE must be 3-255 letters, digits, '_', '-' or '.'");
+  }
+  const accessKeyId = optionalText(env, "AWS_ACCESS_KEY_ID");
+  const secretAccessKey = optionalText(env, "AWS_SECRET_ACCESS_KEY");
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    problems.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
+  } else if (accessKeyId !== undefined && secretAccessKey !== undefined) {
+    const sessionToken = optionalText(env, "AWS_SESSION_TOKEN");
+    config.awsCredentials = sessionToken
+      ? { accessKeyId, secretAccessKey, sessionToken }
+      : { accessKeyId, secretAccessKey };
+  }
+  const dynamodbEndpoint = optionalText(env, "DYNAMODB_ENDPOINT");
+  if (dynamodbEndpoint !== undefined) {
+    if (/^https?:\/\/[^\s]+$/.test(dynamodbEndpoint)) config.dynamodbEndpoint = dynamodbEndpoint;
+    else problems.push(`DYNAMODB_ENDPOINT must be an http(s) URL, got "${dynamodbEndpoint}"`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
 /** Parses and validates configuration; throws {@link ConfigError} listing every problem. */
 export function parseConfig(env: Source): Config {
   const problems: string[] = [];
@@ -116,14 +156,12 @@ export function parseConfig(env: Source): Config {
   if (upstashBilling !== "fixed" && upstashBilling !== "payg") {
     problems.push(`UPSTASH_BILLING must be "fixed" or "payg", got "${upstashBilling}"`);
   }
-  const accessKeyId = optional("AWS_ACCESS_KEY_ID");
-  const secretAccessKey = optional("AWS_SECRET_ACCESS_KEY");
-  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
-    problems.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
-  }
-  const dynamodbEndpoint = optional("DYNAMODB_ENDPOINT");
-  if (dynamodbEndpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(dynamodbEndpoint)) {
-    problems.push(`DYNAMODB_ENDPOINT must be an http(s) URL, got "${dynamodbEndpoint}"`);
+  let table: TableConfig = { awsRegion: "", dynamodbTable: "" };
+  try {
+    table = parseTableConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
   }
   const redisKeyPrefix = optional("REDIS_KEY_PREFIX") ?? "";
   if (!/^[A-Za-z0-9:_-]{0,32}$/.test(redisKeyPrefix)) {
@@ -133,8 +171,7 @@ export function parseConfig(env: Source): Config {
   const config: Config = {
     upstashRedisRestUrl: url("UPSTASH_REDIS_REST_URL"),
     upstashRedisRestToken: text("UPSTASH_REDIS_REST_TOKEN"),
-    awsRegion: text("AWS_REGION", "us-east-1"),
-    dynamodbTable: text("DYNAMODB_TABLE", "ivs-viewer-snapshots"),
+    ...table,
     adminApiKey,
     viewerTokenSecret,
     redisKeyPrefix,
@@ -145,13 +182,6 @@ export function parseConfig(env: Source): Config {
     upstashBilling: upstashBilling === "payg" ? "payg" : "fixed",
   };
   if (hotPathBudgetUsd !== undefined) config.hotPathBudgetUsd = hotPathBudgetUsd;
-  if (accessKeyId !== undefined && secretAccessKey !== undefined) {
-    const sessionToken = optional("AWS_SESSION_TOKEN");
-    config.awsCredentials = sessionToken
-      ? { accessKeyId, secretAccessKey, sessionToken }
-      : { accessKeyId, secretAccessKey };
-  }
-  if (dynamodbEndpoint !== undefined) config.dynamodbEndpoint = dynamodbEndpoint;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -65,8 +65,11 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
         stageId,
         viewerId: viewer.viewerId,
         viewers: outcome.viewers,
-        // The cadence as it was when this heartbeat arrived; one read later it may change.
-        nextHeartbeatInMs: nextHeartbeatInMs(cadence.intervalSec, Math.random()),
+        // The interval as just re-read, when this heartbeat re-read it.
+        nextHeartbeatInMs: nextHeartbeatInMs(
+          currentCadence(config, isolate, nowMs).intervalSec,
+          Math.random(),
+        ),
       },
       200,
     );

@@ -1,0 +1,28 @@
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { describe, expect, inject, it } from "vitest";
+import { createDynamoClient } from "../shared/clients";
+import { parseTableConfig } from "../shared/config";
+import { uniqueId } from "../test/test-env";
+import { createTable } from "./create-table";
+
+describe("db:create", () => {
+  it("creates the table with its keys and index, says TTL was skipped on dynalite, and is safe to rerun", async () => {
+    const tableName = uniqueId("table-");
+    const client = createDynamoClient(
+      parseTableConfig({ ...inject("stackEnv"), DYNAMODB_TABLE: tableName }),
+    );
+    try {
+      expect(await createTable(client, tableName)).toMatchObject({
+        table: "created",
+        ttl: "skipped",
+      });
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      expect(Table?.KeySchema?.map((key) => key.AttributeName)).toEqual(["pk", "sk"]);
+      expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(["gsi1"]);
+      expect(Table?.BillingModeSummary?.BillingMode ?? "PAY_PER_REQUEST").toBe("PAY_PER_REQUEST");
+      expect(await createTable(client, tableName)).toMatchObject({ table: "exists" });
+    } finally {
+      client.destroy();
+    }
+  });
+});

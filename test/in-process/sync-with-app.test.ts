@@ -1,0 +1,187 @@
+/**
+ * The sync job and the worker together, in-process on the real local stack: what heartbeats
+ * earn becomes history the API serves; a Redis that lost its data answers estimates until
+ * live heartbeats return; a budget lengthens the interval for a large audience.
+ */
+import { describe, expect, it } from "vitest";
+import { createDocumentClient, createRedis } from "../../shared/clients";
+import { parseConfig } from "../../shared/config";
+import { windowIndex, windowStartMs } from "../../shared/windows";
+import { runSync } from "../../sync/run-sync";
+import { adminHeaders } from "../test-env";
+import { createHarness, type Harness, readProblem } from "./harness";
+
+function sync(h: Harness) {
+  const config = parseConfig(h.env);
+  return runSync({
+    redis: createRedis(config),
+    db: createDocumentClient(config),
+    config,
+    now: () => h.clock.nowMs,
+    log: () => {},
+  });
+}
+
+/** Every viewer beats every 30 s until the clock passes `untilMs`. */
+async function watch(h: Harness, stageId: string, tokens: string[], untilMs: number) {
+  while (h.clock.nowMs < untilMs) {
+    for (const token of tokens) expect((await h.heartbeat(stageId, token)).status).toBe(200);
+    h.advance(30_000);
+  }
+}
+
+describe("the sync job with the worker", () => {
+  it("turns a window of heartbeats into a snapshot and viewing records the API pages through", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const window = windowIndex(h.clock.nowMs);
+    const tokens = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        h.token(`viewer-${String(i).padStart(2, "0")}`, stageId),
+      ),
+    );
+    await watch(h, stageId, tokens, windowStartMs(window + 1));
+    h.clock.nowMs = windowStartMs(window + 1) + 60_000; // as the cron runs: one minute past the window
+    const report = await sync(h);
+    expect(report).toMatchObject({ windows: 1, snapshots: 1, viewingRecords: 60 });
+
+    const from = encodeURIComponent(new Date(windowStartMs(window)).toISOString());
+    const snapshots = await h.request(`/v1/stages/${stageId}/snapshots?from=${from}`, {
+      headers: adminHeaders,
+    });
+    expect(await snapshots.json()).toMatchObject({
+      items: [{ uniqueViewers: 60, watchSeconds: 60 * 300 }],
+      nextCursor: null,
+    });
+
+    // Page through the records 50 at a time; every viewer once, 300 s each.
+    const seen: { viewerId: string; seconds: number }[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `from=${from}&limit=50${cursor ? `&cursor=${cursor}` : ""}`;
+      const page = await h.request(`/v1/stages/${stageId}/viewing-records?${query}`, {
+        headers: adminHeaders,
+      });
+      expect(page.status).toBe(200);
+      const body = (await page.json()) as {
+        items: { viewerId: string; seconds: number }[];
+        nextCursor: string | null;
+      };
+      expect(body.items.length).toBeLessThanOrEqual(50);
+      seen.push(...body.items);
+      cursor = body.nextCursor;
+    } while (cursor !== null);
+    expect(seen.map((record) => record.viewerId)).toEqual(
+      tokens.map((_, i) => `viewer-${String(i).padStart(2, "0")}`),
+    );
+    expect(seen.every((record) => record.seconds === 300)).toBe(true);
+
+    const one = await h.request(
+      `/v1/stages/${stageId}/viewing-records?from=${from}&viewerId=viewer-07`,
+      { headers: adminHeaders },
+    );
+    expect(await one.json()).toMatchObject({
+      items: [{ viewerId: "viewer-07", seconds: 300 }],
+      nextCursor: null,
+    });
+  });
+
+  it("answers 400 for a forged cursor or a bad range, 401 without the admin key, 404 for an unknown stage", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    for (const query of [
+      "cursor=Zm9yZ2Vk",
+      "from=2026-11-28T00:00:00.000Z&to=2026-11-27T00:00:00.000Z",
+      "from=2024-01-01T00:00:00.000Z&to=2026-01-01T00:00:00.000Z",
+      "from=yesterday",
+      "limit=9999",
+    ]) {
+      for (const route of ["snapshots", "viewing-records"]) {
+        const response = await h.request(`/v1/stages/${stageId}/${route}?${query}`, {
+          headers: adminHeaders,
+        });
+        expect(response.status, `${route}?${query}`).toBe(400);
+        await readProblem(response);
+      }
+    }
+    expect((await h.request(`/v1/stages/${stageId}/snapshots`)).status).toBe(401);
+    expect(
+      (await h.request("/v1/stages/nobody/viewing-records", { headers: adminHeaders })).status,
+    ).toBe(404);
+  });
+
+  it("after Redis lost its data, answers the last snapshot's count as an estimate until heartbeats return", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const tokens = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => h.token(`v${i}`, stageId)),
+    );
+    const window = windowIndex(h.clock.nowMs);
+    await watch(h, stageId, tokens, windowStartMs(window + 1) + 60_000);
+    await sync(h); // the snapshot: 12 live viewers
+
+    await h.redis.del(...(await h.redis.keys(`${h.env.REDIS_KEY_PREFIX}*`))); // Redis loses everything
+    const restored = await sync(h);
+    expect(restored.restored?.estimates).toBeGreaterThanOrEqual(1);
+
+    const fresh = createHarness({ bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! } });
+    fresh.clock.nowMs = h.clock.nowMs;
+    const estimated = await (await fresh.request(`/v1/stages/${stageId}/viewers`)).json();
+    expect(estimated).toMatchObject({ viewers: 12, estimated: true });
+
+    for (const token of tokens) expect((await fresh.heartbeat(stageId, token)).status).toBe(200);
+    fresh.advance(2_001);
+    expect(await (await fresh.request(`/v1/stages/${stageId}/viewers`)).json()).toMatchObject({
+      viewers: 12,
+      estimated: false,
+    });
+  });
+
+  it("appends each heartbeat to the audit stream on stages that ask for it, and the job drains it", async () => {
+    const h = createHarness();
+    const audited = await h.createStage({ auditTrail: true });
+    const plain = await h.createStage();
+    for (const stageId of [audited, plain]) {
+      const token = await h.token("auditor", stageId);
+      for (let i = 0; i < 3; i++) {
+        expect((await h.heartbeat(stageId, token)).status).toBe(200);
+        h.advance(30_000);
+      }
+    }
+    expect(await h.redis.xlen(h.keys.audit(audited))).toBe(3);
+    expect(await h.redis.exists(h.keys.audit(plain))).toBe(0);
+    const report = await sync(h);
+    expect(report.auditEvents).toBe(3);
+    expect(await h.redis.xlen(h.keys.audit(audited))).toBe(0);
+  });
+
+  it("lengthens the interval for a large audience under a budget, and keeps 30 s for a small one", async () => {
+    // Upstash pay-as-you-go: each heartbeat's commands are billed, so 40 viewers cost about
+    // $5 (Workers minimum) + 40 x 87,600 x 2.08 commands x $2 per million = $19.6 a month.
+    const budget = {
+      HOT_PATH_BUDGET_USD: "10",
+      UPSTASH_BILLING: "payg",
+      HEARTBEAT_INTERVAL_MAX_SEC: "120",
+    };
+    const interval = async (viewers: number) => {
+      const h = createHarness({ bindings: budget });
+      const stageId = await h.createStage();
+      const tokens = await Promise.all(
+        Array.from({ length: viewers }, (_, i) => h.token(`v${i}`, stageId)),
+      );
+      for (const token of tokens) await h.heartbeat(stageId, token);
+      await sync(h); // counts the live audience, chooses the interval, stores it for the edge
+      h.advance(30_000);
+      const next = (await (await h.heartbeat(stageId, tokens[0]!)).json()) as {
+        nextHeartbeatInMs: number;
+      };
+      return next.nextHeartbeatInMs;
+    };
+    const small = await interval(4);
+    expect(small).toBeGreaterThanOrEqual(27_000);
+    expect(small).toBeLessThanOrEqual(30_000);
+    const large = await interval(40);
+    expect(large).toBeGreaterThan(30_000);
+    expect(large).toBeLessThanOrEqual(120_000);
+  });
+});
