@@ -798,9 +798,9 @@ export interface operations {
     estimateCost: {
         parameters: {
             query: {
-                /** @description Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 129). */
+                /** @description Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 138). */
                 bytes?: number | null;
-                /** @description Upstash commands per heartbeat (default: this system's measured 2.02). */
+                /** @description Upstash commands per heartbeat (default: this system's measured 2.08). */
                 commands?: number | null;
                 /** @description Consistency of DynamoDB count reads in the architectures that read (default eventual). */
                 consistency?: "eventual" | "strong";

@@ -1,13 +1,15 @@
 /**
  * What this system's heartbeat was measured to cost at Upstash on the local stack
- * (`npm run bench`, BENCHMARKS.md, 2026-11-27): 12,000 heartbeats from 1,000 viewers.
- * Used where an estimate should describe this system as built rather than as assumed.
+ * (`npm run cost:calibrate`, BENCHMARKS.md, 2026-11-27): 26,400 heartbeats from the typed
+ * client's heartbeat loop, 1,000 viewers (1,200 tabs) on 10 stages, 10 minutes of virtual time.
+ * Used where an estimate should describe this system as built rather than as assumed. Larger
+ * stages cost slightly less per heartbeat (`npm run bench`, 200 viewers a stage: 2.01).
  */
 export const MEASURED_HEARTBEAT = {
-  /** Billed commands per heartbeat: ZADD + HSET, plus a ZCOUNT per isolate every 5 s. */
-  redisCommandsPerHeartbeat: 2.02,
-  /** Request plus response body bytes per heartbeat (101 + 28). */
-  redisBytesPerHeartbeat: 129,
+  /** Billed commands per heartbeat: ZADD + HSET, plus per-stage reads every few seconds. */
+  redisCommandsPerHeartbeat: 2.08,
+  /** Request plus response body bytes per heartbeat. */
+  redisBytesPerHeartbeat: 138,
   measuredOn: "2026-11-27",
-  command: "npm run bench",
+  command: "npm run cost:calibrate",
 } as const;
