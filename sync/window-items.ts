@@ -4,41 +4,10 @@ import {
   VIEWING_RECORDS_ITEM_TYPE,
   viewingRecordsKeys,
 } from "../shared/dynamo-keys";
+import type { SnapshotItem, ViewingRecordsItem } from "../shared/history-items";
 import { WINDOW_MS, windowStartMs } from "../shared/windows";
 import { itemBytes, valueBytes } from "./item-size";
 import type { ViewingRecord, WindowSummary } from "./window-summary";
-
-/** A stage's snapshot of one closed window (expires after `ttl`, epoch s). */
-export interface SnapshotItem {
-  pk: string;
-  sk: string;
-  type: typeof SNAPSHOT_ITEM_TYPE;
-  stageId: string;
-  /** ISO time of the window's first ms. */
-  windowStart: string;
-  /** ISO time just past the window's last ms. */
-  windowEnd: string;
-  /** ISO time the sync run read the window. */
-  takenAt: string;
-  /** Live viewers when the run read the window (presence within the TTL). */
-  viewerCount: number;
-  /** Distinct viewers who watched during the window. */
-  uniqueViewers: number;
-  /** Seconds watched in the window, summed over viewers. */
-  watchSeconds: number;
-  /** Epoch seconds after which DynamoDB deletes the item. */
-  ttl: number;
-}
-
-/** Several viewers' records of one window in one item, kept permanently. */
-export interface ViewingRecordsItem {
-  pk: string;
-  sk: string;
-  type: typeof VIEWING_RECORDS_ITEM_TYPE;
-  stageId: string;
-  windowStart: string;
-  records: ViewingRecord[];
-}
 
 /** Largest item the packing aims for, in bytes: one write unit. */
 export const MAX_PACKED_ITEM_BYTES = 1024;

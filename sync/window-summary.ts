@@ -1,8 +1,9 @@
+import type { PackedViewingRecord } from "../shared/history-items";
 import { parseWatchField } from "../shared/redis-keys";
 import { coveredSeconds, type Slot } from "../shared/windows";
 
 /** One viewer's watch time in one window: `[viewerId, seconds]` (the stored shape, kept short). */
-export type ViewingRecord = [viewerId: string, seconds: number];
+export type ViewingRecord = PackedViewingRecord;
 
 /** What a closed watch window adds up to. */
 export interface WindowSummary {

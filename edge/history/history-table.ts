@@ -1,18 +1,12 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "../../shared/clients";
 import { SNAPSHOT_PREFIX, snapshotKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
+import type { SnapshotItem } from "../../shared/history-items";
 import { WINDOW_MS } from "../../shared/windows";
 import { StoreUnavailableError } from "../problems";
 
-export interface Snapshot {
-  stageId: string;
-  windowStart: string;
-  windowEnd: string;
-  takenAt: string;
-  viewerCount: number;
-  uniqueViewers: number;
-  watchSeconds: number;
-}
+/** A snapshot as the API answers it: the stored item without its keys and TTL. */
+export type Snapshot = Omit<SnapshotItem, "pk" | "sk" | "type" | "ttl">;
 
 export interface ViewingRecord {
   stageId: string;
