@@ -1,6 +1,5 @@
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import dynalite from "dynalite";
 import { createTableInput } from "../../shared/table";
 
@@ -52,14 +51,7 @@ export async function startDynamo(opts: DynamoOptions): Promise<DynamoHandle> {
     return stopped;
   };
 
-  // Node's own HTTP, explicitly: in vitest's main process (where globalSetup runs) the Workers
-  // plugin swaps the global fetch dispatcher for its own undici, which refuses the SDK's
-  // fetch-based requests ("invalid content-length header") when the SDK resolves to that handler.
-  const client = new DynamoDBClient({
-    ...LOCAL_AWS,
-    endpoint,
-    requestHandler: new NodeHttpHandler(),
-  });
+  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
   try {
     await client.send(new CreateTableCommand(createTableInput(opts.tableName)));
     await waitUntilActive(client, opts.tableName);

@@ -1,0 +1,28 @@
+/**
+ * Runs the local stack in a process of its own and prints its variables as one JSON line, then
+ * waits until stdin closes or a signal arrives and stops it. vitest's globalSetup starts it this
+ * way so that the stack (and the AWS SDK inside it) runs under plain Node, whatever module
+ * conditions the test project resolves with (the Workers project resolves browser builds).
+ */
+import { startLocalStack } from "./index";
+
+async function main(): Promise<void> {
+  const stack = await startLocalStack();
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    stack.stop().finally(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.stdin.on("end", stop);
+  process.stdin.on("close", stop);
+  process.stdin.resume();
+  process.stdout.write(`${JSON.stringify(stack.env)}\n`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
