@@ -1,5 +1,6 @@
 /**
- * Writes docs/cost-chart.svg from the current catalogue and default workload:
+ * Writes docs/cost-chart.svg from the current catalogue and the default workload with this
+ * system's measured heartbeat (measured.ts); a test fails when the committed file differs:
  *
  *   npx tsx shared/cost/write-chart.ts [output-path]
  */
@@ -7,15 +8,22 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { costChartSvg } from "./chart";
+import { MEASURED_HEARTBEAT } from "./measured";
 
 /** docs/cost-chart.svg at the repository root (two folders above this file). */
 export const DEFAULT_CHART_PATH = fileURLToPath(
   new URL("../../docs/cost-chart.svg", import.meta.url),
 );
 
+/** The chart the README shows, as committed in docs/cost-chart.svg. */
+export function docsCostChartSvg(): string {
+  const { redisCommandsPerHeartbeat, redisBytesPerHeartbeat } = MEASURED_HEARTBEAT;
+  return `${costChartSvg({ workload: { redisCommandsPerHeartbeat, redisBytesPerHeartbeat } })}\n`;
+}
+
 export async function writeCostChart(path: string = DEFAULT_CHART_PATH): Promise<string> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${costChartSvg()}\n`, "utf8");
+  await writeFile(path, docsCostChartSvg(), "utf8");
   return path;
 }
 
