@@ -1,0 +1,137 @@
+/**
+ * The typed client as a front end ships it: bundled for browsers by esbuild, loaded by a page on
+ * another origin in headless Chromium (Debian's package, driven by playwright-core), beating
+ * against the worker in `wrangler dev` through CORS, and leaving by `navigator.sendBeacon` when
+ * the page goes away.
+ */
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createPresenceClient } from "../../openapi/client";
+import { startWranglerDev } from "../stack";
+import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET, uniqueId } from "../test-env";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+
+let worker: Awaited<ReturnType<typeof startWranglerDev>> | undefined;
+let site: Server | undefined;
+let siteUrl = "";
+let browser: Browser | undefined;
+let bundleBytes = 0;
+
+/** A page that starts the loop with the stage and token from its query string. */
+const PAGE = `<!doctype html><html><body><p id="viewers">-</p><script type="module">
+import { startHeartbeatLoop } from "/client.js";
+const query = new URLSearchParams(location.search);
+window.beats = [];
+startHeartbeatLoop({
+  baseUrl: query.get("api"),
+  stageId: query.get("stage"),
+  token: query.get("token"),
+  onUpdate: (beat) => { window.beats.push(beat); document.getElementById("viewers").textContent = String(beat.viewers); },
+  onError: (problem) => { window.problem = problem; },
+});
+</script></body></html>`;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL("../../openapi/client/index.ts", import.meta.url))],
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    target: "es2022",
+    write: false,
+  });
+  const code = bundle.outputFiles[0]!.contents;
+  bundleBytes = code.byteLength;
+  site = createServer((request, response) => {
+    if (request.url?.startsWith("/client.js")) {
+      response.writeHead(200, { "content-type": "text/javascript" }).end(code);
+    } else {
+      response.writeHead(200, { "content-type": "text/html" }).end(PAGE);
+    }
+  });
+  await new Promise<void>((resolve) => site!.listen(0, "127.0.0.1", resolve));
+  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  worker = await startWranglerDev({
+    port: 0,
+    vars: {
+      ...inject("stackEnv"),
+      ADMIN_API_KEY: TEST_ADMIN_KEY,
+      VIEWER_TOKEN_SECRET: TEST_TOKEN_SECRET,
+      REDIS_KEY_PREFIX: `${uniqueId("br")}:`,
+      CORS_ORIGINS: siteUrl,
+    },
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.stop();
+  await new Promise((resolve) => (site ? site.close(resolve) : resolve(undefined)));
+});
+
+describe.skipIf(!hasChromium)(
+  "the heartbeat loop in Chromium (needs /usr/bin/chromium: apt-get install chromium)",
+  () => {
+    it("bundles for the browser without Node built-ins", () => {
+      expect(bundleBytes).toBeGreaterThan(1000);
+      expect(bundleBytes).toBeLessThan(100_000);
+    });
+
+    it("counts a page's viewer across origins, and drops them by sendBeacon when the page goes away", async () => {
+      const admin = createPresenceClient({ baseUrl: worker!.url, adminKey: TEST_ADMIN_KEY });
+      const stageId = uniqueId("br");
+      await admin.POST("/v1/stages", { body: { id: stageId, title: "Browser" } });
+      const issued = await admin.POST("/v1/stages/{stageId}/viewer-tokens", {
+        params: { path: { stageId } },
+        body: { viewerId: "browser-viewer" },
+      });
+      const viewers = async () =>
+        (await admin.GET("/v1/stages/{stageId}/viewers", { params: { path: { stageId } } })).data
+          ?.viewers;
+
+      const page = await browser!.newPage();
+      const query = new URLSearchParams({
+        api: worker!.url,
+        stage: stageId,
+        token: issued.data!.token,
+      });
+      await page.goto(`${siteUrl}/?${query}`);
+      await page.waitForFunction(
+        () => (window as unknown as { beats: unknown[] }).beats.length > 0,
+        null,
+        { timeout: 10_000 },
+      );
+      expect(await page.textContent("#viewers")).toBe("1");
+      expect(await viewers()).toBe(1);
+
+      await page.goto("about:blank"); // pagehide: the loop sends leaveStage with sendBeacon
+      const deadline = Date.now() + 10_000;
+      let count = await viewers();
+      while (count !== 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        count = await viewers();
+      }
+      expect(count).toBe(0);
+      await page.close();
+    });
+  },
+);
