@@ -26,7 +26,7 @@ function operationSection(method: string, path: string, operation: Json): string
   const security = (operation.security as Json[] | undefined)?.flatMap((item) => Object.keys(item));
   return `<section id="${escapeHtml(operation.operationId)}">
 <h3><span class="method">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code> <small>${escapeHtml(operation.operationId)}</small></h3>
-<p><strong>${prose(operation.summary)}</strong>. ${prose(operation.description)}</p>
+<p><strong>${prose(operation.summary)}</strong>${/[.?!]$/.test(String(operation.summary)) ? "" : "."} ${prose(operation.description)}</p>
 ${security?.length ? `<p>Auth: ${security.map((name) => `<code>${escapeHtml(name)}</code>`).join(" or ")}${(operation.security as Json[]).some((item) => Object.keys(item).length === 0) ? " (optional)" : ""}</p>` : ""}
 ${parameters.length ? `<table><tr><th>parameter</th><th>in</th><th>description</th></tr>${parameters.map((p) => `<tr><td><code>${escapeHtml(p.name)}</code>${p.required ? " *" : ""}</td><td>${escapeHtml(p.in)}</td><td>${prose((p.schema as Json | undefined)?.description ?? p.description)}</td></tr>`).join("")}</table>` : ""}
 ${
