@@ -133,12 +133,10 @@ export async function recordHeartbeat(
 
   if (reads.includes("stage")) {
     const config = reply("stage") as string | null;
-    rememberStage(
-      isolate,
-      stageId,
-      config === null ? undefined : toStage(JSON.parse(config)),
-      nowMs,
-    );
+    // Gone from Redis: forget it rather than remember "no such stage", so the next heartbeat
+    // takes the checking script, which tells a deleted stage from a Redis that lost its data.
+    if (config === null) isolate.stages.delete(stageId);
+    else rememberStage(isolate, stageId, toStage(JSON.parse(config)), nowMs);
   }
   if (cachedCount !== undefined) return { kind: "counted", stage: cached, viewers: cachedCount };
   const viewers = Number(reply("count") ?? 0);

@@ -145,4 +145,17 @@ describe("when a store fails", () => {
     }
     expect(dynamo.state.sends).toBe(before);
   });
+
+  it("keeps counting in an isolate that knew the stage when Redis lost its data", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const token = await h.token("viewer", stageId);
+    expect((await h.heartbeat(stageId, token)).status).toBe(200);
+    await h.redis.del(...(await h.redis.keys(`${h.env.REDIS_KEY_PREFIX}*`)));
+    h.advance(10_000); // the isolate's copy of the stage is due for a re-read
+    expect((await h.heartbeat(stageId, token)).status).toBe(200); // re-reads: gone from Redis
+    h.advance(1_000);
+    expect((await h.heartbeat(stageId, token)).status).toBe(200); // checks, restores, counts
+    expect(await h.redis.exists(h.keys.marker(), h.keys.stage(stageId))).toBe(2);
+  });
 });
