@@ -107,6 +107,7 @@ Try it:
        -H 'content-type: application/json' -d '{"viewerId":"alice"}'
   curl -s -X POST ${worker.url}/v1/stages/demo/heartbeats -H 'authorization: Bearer <token>'
   curl -s ${worker.url}/v1/stages/demo/viewers
+  curl -s "${worker.url}/__scheduled?cron=1-59/5+*+*+*+*"   # run the sync job now (the cron's handler)
 
 Ctrl-C stops everything.`);
 }
