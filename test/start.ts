@@ -84,6 +84,8 @@ async function main(): Promise<void> {
       port: port("worker"),
       vars: { ...stack.env, ...vars },
       testScheduled: true,
+      // The worker's logs (requests, sync reports) follow the banner in this terminal.
+      echo: process.stdout,
     });
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);

@@ -14,6 +14,8 @@ export interface WranglerDevOptions {
   cwd?: string;
   /** Adds `--test-scheduled` (exposes `GET /__scheduled?cron=...`). */
   testScheduled?: boolean;
+  /** Also copy wrangler's output (the worker's logs) here, e.g. `process.stdout` for `npm start`. */
+  echo?: NodeJS.WritableStream;
   /** How long to wait for `/health` to answer, in ms. Default 60 000. */
   startTimeoutMs?: number;
 }
@@ -78,6 +80,10 @@ export async function startWranglerDev(opts: WranglerDevOptions): Promise<Wrangl
     },
   });
   const output = captureOutput(child);
+  if (opts.echo) {
+    child.stdout?.pipe(opts.echo, { end: false });
+    child.stderr?.pipe(opts.echo, { end: false });
+  }
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   const killGroup = () => {
