@@ -74,7 +74,18 @@ export function docsPage(document: Json): string {
   const paths = document.paths as Record<string, Record<string, Json>>;
   const schemas = ((document.components as Json)?.schemas as Record<string, Json>) ?? {};
   const operations = Object.entries(paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, operation]) => operationSection(method, path, operation)),
+    Object.entries(methods).map(([method, operation]) => ({ method, path, operation })),
+  );
+  // Grouped as the document's tags are listed (Presence first), each group in path order.
+  const tags = (document.tags as { name: string; description?: string }[] | undefined) ?? [];
+  const grouped = tags.map(
+    (
+      tag,
+    ) => `<h2 id="tag-${escapeHtml(tag.name)}">${escapeHtml(tag.name)}</h2><p>${prose(tag.description)}</p>
+${operations
+  .filter(({ operation }) => ((operation.tags as string[] | undefined) ?? []).includes(tag.name))
+  .map(({ method, path, operation }) => operationSection(method, path, operation))
+  .join("\n")}`,
   );
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${escapeHtml(info.title)}</title>
@@ -84,7 +95,7 @@ td,th{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:t
 section{border-top:1px solid #eee;padding-top:.5rem}small{color:#777}</style></head><body>
 <h1>${escapeHtml(info.title)} <small>${escapeHtml(info.version)}</small></h1><p>${prose(info.description)}</p>
 <p>The machine-readable contract: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Fields marked * are required.</p>
-<h2>Operations</h2>${operations.join("\n")}
+${grouped.join("\n")}
 <h2>Schemas</h2>${Object.entries(schemas)
     .map(([name, schema]) => schemaSection(name, schema))
     .join("\n")}
