@@ -842,7 +842,7 @@ export interface operations {
     listStages: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page (opaque). */
                 cursor?: string;
                 /** @description Page size, 1-100 (default 50). */
                 limit?: number;
@@ -1312,7 +1312,7 @@ export interface operations {
     listStageSnapshots: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page (opaque). */
                 cursor?: string;
                 /** @description Windows starting at or after this moment (default: 24 hours before `to`). */
                 from?: string;
@@ -1520,7 +1520,7 @@ export interface operations {
     listViewingRecords: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page (opaque). */
                 cursor?: string;
                 /** @description Windows starting at or after this moment (default: 24 hours before `to`). */
                 from?: string;

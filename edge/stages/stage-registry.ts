@@ -20,14 +20,21 @@ export function stageRegistry(deps: {
 }) {
   const { redis, keys, isolate, nowMs } = deps;
 
-  async function cacheInRedis(stages: Stage[], withMarker: boolean): Promise<void> {
+  /**
+   * Writes stages to the Redis registry. A restore writes only what is missing (`SET NX`, as
+   * the sync job's restore does): a copy already there was written by a create or an update
+   * and is as new as DynamoDB's, or newer than a page this restore read earlier.
+   */
+  async function cacheInRedis(stages: Stage[], options: { restoring: boolean }): Promise<void> {
     const pipeline = redis.pipeline();
-    for (const stage of stages) pipeline.set(keys.stage(stage.id), JSON.stringify(stage));
+    for (const stage of stages) {
+      const json = JSON.stringify(stage);
+      if (options.restoring) pipeline.set(keys.stage(stage.id), json, { nx: true });
+      else pipeline.set(keys.stage(stage.id), json);
+    }
     const ids = stages.map((stage) => stage.id);
     if (ids.length > 0) pipeline.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
-    // "registry": the sync job still has each stage's last snapshot count to restore ("full").
-    if (withMarker) pipeline.set(keys.marker(), "registry", { nx: true });
-    if (stages.length > 0 || withMarker) await redisCall(() => pipeline.exec());
+    if (stages.length > 0) await redisCall(() => pipeline.exec());
   }
 
   const registry = {
@@ -53,7 +60,7 @@ export function stageRegistry(deps: {
 
     /** Caches a stage that DynamoDB has just stored. */
     async cache(stage: Stage): Promise<void> {
-      await cacheInRedis([stage], false);
+      await cacheInRedis([stage], { restoring: false });
       registry.remember(stage.id, stage);
     },
 
@@ -67,11 +74,12 @@ export function stageRegistry(deps: {
       let after: string | undefined;
       do {
         const page = await table.list(100, after);
-        await cacheInRedis(page.stages, false);
+        await cacheInRedis(page.stages, { restoring: true });
         restored += page.stages.length;
         after = page.lastId;
       } while (after !== undefined);
-      await cacheInRedis([], true);
+      // "registry": the sync job still has each stage's last snapshot count to restore ("full").
+      await redisCall(() => redis.pipeline().set(keys.marker(), "registry", { nx: true }).exec());
       return restored;
     },
   };

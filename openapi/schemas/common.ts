@@ -19,3 +19,15 @@ export const TimestampSchema = z.iso.datetime().openapi({
   description: "A moment, ISO 8601 in UTC.",
   example: "2026-11-27T21:30:00.000Z",
 });
+
+/** The `cursor` query parameter of every paged listing. */
+export const CursorQuerySchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .optional()
+  .openapi({
+    param: { name: "cursor", in: "query" },
+    description: "The `nextCursor` of the previous page (opaque).",
+    example: "eyJpZCI6ImNvbmNlcnQtNDIifQ",
+  });

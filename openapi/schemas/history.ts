@@ -1,22 +1,27 @@
 import { z } from "@hono/zod-openapi";
-import { StageIdSchema, TimestampSchema, ViewerIdSchema } from "./common";
+import { CursorQuerySchema, StageIdSchema, TimestampSchema, ViewerIdSchema } from "./common";
 
 const example = {
   windowStart: "2026-11-27T21:30:00.000Z",
   windowEnd: "2026-11-27T21:35:00.000Z",
 };
 
+/** The window a snapshot or record belongs to. */
+const windowFields = {
+  windowStart: TimestampSchema.openapi({
+    description: "Start of the 5-minute window.",
+    example: example.windowStart,
+  }),
+  windowEnd: TimestampSchema.openapi({
+    description: "End of the window (exclusive).",
+    example: example.windowEnd,
+  }),
+};
+
 export const SnapshotSchema = z
   .object({
     stageId: StageIdSchema,
-    windowStart: TimestampSchema.openapi({
-      description: "Start of the 5-minute window.",
-      example: example.windowStart,
-    }),
-    windowEnd: TimestampSchema.openapi({
-      description: "End of the window (exclusive).",
-      example: example.windowEnd,
-    }),
+    ...windowFields,
     takenAt: TimestampSchema.openapi({ description: "When the sync job wrote the snapshot." }),
     viewerCount: z
       .number()
@@ -41,14 +46,7 @@ export const ViewingRecordSchema = z
   .object({
     stageId: StageIdSchema,
     viewerId: ViewerIdSchema,
-    windowStart: TimestampSchema.openapi({
-      description: "Start of the 5-minute window.",
-      example: example.windowStart,
-    }),
-    windowEnd: TimestampSchema.openapi({
-      description: "End of the window (exclusive).",
-      example: example.windowEnd,
-    }),
+    ...windowFields,
     seconds: z.number().int().min(0).max(300).openapi({
       description:
         "Seconds the viewer watched in the window: heartbeat intervals with at least one heartbeat, tabs counted once.",
@@ -96,16 +94,7 @@ const rangeFields = {
         "Windows starting before this moment (default: now). At most 366 days after `from`.",
       example: "2026-11-28T00:00:00.000Z",
     }),
-  cursor: z
-    .string()
-    .min(1)
-    .max(512)
-    .optional()
-    .openapi({
-      param: { name: "cursor", in: "query" },
-      description: "The `nextCursor` of the previous page.",
-      example: "U05BUFNIT1QjMjAyNi0xMS0yN1QyMTozMDowMC4wMDBa",
-    }),
+  cursor: CursorQuerySchema,
 };
 
 export const SnapshotQuerySchema = z.object({

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { StageIdSchema, TimestampSchema } from "./common";
+import { CursorQuerySchema, StageIdSchema, TimestampSchema } from "./common";
 
 const title = z.string().trim().min(1).max(200).openapi({
   description: "A human-readable name for the stage.",
@@ -101,14 +101,5 @@ export const ListStagesQuerySchema = z.object({
       description: "Page size, 1-100 (default 50).",
       example: 50,
     }),
-  cursor: z
-    .string()
-    .min(1)
-    .max(512)
-    .optional()
-    .openapi({
-      param: { name: "cursor", in: "query" },
-      description: "The `nextCursor` of the previous page.",
-      example: "eyJpZCI6ImNvbmNlcnQtNDIifQ",
-    }),
+  cursor: CursorQuerySchema,
 });
