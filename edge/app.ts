@@ -16,6 +16,7 @@ import { registerPresenceHandlers } from "./handlers/presence.handlers";
 import { registerStageHandlers } from "./handlers/stages.handlers";
 import { historyTable } from "./history/history-table";
 import { createIsolateState } from "./isolate-state";
+import { currentCadence } from "./presence/cadence";
 import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
 import { stageRegistry } from "./stages/stage-registry";
 import { stageTable } from "./stages/stage-table";
@@ -163,7 +164,15 @@ export function createApp(options: AppOptions = {}) {
       isolate,
       stageTable: lazyStageTable,
       historyTable: () => historyTable(lazyDynamo(), config.dynamodbTable),
-      registry: stageRegistry({ redis, keys, isolate, table: lazyStageTable, nowMs }),
+      registry: stageRegistry({
+        redis,
+        keys,
+        isolate,
+        table: lazyStageTable,
+        nowMs,
+        presenceTtlSec: currentCadence(config, isolate, nowMs).presenceTtlSec,
+      }),
+      logError,
     });
     await next();
   });

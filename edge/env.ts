@@ -1,9 +1,9 @@
-import type { Redis } from "@upstash/redis";
 import type { DocumentClient } from "../shared/clients";
 import type { Config } from "../shared/config";
 import type { RedisKeys } from "../shared/redis-keys";
 import type { HistoryTable } from "./history/history-table";
 import type { IsolateState } from "./isolate-state";
+import type { EdgeRedis } from "./redis-client";
 import type { StageRegistry } from "./stages/stage-registry";
 import type { StageTable } from "./stages/stage-table";
 
@@ -14,10 +14,7 @@ export type Bindings = Record<string, unknown>;
 export interface Services {
   config: Config;
   nowMs: number;
-  redis: Pick<
-    Redis,
-    "pipeline" | "eval" | "get" | "exists" | "zrem" | "zcount" | "smembers" | "ping"
-  >;
+  redis: EdgeRedis;
   keys: RedisKeys;
   isolate: IsolateState;
   /** Built on first use: most requests (heartbeats) never touch DynamoDB. */
@@ -25,6 +22,8 @@ export interface Services {
   /** Snapshots and viewing records; built on first use too. */
   historyTable: () => HistoryTable;
   registry: StageRegistry;
+  /** Where failures that are our fault, or that a request survives, get logged. */
+  logError: (message: string, error: unknown) => void;
 }
 
 export interface AppEnv {

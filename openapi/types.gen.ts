@@ -390,7 +390,7 @@ export interface components {
              */
             stageArn?: string;
             /**
-             * @description A human-readable name for the stage.
+             * @description A human-readable name for the stage (no control characters).
              * @example Friday night concert
              */
             title: string;
@@ -410,6 +410,11 @@ export interface components {
         };
         Heartbeat: {
             /**
+             * @description True while `viewers` is the last snapshot's count rather than a live count: for one presence TTL after Redis lost its data, until live heartbeats have rebuilt presence. Show it as approximate.
+             * @example false
+             */
+            estimated: boolean;
+            /**
              * @description When to send the next heartbeat, in ms, jitter included. Follow it: the server lengthens it under load or budget.
              * @example 27340
              */
@@ -425,7 +430,7 @@ export interface components {
              */
             viewerId: string;
             /**
-             * @description Live viewers on the stage (at most a few seconds old).
+             * @description Live viewers on the stage (at most 10 s old), or a restore estimate when `estimated`.
              * @example 1234
              */
             viewers: number;
@@ -576,7 +581,7 @@ export interface components {
              */
             status: "live" | "ended";
             /**
-             * @description A human-readable name for the stage.
+             * @description A human-readable name for the stage (no control characters).
              * @example Friday night concert
              */
             title: string;
@@ -656,7 +661,7 @@ export interface components {
              */
             status?: "live" | "ended";
             /**
-             * @description A human-readable name for the stage.
+             * @description A human-readable name for the stage (no control characters).
              * @example Friday night concert
              */
             title?: string;

@@ -18,6 +18,16 @@ export interface RedisKeys {
    * `full` once the sync job has also restored each stage's last snapshot count.
    */
   marker(): string;
+  /**
+   * Counter `v`: the registry's version, raised by every stage create and update. An isolate
+   * re-reads it (with `m` and `rs`, one MGET) every few seconds instead of re-reading each stage.
+   */
+  registryVersion(): string;
+  /**
+   * String `rs`: epoch ms when the registry was last restored after a data loss; it expires one
+   * presence TTL later, so while it exists counts may answer a restore estimate.
+   */
+  restoredAt(): string;
   /** String `e:<stage>`: JSON `{ viewers, asOf }` from the last snapshot, set on restore, expiring after one presence TTL. */
   estimate(stageId: string): string;
   /** Stream `a:<stage>`: audit events (one per accepted heartbeat) on stages with `auditTrail`. */
@@ -38,6 +48,8 @@ export function redisKeys(prefix: string): RedisKeys {
     stage: (stageId) => `${prefix}s:${stageId}`,
     stages: () => `${prefix}stages`,
     marker: () => `${prefix}m`,
+    registryVersion: () => `${prefix}v`,
+    restoredAt: () => `${prefix}rs`,
     estimate: (stageId) => `${prefix}e:${stageId}`,
     audit: (stageId) => `${prefix}a:${stageId}`,
     syncLock: () => `${prefix}lock`,

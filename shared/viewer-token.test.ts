@@ -55,6 +55,16 @@ describe("viewer tokens", () => {
     expect(await problemOf(verify(`${noneHeader}.${payload}.`, { nowMs }))).toBe("malformed");
     expect(await problemOf(verify("a.b", { nowMs }))).toBe("malformed");
     expect(await problemOf(verify("!!.??.**", { nowMs }))).toBe("malformed");
+    // Any part whose base64url length is 1 mod 4 encodes no whole byte (atob throws on it).
+    expect(await problemOf(verify("eyJhbGciOiJIUzI1NiJ9.e30.A", { nowMs }))).toBe("malformed");
+    const oneMod4 = (part = "") => part + "A".repeat((5 - (part.length % 4)) % 4 || 4);
+    expect(oneMod4("abc").length % 4).toBe(1);
+    expect(await problemOf(verify(`${header}.${payload}.${oneMod4(signature)}`, { nowMs }))).toBe(
+      "malformed",
+    );
+    expect(await problemOf(verify(`${header}.${oneMod4(payload)}.${signature}`, { nowMs }))).toBe(
+      "malformed",
+    );
     expect(
       await problemOf(
         createViewerTokenVerifier("another-secret-another-secret-123")(token, { nowMs }),

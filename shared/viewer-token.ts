@@ -35,6 +35,8 @@ function base64UrlEncode(bytes: Uint8Array): string {
 
 function base64UrlDecode(text: string): Uint8Array<ArrayBuffer> {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new ViewerTokenError("malformed", "not base64url");
+  // A base64url string of length 1 mod 4 encodes no whole byte: atob would throw on it.
+  if (text.length % 4 === 1) throw new ViewerTokenError("malformed", "not base64url");
   const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
   const binary = atob(padded);
   return Uint8Array.from(binary, (char) => char.charCodeAt(0));
@@ -100,12 +102,14 @@ export function createViewerTokenVerifier(secret: string) {
     if (parts.length !== 3) throw new ViewerTokenError("malformed", "a JWT has three parts");
     const [header, payload, signature] = parts as [string, string, string];
     let claims: { sub?: unknown; stg?: unknown; exp?: unknown };
+    let signatureBytes: Uint8Array<ArrayBuffer>;
     try {
       const parsedHeader = JSON.parse(decoder.decode(base64UrlDecode(header)));
       if (parsedHeader?.alg !== "HS256") {
         throw new ViewerTokenError("malformed", "only HS256 tokens are accepted");
       }
       claims = JSON.parse(decoder.decode(base64UrlDecode(payload)));
+      signatureBytes = base64UrlDecode(signature);
     } catch (error) {
       if (error instanceof ViewerTokenError) throw error;
       throw new ViewerTokenError("malformed", "the token is not a JWT");
@@ -114,7 +118,7 @@ export function createViewerTokenVerifier(secret: string) {
     const valid = await crypto.subtle.verify(
       "HMAC",
       await key,
-      base64UrlDecode(signature),
+      signatureBytes,
       encoder.encode(`${header}.${payload}`),
     );
     if (!valid) throw new ViewerTokenError("bad_signature", "the token's signature is not valid");

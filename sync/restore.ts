@@ -2,7 +2,9 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "../shared/clients";
 import { SNAPSHOT_PREFIX, STAGE_INDEX_PARTITION, stageKeys } from "../shared/dynamo-keys";
 import type { RedisKeys } from "../shared/redis-keys";
-import { GSI1_NAME, TABLE_KEY_ATTRIBUTES } from "../shared/table";
+import { estimateFromSnapshot, formatEstimate } from "../shared/restore-estimate";
+import { type Stage, toStage } from "../shared/stage";
+import { GSI1_NAME } from "../shared/table";
 import type { SyncRedis } from "./sync-redis";
 
 /** What a restore put back into Redis. */
@@ -15,6 +17,8 @@ export interface RestoreResult {
 
 export interface RestoreOptions {
   tableName: string;
+  /** The run's clock, epoch ms. */
+  nowMs: number;
   /** How long an estimate lasts, in s: live heartbeats rebuild presence within one TTL. */
   presenceTtlSec: number;
   /** Snapshot Queries in flight at once (default 8). */
@@ -30,39 +34,50 @@ const RESTORE_BATCH_STAGES = 250;
  * 1. every stage from the `gsi1` listing (Query, paginated; never a Scan) goes back into Redis:
  *    `s:<id>` (SET NX: a copy already there is as new or newer) and SADD `stages`;
  * 2. for each live stage, one Query for its latest snapshot (newest first, `Limit: 1`) sets
- *    `e:<id>` = `{ viewers, asOf }`, expiring after one presence TTL;
+ *    `e:<id>` = `{ viewers, asOf }`, expiring one presence TTL after the loss (`rs`), unless the
+ *    snapshot is older than ESTIMATE_MAX_AGE_MS at the loss (an audience that may have left);
  * 3. the marker becomes `full`, last, so a restore cut short is done again by the next run.
  */
 export async function restoreFromSnapshots(
-  deps: { redis: Pick<SyncRedis, "pipeline" | "set">; db: DocumentClient; keys: RedisKeys },
+  deps: { redis: Pick<SyncRedis, "pipeline" | "set" | "get">; db: DocumentClient; keys: RedisKeys },
   options: RestoreOptions,
 ): Promise<RestoreResult> {
   const { redis, db, keys } = deps;
+  // The loss happened when the edge first restored (`rs`), or now if this run is the first to
+  // notice; estimates are measured against that moment and last one presence TTL from it.
+  await redis.set(keys.restoredAt(), String(options.nowMs), {
+    nx: true,
+    ex: options.presenceTtlSec,
+  });
+  const restoredAt = Number((await redis.get<string>(keys.restoredAt())) ?? options.nowMs);
+  const estimateTtlSec = Math.ceil(
+    (restoredAt + options.presenceTtlSec * 1000 - options.nowMs) / 1000,
+  );
   const stages = await listStages(db, options.tableName);
   const estimates = await mapConcurrent(
-    stages.filter((stage) => stage.status !== "ended"),
+    estimateTtlSec > 0 ? stages.filter((stage) => stage.status !== "ended") : [],
     options.concurrency ?? 8,
-    async (stage) => ({ id: String(stage.id), snapshot: await latestSnapshot(db, options, stage) }),
+    async (stage) => {
+      const snapshot = await latestSnapshot(db, options, stage);
+      return { id: stage.id, estimate: snapshot && estimateFromSnapshot(snapshot, restoredAt) };
+    },
   );
-  const estimateById = new Map(estimates.map((e) => [e.id, e.snapshot]));
+  const estimateById = new Map(estimates.map((e) => [e.id, e.estimate]));
 
   let restoredEstimates = 0;
   for (let start = 0; start < stages.length; start += RESTORE_BATCH_STAGES) {
     const batch = stages.slice(start, start + RESTORE_BATCH_STAGES);
     const pipeline = redis.pipeline();
     for (const stage of batch) {
-      pipeline.set(keys.stage(String(stage.id)), JSON.stringify(stage), { nx: true });
+      pipeline.set(keys.stage(stage.id), JSON.stringify(stage), { nx: true });
     }
-    const ids = batch.map((stage) => String(stage.id));
+    const ids = batch.map((stage) => stage.id);
     pipeline.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
     for (const id of ids) {
-      const snapshot = estimateById.get(id);
-      if (snapshot === undefined) continue;
-      pipeline.set(
-        keys.estimate(id),
-        JSON.stringify({ viewers: snapshot.viewerCount, asOf: snapshot.takenAt }),
-        { ex: options.presenceTtlSec },
-      );
+      const estimate = estimateById.get(id);
+      if (estimate === undefined) continue;
+      // NX: an estimate the edge already wrote came from the same snapshot or a newer one.
+      pipeline.set(keys.estimate(id), formatEstimate(estimate), { nx: true, ex: estimateTtlSec });
       restoredEstimates++;
     }
     await pipeline.exec();
@@ -71,9 +86,9 @@ export async function restoreFromSnapshots(
   return { stages: stages.length, estimates: restoredEstimates };
 }
 
-/** Every stage's configuration as stored, without the table's key attributes and `type`. */
-async function listStages(db: DocumentClient, tableName: string) {
-  const stages: Record<string, unknown>[] = [];
+/** Every stage's configuration as stored (shared/stage.ts picks its fields). */
+async function listStages(db: DocumentClient, tableName: string): Promise<Stage[]> {
+  const stages: Stage[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await db.send(
@@ -86,9 +101,7 @@ async function listStages(db: DocumentClient, tableName: string) {
       }),
     );
     for (const item of page.Items ?? []) {
-      const stage: Record<string, unknown> = { ...item };
-      for (const attribute of [...TABLE_KEY_ATTRIBUTES, "type"]) delete stage[attribute];
-      if (typeof stage.id === "string") stages.push(stage);
+      if (typeof item.id === "string") stages.push(toStage(item));
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
@@ -98,9 +111,9 @@ async function listStages(db: DocumentClient, tableName: string) {
 async function latestSnapshot(
   db: DocumentClient,
   options: RestoreOptions,
-  stage: Record<string, unknown>,
+  stage: Stage,
 ): Promise<{ viewerCount: number; takenAt: string } | undefined> {
-  const { pk } = stageKeys(String(stage.id));
+  const { pk } = stageKeys(stage.id);
   const result = await db.send(
     new QueryCommand({
       TableName: options.tableName,

@@ -123,7 +123,7 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       if (marker !== null && String(marker) === "full") return;
       report.restored = await restoreFromSnapshots(
         { redis, db, keys },
-        { tableName: config.dynamodbTable, presenceTtlSec: cadence.presenceTtlSec },
+        { tableName: config.dynamodbTable, presenceTtlSec: cadence.presenceTtlSec, nowMs },
       );
     });
     const windowsSynced = await step("windows", async () => {

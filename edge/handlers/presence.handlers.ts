@@ -5,15 +5,16 @@ import {
   leaveStageRoute,
   sendHeartbeatRoute,
 } from "../../openapi/routes";
+import type { Stage } from "../../shared/stage";
 import type { AppEnv } from "../env";
 import { currentCadence, intervalIsStale, rememberInterval } from "../presence/cadence";
 import { recordHeartbeat } from "../presence/heartbeat";
 import { nextHeartbeatInMs } from "../presence/next-heartbeat";
+import { countToAnswer } from "../presence/restore-estimates";
 import { readStageViewers } from "../presence/stage-viewers";
 import { resolveViewer } from "../presence/viewer-identity";
 import { problems } from "../problems";
 import { redisCall } from "../redis-client";
-import type { Stage } from "../stages/stage";
 
 function refusal(stage: Stage, anonymous: boolean) {
   if (stage.status !== "live") return problems.stageEnded(stage.id);
@@ -54,17 +55,28 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       // Redis lost its data (or this deployment is new): rebuild the registry, then try again.
       await registry.restore();
       outcome = await recordHeartbeat({ redis, keys, isolate }, input);
+    } else if (outcome.kind !== "unknown-stage" && outcome.registryLost) {
+      // Noticed by the registry check: this heartbeat is recorded; rebuild the registry now.
+      await registry.restore();
     }
     if (outcome.kind === "unknown-stage") throw problems.stageNotFound(stageId);
     if (outcome.kind === "refused") throw refusal(outcome.stage, viewer.anonymous);
     if (outcome.intervalJson !== undefined) {
       rememberInterval(isolate, outcome.intervalJson, config.heartbeatIntervalSec, nowMs);
     }
+    const count = await countToAnswer(
+      { ...c.var.services },
+      stageId,
+      outcome.count,
+      nowMs,
+      cadence.presenceTtlSec,
+    );
     return c.json(
       {
         stageId,
         viewerId: viewer.viewerId,
-        viewers: outcome.viewers,
+        viewers: count.viewers,
+        estimated: count.estimated,
         // The interval as just re-read, when this heartbeat re-read it.
         nextHeartbeatInMs: nextHeartbeatInMs(
           currentCadence(config, isolate, nowMs).intervalSec,
@@ -93,11 +105,11 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(getStageViewersRoute, async (c) => {
     const { stageId } = c.req.valid("param");
-    const { config, nowMs, redis, keys, isolate, registry } = c.var.services;
+    const { config, nowMs, isolate, registry } = c.var.services;
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);
     const count = await readStageViewers(
-      { redis, keys, isolate },
+      c.var.services,
       stageId,
       nowMs,
       currentCadence(config, isolate, nowMs).presenceTtlSec,

@@ -7,12 +7,12 @@ import {
   updateStageRoute,
 } from "../../openapi/routes";
 import { STAGE_ID_PATTERN } from "../../shared/ids";
+import type { Stage } from "../../shared/stage";
 import { signViewerToken } from "../../shared/viewer-token";
 import { requireAdmin } from "../admin-auth";
 import type { AppEnv } from "../env";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
 import { problems, StoreUnavailableError } from "../problems";
-import type { Stage } from "../stages/stage";
 
 /** A random stage id: 12 base-36 characters (about 62 bits). */
 function randomStageId(): string {
@@ -38,7 +38,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
     if (body.stageArn !== undefined) stage.stageArn = body.stageArn;
     await table().create(stage);
     try {
-      await registry.cache(stage);
+      await registry.cache(stage, { changed: false });
     } catch (error) {
       // Redis is the registry heartbeats trust: a stage DynamoDB has but Redis lacks would
       // answer 404. Undo, so the failed request changed nothing and can simply be retried.
@@ -79,7 +79,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
     const changes = c.req.valid("json");
     // PATCH is idempotent: if caching fails after DynamoDB changed, the client's retry heals it.
     const stage = await table().update(stageId, changes, new Date(nowMs).toISOString());
-    await registry.cache(stage);
+    await registry.cache(stage, { changed: true });
     return c.json(stage, 200);
   });
 

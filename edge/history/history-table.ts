@@ -3,7 +3,8 @@ import type { DocumentClient } from "../../shared/clients";
 import { SNAPSHOT_PREFIX, snapshotKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
 import type { SnapshotItem } from "../../shared/history-items";
 import { WINDOW_MS } from "../../shared/windows";
-import { StoreUnavailableError } from "../problems";
+import { dynamoCall } from "../dynamo-call";
+import { problems } from "../problems";
 
 /** A snapshot as the API answers it: the stored item without its keys and TTL. */
 export type Snapshot = Omit<SnapshotItem, "pk" | "sk" | "type" | "ttl">;
@@ -24,15 +25,23 @@ export interface RangeQuery {
   afterSk?: string;
 }
 
-async function query(db: DocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]) {
-  try {
-    return await db.send(new QueryCommand(input));
-  } catch (error) {
-    throw new StoreUnavailableError("dynamodb", { cause: error });
-  }
+function query(db: DocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]) {
+  return dynamoCall(() => db.send(new QueryCommand(input)));
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The sort keys a range covers, inclusive. A cursor is the last key of a page read inside a
+ * range; one outside the range (forged, or from another range) is a 400: DynamoDB would refuse
+ * it as an `ExclusiveStartKey` anyway, and a client must not retry it.
+ */
+function checkCursor(afterSk: string | undefined, from: string, to: string): void {
+  if (afterSk === undefined || (afterSk >= from && afterSk <= to)) return;
+  throw problems.validation([
+    { path: "query.cursor", message: "The cursor belongs to another range than `from`/`to`" },
+  ]);
+}
 
 /** The history the sync job wrote, read back one DynamoDB Query per page (never a Scan). */
 export function historyTable(db: DocumentClient, tableName: string) {
@@ -42,14 +51,13 @@ export function historyTable(db: DocumentClient, tableName: string) {
       limit: number,
     ): Promise<{ items: Snapshot[]; lastSk?: string }> {
       const pk = snapshotKeys(range.stageId, 0).pk;
+      const from = `${SNAPSHOT_PREFIX}${iso(range.fromMs)}`;
+      const to = `${SNAPSHOT_PREFIX}${iso(range.toMs - 1)}`;
+      checkCursor(range.afterSk, from, to);
       const result = await query(db, {
         TableName: tableName,
         KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-        ExpressionAttributeValues: {
-          ":pk": pk,
-          ":from": `${SNAPSHOT_PREFIX}${iso(range.fromMs)}`,
-          ":to": `${SNAPSHOT_PREFIX}${iso(range.toMs - 1)}`,
-        },
+        ExpressionAttributeValues: { ":pk": pk, ":from": from, ":to": to },
         ...(range.afterSk ? { ExclusiveStartKey: { pk, sk: range.afterSk } } : {}),
         Limit: limit,
       });
@@ -66,6 +74,23 @@ export function historyTable(db: DocumentClient, tableName: string) {
       return typeof lastSk === "string" ? { items, lastSk } : { items };
     },
 
+    /** The stage's newest snapshot's count and time, or `undefined` when it has none. */
+    async latestSnapshot(
+      stageId: string,
+    ): Promise<{ viewerCount: number; takenAt: string } | undefined> {
+      const pk = snapshotKeys(stageId, 0).pk;
+      const result = await query(db, {
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :snapshot)",
+        ExpressionAttributeValues: { ":pk": pk, ":snapshot": SNAPSHOT_PREFIX },
+        ScanIndexForward: false,
+        Limit: 1,
+      });
+      const item = result.Items?.[0];
+      if (item === undefined) return undefined;
+      return { viewerCount: Number(item.viewerCount), takenAt: String(item.takenAt) };
+    },
+
     /**
      * Viewing records, unpacked. Reads packed items in key order until `limit` records are
      * gathered; never splits an item across pages, so a page ends before an item that would
@@ -76,6 +101,9 @@ export function historyTable(db: DocumentClient, tableName: string) {
       options: { limit: number; viewerId?: string; maxItems?: number },
     ): Promise<{ items: ViewingRecord[]; lastSk?: string }> {
       const pk = viewingRecordsPartition(range.stageId);
+      const from = iso(range.fromMs);
+      const to = `${iso(range.toMs - 1)}#~`;
+      checkCursor(range.afterSk, from, to);
       const maxItems = options.maxItems ?? 50;
       const records: ViewingRecord[] = [];
       let afterSk = range.afterSk;
@@ -84,11 +112,7 @@ export function historyTable(db: DocumentClient, tableName: string) {
         const result = await query(db, {
           TableName: tableName,
           KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-          ExpressionAttributeValues: {
-            ":pk": pk,
-            ":from": iso(range.fromMs),
-            ":to": `${iso(range.toMs - 1)}#~`,
-          },
+          ExpressionAttributeValues: { ":pk": pk, ":from": from, ":to": to },
           ...(afterSk ? { ExclusiveStartKey: { pk, sk: afterSk } } : {}),
           Limit: Math.min(10, maxItems - read),
         });

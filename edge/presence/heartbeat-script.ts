@@ -1,34 +1,43 @@
 /**
- * The heartbeat for a stage this isolate has not seen lately: in one request, read the stage's
- * configuration and, only if it is live (and allows this kind of viewer), record the heartbeat.
- * Billed as EVAL + 6 commands (7 with the audit trail); it runs once per stage per isolate per cache period, and the
- * usual heartbeat is the 2-3 command pipeline in heartbeat.ts.
+ * The heartbeat for a stage this isolate cannot vouch for (not cached, changed since, or
+ * refusing while a registry check is due): in one request, read the stage and the registry
+ * state and, only if the stage is live (and allows this kind of viewer), record the heartbeat.
+ * Billed as EVAL + 6 commands (8 with the audit trail); it runs about once per stage per isolate
+ * per registry change, and the usual heartbeat is the 2-command pipeline in heartbeat.ts.
  *
- * KEYS[1] stage config `s:<stage>`   KEYS[2] presence `p:<stage>`
- * KEYS[3] watch `w:<stage>:<window>` KEYS[4] marker `m`
- * ARGV[1] now (ms)          ARGV[2] viewer id       ARGV[3] watch field `<viewer>|<offset>`
- * ARGV[4] slot width (s)    ARGV[5] count from (ms) ARGV[6] "1" when the viewer is anonymous
- * ARGV[7] presence key expiry (s)                   ARGV[8] watch key expiry (s)
- * KEYS[5] audit stream `a:<stage>`: an event is appended when the stage keeps an audit trail
+ * The stage's JSON is never decoded: Redis' cjson refuses some strings JavaScript's
+ * JSON.stringify writes (a lone surrogate in a title), which once made every heartbeat of such a
+ * stage fail. The gates are found as plain text instead, which is exact for JSON that
+ * JSON.stringify wrote (no whitespace): inside a JSON string every `"` is escaped as `\"`, so
+ * the text `"status":"live"` can only be the member itself, never part of a title.
  *
- * Returns { config JSON or "", marker exists (0/1), live count or -1 when refused }.
+ * Returns { stage JSON or nil, marker `m`, registry version `v`, restored-at `rs`, estimate
+ * `e:<stage>`, live count or -1 when nothing was recorded }.
  */
 export const HEARTBEAT_ON_CACHE_MISS_SCRIPT = `
-local config = redis.call('GET', KEYS[1])
-if not config then
-  return {'', redis.call('EXISTS', KEYS[4]), -1}
+local stageKey, presenceKey, watchKey = KEYS[1], KEYS[2], KEYS[3]
+local markerKey, versionKey, restoredAtKey = KEYS[4], KEYS[5], KEYS[6]
+local estimateKey, auditKey = KEYS[7], KEYS[8]
+local now, viewer, field, width = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local countFrom, anonymous = ARGV[5], ARGV[6]
+local presenceExpirySec, watchExpirySec = ARGV[7], ARGV[8]
+
+local found = redis.call('MGET', stageKey, markerKey, versionKey, restoredAtKey, estimateKey)
+local stage = found[1]
+local refused = {stage, found[2], found[3], found[4], found[5], -1}
+if not stage then return refused end
+local live = string.find(stage, '"status":"live"', 1, true)
+local anonymousAllowed = string.find(stage, '"allowAnonymous":true', 1, true)
+if not live or (anonymous == '1' and not anonymousAllowed) then return refused end
+
+redis.call('ZADD', presenceKey, now, viewer)
+redis.call('HSET', watchKey, field, width)
+redis.call('EXPIRE', presenceKey, presenceExpirySec)
+redis.call('EXPIRE', watchKey, watchExpirySec)
+if string.find(stage, '"auditTrail":true', 1, true) then
+  redis.call('XADD', auditKey, '*', 'v', viewer, 't', now)
+  redis.call('EXPIRE', auditKey, watchExpirySec)
 end
-local stage = cjson.decode(config)
-if stage.status ~= 'live' or (ARGV[6] == '1' and stage.allowAnonymous ~= true) then
-  return {config, 1, -1}
-end
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
-redis.call('EXPIRE', KEYS[2], ARGV[7])
-redis.call('EXPIRE', KEYS[3], ARGV[8])
-if stage.auditTrail == true then
-  redis.call('XADD', KEYS[5], '*', 'v', ARGV[2], 't', ARGV[1])
-  redis.call('EXPIRE', KEYS[5], ARGV[8])
-end
-return {config, 1, redis.call('ZCOUNT', KEYS[2], ARGV[5], '+inf')}
+local count = redis.call('ZCOUNT', presenceKey, countFrom, '+inf')
+return {stage, found[2], found[3], found[4], found[5], count}
 `;

@@ -1,9 +1,18 @@
 import type { RedisKeys } from "../../shared/redis-keys";
 import { watchField } from "../../shared/redis-keys";
+import { parseEstimate } from "../../shared/restore-estimate";
+import { type Stage, toStage } from "../../shared/stage";
 import { slotAt, windowIndex } from "../../shared/windows";
-import { COUNT_CACHE_MS, cachedStage, type IsolateState, rememberStage } from "../isolate-state";
+import {
+  applyRegistryCheck,
+  COUNT_CACHE_MS,
+  cachedStage,
+  type IsolateState,
+  type LiveCount,
+  registryCheckDue,
+  rememberStage,
+} from "../isolate-state";
 import { type EdgeRedis, redisCall } from "../redis-client";
-import { type Stage, toStage } from "../stages/stage";
 import { HEARTBEAT_ON_CACHE_MISS_SCRIPT } from "./heartbeat-script";
 
 /** A presence key lives a day past its last window's first heartbeat (the sync job prunes it). */
@@ -24,128 +33,207 @@ export interface HeartbeatInput {
 
 export type HeartbeatOutcome =
   /** `intervalJson` is what `intervalKey` held, when it was read. */
-  | { kind: "counted"; stage: Stage; viewers: number; intervalJson?: string | null }
+  | {
+      kind: "counted";
+      stage: Stage;
+      count: LiveCount;
+      intervalJson?: string | null;
+      /** The registry check found Redis had lost its data: rebuild the registry. */
+      registryLost: boolean;
+    }
   /** The stage exists but refuses this heartbeat (ended, or anonymous viewers not allowed). */
-  | { kind: "refused"; stage: Stage }
+  | { kind: "refused"; stage: Stage; registryLost: boolean }
   | { kind: "unknown-stage"; registryComplete: boolean };
 
+type Deps = { redis: EdgeRedis; keys: RedisKeys; isolate: IsolateState };
+
+const refuses = (stage: Stage, anonymous: boolean) =>
+  stage.status !== "live" || (anonymous && !stage.allowAnonymous);
+
 /**
- * Records one heartbeat in ONE request to Upstash. For a stage the isolate knows, that is a
- * pipeline of `ZADD` (presence) and `HSET` (the watch slot), plus `XADD` on stages that keep an
- * audit trail, `ZCOUNT` when the isolate's
- * count is older than a few seconds and `EXPIRE`s once per key per window per isolate. For a
- * stage it does not know, it is one script that checks the stage before writing.
+ * Records one heartbeat in ONE request to Upstash. For a stage the isolate can vouch for, that
+ * is a pipeline of `ZADD` (presence) and `HSET` (the watch slot), plus reads that ride along
+ * now and then (see {@link recordWithPipeline}). Otherwise it is one script that checks the
+ * stage before writing, run once per stage per isolate at a time: concurrent heartbeats of that
+ * stage wait for it rather than each running it.
  */
 export async function recordHeartbeat(
-  deps: { redis: EdgeRedis; keys: RedisKeys; isolate: IsolateState },
+  deps: Deps,
   input: HeartbeatInput,
+): Promise<HeartbeatOutcome> {
+  const { isolate } = deps;
+  const { stageId, nowMs } = input;
+  const loading = isolate.stageLoads.get(stageId);
+  if (loading !== undefined) await loading.catch(() => undefined);
+
+  const known = cachedStage(isolate, stageId, nowMs);
+  const trusted = known?.current === true && !known.checkDue;
+  if (known?.stage === null && trusted) return { kind: "unknown-stage", registryComplete: true };
+  // The script re-reads the stage before writing: for a stage not cached, changed since it was
+  // cached (another isolate ended or reopened it), or refusing while the registry check is due
+  // (so a stage reopened elsewhere is accepted within REGISTRY_CHECK_MS).
+  if (
+    known?.stage == null ||
+    !known.current ||
+    (refuses(known.stage, input.anonymous) && known.checkDue)
+  ) {
+    const load = recordWithScript(deps, input);
+    isolate.stageLoads.set(stageId, load);
+    try {
+      return await load;
+    } finally {
+      if (isolate.stageLoads.get(stageId) === load) isolate.stageLoads.delete(stageId);
+    }
+  }
+  if (refuses(known.stage, input.anonymous)) {
+    return { kind: "refused", stage: known.stage, registryLost: false };
+  }
+  return recordWithPipeline(deps, input, known.stage);
+}
+
+function commonParts(keys: RedisKeys, input: HeartbeatInput) {
+  const slot = slotAt(input.nowMs, input.intervalSec);
+  return {
+    slot,
+    presenceKey: keys.presence(input.stageId),
+    watchKey: keys.watch(input.stageId, windowIndex(input.nowMs)),
+    field: watchField(input.viewerId, slot.offsetSec),
+    countFromMs: input.nowMs - input.presenceTtlSec * 1000,
+  };
+}
+
+async function recordWithScript(deps: Deps, input: HeartbeatInput): Promise<HeartbeatOutcome> {
+  const { redis, keys, isolate } = deps;
+  const { stageId, nowMs } = input;
+  const { slot, presenceKey, watchKey, field, countFromMs } = commonParts(keys, input);
+  const reply = await redisCall(() =>
+    redis.eval<string[], (string | number | null)[]>(
+      HEARTBEAT_ON_CACHE_MISS_SCRIPT,
+      [
+        keys.stage(stageId),
+        presenceKey,
+        watchKey,
+        keys.marker(),
+        keys.registryVersion(),
+        keys.restoredAt(),
+        keys.estimate(stageId),
+        keys.audit(stageId),
+      ],
+      [
+        String(nowMs),
+        input.viewerId,
+        field,
+        String(slot.widthSec),
+        String(countFromMs),
+        input.anonymous ? "1" : "0",
+        String(PRESENCE_KEY_EXPIRY_SEC),
+        String(WATCH_KEY_EXPIRY_SEC),
+      ],
+    ),
+  );
+  const [stageJson, marker, version, restoredAt, estimateJson, count] = reply;
+  const registryLost = applyRegistryCheck(isolate, [marker, version, restoredAt], nowMs) === "lost";
+  if (stageJson === null || stageJson === undefined) {
+    if (!registryLost) rememberStage(isolate, stageId, undefined, nowMs);
+    return { kind: "unknown-stage", registryComplete: !registryLost };
+  }
+  const stage = toStage(JSON.parse(String(stageJson)));
+  rememberStage(isolate, stageId, stage, nowMs);
+  if (Number(count) < 0) return { kind: "refused", stage, registryLost };
+  isolate.expirySet.set(watchKey, true, nowMs);
+  const live: LiveCount = { live: Number(count), estimate: parseEstimate(estimateJson as string) };
+  isolate.counts.set(stageId, live, nowMs);
+  return { kind: "counted", stage, count: live, registryLost };
+}
+
+/**
+ * The usual heartbeat: `ZADD` and `HSET`, plus `XADD` on stages that keep an audit trail, and,
+ * only when due, reads riding in the same request after the writes: `EXPIRE`s once per key per
+ * window per isolate; the registry check (`MGET m v rs`: a changed stage is re-read by the
+ * script on its next heartbeat) once per isolate every REGISTRY_CHECK_MS; the live count (`ZCOUNT`, with the
+ * restore estimate shortly after a data loss, and the budget's interval) once per stage per
+ * isolate every COUNT_CACHE_MS. What one heartbeat is already fetching or setting, concurrent
+ * ones do not repeat: the marks are set when the request is built, not when it returns.
+ */
+async function recordWithPipeline(
+  deps: Deps,
+  input: HeartbeatInput,
+  cached: Stage,
 ): Promise<HeartbeatOutcome> {
   const { redis, keys, isolate } = deps;
   const { stageId, viewerId, nowMs } = input;
-  const window = windowIndex(nowMs);
-  const slot = slotAt(nowMs, input.intervalSec);
-  const presenceKey = keys.presence(stageId);
-  const watchKey = keys.watch(stageId, window);
-  const field = watchField(viewerId, slot.offsetSec);
-  const countFromMs = nowMs - input.presenceTtlSec * 1000;
-
-  const known = cachedStage(isolate, stageId, nowMs);
-  if (known?.stage === null) return { kind: "unknown-stage", registryComplete: true };
-  if (known === undefined) {
-    const [config, marker, count] = await redisCall(() =>
-      redis.eval<string[], [string, number, number]>(
-        HEARTBEAT_ON_CACHE_MISS_SCRIPT,
-        [keys.stage(stageId), presenceKey, watchKey, keys.marker(), keys.audit(stageId)],
-        [
-          String(nowMs),
-          viewerId,
-          field,
-          String(slot.widthSec),
-          String(countFromMs),
-          input.anonymous ? "1" : "0",
-          String(PRESENCE_KEY_EXPIRY_SEC),
-          String(WATCH_KEY_EXPIRY_SEC),
-        ],
-      ),
-    );
-    if (config === "") {
-      if (marker === 1) rememberStage(isolate, stageId, undefined, nowMs);
-      return { kind: "unknown-stage", registryComplete: marker === 1 };
-    }
-    const stage = toStage(JSON.parse(config));
-    rememberStage(isolate, stageId, stage, nowMs);
-    if (count < 0) return { kind: "refused", stage };
-    isolate.expirySet.set(presenceKey, true, nowMs);
-    isolate.expirySet.set(watchKey, true, nowMs);
-    isolate.counts.set(stageId, count, nowMs);
-    return { kind: "counted", stage, viewers: count };
-  }
-
-  const cached = known.stage;
-  if (cached.status !== "live" || (input.anonymous && !cached.allowAnonymous)) {
-    return { kind: "refused", stage: cached };
-  }
+  const { slot, presenceKey, watchKey, field, countFromMs } = commonParts(keys, input);
   const pipeline = redis.pipeline();
   pipeline.zadd(presenceKey, { score: nowMs, member: viewerId });
   pipeline.hset(watchKey, { [field]: slot.widthSec });
   // The seed's scheme 2: one more command per heartbeat, only on stages that ask for it.
   if (cached.auditTrail) pipeline.xadd(keys.audit(stageId), "*", { v: viewerId, t: nowMs });
-  // An isolate serves many heartbeats at once: what one of them is already fetching or setting,
-  // the others do not repeat. So marks are set when the request is built, not when it returns.
+  let length = cached.auditTrail ? 3 : 2;
+  /** Reply index of each read, by name. */
+  const reads = new Map<"registry" | "count" | "estimate" | "interval", number>();
+  const read = (name: Parameters<typeof reads.set>[0], add: () => void) => {
+    add();
+    reads.set(name, length++);
+  };
+
   const setExpiries = isolate.expirySet.get(watchKey, nowMs) === undefined;
   if (setExpiries) {
     isolate.expirySet.set(watchKey, true, nowMs);
     pipeline.expire(presenceKey, PRESENCE_KEY_EXPIRY_SEC);
     pipeline.expire(watchKey, WATCH_KEY_EXPIRY_SEC);
-    if (cached.auditTrail) pipeline.expire(keys.audit(stageId), WATCH_KEY_EXPIRY_SEC);
+    length += 2;
+    if (cached.auditTrail) {
+      pipeline.expire(keys.audit(stageId), WATCH_KEY_EXPIRY_SEC);
+      length++;
+    }
   }
-  // Reads ride in the same request, after the writes; `reads` names each reply in order.
-  const reads: ("stage" | "count" | "interval")[] = [];
-  // A stage read more than STAGE_CACHE_MS ago is re-read here (stale while revalidating): one
-  // GET instead of the checking script's five extra commands.
-  if (!known.fresh) {
-    reads.push("stage");
-    rememberStage(isolate, stageId, cached, nowMs);
+  const checkRegistry = registryCheckDue(isolate, nowMs) && !isolate.registry.inFlight;
+  if (checkRegistry) {
+    isolate.registry.inFlight = true;
+    read("registry", () => pipeline.mget(keys.marker(), keys.registryVersion(), keys.restoredAt()));
   }
-  // A count older than COUNT_CACHE_MS is refreshed by this heartbeat; meanwhile the others
-  // answer the old one (touched so it looks fresh) rather than each asking Redis again.
   const count = isolate.counts.getWithAge(stageId, nowMs);
-  const cachedCount = count !== undefined && count.ageMs < COUNT_CACHE_MS ? count.value : undefined;
-  if (cachedCount === undefined) {
-    reads.push("count");
-    if (count !== undefined) isolate.counts.set(stageId, count.value, nowMs);
-    if (input.intervalKey !== undefined) reads.push("interval");
+  const refreshCount =
+    count === undefined || (count.ageMs >= COUNT_CACHE_MS && !isolate.countsInFlight.has(stageId));
+  if (refreshCount) {
+    isolate.countsInFlight.add(stageId);
+    read("count", () => pipeline.zcount(presenceKey, countFromMs, "+inf"));
+    const restoredAtMs = isolate.registry.restoredAtMs;
+    if (restoredAtMs !== undefined && nowMs < restoredAtMs + input.presenceTtlSec * 1000) {
+      read("estimate", () => pipeline.get(keys.estimate(stageId)));
+    }
+    if (input.intervalKey !== undefined) read("interval", () => pipeline.get(input.intervalKey!));
   }
-  for (const read of reads) {
-    if (read === "stage") pipeline.get(keys.stage(stageId));
-    if (read === "count") pipeline.zcount(presenceKey, countFromMs, "+inf");
-    if (read === "interval") pipeline.get(input.intervalKey!);
-  }
-  let replies: (number | string | null)[];
+
+  let replies: unknown[];
   try {
-    replies = await redisCall(() => pipeline.exec<(number | string | null)[]>());
+    replies = await redisCall(() => pipeline.exec<unknown[]>());
   } catch (error) {
     if (setExpiries) isolate.expirySet.delete(watchKey);
+    if (checkRegistry) isolate.registry.inFlight = false;
+    if (refreshCount) isolate.countsInFlight.delete(stageId);
     throw error;
   }
-  const reply = (read: (typeof reads)[number]) =>
-    replies[replies.length - reads.length + reads.indexOf(read)] ?? null;
-
-  if (reads.includes("stage")) {
-    const config = reply("stage") as string | null;
-    // Gone from Redis: forget it rather than remember "no such stage", so the next heartbeat
-    // takes the checking script, which tells a deleted stage from a Redis that lost its data.
-    if (config === null) isolate.stages.delete(stageId);
-    else rememberStage(isolate, stageId, toStage(JSON.parse(config)), nowMs);
-  }
-  if (cachedCount !== undefined) return { kind: "counted", stage: cached, viewers: cachedCount };
-  const viewers = Number(reply("count") ?? 0);
-  isolate.counts.set(stageId, viewers, nowMs);
-  if (!reads.includes("interval")) return { kind: "counted", stage: cached, viewers };
-  return {
-    kind: "counted",
-    stage: cached,
-    viewers,
-    intervalJson: reply("interval") as string | null,
+  const reply = (name: Parameters<typeof reads.get>[0]) => {
+    const at = reads.get(name);
+    return at === undefined ? undefined : (replies[at] ?? null);
   };
+
+  let registryLost = false;
+  if (checkRegistry) {
+    const check = reply("registry") as unknown[];
+    registryLost = applyRegistryCheck(isolate, check, nowMs) === "lost";
+  }
+  if (!refreshCount) {
+    return { kind: "counted", stage: cached, count: count!.value, registryLost };
+  }
+  isolate.countsInFlight.delete(stageId);
+  const live: LiveCount = {
+    live: Number(reply("count") ?? 0),
+    estimate: parseEstimate(reply("estimate") as string | null | undefined),
+  };
+  if (!registryLost) isolate.counts.set(stageId, live, nowMs);
+  const outcome = { kind: "counted" as const, stage: cached, count: live, registryLost };
+  if (!reads.has("interval")) return outcome;
+  return { ...outcome, intervalJson: reply("interval") as string | null };
 }

@@ -1,15 +1,21 @@
 import type { RedisKeys } from "../../shared/redis-keys";
-import { cachedStage, type IsolateState, rememberStage } from "../isolate-state";
+import { type Stage, toStage } from "../../shared/stage";
+import {
+  applyRegistryCheck,
+  cachedStage,
+  type IsolateState,
+  rememberStage,
+} from "../isolate-state";
 import { type EdgeRedis, redisCall } from "../redis-client";
-import { type Stage, toStage } from "./stage";
 import type { StageTable } from "./stage-table";
 
 /**
  * Stage configuration as the edge sees it: DynamoDB holds it durably; Redis holds a copy of
  * every stage (`s:<id>`, and the id in `stages`) plus a marker `m` saying the copy is complete;
- * the isolate remembers answers for a few seconds. With the marker present, a stage missing
- * from Redis does not exist, so random stage ids never turn into DynamoDB reads. Without it
- * (a new deployment, or Redis lost its data), the registry is rebuilt from DynamoDB first.
+ * the isolate remembers answers, checking every few seconds whether any stage changed (the
+ * registry version `v`, raised by every update). With the marker present, a stage missing from
+ * Redis does not exist, so random stage ids never turn into DynamoDB reads. Without it (a new
+ * deployment, or Redis lost its data), the registry is rebuilt from DynamoDB first.
  */
 export function stageRegistry(deps: {
   redis: EdgeRedis;
@@ -17,6 +23,8 @@ export function stageRegistry(deps: {
   isolate: IsolateState;
   table: () => StageTable;
   nowMs: number;
+  /** How long restore estimates may be answered after a data loss (one presence TTL), in s. */
+  presenceTtlSec: number;
 }) {
   const { redis, keys, isolate, nowMs } = deps;
 
@@ -25,7 +33,10 @@ export function stageRegistry(deps: {
    * the sync job's restore does): a copy already there was written by a create or an update
    * and is as new as DynamoDB's, or newer than a page this restore read earlier.
    */
-  async function cacheInRedis(stages: Stage[], options: { restoring: boolean }): Promise<void> {
+  async function cacheInRedis(
+    stages: Stage[],
+    options: { restoring: boolean; changed?: boolean },
+  ): Promise<void> {
     const pipeline = redis.pipeline();
     for (const stage of stages) {
       const json = JSON.stringify(stage);
@@ -34,6 +45,9 @@ export function stageRegistry(deps: {
     }
     const ids = stages.map((stage) => stage.id);
     if (ids.length > 0) pipeline.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
+    // A changed stage tells every isolate to re-read what it cached (a new one needs not: an
+    // isolate trusts an absence for one check period only).
+    if (options.changed) pipeline.incr(keys.registryVersion());
     if (stages.length > 0) await redisCall(() => pipeline.exec());
   }
 
@@ -46,10 +60,13 @@ export function stageRegistry(deps: {
     /** The stage, or `undefined` when it does not exist. */
     async lookup(stageId: string): Promise<Stage | undefined> {
       const cached = cachedStage(isolate, stageId, nowMs);
-      if (cached?.fresh) return cached.stage ?? undefined;
-      const pipeline = redis.pipeline().get(keys.stage(stageId)).exists(keys.marker());
-      const [config, marker] = await redisCall(() => pipeline.exec<[string | null, number]>());
-      if (config === null && marker === 0) {
+      if (cached?.current && !cached.checkDue) return cached.stage ?? undefined;
+      const pipeline = redis
+        .pipeline()
+        .get(keys.stage(stageId))
+        .mget(keys.marker(), keys.registryVersion(), keys.restoredAt());
+      const [config, check] = await redisCall(() => pipeline.exec<[string | null, unknown[]]>());
+      if (applyRegistryCheck(isolate, check, nowMs) === "lost") {
         await registry.restore();
         return registry.lookup(stageId);
       }
@@ -58,9 +75,9 @@ export function stageRegistry(deps: {
       return stage;
     },
 
-    /** Caches a stage that DynamoDB has just stored. */
-    async cache(stage: Stage): Promise<void> {
-      await cacheInRedis([stage], { restoring: false });
+    /** Caches a stage that DynamoDB has just stored (`changed`: an update, not a create). */
+    async cache(stage: Stage, options: { changed: boolean }): Promise<void> {
+      await cacheInRedis([stage], { restoring: false, changed: options.changed });
       registry.remember(stage.id, stage);
     },
 
@@ -79,7 +96,15 @@ export function stageRegistry(deps: {
         after = page.lastId;
       } while (after !== undefined);
       // "registry": the sync job still has each stage's last snapshot count to restore ("full").
-      await redisCall(() => redis.pipeline().set(keys.marker(), "registry", { nx: true }).exec());
+      // `rs` says for one presence TTL that counts may answer restore estimates meanwhile.
+      await redisCall(() =>
+        redis
+          .pipeline()
+          .set(keys.restoredAt(), String(nowMs), { nx: true, ex: deps.presenceTtlSec })
+          .set(keys.marker(), "registry", { nx: true })
+          .exec(),
+      );
+      if (isolate.registry.restoredAtMs === undefined) isolate.registry.restoredAtMs = nowMs;
       return restored;
     },
   };

@@ -12,22 +12,10 @@ import {
   stageIndexKeys,
   stageKeys,
 } from "../../shared/dynamo-keys";
+import { type Stage, type StageChanges, toStage } from "../../shared/stage";
 import { GSI1_NAME } from "../../shared/table";
-import { problems, StoreUnavailableError } from "../problems";
-import { type Stage, type StageChanges, toStage } from "./stage";
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
-}
-
-async function send<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isConditionFailure(error)) throw error;
-    throw new StoreUnavailableError("dynamodb", { cause: error });
-  }
-}
+import { isConditionFailure, dynamoCall as send } from "../dynamo-call";
+import { problems } from "../problems";
 
 /** Stage configuration in DynamoDB: the durable source of truth. */
 export function stageTable(db: DocumentClient, tableName: string) {

@@ -45,6 +45,7 @@ beforeAll(async () => {
       stageId: "stage-1",
       viewerId: "user-1",
       viewers: 7,
+      estimated: false,
       nextHeartbeatInMs: 60_000,
     };
     response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(beat));

@@ -11,6 +11,19 @@ export const ViewerIdSchema = z.string().regex(VIEWER_ID_PATTERN).openapi({
   example: "user-1234",
 });
 
+/**
+ * Free text from operators (titles, ARNs): no control characters (NUL, ESC, DEL, C1) and no lone
+ * surrogates (half of an emoji), which are not valid Unicode: JSON decoders such as Redis' cjson
+ * refuse them, and so would many of the systems this text is exported to.
+ */
+export const PLAIN_TEXT_PATTERN = /^[^\p{Cc}\p{Cs}]*$/u;
+
+export function plainText(min: number, max: number) {
+  return z.string().trim().min(min).max(max).regex(PLAIN_TEXT_PATTERN, {
+    message: "Control characters and lone surrogates are not allowed",
+  });
+}
+
 export const StageParamsSchema = z.object({
   stageId: StageIdSchema.openapi({ param: { name: "stageId", in: "path" } }),
 });

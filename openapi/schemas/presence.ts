@@ -3,11 +3,15 @@ import { StageIdSchema, TimestampSchema, ViewerIdSchema } from "./common";
 
 export const ViewerBodySchema = z
   .object({
-    token: z.string().min(1).max(2048).optional().openapi({
-      description:
-        "The viewer token, when it cannot go in the `Authorization` header (`navigator.sendBeacon` sets no headers).",
-      example: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEyMzQifQ.c2lnbmF0dXJl",
-    }),
+    token: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,2048}$/)
+      .optional()
+      .openapi({
+        description:
+          "The viewer token, when it cannot go in the `Authorization` header (`navigator.sendBeacon` sets no headers).",
+        example: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEyMzQifQ.c2lnbmF0dXJl",
+      }),
     anonymousId: z
       .string()
       .regex(/^[A-Za-z0-9_-]{8,64}$/)
@@ -30,8 +34,14 @@ export const HeartbeatSchema = z
       description: "The viewer this heartbeat counted for (anonymous ids are prefixed `anon:`).",
     }),
     viewers: z.number().int().min(0).openapi({
-      description: "Live viewers on the stage (at most a few seconds old).",
+      description:
+        "Live viewers on the stage (at most 10 s old), or a restore estimate when `estimated`.",
       example: 1234,
+    }),
+    estimated: z.boolean().openapi({
+      description:
+        "True while `viewers` is the last snapshot's count rather than a live count: for one presence TTL after Redis lost its data, until live heartbeats have rebuilt presence. Show it as approximate.",
+      example: false,
     }),
     nextHeartbeatInMs: z.number().int().min(1000).openapi({
       description:

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { CursorQuerySchema, StageIdSchema, TimestampSchema } from "./common";
+import { CursorQuerySchema, plainText, StageIdSchema, TimestampSchema } from "./common";
 
-const title = z.string().trim().min(1).max(200).openapi({
-  description: "A human-readable name for the stage.",
+const title = plainText(1, 200).openapi({
+  description: "A human-readable name for the stage (no control characters).",
   example: "Friday night concert",
 });
 const allowAnonymous = z.boolean().openapi({
@@ -15,7 +15,7 @@ const auditTrail = z.boolean().openapi({
     "Whether every accepted heartbeat is also kept as an audit event (the seed's scheme 2). Off by default because it multiplies DynamoDB writes; see the cost model.",
   example: false,
 });
-const stageArn = z.string().min(1).max(2048).openapi({
+const stageArn = plainText(1, 2048).openapi({
   description: "The AWS IVS stage ARN this stage mirrors, if any (kept for reference).",
   example: "arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234",
 });

@@ -224,6 +224,7 @@ describe("sendHeartbeat", () => {
     const other = createHarness({ bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! } });
     const token = await h.token("ida", stageId);
     expect((await h.heartbeat(stageId, token)).status).toBe(200);
+    expect((await h.heartbeat(stageId, token)).status).toBe(200);
     const ended = await other.request(`/v1/stages/${stageId}`, {
       method: "PATCH",
       headers: {
@@ -233,8 +234,9 @@ describe("sendHeartbeat", () => {
       body: JSON.stringify({ status: "ended" }),
     });
     expect(ended.status).toBe(200);
-    // This isolate still trusts what it read; the heartbeat after 10 s re-reads the stage in its
-    // own request and is the last one accepted.
+    // This isolate still trusts what it read; the heartbeat after 10 s checks the registry in
+    // its own request and is the last one accepted; the next one re-reads the stage.
+    expect((await h.heartbeat(stageId, token)).status).toBe(200);
     h.advance(10_000);
     expect((await h.heartbeat(stageId, token)).status).toBe(200);
     expect((await h.heartbeat(stageId, token)).status).toBe(410);

@@ -66,6 +66,7 @@ export function heartbeat(nextHeartbeatInMs: number, viewers = 3): Responder {
     stageId: "concert-42",
     viewerId: "user-1234",
     viewers,
+    estimated: false,
     nextHeartbeatInMs,
   };
   return () => Response.json(body, { status: 200 });
