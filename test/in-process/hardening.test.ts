@@ -1,0 +1,214 @@
+/**
+ * Regressions of the defects found by attacking the service (issue 7), each reproduced as it was
+ * reported, in-process against the real local stack.
+ */
+import { describe, expect, it } from "vitest";
+import { createDocumentClient, createRedis } from "../../shared/clients";
+import { parseConfig } from "../../shared/config";
+import { windowIndex, windowStartMs } from "../../shared/windows";
+import { runSync } from "../../sync/run-sync";
+import { adminHeaders } from "../test-env";
+import { createHarness, type Harness, readProblem } from "./harness";
+
+const base64Url = (text: string) => Buffer.from(text).toString("base64url");
+
+function sync(h: Harness) {
+  const config = parseConfig(h.env);
+  return runSync({
+    redis: createRedis(config),
+    db: createDocumentClient(config),
+    config,
+    now: () => h.clock.nowMs,
+    log: () => {},
+  });
+}
+
+/** Redis loses every key of this deployment (its prefix), as a FLUSHALL would. */
+async function loseRedisData(h: Harness) {
+  const keys = await h.redis.keys(`${h.env.REDIS_KEY_PREFIX}*`);
+  if (keys.length > 0) await h.redis.del(...keys);
+}
+
+async function patchStage(h: Harness, stageId: string, body: object) {
+  return h.request(`/v1/stages/${stageId}`, {
+    method: "PATCH",
+    headers: adminHeaders,
+    body: JSON.stringify(body),
+  });
+}
+
+async function beat(h: Harness, stageId: string, token: string) {
+  const response = await h.heartbeat(stageId, token);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("hardening", () => {
+  it("answers 401, not 500, to a token whose part has a base64url length of 1 mod 4", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const token = "eyJhbGciOiJIUzI1NiJ9.e30.A";
+    const responses = [
+      await h.heartbeat(stageId, token),
+      await h.leave(stageId, token),
+      await h.request(`/v1/stages/${stageId}/heartbeats`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token }),
+      }),
+    ];
+    for (const response of responses) {
+      expect(response.status).toBe(401);
+      expect((await readProblem(response)).type).toBe("/problems/unauthorized");
+    }
+  });
+
+  it("answers 400, not 503, to a well-formed cursor outside the range", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const range = "from=2026-11-26T00:00:00.000Z&to=2026-11-27T00:00:00.000Z";
+    for (const [route, sortKey] of [
+      ["snapshots", "SNAPSHOT#2020-01-01T00:00:00.000Z"],
+      ["snapshots", "SNAPSHOT#2030-01-01T00:00:00.000Z"],
+      ["viewing-records", "2020-01-01T00:00:00.000Z#000"],
+    ]) {
+      const response = await h.request(
+        `/v1/stages/${stageId}/${route}?${range}&cursor=${base64Url(sortKey!)}`,
+        { headers: adminHeaders },
+      );
+      expect(response.status, `${route} ${sortKey}`).toBe(400);
+      expect(response.headers.get("retry-after")).toBeNull();
+      expect((await readProblem(response)).errors?.[0]?.path).toBe("query.cursor");
+    }
+    // A cursor inside the range is still accepted.
+    const inside = await h.request(
+      `/v1/stages/${stageId}/snapshots?${range}&cursor=${base64Url("SNAPSHOT#2026-11-26T12:00:00.000Z")}`,
+      { headers: adminHeaders },
+    );
+    expect(inside.status).toBe(200);
+  });
+
+  it("refuses control characters and lone surrogates in text, and changes nothing", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    for (const title of ["bad \ud800 surrogate", "nul \u0000", "esc \u001b[31m", "del \u007f"]) {
+      const created = await h.request("/v1/stages", {
+        method: "POST",
+        headers: adminHeaders,
+        body: JSON.stringify({ title }),
+      });
+      expect(created.status, JSON.stringify(title)).toBe(400);
+      expect((await readProblem(created)).errors?.[0]?.path).toBe("body.title");
+      const patched = await patchStage(h, stageId, { title });
+      expect(patched.status).toBe(400);
+    }
+    const arn = await h.request("/v1/stages", {
+      method: "POST",
+      headers: adminHeaders,
+      body: JSON.stringify({ title: "ok", stageArn: "arn:\u0000" }),
+    });
+    expect(arn.status).toBe(400);
+    const stage = await (await h.request(`/v1/stages/${stageId}`)).json();
+    expect(stage).toMatchObject({ title: `Stage ${stageId}` });
+    // Emoji (surrogate pairs) and accents are text like any other.
+    expect((await patchStage(h, stageId, { title: "Première 🎉" })).status).toBe(200);
+  });
+
+  it("takes heartbeats for a stage whose stored title Redis' JSON decoder would refuse", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const token = await h.token("viewer", stageId);
+    expect((await beat(h, stageId, token)).status).toBe(200);
+    // As an older version stored it: JSON.stringify escapes a lone surrogate as \ud800.
+    const stored = await h.redis.get<Record<string, unknown>>(h.keys.stage(stageId));
+    const json = JSON.stringify({ ...stored, title: "bad \ud800 title" });
+    expect(json).toContain("\\ud800");
+    await h.redis.set(h.keys.stage(stageId), json);
+    const fresh = createHarness({ bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! } });
+    fresh.clock.nowMs = h.clock.nowMs;
+    expect((await beat(fresh, stageId, token)).status).toBe(200); // the checking script
+    fresh.advance(20_000);
+    expect((await beat(fresh, stageId, token)).status).toBe(200); // the pipeline
+  });
+
+  it("accepts a stage reopened elsewhere within the registry check period (10 s)", async () => {
+    const h = createHarness();
+    const other = createHarness({ bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! } });
+    const stageId = await h.createStage();
+    const token = await h.token("viewer", stageId);
+    expect((await beat(h, stageId, token)).status).toBe(200);
+    expect((await patchStage(other, stageId, { status: "ended" })).status).toBe(200);
+    h.advance(10_000);
+    await beat(h, stageId, token);
+    expect((await beat(h, stageId, token)).status).toBe(410); // this isolate knows it ended
+    expect((await patchStage(other, stageId, { status: "live" })).status).toBe(200);
+    expect((await beat(h, stageId, token)).status).toBe(410); // trusted for up to 10 s...
+    h.advance(10_000);
+    expect((await beat(h, stageId, token)).status).toBe(200); // ...then re-read, and accepted
+  });
+
+  describe("after Redis lost its data", () => {
+    async function watchedStage(viewers: number) {
+      const h = createHarness();
+      const stageId = await h.createStage();
+      const tokens = await Promise.all(
+        Array.from({ length: viewers }, (_, i) => h.token(`v${i}`, stageId)),
+      );
+      const window = windowIndex(h.clock.nowMs);
+      while (h.clock.nowMs < windowStartMs(window + 1) + 60_000) {
+        for (const token of tokens) expect((await beat(h, stageId, token)).status).toBe(200);
+        h.advance(30_000);
+      }
+      const report = await sync(h); // a snapshot: `viewers` live
+      expect(report.snapshots).toBe(1);
+      return { h, stageId, tokens };
+    }
+
+    it("notices the loss at the edge and answers the last snapshot's count as an estimate at once", async () => {
+      const { h, stageId, tokens } = await watchedStage(12);
+      await loseRedisData(h);
+      h.advance(10_000); // the registry check is due: the next request notices the loss
+      const first = await beat(h, stageId, tokens[0]!);
+      expect(first).toMatchObject({ status: 200, body: { viewers: 12, estimated: true } });
+      const read = await (await h.request(`/v1/stages/${stageId}/viewers`)).json();
+      expect(read).toMatchObject({ viewers: 12, estimated: true });
+      // Another isolate, with no memory of the stage, answers the same without DynamoDB.
+      const other = createHarness({ bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! } });
+      other.clock.nowMs = h.clock.nowMs;
+      expect(await beat(other, stageId, tokens[1]!)).toMatchObject({
+        body: { viewers: 12, estimated: true },
+      });
+      // Once every viewer has beaten again, the live count is the answer.
+      for (const token of tokens) await beat(h, stageId, token);
+      h.advance(10_000);
+      expect(await beat(h, stageId, tokens[0]!)).toMatchObject({
+        body: { viewers: 12, estimated: false },
+      });
+    });
+
+    it("gives no estimate from a snapshot older than one sync period and a minute", async () => {
+      const { h, stageId, tokens } = await watchedStage(5);
+      h.advance(7 * 60_000); // the audience left; no heartbeat, no newer snapshot
+      await loseRedisData(h);
+      const returning = await beat(h, stageId, tokens[0]!);
+      expect(returning).toMatchObject({ status: 200, body: { viewers: 1, estimated: false } });
+      const report = await sync(h);
+      expect(report.restored?.estimates).toBe(0);
+      h.advance(2_001);
+      const read = await (await h.request(`/v1/stages/${stageId}/viewers`)).json();
+      expect(read).toMatchObject({ viewers: 1, estimated: false });
+    });
+
+    it("gives the keys it writes again an expiry", async () => {
+      const { h, stageId, tokens } = await watchedStage(3);
+      await loseRedisData(h);
+      h.advance(10_000);
+      for (let round = 0; round < 2; round++) {
+        for (const token of tokens) expect((await beat(h, stageId, token)).status).toBe(200);
+        h.advance(1_000);
+      }
+      const window = windowIndex(h.clock.nowMs);
+      expect(await h.redis.ttl(h.keys.presence(stageId))).toBeGreaterThan(0);
+      expect(await h.redis.ttl(h.keys.watch(stageId, window))).toBeGreaterThan(0);
+    });
+  });
+});
