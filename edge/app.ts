@@ -18,6 +18,7 @@ import { historyTable } from "./history/history-table";
 import { createIsolateState } from "./isolate-state";
 import { currentCadence } from "./presence/cadence";
 import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
+import { isAdminOperation } from "./route-roles";
 import { stageRegistry } from "./stages/stage-registry";
 import { stageTable } from "./stages/stage-table";
 import { validationErrors } from "./validation";
@@ -104,10 +105,22 @@ export function createApp(options: AppOptions = {}) {
     ),
   );
 
+  // Browsers may call the viewer-facing routes from the origins in CORS_ORIGINS (default any).
+  // Admin operations get CORS headers only for origins listed by name (a console's): a page on
+  // any other origin that somehow holds the admin key still cannot use it from a browser.
   app.use("/v1/*", async (c, next) => {
     const config = configFor(c.env);
+    const admin = isAdminOperation(
+      c.req.method,
+      c.req.path,
+      c.req.header("access-control-request-method"),
+    );
+    const origins = admin
+      ? config.corsOrigins.filter((origin) => origin !== "*")
+      : config.corsOrigins;
+    if (origins.length === 0) return next();
     return cors({
-      origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
+      origin: origins.includes("*") ? "*" : origins,
       allowMethods: ["GET", "POST", "PATCH", "OPTIONS"],
       allowHeaders: ["Authorization", "Content-Type"],
       exposeHeaders: ["Retry-After"],

@@ -58,6 +58,9 @@ export const problems = {
       "Unsupported media type",
       `The body must be application/json${contentType === "" ? "" : `, not ${contentType}`}.`,
     ),
+  /** A change stored durably but not in force, that the client must retry to finish. */
+  partiallyApplied: (detail: string) =>
+    new HttpProblem(503, "partially_applied", "Change not in force", detail, { retryAfterSec: 5 }),
   rateLimited: (retryAfterSec: number) =>
     new HttpProblem(429, "rate_limited", "Too many requests", `Retry after ${retryAfterSec} s.`, {
       retryAfterSec,

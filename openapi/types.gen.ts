@@ -84,7 +84,7 @@ export interface paths {
         head?: never;
         /**
          * Change a stage
-         * @description Changes the title, status or options. Ending a stage makes heartbeats answer 410 within a few seconds everywhere (isolate caches expire). Needs the admin key.
+         * @description Changes the title, status or options. Ending a stage makes heartbeats answer 410 within 10 s everywhere, and reopening it makes them accepted again within 10 s (isolates check the registry version that often). A 503 `store_unavailable` means nothing changed; a 503 `partially_applied` means the change is stored but not yet in force (Redis failed and the change could not be undone): retry the same request to finish it. Needs the admin key.
          */
         patch: operations["updateStage"];
         trace?: never;

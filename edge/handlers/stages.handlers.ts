@@ -77,9 +77,31 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
     requireAdmin(c, config.adminApiKey);
     const { stageId } = c.req.valid("param");
     const changes = c.req.valid("json");
-    // PATCH is idempotent: if caching fails after DynamoDB changed, the client's retry heals it.
-    const stage = await table().update(stageId, changes, new Date(nowMs).toISOString());
-    await registry.cache(stage, { changed: true });
+    const { stage, previous } = await table().update(
+      stageId,
+      changes,
+      new Date(nowMs).toISOString(),
+    );
+    try {
+      await registry.cache(stage, { changed: true });
+    } catch (error) {
+      // Redis is what heartbeats obey: a change DynamoDB has but Redis lacks is not in force.
+      // Undo it, so a 503 means "nothing changed"; if even the undo fails, say so.
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      await table()
+        .revert(previous, stage.updatedAt)
+        .then(
+          () => {
+            throw error;
+          },
+          (undoError) => {
+            c.var.services.logError("stage update stored but not cached nor undone", undoError);
+            throw problems.partiallyApplied(
+              `The change to stage "${stageId}" is stored but not yet in force: Redis did not answer and the change could not be undone. Retry the same request to finish it.`,
+            );
+          },
+        );
+    }
     return c.json(stage, 200);
   });
 

@@ -44,8 +44,15 @@ export function stageTable(db: DocumentClient, tableName: string) {
       }
     },
 
-    /** Applies changes and returns the stage as stored; 404 when there is no such stage. */
-    async update(stageId: string, changes: StageChanges, updatedAt: string): Promise<Stage> {
+    /**
+     * Applies changes; returns the stage as stored and as it was before (for an undo). 404 when
+     * there is no such stage.
+     */
+    async update(
+      stageId: string,
+      changes: StageChanges,
+      updatedAt: string,
+    ): Promise<{ stage: Stage; previous: Stage }> {
       const fields = { ...changes, updatedAt };
       const names = Object.keys(fields);
       try {
@@ -62,15 +69,38 @@ export function stageTable(db: DocumentClient, tableName: string) {
                 names.map((name, i) => [`:v${i}`, fields[name as keyof typeof fields]]),
               ),
               ConditionExpression: "attribute_exists(pk)",
-              ReturnValues: "ALL_NEW",
+              ReturnValues: "ALL_OLD",
             }),
           ),
         );
-        return toStage(result.Attributes ?? {});
+        const previous = toStage(result.Attributes ?? {});
+        return { stage: toStage({ ...previous, ...fields }), previous };
       } catch (error) {
         if (isConditionFailure(error)) throw problems.stageNotFound(stageId);
         throw error;
       }
+    },
+
+    /**
+     * Puts back a stage as it was before an update (used only to undo an update that could not
+     * be cached), unless it changed again since (`updatedAt` no longer `expectUpdatedAt`).
+     */
+    async revert(previous: Stage, expectUpdatedAt: string): Promise<void> {
+      await send(() =>
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...stageKeys(previous.id),
+              ...stageIndexKeys(previous.id),
+              type: STAGE_ITEM_TYPE,
+              ...previous,
+            },
+            ConditionExpression: "updatedAt = :expected",
+            ExpressionAttributeValues: { ":expected": expectUpdatedAt },
+          }),
+        ),
+      );
     },
 
     /** Deletes a stage's configuration (used only to undo a create that could not be cached). */

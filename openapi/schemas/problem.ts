@@ -12,6 +12,7 @@ export const PROBLEM_CODES = [
   "unsupported_media_type",
   "rate_limited",
   "store_unavailable",
+  "partially_applied",
   "misconfigured",
   "internal",
 ] as const;

@@ -8,13 +8,15 @@ import { createHarness, readProblem } from "./harness";
 
 /** A DynamoDB client that counts calls and can be told to fail (a fault the local server cannot produce on demand). */
 function countingDynamo() {
-  const state = { sends: 0, failing: false };
+  /** `failFromSend`: every call from that count on fails too (a store failing mid-request). */
+  const state = { sends: 0, failing: false, failFromSend: Number.POSITIVE_INFINITY };
   const factory = (config: Parameters<typeof createDocumentClient>[0]) => {
     const real = createDocumentClient(config);
     return {
       send: ((command: never) => {
         state.sends++;
-        if (state.failing) return Promise.reject(new Error("DynamoDB unreachable (injected)"));
+        if (state.failing || state.sends >= state.failFromSend)
+          return Promise.reject(new Error("DynamoDB unreachable (injected)"));
         return real.send(command);
       }) as typeof real.send,
     };
@@ -108,6 +110,71 @@ describe("when a store fails", () => {
       body: JSON.stringify({ id, title: "x" }),
     });
     expect(retried.status).toBe(201);
+  });
+
+  it("undoes a PATCH that Redis could not take, or says plainly that it is stored but not in force", async () => {
+    let breakPipelines = false;
+    const dynamo = countingDynamo();
+    const h = createHarness({
+      app: {
+        clients: {
+          dynamo: dynamo.factory,
+          redis: (config) => {
+            const real = createRedis(config);
+            return new Proxy(real, {
+              get(target, property, receiver) {
+                if (property === "pipeline" && breakPipelines) {
+                  return () => ({
+                    ...target.pipeline(),
+                    set: () => {},
+                    sadd: () => {},
+                    incr: () => {},
+                    exec: () => Promise.reject(new Error("connection reset (injected)")),
+                  });
+                }
+                return Reflect.get(target, property, receiver);
+              },
+            });
+          },
+        },
+      },
+    });
+    const id = await h.createStage({ title: "Before" });
+    const config = parseConfig(h.env);
+    const storedTitle = async () =>
+      (
+        await createDocumentClient(config).send(
+          new GetCommand({ TableName: config.dynamodbTable, Key: stageKeys(id) }),
+        )
+      ).Item?.title;
+    const patch = () =>
+      h.request(`/v1/stages/${id}`, {
+        method: "PATCH",
+        headers: adminHeaders,
+        body: JSON.stringify({ title: "After" }),
+      });
+
+    breakPipelines = true;
+    const undone = await patch();
+    expect(undone.status).toBe(503);
+    expect((await readProblem(undone)).type).toBe("/problems/store_unavailable");
+    expect(await storedTitle()).toBe("Before"); // rolled back: the 503 means nothing changed
+
+    // DynamoDB fails too, right after taking the update: the undo cannot run.
+    dynamo.state.failFromSend = dynamo.state.sends + 2; // the update's call succeeds, the undo fails
+    const stored = await patch();
+    dynamo.state.failFromSend = Number.POSITIVE_INFINITY;
+    expect(stored.status).toBe(503);
+    const problem = await readProblem(stored);
+    expect(problem.type).toBe("/problems/partially_applied");
+    expect(problem.detail).toMatch(/stored but not yet in force/);
+    expect(stored.headers.get("retry-after")).toBe("5");
+    expect(await storedTitle()).toBe("After");
+
+    breakPipelines = false; // the retry finishes it
+    const retried = await patch();
+    expect(retried.status).toBe(200);
+    expect(await (await h.request(`/v1/stages/${id}`)).json()).toMatchObject({ title: "After" });
   });
 
   it("rebuilds the stage registry from DynamoDB when Redis lost its data", async () => {

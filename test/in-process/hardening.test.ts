@@ -146,6 +146,54 @@ describe("hardening", () => {
     expect((await beat(h, stageId, token)).status).toBe(200); // ...then re-read, and accepted
   });
 
+  it("sends no CORS headers on admin operations unless CORS_ORIGINS names the origin", async () => {
+    const preflight = (h: Harness, path: string, method: string, origin: string) =>
+      h.request(path, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": method,
+          "access-control-request-headers": "authorization, content-type",
+        },
+      });
+    const open = createHarness(); // CORS_ORIGINS unset: any origin for viewer routes
+    const stageId = await open.createStage();
+    const anyOrigin = "https://anywhere.example";
+    const viewerRoute = await preflight(
+      open,
+      `/v1/stages/${stageId}/heartbeats`,
+      "POST",
+      anyOrigin,
+    );
+    expect(viewerRoute.headers.get("access-control-allow-origin")).toBe("*");
+    for (const [path, method] of [
+      ["/v1/stages", "POST"],
+      ["/v1/stages", "GET"],
+      [`/v1/stages/${stageId}`, "PATCH"],
+      [`/v1/stages/${stageId}/viewer-tokens`, "POST"],
+      [`/v1/stages/${stageId}/snapshots`, "GET"],
+    ] as const) {
+      const response = await preflight(open, path, method, anyOrigin);
+      expect(response.headers.get("access-control-allow-origin"), `${method} ${path}`).toBeNull();
+      const actual = await open.request(path, {
+        method,
+        headers: { origin: anyOrigin, ...adminHeaders },
+        ...(method === "GET" ? {} : { body: "{}" }),
+      });
+      expect(actual.headers.get("access-control-allow-origin"), `${method} ${path}`).toBeNull();
+    }
+    // The public read of the same path keeps its CORS headers.
+    const getStage = await preflight(open, `/v1/stages/${stageId}`, "GET", anyOrigin);
+    expect(getStage.headers.get("access-control-allow-origin")).toBe("*");
+
+    const console = "https://console.example";
+    const named = createHarness({ bindings: { CORS_ORIGINS: `*,${console}` } });
+    const admin = await preflight(named, "/v1/stages", "POST", console);
+    expect(admin.headers.get("access-control-allow-origin")).toBe(console);
+    const stranger = await preflight(named, "/v1/stages", "POST", anyOrigin);
+    expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
   describe("after Redis lost its data", () => {
     async function watchedStage(viewers: number) {
       const h = createHarness();

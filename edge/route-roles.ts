@@ -1,0 +1,26 @@
+import { contractRoutes } from "../openapi/routes";
+
+/** A route template of the contract (`/v1/stages/{stageId}`) as a matcher of request paths. */
+function pathMatcher(template: string): RegExp {
+  const pattern = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => (part.startsWith("{") ? "[^/]+" : part.replace(/[.*+?^$()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${pattern}$`);
+}
+
+type Security = { security?: Record<string, string[]>[] };
+
+const adminOperations = contractRoutes
+  .filter((route) => (route as Security).security?.some((req) => "adminKey" in req) === true)
+  .map((route) => ({ method: route.method.toUpperCase(), path: pathMatcher(route.path) }));
+
+/**
+ * Whether a request is for an operation that needs the admin key, read from the contract's
+ * `security` (one home for who may call what). A preflight (`OPTIONS`) is judged by the method
+ * it asks for (`Access-Control-Request-Method`).
+ */
+export function isAdminOperation(method: string, path: string, preflightMethod?: string): boolean {
+  const asked = (method === "OPTIONS" ? (preflightMethod ?? "") : method).toUpperCase();
+  return adminOperations.some((op) => op.method === asked && op.path.test(path));
+}
