@@ -9,6 +9,7 @@ import { type Config, ConfigError, parseConfig } from "../shared/config";
 import { redisKeys } from "../shared/redis-keys";
 import { docsPage } from "./docs-page";
 import type { AppEnv, ClientFactories } from "./env";
+import { registerAnonymousSessionHandlers } from "./handlers/anonymous-sessions.handlers";
 import { registerCostHandlers } from "./handlers/cost.handlers";
 import { registerHealthHandlers } from "./handlers/health.handlers";
 import { registerHistoryHandlers } from "./handlers/history.handlers";
@@ -144,12 +145,31 @@ export function createApp(options: AppOptions = {}) {
     "/v1/stages/:stageId/leave",
     bodyLimit({ maxSize: VIEWER_BODY_LIMIT_BYTES, onError: tooLarge }),
   );
+  app.use(
+    "/v1/stages/:stageId/anonymous-sessions",
+    bodyLimit({ maxSize: VIEWER_BODY_LIMIT_BYTES, onError: tooLarge }),
+  );
   app.use("*", bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: tooLarge }));
+
+  // The viewer routes' bodies are optional: a JSON request with no body at all (what many
+  // generated clients send) is a request without a body, not malformed JSON.
+  app.use("/v1/stages/:stageId/:action{heartbeats|leave|anonymous-sessions}", async (c, next) => {
+    const type = c.req.header("content-type");
+    if (type !== undefined && (await c.req.raw.clone().text()).trim() === "") {
+      const headers = new Headers(c.req.raw.headers);
+      headers.delete("content-type");
+      c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers });
+    }
+    await next();
+  });
 
   // Routes whose body must be JSON answer 415 to anything else, before validation reads it.
   app.use("*", async (c, next) => {
     const path = c.req.path;
-    const viewerRoute = path.endsWith("/heartbeats") || path.endsWith("/leave");
+    const viewerRoute =
+      path.endsWith("/heartbeats") ||
+      path.endsWith("/leave") ||
+      path.endsWith("/anonymous-sessions");
     if ((c.req.method === "POST" || c.req.method === "PATCH") && !viewerRoute) {
       const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
       if (type !== "application/json") throw problems.unsupportedMediaType(type);
@@ -191,6 +211,7 @@ export function createApp(options: AppOptions = {}) {
   });
 
   registerPresenceHandlers(app);
+  registerAnonymousSessionHandlers(app);
   registerStageHandlers(app);
   registerHistoryHandlers(app);
   registerCostHandlers(app);

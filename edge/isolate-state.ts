@@ -2,6 +2,7 @@ import type { RestoreEstimate } from "../shared/restore-estimate";
 import type { Stage } from "../shared/stage";
 import { TtlCache } from "../shared/ttl-cache";
 import { createViewerTokenVerifier } from "../shared/viewer-token";
+import { createFallbackSessionLimiter } from "./presence/anonymous-sessions";
 import { RateLimiter } from "./presence/rate-limiter";
 import type { StageViewers } from "./presence/stage-viewers";
 
@@ -78,6 +79,8 @@ export function createIsolateState() {
     /** Keys this isolate has already given an expiry in their current window. */
     expirySet: new TtlCache<true>(300_000, 50_000),
     heartbeatLimiter: new RateLimiter(),
+    /** Anonymous sessions per client where the Rate Limiting binding is absent (not Workers). */
+    sessionLimiter: createFallbackSessionLimiter(),
     /** One verifier (holding the imported key) per secret. */
     verifierFor(secret: string) {
       let verify = verifiers.get(secret);

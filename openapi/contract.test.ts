@@ -9,6 +9,7 @@ import { emitContract } from "./emit";
 type Json = Record<string, any>;
 
 const OPERATION_IDS = [
+  "startAnonymousSession",
   "sendHeartbeat",
   "leaveStage",
   "getStageViewers",

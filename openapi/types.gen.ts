@@ -89,6 +89,26 @@ export interface paths {
         patch: operations["updateStage"];
         trace?: never;
     };
+    "/v1/stages/{stageId}/anonymous-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start watching without an account
+         * @description On stages that allow anonymous viewers: a viewer token for a new anonymous viewer (id `~` and 22 random characters), valid 10 minutes; send it in heartbeats like any viewer token, and renew it before or after it expires by sending it back here (the id stays). Limited per client IP address (10 a minute by default, Cloudflare's Rate Limiting), so one address can keep at most about 100 anonymous viewers counted (rate x lifetime). Tabs of one browser should share the token so they count once.
+         */
+        post: operations["startAnonymousSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stages/{stageId}/heartbeats": {
         parameters: {
             query?: never;
@@ -233,6 +253,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Empty to start a session; with `token` to renew one. */
+        AnonymousSessionRequest: {
+            /**
+             * @description To renew a session and keep its viewer id: its current token, even expired (up to a day).
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ-In0.c2lnbmF0dXJl
+             */
+            token?: string;
+        };
         CostComparison: {
             /**
              * @description One per architecture, cheapest first.
@@ -425,7 +453,7 @@ export interface components {
              */
             stageId: string;
             /**
-             * @description The viewer this heartbeat counted for (anonymous ids are prefixed `anon:`).
+             * @description The viewer this heartbeat counted for (an anonymous session's starts with `~`).
              * @example user-1234
              */
             viewerId: string;
@@ -666,13 +694,8 @@ export interface components {
              */
             title?: string;
         };
-        /** @description Who is sending: a token here or in `Authorization: Bearer`, or an anonymous id. */
+        /** @description Who is sending: a viewer token here or in `Authorization: Bearer` (an anonymous session's token is a viewer token too). */
         ViewerBody: {
-            /**
-             * @description On stages that allow anonymous viewers: a random id (8-64 letters, digits, `_` or `-`) the browser keeps for the session, shared by its tabs so they count once.
-             * @example 3f0c9a7e-5b1d-4e8a-9c2f-0d6b7e1a2b3c
-             */
-            anonymousId?: string;
             /**
              * @description The viewer token, when it cannot go in the `Authorization` header (`navigator.sendBeacon` sets no headers).
              * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEyMzQifQ.c2lnbmF0dXJl
@@ -697,7 +720,7 @@ export interface components {
              */
             token: string;
             /**
-             * @description Viewer id: 1-128 letters, digits or `_ . : @ -` (your own user id, usually).
+             * @description Viewer id: your own (1-128 letters, digits or `_ . : @ -`), or for an anonymous session `~` and 22 letters, digits, `_` or `-`.
              * @example user-1234
              */
             viewerId: string;
@@ -733,7 +756,7 @@ export interface components {
              */
             stageId: string;
             /**
-             * @description Viewer id: 1-128 letters, digits or `_ . : @ -` (your own user id, usually).
+             * @description Viewer id: your own (1-128 letters, digits or `_ . : @ -`), or for an anonymous session `~` and 22 letters, digits, `_` or `-`.
              * @example user-1234
              */
             viewerId: string;
@@ -1087,6 +1110,115 @@ export interface operations {
             };
             /** @description The request body has a media type this operation does not take. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startAnonymousSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Stage id: 1-64 letters, digits, `_` or `-`. */
+                stageId: string;
+            };
+            cookie?: never;
+        };
+        /** @description Empty, or `{ token }` to renew a session. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AnonymousSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The session's viewer token. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewerToken"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such stage (or route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The stage has ended and accepts no more heartbeats. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body has a media type this operation does not take. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait for `Retry-After` seconds. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

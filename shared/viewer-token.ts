@@ -3,7 +3,7 @@
  * stage (`stg`) and short-lived (`exp`). Built on WebCrypto only, so the same code signs in a
  * Node or Deno backend and verifies in a Worker.
  */
-import { STAGE_ID_PATTERN, VIEWER_ID_PATTERN } from "./ids";
+import { RECORDED_VIEWER_ID_PATTERN, STAGE_ID_PATTERN } from "./ids";
 
 export interface ViewerClaims {
   viewerId: string;
@@ -70,7 +70,7 @@ export async function signViewerToken(options: {
   nowMs?: number;
 }): Promise<{ token: string; expiresAt: number }> {
   const { secret, viewerId, stageId, ttlSec = 3600, nowMs = Date.now() } = options;
-  if (!VIEWER_ID_PATTERN.test(viewerId)) throw new RangeError("viewerId has a bad format");
+  if (!RECORDED_VIEWER_ID_PATTERN.test(viewerId)) throw new RangeError("viewerId has a bad format");
   if (!STAGE_ID_PATTERN.test(stageId)) throw new RangeError("stageId has a bad format");
   if (!(ttlSec > 0 && ttlSec <= MAX_VIEWER_TOKEN_TTL_SEC)) {
     throw new RangeError(`ttlSec must be from 1 to ${MAX_VIEWER_TOKEN_TTL_SEC}`);
@@ -96,7 +96,7 @@ export function createViewerTokenVerifier(secret: string) {
   let key: Promise<CryptoKey> | undefined;
   return async function verify(
     token: string,
-    expect: { stageId?: string; nowMs: number },
+    expect: { stageId?: string; nowMs: number; expiredGraceMs?: number },
   ): Promise<ViewerClaims> {
     const parts = token.split(".");
     if (parts.length !== 3) throw new ViewerTokenError("malformed", "a JWT has three parts");
@@ -125,13 +125,14 @@ export function createViewerTokenVerifier(secret: string) {
     const { sub, stg, exp } = claims ?? {};
     if (
       typeof sub !== "string" ||
-      !VIEWER_ID_PATTERN.test(sub) ||
+      !RECORDED_VIEWER_ID_PATTERN.test(sub) ||
       typeof stg !== "string" ||
       typeof exp !== "number"
     ) {
       throw new ViewerTokenError("malformed", "the token lacks sub, stg or exp");
     }
-    if (exp * 1000 <= expect.nowMs) throw new ViewerTokenError("expired", "the token has expired");
+    if (exp * 1000 + (expect.expiredGraceMs ?? 0) <= expect.nowMs)
+      throw new ViewerTokenError("expired", "the token has expired");
     if (expect.stageId !== undefined && stg !== expect.stageId) {
       throw new ViewerTokenError("wrong_stage", "the token was issued for another stage");
     }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { ViewerBodySchema } from "../../openapi/schemas/presence";
+import { isAnonymousViewerId } from "../../shared/ids";
 import { ViewerTokenError } from "../../shared/viewer-token";
 import { problems } from "../problems";
 import { validationErrors } from "../validation";
@@ -8,9 +9,6 @@ export interface ViewerIdentity {
   viewerId: string;
   anonymous: boolean;
 }
-
-/** Anonymous ids get their own namespace, so they can never pose as a token's viewer. */
-export const ANONYMOUS_PREFIX = "anon:";
 
 /**
  * Reads the optional viewer body, whether it came as `application/json` or as the `text/plain`
@@ -40,7 +38,8 @@ export async function readViewerBody(c: Context) {
 
 /**
  * Who is sending: a viewer token from `Authorization: Bearer` or the body, checked against the
- * stage; else an anonymous id (whether the stage allows those is the caller's check).
+ * stage. An anonymous session's token names an anonymous viewer (whether the stage allows
+ * those is the caller's check).
  */
 export async function resolveViewer(
   c: Context,
@@ -63,7 +62,7 @@ export async function resolveViewer(
   if (token !== undefined) {
     try {
       const claims = await verify(token, { stageId, nowMs });
-      return { viewerId: claims.viewerId, anonymous: false };
+      return { viewerId: claims.viewerId, anonymous: isAnonymousViewerId(claims.viewerId) };
     } catch (error) {
       if (!(error instanceof ViewerTokenError)) throw error;
       if (error.code === "wrong_stage")
@@ -71,10 +70,7 @@ export async function resolveViewer(
       throw problems.unauthorized(`The viewer token is not accepted: ${error.message}.`);
     }
   }
-  if (body.anonymousId !== undefined) {
-    return { viewerId: `${ANONYMOUS_PREFIX}${body.anonymousId}`, anonymous: true };
-  }
   throw problems.unauthorized(
-    "A viewer token is required (Authorization: Bearer, or `token` in the body), or an `anonymousId` on stages that allow anonymous viewers.",
+    "A viewer token is required (Authorization: Bearer, or `token` in the body); on stages that allow anonymous viewers, start an anonymous session for one.",
   );
 }

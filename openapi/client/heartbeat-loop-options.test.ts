@@ -6,11 +6,15 @@ import type { HeartbeatLoopOptions, TokenSource } from "./heartbeat-loop-options
 describe("HeartbeatLoopOptions", () => {
   const base = { baseUrl: "https://p.test", stageId: "s1" };
 
-  it("takes exactly one of token and anonymousId", () => {
+  it("takes exactly one of token and anonymous", () => {
     expectTypeOf({ ...base, token: "t" }).toExtend<HeartbeatLoopOptions>();
-    expectTypeOf({ ...base, anonymousId: "a" }).toExtend<HeartbeatLoopOptions>();
+    expectTypeOf({ ...base, anonymous: true as const }).toExtend<HeartbeatLoopOptions>();
     expectTypeOf({ ...base }).not.toExtend<HeartbeatLoopOptions>();
-    expectTypeOf({ ...base, token: "t", anonymousId: "a" }).not.toExtend<HeartbeatLoopOptions>();
+    expectTypeOf({
+      ...base,
+      token: "t",
+      anonymous: true as const,
+    }).not.toExtend<HeartbeatLoopOptions>();
   });
 
   it("takes a client or a fetch, not both", () => {

@@ -14,10 +14,13 @@ export interface TokenRequest {
  */
 export type TokenSource = string | ((request: TokenRequest) => string | Promise<string>);
 
-/** Who is watching: a signed viewer token, or an anonymous id on stages that allow them. */
+/**
+ * Who is watching: a signed viewer token, or, on stages that allow them, an anonymous viewer
+ * (the loop starts and renews an anonymous session itself: see `anonymousSessionToken`).
+ */
 export type ViewerIdentity =
-  | { token: TokenSource; anonymousId?: never }
-  | { anonymousId: string; token?: never };
+  | { token: TokenSource; anonymous?: never }
+  | { anonymous: true; token?: never };
 
 /** How requests go out: a client you made, or one made here from `baseUrl` and `fetch`. */
 export type LoopTransport =

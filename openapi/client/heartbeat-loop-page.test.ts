@@ -106,7 +106,7 @@ describe("startHeartbeatLoop: leaving", () => {
     h.server.reply(heartbeat(30_000));
     if (accept === null) Object.assign(h.navigator, { sendBeacon: undefined });
     else h.navigator.accept = accept;
-    h.start({ anonymousId: "anon-1" });
+    h.start({ anonymous: true });
     await settle();
 
     h.window.fire("pagehide");
@@ -118,7 +118,7 @@ describe("startHeartbeatLoop: leaving", () => {
     expect(request.keepalive).toBe(true);
     expect(request.headers.get("Content-Type")).toBe(LEAVE_CONTENT_TYPE);
     expect(request.headers.get("Authorization")).toBeNull();
-    expect(body).toBe('{"anonymousId":"anon-1"}');
+    expect(body).toBe('{"token":"anon-tok-1"}');
   });
 
   it("stop() waits for the heartbeat in flight, then sends the leave once", async () => {

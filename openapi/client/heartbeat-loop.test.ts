@@ -40,15 +40,33 @@ describe("startHeartbeatLoop: scheduling", () => {
     expect(loop.state).toMatchObject({ status: "running", consecutiveFailures: 0 });
   });
 
-  it("sends an anonymous id as a JSON body, without Authorization", async () => {
-    h.server.reply(heartbeat(30_000));
-    h.start({ anonymousId: "anon-browser-1" });
+  it("as an anonymous viewer, starts a session and beats with its token, renewing it on a 401", async () => {
+    h.server.reply(heartbeat(5_000), problem(401), heartbeat(5_000));
+    h.start({ anonymous: true });
     await settle();
+    expect(h.server.sessions.map((s) => s.body)).toEqual(["{}"]);
+    expect(h.server.heartbeats[0]!.request.headers.get("Authorization")).toBe("Bearer anon-tok-1");
 
-    const { request, body } = h.server.heartbeats[0]!;
-    expect(request.headers.get("Authorization")).toBeNull();
-    expect(request.headers.get("Content-Type")).toBe("application/json");
-    expect(JSON.parse(body)).toEqual({ anonymousId: "anon-browser-1" });
+    await h.clock.advance(5_000); // refused: the session is renewed (same id) and sent again
+    await settle();
+    expect(h.server.sessions.map((s) => s.body)).toEqual(["{}", '{"token":"anon-tok-1"}']);
+    expect(h.server.heartbeats[2]!.request.headers.get("Authorization")).toBe("Bearer anon-tok-2");
+    expect(h.updates).toHaveLength(2);
+  });
+
+  it("as an anonymous viewer, stops on a stage that refuses sessions and retries one that is busy", async () => {
+    h.server.sessionResponder = problem(403);
+    h.start({ anonymous: true });
+    await settle();
+    expect(h.problems[0]).toMatchObject({ status: 403, fatal: true });
+    expect(h.server.heartbeats).toHaveLength(0);
+
+    const busy = createHarness();
+    busy.server.sessionResponder = problem(429, "60");
+    busy.start({ anonymous: true });
+    await settle();
+    expect(busy.problems[0]).toMatchObject({ status: 429, fatal: false });
+    expect(busy.clock.pendingDelays()[0]).toBeGreaterThanOrEqual(60_000);
   });
 
   it("asks a token function before each heartbeat", async () => {

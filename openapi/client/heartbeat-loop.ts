@@ -1,3 +1,4 @@
+import { AnonymousSessionError, anonymousSessionToken } from "./anonymous-session";
 import { backoffDelayMs } from "./backoff";
 import { createPresenceClient, type PresenceClient } from "./create-client";
 import { resolveHost } from "./environment";
@@ -44,6 +45,7 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const visibility = options.pauseWhenHidden ? host.document : undefined;
   const { stageId } = options;
+  const tokenSource = options.token ?? anonymousSessionToken({ client, stageId, now: host.now });
 
   let stopped = false;
   let left = false;
@@ -89,26 +91,29 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
   }
 
   async function send(): Promise<Attempt> {
-    let token: string | undefined;
-    if (options.token !== undefined) {
-      try {
-        token =
-          typeof options.token === "string"
-            ? options.token
-            : await options.token({ refresh: refreshToken });
-      } catch (cause) {
-        return { kind: "failed", problem: tokenProblem(cause), status: 0, cause };
+    let token: string;
+    try {
+      token =
+        typeof tokenSource === "string"
+          ? tokenSource
+          : await tokenSource({ refresh: refreshToken });
+    } catch (cause) {
+      if (cause instanceof AnonymousSessionError) {
+        const { problem, status, retryAfterMs } = cause;
+        return retryAfterMs === undefined
+          ? { kind: "failed", problem, status }
+          : { kind: "failed", problem, status, retryAfterMs };
       }
-      // stop() or pagehide while the token function ran: this heartbeat must not go out.
-      if (stopped || left) return { kind: "cancelled" };
-      lastToken = token;
+      return { kind: "failed", problem: tokenProblem(cause), status: 0, cause };
     }
+    // stop() or pagehide while the token function ran: this heartbeat must not go out.
+    if (stopped || left) return { kind: "cancelled" };
+    lastToken = token;
     needsLeave = true;
     return requestHeartbeat({
       client,
       stageId,
       token,
-      anonymousId: options.anonymousId,
       timers: host.timers,
       timeoutMs,
       now: host.now,
@@ -137,7 +142,7 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
       return;
     }
     const { problem, status } = result;
-    if (status === 401 && typeof options.token === "function" && !refreshToken) {
+    if (status === 401 && typeof tokenSource === "function" && !refreshToken) {
       refreshToken = true;
       report({ ...problem, fatal: false, retryInMs: 0 });
       beat();
@@ -172,8 +177,7 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
     if (!needsLeave) return Promise.resolve();
     needsLeave = false;
     if (inFlight !== undefined) leaveAfterFlight = true;
-    const body: ViewerBody =
-      lastToken !== undefined ? { token: lastToken } : { anonymousId: options.anonymousId };
+    const body: ViewerBody = { token: lastToken };
     // The deadline only matters for the fallback fetch; a beacon is fire-and-forget.
     const deadline = startDeadline(host.timers, timeoutMs);
     const sent = sendLeave({

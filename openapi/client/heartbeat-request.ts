@@ -13,9 +13,8 @@ export type HeartbeatOutcome =
 export interface HeartbeatRequest {
   client: PresenceClient;
   stageId: string;
-  /** Sent as `Authorization: Bearer`; else `anonymousId` goes in a JSON body. */
-  token?: string | undefined;
-  anonymousId?: string | undefined;
+  /** Sent as `Authorization: Bearer`. */
+  token: string;
   timers: Timers;
   /** Abort and report a network failure after this many ms. */
   timeoutMs: number;
@@ -36,9 +35,7 @@ export async function requestHeartbeat(request: HeartbeatRequest): Promise<Heart
       (signal) =>
         client.POST("/v1/stages/{stageId}/heartbeats", {
           params: { path: { stageId } },
-          ...(token !== undefined
-            ? { headers: { Authorization: `Bearer ${token}` } }
-            : { body: { anonymousId: request.anonymousId } }),
+          headers: { Authorization: `Bearer ${token}` },
           signal,
         }),
     );

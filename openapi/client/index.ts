@@ -18,6 +18,7 @@ export {
   adminKeyMiddleware,
   isAdminOperation,
 } from "./admin-auth";
+export { AnonymousSessionError, anonymousSessionToken } from "./anonymous-session";
 export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, type BackoffOptions, backoffDelayMs } from "./backoff";
 export {
   createPresenceClient,

@@ -21,7 +21,7 @@ export interface SendLeaveOptions {
   /** The same base URL the client uses; the beacon needs a plain URL. */
   baseUrl: string;
   stageId: string;
-  /** `{ token }` or `{ anonymousId }`: a beacon cannot set `Authorization`. */
+  /** `{ token }`: a beacon cannot set `Authorization`. */
   body: ViewerBody;
   navigator?: BeaconNavigator | undefined;
   /** Aborts the fallback request (a timeout); the beacon cannot be aborted. */

@@ -15,7 +15,7 @@ export type Heartbeat = Schemas["Heartbeat"];
 export type Problem = Schemas["Problem"];
 /** One offending field of a validation problem. */
 export type ProblemField = Schemas["ProblemField"];
-/** Who is sending a heartbeat or a leave: `{ token }` or `{ anonymousId }`. */
+/** Who is sending a heartbeat or a leave, in the body: `{ token }` (a beacon sets no header). */
 export type ViewerBody = Schemas["ViewerBody"];
 /** The answer to `getStageViewers`. */
 export type StageViewers = Schemas["StageViewers"];

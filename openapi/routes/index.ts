@@ -6,6 +6,7 @@ import {
   getViewerTotalsRoute,
   leaveStageRoute,
   sendHeartbeatRoute,
+  startAnonymousSessionRoute,
 } from "./presence.routes";
 import {
   createStageRoute,
@@ -25,6 +26,7 @@ export * from "./stages.routes";
 export const contractRoutes = [
   sendHeartbeatRoute,
   leaveStageRoute,
+  startAnonymousSessionRoute,
   getStageViewersRoute,
   getViewerTotalsRoute,
   createStageRoute,

@@ -1,14 +1,16 @@
 import { createRoute } from "@hono/zod-openapi";
 import { StageParamsSchema } from "../schemas/common";
 import {
+  AnonymousSessionRequestSchema,
   HeartbeatSchema,
   StageViewersSchema,
   ViewerBodySchema,
   ViewerTotalsSchema,
 } from "../schemas/presence";
 import { problemResponses } from "../schemas/problem";
+import { ViewerTokenSchema } from "../schemas/token";
 
-/** A viewer token, or none (token in the body, or an anonymous id). */
+/** A viewer token, or none in the header (then it is in the body). */
 const viewerSecurity: Record<string, string[]>[] = [{ viewerToken: [] }, {}];
 
 const viewerBody = {
@@ -53,6 +55,32 @@ export const leaveStageRoute = createRoute({
   responses: {
     204: { description: "The viewer is no longer counted (also when they were not)." },
     ...problemResponses(400, 401, 403, 404, 413, 415, 429, 503),
+  },
+});
+
+export const startAnonymousSessionRoute = createRoute({
+  operationId: "startAnonymousSession",
+  method: "post",
+  path: "/v1/stages/{stageId}/anonymous-sessions",
+  tags: ["Presence"],
+  summary: "Start watching without an account",
+  description:
+    "On stages that allow anonymous viewers: a viewer token for a new anonymous viewer (id `~` and 22 random characters), valid 10 minutes; send it in heartbeats like any viewer token, and renew it before or after it expires by sending it back here (the id stays). Limited per client IP address (10 a minute by default, Cloudflare's Rate Limiting), so one address can keep at most about 100 anonymous viewers counted (rate x lifetime). Tabs of one browser should share the token so they count once.",
+  security: [],
+  request: {
+    params: StageParamsSchema,
+    body: {
+      required: false,
+      description: "Empty, or `{ token }` to renew a session.",
+      content: { "application/json": { schema: AnonymousSessionRequestSchema } },
+    },
+  },
+  responses: {
+    201: {
+      description: "The session's viewer token.",
+      content: { "application/json": { schema: ViewerTokenSchema } },
+    },
+    ...problemResponses(400, 401, 403, 404, 410, 413, 415, 429, 503),
   },
 });
 

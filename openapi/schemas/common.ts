@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { STAGE_ID_PATTERN, VIEWER_ID_PATTERN } from "../../shared/ids";
+import { RECORDED_VIEWER_ID_PATTERN, STAGE_ID_PATTERN, VIEWER_ID_PATTERN } from "../../shared/ids";
 
 export const StageIdSchema = z.string().regex(STAGE_ID_PATTERN).openapi({
   description: "Stage id: 1-64 letters, digits, `_` or `-`.",
@@ -23,6 +23,13 @@ export function plainText(min: number, max: number) {
     message: "Control characters and lone surrogates are not allowed",
   });
 }
+
+/** A viewer id as recorded: an operator's, or an anonymous session's (`~` and 22 characters). */
+export const RecordedViewerIdSchema = z.string().regex(RECORDED_VIEWER_ID_PATTERN).openapi({
+  description:
+    "Viewer id: your own (1-128 letters, digits or `_ . : @ -`), or for an anonymous session `~` and 22 letters, digits, `_` or `-`.",
+  example: "user-1234",
+});
 
 export const StageParamsSchema = z.object({
   stageId: StageIdSchema.openapi({ param: { name: "stageId", in: "path" } }),

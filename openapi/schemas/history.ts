@@ -1,5 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { CursorQuerySchema, StageIdSchema, TimestampSchema, ViewerIdSchema } from "./common";
+import {
+  CursorQuerySchema,
+  RecordedViewerIdSchema,
+  StageIdSchema,
+  TimestampSchema,
+} from "./common";
 
 const example = {
   windowStart: "2026-11-27T21:30:00.000Z",
@@ -45,7 +50,7 @@ export const SnapshotSchema = z
 export const ViewingRecordSchema = z
   .object({
     stageId: StageIdSchema,
-    viewerId: ViewerIdSchema,
+    viewerId: RecordedViewerIdSchema,
     ...windowFields,
     seconds: z.number().int().min(0).max(300).openapi({
       description:
@@ -114,7 +119,7 @@ export const SnapshotQuerySchema = z.object({
 
 export const ViewingRecordQuerySchema = z.object({
   ...rangeFields,
-  viewerId: ViewerIdSchema.optional().openapi({
+  viewerId: RecordedViewerIdSchema.optional().openapi({
     param: { name: "viewerId", in: "query" },
     description: "Only this viewer's records.",
   }),

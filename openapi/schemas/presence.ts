@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { StageIdSchema, TimestampSchema, ViewerIdSchema } from "./common";
+import { RecordedViewerIdSchema, StageIdSchema, TimestampSchema } from "./common";
 
 export const ViewerBodySchema = z
   .object({
@@ -12,26 +12,19 @@ export const ViewerBodySchema = z
           "The viewer token, when it cannot go in the `Authorization` header (`navigator.sendBeacon` sets no headers).",
         example: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEyMzQifQ.c2lnbmF0dXJl",
       }),
-    anonymousId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{8,64}$/)
-      .optional()
-      .openapi({
-        description:
-          "On stages that allow anonymous viewers: a random id (8-64 letters, digits, `_` or `-`) the browser keeps for the session, shared by its tabs so they count once.",
-        example: "3f0c9a7e-5b1d-4e8a-9c2f-0d6b7e1a2b3c",
-      }),
   })
   .strict()
   .openapi("ViewerBody", {
-    description: "Who is sending: a token here or in `Authorization: Bearer`, or an anonymous id.",
+    description:
+      "Who is sending: a viewer token here or in `Authorization: Bearer` (an anonymous session's token is a viewer token too).",
   });
 
 export const HeartbeatSchema = z
   .object({
     stageId: StageIdSchema,
-    viewerId: ViewerIdSchema.openapi({
-      description: "The viewer this heartbeat counted for (anonymous ids are prefixed `anon:`).",
+    viewerId: RecordedViewerIdSchema.openapi({
+      description:
+        "The viewer this heartbeat counted for (an anonymous session's starts with `~`).",
     }),
     viewers: z.number().int().min(0).openapi({
       description:
@@ -84,3 +77,20 @@ export const ViewerTotalsSchema = z
     asOf: TimestampSchema.openapi({ description: "When the figures were read." }),
   })
   .openapi("ViewerTotals");
+
+export const AnonymousSessionRequestSchema = z
+  .object({
+    token: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,2048}$/)
+      .optional()
+      .openapi({
+        description:
+          "To renew a session and keep its viewer id: its current token, even expired (up to a day).",
+        example: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ-In0.c2lnbmF0dXJl",
+      }),
+  })
+  .strict()
+  .openapi("AnonymousSessionRequest", {
+    description: "Empty to start a session; with `token` to renew one.",
+  });

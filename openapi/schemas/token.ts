@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { MAX_VIEWER_TOKEN_TTL_SEC } from "../../shared/viewer-token";
-import { StageIdSchema, TimestampSchema, ViewerIdSchema } from "./common";
+import { RecordedViewerIdSchema, StageIdSchema, TimestampSchema, ViewerIdSchema } from "./common";
 
 export const IssueViewerTokenSchema = z
   .object({
@@ -25,7 +25,7 @@ export const ViewerTokenSchema = z
       description: "An HS256 JWT: subject the viewer, bound to the stage, expiring at `expiresAt`.",
       example: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEyMzQifQ.c2lnbmF0dXJl",
     }),
-    viewerId: ViewerIdSchema,
+    viewerId: RecordedViewerIdSchema,
     stageId: StageIdSchema,
     expiresAt: TimestampSchema.openapi({ description: "When the token stops being accepted." }),
   })

@@ -108,7 +108,7 @@ describe("the typed client against the running worker", () => {
     const loop = startHeartbeatLoop({
       baseUrl: worker.url,
       stageId: "no-such-stage",
-      anonymousId: "anonymous-e2e-1234",
+      anonymous: true,
       onError: (problem) => problems.push(problem),
       document: null,
       window: null,

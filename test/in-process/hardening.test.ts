@@ -62,6 +62,19 @@ describe("hardening", () => {
     }
   });
 
+  it("takes a JSON heartbeat or leave with no body at all (what generated clients send)", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const token = await h.token("generated", stageId);
+    for (const action of ["heartbeats", "leave"]) {
+      const response = await h.request(`/v1/stages/${stageId}/${action}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      });
+      expect(response.status, action).toBeLessThan(300);
+    }
+  });
+
   it("answers 400, not 503, to a well-formed cursor outside the range", async () => {
     const h = createHarness();
     const stageId = await h.createStage();

@@ -63,25 +63,6 @@ describe("sendHeartbeat", () => {
     expect(slots).toHaveLength(10);
   });
 
-  it("lets an anonymous viewer in only where the stage allows it", async () => {
-    const h = createHarness();
-    const open = await h.createStage({ allowAnonymous: true });
-    const closed = await h.createStage();
-    const send = (stageId: string) =>
-      h.request(`/v1/stages/${stageId}/heartbeats`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ anonymousId: "browser-1234abcd" }),
-      });
-    const accepted = await send(open);
-    expect(accepted.status).toBe(200);
-    expect(await accepted.json()).toMatchObject({ viewerId: "anon:browser-1234abcd", viewers: 1 });
-    const refused = await send(closed);
-    expect(refused.status).toBe(403);
-    expect((await readProblem(refused)).type).toBe("/problems/forbidden");
-    expect(await h.redis.zcard(h.keys.presence(closed))).toBe(0);
-  });
-
   it("refuses unknown stages with 404 and ended stages with 410, writing nothing", async () => {
     const h = createHarness();
     const stageId = await h.createStage();

@@ -16,6 +16,9 @@ export interface Recorded {
 export class FakeServer {
   readonly heartbeats: Recorded[] = [];
   readonly leaves: Recorded[] = [];
+  /** `startAnonymousSession` requests; answered by `sessionResponder`. */
+  readonly sessions: Recorded[] = [];
+  sessionResponder: Responder = anonymousSession();
   /** Heartbeats on the wire now, and the most there ever were at once. */
   inFlight = 0;
   maxInFlight = 0;
@@ -32,6 +35,10 @@ export class FakeServer {
   readonly unexpected: string[] = [];
 
   readonly fetch = async (request: Request): Promise<Response> => {
+    if (new URL(request.url).pathname.endsWith("/anonymous-sessions")) {
+      this.sessions.push({ request, body: await request.clone().text() });
+      return this.sessionResponder(request);
+    }
     const isLeave = new URL(request.url).pathname.endsWith("/leave");
     if (!isLeave) {
       this.inFlight++;
@@ -70,6 +77,21 @@ export function heartbeat(nextHeartbeatInMs: number, viewers = 3): Responder {
     nextHeartbeatInMs,
   };
   return () => Response.json(body, { status: 200 });
+}
+
+/** A 201 `startAnonymousSession` answer: tokens `anon-tok-1`, `anon-tok-2`, ... */
+export function anonymousSession(expiresAt = "2099-01-01T00:00:00.000Z"): Responder {
+  let issued = 0;
+  return () =>
+    Response.json(
+      {
+        token: `anon-tok-${++issued}`,
+        viewerId: "~AAAAAAAAAAAAAAAAAAAAAA",
+        stageId: "concert-42",
+        expiresAt,
+      },
+      { status: 201 },
+    );
 }
 
 /** An `application/problem+json` answer, with `Retry-After` in seconds when given. */
