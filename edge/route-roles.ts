@@ -11,8 +11,13 @@ function pathMatcher(template: string): RegExp {
 
 type Security = { security?: Record<string, string[]>[] };
 
+// Admin-only: every way to call it needs the admin key (an operation that also lists `{}`, no
+// credentials, is public at least in some deployments).
 const adminOperations = contractRoutes
-  .filter((route) => (route as Security).security?.some((req) => "adminKey" in req) === true)
+  .filter((route) => {
+    const security = (route as Security).security ?? [];
+    return security.length > 0 && security.every((requirement) => "adminKey" in requirement);
+  })
   .map((route) => ({ method: route.method.toUpperCase(), path: pathMatcher(route.path) }));
 
 /**

@@ -238,7 +238,7 @@ export interface paths {
         };
         /**
          * Live viewers over all stages
-         * @description Total live viewers and the number of stages with any. Cacheable for a few seconds.
+         * @description Total live viewers and the number of stages with any. Cacheable for a few seconds. Public unless the deployment sets `PUBLIC_VIEWER_TOTALS=false`, in which case it needs the admin key.
          */
         get: operations["getViewerTotals"];
         put?: never;
@@ -1740,6 +1740,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ViewerTotals"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */

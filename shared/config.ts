@@ -33,6 +33,11 @@ export interface Config {
   heartbeatIntervalMaxSec: number;
   /** How Upstash bills this database: `fixed` (a plan; commands not billed) or `payg`. */
   upstashBilling: "fixed" | "payg";
+  /**
+   * Whether `getViewerTotals` (the platform's total audience) answers anyone (default) or only
+   * the admin key: a competitor may read a public total as often as it likes.
+   */
+  publicViewerTotals: boolean;
 }
 
 /** Thrown when a variable is missing or malformed; the message names every bad variable. */
@@ -156,6 +161,10 @@ export function parseConfig(env: Source): Config {
   if (upstashBilling !== "fixed" && upstashBilling !== "payg") {
     problems.push(`UPSTASH_BILLING must be "fixed" or "payg", got "${upstashBilling}"`);
   }
+  const publicTotals = optional("PUBLIC_VIEWER_TOTALS") ?? "true";
+  if (publicTotals !== "true" && publicTotals !== "false") {
+    problems.push(`PUBLIC_VIEWER_TOTALS must be "true" or "false", got "${publicTotals}"`);
+  }
   let table: TableConfig = { awsRegion: "", dynamodbTable: "" };
   try {
     table = parseTableConfig(env);
@@ -180,6 +189,7 @@ export function parseConfig(env: Source): Config {
     corsOrigins: (optional("CORS_ORIGINS") ?? "*").split(",").map((origin) => origin.trim()),
     heartbeatIntervalMaxSec,
     upstashBilling: upstashBilling === "payg" ? "payg" : "fixed",
+    publicViewerTotals: publicTotals !== "false",
   };
   if (hotPathBudgetUsd !== undefined) config.hotPathBudgetUsd = hotPathBudgetUsd;
   if (problems.length > 0) throw new ConfigError(problems);

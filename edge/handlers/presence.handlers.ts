@@ -6,6 +6,7 @@ import {
   sendHeartbeatRoute,
 } from "../../openapi/routes";
 import type { Stage } from "../../shared/stage";
+import { requireAdmin } from "../admin-auth";
 import type { AppEnv } from "../env";
 import { currentCadence, intervalIsStale, rememberInterval } from "../presence/cadence";
 import { recordHeartbeat } from "../presence/heartbeat";
@@ -128,6 +129,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(getViewerTotalsRoute, async (c) => {
     const { config, nowMs, redis, keys, isolate } = c.var.services;
+    if (!config.publicViewerTotals) requireAdmin(c, config.adminApiKey);
     let totals = isolate.totals.get("all", nowMs);
     if (totals === undefined) {
       const stageIds = await redisCall(() => redis.smembers(keys.stages()));

@@ -9,11 +9,13 @@ export interface AdminOperation {
 }
 
 /**
- * The operations that take `Authorization: Bearer <ADMIN_API_KEY>`. The generated types do not
+ * The operations that take `Authorization: Bearer <ADMIN_API_KEY>` (`getViewerTotals` takes it
+ * where the deployment keeps totals private, and ignores it elsewhere). The generated types do not
  * carry `security`, so this list is kept by hand; `admin-auth.test.ts` compares it with
  * `openapi.json` and fails when the contract adds or drops an admin operation.
  */
 export const ADMIN_OPERATIONS = [
+  { operationId: "getViewerTotals", method: "GET", path: "/v1/viewers" },
   { operationId: "listStages", method: "GET", path: "/v1/stages" },
   { operationId: "createStage", method: "POST", path: "/v1/stages" },
   { operationId: "updateStage", method: "PATCH", path: "/v1/stages/{stageId}" },

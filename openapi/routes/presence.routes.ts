@@ -108,12 +108,14 @@ export const getViewerTotalsRoute = createRoute({
   path: "/v1/viewers",
   tags: ["Presence"],
   summary: "Live viewers over all stages",
-  description: "Total live viewers and the number of stages with any. Cacheable for a few seconds.",
+  description:
+    "Total live viewers and the number of stages with any. Cacheable for a few seconds. Public unless the deployment sets `PUBLIC_VIEWER_TOTALS=false`, in which case it needs the admin key.",
+  security: [{}, { adminKey: [] }],
   responses: {
     200: {
       description: "The totals.",
       content: { "application/json": { schema: ViewerTotalsSchema } },
     },
-    ...problemResponses(503),
+    ...problemResponses(401, 503),
   },
 });

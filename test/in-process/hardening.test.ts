@@ -207,6 +207,16 @@ describe("hardening", () => {
     expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
   });
 
+  it("keeps the platform's totals to the admin key when PUBLIC_VIEWER_TOTALS=false", async () => {
+    const open = createHarness();
+    expect((await open.request("/v1/viewers")).status).toBe(200);
+    const closed = createHarness({ bindings: { PUBLIC_VIEWER_TOTALS: "false" } });
+    const refused = await closed.request("/v1/viewers");
+    expect(refused.status).toBe(401);
+    await readProblem(refused);
+    expect((await closed.request("/v1/viewers", { headers: adminHeaders })).status).toBe(200);
+  });
+
   describe("after Redis lost its data", () => {
     async function watchedStage(viewers: number) {
       const h = createHarness();

@@ -9,4 +9,6 @@ declare module "cloudflare:test" {
     scheduledTime?: number | Date;
     cron?: string;
   }): ScheduledController;
+  /** The bindings wrangler.toml declares (here: the Rate Limiting binding). */
+  export const env: Record<string, unknown>;
 }

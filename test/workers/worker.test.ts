@@ -5,6 +5,7 @@
 import {
   createExecutionContext,
   createScheduledController,
+  env as declaredBindings,
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { Redis } from "@upstash/redis";
@@ -65,6 +66,38 @@ describe("the worker in workerd", () => {
 
     const viewers = await call(env, `/v1/stages/${stageId}/viewers`);
     expect(await viewers.json()).toMatchObject({ stageId, viewers: 1, estimated: false });
+  });
+
+  it("limits anonymous sessions per client address with the Rate Limiting binding", async () => {
+    const limiter = declaredBindings.ANONYMOUS_SESSIONS as {
+      limit(options: { key: string }): Promise<{ success: boolean }>;
+    };
+    expect(typeof limiter?.limit).toBe("function"); // wrangler.toml's [[ratelimits]]
+    const env = { ...bindings(), ANONYMOUS_SESSIONS: limiter };
+    const admin = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
+    const stageId = `wk${crypto.randomUUID().slice(0, 8)}`;
+    const created = await call(env, "/v1/stages", {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ id: stageId, title: "Open", allowAnonymous: true }),
+    });
+    expect(created.status).toBe(201);
+    const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const response = await call(env, `/v1/stages/${stageId}/anonymous-sessions`, {
+        method: "POST",
+        headers: { "cf-connecting-ip": ip },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 10).every((status) => status === 201)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    const other = await call(env, `/v1/stages/${stageId}/anonymous-sessions`, {
+      method: "POST",
+      headers: { "cf-connecting-ip": "192.0.2.99" },
+    });
+    expect(other.status).toBe(201);
   });
 
   it("answers problem+json 503 with Retry-After when Upstash cannot be reached", async () => {
