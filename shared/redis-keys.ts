@@ -1,3 +1,5 @@
+import type { Slot } from "./windows";
+
 /**
  * Every Redis key the system uses, built in one place. Keys are short on purpose: Upstash bills
  * bandwidth, and a heartbeat carries two of them. `prefix` (REDIS_KEY_PREFIX) lets tests and
@@ -6,8 +8,19 @@
 export interface RedisKeys {
   /** Sorted set `p:<stage>`: member viewer id, score last heartbeat (epoch ms). */
   presence(stageId: string): string;
-  /** Hash `w:<stage>:<window>`: field `<viewer>|<slot offset s>`, value slot width (s). */
+  /**
+   * Sorted set `w2:<stage>:<window>`: one member `<viewer>|<slot offset s>|<slot width s>` per
+   * slot a viewer marked, all scored 0, so Redis keeps them in byte order and every viewer's
+   * members side by side: the sync job reads a window in pages (ZRANGE BYLEX) and finishes each
+   * viewer as it goes, in memory bounded by the page, not by the stage.
+   */
   watch(stageId: string, window: number): string;
+  /**
+   * Hash `w:<stage>:<window>` (field `<viewer>|<slot offset s>`, value the width): the layout
+   * before sorted sets, written by workers of an older deploy; the sync job moves its closed
+   * windows into `w2:` page by page, then syncs them like any other.
+   */
+  legacyWatch(stageId: string, window: number): string;
   /** String `s:<stage>`: the stage's configuration as JSON (cache of DynamoDB). */
   stage(stageId: string): string;
   /** Set `stages`: ids of every stage known to this deployment (the registry). */
@@ -41,10 +54,16 @@ export interface RedisKeys {
   heartbeatInterval(): string;
 }
 
+/** A presence key lives a day past its last window's first heartbeat (the sync job prunes it). */
+export const PRESENCE_KEY_EXPIRY_SEC = 86_400;
+/** An unsynced watch window is kept a week, so a stopped sync job loses nothing for days. */
+export const WATCH_KEY_EXPIRY_SEC = 7 * 86_400;
+
 export function redisKeys(prefix: string): RedisKeys {
   return {
     presence: (stageId) => `${prefix}p:${stageId}`,
-    watch: (stageId, window) => `${prefix}w:${stageId}:${window}`,
+    watch: (stageId, window) => `${prefix}w2:${stageId}:${window}`,
+    legacyWatch: (stageId, window) => `${prefix}w:${stageId}:${window}`,
     stage: (stageId) => `${prefix}s:${stageId}`,
     stages: () => `${prefix}stages`,
     marker: () => `${prefix}m`,
@@ -57,32 +76,59 @@ export function redisKeys(prefix: string): RedisKeys {
   };
 }
 
-/** The pattern that finds every watch window of a deployment with SCAN (the sync job's work list). */
-export function watchKeyPattern(prefix: string): string {
-  return `${prefix}w:*`;
+/** The layouts of a watch window: `w2:` sorted sets, and `w:` hashes of an older deploy. */
+export type WatchLayout = "w2" | "w";
+
+/** The pattern that finds every watch window of a layout with SCAN (the sync job's work list). */
+export function watchKeyPattern(prefix: string, layout: WatchLayout = "w2"): string {
+  return `${prefix}${layout}:*`;
 }
 
 /** Reads stage id and window back from a watch key; `undefined` for keys of another shape. */
 export function parseWatchKey(
   prefix: string,
   key: string,
+  layout: WatchLayout = "w2",
 ): { stageId: string; window: number } | undefined {
-  if (!key.startsWith(`${prefix}w:`)) return undefined;
-  const rest = key.slice(prefix.length + 2);
+  if (!key.startsWith(`${prefix}${layout}:`)) return undefined;
+  const rest = key.slice(prefix.length + layout.length + 1);
   const at = rest.lastIndexOf(":");
   const window = Number(rest.slice(at + 1));
   if (at <= 0 || !Number.isInteger(window)) return undefined;
   return { stageId: rest.slice(0, at), window };
 }
 
-/** Separates viewer id and slot offset in a watch-hash field; viewer ids cannot contain it. */
+/** Separates viewer id, slot offset and width in a watch member; viewer ids cannot contain it. */
 export const WATCH_FIELD_SEPARATOR = "|";
 
-export function watchField(viewerId: string, offsetSec: number): string {
-  return `${viewerId}${WATCH_FIELD_SEPARATOR}${offsetSec}`;
+/** The member a heartbeat adds to its window: `<viewer>|<offset s>|<width s>`. */
+export function watchMember(viewerId: string, slot: Slot): string {
+  return `${viewerId}|${slot.offsetSec}|${slot.widthSec}`;
 }
 
-export function parseWatchField(field: string): { viewerId: string; offsetSec: number } {
+/** A watch member read back; `undefined` when it is not one (skipped, counted as malformed). */
+export function parseWatchMember(member: string): ({ viewerId: string } & Slot) | undefined {
+  const widthAt = member.lastIndexOf("|");
+  const offsetAt = member.lastIndexOf("|", widthAt - 1);
+  if (offsetAt <= 0) return undefined;
+  const offsetSec = Number(member.slice(offsetAt + 1, widthAt));
+  const widthSec = Number(member.slice(widthAt + 1));
+  if (
+    !(Number.isInteger(offsetSec) && offsetSec >= 0 && Number.isInteger(widthSec) && widthSec > 0)
+  ) {
+    return undefined;
+  }
+  return { viewerId: member.slice(0, offsetAt), offsetSec, widthSec };
+}
+
+/** The viewer a watch member belongs to (its text up to the first separator after the id). */
+export function watchMemberViewer(member: string): string {
+  const widthAt = member.lastIndexOf("|");
+  return member.slice(0, member.lastIndexOf("|", widthAt - 1));
+}
+
+/** A legacy hash field (`w:` layout): `<viewer>|<offset s>`, its value the width. */
+export function parseLegacyWatchField(field: string): { viewerId: string; offsetSec: number } {
   const at = field.lastIndexOf(WATCH_FIELD_SEPARATOR);
   return { viewerId: field.slice(0, at), offsetSec: Number(field.slice(at + 1)) };
 }

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { watchField } from "../shared/redis-keys";
 import { windowIndex } from "../shared/windows";
 import { syncTestContext } from "../test/sync/harness";
 
@@ -17,10 +16,10 @@ describe("Deno entry", () => {
   it("`deno run ... sync/deno-entry.ts --once` performs a run against the stack", async () => {
     const t = syncTestContext();
     const stageId = t.stageId();
-    await t.redis.hset(t.keys.watch(stageId, windowIndex(Date.now()) - 2), {
-      [watchField("amy", 0)]: 30,
-      [watchField("bob", 30)]: 30,
-    });
+    await t.markSlots(stageId, windowIndex(Date.now()) - 2, [
+      ["amy", 0, 30],
+      ["bob", 30, 30],
+    ]);
     const child = spawn("npx", ["deno", ...DENO_FLAGS, "sync/deno-entry.ts", "--once"], {
       cwd: process.cwd(),
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", ...t.env },

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { watchField } from "../shared/redis-keys";
 import { windowIndex } from "../shared/windows";
 import { type SyncTestContext, syncTestContext } from "../test/sync/harness";
 import { main, parseCliArgs, UsageError } from "./node-cli";
@@ -28,11 +27,14 @@ function exec(command: string, args: string[], env: Record<string, string>) {
   return { child, exit, out: () => stdout, err: () => stderr };
 }
 
-/** A window that closed ten minutes ago by the real clock (the CLI has no test clock). */
+/**
+ * A window that closed ten minutes ago by the real clock (the CLI has no test clock), written in
+ * the layout of an older deploy (a `w:` hash), which the job migrates before syncing it.
+ */
 async function closedWindow(t: SyncTestContext) {
   const stageId = t.stageId();
   const window = windowIndex(Date.now()) - 2;
-  await t.redis.hset(t.keys.watch(stageId, window), { [watchField("amy", 0)]: 30 });
+  await t.redis.hset(t.keys.legacyWatch(stageId, window), { "amy|0": 30 });
   return stageId;
 }
 

@@ -13,8 +13,10 @@ export interface RunReport {
   windows: number;
   /** Closed windows left for the next run (over `maxWindows`). */
   deferredWindows: number;
+  /** Closed windows of an older deploy's layout (`w:` hashes) moved to the current one first. */
+  migratedWindows?: number;
   snapshots: number;
-  /** Packed items holding viewing records. */
+  /** Packed items holding viewing records (made; `items` counts what DynamoDB confirmed). */
   viewingRecordItems: number;
   /** Viewing records (one per viewer per window) inside those items. */
   viewingRecords: number;
@@ -31,7 +33,7 @@ export interface RunReport {
   writeUnits: number;
   /** BatchWriteItem calls that resent unprocessed items. */
   retries: number;
-  /** Watch-hash fields of an unknown shape, skipped. */
+  /** Watch-window members of an unknown shape, skipped. */
   malformedFields: number;
   /** Wall-clock duration, in ms. */
   durationMs: number;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { watchField } from "../shared/redis-keys";
 import { windowIndex } from "../shared/windows";
 import {
   faultyDb,
@@ -19,9 +18,11 @@ const W0 = windowIndex(T0);
  * item, so a few hundred viewers need several BatchWriteItem calls.
  */
 async function fullWindow(t: SyncTestContext, stageId: string, viewers: number) {
-  const fields: Record<string, number> = {};
-  for (let v = 0; v < viewers; v++) fields[watchField(viewerId(v), 0)] = 300;
-  await t.redis.hset(t.keys.watch(stageId, W0), fields);
+  await t.markSlots(
+    stageId,
+    W0,
+    Array.from({ length: viewers }, (_, v) => [viewerId(v), 0, 300] as [string, number, number]),
+  );
 }
 
 const viewerId = (v: number) => `${String(v).padStart(6, "0")}.${"x".repeat(44)}@example.com`;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { watchField } from "../shared/redis-keys";
+import { watchMember } from "../shared/redis-keys";
 import { windowIndex } from "../shared/windows";
 import { createHarness } from "../test/in-process/harness";
 import { syncTestContext, T0 } from "../test/sync/harness";
 import { batchWrite } from "./batch-write";
+import { summarizeMembers } from "./window-accumulator";
 import { unpackedViewingRecords } from "./window-items";
-import { summarizeWindow } from "./window-summary";
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -160,19 +160,19 @@ describe("runSync", () => {
     const stageId = t.stageId();
     const w0 = windowIndex(T0);
     const viewers = Array.from({ length: 400 }, (_, i) => `user-${String(i).padStart(6, "0")}`);
-    const fields: Record<string, number> = {};
+    const slots: [string, number, number][] = [];
     for (const [i, viewer] of viewers.entries()) {
-      for (let slot = 0; slot <= i % 10; slot++) fields[watchField(viewer, slot * 30)] = 30;
+      for (let slot = 0; slot <= i % 10; slot++) slots.push([viewer, slot * 30, 30]);
     }
-    await t.redis.hset(t.keys.watch(stageId, w0), fields);
+    await t.markSlots(stageId, w0, slots);
     t.clock.nowMs = T0 + 5 * MIN;
     const packed = await t.run();
     expect(packed.viewingRecords).toBe(400);
     // Every packed item fits one write unit (dynalite computes units from the item's size).
     expect(packed.writeUnits).toBe(packed.items);
 
-    const records = summarizeWindow(
-      Object.entries(fields).map(([field, width]) => [field, String(width)]),
+    const records = summarizeMembers(
+      slots.map(([viewer, offsetSec, widthSec]) => watchMember(viewer, { offsetSec, widthSec })),
     ).records;
     const baseline = await batchWrite(
       t.db,
@@ -185,5 +185,58 @@ describe("runSync", () => {
     console.info(
       `packing: 400 viewing records -> ${packed.viewingRecordItems} items, ${packedUnits} WCU packed vs ${baseline.writeUnits} WCU one item per record (${(baseline.writeUnits / packedUnits).toFixed(1)}x)`,
     );
+  });
+
+  it("reads a window in pages and finishes every viewer once, whatever the page size", async () => {
+    const t = syncTestContext();
+    const w0 = windowIndex(T0);
+    // Ids that are prefixes of one another, tabs on two intervals, up to 10 slots a viewer.
+    const viewers = ["ab", "abc", "abcd", "a", "b", "~AAAAAAAAAAAAAAAAAAAAAA", "user@x.io"];
+    const slots: [string, number, number][] = [];
+    for (const [i, viewer] of viewers.entries()) {
+      for (let k = 0; k <= (i * 3) % 10; k++) slots.push([viewer, k * 30, 30]);
+      if (i % 2 === 0) slots.push([viewer, 0, 60]); // a tab on a 60 s interval overlaps
+    }
+    const paged = t.stageId("paged");
+    const whole = t.stageId("whole");
+    await t.markSlots(paged, w0, slots);
+    t.clock.nowMs = T0 + 5 * MIN;
+    const small = await t.run({ pageFields: 3 });
+    await t.markSlots(whole, w0 + 1, slots);
+    t.clock.nowMs = T0 + 10 * MIN;
+    await t.run();
+
+    expect(small.viewingRecords).toBe(viewers.length);
+    const expected = summarizeMembers(
+      slots
+        .map(([viewer, offsetSec, widthSec]) => watchMember(viewer, { offsetSec, widthSec }))
+        .sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)),
+    );
+    expect(Object.fromEntries(await t.viewingSeconds(paged))).toEqual(
+      Object.fromEntries(expected.records),
+    );
+    const records = async (stageId: string) =>
+      (await t.viewingItems(stageId)).flatMap((item) => item.records as [string, number][]);
+    expect(await records(paged)).toEqual(await records(whole));
+    const [snapshot] = await t.snapshots(paged);
+    expect(snapshot).toMatchObject({
+      uniqueViewers: viewers.length,
+      watchSeconds: expected.watchSeconds,
+    });
+  });
+
+  it("moves closed windows of an older deploy's layout (w: hashes) to the current one, and syncs them", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId("legacy");
+    const w0 = windowIndex(T0);
+    await t.redis.hset(t.keys.legacyWatch(stageId, w0), { "amy|0": 30, "amy|30": 30, "bob|0": 60 });
+    await t.redis.hset(t.keys.legacyWatch(stageId, w0 + 1), { "amy|0": 30 }); // still open
+    t.clock.nowMs = T0 + 5 * MIN;
+    const report = await t.run({ pageFields: 2 });
+    expect(report).toMatchObject({ migratedWindows: 1, windows: 1, viewingRecords: 2 });
+    expect(Object.fromEntries(await t.viewingSeconds(stageId))).toEqual({ amy: 60, bob: 60 });
+    expect(await t.redis.exists(t.keys.legacyWatch(stageId, w0))).toBe(0);
+    expect(await t.redis.exists(t.keys.watch(stageId, w0))).toBe(0);
+    expect(await t.redis.exists(t.keys.legacyWatch(stageId, w0 + 1))).toBe(1);
   });
 });

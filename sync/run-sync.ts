@@ -6,6 +6,7 @@ import type { BatchWriteOptions } from "./batch-write";
 import { chooseInterval, maxPresenceTtlSec, readCadence, type SyncCadenceConfig } from "./cadence";
 import { drainAuditStreams } from "./drain-audit";
 import { findClosedWindows } from "./find-work";
+import { firstOpenWindow, migrateLegacyWindows } from "./migrate-legacy-windows";
 import { prunePresence } from "./prune-presence";
 import { restoreFromSnapshots } from "./restore";
 import { emptyReport, type RunReport, reportLogLine, SyncRunError } from "./run-report";
@@ -40,7 +41,7 @@ export interface RunSyncOptions {
   auditTtlDays?: number;
   /** Windows read per pipelined request and written per batchWrite (default 25). */
   batchWindows?: number;
-  /** HSCAN COUNT when reading watch hashes: fields per window per request (default 1000). */
+  /** Members read per window per request (ZRANGE LIMIT, and HSCAN COUNT for legacy hashes; default 1000). */
   pageFields?: number;
   /** Largest packed viewing-records item, in bytes, margin included (default 1024 - 32). */
   maxItemBytes?: number;
@@ -127,8 +128,13 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       );
     });
     const windowsSynced = await step("windows", async () => {
+      const graceMs = options.closeGraceMs ?? 10_000;
+      report.migratedWindows = await migrateLegacyWindows(redis, keys, config.redisKeyPrefix, {
+        firstOpenWindow: firstOpenWindow(nowMs, graceMs),
+        pageFields: options.pageFields ?? 1000,
+      });
       const work = await findClosedWindows(redis, config.redisKeyPrefix, nowMs, {
-        graceMs: options.closeGraceMs ?? 10_000,
+        graceMs,
         maxWindows: options.maxWindows ?? 2000,
       });
       report.deferredWindows = work.deferred;

@@ -1,12 +1,13 @@
 import type { DocumentClient } from "../shared/clients";
+import type { ViewingRecordsItem } from "../shared/history-items";
 import type { RedisKeys } from "../shared/redis-keys";
 import type { BatchWriteOptions } from "./batch-write";
 import type { ClosedWindow } from "./find-work";
-import { readHashes } from "./read-hashes";
+import { readWindowPages } from "./read-windows";
 import type { RunReport } from "./run-report";
 import type { SyncRedis } from "./sync-redis";
-import { packViewingRecords, snapshotItem } from "./window-items";
-import { summarizeWindow } from "./window-summary";
+import { createWindowAccumulator } from "./window-accumulator";
+import { createRecordPacker, snapshotItem } from "./window-items";
 import { writeItems } from "./write-items";
 
 export interface SyncWindowsOptions {
@@ -14,9 +15,9 @@ export interface SyncWindowsOptions {
   tableName: string;
   presenceTtlSec: number;
   snapshotTtlDays: number;
-  /** Windows read per pipelined request and written per batchWrite (default 25). */
+  /** Windows read per pipelined request (default 25). */
   batchWindows: number;
-  /** HSCAN COUNT: about this many fields per window per request (default 1000). */
+  /** Members per window per request (ZRANGE LIMIT; default 1000). */
   pageFields: number;
   /** Largest packed viewing-records item, in bytes. */
   maxItemBytes: number;
@@ -24,14 +25,22 @@ export interface SyncWindowsOptions {
 }
 
 /**
- * Moves closed windows from Redis to DynamoDB, in batches: one pipelined request reads every
- * window's hash (HSCAN pages, see read-hashes.ts: one command for an ordinary window, more
- * requests only for very large ones) and, once per stage, the live count (ZCOUNT); one
- * batchWrite stores each window's snapshot and packed viewing records; one DEL then drops the
- * batch's hashes, only after DynamoDB confirmed every item of every window in the batch. If a
- * write fails, the error propagates and the batch's hashes stay for the next run, whose
- * deterministic keys overwrite whatever this run managed to write. Counts go into `report` as
- * they happen, so a failed run still reports what it did.
+ * Items written together once this many are ready: 4 BatchWriteItem calls of 25, the calls a
+ * write keeps in flight. Items wait for at most one more page, so memory stays bounded.
+ */
+const FLUSH_ITEMS = 100;
+
+/**
+ * Moves closed windows from Redis to DynamoDB, a batch of windows at a time, streaming: each
+ * round one pipelined request reads the next page of every window of the batch (one command
+ * for an ordinary window, see read-windows.ts) and, in the first round, each stage's live count
+ * (ZCOUNT); every viewer is summed as soon as their members have been read, packed into
+ * viewing-records items, and the items are written as they fill. A window's snapshot (its
+ * totals) goes last, and one DEL drops the batch's windows only after DynamoDB confirmed every
+ * item of every window in the batch. If a write fails, the error propagates and the windows
+ * stay for the next run, whose deterministic keys overwrite whatever this run managed to write.
+ * Memory holds one round of members and at most about FLUSH_ITEMS items, whatever the size of
+ * a stage. Counts go into `report` as they happen, so a failed run still reports what it did.
  */
 export async function syncClosedWindows(
   deps: { redis: Pick<SyncRedis, "pipeline" | "del">; db: DocumentClient; keys: RedisKeys },
@@ -43,13 +52,39 @@ export async function syncClosedWindows(
   const liveCounts = new Map<string, number>();
   const syncedStages = new Set<string>();
   const countFromMs = options.nowMs - options.presenceTtlSec * 1000;
+  let ready: object[] = [];
+  const flush = async () => {
+    const items = ready;
+    ready = [];
+    await writeItems(db, options.tableName, items, options.write, report);
+  };
 
   for (let start = 0; start < windows.length; start += options.batchWindows) {
     const batch = windows.slice(start, start + options.batchWindows);
     const uncounted = [...new Set(batch.map((w) => w.stageId))].filter(
       (stageId) => !liveCounts.has(stageId),
     );
-    const { hashes, firstReplies } = await readHashes(
+    const states = batch.map((closed) => {
+      const packer = createRecordPacker(
+        closed.stageId,
+        closed.window,
+        options.maxItemBytes,
+        (item: ViewingRecordsItem) => {
+          ready.push(item);
+          report.viewingRecordItems++;
+        },
+      );
+      return {
+        closed,
+        packer,
+        accumulator: createWindowAccumulator((record) => {
+          packer.add(record);
+          report.viewingRecords++;
+        }),
+      };
+    });
+
+    const rounds = readWindowPages(
       redis,
       batch.map((w) => w.key),
       options.pageFields,
@@ -58,52 +93,44 @@ export async function syncClosedWindows(
           pipeline.zcount(keys.presence(stageId), countFromMs, "+inf");
         }
       },
+      (replies) => {
+        uncounted.forEach((stageId, i) => {
+          liveCounts.set(stageId, Number(replies[i]));
+        });
+      },
     );
-    uncounted.forEach((stageId, i) => {
-      liveCounts.set(stageId, Number(firstReplies[i]));
-    });
+    for await (const round of rounds) {
+      for (const page of round) {
+        const state = states[page.index]!;
+        for (const member of page.members) state.accumulator.add(member);
+      }
+      if (ready.length >= FLUSH_ITEMS) await flush();
+    }
 
-    const items: object[] = [];
     let snapshots = 0;
-    let recordItems = 0;
-    let records = 0;
-    const stagesInBatch: string[] = [];
-    for (const closed of batch) {
-      const entries = hashes.get(closed.key) ?? [];
+    for (const { closed, accumulator, packer } of states) {
+      const totals = accumulator.finish();
+      packer.finish();
+      report.malformedFields += totals.malformedFields;
       // Gone since the SCAN (expired, or synced by a run that outlived its lock): nothing to add.
-      if (entries.length === 0) continue;
-      const summary = summarizeWindow(entries);
-      report.malformedFields += summary.malformedFields;
-      const packed = packViewingRecords(
-        closed.stageId,
-        closed.window,
-        summary.records,
-        options.maxItemBytes,
-      );
-      items.push(
+      if (totals.uniqueViewers === 0 && totals.malformedFields === 0) continue;
+      ready.push(
         snapshotItem({
           stageId: closed.stageId,
           window: closed.window,
-          summary,
+          totals,
           viewerCount: liveCounts.get(closed.stageId) ?? 0,
           takenAtMs: options.nowMs,
           ttlDays: options.snapshotTtlDays,
         }),
-        ...packed,
       );
       snapshots++;
-      recordItems += packed.length;
-      records += summary.records.length;
-      stagesInBatch.push(closed.stageId);
+      syncedStages.add(closed.stageId);
     }
-
-    await writeItems(db, options.tableName, items, options.write, report);
+    await flush();
     await redis.del(...batch.map((w) => w.key));
     report.windows += snapshots;
     report.snapshots += snapshots;
-    report.viewingRecordItems += recordItems;
-    report.viewingRecords += records;
-    for (const stageId of stagesInBatch) syncedStages.add(stageId);
     report.stages = syncedStages.size;
   }
 }

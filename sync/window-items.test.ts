@@ -1,37 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { watchField } from "../shared/redis-keys";
+import { watchMember } from "../shared/redis-keys";
 import { windowIndex } from "../shared/windows";
 import { itemBytes } from "./item-size";
+import { summarizeMembers, type WindowRecord } from "./window-accumulator";
 import { packViewingRecords, snapshotItem } from "./window-items";
-import { summarizeWindow, type ViewingRecord } from "./window-summary";
 
 const T = Date.UTC(2026, 10, 27, 12, 0, 10);
 const W = windowIndex(T);
 
 describe("a closed window's items", () => {
   it("credits each viewer the union of their slots: two tabs count once", () => {
-    const summary = summarizeWindow([
-      [watchField("bob", 0), "30"],
-      [watchField("bob", 30), "30"],
-      [watchField("amy", 0), "30"],
-      [watchField("amy", 0), "30"], // the second tab marks the same slot
-      [watchField("amy", 270), "30"],
-      ["garbage", "x"],
+    // In the order Redis keeps them: every viewer's members side by side.
+    const summary = summarizeMembers([
+      watchMember("amy", { offsetSec: 0, widthSec: 30 }),
+      watchMember("amy", { offsetSec: 270, widthSec: 30 }),
+      watchMember("bob", { offsetSec: 0, widthSec: 30 }),
+      watchMember("bob", { offsetSec: 0, widthSec: 60 }), // a tab on a longer interval overlaps
+      "garbage",
     ]);
     expect(summary.records).toEqual([
       ["amy", 60],
       ["bob", 60],
     ]);
+    expect(summary.uniqueViewers).toBe(2);
     expect(summary.watchSeconds).toBe(120);
     expect(summary.malformedFields).toBe(1);
   });
 
   it("builds the snapshot from the window, not from when the job ran", () => {
-    const summary = summarizeWindow([[watchField("amy", 0), "30"]]);
+    const totals = summarizeMembers([watchMember("amy", { offsetSec: 0, widthSec: 30 })]);
     const item = snapshotItem({
       stageId: "s1",
       window: W,
-      summary,
+      totals,
       viewerCount: 4,
       takenAtMs: T + 3_600_000,
       ttlDays: 30,
@@ -52,7 +53,7 @@ describe("a closed window's items", () => {
   });
 
   it("packs records in viewer order into items under the budget, deterministically", () => {
-    const records: ViewingRecord[] = Array.from({ length: 500 }, (_, i) => [
+    const records: WindowRecord[] = Array.from({ length: 500 }, (_, i) => [
       `viewer-${String(i).padStart(4, "0")}@example.com`,
       (i % 10) * 30 + 30,
     ]);

@@ -7,7 +7,7 @@ import {
 import type { SnapshotItem, ViewingRecordsItem } from "../shared/history-items";
 import { WINDOW_MS, windowStartMs } from "../shared/windows";
 import { itemBytes, valueBytes } from "./item-size";
-import type { ViewingRecord, WindowSummary } from "./window-summary";
+import type { WindowRecord, WindowTotals } from "./window-accumulator";
 
 /** Largest item the packing aims for, in bytes: one write unit. */
 export const MAX_PACKED_ITEM_BYTES = 1024;
@@ -17,7 +17,7 @@ export const PACKING_MARGIN_BYTES = 32;
 export function snapshotItem(input: {
   stageId: string;
   window: number;
-  summary: WindowSummary;
+  totals: WindowTotals;
   viewerCount: number;
   takenAtMs: number;
   ttlDays: number;
@@ -31,45 +31,69 @@ export function snapshotItem(input: {
     windowEnd: new Date(startMs + WINDOW_MS).toISOString(),
     takenAt: new Date(input.takenAtMs).toISOString(),
     viewerCount: input.viewerCount,
-    uniqueViewers: input.summary.records.length,
-    watchSeconds: input.summary.watchSeconds,
+    uniqueViewers: input.totals.uniqueViewers,
+    watchSeconds: input.totals.watchSeconds,
     ttl: Math.floor(input.takenAtMs / 1000) + Math.round(input.ttlDays * 86_400),
   };
 }
 
 /**
- * Packs a window's records (sorted by viewer) into as few items as fit `maxBytes` each, in
- * order, greedily. The same records always give the same items and keys (`part` 000, 001, ...),
- * so a retried run overwrites what an interrupted one wrote.
+ * Packs a window's records, as they come, into as few items as fit `maxBytes` each, greedily
+ * and in order: `onItem` receives each item as soon as it is full, so a huge window never sits
+ * in memory. The same records always give the same items and keys (`part` 000, 001, ...), so a
+ * retried run overwrites what an interrupted one wrote.
  */
-export function packViewingRecords(
+export function createRecordPacker(
   stageId: string,
   window: number,
-  records: readonly ViewingRecord[],
-  maxBytes = MAX_PACKED_ITEM_BYTES - PACKING_MARGIN_BYTES,
-): ViewingRecordsItem[] {
+  maxBytes: number,
+  onItem: (item: ViewingRecordsItem) => void,
+) {
   const startMs = windowStartMs(window);
-  const emptyItem = (part: number): ViewingRecordsItem => ({
-    ...viewingRecordsKeys(stageId, startMs, part),
+  let parts = 0;
+  const emptyItem = (): ViewingRecordsItem => ({
+    ...viewingRecordsKeys(stageId, startMs, parts),
     type: VIEWING_RECORDS_ITEM_TYPE,
     stageId,
     windowStart: new Date(startMs).toISOString(),
     records: [],
   });
-  const items: ViewingRecordsItem[] = [];
-  let current = emptyItem(0);
+  let current = emptyItem();
   let size = itemBytes(current);
-  for (const record of records) {
-    const recordBytes = 1 + valueBytes(record);
-    if (current.records.length > 0 && size + recordBytes > maxBytes) {
-      items.push(current);
-      current = emptyItem(items.length);
-      size = itemBytes(current);
-    }
-    current.records.push(record);
-    size += recordBytes;
-  }
-  if (current.records.length > 0) items.push(current);
+  return {
+    add(record: WindowRecord): void {
+      const recordBytes = 1 + valueBytes(record);
+      if (current.records.length > 0 && size + recordBytes > maxBytes) {
+        onItem(current);
+        parts++;
+        current = emptyItem();
+        size = itemBytes(current);
+      }
+      current.records.push(record);
+      size += recordBytes;
+    },
+    /** Emits the last, partly filled item; returns how many items were emitted in all. */
+    finish(): number {
+      if (current.records.length > 0) {
+        onItem(current);
+        parts++;
+      }
+      return parts;
+    },
+  };
+}
+
+/** {@link createRecordPacker} over records already in memory. */
+export function packViewingRecords(
+  stageId: string,
+  window: number,
+  records: readonly WindowRecord[],
+  maxBytes = MAX_PACKED_ITEM_BYTES - PACKING_MARGIN_BYTES,
+): ViewingRecordsItem[] {
+  const items: ViewingRecordsItem[] = [];
+  const packer = createRecordPacker(stageId, window, maxBytes, (item) => items.push(item));
+  for (const record of records) packer.add(record);
+  packer.finish();
   return items;
 }
 
@@ -77,7 +101,7 @@ export function packViewingRecords(
 export function unpackedViewingRecords(
   stageId: string,
   window: number,
-  records: readonly ViewingRecord[],
+  records: readonly WindowRecord[],
 ): ViewingRecordsItem[] {
   return records.map((record, part) => ({
     ...packViewingRecords(stageId, window, [record])[0]!,

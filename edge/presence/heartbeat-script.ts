@@ -18,9 +18,9 @@ export const HEARTBEAT_ON_CACHE_MISS_SCRIPT = `
 local stageKey, presenceKey, watchKey = KEYS[1], KEYS[2], KEYS[3]
 local markerKey, versionKey, restoredAtKey = KEYS[4], KEYS[5], KEYS[6]
 local estimateKey, auditKey = KEYS[7], KEYS[8]
-local now, viewer, field, width = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local countFrom, anonymous = ARGV[5], ARGV[6]
-local presenceExpirySec, watchExpirySec = ARGV[7], ARGV[8]
+local now, viewer, watchMember = ARGV[1], ARGV[2], ARGV[3]
+local countFrom, anonymous = ARGV[4], ARGV[5]
+local presenceExpirySec, watchExpirySec = ARGV[6], ARGV[7]
 
 local found = redis.call('MGET', stageKey, markerKey, versionKey, restoredAtKey, estimateKey)
 local stage = found[1]
@@ -31,7 +31,7 @@ local anonymousAllowed = string.find(stage, '"allowAnonymous":true', 1, true)
 if not live or (anonymous == '1' and not anonymousAllowed) then return refused end
 
 redis.call('ZADD', presenceKey, now, viewer)
-redis.call('HSET', watchKey, field, width)
+redis.call('ZADD', watchKey, 0, watchMember)
 redis.call('EXPIRE', presenceKey, presenceExpirySec)
 redis.call('EXPIRE', watchKey, watchExpirySec)
 if string.find(stage, '"auditTrail":true', 1, true) then

@@ -1,5 +1,9 @@
 import type { RedisKeys } from "../../shared/redis-keys";
-import { watchField } from "../../shared/redis-keys";
+import {
+  PRESENCE_KEY_EXPIRY_SEC,
+  WATCH_KEY_EXPIRY_SEC,
+  watchMember,
+} from "../../shared/redis-keys";
 import { parseEstimate } from "../../shared/restore-estimate";
 import { type Stage, toStage } from "../../shared/stage";
 import { slotAt, windowIndex } from "../../shared/windows";
@@ -14,11 +18,6 @@ import {
 } from "../isolate-state";
 import { type EdgeRedis, redisCall } from "../redis-client";
 import { HEARTBEAT_ON_CACHE_MISS_SCRIPT } from "./heartbeat-script";
-
-/** A presence key lives a day past its last window's first heartbeat (the sync job prunes it). */
-export const PRESENCE_KEY_EXPIRY_SEC = 86_400;
-/** An unsynced watch window is kept a week, so a stopped sync job loses nothing for days. */
-export const WATCH_KEY_EXPIRY_SEC = 7 * 86_400;
 
 export interface HeartbeatInput {
   stageId: string;
@@ -52,7 +51,7 @@ const refuses = (stage: Stage, anonymous: boolean) =>
 
 /**
  * Records one heartbeat in ONE request to Upstash. For a stage the isolate can vouch for, that
- * is a pipeline of `ZADD` (presence) and `HSET` (the watch slot), plus reads that ride along
+ * is a pipeline of `ZADD` (presence) and `ZADD` (the watch slot), plus reads that ride along
  * now and then (see {@link recordWithPipeline}). Otherwise it is one script that checks the
  * stage before writing, run once per stage per isolate at a time: concurrent heartbeats of that
  * stage wait for it rather than each running it.
@@ -97,7 +96,7 @@ function commonParts(keys: RedisKeys, input: HeartbeatInput) {
     slot,
     presenceKey: keys.presence(input.stageId),
     watchKey: keys.watch(input.stageId, windowIndex(input.nowMs)),
-    field: watchField(input.viewerId, slot.offsetSec),
+    member: watchMember(input.viewerId, slot),
     countFromMs: input.nowMs - input.presenceTtlSec * 1000,
   };
 }
@@ -105,7 +104,7 @@ function commonParts(keys: RedisKeys, input: HeartbeatInput) {
 async function recordWithScript(deps: Deps, input: HeartbeatInput): Promise<HeartbeatOutcome> {
   const { redis, keys, isolate } = deps;
   const { stageId, nowMs } = input;
-  const { slot, presenceKey, watchKey, field, countFromMs } = commonParts(keys, input);
+  const { presenceKey, watchKey, member, countFromMs } = commonParts(keys, input);
   const reply = await redisCall(() =>
     redis.eval<string[], (string | number | null)[]>(
       HEARTBEAT_ON_CACHE_MISS_SCRIPT,
@@ -122,8 +121,7 @@ async function recordWithScript(deps: Deps, input: HeartbeatInput): Promise<Hear
       [
         String(nowMs),
         input.viewerId,
-        field,
-        String(slot.widthSec),
+        member,
         String(countFromMs),
         input.anonymous ? "1" : "0",
         String(PRESENCE_KEY_EXPIRY_SEC),
@@ -147,7 +145,7 @@ async function recordWithScript(deps: Deps, input: HeartbeatInput): Promise<Hear
 }
 
 /**
- * The usual heartbeat: `ZADD` and `HSET`, plus `XADD` on stages that keep an audit trail, and,
+ * The usual heartbeat: `ZADD` (presence) and `ZADD` (the watch slot), plus `XADD` on stages that keep an audit trail, and,
  * only when due, reads riding in the same request after the writes: `EXPIRE`s once per key per
  * window per isolate; the registry check (`MGET m v rs`: a changed stage is re-read by the
  * script on its next heartbeat) once per isolate every REGISTRY_CHECK_MS; the live count (`ZCOUNT`, with the
@@ -162,10 +160,10 @@ async function recordWithPipeline(
 ): Promise<HeartbeatOutcome> {
   const { redis, keys, isolate } = deps;
   const { stageId, viewerId, nowMs } = input;
-  const { slot, presenceKey, watchKey, field, countFromMs } = commonParts(keys, input);
+  const { presenceKey, watchKey, member, countFromMs } = commonParts(keys, input);
   const pipeline = redis.pipeline();
   pipeline.zadd(presenceKey, { score: nowMs, member: viewerId });
-  pipeline.hset(watchKey, { [field]: slot.widthSec });
+  pipeline.zadd(watchKey, { score: 0, member });
   // The seed's scheme 2: one more command per heartbeat, only on stages that ask for it.
   if (cached.auditTrail) pipeline.xadd(keys.audit(stageId), "*", { v: viewerId, t: nowMs });
   let length = cached.auditTrail ? 3 : 2;

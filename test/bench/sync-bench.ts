@@ -12,11 +12,11 @@ import { fileURLToPath } from "node:url";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createRedis, type DocumentClient } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
-import { redisKeys, watchField } from "../../shared/redis-keys";
+import { redisKeys, watchMember } from "../../shared/redis-keys";
 import { WINDOW_MS, windowIndex, windowStartMs } from "../../shared/windows";
 import { runSync } from "../../sync/run-sync";
+import { summarizeMembers } from "../../sync/window-accumulator";
 import { packViewingRecords, snapshotItem, unpackedViewingRecords } from "../../sync/window-items";
-import { summarizeWindow } from "../../sync/window-summary";
 import { startLocalStack } from "../stack";
 
 const STAGES = 100;
@@ -89,24 +89,26 @@ export async function benchSync(): Promise<string> {
     const perStage = VIEWERS / STAGES;
 
     // What the edge leaves behind after the window: presence and 10 slots per viewer.
-    const hashes = new Map<string, [string, string][]>();
+    const windows = new Map<string, string[]>();
     for (const stageId of stageIds) {
-      const fields: Record<string, number> = {};
+      const slots: { score: number; member: string }[] = [];
       const members: { score: number; member: string }[] = [];
       for (let v = 0; v < perStage; v++) {
         const viewerId = `user-${stageId}-${String(v).padStart(5, "0")}`;
-        for (let slot = 0; slot < SLOTS; slot++)
-          fields[watchField(viewerId, slot * INTERVAL_SEC)] = INTERVAL_SEC;
+        for (let slot = 0; slot < SLOTS; slot++) {
+          const member = watchMember(viewerId, {
+            offsetSec: slot * INTERVAL_SEC,
+            widthSec: INTERVAL_SEC,
+          });
+          slots.push({ score: 0, member });
+        }
         members.push({ score: startMs + WINDOW_MS - 10_000 + v, member: viewerId });
       }
       const pipeline = redis.pipeline();
       pipeline.zadd(keys.presence(stageId), members[0]!, ...members.slice(1));
-      pipeline.hset(keys.watch(stageId, window), fields);
+      pipeline.zadd(keys.watch(stageId, window), slots[0]!, ...slots.slice(1));
       await pipeline.exec();
-      hashes.set(
-        stageId,
-        Object.entries(fields).map(([field, width]) => [field, String(width)]),
-      );
+      windows.set(stageId, slots.map((slot) => slot.member).sort());
     }
     await redis.sadd(keys.stages(), stageIds[0]!, ...stageIds.slice(1));
     await redis.set(keys.marker(), "full");
@@ -151,13 +153,13 @@ export async function benchSync(): Promise<string> {
     const packedItems: object[] = [];
     const unpackedItems: object[] = [];
     for (const stageId of stageIds) {
-      const summary = summarizeWindow(hashes.get(stageId)!);
+      const summary = summarizeMembers(windows.get(stageId)!);
       const bareId = `bare-${stageId}`;
       packedItems.push(
         snapshotItem({
           stageId: bareId,
           window,
-          summary,
+          totals: summary,
           viewerCount: perStage,
           takenAtMs: nowMs,
           ttlDays: 30,
@@ -168,7 +170,7 @@ export async function benchSync(): Promise<string> {
         snapshotItem({
           stageId: `flat-${stageId}`,
           window,
-          summary,
+          totals: summary,
           viewerCount: perStage,
           takenAtMs: nowMs,
           ttlDays: 30,

@@ -8,7 +8,7 @@ import { inject } from "vitest";
 import { createDocumentClient, createRedis, type DocumentClient } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
 import { SNAPSHOT_PREFIX, stageKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
-import { redisKeys, watchField } from "../../shared/redis-keys";
+import { redisKeys, watchMember } from "../../shared/redis-keys";
 import { slotAt, windowIndex } from "../../shared/windows";
 import type { RunReport } from "../../sync/run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "../../sync/run-sync";
@@ -57,15 +57,27 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
       );
     },
 
-    /** A heartbeat as the edge records it: ZADD presence, HSET the slot (interval 30 s). */
+    /** A heartbeat as the edge records it: ZADD presence, ZADD the slot (interval 30 s). */
     async heartbeat(stageId: string, viewerId: string, atMs = clock.nowMs, intervalSec = 30) {
       const slot = slotAt(atMs, intervalSec);
       const pipeline = redis.pipeline();
       pipeline.zadd(keys.presence(stageId), { score: atMs, member: viewerId });
-      pipeline.hset(keys.watch(stageId, windowIndex(atMs)), {
-        [watchField(viewerId, slot.offsetSec)]: slot.widthSec,
+      pipeline.zadd(keys.watch(stageId, windowIndex(atMs)), {
+        score: 0,
+        member: watchMember(viewerId, slot),
       });
       await pipeline.exec();
+    },
+
+    /** Marks slots of a window directly, as heartbeats would: `[viewer, offset s, width s]`. */
+    async markSlots(stageId: string, window: number, slots: [string, number, number][]) {
+      for (let i = 0; i < slots.length; i += 10_000) {
+        const members = slots.slice(i, i + 10_000).map(([viewerId, offsetSec, widthSec]) => ({
+          score: 0,
+          member: watchMember(viewerId, { offsetSec, widthSec }),
+        }));
+        await redis.zadd(keys.watch(stageId, window), members[0]!, ...members.slice(1));
+      }
     },
 
     /** Every item of a partition (Query, paginated), optionally under a sort-key prefix. */
