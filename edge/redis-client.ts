@@ -4,7 +4,7 @@ import { StoreUnavailableError } from "./problems";
 /** The Redis calls the edge makes; tests and callers pass any client that has them. */
 export type EdgeRedis = Pick<
   Redis,
-  "pipeline" | "eval" | "get" | "set" | "zrem" | "zcount" | "smembers" | "ping"
+  "pipeline" | "eval" | "createScript" | "get" | "set" | "zrem" | "zcount" | "smembers" | "ping"
 >;
 
 /** Runs a Redis call; any failure (network, auth, a Redis error) becomes a 503 for the client. */

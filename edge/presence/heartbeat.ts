@@ -105,9 +105,11 @@ async function recordWithScript(deps: Deps, input: HeartbeatInput): Promise<Hear
   const { redis, keys, isolate } = deps;
   const { stageId, nowMs } = input;
   const { presenceKey, watchKey, member, countFromMs } = commonParts(keys, input);
+  // EVALSHA, falling back to EVAL (the whole script, about 1.3 KB) only when Redis has not seen
+  // it yet: once per database, not once per call.
+  const script = redis.createScript<(string | number | null)[]>(HEARTBEAT_ON_CACHE_MISS_SCRIPT);
   const reply = await redisCall(() =>
-    redis.eval<string[], (string | number | null)[]>(
-      HEARTBEAT_ON_CACHE_MISS_SCRIPT,
+    script.exec(
       [
         keys.stage(stageId),
         presenceKey,

@@ -98,9 +98,13 @@ describe("heartbeat cost", () => {
       env,
     );
     expect(response.status).toBe(200);
-    // EVAL + MGET (stage, marker, version, restored-at, estimate), ZADD, HSET, EXPIRE, EXPIRE,
-    // ZCOUNT.
-    expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 7 });
+    // EVALSHA + MGET (stage, marker, version, restored-at, estimate), ZADD, ZADD, EXPIRE,
+    // EXPIRE, ZCOUNT. The script is sent by its SHA-1 (Redis has it since the warm-up), not in
+    // full: the request is a few hundred bytes, not the 1.3 KB of the script's text.
+    const stats = stack.proxy.stats();
+    expect(stats).toMatchObject({ requests: 1, commands: 7 });
+    expect(stats.requestBytes).toBeLessThan(600);
+    console.info(`cache-miss heartbeat: ${stats.requestBytes} B sent, ${stats.responseBytes} B back`);
   });
 
   it("re-reads a stage changed elsewhere with the checking script, and only then", async () => {
@@ -125,5 +129,33 @@ describe("heartbeat cost", () => {
     await beat("b"); // the script: EVAL, MGET, ZADD, HSET, ZCOUNT (expiries already set)...
     await beat("c"); // ZADD, HSET
     expect(stack.proxy.stats()).toMatchObject({ requests: 3, commands: 4 + 7 + 2 });
+  });
+
+  it("runs one checking script for 32 concurrent first heartbeats, and one ZCOUNT for 20 later", async () => {
+    const { env, clock, stageId } = await setup();
+    const fresh = createApp({ now: () => clock.nowMs, logError: () => {} });
+    const beat = async (viewerId: string) => {
+      const { token } = await signViewerToken({
+        secret: TEST_TOKEN_SECRET,
+        viewerId,
+        stageId,
+        nowMs: clock.nowMs,
+      });
+      const response = await fresh.request(
+        `/v1/stages/${stageId}/heartbeats`,
+        { method: "POST", headers: { authorization: `Bearer ${token}` } },
+        env,
+      );
+      expect(response.status).toBe(200);
+    };
+    stack.proxy.resetStats();
+    await Promise.all(Array.from({ length: 32 }, (_, i) => beat(`first-${i}`)));
+    // One script (7 commands); the 31 others waited for it and sent ZADD + ZADD.
+    expect(stack.proxy.stats()).toMatchObject({ requests: 32, commands: 7 + 31 * 2 });
+
+    clock.nowMs += 10_000; // the count and the registry check are due again
+    stack.proxy.resetStats();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => beat(`later-${i}`)));
+    expect(stack.proxy.stats()).toMatchObject({ requests: 20, commands: 20 * 2 + 2 });
   });
 });
