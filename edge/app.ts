@@ -19,6 +19,7 @@ import { createIsolateState } from "./isolate-state";
 import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
 import { stageRegistry } from "./stages/stage-registry";
 import { stageTable } from "./stages/stage-table";
+import { storeDeadlines } from "./store-deadlines";
 import { validationErrors } from "./validation";
 
 export interface AppOptions {
@@ -146,12 +147,13 @@ export function createApp(options: AppOptions = {}) {
   app.use("*", async (c, next) => {
     if (c.req.path === "/openapi.json" || c.req.path === "/docs") return next();
     const config = configFor(c.env);
-    const redis = clients.redis(config);
+    const deadlines = storeDeadlines(c.req.path);
+    const redis = clients.redis(config, deadlines.redis);
     const keys = redisKeys(config.redisKeyPrefix);
     const nowMs = now();
     let dynamo: ReturnType<ClientFactories["dynamo"]> | undefined;
     const lazyDynamo = () => {
-      dynamo ??= clients.dynamo(config);
+      dynamo ??= clients.dynamo(config, deadlines.dynamo);
       return dynamo;
     };
     const lazyStageTable = () => stageTable(lazyDynamo(), config.dynamodbTable);

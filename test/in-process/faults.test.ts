@@ -2,6 +2,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
+import { ADMIN_ROUTE_DEADLINES } from "../../shared/deadlines";
 import { stageKeys } from "../../shared/dynamo-keys";
 import { adminHeaders, uniqueId } from "../test-env";
 import { createHarness, readProblem } from "./harness";
@@ -10,7 +11,7 @@ import { createHarness, readProblem } from "./harness";
 function countingDynamo() {
   const state = { sends: 0, failing: false };
   const factory = (config: Parameters<typeof createDocumentClient>[0]) => {
-    const real = createDocumentClient(config);
+    const real = createDocumentClient(config, ADMIN_ROUTE_DEADLINES.dynamo);
     return {
       send: ((command: never) => {
         state.sends++;
@@ -70,7 +71,7 @@ describe("when a store fails", () => {
       app: {
         clients: {
           redis: (config) => {
-            const real = createRedis(config);
+            const real = createRedis(config, ADMIN_ROUTE_DEADLINES.redis);
             return new Proxy(real, {
               get(target, property, receiver) {
                 if (property === "pipeline" && breakPipelines) {
@@ -97,7 +98,7 @@ describe("when a store fails", () => {
     });
     expect(failed.status).toBe(503);
     const config = parseConfig(h.env);
-    const stored = await createDocumentClient(config).send(
+    const stored = await createDocumentClient(config, ADMIN_ROUTE_DEADLINES.dynamo).send(
       new GetCommand({ TableName: config.dynamodbTable, Key: stageKeys(id) }),
     );
     expect(stored.Item).toBeUndefined();
