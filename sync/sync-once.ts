@@ -21,9 +21,24 @@ export const DEFAULT_SYNC_DEADLINES: SyncDeadlines = {
 };
 
 /**
- * One sync run with clients built from the configuration for this run only: what the Worker's
- * `scheduled`, the Node CLI and the Deno cron call. Every call runs under its own deadline and
- * under the run's.
+ * The clients of one run: every call under its own deadline and under the run's (`deadline`),
+ * except the lock's client, which is not bound to the run's deadline so that a run that ran
+ * out of time still releases its lock.
+ */
+export function syncClients(config: Config, given: Partial<SyncDeadlines> = {}) {
+  const deadlines = { ...DEFAULT_SYNC_DEADLINES, ...given };
+  const deadline = AbortSignal.timeout(deadlines.runMs);
+  return {
+    redis: createRedis(config, { timeoutMs: deadlines.redisMs, signal: deadline }),
+    lockRedis: createRedis(config, { timeoutMs: deadlines.redisMs }),
+    db: createDocumentClient(config, { timeoutMs: deadlines.dynamoMs, signal: deadline }),
+    deadline,
+  };
+}
+
+/**
+ * One sync run with clients built from the configuration for this run only ({@link
+ * syncClients}): what the Worker's `scheduled`, the Node CLI and the Deno cron call.
  *
  * Worker: `ctx.waitUntil(syncOnce(parseConfig(env)))`.
  */
@@ -34,19 +49,13 @@ export async function syncOnce(
       deadlines?: Partial<SyncDeadlines>;
     } = {},
 ): Promise<RunReport> {
-  const { now, log, random, deadlines: given, ...runOptions } = options;
-  const deadlines = { ...DEFAULT_SYNC_DEADLINES, ...given };
-  const run = AbortSignal.timeout(deadlines.runMs);
-  const db = createDocumentClient(config, { timeoutMs: deadlines.dynamoMs, signal: run });
+  const { now, log, random, deadlines, ...runOptions } = options;
+  const clients = syncClients(config, deadlines);
   try {
     return await runSync(
       {
-        redis: createRedis(config, { timeoutMs: deadlines.redisMs, signal: run }),
-        // Not bound to the run's deadline: a run that ran out of time still releases its lock.
-        lockRedis: createRedis(config, { timeoutMs: deadlines.redisMs }),
-        db,
+        ...clients,
         config,
-        deadline: run,
         now: now ?? Date.now,
         ...(log ? { log } : {}),
         ...(random ? { random } : {}),
@@ -54,6 +63,6 @@ export async function syncOnce(
       runOptions,
     );
   } finally {
-    db.destroy();
+    clients.db.destroy();
   }
 }

@@ -1,0 +1,112 @@
+/**
+ * Redis stalled (SIGSTOP) under heartbeats: every heartbeat answers 503 problem+json with
+ * Retry-After within the viewer routes' deadline, never a fake success, and heartbeats count
+ * again after SIGCONT with nothing restarted; the ledger check holds.
+ */
+import { Redis } from "@upstash/redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRedis } from "../../shared/clients";
+import { VIEWER_ROUTE_DEADLINES } from "../../shared/deadlines";
+import { WINDOW_MS, windowIndex, windowStartMs } from "../../shared/windows";
+import { type FaultStack, startFaultStack } from "./fault-stack";
+import { type FaultHarness, faultHarness, SLACK_MS, viewers } from "./harness";
+
+const HEARTBEAT_DEADLINE_MS = VIEWER_ROUTE_DEADLINES.redis.timeoutMs;
+
+let stack: FaultStack;
+let h: FaultHarness;
+beforeAll(async () => {
+  stack = await startFaultStack();
+  h = faultHarness(stack);
+});
+afterAll(async () => {
+  h?.close();
+  await stack?.stop();
+});
+
+describe("Redis stalled (SIGSTOP)", () => {
+  it("@upstash/redis fakes a success when given a signal, and throws when given a function", async () => {
+    const options = {
+      url: stack.env.UPSTASH_REDIS_REST_URL,
+      token: stack.env.UPSTASH_REDIS_REST_TOKEN,
+      enableAutoPipelining: false,
+      retry: false as const,
+    };
+    stack.redis.stall();
+    try {
+      // The trap: an aborted static signal resolves a command as if Redis had answered it.
+      const trap = new Redis({ ...options, signal: AbortSignal.timeout(200) });
+      const faked = await trap.set("faults:trap", "1");
+      expect(faked).not.toBe("OK");
+      console.info(
+        `a static signal resolved SET, never sent to Redis, with ${JSON.stringify(faked)}`,
+      );
+      // What createRedis does: a function, called per request; the abort is thrown.
+      const safe = new Redis({ ...options, signal: () => AbortSignal.timeout(200) });
+      await expect(safe.set("faults:safe", "1")).rejects.toThrow();
+      const ours = createRedis(h.config, { timeoutMs: 200 });
+      await expect(ours.set("faults:ours", "1")).rejects.toThrow();
+    } finally {
+      stack.redis.resume();
+    }
+  });
+
+  it("answers every heartbeat 503 + Retry-After within the deadline, and counts again after SIGCONT", async () => {
+    const stageId = await h.createStage();
+    const audience = viewers(20);
+    const window = windowIndex(h.clock.nowMs);
+    expect((await h.beatAll(stageId, audience)).map((b) => b.status)).toEqual(
+      audience.map(() => 200),
+    );
+
+    h.advance(30_000);
+    stack.redis.stall();
+    let stalled: Awaited<ReturnType<FaultHarness["beatAll"]>>;
+    let reads: Response[];
+    try {
+      stalled = await h.beatAll(stageId, audience);
+      reads = await Promise.all([h.request(`/v1/stages/${stageId}/viewers`), h.request("/health")]);
+    } finally {
+      stack.redis.resume();
+    }
+    for (const beat of stalled) {
+      expect(beat.status, beat.body).toBe(503);
+      expect(beat.retryAfter).toBe("5");
+      expect(beat.type).toBe("application/problem+json");
+      expect(beat.body).toContain("/problems/store_unavailable");
+      expect(beat.ms).toBeGreaterThanOrEqual(HEARTBEAT_DEADLINE_MS - 50);
+      expect(beat.ms).toBeLessThan(HEARTBEAT_DEADLINE_MS + SLACK_MS);
+    }
+    for (const read of reads) {
+      expect(read.status).toBe(503);
+      expect(read.headers.get("retry-after")).toBe("5");
+    }
+    const slowest = Math.max(...stalled.map((b) => b.ms));
+    console.info(
+      `redis stalled: ${stalled.length} heartbeats answered 503 in ${Math.min(...stalled.map((b) => b.ms)).toFixed(0)}-${slowest.toFixed(0)} ms (deadline ${HEARTBEAT_DEADLINE_MS} ms)`,
+    );
+
+    // SIGCONT, nothing restarted: the viewers' retries (Retry-After 5 s) count at once.
+    h.advance(5_000);
+    const retried = await h.beatAll(stageId, audience);
+    expect(retried.map((b) => b.status)).toEqual(audience.map(() => 200));
+    expect(JSON.parse(retried[0]!.body).viewers).toBe(audience.length);
+
+    // The rest of the window as usual, then the sync job once the window closed.
+    while (h.clock.nowMs + 30_000 < windowStartMs(window + 1)) {
+      h.advance(30_000);
+      expect((await h.beatAll(stageId, audience)).every((b) => b.status === 200)).toBe(true);
+    }
+    h.clock.nowMs = windowStartMs(window) + WINDOW_MS + 15_000;
+    const run = await h.sync();
+    expect(run.error).toBeUndefined();
+    expect(run.report?.windows).toBe(1);
+
+    // Ledger: exactly what was acknowledged; the 503s' slots were all acknowledged on retry.
+    expect(await h.stored(stageId)).toEqual(h.ledger.acknowledged(stageId));
+    for (const [key, seconds] of h.ledger.unacknowledged(stageId)) {
+      expect(h.ledger.acknowledged(stageId).get(key)).toBeGreaterThanOrEqual(seconds);
+    }
+    expect([...(await h.stored(stageId)).values()].every((s) => s === 300)).toBe(true);
+  });
+});
