@@ -3,8 +3,11 @@ import { createDocumentClient } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
 import { ADMIN_ROUTE_DEADLINES } from "../../shared/deadlines";
 import { viewingRecordsPartition } from "../../shared/dynamo-keys";
+import { windowIndex, windowStartMs } from "../../shared/windows";
 import type { RunReport } from "../../sync/run-report";
-import { type SyncDeadlines, syncOnce } from "../../sync/sync-once";
+import { type RunSyncOptions, runSync } from "../../sync/run-sync";
+import { type SyncDeadlines, syncClients, syncOnce } from "../../sync/sync-once";
+import type { SyncRedis } from "../../sync/sync-redis";
 import { createHarness } from "../in-process/harness";
 import type { FaultStack } from "./fault-stack";
 import { createLedger, type WatchKey } from "./ledger";
@@ -55,6 +58,22 @@ export function faultHarness(stack: FaultStack) {
     beatAll(stageId: string, viewerIds: readonly string[]) {
       return Promise.all(viewerIds.map((viewerId) => harness.beat(stageId, viewerId)));
     },
+    /**
+     * Every viewer of every stage beats every 30 s from now to the end of the current window;
+     * then the clock moves 15 s past that end, when the window counts as closed. Returns the
+     * statuses seen.
+     */
+    async watchWindow(stageIds: readonly string[], viewerIds: readonly string[]) {
+      const end = windowStartMs(windowIndex(h.clock.nowMs) + 1);
+      const statuses: number[] = [];
+      for (; h.clock.nowMs < end; h.advance(30_000)) {
+        for (const stageId of stageIds) {
+          statuses.push(...(await harness.beatAll(stageId, viewerIds)).map((b) => b.status));
+        }
+      }
+      h.clock.nowMs = end + 15_000;
+      return statuses;
+    },
     /** One run of the job as production runs it (syncOnce), on the test's clock. */
     sync(
       options: Parameters<typeof syncOnce>[1] = {},
@@ -69,6 +88,47 @@ export function faultHarness(stack: FaultStack) {
         (report) => ({ report, ms: performance.now() - started }),
         (error: unknown) => ({ error, ms: performance.now() - started }),
       );
+    },
+    /**
+     * One run with the production clients (syncClients), watched at two points to time a real
+     * fault: `afterDynamo` runs after each DynamoDB call returned (the call counted from 1);
+     * `redis` may replace the job's Redis client (to make a run die at a given call).
+     */
+    tappedSync(
+      taps: {
+        afterDynamo?: (command: string, call: number) => void | Promise<void>;
+        redis?: (real: SyncRedis) => SyncRedis;
+        deadlines?: Partial<SyncDeadlines>;
+      },
+      options: RunSyncOptions = {},
+    ): Promise<{ report?: RunReport; error?: unknown; ms: number }> {
+      const clients = syncClients(config, { ...TEST_SYNC_DEADLINES, ...taps.deadlines });
+      let calls = 0;
+      const send = (async (command: { constructor: { name: string } }, ...rest: never[]) => {
+        const output = await (clients.db.send as (...args: unknown[]) => Promise<unknown>)(
+          command,
+          ...rest,
+        );
+        await taps.afterDynamo?.(command.constructor.name, ++calls);
+        return output;
+      }) as typeof clients.db.send;
+      const started = performance.now();
+      return runSync(
+        {
+          ...clients,
+          db: { send },
+          redis: taps.redis ? taps.redis(clients.redis) : clients.redis,
+          config,
+          now: () => h.clock.nowMs,
+          log: () => {},
+        },
+        options,
+      )
+        .then(
+          (report) => ({ report, ms: performance.now() - started }),
+          (error: unknown) => ({ error, ms: performance.now() - started }),
+        )
+        .finally(() => clients.db.destroy());
     },
     /**
      * Watch seconds stored in DynamoDB per viewer and window (every packed item read back);
