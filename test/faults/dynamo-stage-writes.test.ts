@@ -1,0 +1,111 @@
+/**
+ * DynamoDB stalled (SIGSTOP) and killed during stage writes (create, PATCH): 503 problem+json
+ * with Retry-After within the admin routes' deadline, never a 500, and what became of the data.
+ */
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDocumentClient } from "../../shared/clients";
+import { ADMIN_ROUTE_DEADLINES } from "../../shared/deadlines";
+import { stageKeys } from "../../shared/dynamo-keys";
+import { adminHeaders, uniqueId } from "../test-env";
+import { type FaultStack, startFaultStack } from "./fault-stack";
+import { type FaultHarness, faultHarness, SLACK_MS } from "./harness";
+
+const DYNAMO_DEADLINE_MS = ADMIN_ROUTE_DEADLINES.dynamo.timeoutMs;
+
+let stack: FaultStack;
+let h: FaultHarness;
+beforeAll(async () => {
+  stack = await startFaultStack();
+  h = faultHarness(stack);
+});
+afterAll(async () => {
+  h?.close();
+  await stack?.stop();
+});
+
+async function timed(path: string, init: RequestInit) {
+  const started = performance.now();
+  const response = await h.request(path, init);
+  return { response, ms: performance.now() - started, body: await response.clone().text() };
+}
+
+const create = (id: string, title = "x") =>
+  timed("/v1/stages", {
+    method: "POST",
+    headers: adminHeaders,
+    body: JSON.stringify({ id, title }),
+  });
+const patch = (id: string, body: object) =>
+  timed(`/v1/stages/${id}`, { method: "PATCH", headers: adminHeaders, body: JSON.stringify(body) });
+
+async function storedStage(id: string) {
+  const db = createDocumentClient(h.config, ADMIN_ROUTE_DEADLINES.dynamo);
+  try {
+    const { Item } = await db.send(
+      new GetCommand({ TableName: h.config.dynamodbTable, Key: stageKeys(id) }),
+    );
+    return Item;
+  } finally {
+    db.destroy();
+  }
+}
+
+function expect503(result: { response: Response; ms: number; body: string }, boundMs: number) {
+  expect(result.response.status, result.body).toBe(503);
+  expect(result.response.headers.get("content-type")).toBe("application/problem+json");
+  expect(result.response.headers.get("retry-after")).toBe("5");
+  expect(result.ms).toBeLessThan(boundMs + SLACK_MS);
+}
+
+describe("DynamoDB failing during stage writes", () => {
+  it("stalled: create and PATCH answer 503 within the deadline", async () => {
+    const live = await h.createStage();
+    const id = uniqueId("s");
+    stack.dynamo.stall();
+    let created: Awaited<ReturnType<typeof create>>;
+    let patched: Awaited<ReturnType<typeof patch>>;
+    try {
+      [created, patched] = await Promise.all([create(id), patch(live, { title: "renamed" })]);
+    } finally {
+      stack.dynamo.resume();
+    }
+    expect503(created, DYNAMO_DEADLINE_MS);
+    expect503(patched, DYNAMO_DEADLINE_MS);
+    console.info(
+      `dynamodb stalled: create 503 after ${created.ms.toFixed(0)} ms, PATCH 503 after ${patched.ms.toFixed(0)} ms (deadline ${DYNAMO_DEADLINE_MS} ms)`,
+    );
+    // Let the resumed server work off what it was sent while stopped.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    console.info(
+      `after SIGCONT: the timed-out create ${(await storedStage(id)) ? "reached" : "did not reach"} DynamoDB; the timed-out PATCH ${(await storedStage(live))?.title === "renamed" ? "reached" : "did not reach"} it`,
+    );
+
+    // Retries once DynamoDB answers again.
+    const retriedPatch = await patch(live, { title: "renamed" });
+    expect(retriedPatch.response.status).toBe(200);
+    expect((await h.request(`/v1/stages/${live}`)).status).toBe(200);
+    const retriedCreate = await create(id);
+    console.info(`retried create: ${retriedCreate.response.status} ${retriedCreate.body}`);
+    expect([201, 409]).toContain(retriedCreate.response.status);
+  });
+
+  it("killed: create and PATCH answer 503 at once, and work again after a restart", async () => {
+    const live = await h.createStage();
+    const id = uniqueId("s");
+    await stack.dynamo.kill();
+    const [created, patched] = await Promise.all([create(id), patch(live, { title: "renamed" })]);
+    expect503(created, DYNAMO_DEADLINE_MS);
+    expect503(patched, DYNAMO_DEADLINE_MS);
+    console.info(
+      `dynamodb killed: create 503 after ${created.ms.toFixed(0)} ms, PATCH 503 after ${patched.ms.toFixed(0)} ms`,
+    );
+    // Heartbeats of a known stage go on: they never touch DynamoDB.
+    expect((await h.beat(live, "viewer")).status).toBe(200);
+
+    await stack.dynamo.restart();
+    expect(await storedStage(id)).toBeUndefined();
+    expect((await create(id)).response.status).toBe(201);
+    expect((await patch(live, { title: "renamed" })).response.status).toBe(200);
+  });
+});
