@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedis } from "../../shared/clients";
 import { VIEWER_ROUTE_DEADLINES } from "../../shared/deadlines";
 import { WINDOW_MS, windowIndex, windowStartMs } from "../../shared/windows";
+import { createHarness } from "../in-process/harness";
 import { type FaultStack, startFaultStack } from "./fault-stack";
 import { type FaultHarness, faultHarness, SLACK_MS, viewers } from "./harness";
 
@@ -49,6 +50,25 @@ describe("Redis stalled (SIGSTOP)", () => {
     } finally {
       stack.redis.resume();
     }
+  });
+
+  it("answers 503 on the single-command paths too (a new isolate's script, leave), never a fake success", async () => {
+    const stageId = await h.createStage();
+    const token = await h.token("viewer", stageId);
+    // A new isolate knows no stage: its heartbeat is one EVAL, a single command, not a pipeline.
+    const fresh = createHarness({ bindings: { ...h.env } });
+    stack.redis.stall();
+    let answers: Response[];
+    try {
+      answers = await Promise.all([fresh.heartbeat(stageId, token), fresh.leave(stageId, token)]);
+    } finally {
+      stack.redis.resume();
+    }
+    for (const answer of answers) {
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get("retry-after")).toBe("5");
+    }
+    expect((await fresh.heartbeat(stageId, token)).status).toBe(200);
   });
 
   it("answers every heartbeat 503 + Retry-After within the deadline, and counts again after SIGCONT", async () => {
@@ -100,7 +120,7 @@ describe("Redis stalled (SIGSTOP)", () => {
     h.clock.nowMs = windowStartMs(window) + WINDOW_MS + 15_000;
     const run = await h.sync();
     expect(run.error).toBeUndefined();
-    expect(run.report?.windows).toBe(1);
+    expect(await h.redis.exists(h.keys.watch(stageId, window))).toBe(0);
 
     // Ledger: exactly what was acknowledged; the 503s' slots were all acknowledged on retry.
     expect(await h.stored(stageId)).toEqual(h.ledger.acknowledged(stageId));
