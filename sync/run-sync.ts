@@ -103,6 +103,14 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
     );
   } catch (error) {
     report.errors = [`lock: ${describe(error)}`];
+    // A SET that timed out may still reach Redis (a stalled Redis runs it once it runs again)
+    // and hold the lock for its whole TTL, skipping the next run: release it if it is ours.
+    // Sent after the SET, it runs after it.
+    try {
+      await releaseLock(lockRedis, keys.syncLock(), runId);
+    } catch (unlockError) {
+      report.errors.push(`unlock: ${describe(unlockError)}`);
+    }
     finish();
     throw new SyncRunError(report, { cause: error });
   }

@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedis } from "../../shared/clients";
 import { VIEWER_ROUTE_DEADLINES } from "../../shared/deadlines";
 import { WINDOW_MS, windowIndex, windowStartMs } from "../../shared/windows";
+import { SyncRunError } from "../../sync/run-report";
 import { createHarness } from "../in-process/harness";
 import { type FaultStack, startFaultStack } from "./fault-stack";
-import { type FaultHarness, faultHarness, SLACK_MS, viewers } from "./harness";
+import { type FaultHarness, faultHarness, SLACK_MS, TEST_SYNC_DEADLINES, viewers } from "./harness";
 
 const HEARTBEAT_DEADLINE_MS = VIEWER_ROUTE_DEADLINES.redis.timeoutMs;
 
@@ -128,5 +129,24 @@ describe("Redis stalled (SIGSTOP)", () => {
       expect(h.ledger.acknowledged(stageId).get(key)).toBeGreaterThanOrEqual(seconds);
     }
     expect([...(await h.stored(stageId)).values()].every((s) => s === 300)).toBe(true);
+  });
+
+  it("ends a sync run within its Redis call deadline, and leaves no lock behind", async () => {
+    stack.redis.stall();
+    let run: Awaited<ReturnType<FaultHarness["sync"]>>;
+    try {
+      run = await h.sync();
+    } finally {
+      stack.redis.resume();
+    }
+    expect(run.error).toBeInstanceOf(SyncRunError);
+    expect(run.ms).toBeLessThan(TEST_SYNC_DEADLINES.redisMs * 2 + SLACK_MS);
+    console.info(
+      `redis stalled: sync run failed after ${run.ms.toFixed(0)} ms: ${(run.error as SyncRunError).report.errors?.join(" | ")}`,
+    );
+    // The lock's SET timed out, yet Redis ran it once it ran again: the run released it too.
+    const next = await h.sync();
+    expect(next.error).toBeUndefined();
+    expect(next.report?.skipped).toBeUndefined();
   });
 });
