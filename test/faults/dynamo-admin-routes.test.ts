@@ -1,6 +1,7 @@
 /**
- * DynamoDB stalled (SIGSTOP) and killed during stage writes (create, PATCH): 503 problem+json
- * with Retry-After within the admin routes' deadline, never a 500, and what became of the data.
+ * DynamoDB stalled (SIGSTOP) and killed under the admin routes: stage writes (create, PATCH)
+ * and history reads answer 503 problem+json with Retry-After within the admin routes'
+ * deadline, never a 500; what became of the data; and retries that succeed afterwards.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,7 +59,32 @@ function expect503(result: { response: Response; ms: number; body: string }, bou
   expect(result.ms).toBeLessThan(boundMs + SLACK_MS);
 }
 
-describe("DynamoDB failing during stage writes", () => {
+describe("DynamoDB failing under the admin routes", () => {
+  it("stalled: history reads and the stage list answer 503 within the deadline; Redis reads go on", async () => {
+    const stageId = await h.createStage();
+    const paths = [
+      `/v1/stages/${stageId}/snapshots`,
+      `/v1/stages/${stageId}/viewing-records`,
+      "/v1/stages",
+    ];
+    stack.dynamo.stall();
+    let reads: Awaited<ReturnType<typeof timed>>[];
+    let stage: Response;
+    try {
+      reads = await Promise.all(paths.map((path) => timed(path, { headers: adminHeaders })));
+      stage = await h.request(`/v1/stages/${stageId}`);
+    } finally {
+      stack.dynamo.resume();
+    }
+    for (const read of reads) expect503(read, DYNAMO_DEADLINE_MS);
+    expect(stage.status).toBe(200);
+    console.info(
+      `dynamodb stalled: history and list reads 503 after ${reads.map((r) => r.ms.toFixed(0)).join(", ")} ms (deadline ${DYNAMO_DEADLINE_MS} ms)`,
+    );
+    for (const path of paths)
+      expect((await h.request(path, { headers: adminHeaders })).status).toBe(200);
+  });
+
   it("stalled: create and PATCH answer 503 within the deadline", async () => {
     const live = await h.createStage();
     const id = uniqueId("s");
