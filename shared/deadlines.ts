@@ -25,8 +25,9 @@ export interface StoreDeadlines {
  * retry included: a call that takes longer means Upstash is down or overloaded, not slow. It
  * is also far inside the typed client's own 15 s request timeout, so a viewer's player gets a
  * 503 with `Retry-After` (and backs off by it) instead of hanging until it gives up. A
- * heartbeat normally makes one Redis request, so it answers within about 1 s whatever Redis
- * does. Shorter (a few hundred ms) would refuse heartbeats on a cold TLS connection or a GC
+ * heartbeat makes one Redis request, so it answers within about 1 s whatever Redis does (only
+ * the first heartbeat of an unknown stage after a Redis loss makes a few more calls, each under
+ * its own deadline, to rebuild the registry). Shorter (a few hundred ms) would refuse heartbeats on a cold TLS connection or a GC
  * pause, each refusal costing the viewer at least 5 s of backoff and maybe a slot of credit.
  * DynamoDB is reached on these routes only to rebuild the stage registry after a Redis loss;
  * a one-page Query takes tens of ms, so 1 s there too.
