@@ -18,8 +18,9 @@ export type DocumentClient = Pick<DynamoDBDocumentClient, "send">;
  *
  * The deadline is given as a FUNCTION returning a fresh signal per HTTP request, never as a
  * signal: given a signal that has aborted, @upstash/redis 1.39 does not throw but resolves the
- * call with a made-up `{ result: "Aborted" }`, which would acknowledge a heartbeat that was
- * never written (test/faults/redis-stall.test.ts shows both). The function form throws. The
+ * call with a made-up reply `{ result: <the abort reason, or "Aborted"> }` (a SET resolved with
+ * `null`), which would acknowledge a heartbeat that was never written
+ * (test/faults/redis-stall.test.ts shows both). The function form throws. The
  * client calls it once per request, before its retry loop, so the retry runs under the same
  * deadline.
  */

@@ -105,7 +105,8 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
     report.errors = [`lock: ${describe(error)}`];
     // A SET that timed out may still reach Redis (a stalled Redis runs it once it runs again)
     // and hold the lock for its whole TTL, skipping the next run: release it if it is ours.
-    // Sent after the SET, it runs after it.
+    // Sent after the SET, it normally runs after it; if not, the lock expires by its TTL (one
+    // cron run skipped, nothing lost).
     try {
       await releaseLock(lockRedis, keys.syncLock(), runId);
     } catch (unlockError) {
