@@ -50,6 +50,20 @@ export function createLedger(intervalSec = 30) {
     unacknowledged(stageId: string) {
       return seconds(unknown, stageId, () => true);
     },
+    /**
+     * The most that may be stored, per viewer and window: the acknowledged slots and those of
+     * heartbeats answered 503, whose write may have reached Redis after all.
+     */
+    possible(stageId: string) {
+      const both = new Map<string, Map<WatchKey, Slot[]>>([[stageId, new Map()]]);
+      for (const book of [acked, unknown]) {
+        for (const [key, slots] of book.get(stageId) ?? []) {
+          const merged = both.get(stageId)!;
+          merged.set(key, [...(merged.get(key) ?? []), ...slots]);
+        }
+      }
+      return seconds(both, stageId, () => true);
+    },
     /** Acknowledged heartbeats, all stages. */
     count() {
       let n = 0;
