@@ -147,7 +147,7 @@ export function createApp(options: AppOptions = {}) {
   app.use("*", async (c, next) => {
     if (c.req.path === "/openapi.json" || c.req.path === "/docs") return next();
     const config = configFor(c.env);
-    const deadlines = storeDeadlines(c.req.path);
+    const deadlines = storeDeadlines(c.req.method, c.req.path);
     const redis = clients.redis(config, deadlines.redis);
     const keys = redisKeys(config.redisKeyPrefix);
     const nowMs = now();

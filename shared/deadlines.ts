@@ -20,7 +20,8 @@ export interface StoreDeadlines {
 }
 
 /**
- * Heartbeats, leave and the public counts: 1 s a call. Upstash answers a Worker in a few ms
+ * Players' and public routes (heartbeats, leave, counts, a stage's configuration, health): 1 s
+ * a call. Upstash answers a Worker in a few ms
  * (tens of ms from another region), so 1 s is tens of times its normal answer, the client's one
  * retry included: a call that takes longer means Upstash is down or overloaded, not slow. It
  * is also far inside the typed client's own 15 s request timeout, so a viewer's player gets a
@@ -38,7 +39,8 @@ export const VIEWER_ROUTE_DEADLINES: StoreDeadlines = {
 };
 
 /**
- * Admin and history routes: 2 s a Redis call, 3 s a DynamoDB call. An operator or a dashboard
+ * The operator's routes (admin key: stages, viewer tokens, history): 2 s a Redis call, 3 s a
+ * DynamoDB call. An operator or a dashboard
  * can wait longer than a player, and DynamoDB's own retries of throttled calls (three attempts,
  * backoff from 100 ms) should fit before the call is given up. A history page reads at most
  * five Queries one after the other, so a DynamoDB that answers but crawls could hold it for
