@@ -2,9 +2,10 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /**
- * Two projects: `node` (unit tests beside the code, in-process tests of the app against the
- * real local stack, the typed client against `wrangler dev`) and `workers` (tests that run
- * inside workerd, the real Workers runtime). Each starts its own local stack in globalSetup.
+ * Three projects: `node` (unit tests beside the code, in-process tests of the app against the
+ * real local stack, the typed client against `wrangler dev`), `faults` (the fault matrix, each
+ * file on a stack of its own) and `workers` (tests that run inside workerd, the real Workers
+ * runtime). `node` and `workers` each start a shared local stack in globalSetup.
  */
 export default defineConfig({
   test: {
@@ -13,9 +14,22 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["{shared,openapi,edge,sync}/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ["test/workers/**", "**/node_modules/**"],
+          exclude: ["test/workers/**", "test/faults/**", "**/node_modules/**"],
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The fault matrix: each file starts a local stack of its own (test/faults/fault-stack.ts)
+        // and stalls, kills and restarts its parts, so none uses the shared one.
+        test: {
+          name: "faults",
+          include: ["test/faults/**/*.test.ts"],
+          // One file at a time, and (package.json) after the other projects: its deadlines are
+          // short on purpose, and a loaded 2-core machine must not be what trips them.
+          fileParallelism: false,
+          testTimeout: 30_000,
           hookTimeout: 60_000,
         },
       },

@@ -22,6 +22,7 @@ import { HttpProblem, problemResponse, problems, StoreUnavailableError } from ".
 import { isAdminOperation } from "./route-roles";
 import { stageRegistry } from "./stages/stage-registry";
 import { stageTable } from "./stages/stage-table";
+import { storeDeadlines } from "./store-deadlines";
 import { validationErrors } from "./validation";
 
 export interface AppOptions {
@@ -180,12 +181,13 @@ export function createApp(options: AppOptions = {}) {
   app.use("*", async (c, next) => {
     if (c.req.path === "/openapi.json" || c.req.path === "/docs") return next();
     const config = configFor(c.env);
-    const redis = clients.redis(config);
+    const deadlines = storeDeadlines(c.req.method, c.req.path);
+    const redis = clients.redis(config, deadlines.redis);
     const keys = redisKeys(config.redisKeyPrefix);
     const nowMs = now();
     let dynamo: ReturnType<ClientFactories["dynamo"]> | undefined;
     const lazyDynamo = () => {
-      dynamo ??= clients.dynamo(config);
+      dynamo ??= clients.dynamo(config, deadlines.dynamo);
       return dynamo;
     };
     const lazyStageTable = () => stageTable(lazyDynamo(), config.dynamodbTable);

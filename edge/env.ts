@@ -1,5 +1,6 @@
 import type { DocumentClient } from "../shared/clients";
 import type { Config } from "../shared/config";
+import type { CallDeadline } from "../shared/deadlines";
 import type { RedisKeys } from "../shared/redis-keys";
 import type { HistoryTable } from "./history/history-table";
 import type { IsolateState } from "./isolate-state";
@@ -31,8 +32,8 @@ export interface AppEnv {
   Variables: { services: Services };
 }
 
-/** How the app builds its clients; tests swap these to inject faults. */
+/** How the app builds its clients, each call under `deadline`; tests swap these to inject faults. */
 export interface ClientFactories {
-  redis: (config: Config) => Services["redis"];
-  dynamo: (config: Config) => DocumentClient;
+  redis: (config: Config, deadline: CallDeadline) => Services["redis"];
+  dynamo: (config: Config, deadline: CallDeadline) => DocumentClient;
 }

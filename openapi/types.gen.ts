@@ -56,7 +56,7 @@ export interface paths {
         put?: never;
         /**
          * Create a stage
-         * @description Writes the configuration to DynamoDB and caches it in Redis. Needs the admin key.
+         * @description Writes the configuration to DynamoDB and caches it in Redis. Needs the admin key. Safe to retry after a 503 (which may have reached DynamoDB anyway): a stage stored exactly as asked and unchanged since is answered 201 again; any other stage with that id is 409.
          */
         post: operations["createStage"];
         delete?: never;

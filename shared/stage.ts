@@ -28,3 +28,19 @@ export function toStage(record: Record<string, unknown>): Stage {
   if (typeof record.stageArn === "string") stage.stageArn = record.stageArn;
   return stage;
 }
+
+/**
+ * Whether `stored` is what a create of `requested` writes, untouched since: the stage a
+ * retried create finds when its first attempt timed out (503) yet reached DynamoDB anyway, as
+ * a write in flight can. Timestamps aside, every field the request sets must match.
+ */
+export function isRepeatedCreate(stored: Stage, requested: Stage): boolean {
+  return (
+    stored.createdAt === stored.updatedAt &&
+    stored.status === "live" &&
+    stored.title === requested.title &&
+    stored.allowAnonymous === requested.allowAnonymous &&
+    stored.auditTrail === requested.auditTrail &&
+    stored.stageArn === requested.stageArn
+  );
+}

@@ -18,7 +18,14 @@ import { MAX_PACKED_ITEM_BYTES, PACKING_MARGIN_BYTES } from "./window-items";
 export interface RunSyncDeps {
   /** Upstash client with raw replies (`createRedis` from shared/clients.ts). */
   redis: SyncRedis;
+  /**
+   * The client that takes and releases the lock (default `redis`). Give one whose calls are not
+   * bound to `deadline`, so a run that ran out of time still releases its lock.
+   */
+  lockRedis?: SyncRedis;
   db: DocumentClient;
+  /** The whole run's deadline: once it aborts, no further step starts. */
+  deadline?: AbortSignal;
   config: Pick<Config, "dynamodbTable" | "redisKeyPrefix"> & SyncCadenceConfig;
   /** The clock, epoch ms. */
   now: () => number;
@@ -65,12 +72,16 @@ export interface RunSyncOptions {
  * 5. drains audit streams into DynamoDB;
  * 6. releases the lock if it is still this run's, and logs the report as one JSON line.
  *
+ * With a `deadline` (syncOnce gives every run one), a run that reaches it starts no further
+ * step; its calls in flight were aborted by the same signal; it still releases its lock.
+ *
  * A step that fails does not stop the steps that do not depend on it (pruning runs even when
  * DynamoDB is down); at the end, any failure is thrown as {@link SyncRunError} carrying the
  * report: never swallowed. What was not written stays in Redis for the next run.
  */
 export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): Promise<RunReport> {
   const { redis, db, config, now } = deps;
+  const lockRedis = deps.lockRedis ?? redis;
   const log = deps.log ?? ((line: string) => console.log(line));
   const keys = redisKeys(config.redisKeyPrefix);
   const startedAt = performance.now();
@@ -86,13 +97,22 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
   let locked: boolean;
   try {
     locked = await acquireLock(
-      redis,
+      lockRedis,
       keys.syncLock(),
       runId,
       options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
     );
   } catch (error) {
     report.errors = [`lock: ${describe(error)}`];
+    // A SET that timed out may still reach Redis (a stalled Redis runs it once it runs again)
+    // and hold the lock for its whole TTL, skipping the next run: release it if it is ours.
+    // Sent after the SET, it normally runs after it; if not, the lock expires by its TTL (one
+    // cron run skipped, nothing lost).
+    try {
+      await releaseLock(lockRedis, keys.syncLock(), runId);
+    } catch (unlockError) {
+      report.errors.push(`unlock: ${describe(unlockError)}`);
+    }
     finish();
     throw new SyncRunError(report, { cause: error });
   }
@@ -103,6 +123,10 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
 
   const errors: { step: string; error: unknown }[] = [];
   const step = async (name: string, run: () => Promise<void>): Promise<boolean> => {
+    if (deps.deadline?.aborted) {
+      errors.push({ step: name, error: new Error("not started: the run's deadline passed") });
+      return false;
+    }
     try {
       await run();
       return true;
@@ -190,9 +214,12 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       );
     }
   } finally {
-    await step("unlock", async () => {
-      await releaseLock(redis, keys.syncLock(), runId);
-    });
+    // Not a `step`: the lock is released even after the run's deadline.
+    try {
+      await releaseLock(lockRedis, keys.syncLock(), runId);
+    } catch (error) {
+      errors.push({ step: "unlock", error });
+    }
   }
 
   if (errors.length === 0) return finish();

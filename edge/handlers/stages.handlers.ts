@@ -7,12 +7,12 @@ import {
   updateStageRoute,
 } from "../../openapi/routes";
 import { STAGE_ID_PATTERN } from "../../shared/ids";
-import type { Stage } from "../../shared/stage";
+import { isRepeatedCreate, type Stage } from "../../shared/stage";
 import { signViewerToken } from "../../shared/viewer-token";
 import { requireAdmin } from "../admin-auth";
 import type { AppEnv } from "../env";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
-import { problems, StoreUnavailableError } from "../problems";
+import { HttpProblem, problems, StoreUnavailableError } from "../problems";
 
 /** A random stage id: 12 base-36 characters (about 62 bits). */
 function randomStageId(): string {
@@ -26,7 +26,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
     requireAdmin(c, config.adminApiKey);
     const body = c.req.valid("json");
     const at = new Date(nowMs).toISOString();
-    const stage: Stage = {
+    let stage: Stage = {
       id: body.id ?? randomStageId(),
       title: body.title,
       status: "live",
@@ -36,7 +36,17 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
       updatedAt: at,
     };
     if (body.stageArn !== undefined) stage.stageArn = body.stageArn;
-    await table().create(stage);
+    try {
+      await table().create(stage);
+    } catch (error) {
+      // A create that answered 503 (its deadline passed) may still have reached DynamoDB: its
+      // retry finds the stage stored exactly as asked, and finishes that create instead of
+      // answering 409 for a stage that Redis, and so every heartbeat, would never know.
+      const conflict = error instanceof HttpProblem && error.status === 409;
+      const stored = conflict ? await table().get(stage.id) : undefined;
+      if (stored === undefined || !isRepeatedCreate(stored, stage)) throw error;
+      stage = stored;
+    }
     try {
       await registry.cache(stage, { changed: false });
     } catch (error) {

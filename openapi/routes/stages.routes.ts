@@ -18,7 +18,8 @@ export const createStageRoute = createRoute({
   path: "/v1/stages",
   tags: ["Stages"],
   summary: "Create a stage",
-  description: "Writes the configuration to DynamoDB and caches it in Redis. Needs the admin key.",
+  description:
+    "Writes the configuration to DynamoDB and caches it in Redis. Needs the admin key. Safe to retry after a 503 (which may have reached DynamoDB anyway): a stage stored exactly as asked and unchanged since is answered 201 again; any other stage with that id is 409.",
   security: adminOnly,
   request: {
     body: { required: true, content: { "application/json": { schema: CreateStageSchema } } },

@@ -14,6 +14,7 @@ import { startHeartbeatLoop } from "../../openapi/client";
 import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
 import { compareArchitectures, defaultWorkload, type Workload } from "../../shared/cost";
+import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { signViewerToken } from "../../shared/viewer-token";
 import { WINDOW_MS } from "../../shared/windows";
 import { runSync } from "../../sync/run-sync";
@@ -107,8 +108,8 @@ async function main() {
       snapshots: 0,
     };
     const heartbeat = { commands: 0, bytes: 0 };
-    const redis = createRedis(config);
-    const db = createDocumentClient(config);
+    const redis = createRedis(config, SYNC_CALL_DEADLINES.redis);
+    const db = createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo);
     const windowEnd = () => (Math.floor(time.nowMs / WINDOW_MS) + 1) * WINDOW_MS;
     for (let window = 0; window < 2; window++) {
       // Run the audience to 15 s past the window's end (the job's grace), then sync as cron would.

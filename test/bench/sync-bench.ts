@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createRedis, type DocumentClient } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
+import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { redisKeys, watchMember } from "../../shared/redis-keys";
 import { WINDOW_MS, windowIndex, windowStartMs } from "../../shared/windows";
 import { runSync } from "../../sync/run-sync";
@@ -76,8 +77,8 @@ export async function benchSync(): Promise<string> {
       VIEWER_TOKEN_SECRET: "bench-viewer-token-secret-0123456789abcdef",
       REDIS_KEY_PREFIX: "bench:",
     });
-    const redis = createRedis(config);
-    const db = createDocumentClient(config);
+    const redis = createRedis(config, SYNC_CALL_DEADLINES.redis);
+    const db = createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo);
     const keys = redisKeys(config.redisKeyPrefix);
     const window = windowIndex(Date.UTC(2026, 10, 27, 12, 0, 0));
     const startMs = windowStartMs(window);

@@ -2,6 +2,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
+import { ADMIN_ROUTE_DEADLINES } from "../../shared/deadlines";
 import { stageKeys } from "../../shared/dynamo-keys";
 import { adminHeaders, uniqueId } from "../test-env";
 import { createHarness, readProblem } from "./harness";
@@ -11,7 +12,7 @@ function countingDynamo() {
   /** `failFromSend`: every call from that count on fails too (a store failing mid-request). */
   const state = { sends: 0, failing: false, failFromSend: Number.POSITIVE_INFINITY };
   const factory = (config: Parameters<typeof createDocumentClient>[0]) => {
-    const real = createDocumentClient(config);
+    const real = createDocumentClient(config, ADMIN_ROUTE_DEADLINES.dynamo);
     return {
       send: ((command: never) => {
         state.sends++;
@@ -72,7 +73,7 @@ describe("when a store fails", () => {
       app: {
         clients: {
           redis: (config) => {
-            const real = createRedis(config);
+            const real = createRedis(config, ADMIN_ROUTE_DEADLINES.redis);
             return new Proxy(real, {
               get(target, property, receiver) {
                 if (property === "pipeline" && breakPipelines) {
@@ -99,7 +100,7 @@ describe("when a store fails", () => {
     });
     expect(failed.status).toBe(503);
     const config = parseConfig(h.env);
-    const stored = await createDocumentClient(config).send(
+    const stored = await createDocumentClient(config, ADMIN_ROUTE_DEADLINES.dynamo).send(
       new GetCommand({ TableName: config.dynamodbTable, Key: stageKeys(id) }),
     );
     expect(stored.Item).toBeUndefined();
@@ -119,8 +120,8 @@ describe("when a store fails", () => {
       app: {
         clients: {
           dynamo: dynamo.factory,
-          redis: (config) => {
-            const real = createRedis(config);
+          redis: (config, deadline) => {
+            const real = createRedis(config, deadline);
             return new Proxy(real, {
               get(target, property, receiver) {
                 if (property === "pipeline" && breakPipelines) {
@@ -143,7 +144,7 @@ describe("when a store fails", () => {
     const config = parseConfig(h.env);
     const storedTitle = async () =>
       (
-        await createDocumentClient(config).send(
+        await createDocumentClient(config, ADMIN_ROUTE_DEADLINES.dynamo).send(
           new GetCommand({ TableName: config.dynamodbTable, Key: stageKeys(id) }),
         )
       ).Item?.title;

@@ -104,7 +104,9 @@ describe("heartbeat cost", () => {
     const stats = stack.proxy.stats();
     expect(stats).toMatchObject({ requests: 1, commands: 7 });
     expect(stats.requestBytes).toBeLessThan(600);
-    console.info(`cache-miss heartbeat: ${stats.requestBytes} B sent, ${stats.responseBytes} B back`);
+    console.info(
+      `cache-miss heartbeat: ${stats.requestBytes} B sent, ${stats.responseBytes} B back`,
+    );
   });
 
   it("re-reads a stage changed elsewhere with the checking script, and only then", async () => {

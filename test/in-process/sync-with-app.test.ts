@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
+import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { windowIndex, windowStartMs } from "../../shared/windows";
 import { runSync } from "../../sync/run-sync";
 import { adminHeaders } from "../test-env";
@@ -14,8 +15,8 @@ import { createHarness, type Harness, readProblem } from "./harness";
 function sync(h: Harness) {
   const config = parseConfig(h.env);
   return runSync({
-    redis: createRedis(config),
-    db: createDocumentClient(config),
+    redis: createRedis(config, SYNC_CALL_DEADLINES.redis),
+    db: createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo),
     config,
     now: () => h.clock.nowMs,
     log: () => {},

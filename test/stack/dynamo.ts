@@ -64,7 +64,8 @@ export async function startDynamo(opts: DynamoOptions): Promise<DynamoHandle> {
   return { endpoint, tableName: opts.tableName, stop };
 }
 
-async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs = 5000) {
+/** Resolves once the table is ACTIVE (dynalite with `createTableMs: 0` is at once). */
+export async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -17,6 +17,17 @@ export interface RedisServerOptions {
 export interface RedisServerHandle {
   host: string;
   port: number;
+  /**
+   * SIGSTOP: the process keeps its port and its connections, and the kernel still accepts new
+   * ones, but nothing is answered; what a hung Redis looks like from outside.
+   */
+  stall(): void;
+  /** SIGCONT: answers again, on the same connections, everything it was sent meanwhile. */
+  resume(): void;
+  /** SIGKILL, and wait for the exit: connections reset, the in-memory data is gone. */
+  kill(): Promise<void>;
+  /** Kills it if it runs, then starts a new, empty redis-server on the same port. */
+  restart(): Promise<void>;
   /** SIGTERM, wait for exit (SIGKILL after 5 s), remove the temp dir. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -58,6 +69,47 @@ async function launch(
   startTimeoutMs: number,
 ): Promise<RedisServerHandle> {
   const dir = await mkdtemp(join(tmpdir(), "redis-stack-"));
+  let server: RedisProcess;
+  try {
+    server = await spawnRedis(binary, port, dir, startTimeoutMs);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    host: HOST,
+    port,
+    stall: () => server.signal("SIGSTOP"),
+    resume: () => server.signal("SIGCONT"),
+    kill: () => server.kill(),
+    async restart() {
+      await server.kill();
+      server = await spawnRedis(binary, port, dir, startTimeoutMs);
+    },
+    stop: () => {
+      stopped ??= (async () => {
+        await server.stop();
+        await rm(dir, { recursive: true, force: true });
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** One redis-server process; a handle may go through several (restart). */
+interface RedisProcess {
+  signal(signal: "SIGSTOP" | "SIGCONT"): void;
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function spawnRedis(
+  binary: string,
+  port: number,
+  dir: string,
+  startTimeoutMs: number,
+): Promise<RedisProcess> {
   const args = [
     "--port",
     String(port),
@@ -74,40 +126,38 @@ async function launch(
   ];
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   const output = captureOutput(child);
-  const exited = new Promise<number | null>((resolve) => {
-    child.once("exit", (code, signal) => resolve(code ?? (signal ? -1 : null)));
-  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null;
   // Never leave a redis-server behind when the test process ends without calling stop().
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
 
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= (async () => {
-      process.off("exit", killOnExit);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
-      await rm(dir, { recursive: true, force: true });
-    })();
-    return stopped;
+  const end = async (signal: "SIGTERM" | "SIGKILL") => {
+    process.off("exit", killOnExit);
+    if (!running()) return;
+    // A stopped process acts on SIGTERM only once it runs again.
+    child.kill("SIGCONT");
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const redisProcess: RedisProcess = {
+    signal: (signal) => {
+      if (running()) child.kill(signal);
+    },
+    kill: () => end("SIGKILL"),
+    stop: () => end("SIGTERM"),
   };
 
   try {
-    await waitForPong(
-      port,
-      startTimeoutMs,
-      () => child.exitCode !== null || child.signalCode !== null,
-    );
+    await waitForPong(port, startTimeoutMs, () => !running());
   } catch (error) {
-    await stop();
+    await redisProcess.stop();
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`${reason}\nredis-server output:\n${output()}`, { cause: error });
   }
-  return { host: HOST, port, stop };
+  return redisProcess;
 }
 
 function findOnPath(name: string): string | undefined {

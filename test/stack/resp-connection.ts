@@ -9,6 +9,8 @@ export interface RespConnection {
    */
   send(commands: readonly (readonly (string | Buffer)[])[]): Promise<RespValue[]>;
   close(): Promise<void>;
+  /** False once the connection failed or closed: every later `send` would fail. */
+  readonly open: boolean;
 }
 
 interface Pending {
@@ -59,7 +61,13 @@ export function openRespConnection(port: number, host = "127.0.0.1"): Promise<Re
     socket.once("connect", () => {
       socket.off("error", reject);
       socket.on("error", (error) => failAll(error));
-      resolve({ send, close });
+      resolve({
+        send,
+        close,
+        get open() {
+          return closedError === undefined && !socket.destroyed;
+        },
+      });
     });
     socket.once("error", reject);
     socket.on("close", () => failAll(new Error(`connection to Redis at ${host}:${port} closed`)));

@@ -307,3 +307,23 @@ describe("startDynamo", () => {
     }
   });
 });
+
+describe("redis-server failing under the proxy", () => {
+  it("answers requests sent while redis-server was stalled once it runs again", async () => {
+    redisServer.stall();
+    const pending = client().set(`${prefix}k`, "v");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    redisServer.resume();
+    expect(await pending).toBe("OK");
+  });
+
+  it("reconnects to a redis-server restarted empty on the same port", async () => {
+    const redis = client();
+    await redis.set(`${prefix}k`, "v");
+    await redisServer.kill();
+    await expect(redis.get(`${prefix}k`)).rejects.toThrow();
+    await redisServer.restart();
+    expect(await redis.get(`${prefix}k`)).toBeNull();
+    expect(await redis.set(`${prefix}k`, "again")).toBe("OK");
+  });
+});

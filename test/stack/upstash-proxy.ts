@@ -36,14 +36,19 @@
  *   still come out short by the rejected ones). Commands that other clients of the same
  *   redis-server run during a request are counted too: give the proxy its own redis-server.
  *
+ * Redis failing: the proxy keeps one RESP connection at a time (test/stack/reconnecting-resp.ts).
+ * Requests whose commands were on a connection that failed answer HTTP 500 `{error}` (their
+ * commands may or may not have run); the next request reconnects. A stalled redis-server
+ * (SIGSTOP) leaves requests waiting until it runs again, or until the client gives up.
+ *
  * Outage simulation: `pause()` makes every request (except `/__stats`) end with its socket
  * destroyed, which `fetch` reports as a network error ("fetch failed", "other side closed"),
  * as a real connection reset would; `resume()` ends it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { reconnectingResp } from "./reconnecting-resp";
 import type { RespValue } from "./resp";
-import { openRespConnection } from "./resp-connection";
 import { type Mode, shapeReply } from "./upstash-reply";
 
 export interface UpstashProxyOptions {
@@ -115,9 +120,12 @@ const MODES = new Map<string, Mode>([
 
 class BadRequest extends Error {}
 
-/** Starts the proxy on 127.0.0.1 over one RESP connection to `redisPort`. */
+/**
+ * Starts the proxy on 127.0.0.1 over one RESP connection to `redisPort`, reopened after a
+ * failure, so the proxy outlives a redis-server that was killed and restarted on the same port.
+ */
 export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<UpstashProxyHandle> {
-  const redis = await openRespConnection(opts.redisPort, opts.redisHost ?? "127.0.0.1");
+  const redis = reconnectingResp(opts.redisPort, opts.redisHost ?? "127.0.0.1");
   const [first, second] = await redis.send([INFO, INFO]);
   const infoOverhead = commandsProcessed(second) - commandsProcessed(first);
   const zero = (): UpstashStats => ({

@@ -7,6 +7,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
 import { createDocumentClient, createRedis, type DocumentClient } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
+import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { SNAPSHOT_PREFIX, stageKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
 import { redisKeys, watchMember } from "../../shared/redis-keys";
 import { slotAt, windowIndex } from "../../shared/windows";
@@ -24,8 +25,8 @@ export const noSleep = async (_ms: number) => {};
 export function syncTestContext(overrides: Record<string, string> = {}) {
   const env = testBindings(inject("stackEnv") as unknown as Record<string, string>, overrides);
   const config = parseConfig(env);
-  const redis = createRedis(config);
-  const db = createDocumentClient(config);
+  const redis = createRedis(config, SYNC_CALL_DEADLINES.redis);
+  const db = createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo);
   const keys = redisKeys(config.redisKeyPrefix);
   const clock = { nowMs: T0 };
   const logs: string[] = [];

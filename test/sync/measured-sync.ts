@@ -8,17 +8,14 @@
  * Options (JSON in argv[2]): any RunSyncOptions, e.g. `{"pageFields":5000}`.
  */
 import { getHeapStatistics } from "node:v8";
-import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
-import { runSync } from "../../sync/run-sync";
+import { syncOnce } from "../../sync/sync-once";
 
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
 async function main() {
   const config = parseConfig(process.env);
   const options = JSON.parse(process.argv[2] ?? "{}");
-  const redis = createRedis(config);
-  const db = createDocumentClient(config);
   globalThis.gc?.();
   const baseline = getHeapStatistics().used_heap_size;
   let peak = baseline;
@@ -26,7 +23,8 @@ async function main() {
     peak = Math.max(peak, getHeapStatistics().used_heap_size);
   }, 5);
   const cpuBefore = process.cpuUsage();
-  const report = await runSync({ redis, db, config, now: Date.now, log: () => {} }, options);
+  // The production path (sync-once.ts): the clients, deadlines and run the cron uses.
+  const report = await syncOnce(config, { ...options, log: () => {} });
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
   peak = Math.max(peak, getHeapStatistics().used_heap_size);

@@ -1,0 +1,144 @@
+/**
+ * DynamoDB stalled (SIGSTOP) and killed during sync runs: a run ends within its deadlines,
+ * releases its lock, deletes from Redis only the windows DynamoDB confirmed, and the next run
+ * finishes the work; heartbeats never notice. Ledger check after each.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { windowIndex, windowStartMs } from "../../shared/windows";
+import { SyncRunError } from "../../sync/run-report";
+import { type FaultStack, startFaultStack } from "./fault-stack";
+import { type FaultHarness, faultHarness, SLACK_MS, TEST_SYNC_DEADLINES, viewers } from "./harness";
+import { watchKeyWindowMs } from "./ledger";
+
+let stack: FaultStack;
+let h: FaultHarness;
+beforeAll(async () => {
+  stack = await startFaultStack();
+  h = faultHarness(stack);
+  // A first run restores the (empty) registry and marks Redis complete, as in a running system.
+  const first = await h.sync();
+  expect(first.error).toBeUndefined();
+});
+afterAll(async () => {
+  h?.close();
+  await stack?.stop();
+});
+
+/** Three stages with a closed window each; returns their ids and that window. */
+async function threeClosedWindows() {
+  const stageIds = [await h.createStage(), await h.createStage(), await h.createStage()];
+  const window = windowIndex(h.clock.nowMs);
+  const statuses = await h.watchWindow(stageIds, viewers(5));
+  expect(statuses.every((status) => status === 200)).toBe(true);
+  return { stageIds, window };
+}
+
+/** Ledger check over the closed windows (the open one is not synced yet). */
+async function expectLedger(stageIds: readonly string[]) {
+  const openFromMs = windowStartMs(windowIndex(h.clock.nowMs));
+  for (const stageId of stageIds) {
+    expect(await h.stored(stageId), stageId).toEqual(
+      h.ledger.acknowledged(stageId, (key) => watchKeyWindowMs(key) < openFromMs),
+    );
+  }
+}
+
+async function windowsLeftInRedis(stageIds: readonly string[], window: number) {
+  const left = await Promise.all(stageIds.map((id) => h.redis.exists(h.keys.watch(id, window))));
+  return left.reduce((sum, n) => sum + n, 0);
+}
+
+describe("DynamoDB failing during a sync run", () => {
+  it("stalled after the first window: the run ends within its call deadline, the next run finishes", async () => {
+    const { stageIds, window } = await threeClosedWindows();
+    const run = await h.tappedSync(
+      {
+        afterDynamo: (command, call) => {
+          if (command === "BatchWriteCommand" && call === 1) stack.dynamo.stall();
+        },
+      },
+      { batchWindows: 1 },
+    );
+    // Heartbeats never touch DynamoDB: they count on while it is stalled.
+    const during = await h.beatAll(stageIds[0]!, viewers(5));
+    stack.dynamo.resume();
+    expect(during.every((beat) => beat.status === 200)).toBe(true);
+
+    expect(run.error).toBeInstanceOf(SyncRunError);
+    const report = (run.error as SyncRunError).report;
+    expect(report.windows).toBe(1);
+    expect(report.errors?.join("\n")).toMatch(/^windows: /m);
+    expect(run.ms).toBeLessThan(TEST_SYNC_DEADLINES.dynamoMs + SLACK_MS);
+    console.info(
+      `dynamodb stalled mid-run: run failed after ${run.ms.toFixed(0)} ms (call deadline ${TEST_SYNC_DEADLINES.dynamoMs} ms); ${report.windows} of 3 windows written; errors: ${report.errors?.join(" | ")}`,
+    );
+    expect(await h.redis.get(h.keys.syncLock())).toBeNull();
+    expect(await windowsLeftInRedis(stageIds, window)).toBe(2);
+
+    const next = await h.sync();
+    expect(next.error).toBeUndefined();
+    expect(next.report?.windows).toBe(2);
+    expect(await windowsLeftInRedis(stageIds, window)).toBe(0);
+    await expectLedger(stageIds);
+  });
+
+  it("killed after the first window and restarted: what it confirmed survives, the next run writes the rest", async () => {
+    const { stageIds, window } = await threeClosedWindows();
+    const run = await h.tappedSync(
+      {
+        afterDynamo: async (command, call) => {
+          if (command === "BatchWriteCommand" && call === 1) await stack.dynamo.kill();
+        },
+      },
+      { batchWindows: 1 },
+    );
+    expect(run.error).toBeInstanceOf(SyncRunError);
+    const report = (run.error as SyncRunError).report;
+    expect(report.windows).toBe(1);
+    expect(run.ms).toBeLessThan(TEST_SYNC_DEADLINES.dynamoMs + SLACK_MS);
+    console.info(
+      `dynamodb killed mid-run: run failed after ${run.ms.toFixed(0)} ms; ${report.windows} of 3 windows written; errors: ${report.errors?.join(" | ")}`,
+    );
+    expect(await h.redis.get(h.keys.syncLock())).toBeNull();
+    expect(await windowsLeftInRedis(stageIds, window)).toBe(2);
+
+    // While it is down, runs fail fast and take nothing from Redis.
+    const down = await h.sync();
+    expect(down.error).toBeInstanceOf(SyncRunError);
+    expect(await windowsLeftInRedis(stageIds, window)).toBe(2);
+
+    await stack.dynamo.restart();
+    const next = await h.sync();
+    expect(next.error).toBeUndefined();
+    expect(await windowsLeftInRedis(stageIds, window)).toBe(0);
+    await expectLedger(stageIds);
+  });
+
+  it("stalled past the whole-run deadline: calls in flight are aborted, the lock released", async () => {
+    const { stageIds, window } = await threeClosedWindows();
+    stack.dynamo.stall();
+    // A call deadline longer than the run's: only the run's deadline can end this run.
+    const runMs = 1_500;
+    let run: Awaited<ReturnType<FaultHarness["tappedSync"]>>;
+    try {
+      run = await h.tappedSync({ deadlines: { dynamoMs: 30_000, runMs } });
+    } finally {
+      stack.dynamo.resume();
+    }
+    expect(run.error).toBeInstanceOf(SyncRunError);
+    const report = (run.error as SyncRunError).report;
+    expect(run.ms).toBeGreaterThanOrEqual(runMs - 50);
+    expect(run.ms).toBeLessThan(runMs + SLACK_MS);
+    console.info(
+      `dynamodb stalled, run deadline ${runMs} ms: run failed after ${run.ms.toFixed(0)} ms; errors: ${report.errors?.join(" | ")}`,
+    );
+    expect(report.windows).toBe(0);
+    expect(await h.redis.get(h.keys.syncLock())).toBeNull();
+    expect(await windowsLeftInRedis(stageIds, window)).toBe(3);
+
+    const next = await h.sync();
+    expect(next.error).toBeUndefined();
+    expect(await windowsLeftInRedis(stageIds, window)).toBe(0);
+    await expectLedger(stageIds);
+  });
+});
