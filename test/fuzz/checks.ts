@@ -33,7 +33,7 @@ export function violations(
   const found: string[] = [];
   const { status } = response;
   if (status >= 500) found.push("server error");
-  if (!op.statuses.includes(status)) found.push("status not in the contract");
+  else if (!op.statuses.includes(status)) found.push("status not in the contract");
   if (status < 400) return found;
   const type = response.headers.get("content-type") ?? "";
   if (!/^application\/problem\+json\b/.test(type)) found.push("error not problem+json");

@@ -1,14 +1,18 @@
 /**
- * The contract fuzz in CI: a fixed seed and a bounded number of requests. `npm run fuzz` runs
- * the same fuzz longer (FUZZ_RUNS, FUZZ_SEED) and prints what it saw.
+ * The contract fuzz in CI: a fixed seed and a bounded number of requests, after the corpus of
+ * requests that found defects before. `npm run fuzz` runs the same fuzz longer (FUZZ_RUNS,
+ * FUZZ_SEED) and prints what it saw.
  */
 import { describe, expect, it } from "vitest";
+import { createHarness } from "../in-process/harness";
+import { adminHeaders } from "../test-env";
+import { createSnapshotter, snapshotDiff } from "./data-snapshot";
 import { runContractFuzz } from "./fuzz-run";
 import { formatReport } from "./report";
 
 const long = process.env.FUZZ === "long";
 const seed = Number(process.env.FUZZ_SEED ?? (long ? Date.now() % 2 ** 31 : 20261130));
-const numRuns = Number(process.env.FUZZ_RUNS ?? (long ? 10_000 : 400));
+const numRuns = Number(process.env.FUZZ_RUNS ?? (long ? 10_000 : 500));
 
 describe("contract fuzz", () => {
   it(
@@ -27,4 +31,23 @@ describe("contract fuzz", () => {
     },
     long ? 3_600_000 : 120_000,
   );
+
+  // The no-change check is only as good as the snapshot: it must see a real change.
+  it("sees a stage change in both DynamoDB and Redis in its data snapshot", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage({ id: `fzcheck${Date.now().toString(36)}` });
+    const snapshots = createSnapshotter(h.env);
+    const before = await snapshots.take("fzcheck", []);
+    const patched = await h.request(`/v1/stages/${stageId}`, {
+      method: "PATCH",
+      headers: adminHeaders,
+      body: JSON.stringify({ title: "changed" }),
+    });
+    expect(patched.status).toBe(200);
+    const changed = snapshotDiff(before, await snapshots.take("fzcheck", []));
+    expect(
+      changed.some((line) => line.startsWith(`redis ${h.env.REDIS_KEY_PREFIX}s:${stageId}`)),
+    ).toBe(true);
+    expect(changed.some((line) => line.startsWith("dynamodb tagged"))).toBe(true);
+  });
 });

@@ -11,6 +11,7 @@ import { createHarness, type Harness } from "../in-process/harness";
 import { uniqueId } from "../test-env";
 import { violations } from "./checks";
 import { type Operation, readOperations } from "./contract";
+import { corpus } from "./corpus";
 import { createSnapshotter, type DataSnapshot, snapshotDiff } from "./data-snapshot";
 import type { BodyPlan, RequestPlan, TokenSpec, UrlValue } from "./requests";
 import { requestPlan } from "./requests";
@@ -201,7 +202,12 @@ export async function runContractFuzz(options: {
       }
       options.onProgress?.(++done);
     }),
-    { seed: options.seed, numRuns: options.numRuns, endOnFailure: true },
+    {
+      seed: options.seed,
+      numRuns: options.numRuns,
+      endOnFailure: true,
+      examples: corpus(tag).map((plan) => [plan] as [RequestPlan]),
+    },
   );
   const historyChanged = snapshotDiff(historyBefore, await snapshots.history(world.setupIds));
   report.findings = [...findings.values()];
