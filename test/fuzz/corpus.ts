@@ -3,7 +3,7 @@
  * checking them whatever the seed draws. Each was first found by the random fuzz (seed 1,
  * 10,000 requests) and is written here in its smallest form.
  */
-import type { RequestPlan } from "./requests";
+import type { RequestPlan } from "./plan";
 
 const b64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
 

@@ -22,6 +22,7 @@ export function formatReport(report: FuzzReport): string {
       ...Object.entries(f.request.headers).map(([name, value]) => `  ${name}: ${value}`),
       ...(f.request.body === undefined ? [] : [`  body: ${JSON.stringify(f.request.body)}`]),
       `  -> ${f.response.status} ${JSON.stringify(f.response.headers)} ${f.response.body}`,
+      ...(f.detail ? [`  wrong: ${f.detail}`] : []),
       ...(f.stage ? [`  the stage before: ${JSON.stringify(f.stage)}`] : []),
       ...(f.logged ? [`  logged: ${f.logged.slice(0, 300)}`] : []),
       ...(f.changed ?? []).map((change) => `  changed: ${change}`),

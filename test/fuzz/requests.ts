@@ -1,179 +1,13 @@
 /**
- * Request plans for one operation of the contract: each part (path parameters, query, body,
- * content type, credentials) is mostly valid and sometimes hostile, so that most requests get
- * past validation far enough to reach the stores, and the rest probe validation itself.
- *
- * A plan is data, not a Request: stage ids, viewer tokens and cursors are references that the
- * runner resolves at send time against what exists then (stages the run created, cursors it
- * was handed, tokens signed on the test clock).
+ * Request plans for one operation of the contract: valid, or valid but for one hostile part
+ * (path parameters, query, body, content type or credentials), so that most requests get past
+ * validation far enough to reach the stores, and the rest probe validation itself.
  */
 import fc from "fast-check";
 import type { Operation, Parameter, Schema } from "./contract";
+import { b64url, hostileAuth, validAuth, validToken } from "./credentials";
+import type { BodyPlan, RequestPlan, UrlValue } from "./plan";
 import { extraField, invalidValue, missingRequired, nastyString, validValue } from "./values";
-
-/** A viewer token, signed at send time, or a literal string. */
-export type TokenSpec =
-  | { kind: "valid" | "otherStage" | "expired" | "wrongSecret"; viewerId: string }
-  | { kind: "literal"; value: string };
-
-/** A path segment or query value: text to percent-encode, or an already-encoded string. */
-export type UrlValue =
-  | { kind: "text"; value: string }
-  | { kind: "encoded"; value: string }
-  /** The n-th stage that exists (modulo how many do). */
-  | { kind: "stage"; index: number }
-  /** The n-th cursor this operation has answered so far. */
-  | { kind: "seenCursor"; index: number }
-  /** The same, with the time inside it moved to `iso`: well-formed, but another range's. */
-  | { kind: "shiftedCursor"; index: number; iso: string };
-
-export type BodyPlan =
-  | { kind: "json"; value: unknown }
-  | { kind: "text"; value: string }
-  /** JSON text with bytes spliced in that are not UTF-8. */
-  | { kind: "bytes"; json: unknown; insert: readonly number[] };
-
-export type AuthPlan =
-  | { kind: "none" }
-  | { kind: "admin" }
-  | { kind: "token"; token: TokenSpec }
-  | { kind: "header"; value: string };
-
-export interface RequestPlan {
-  operationId: string;
-  /** Which part was made hostile (`none`: a valid request). */
-  hostile: string;
-  path: Record<string, UrlValue>;
-  query: [string, UrlValue][];
-  body?: BodyPlan;
-  /** A token to put in the body's `token` field (how `navigator.sendBeacon` sends one). */
-  bodyToken?: TokenSpec;
-  /** `undefined`: no Content-Type header. */
-  contentType?: string;
-  auth: AuthPlan;
-  /** A new app instance (a fresh isolate, with empty caches) for this request. */
-  freshIsolate: boolean;
-  /** How far the test clock moves before the request (ms). */
-  advanceMs: number;
-}
-
-/** Tokens that are not tokens: the first one's signature has a base64url length of 1 mod 4. */
-export const MALFORMED_TOKENS = [
-  "eyJhbGciOiJIUzI1NiJ9.e30.A",
-  "eyJhbGciOiJIUzI1NiJ9.e30.AAAAA",
-  "eyJhbGciOiJIUzI1NiJ9.e30.",
-  "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwic3RnIjoieCIsImV4cCI6OTk5OTk5OTk5OX0.",
-  "eyJhbGciOiJIUzI1NiJ9.bnVsbA.AAAA",
-  "eyJhbGciOiJIUzI1NiJ9.WzFd.AAAA",
-  "eyJ=.e30=.AA==",
-  "e30.e30.e30",
-  "a.b.c",
-  "..",
-  "a.b.c.d",
-  "%%%.%%%.%%%",
-  "x",
-  `${"A".repeat(3000)}.${"A".repeat(3000)}.${"A".repeat(3001)}`,
-];
-
-const b64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
-
-/** A viewer id: mostly a few that repeat (so heartbeats meet the rate limit), or any valid one. */
-const viewerId = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom("alice", "bob", "carol", "anon:victim-0001") },
-  { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_.:@-]{1,128}$/) },
-);
-
-const validToken: fc.Arbitrary<TokenSpec> = viewerId.map((v) => ({ kind: "valid", viewerId: v }));
-
-const TOKEN_HEADERS = [
-  '{"alg":"HS256","typ":"JWT"}',
-  '{"alg":"HS256"}',
-  '{"alg":"none"}',
-  '{"alg":"RS256"}',
-  '{"alg":"hs256"}',
-  "[]",
-  "null",
-];
-
-/**
- * A token put together by hand: a header, claims (a viewer on some stage, or any JSON) and a
- * signature that cannot be right, of every length mod 4.
- */
-const forgedToken = fc
-  .tuple(
-    fc.constantFrom(...TOKEN_HEADERS),
-    fc.oneof(
-      fc
-        .tuple(viewerId, fc.integer({ min: 0, max: 2 ** 32 }))
-        .map(([sub, exp]) => ({ sub, stg: "any", exp })),
-      fc.jsonValue({ maxDepth: 2 }),
-    ),
-    fc.string({ unit: fc.constantFrom(..."AZaz09-_".split("")), maxLength: 47 }),
-  )
-  .map(
-    ([header, claims, signature]) =>
-      `${b64url(header)}.${b64url(JSON.stringify(claims))}.${signature}`,
-  );
-
-/** Tokens that must be refused: for another stage, expired, forged, or not tokens at all. */
-const badToken: fc.Arbitrary<TokenSpec> = fc.oneof(
-  fc
-    .tuple(fc.constantFrom("otherStage", "expired", "wrongSecret" as const), viewerId)
-    .map(([kind, v]) => ({ kind: kind as "otherStage" | "expired" | "wrongSecret", viewerId: v })),
-  fc
-    .oneof(
-      { weight: 2, arbitrary: fc.constantFrom(...MALFORMED_TOKENS) },
-      { weight: 3, arbitrary: forgedToken },
-      // Base64url-ish parts, any number of them.
-      {
-        weight: 1,
-        arbitrary: fc
-          .array(fc.string({ unit: fc.constantFrom(..."AZaz09-_=+/".split("")), maxLength: 12 }), {
-            minLength: 1,
-            maxLength: 4,
-          })
-          .map((parts) => parts.join(".")),
-      },
-    )
-    .map((value) => ({ kind: "literal" as const, value })),
-);
-
-/** Printable Latin-1 only: a header value fetch can carry (no NUL, CR, LF). */
-const headerText = fc.string({
-  unit: fc
-    .integer({ min: 0x20, max: 0xff })
-    .filter((c) => c !== 0x7f)
-    .map((c) => String.fromCharCode(c)),
-  maxLength: 60,
-});
-
-/** The credentials the operation's security asks for. */
-function validAuth(op: Operation): fc.Arbitrary<AuthPlan> {
-  if (op.security.includes("adminKey")) return fc.constant({ kind: "admin" });
-  if (op.security.includes("viewerToken")) {
-    return fc.oneof(
-      { weight: 4, arbitrary: validToken.map((token) => ({ kind: "token" as const, token })) },
-      // The token in the body instead (bodyToken), or an anonymous id there.
-      { weight: 1, arbitrary: fc.constant({ kind: "none" as const }) },
-    );
-  }
-  return fc.constant({ kind: "none" });
-}
-
-/** Credentials that are missing, wrong, or for another kind of caller. */
-const hostileAuth: fc.Arbitrary<AuthPlan> = fc.oneof(
-  fc.constant({ kind: "none" as const }),
-  fc.constant({ kind: "admin" as const }),
-  fc.constant({ kind: "token" as const, token: { kind: "valid" as const, viewerId: "alice" } }),
-  { weight: 3, arbitrary: badToken.map((token) => ({ kind: "token" as const, token })) },
-  fc
-    .oneof(
-      fc.constantFrom("Bearer", "Bearer ", "Basic YWRtaW46YWRtaW4=", "bearer", "Bearer a b"),
-      headerText,
-      headerText.map((t) => `Bearer ${t}`),
-    )
-    .map((value) => ({ kind: "header" as const, value })),
-);
 
 const anyDate = fc
   .date({ min: new Date(0), max: new Date(Date.UTC(2200, 0, 1)), noInvalidDate: true })
@@ -211,19 +45,12 @@ const garbageCursor: fc.Arbitrary<UrlValue> = fc.oneof(
     .map((value) => ({ kind: "encoded" as const, value })),
 );
 
-/** Percent-encodings that are not UTF-8 (a lone surrogate's, overlong, stray bytes) or not escapes. */
-const BAD_ENCODINGS = [
-  "%ED%A0%80",
-  "%FF",
-  "%C0%AF",
-  "%E0%A4%A",
-  "%",
-  "%00",
-  "%1B",
-  "%2F",
-  "..",
-  "%2e%2e",
-];
+/**
+ * Percent-encodings that are not UTF-8 (a lone surrogate's, overlong, stray bytes) or not
+ * escapes, and encoded separators. Not `..`: URL parsing removes dot segments before a server
+ * sees them.
+ */
+const BAD_ENCODINGS = ["%ED%A0%80", "%FF", "%C0%AF", "%E0%A4%A", "%", "%00", "%1B", "%2F", "%5C"];
 
 const text = (value: string): UrlValue => ({ kind: "text", value });
 

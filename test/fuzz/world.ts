@@ -11,7 +11,7 @@ import { signViewerToken } from "../../shared/viewer-token";
 import { runSync } from "../../sync/run-sync";
 import type { Harness } from "../in-process/harness";
 import { adminHeaders, TEST_TOKEN_SECRET } from "../test-env";
-import type { TokenSpec } from "./requests";
+import type { TokenSpec } from "./plan";
 
 export interface FuzzWorld {
   /** The stages created before the run, whose DynamoDB partitions every snapshot reads. */
