@@ -18,6 +18,8 @@ describe("contract fuzz", () => {
   it(
     `answers every request derived from openapi.json without a 5xx, with problem+json errors, and refused requests change nothing (seed ${seed}, ${numRuns} requests)`,
     async () => {
+      if (long)
+        console.log(`Contract fuzz: seed ${seed} (FUZZ_SEED), ${numRuns} requests (FUZZ_RUNS)`);
       const report = await runContractFuzz({
         seed,
         numRuns,
