@@ -27,7 +27,10 @@ async function call(
   url: string,
   init: RequestInit = {},
 ): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, init);
+  const response = await fetch(url, init).catch((error: Error) => {
+    const reason = error.cause instanceof Error ? error.cause.message : error.message;
+    throw new Error(`${init.method ?? "GET"} ${url}: ${reason} (is \`npm start\` running there?)`);
+  });
   const text = await response.text();
   let body: unknown = text;
   try {
