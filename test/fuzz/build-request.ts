@@ -89,7 +89,7 @@ export async function buildRequest(op: Operation, plan: RequestPlan, world: Fuzz
   }
   const init: RequestInit = { method: op.method, headers };
   if (plan.body !== undefined) {
-    const { body, id } = await serializeBody(
+    const { body, id } = serializeBody(
       plan.body,
       plan.bodyToken ? await sign(plan.bodyToken) : undefined,
     );
@@ -99,16 +99,15 @@ export async function buildRequest(op: Operation, plan: RequestPlan, world: Fuzz
   return { url: query.length === 0 ? url : `${url}?${query.join("&")}`, init, stageIds };
 }
 
-/** The body's bytes; a token, when given, replaces the body's `token` field. */
-async function serializeBody(plan: BodyPlan, token: string | undefined) {
+/** The body's bytes; a token, when given, goes in the `token` field of an object body. */
+function serializeBody(plan: BodyPlan, token: string | undefined) {
   if (plan.kind === "text") return { body: plan.value, id: undefined };
-  const value = plan.kind === "json" ? plan.value : plan.json;
-  const object =
-    value !== null && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  if (object !== undefined && token !== undefined && "token" in object) object.token = token;
-  const id = typeof object?.id === "string" ? object.id : undefined;
+  const generated = plan.kind === "json" ? plan.value : plan.json;
+  const isObject = generated !== null && typeof generated === "object" && !Array.isArray(generated);
+  // A copy: generated values are not ours to change.
+  const value = isObject && token !== undefined ? { ...generated, token } : generated;
+  const named = isObject ? (generated as { id?: unknown }).id : undefined;
+  const id = typeof named === "string" ? named : undefined;
   const json = JSON.stringify(value) ?? "";
   if (plan.kind === "json") return { body: json, id };
   // Bytes that are not UTF-8, spliced in at the start of the first string value.

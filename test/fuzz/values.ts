@@ -4,6 +4,7 @@
  * out of range, too long, not matching the pattern).
  */
 import fc from "fast-check";
+import { T0 } from "../in-process/harness";
 import type { Schema } from "./contract";
 
 /** Characters that have broken text handling before: lone surrogates, NUL, ESC, BOM, RTL override. */
@@ -36,11 +37,9 @@ export const nastyString = (maxLength = 40) =>
       return text.slice(0, i) + chars.join("") + text.slice(i);
     });
 
-/** The fixed time the harness clock starts at, so generated dates sit around it. */
-const T0 = Date.UTC(2026, 10, 27, 12, 0, 10);
 const DAY_MS = 86_400_000;
 
-/** A date-time the contract accepts: mostly near the test clock, sometimes anywhere. */
+/** A date-time the contract accepts: mostly near the test clock (which starts at T0), sometimes anywhere. */
 const isoDate = fc
   .oneof(
     { weight: 3, arbitrary: fc.integer({ min: T0 - 3 * DAY_MS, max: T0 + 2 * DAY_MS }) },
