@@ -34,9 +34,9 @@ export function describeBody(body: BodyInit | null | undefined): string | undefi
   return `bytes(${bytes.length}): ${JSON.stringify(bytes.toString("latin1").slice(0, 400))}`;
 }
 
-/** The paths `op` answers: its template with each `{parameter}` one segment. */
+/** The paths `op` answers: its template with each `{parameter}` one segment, maybe empty. */
 export function pathPattern(op: Operation): RegExp {
-  return new RegExp(`^${op.path.replace(/\{\w+\}/g, "[^/]+")}$`);
+  return new RegExp(`^${op.path.replace(/\{\w+\}/g, "[^/]*")}$`);
 }
 
 /** Turns a plan into a URL and RequestInit, resolving references against the world now. */

@@ -47,6 +47,8 @@ export interface FuzzReport {
   requests: number;
   /** Requests the fetch API refused to build, or built for another path (never sent). */
   unsendable: number;
+  /** A few of them, with the reason. */
+  unsendableExamples: string[];
   perOperation: Record<string, { requests: number; statuses: Record<string, number> }>;
   findings: Finding[];
 }
@@ -77,6 +79,7 @@ export async function runContractFuzz(options: {
     runs: options.numRuns,
     requests: 0,
     unsendable: 0,
+    unsendableExamples: [],
     perOperation: Object.fromEntries(
       operations.map((op) => [op.operationId, { requests: 0, statuses: {} }]),
     ),
@@ -114,17 +117,20 @@ export async function runContractFuzz(options: {
       if (plan.freshIsolate) app = newApp();
       const built = await buildRequest(op, plan, world, h);
       let request: Request;
+      const unsendable = (why: string) => {
+        report.unsendable++;
+        if (report.unsendableExamples.length < 3) {
+          report.unsendableExamples.push(`${op.method} ${built.url.slice(0, 200)}: ${why}`);
+        }
+      };
       try {
         request = new Request(`http://fuzz.local${built.url}`, built.init);
-      } catch {
-        report.unsendable++;
-        return;
+      } catch (error) {
+        return unsendable(String(error));
       }
       // A URL that parsing rewrote to another path is no request for `op`.
-      if (!pathPattern(op).test(new URL(request.url).pathname)) {
-        report.unsendable++;
-        return;
-      }
+      const pathname = new URL(request.url).pathname;
+      if (!pathPattern(op).test(pathname)) return unsendable(`the URL became ${pathname}`);
       // The data after the previous request is the data before this one, when it covers the
       // same stages: nothing but the app writes under this test's prefix and tag.
       const covers = built.stageIds.filter((id) => !id.startsWith(tag)).join(" ");

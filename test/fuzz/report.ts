@@ -3,7 +3,8 @@ import type { FuzzReport } from "./fuzz-run";
 /** The fuzz's summary: seed, requests and statuses per operation, then each finding in full. */
 export function formatReport(report: FuzzReport): string {
   const lines = [
-    `Contract fuzz: seed ${report.seed} (FUZZ_SEED=${report.seed} repeats it), ${report.requests} requests sent, ${report.unsendable} not sendable by fetch.`,
+    `Contract fuzz: seed ${report.seed} (FUZZ_SEED=${report.seed} repeats it), ${report.requests} requests sent, ${report.unsendable} not sent (fetch refused them, or URL parsing changed their path).`,
+    ...report.unsendableExamples.map((example) => `  not sent: ${example}`),
     "",
     "operation             requests  statuses",
   ];
