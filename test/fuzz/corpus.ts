@@ -1,7 +1,7 @@
 /**
  * Requests that found defects before (issue 7), replayed first in every run so CI keeps
- * checking them whatever the seed draws. Each was first found by the random fuzz (seed 1,
- * 10,000 requests) and is written here in its smallest form.
+ * checking them whatever the seed draws. Each was found by the random fuzz (seed 1, 10,000
+ * requests; the body-token form by hand after it) and is written here in its smallest form.
  */
 import type { RequestPlan } from "./plan";
 
@@ -32,6 +32,13 @@ export function corpus(tag: string): RequestPlan[] {
   return [
     plan({ operationId: "sendHeartbeat", path: stage("live"), auth: malformed }),
     plan({ operationId: "leaveStage", path: stage("live"), auth: malformed }),
+    // The same token in the body, as `navigator.sendBeacon` sends it.
+    plan({
+      operationId: "leaveStage",
+      path: stage("live"),
+      body: { kind: "json", value: { token: "eyJhbGciOiJIUzI1NiJ9.e30.A" } },
+      contentType: "text/plain;charset=UTF-8",
+    }),
     // Well-formed cursors of sort keys outside the from/to range (defect 2).
     plan({
       operationId: "listStageSnapshots",

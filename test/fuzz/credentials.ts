@@ -69,7 +69,7 @@ const forgedToken = fc
   );
 
 /** Tokens that must be refused: for another stage, expired, forged, or not tokens at all. */
-const badToken: fc.Arbitrary<TokenSpec> = fc.oneof(
+export const badToken: fc.Arbitrary<TokenSpec> = fc.oneof(
   fc
     .tuple(fc.constantFrom("otherStage", "expired", "wrongSecret" as const), viewerId)
     .map(([kind, v]) => ({ kind: kind as "otherStage" | "expired" | "wrongSecret", viewerId: v })),

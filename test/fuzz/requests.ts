@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import type { Operation, Parameter, Schema } from "./contract";
-import { b64url, hostileAuth, validAuth, validToken } from "./credentials";
+import { b64url, badToken, hostileAuth, validAuth, validToken } from "./credentials";
 import type { BodyPlan, RequestPlan, UrlValue } from "./plan";
 import { extraField, invalidValue, missingRequired, nastyString, validValue } from "./values";
 
@@ -267,9 +267,13 @@ export function requestPlan(op: Operation, tag: string): fc.Arbitrary<RequestPla
           : part === "body"
             ? hostileBody(body.schema, tag)
             : validValue(body.schema, tag).map((value) => ({ kind: "json" as const, value })),
-      // The token in the body's `token` field, as `navigator.sendBeacon` sends it.
+      // The token in the body's `token` field, as `navigator.sendBeacon` sends it; sometimes
+      // one to refuse, since that path verifies tokens too.
       bodyToken: op.security.includes("viewerToken")
-        ? fc.option(validToken, { freq: 2, nil: undefined })
+        ? fc.option(
+            fc.oneof({ weight: 3, arbitrary: validToken }, { weight: 1, arbitrary: badToken }),
+            { freq: 2, nil: undefined },
+          )
         : fc.constant(undefined),
       contentType:
         body === undefined
