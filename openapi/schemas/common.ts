@@ -14,9 +14,12 @@ export const ViewerIdSchema = z.string().regex(VIEWER_ID_PATTERN).openapi({
 /**
  * Free text from operators (titles, ARNs): no control characters (NUL, ESC, DEL, C1) and no lone
  * surrogates (half of an emoji), which are not valid Unicode: JSON decoders such as Redis' cjson
- * refuse them, and so would many of the systems this text is exported to.
+ * refuse them, and so would many of the systems this text is exported to. Written with code
+ * units (a surrogate pair is allowed, half of one is not) rather than `\p{…}` classes, so the
+ * pattern means the same with or without the `u` flag, in any tool that reads openapi.json.
  */
-export const PLAIN_TEXT_PATTERN = /^[^\p{Cc}\p{Cs}]*$/u;
+export const PLAIN_TEXT_PATTERN =
+  /^(?:[^\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 
 export function plainText(min: number, max: number) {
   return z.string().trim().min(min).max(max).regex(PLAIN_TEXT_PATTERN, {

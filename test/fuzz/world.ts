@@ -6,6 +6,7 @@
  */
 import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
+import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { STAGE_ID_PATTERN } from "../../shared/ids";
 import { signViewerToken } from "../../shared/viewer-token";
 import { runSync } from "../../sync/run-sync";
@@ -52,8 +53,8 @@ export async function seedStages(h: Harness, tag: string): Promise<FuzzWorld> {
   h.advance(60_000);
   const config = parseConfig(h.env);
   await runSync({
-    redis: createRedis(config),
-    db: createDocumentClient(config),
+    redis: createRedis(config, SYNC_CALL_DEADLINES.redis),
+    db: createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo),
     config,
     now: () => h.clock.nowMs,
     log: () => {},
