@@ -19,6 +19,7 @@ export const ViewerIdSchema = z.string().regex(VIEWER_ID_PATTERN).openapi({
  * pattern means the same with or without the `u` flag, in any tool that reads openapi.json.
  */
 export const PLAIN_TEXT_PATTERN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   /^(?:[^\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 
 export function plainText(min: number, max: number) {
