@@ -826,9 +826,9 @@ export interface operations {
     estimateCost: {
         parameters: {
             query: {
-                /** @description Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 138). */
+                /** @description Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 137). */
                 bytes?: number | null;
-                /** @description Upstash commands per heartbeat (default: this system's measured 2.08). */
+                /** @description Upstash commands per heartbeat (default: this system's measured 2.06). */
                 commands?: number | null;
                 /** @description Consistency of DynamoDB count reads in the architectures that read (default eventual). */
                 consistency?: "eventual" | "strong";

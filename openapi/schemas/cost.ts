@@ -43,8 +43,8 @@ export const CostQuerySchema = z.object({
     .optional()
     .openapi({
       param: { name: "commands", in: "query" },
-      description: "Upstash commands per heartbeat (default: this system's measured 2.08).",
-      example: 2.08,
+      description: "Upstash commands per heartbeat (default: this system's measured 2.06).",
+      example: 2.06,
     }),
   bytes: z.coerce
     .number()
@@ -54,8 +54,8 @@ export const CostQuerySchema = z.object({
     .openapi({
       param: { name: "bytes", in: "query" },
       description:
-        "Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 138).",
-      example: 138,
+        "Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 137).",
+      example: 137,
     }),
   packing: z.coerce
     .number()

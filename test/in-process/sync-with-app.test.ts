@@ -158,7 +158,7 @@ describe("the sync job with the worker", () => {
 
   it("lengthens the interval for a large audience under a budget, and keeps 30 s for a small one", async () => {
     // Upstash pay-as-you-go: each heartbeat's commands are billed, so 40 viewers cost about
-    // $5 (Workers minimum) + 40 x 87,600 x 2.08 commands x $2 per million = $19.6 a month.
+    // $5 (Workers minimum) + 40 x 87,600 x 2.06 commands x $2 per million = $19.4 a month.
     const budget = {
       HOT_PATH_BUDGET_USD: "10",
       UPSTASH_BILLING: "payg",
