@@ -6,6 +6,7 @@ import type { BatchWriteOptions } from "./batch-write";
 import { chooseInterval, maxPresenceTtlSec, readCadence, type SyncCadenceConfig } from "./cadence";
 import { drainAuditStreams } from "./drain-audit";
 import { findClosedWindows } from "./find-work";
+import { settleStages } from "./settle-stages";
 import { firstOpenWindow, migrateLegacyWindows } from "./migrate-legacy-windows";
 import { prunePresence } from "./prune-presence";
 import { restoreFromSnapshots } from "./restore";
@@ -64,7 +65,8 @@ export interface RunSyncOptions {
  * One run of the sync job (docs: DESIGN.md, "Cold path"). In order:
  * 1. takes the lock (`SET lock <runId> NX PX`); if another run holds it, returns a report with
  *    `skipped: "locked"` and does nothing else;
- * 2. restores registry and estimates from DynamoDB when the marker `m` is not `full`;
+ * 2. restores registry and estimates from DynamoDB when the marker `m` is not `full`, and
+ *    repairs the stages whose write to DynamoDB timed out at the edge (settle-stages.ts);
  * 3. moves every closed watch window to DynamoDB (snapshot + packed viewing records), deleting
  *    a window's hash only after DynamoDB confirmed all of its items;
  * 4. prunes stale presence entries of every registry stage and, with a hot-path budget
@@ -150,6 +152,10 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         { redis, db, keys },
         { tableName: config.dynamodbTable, presenceTtlSec: cadence.presenceTtlSec, nowMs },
       );
+    });
+    await step("settle", async () => {
+      const settled = await settleStages({ redis, db, keys }, config.dynamodbTable);
+      if (settled > 0) report.settledStages = settled;
     });
     const windowsSynced = await step("windows", async () => {
       const graceMs = options.closeGraceMs ?? 10_000;
