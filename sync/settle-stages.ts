@@ -3,7 +3,7 @@ import type { DocumentClient } from "../shared/clients";
 import { stageKeys } from "../shared/dynamo-keys";
 import type { RedisKeys } from "../shared/redis-keys";
 import { toStage } from "../shared/stage";
-import { scanPage, type SyncRedis } from "./sync-redis";
+import { type SyncRedis, scanPage } from "./sync-redis";
 
 /**
  * Writes stage copies into Redis unless the copy there is the same or newer (by `updatedAt`),

@@ -92,6 +92,7 @@ export const getStageViewersRoute = createRoute({
   summary: "Live viewers of a stage",
   description:
     "The same answer for everyone, so it is cacheable for a few seconds (`Cache-Control: public, max-age=5`). Viewers already get the count with each heartbeat; this is for pages that do not send heartbeats.",
+  security: [],
   request: { params: StageParamsSchema },
   responses: {
     200: {

@@ -41,6 +41,7 @@ export const getStageRoute = createRoute({
   summary: "Read a stage's configuration",
   description:
     "Served from the cache (isolate, then Redis); public, so players can show the title.",
+  security: [],
   request: { params: StageParamsSchema },
   responses: {
     200: { description: "The stage.", content: { "application/json": { schema: StageSchema } } },
