@@ -504,10 +504,11 @@ export interface components {
              */
             title: string;
             /**
-             * @description A stable URI reference naming the kind of problem, `/problems/<code>`.
+             * @description A stable URI reference naming the kind of problem, `/problems/<code>`: switch on it. `store_unavailable`: Redis or DynamoDB did not answer (retry after `Retry-After`); `partially_applied`: a change is stored but not in force (retry the same request); `misconfigured`: the deployment's configuration is invalid.
              * @example /problems/validation
+             * @enum {string}
              */
-            type: string;
+            type: "/problems/validation" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not_found" | "/problems/stage_ended" | "/problems/conflict" | "/problems/payload_too_large" | "/problems/unsupported_media_type" | "/problems/rate_limited" | "/problems/store_unavailable" | "/problems/partially_applied" | "/problems/misconfigured" | "/problems/internal";
         };
         ProblemField: {
             /**
@@ -815,6 +816,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -827,9 +830,9 @@ export interface operations {
         parameters: {
             query: {
                 /** @description Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 137). */
-                bytes?: number | null;
+                bytes?: number;
                 /** @description Upstash commands per heartbeat (default: this system's measured 2.06). */
-                commands?: number | null;
+                commands?: number;
                 /** @description Consistency of DynamoDB count reads in the architectures that read (default eventual). */
                 consistency?: "eventual" | "strong";
                 /** @description Seconds between a viewer's heartbeats (default 30). */
@@ -911,6 +914,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -989,6 +994,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1039,6 +1046,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1120,6 +1129,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1220,6 +1231,8 @@ export interface operations {
             /** @description Too many requests; wait for `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1229,6 +1242,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1330,6 +1345,8 @@ export interface operations {
             /** @description Too many requests; wait for `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1339,6 +1356,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1429,6 +1448,8 @@ export interface operations {
             /** @description Too many requests; wait for `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1438,6 +1459,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1506,6 +1529,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1596,6 +1621,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1619,6 +1646,8 @@ export interface operations {
             /** @description The live count. */
             200: {
                 headers: {
+                    /** @description `public, max-age=5`: a CDN or browser may reuse the answer for 5 s. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1646,6 +1675,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1716,6 +1747,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1736,6 +1769,8 @@ export interface operations {
             /** @description The totals. */
             200: {
                 headers: {
+                    /** @description `public, max-age=5`: a CDN or browser may reuse the answer for 5 s. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1754,6 +1789,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -43,6 +43,8 @@ export const CostQuerySchema = z.object({
     .optional()
     .openapi({
       param: { name: "commands", in: "query" },
+      // Not nullable: a generated client would send `commands=null` (refused with 400).
+      type: "number",
       description: "Upstash commands per heartbeat (default: this system's measured 2.06).",
       example: 2.06,
     }),
@@ -53,6 +55,7 @@ export const CostQuerySchema = z.object({
     .optional()
     .openapi({
       param: { name: "bytes", in: "query" },
+      type: "number",
       description:
         "Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 137).",
       example: 137,
