@@ -7,19 +7,22 @@
  * which the app takes as no body.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@hey-api/openapi-ts";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness } from "../in-process/harness";
 import { TEST_ADMIN_KEY } from "../test-env";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const out = fileURLToPath(new URL("./.generated/hey-api/", import.meta.url));
+// Outside the repository, as a third party's project would be (and out of our lint and tsc).
+const out = `${mkdtempSync(join(tmpdir(), "hey-api-"))}/`;
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 beforeAll(async () => {
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
   await createClient({
     input: `${root}openapi/openapi.json`,
     output: { path: out },
