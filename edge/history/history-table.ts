@@ -2,6 +2,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "../../shared/clients";
 import { SNAPSHOT_PREFIX, snapshotKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
 import type { SnapshotItem } from "../../shared/history-items";
+import { readLatestSnapshot } from "../../shared/restore-estimate";
 import { WINDOW_MS } from "../../shared/windows";
 import { dynamoCall } from "../dynamo-call";
 import { problems } from "../problems";
@@ -75,20 +76,8 @@ export function historyTable(db: DocumentClient, tableName: string) {
     },
 
     /** The stage's newest snapshot's count and time, or `undefined` when it has none. */
-    async latestSnapshot(
-      stageId: string,
-    ): Promise<{ viewerCount: number; takenAt: string } | undefined> {
-      const pk = snapshotKeys(stageId, 0).pk;
-      const result = await query(db, {
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :snapshot)",
-        ExpressionAttributeValues: { ":pk": pk, ":snapshot": SNAPSHOT_PREFIX },
-        ScanIndexForward: false,
-        Limit: 1,
-      });
-      const item = result.Items?.[0];
-      if (item === undefined) return undefined;
-      return { viewerCount: Number(item.viewerCount), takenAt: String(item.takenAt) };
+    latestSnapshot(stageId: string) {
+      return dynamoCall(() => readLatestSnapshot(db, tableName, stageId));
     },
 
     /**
