@@ -70,6 +70,14 @@ export function historyTable(db: DocumentClient, tableName: string) {
         viewerCount: Number(item.viewerCount ?? 0),
         uniqueViewers: Number(item.uniqueViewers ?? 0),
         watchSeconds: Number(item.watchSeconds ?? 0),
+        // Snapshots written before concurrency was counted have none of these.
+        ...(Array.isArray(item.slotViewers)
+          ? {
+              slotViewers: (item.slotViewers as unknown[]).map(Number),
+              peakViewers: Number(item.peakViewers ?? 0),
+              averageViewers: Number(item.averageViewers ?? 0),
+            }
+          : {}),
       }));
       const lastSk = result.LastEvaluatedKey?.sk;
       return typeof lastSk === "string" ? { items, lastSk } : { items };

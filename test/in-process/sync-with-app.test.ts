@@ -36,7 +36,15 @@ describe("the sync job with the worker", () => {
       headers: adminHeaders,
     });
     expect(await snapshots.json()).toMatchObject({
-      items: [{ uniqueViewers: 60, watchSeconds: 60 * 300 }],
+      items: [
+        {
+          uniqueViewers: 60,
+          watchSeconds: 60 * 300,
+          slotViewers: new Array(10).fill(60),
+          peakViewers: 60,
+          averageViewers: 60,
+        },
+      ],
       nextCursor: null,
     });
 
