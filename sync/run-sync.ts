@@ -39,7 +39,11 @@ export interface RunSyncDeps {
 export interface RunSyncOptions {
   /** How long the lock outlives a run that died holding it, in ms (default 240 000). */
   lockTtlMs?: number;
-  /** Most closed windows synced per run, oldest first; the rest wait (default 2000). */
+  /**
+   * Most closed windows synced per run, oldest first; the rest wait (default 50 000: 10,000
+   * stages leave 10,000 windows every 5 minutes, and a run streams them in bounded memory, so
+   * what ends a long run is its deadline, after which the windows not yet written wait).
+   */
   maxWindows?: number;
   /** Time after a window's end before it counts as closed, in ms (default 10 000). */
   closeGraceMs?: number;
@@ -165,7 +169,7 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       });
       const work = await findClosedWindows(redis, config.redisKeyPrefix, nowMs, {
         graceMs,
-        maxWindows: options.maxWindows ?? 2000,
+        maxWindows: options.maxWindows ?? 50_000,
       });
       report.deferredWindows = work.deferred;
       await syncClosedWindows(
