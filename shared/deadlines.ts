@@ -62,13 +62,17 @@ export const SYNC_CALL_DEADLINES: StoreDeadlines = {
 };
 
 /**
- * The sync job, whole run: 3 minutes. At this deadline every call in flight is aborted, no
+ * The sync job, whole run: 10 minutes. At this deadline every call in flight is aborted, no
  * further step starts, and the run releases its lock (with a client of its own, not bound to
- * the run's deadline) and fails with its report. 3 min is under the lock's 4-min TTL, so a run
- * never outlives its lock and two runs never write at once, and under the cron's 5-min period,
- * so runs never pile up. An ordinary run takes well under a second per hundred stages.
+ * the run's deadline) and fails with its report. 10 min is under the lock's 12-min TTL, so a
+ * run never outlives its lock and two runs never write at once (runs the cron starts meanwhile
+ * report `skipped: "locked"`), and under the 15 minutes of wall time a Cron Trigger invocation
+ * may take. It was 3 min until the sync benchmark showed a 1,000,000-viewer window needing
+ * about 3 min under a 128 MB heap (BENCHMARKS.md): at 3 min it failed every run and, a window
+ * being restarted from its start by each run, would never have been written. An ordinary run
+ * takes well under a second per hundred stages.
  */
-export const SYNC_RUN_DEADLINE_MS = 180_000;
+export const SYNC_RUN_DEADLINE_MS = 600_000;
 
 /** A signal that aborts after the call's deadline, or with the outer signal, whichever first. */
 export function callSignal(deadline: CallDeadline): AbortSignal {

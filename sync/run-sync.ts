@@ -37,7 +37,7 @@ export interface RunSyncDeps {
 }
 
 export interface RunSyncOptions {
-  /** How long the lock outlives a run that died holding it, in ms (default 240 000). */
+  /** How long the lock outlives a run that died holding it, in ms (default 720 000). */
   lockTtlMs?: number;
   /**
    * Most closed windows synced per run, oldest first; the rest wait (default 50 000: 10,000

@@ -16,8 +16,11 @@ end
 return 0
 `;
 
-/** How long a lock outlives a run that died holding it, in ms (4 min: under the 5-min period). */
-export const DEFAULT_LOCK_TTL_MS = 240_000;
+/**
+ * How long a lock outlives a run that died holding it, in ms (12 min: above the run's 10-min
+ * deadline, so a live run always holds it; a dead run holds off two cron runs at most).
+ */
+export const DEFAULT_LOCK_TTL_MS = 720_000;
 
 /** Takes the lock (`SET lock <runId> NX PX <ttl>`); `false` when another run holds it. */
 export async function acquireLock(
