@@ -279,7 +279,7 @@ export interface components {
              * @example redis-snapshots-fixed
              * @enum {string}
              */
-            architecture: "dynamodb-on-demand" | "dynamodb-provisioned" | "batched-heartbeat-writes" | "redis-only" | "redis-snapshots-payg" | "redis-snapshots-fixed" | "elasticache-snapshots";
+            architecture: "dynamodb-on-demand" | "dynamodb-provisioned" | "batched-heartbeat-writes" | "redis-only" | "redis-only-fixed" | "redis-snapshots-payg" | "redis-snapshots-fixed" | "elasticache-snapshots";
             /**
              * @description Whether it keeps history (snapshots, viewing records or heartbeat events).
              * @example true

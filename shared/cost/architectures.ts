@@ -4,6 +4,7 @@ import type { ModelInput, ModelOutput } from "./model-kit";
 import {
   elastiCacheSnapshots,
   redisOnly,
+  redisOnlyFixed,
   redisSnapshotsFixed,
   redisSnapshotsPayg,
 } from "./redis-architectures";
@@ -54,6 +55,15 @@ export const ARCHITECTURES: Readonly<Record<ArchitectureId, Architecture>> = {
     usableFromEdge: true,
     keepsHistory: false,
     model: redisOnly,
+  },
+  "redis-only-fixed": {
+    id: "redis-only-fixed",
+    label: "Upstash only (fixed)",
+    description:
+      "Presence in Upstash Redis on the cheapest fixed plan that fits; no sync job, no history.",
+    usableFromEdge: true,
+    keepsHistory: false,
+    model: redisOnlyFixed,
   },
   "redis-snapshots-payg": {
     id: "redis-snapshots-payg",

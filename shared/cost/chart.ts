@@ -36,6 +36,7 @@ const COLOURS: Readonly<Record<ArchitectureId, string>> = {
   "dynamodb-provisioned": "#ff7f0e",
   "batched-heartbeat-writes": "#8c564b",
   "redis-only": "#9467bd",
+  "redis-only-fixed": "#c5b0d5",
   "redis-snapshots-payg": "#1f77b4",
   "redis-snapshots-fixed": "#2ca02c",
   "elasticache-snapshots": "#7f7f7f",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { main, parseArgs, UsageError } from "./cli";
 import { MEASURED_HEARTBEAT } from "./measured";
+import { ARCHITECTURE_IDS } from "./types";
 
 function run(...argv: string[]) {
   const out: string[] = [];
@@ -56,7 +57,7 @@ describe("main", () => {
     const r = run("--viewers", "500", "--json");
     const parsed = JSON.parse(r.out);
     expect(parsed.workload.viewers).toBe(500);
-    expect(parsed.estimates).toHaveLength(7);
+    expect(parsed.estimates).toHaveLength(ARCHITECTURE_IDS.length);
   });
 
   it("prints the seed table with --seed", () => {

@@ -144,6 +144,46 @@ export function redisOnly(input: ModelInput): ModelOutput {
   };
 }
 
+/**
+ * Presence in Upstash on the cheapest fixed plan that fits, and nothing else: the cheapest
+ * way to count live viewers, and what the hybrid's DynamoDB tier must justify (history,
+ * billing records, restore).
+ */
+export function redisOnlyFixed(input: ModelInput): ModelOutput {
+  const edge = edgeTier(input, false);
+  const hot = hotTier(input, false);
+  const choice = selectFixedPlan(input.c.upstash.fixedPlans, {
+    dataBytes: hot.dataBytes,
+    monthlyBandwidthBytes: hot.bandwidthBytes,
+    peakCommandsPerSec: hot.peakCommandsPerSec,
+    largestRequestBytes: input.w.redisBytesPerHeartbeat,
+  });
+  return {
+    tiers: {
+      edge: edge.cost,
+      redis: choice.monthlyUsd,
+      dynamoWrites: 0,
+      dynamoReads: 0,
+      dynamoStorage: 0,
+      transfer: 0,
+    },
+    counts: {
+      ...baseCounts(input.u),
+      workerRequests: edge.requests,
+      workerCpuMs: edge.cpuMs,
+      ...hotCounts(hot),
+    },
+    limits: choice.limits,
+    plan: { name: choice.plan.name, databases: choice.databases },
+    notes: [
+      EDGE_NOTE,
+      `Cheapest fitting plan: ${choice.databases} x ${choice.plan.name} ($${choice.plan.monthly.value}/month each); commands are not billed.`,
+      "No history: a Redis data loss loses every count, and there is nothing to bill or analyse from. The hybrid's DynamoDB tier is what buys durable history, billing records and restore.",
+      ...shardNotes(choice.databases, input.w.stages),
+    ],
+  };
+}
+
 function hybrid(
   input: ModelInput,
   redis: {

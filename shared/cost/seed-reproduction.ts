@@ -168,6 +168,15 @@ function scaleRows(s: SeedScale, w: Workload, catalogue: PriceCatalogue): SeedRo
         `ElastiCache cannot serve an edge worker (VPC only). Upstash counts every command: ${(redisOnly.counts.redisCommands / 1e6).toFixed(0)} M a month on pay-as-you-go is ${money(redisOnly.tiers.redis)}, plus ${money(redisOnly.tiers.edge)} edge.`,
       ),
     );
+    const redisFixed = est("redis-only-fixed");
+    rows.push(
+      row(
+        "Pure Redis on a fixed plan",
+        usd(s.pureRedis),
+        redisFixed.total,
+        `Upstash ${redisFixed.plan?.databases ?? 1} x ${redisFixed.plan?.name ?? "?"} (${money(redisFixed.tiers.redis)}) plus ${money(redisFixed.tiers.edge)} edge: ${money(fixed.total - redisFixed.total)} below the hybrid. That difference is what durable history, billing records and restore after a Redis loss cost; without them, this is the cheapest way to count viewers.`,
+      ),
+    );
   }
   const r6gNote =
     r6g !== undefined && s.viewers === 50_000

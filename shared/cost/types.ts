@@ -5,6 +5,7 @@ export const ARCHITECTURE_IDS = [
   "dynamodb-provisioned",
   "batched-heartbeat-writes",
   "redis-only",
+  "redis-only-fixed",
   "redis-snapshots-payg",
   "redis-snapshots-fixed",
   "elasticache-snapshots",

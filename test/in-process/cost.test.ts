@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ARCHITECTURE_IDS } from "../../shared/cost/types";
 import { createHarness, readProblem } from "./harness";
 
 interface Comparison {
@@ -19,7 +20,9 @@ describe("estimateCost", () => {
     expect(response.headers.get("cache-control")).toBe("public, max-age=3600");
     const body = (await response.json()) as Comparison;
     expect(body.pricesAsOf).toBe("2026-11-27");
-    expect(body.estimates).toHaveLength(7);
+    expect(body.estimates.map((estimate) => estimate.architecture).sort()).toEqual(
+      [...ARCHITECTURE_IDS].sort(),
+    );
     const totals = body.estimates.map((estimate) => estimate.total);
     expect(totals).toEqual([...totals].sort((a, b) => a - b));
     const byId = Object.fromEntries(
@@ -27,6 +30,9 @@ describe("estimateCost", () => {
     );
     expect(byId["redis-snapshots-fixed"]!.total).toBeLessThan(byId["dynamodb-on-demand"]!.total);
     expect(byId["elasticache-snapshots"]!.usableFromEdge).toBe(false);
+    // Counting alone is cheaper on a fixed plan; the hybrid's extra buys history.
+    expect(byId["redis-only-fixed"]!.total).toBeLessThan(byId["redis-snapshots-fixed"]!.total);
+    expect(byId["redis-only-fixed"]!.tiers.dynamoStorage).toBe(0);
     // The edge tier is in every bill: 876 M Workers requests a month at 10,000 viewers.
     expect(byId["dynamodb-on-demand"]!.tiers.edge).toBeCloseTo(281.7, 0);
   });
