@@ -21,6 +21,12 @@ export interface RedisKeys {
    * windows into `w2:` page by page, then syncs them like any other.
    */
   legacyWatch(stageId: string, window: number): string;
+  /**
+   * Hash `wp:<stage>:<window>`: how far the sync job got in a window too large for one run
+   * (`part`, the next item's number, and the totals of the viewers already written, whose
+   * members it removed from the window). Deleted with the window.
+   */
+  windowProgress(stageId: string, window: number): string;
   /** String `s:<stage>`: the stage's configuration as JSON (cache of DynamoDB). */
   stage(stageId: string): string;
   /** Set `stages`: ids of every stage known to this deployment (the registry). */
@@ -69,6 +75,7 @@ export function redisKeys(prefix: string): RedisKeys {
     presence: (stageId) => `${prefix}p:${stageId}`,
     watch: (stageId, window) => `${prefix}w2:${stageId}:${window}`,
     legacyWatch: (stageId, window) => `${prefix}w:${stageId}:${window}`,
+    windowProgress: (stageId, window) => `${prefix}wp:${stageId}:${window}`,
     stage: (stageId) => `${prefix}s:${stageId}`,
     stages: () => `${prefix}stages`,
     marker: () => `${prefix}m`,

@@ -115,3 +115,53 @@ describe("runSync under faults", () => {
     expect(await t.redis.xlen(t.keys.audit(stageId))).toBe(1);
   });
 });
+
+describe("a window too large for one run", () => {
+  it("is resumed where the last run stopped, and written exactly once in the end", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId("resume");
+    const viewers = Array.from({ length: 120 }, (_, i) => `viewer-${String(i).padStart(3, "0")}`);
+    const slots: [string, number, number][] = [];
+    for (const [i, viewer] of viewers.entries()) {
+      for (let k = 0; k <= i % 10; k++) slots.push([viewer, k * 30, 30]);
+    }
+    await t.markSlots(stageId, W0, slots);
+    t.clock.nowMs = T0 + 5 * MIN;
+    // Small pages, small items and a write every 3 items: many saved steps. Each run's fourth
+    // BatchWriteItem fails, as a run stopped by its deadline or killed would.
+    const options = { pageFields: 7, maxItemBytes: 200, flushItems: 3 } as const;
+    const stoppingDb = () => {
+      let writes = 0;
+      return faultyDb(t.db, (command) =>
+        command.constructor.name === "BatchWriteCommand" && ++writes === 4 ? "fail" : "pass",
+      ).db;
+    };
+    let runs = 0;
+    let left = 1;
+    while (left > 0 && runs < 30) {
+      runs++;
+      await t.run(options, { db: stoppingDb() }).catch((error: unknown) => {
+        if (!(error instanceof SyncRunError)) throw error;
+      });
+      left = await t.redis.exists(t.keys.watch(stageId, W0));
+    }
+    expect(runs).toBeGreaterThan(2); // it did not fit one run
+    expect(left).toBe(0);
+    expect(await t.redis.exists(t.keys.windowProgress(stageId, W0))).toBe(0);
+
+    // Every viewer exactly once, with their seconds; the snapshot's totals over all the runs.
+    const records = (await t.viewingItems(stageId)).flatMap(
+      (item) => item.records as [string, number][],
+    );
+    expect(records.map(([viewer]) => viewer).sort()).toEqual(viewers);
+    for (const [viewer, seconds] of records) {
+      expect(seconds).toBe(((Number(viewer.slice(-3)) % 10) + 1) * 30);
+    }
+    const [snapshot] = await t.snapshots(stageId);
+    expect(snapshot).toMatchObject({
+      uniqueViewers: 120,
+      watchSeconds: records.reduce((sum, [, seconds]) => sum + seconds, 0),
+      slotViewers: [120, 108, 96, 84, 72, 60, 48, 36, 24, 12],
+    });
+  });
+});

@@ -57,6 +57,8 @@ export interface RunSyncOptions {
   pageFields?: number;
   /** Largest packed viewing-records item, in bytes, margin included (default 1024 - 32). */
   maxItemBytes?: number;
+  /** Items written together, and a large window's progress saved after each write (default 100). */
+  flushItems?: number;
   /** Most audit events moved per stream per run (default 50 000). */
   maxAuditEntriesPerStream?: number;
   /** batchWrite tuning (concurrency, attempts, backoff, `sleep` for tests). */
@@ -183,6 +185,7 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
           batchWindows: options.batchWindows ?? 25,
           pageFields: options.pageFields ?? 1000,
           maxItemBytes: options.maxItemBytes ?? MAX_PACKED_ITEM_BYTES - PACKING_MARGIN_BYTES,
+          ...(options.flushItems === undefined ? {} : { flushItems: options.flushItems }),
           write,
         },
         report,

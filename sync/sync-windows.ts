@@ -1,6 +1,7 @@
 import type { DocumentClient } from "../shared/clients";
 import type { ViewingRecordsItem } from "../shared/history-items";
-import type { RedisKeys } from "../shared/redis-keys";
+import { type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "../shared/redis-keys";
+import { CONCURRENCY_SLOTS } from "../shared/windows";
 import type { BatchWriteOptions } from "./batch-write";
 import type { ClosedWindow } from "./find-work";
 import { readWindowPages } from "./read-windows";
@@ -21,6 +22,8 @@ export interface SyncWindowsOptions {
   pageFields: number;
   /** Largest packed viewing-records item, in bytes. */
   maxItemBytes: number;
+  /** Items written together once this many are ready (default 100; tests make it small). */
+  flushItems?: number;
   write: BatchWriteOptions;
 }
 
@@ -43,12 +46,17 @@ const FLUSH_ITEMS = 100;
  * a stage. Counts go into `report` as they happen, so a failed run still reports what it did.
  */
 export async function syncClosedWindows(
-  deps: { redis: Pick<SyncRedis, "pipeline" | "del">; db: DocumentClient; keys: RedisKeys },
+  deps: {
+    redis: Pick<SyncRedis, "pipeline" | "del">;
+    db: DocumentClient;
+    keys: RedisKeys;
+  },
   windows: readonly ClosedWindow[],
   options: SyncWindowsOptions,
   report: RunReport,
 ): Promise<void> {
   const { redis, db, keys } = deps;
+  const flushItems = options.flushItems ?? FLUSH_ITEMS;
   const liveCounts = new Map<string, number>();
   const syncedStages = new Set<string>();
   const countFromMs = options.nowMs - options.presenceTtlSec * 1000;
@@ -64,25 +72,7 @@ export async function syncClosedWindows(
     const uncounted = [...new Set(batch.map((w) => w.stageId))].filter(
       (stageId) => !liveCounts.has(stageId),
     );
-    const states = batch.map((closed) => {
-      const packer = createRecordPacker(
-        closed.stageId,
-        closed.window,
-        options.maxItemBytes,
-        (item: ViewingRecordsItem) => {
-          ready.push(item);
-          report.viewingRecordItems++;
-        },
-      );
-      return {
-        closed,
-        packer,
-        accumulator: createWindowAccumulator((record) => {
-          packer.add(record);
-          report.viewingRecords++;
-        }),
-      };
-    });
+    let states: WindowState[] = [];
 
     const rounds = readWindowPages(
       redis,
@@ -92,11 +82,23 @@ export async function syncClosedWindows(
         for (const stageId of uncounted) {
           pipeline.zcount(keys.presence(stageId), countFromMs, "+inf");
         }
+        for (const closed of batch) {
+          pipeline.hgetall(keys.windowProgress(closed.stageId, closed.window));
+        }
       },
       (replies) => {
         uncounted.forEach((stageId, i) => {
           liveCounts.set(stageId, Number(replies[i]));
         });
+        states = batch.map((closed, i) =>
+          windowState(
+            closed,
+            parseProgress(replies[uncounted.length + i]),
+            options,
+            report,
+            (item) => ready.push(item),
+          ),
+        );
       },
     );
     for await (const round of rounds) {
@@ -104,7 +106,10 @@ export async function syncClosedWindows(
         const state = states[page.index]!;
         for (const member of page.members) state.accumulator.add(member);
       }
-      if (ready.length >= FLUSH_ITEMS) await flush();
+      if (ready.length >= flushItems) {
+        await flush();
+        await saveProgress(redis, keys, states);
+      }
     }
 
     let snapshots = 0;
@@ -128,9 +133,106 @@ export async function syncClosedWindows(
       syncedStages.add(closed.stageId);
     }
     await flush();
-    await redis.del(...batch.map((w) => w.key));
+    await redis.del(...batch.flatMap((w) => [w.key, keys.windowProgress(w.stageId, w.window)]));
     report.windows += snapshots;
     report.snapshots += snapshots;
     report.stages = syncedStages.size;
   }
+}
+
+/** A window being read: its running totals and packer, and the progress to save next. */
+interface WindowState {
+  closed: ClosedWindow;
+  accumulator: ReturnType<typeof createWindowAccumulator>;
+  packer: ReturnType<typeof createRecordPacker>;
+  /** Set when an item of this window went out: where the window stands once it is written. */
+  pending?: WindowProgress & { lastViewer: string };
+}
+
+function windowState(
+  closed: ClosedWindow,
+  resumed: WindowProgress | undefined,
+  options: SyncWindowsOptions,
+  report: RunReport,
+  emit: (item: ViewingRecordsItem) => void,
+): WindowState {
+  const state = {} as WindowState;
+  state.closed = closed;
+  state.packer = createRecordPacker(
+    closed.stageId,
+    closed.window,
+    options.maxItemBytes,
+    (item) => {
+      emit(item);
+      report.viewingRecordItems++;
+      // The item holds every record before the one being added now: the accumulator's totals
+      // (which count a record only after handing it on) are exactly those of the item's viewers.
+      state.pending = {
+        part: Number(item.sk.slice(item.sk.lastIndexOf("#") + 1)) + 1,
+        totals: state.accumulator.totalsSoFar(),
+        lastViewer: item.records.at(-1)![0],
+      };
+    },
+    resumed?.part ?? 0,
+  );
+  state.accumulator = createWindowAccumulator((record) => {
+    state.packer.add(record);
+    report.viewingRecords++;
+  }, resumed?.totals);
+  return state;
+}
+
+/**
+ * After a write: for each window an item of which was just written, removes the members of the
+ * viewers it holds (up to and including its last viewer: a viewer's members are side by side,
+ * before `<viewer>|~`) and saves the part number and totals to resume from. A run that stops
+ * later starts the next one here, not at the window's start, so a window of any size is written
+ * in the end, however many runs it takes. Saved after the items, so a run that dies in between
+ * writes the same items again under the same keys.
+ */
+async function saveProgress(
+  redis: Pick<SyncRedis, "pipeline">,
+  keys: RedisKeys,
+  states: WindowState[],
+): Promise<void> {
+  const saving = states.filter((state) => state.pending !== undefined);
+  if (saving.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const state of saving) {
+    const { closed } = state;
+    const { part, totals, lastViewer } = state.pending!;
+    pipeline.zremrangebylex(closed.key, "-", `[${lastViewer}|~`);
+    pipeline.hset(keys.windowProgress(closed.stageId, closed.window), {
+      part,
+      viewers: totals.uniqueViewers,
+      seconds: totals.watchSeconds,
+      slots: totals.slotViewers.join(","),
+    });
+    pipeline.expire(keys.windowProgress(closed.stageId, closed.window), WATCH_KEY_EXPIRY_SEC);
+    state.pending = undefined;
+  }
+  await pipeline.exec();
+}
+
+/** How far a previous run got in a window. */
+interface WindowProgress {
+  part: number;
+  totals: { uniqueViewers: number; watchSeconds: number; slotViewers: number[] };
+}
+
+/** A progress hash (HGETALL reply, `[field, value, ...]` raw) read back; none when empty. */
+function parseProgress(reply: unknown): WindowProgress | undefined {
+  if (!Array.isArray(reply) || reply.length === 0) return undefined;
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < reply.length; i += 2) fields[String(reply[i])] = String(reply[i + 1]);
+  const slots = (fields.slots ?? "").split(",").map(Number);
+  return {
+    part: Number(fields.part ?? 0),
+    totals: {
+      uniqueViewers: Number(fields.viewers ?? 0),
+      watchSeconds: Number(fields.seconds ?? 0),
+      slotViewers:
+        slots.length === CONCURRENCY_SLOTS ? slots : new Array(CONCURRENCY_SLOTS).fill(0),
+    },
+  };
 }

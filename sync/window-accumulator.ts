@@ -31,12 +31,16 @@ export interface WindowTotals {
  * count once), and their record is emitted as soon as the next viewer starts, so memory holds
  * one viewer's slots at a time, whatever the size of the stage.
  */
-export function createWindowAccumulator(onRecord: (record: WindowRecord) => void) {
+export function createWindowAccumulator(
+  onRecord: (record: WindowRecord) => void,
+  /** Totals of the viewers a previous run already wrote (a window resumed), if any. */
+  resumed?: Omit<WindowTotals, "malformedFields">,
+) {
   const totals: WindowTotals = {
-    uniqueViewers: 0,
-    watchSeconds: 0,
+    uniqueViewers: resumed?.uniqueViewers ?? 0,
+    watchSeconds: resumed?.watchSeconds ?? 0,
     malformedFields: 0,
-    slotViewers: new Array<number>(CONCURRENCY_SLOTS).fill(0),
+    slotViewers: resumed?.slotViewers.slice() ?? new Array<number>(CONCURRENCY_SLOTS).fill(0),
   };
   let viewer: string | undefined;
   let slots: Slot[] = [];
@@ -44,10 +48,12 @@ export function createWindowAccumulator(onRecord: (record: WindowRecord) => void
   const emit = () => {
     if (viewer !== undefined && slots.length > 0) {
       const seconds = coveredSeconds(slots);
+      // The record goes out before it is added to the totals: whoever receives it (the packer,
+      // closing a full item) sees the totals of the records before it.
+      onRecord([viewer, seconds]);
       totals.uniqueViewers++;
       totals.watchSeconds += seconds;
       for (const slot of concurrencySlots(slots)) totals.slotViewers[slot]! += 1;
-      onRecord([viewer, seconds]);
     }
     viewer = undefined;
     slots = [];
@@ -65,6 +71,14 @@ export function createWindowAccumulator(onRecord: (record: WindowRecord) => void
         viewer = watchMemberViewer(member);
       }
       slots.push({ offsetSec: parsed.offsetSec, widthSec: parsed.widthSec });
+    },
+    /** The totals so far (a copy), without the viewer being read. */
+    totalsSoFar(): Omit<WindowTotals, "malformedFields"> {
+      return {
+        uniqueViewers: totals.uniqueViewers,
+        watchSeconds: totals.watchSeconds,
+        slotViewers: totals.slotViewers.slice(),
+      };
     },
     /** Emits the last viewer; the totals are final after this. */
     finish(): WindowTotals {

@@ -51,9 +51,11 @@ export function createRecordPacker(
   window: number,
   maxBytes: number,
   onItem: (item: ViewingRecordsItem) => void,
+  /** The first part number (a window resumed where a previous run's items end). */
+  firstPart = 0,
 ) {
   const startMs = windowStartMs(window);
-  let parts = 0;
+  let parts = firstPart;
   const emptyItem = (): ViewingRecordsItem => ({
     ...viewingRecordsKeys(stageId, startMs, parts),
     type: VIEWING_RECORDS_ITEM_TYPE,

@@ -9,7 +9,7 @@ import { problems } from "../problems";
 const DAY_MS = 86_400_000;
 const ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
 const SNAPSHOT_SK = new RegExp(`^SNAPSHOT#${ISO}$`);
-const VIEWING_RECORDS_SK = new RegExp(`^${ISO}#\\d{3}$`);
+const VIEWING_RECORDS_SK = new RegExp(`^${ISO}#\\d{3,}$`);
 
 /** Turns `from`/`to` (defaults: the last 24 hours) into a range, or a 400 naming the bad one. */
 function range(stageId: string, nowMs: number, query: { from?: string; to?: string }): RangeQuery {
