@@ -4,7 +4,7 @@ import { windowIndex } from "../shared/windows";
 import { type SyncTestContext, syncTestContext } from "../test/sync/harness";
 import { main, parseCliArgs, UsageError } from "./node-cli";
 import { emptyReport } from "./run-report";
-import type { Timers } from "./schedule";
+import type { ScheduleTimers } from "./schedule";
 
 const MIN = 60_000;
 /** The CLI under tsx as a loader in one process (quicker than `npx tsx`, and signals reach it). */
@@ -56,7 +56,7 @@ describe("node CLI", () => {
     const t = syncTestContext();
     let nowMs = 2 * MIN;
     const timeouts: { atMs: number; callback: () => void }[] = [];
-    const timers: Timers = {
+    const timers: ScheduleTimers = {
       now: () => nowMs,
       setTimeout: (callback, delayMs) => timeouts.push({ atMs: nowMs + delayMs, callback }),
       clearTimeout: () => {},

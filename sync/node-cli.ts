@@ -6,9 +6,9 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ConfigError, parseConfig } from "../shared/config";
-import { IntervalError, parseInterval } from "./interval";
+import { IntervalError, parseInterval } from "./every-period";
 import { formatReport, type RunReport, SyncRunError } from "./run-report";
-import { runEvery, type Timers } from "./schedule";
+import { runEvery, type ScheduleTimers } from "./schedule";
 import { syncOnce } from "./sync-once";
 
 export const USAGE = `usage: sync [--every <period>] [--json]
@@ -56,7 +56,7 @@ export interface CliIo {
   err(text: string): void;
   /** Calls `handler` on SIGINT/SIGTERM; returns a function that stops listening. */
   onStopSignal(handler: () => void): () => void;
-  timers?: Timers;
+  timers?: ScheduleTimers;
   /** Runs once with this configuration (default {@link syncOnce}). */
   sync?: typeof syncOnce;
 }

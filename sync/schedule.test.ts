@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { nextRunDelayMs, runEvery, type Timers } from "./schedule";
+import { nextRunDelayMs, runEvery, type ScheduleTimers } from "./schedule";
 
-/** Timers the test drives: `advance` fires what is due, in order. */
+/** ScheduleTimers the test drives: `advance` fires what is due, in order. */
 function fakeTimers(startMs: number) {
   let nowMs = startMs;
   let nextId = 1;
   const pending = new Map<number, { atMs: number; callback: () => void }>();
-  const timers: Timers = {
+  const timers: ScheduleTimers = {
     now: () => nowMs,
     setTimeout(callback, delayMs) {
       const id = nextId++;

@@ -1,12 +1,12 @@
 /** The timer functions the loop uses; tests pass fakes and move time themselves. */
-export interface Timers {
+export interface ScheduleTimers {
   /** Epoch ms. */
   now(): number;
   setTimeout(callback: () => void, delayMs: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
-export const systemTimers: Timers = {
+export const systemScheduleTimers: ScheduleTimers = {
   now: () => Date.now(),
   setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -24,7 +24,7 @@ export interface ScheduleOptions {
    */
   offsetMs?: number;
   onError?: (error: unknown) => void;
-  timers?: Timers;
+  timers?: ScheduleTimers;
 }
 
 export interface Schedule {
@@ -47,7 +47,7 @@ export function nextRunDelayMs(nowMs: number, periodMs: number, offsetMs = 0): n
  * overlap: one that outlasts the period makes the loop skip to the next boundary after it.
  */
 export function runEvery(options: ScheduleOptions): Schedule {
-  const timers = options.timers ?? systemTimers;
+  const timers = options.timers ?? systemScheduleTimers;
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   let stopped = false;
   let timer: unknown;

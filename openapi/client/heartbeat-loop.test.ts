@@ -3,12 +3,12 @@ import { BACKOFF_CAP_MS } from "./backoff";
 import { NETWORK_PROBLEM_TYPE, TOKEN_PROBLEM_TYPE } from "./loop-problem";
 import { settle } from "./testing/fake-clock";
 import { heartbeat, held, networkFailure, problem } from "./testing/fake-server";
-import { BASE_URL, createHarness, type Harness, STAGE_ID } from "./testing/harness";
+import { BASE_URL, createLoopHarness, type Harness, STAGE_ID } from "./testing/harness";
 
 let h: Harness;
 
 beforeEach(() => {
-  h = createHarness();
+  h = createLoopHarness();
 });
 
 afterEach(() => {
@@ -61,7 +61,7 @@ describe("startHeartbeatLoop: scheduling", () => {
     expect(h.problems[0]).toMatchObject({ status: 403, fatal: true });
     expect(h.server.heartbeats).toHaveLength(0);
 
-    const busy = createHarness();
+    const busy = createLoopHarness();
     busy.server.sessionResponder = problem(429, "60");
     busy.start({ anonymous: true });
     await settle();

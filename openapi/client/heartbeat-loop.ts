@@ -11,14 +11,14 @@ import {
   MAX_TIMER_MS,
   MIN_HEARTBEAT_INTERVAL_MS,
 } from "./heartbeat-loop-options";
-import { type HeartbeatOutcome, requestHeartbeat } from "./heartbeat-request";
+import { type HeartbeatResult, requestHeartbeat } from "./heartbeat-request";
 import { sendLeave } from "./leave";
 import { isRetryableStatus, type LoopProblem, tokenProblem } from "./loop-problem";
 import { startDeadline } from "./request-timeout";
 import type { Heartbeat, ViewerBody } from "./types";
 
 /** A heartbeat request's outcome, or `cancelled` when the loop ended before it went out. */
-type Attempt = HeartbeatOutcome | { kind: "cancelled" };
+type Attempt = HeartbeatResult | { kind: "cancelled" };
 
 /**
  * Keeps a viewer counted on a stage: sends `sendHeartbeat` at once, then again after each

@@ -11,7 +11,7 @@ import { parseRetryAfterMs } from "./retry-after";
 import type { Heartbeat } from "./types";
 
 /** What one heartbeat request came to. `status` is 0 when no response came back. */
-export type HeartbeatOutcome =
+export type HeartbeatResult =
   | { kind: "counted"; heartbeat: Heartbeat }
   | { kind: "failed"; problem: AnyProblem; status: number; retryAfterMs?: number; cause?: unknown };
 
@@ -31,7 +31,7 @@ export interface HeartbeatRequest {
  * Sends one `sendHeartbeat` and says how it went; never rejects. A 2xx whose body lacks a
  * numeric `nextHeartbeatInMs` counts as a failure, so a broken proxy cannot make the loop spin.
  */
-export async function requestHeartbeat(request: HeartbeatRequest): Promise<HeartbeatOutcome> {
+export async function requestHeartbeat(request: HeartbeatRequest): Promise<HeartbeatResult> {
   const { client, stageId, token } = request;
   try {
     const { data, error, response } = await withTimeout(

@@ -29,7 +29,7 @@ export interface Harness {
 }
 
 /** Fresh fakes for one test; `random` is 0.5 unless the test passes its own. */
-export function createHarness(): Harness {
+export function createLoopHarness(): Harness {
   const clock = new FakeClock();
   const server = new FakeServer();
   const document = new FakeDocument();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IntervalError, parseInterval } from "./interval";
+import { IntervalError, parseInterval } from "./every-period";
 
 describe("parseInterval", () => {
   it("reads seconds, minutes and hours", () => {

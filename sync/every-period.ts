@@ -1,3 +1,4 @@
+/** The period of `npm run sync -- --every <period>`: how often the Node CLI runs the sync job. */
 /** Shortest and longest period `--every` accepts, in ms. */
 export const MIN_INTERVAL_MS = 1000;
 export const MAX_INTERVAL_MS = 86_400_000;
