@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { watchMember } from "../shared/redis-keys";
-import { windowIndex } from "../shared/windows";
-import { createHarness } from "../test/in-process/harness";
-import { syncTestContext, T0 } from "../test/sync/harness";
-import { batchWrite } from "./batch-write";
-import { summarizeMembers } from "./window-accumulator";
-import { unpackedViewingRecords } from "./window-items";
+import { watchMember } from "../../shared/redis-keys";
+import { windowIndex } from "../../shared/windows";
+import { batchWrite } from "../../sync/batch-write";
+import { summarizeMembers } from "../../sync/window-accumulator";
+import { unpackedViewingRecords } from "../../sync/window-items";
+import { createHarness } from "../in-process/harness";
+import { syncTestContext, T0 } from "./harness";
 
 const SEC = 1000;
 const MIN = 60 * SEC;

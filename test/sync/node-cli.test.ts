@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { windowIndex } from "../shared/windows";
-import { type SyncTestContext, syncTestContext } from "../test/sync/harness";
-import { main, parseCliArgs, UsageError } from "./node-cli";
-import { emptyReport } from "./run-report";
-import type { ScheduleTimers } from "./schedule";
+import { windowIndex } from "../../shared/windows";
+import { main, parseCliArgs, UsageError } from "../../sync/node-cli";
+import { emptyReport } from "../../sync/run-report";
+import type { ScheduleTimers } from "../../sync/schedule";
+import { type SyncTestContext, syncTestContext } from "./harness";
 
 const MIN = 60_000;
 /** The CLI under tsx as a loader in one process (quicker than `npx tsx`, and signals reach it). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createHarness } from "../test/in-process/harness";
-import { faultyDb, syncTestContext, T0 } from "../test/sync/harness";
-import { adminHeaders } from "../test/test-env";
+import { createHarness } from "../in-process/harness";
+import { adminHeaders } from "../test-env";
+import { faultyDb, syncTestContext, T0 } from "./harness";
 
 const MIN = 60_000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { faultyDb, noSleep, syncTestContext } from "../test/sync/harness";
-import { BatchWriteError, batchWrite } from "./batch-write";
+import { BatchWriteError, batchWrite } from "../../sync/batch-write";
+import { faultyDb, noSleep, syncTestContext } from "./harness";
 
 function items(pk: string, count: number) {
   return Array.from({ length: count }, (_, i) => ({

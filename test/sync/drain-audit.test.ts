@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AUDIT_ITEM_TYPE } from "../shared/dynamo-keys";
-import { faultyRedis, type SyncTestContext, syncTestContext, T0 } from "../test/sync/harness";
-import { SyncRunError } from "./run-report";
+import { AUDIT_ITEM_TYPE } from "../../shared/dynamo-keys";
+import { SyncRunError } from "../../sync/run-report";
+import { faultyRedis, type SyncTestContext, syncTestContext, T0 } from "./harness";
 
 const MIN = 60_000;
 

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { windowIndex } from "../shared/windows";
-import {
-  faultyDb,
-  faultyRedis,
-  type SyncTestContext,
-  syncTestContext,
-  T0,
-} from "../test/sync/harness";
-import { SyncRunError } from "./run-report";
+import { windowIndex } from "../../shared/windows";
+import { SyncRunError } from "../../sync/run-report";
+import { faultyDb, faultyRedis, type SyncTestContext, syncTestContext, T0 } from "./harness";
 
 const MIN = 60_000;
 const W0 = windowIndex(T0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cadenceFor } from "../shared/cadence";
-import { syncTestContext, T0 } from "../test/sync/harness";
-import { maxPresenceTtlSec } from "./cadence";
+import { cadenceFor } from "../../shared/cadence";
+import { maxPresenceTtlSec } from "../../sync/cadence";
+import { syncTestContext, T0 } from "./harness";
 
 const MIN = 60_000;
 const base = {

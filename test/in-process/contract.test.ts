@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../edge/app";
-import { buildOpenApiDocument } from "./document";
-import { emitContract } from "./emit";
+import { createApp } from "../../edge/app";
+import { buildOpenApiDocument } from "../../openapi/document";
+import { emitContract } from "../../openapi/emit";
 
 // biome-ignore lint/suspicious/noExplicitAny: the test walks an untyped JSON document
 type Json = Record<string, any>;
@@ -35,7 +35,9 @@ describe("the contract", () => {
   it("matches the committed openapi.json and types (run `npm run openapi` when this fails)", async () => {
     const emitted = await emitContract();
     for (const [name, content] of Object.entries(emitted)) {
-      expect(await readFile(new URL(name, import.meta.url), "utf8"), name).toBe(content);
+      expect(await readFile(new URL(`../../openapi/${name}`, import.meta.url), "utf8"), name).toBe(
+        content,
+      );
     }
   });
 

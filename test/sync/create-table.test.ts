@@ -1,9 +1,9 @@
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, inject, it } from "vitest";
-import { createDynamoClient } from "../shared/clients";
-import { parseTableConfig } from "../shared/config";
-import { uniqueId } from "../test/test-env";
-import { createTable } from "./create-table";
+import { createDynamoClient } from "../../shared/clients";
+import { parseTableConfig } from "../../shared/config";
+import { createTable } from "../../sync/create-table";
+import { uniqueId } from "../test-env";
 
 describe("db:create", () => {
   it("creates the table with its keys and index, says TTL was skipped on dynalite, and is safe to rerun", async () => {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { windowIndex } from "../shared/windows";
-import { syncTestContext } from "../test/sync/harness";
+import { windowIndex } from "../../shared/windows";
+import { syncTestContext } from "./harness";
 
 /** The flags the Deno entry needs (see deno-entry.ts): no more permissions than these. */
 const DENO_FLAGS = [
