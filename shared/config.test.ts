@@ -19,6 +19,9 @@ describe("parseConfig", () => {
       presenceTtlSec: 120,
       redisKeyPrefix: "",
       corsOrigins: ["*"],
+      publicViewerTotals: true,
+      snapshotRetentionDays: 30,
+      auditRetentionDays: 30,
     });
     expect(config.awsCredentials).toBeUndefined();
     expect(config.dynamodbEndpoint).toBeUndefined();
@@ -71,5 +74,21 @@ describe("parseConfig", () => {
     expect(config.awsCredentials).toEqual({ accessKeyId: "id", secretAccessKey: "secret" });
     expect(config.dynamodbEndpoint).toBe("http://127.0.0.1:8000");
     expect(config.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
+  });
+
+  it("reads retention in days; an audit retention of 0 keeps events for good", () => {
+    const config = parseConfig({
+      ...valid,
+      SNAPSHOT_RETENTION_DAYS: "90",
+      AUDIT_RETENTION_DAYS: "0",
+    });
+    expect(config.snapshotRetentionDays).toBe(90);
+    expect(config.auditRetentionDays).toBeUndefined();
+    expect(() => parseConfig({ ...valid, SNAPSHOT_RETENTION_DAYS: "0" })).toThrow(
+      /SNAPSHOT_RETENTION_DAYS must be at least 1/,
+    );
+    expect(() => parseConfig({ ...valid, AUDIT_RETENTION_DAYS: "a week" })).toThrow(
+      /AUDIT_RETENTION_DAYS must be a whole number of days/,
+    );
   });
 });

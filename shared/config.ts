@@ -33,6 +33,13 @@ export interface Config {
   heartbeatIntervalMaxSec: number;
   /** How Upstash bills this database: `fixed` (a plan; commands not billed) or `payg`. */
   upstashBilling: "fixed" | "payg";
+  /** Days a snapshot is kept (its DynamoDB TTL; default 30). */
+  snapshotRetentionDays: number;
+  /**
+   * Days an audit event is kept (default 30, as the cost model prices it); absent: for good
+   * (`AUDIT_RETENTION_DAYS=0`).
+   */
+  auditRetentionDays?: number;
   /**
    * Whether `getViewerTotals` (the platform's total audience) answers anyone (default) or only
    * the admin key: a competitor may read a public total as often as it likes.
@@ -161,6 +168,21 @@ export function parseConfig(env: Source): Config {
   if (upstashBilling !== "fixed" && upstashBilling !== "payg") {
     problems.push(`UPSTASH_BILLING must be "fixed" or "payg", got "${upstashBilling}"`);
   }
+  const days = (name: string, fallback: number): number => {
+    const raw = optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0 || value > 36_500) {
+      problems.push(`${name} must be a whole number of days from 0 to 36500, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const snapshotRetentionDays = days("SNAPSHOT_RETENTION_DAYS", 30);
+  if (snapshotRetentionDays === 0) {
+    problems.push("SNAPSHOT_RETENTION_DAYS must be at least 1");
+  }
+  const auditRetentionDays = days("AUDIT_RETENTION_DAYS", 30);
   const publicTotals = optional("PUBLIC_VIEWER_TOTALS") ?? "true";
   if (publicTotals !== "true" && publicTotals !== "false") {
     problems.push(`PUBLIC_VIEWER_TOTALS must be "true" or "false", got "${publicTotals}"`);
@@ -190,7 +212,9 @@ export function parseConfig(env: Source): Config {
     heartbeatIntervalMaxSec,
     upstashBilling: upstashBilling === "payg" ? "payg" : "fixed",
     publicViewerTotals: publicTotals !== "false",
+    snapshotRetentionDays,
   };
+  if (auditRetentionDays > 0) config.auditRetentionDays = auditRetentionDays;
   if (hotPathBudgetUsd !== undefined) config.hotPathBudgetUsd = hotPathBudgetUsd;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -60,7 +60,13 @@ export async function syncOnce(
         ...(log ? { log } : {}),
         ...(random ? { random } : {}),
       },
-      runOptions,
+      {
+        snapshotTtlDays: config.snapshotRetentionDays,
+        ...(config.auditRetentionDays === undefined
+          ? {}
+          : { auditTtlDays: config.auditRetentionDays }),
+        ...runOptions,
+      },
     );
   } finally {
     clients.db.destroy();
