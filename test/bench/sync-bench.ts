@@ -6,13 +6,14 @@
  *
  *   npx tsx test/bench/sync-bench.ts                 # one stage of 10k, 50k, 200k viewers
  *   npx tsx test/bench/sync-bench.ts --scale full    # also 1M on one stage, 10,000 x 100
+ *   npx tsx test/bench/sync-bench.ts --heap-cap 4096 # a diagnosis: the runs without a Worker's cap
  *
  * Absolute times are those of local servers on this machine, not of AWS; items, write units,
  * Redis requests, commands and bytes are what production would bill.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { runScenario, type Scenario } from "./sync-scale";
+import { HEAP_CAP_MB, runScenario, type Scenario } from "./sync-scale";
 import { scaleTables, writeTables } from "./sync-tables";
 import { compareWrites } from "./write-compare";
 
@@ -29,22 +30,32 @@ const FULL_SCENARIOS: Scenario[] = [
 /** Rounds of the write comparison: each writer runs once a round, first in half of them. */
 const WRITE_ROUNDS = 10;
 
-export async function benchSync(scale: "default" | "full"): Promise<string> {
+export async function benchSync(
+  scale: "default" | "full",
+  heapCapMb = HEAP_CAP_MB,
+): Promise<string> {
   const scenarios =
     scale === "full" ? [...DEFAULT_SCENARIOS, ...FULL_SCENARIOS] : DEFAULT_SCENARIOS;
   const results = [];
   for (const scenario of scenarios) {
     console.error(`sync bench: ${scenario.label} ...`);
-    results.push(await runScenario(scenario));
+    results.push(await runScenario(scenario, heapCapMb));
   }
   console.error("sync bench: write phase comparison ...");
   const writes = await compareWrites(WRITE_ROUNDS);
   return [...scaleTables(results), "", ...writeTables(writes)].join("\n");
 }
 
+/** `--name value` or `--name=value`. */
+function arg(argv: string[], name: string): string | undefined {
+  const at = argv.indexOf(name);
+  return at >= 0
+    ? argv[at + 1]
+    : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
 function scaleArg(argv: string[]): "default" | "full" {
-  const at = argv.indexOf("--scale");
-  const value = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith("--scale="))?.slice(8);
+  const value = arg(argv, "--scale");
   if (value === undefined || value === "default") return "default";
   if (value === "full") return "full";
   throw new Error(`--scale must be "default" or "full", not ${JSON.stringify(value)}`);
@@ -53,5 +64,8 @@ function scaleArg(argv: string[]): "default" | "full" {
 const entry = process.argv[1];
 // Run only when executed, not when imported; realpath so symlinks agree.
 if (entry !== undefined && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) {
-  console.log(await benchSync(scaleArg(process.argv.slice(2))));
+  const argv = process.argv.slice(2);
+  const heapCap = Number(arg(argv, "--heap-cap") ?? HEAP_CAP_MB);
+  if (!(heapCap > 0)) throw new Error("--heap-cap must be a number of MB");
+  console.log(await benchSync(scaleArg(argv), heapCap));
 }

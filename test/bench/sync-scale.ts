@@ -29,6 +29,8 @@ export interface Scenario {
 
 export interface ScenarioResult {
   scenario: Scenario;
+  /** The runs' --max-old-space-size, in MB. */
+  heapCapMb: number;
   viewers: number;
   seedMs: number;
   /** Redis used_memory after seeding, minus that of the empty server, in bytes. */
@@ -42,7 +44,10 @@ export interface ScenarioResult {
   complete: boolean;
 }
 
-export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
+export async function runScenario(
+  scenario: Scenario,
+  heapCapMb = HEAP_CAP_MB,
+): Promise<ScenarioResult> {
   const stack = await startBenchStack();
   try {
     const env: Record<string, string> = {
@@ -73,7 +78,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     let windowsLeft = scenario.stages;
     // Enough runs for maxWindows (2000) a run, and no more: a failing run would fail again.
     while (windowsLeft > 0 && runs.length < Math.ceil(scenario.stages / 2000) + 1) {
-      const run = await measuredRun(env, { heapCapMb: HEAP_CAP_MB, timeoutMs: RUN_TIMEOUT_MS });
+      const run = await measuredRun(env, { heapCapMb, timeoutMs: RUN_TIMEOUT_MS });
       runs.push(run);
       windowsLeft = (await scanKeys(redis, watchKeyPattern(config.redisKeyPrefix))).length;
       if (run.failure !== undefined) break;
@@ -94,6 +99,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       tableItems === sum((r) => r.items);
     return {
       scenario,
+      heapCapMb,
       viewers,
       seedMs,
       redisBytes,

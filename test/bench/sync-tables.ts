@@ -1,6 +1,5 @@
 /** The sync benchmark's results as markdown tables and a few plain lines. */
 import type { ScenarioResult } from "./sync-scale";
-import { HEAP_CAP_MB } from "./sync-scale";
 import type { WriteCompareResult } from "./write-compare";
 
 const MB = 1_048_576;
@@ -20,7 +19,7 @@ const CRON_PERIOD_MS = 5 * 60_000;
 
 export function scaleTables(results: ScenarioResult[]): string[] {
   const lines = [
-    `Memory and time, each run a child process under --max-old-space-size=${HEAP_CAP_MB}:`,
+    `Memory and time, each run a child process under --max-old-space-size=${results[0]?.heapCapMb}:`,
     "",
     "| scenario | viewers | runs | peak heap MB (max of runs) | baseline heap MB | CPU ms | wall ms | CPU µs / viewer | wall µs / viewer | complete |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
