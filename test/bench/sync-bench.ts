@@ -6,14 +6,17 @@
  *
  *   npx tsx test/bench/sync-bench.ts                 # one stage of 10k, 50k, 200k viewers
  *   npx tsx test/bench/sync-bench.ts --scale full    # also 1M on one stage, 10,000 x 100
- *   npx tsx test/bench/sync-bench.ts --heap-cap 4096 # a diagnosis: the runs without a Worker's cap
+ *
+ * Diagnosis (not for the tables of record): `--only <text>` runs the scenarios whose label holds
+ * it, and skips the write comparison; `--heap-cap <MB>` changes the runs' cap; `--run-options
+ * <json>` is passed to syncOnce, e.g. '{"deadlines":{"runMs":900000},"lockTtlMs":960000}'.
  *
  * Absolute times are those of local servers on this machine, not of AWS; items, write units,
  * Redis requests, commands and bytes are what production would bill.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { HEAP_CAP_MB, runScenario, type Scenario } from "./sync-scale";
+import { HEAP_CAP_MB, type RunSettings, runScenario, type Scenario } from "./sync-scale";
 import { scaleTables, writeTables } from "./sync-tables";
 import { compareWrites } from "./write-compare";
 
@@ -30,17 +33,22 @@ const FULL_SCENARIOS: Scenario[] = [
 /** Rounds of the write comparison: each writer runs once a round, first in half of them. */
 const WRITE_ROUNDS = 10;
 
-export async function benchSync(
-  scale: "default" | "full",
-  heapCapMb = HEAP_CAP_MB,
-): Promise<string> {
+export async function benchSync(options: {
+  scale: "default" | "full";
+  only?: string;
+  settings: RunSettings;
+}): Promise<string> {
+  const only = options.only;
   const scenarios =
-    scale === "full" ? [...DEFAULT_SCENARIOS, ...FULL_SCENARIOS] : DEFAULT_SCENARIOS;
+    only !== undefined
+      ? [...DEFAULT_SCENARIOS, ...FULL_SCENARIOS].filter((s) => s.label.includes(only))
+      : [...DEFAULT_SCENARIOS, ...(options.scale === "full" ? FULL_SCENARIOS : [])];
   const results = [];
   for (const scenario of scenarios) {
     console.error(`sync bench: ${scenario.label} ...`);
-    results.push(await runScenario(scenario, heapCapMb));
+    results.push(await runScenario(scenario, options.settings));
   }
+  if (only !== undefined) return scaleTables(results).join("\n");
   console.error("sync bench: write phase comparison ...");
   const writes = await compareWrites(WRITE_ROUNDS);
   return [...scaleTables(results), "", ...writeTables(writes)].join("\n");
@@ -65,7 +73,14 @@ const entry = process.argv[1];
 // Run only when executed, not when imported; realpath so symlinks agree.
 if (entry !== undefined && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) {
   const argv = process.argv.slice(2);
-  const heapCap = Number(arg(argv, "--heap-cap") ?? HEAP_CAP_MB);
-  if (!(heapCap > 0)) throw new Error("--heap-cap must be a number of MB");
-  console.log(await benchSync(scaleArg(argv), heapCap));
+  const heapCapMb = Number(arg(argv, "--heap-cap") ?? HEAP_CAP_MB);
+  if (!(heapCapMb > 0)) throw new Error("--heap-cap must be a number of MB");
+  const runOptions = arg(argv, "--run-options");
+  console.log(
+    await benchSync({
+      scale: scaleArg(argv),
+      only: arg(argv, "--only"),
+      settings: { heapCapMb, ...(runOptions ? { runOptions: JSON.parse(runOptions) } : {}) },
+    }),
+  );
 }

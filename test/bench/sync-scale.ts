@@ -31,6 +31,7 @@ export interface ScenarioResult {
   scenario: Scenario;
   /** The runs' --max-old-space-size, in MB. */
   heapCapMb: number;
+  runOptions?: object;
   viewers: number;
   seedMs: number;
   /** Redis used_memory after seeding, minus that of the empty server, in bytes. */
@@ -44,10 +45,17 @@ export interface ScenarioResult {
   complete: boolean;
 }
 
+/** How the runs are made: heap cap, and options passed to syncOnce (e.g. `deadlines`). */
+export interface RunSettings {
+  heapCapMb: number;
+  runOptions?: object;
+}
+
 export async function runScenario(
   scenario: Scenario,
-  heapCapMb = HEAP_CAP_MB,
+  settings: RunSettings = { heapCapMb: HEAP_CAP_MB },
 ): Promise<ScenarioResult> {
+  const { heapCapMb, runOptions } = settings;
   const stack = await startBenchStack();
   try {
     const env: Record<string, string> = {
@@ -70,7 +78,7 @@ export async function runScenario(
     await seedWindows(redis, keys, { ...scenario, window }, Date.now);
     const seedMs = Math.round(performance.now() - seedStarted);
     const redisBytes =
-      (await redisUsedMemory(env.UPSTASH_REDIS_REST_URL!, config.upstashRedisRestToken)) -
+      (await redisUsedMemory(config.upstashRedisRestUrl, config.upstashRedisRestToken)) -
       memoryBefore;
 
     await stack.resetStats();
@@ -78,7 +86,7 @@ export async function runScenario(
     let windowsLeft = scenario.stages;
     // Enough runs for maxWindows (2000) a run, and no more: a failing run would fail again.
     while (windowsLeft > 0 && runs.length < Math.ceil(scenario.stages / 2000) + 1) {
-      const run = await measuredRun(env, { heapCapMb, timeoutMs: RUN_TIMEOUT_MS });
+      const run = await measuredRun(env, { heapCapMb, timeoutMs: RUN_TIMEOUT_MS, runOptions });
       runs.push(run);
       windowsLeft = (await scanKeys(redis, watchKeyPattern(config.redisKeyPrefix))).length;
       if (run.failure !== undefined) break;
@@ -100,6 +108,7 @@ export async function runScenario(
     return {
       scenario,
       heapCapMb,
+      ...(runOptions ? { runOptions } : {}),
       viewers,
       seedMs,
       redisBytes,

@@ -19,20 +19,21 @@ const CRON_PERIOD_MS = 5 * 60_000;
 
 export function scaleTables(results: ScenarioResult[]): string[] {
   const lines = [
-    `Memory and time, each run a child process under --max-old-space-size=${results[0]?.heapCapMb}:`,
+    `Memory and time, each run a child process under --max-old-space-size=${results[0]?.heapCapMb}` +
+      (results[0]?.runOptions ? ` with run options ${JSON.stringify(results[0].runOptions)}` : "") +
+      ":",
     "",
     "| scenario | viewers | runs | peak heap MB (max of runs) | baseline heap MB | CPU ms | wall ms | CPU µs / viewer | wall µs / viewer | complete |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const r of results) {
-    const ok = r.runs.filter((run) => run.report !== undefined);
-    const cpuMs = ok.reduce((s, run) => s + (run.cpuMs ?? 0), 0);
-    const wallMs = ok.reduce((s, run) => s + run.report!.durationMs, 0);
-    const peak = Math.max(...ok.map((run) => run.peakHeapMb ?? 0));
-    const baseline = Math.max(...ok.map((run) => run.baselineHeapMb ?? 0));
-    const cell = (v: number) => (ok.length === 0 ? "—" : v);
+    // Failed runs count too: their CPU and heap come from heap-sampler.ts.
+    const cpuMs = r.runs.reduce((sum, run) => sum + (run.cpuMs ?? 0), 0);
+    const wallMs = r.runs.reduce((sum, run) => sum + run.wallMs, 0);
+    const peak = Math.max(...r.runs.map((run) => run.peakHeapMb ?? Number.NaN));
+    const baseline = r.runs.find((run) => run.baselineHeapMb !== undefined)?.baselineHeapMb;
     lines.push(
-      `| ${r.scenario.label} | ${int(r.viewers)} | ${r.runs.length} | ${cell(peak)} | ${cell(baseline)} | ${cell(cpuMs)} | ${cell(wallMs)} | ${fixed((cpuMs / r.viewers) * 1000)} | ${fixed((wallMs / r.viewers) * 1000)} | ${r.complete ? "yes" : "**no**"} |`,
+      `| ${r.scenario.label} | ${int(r.viewers)} | ${r.runs.length} | ${Number.isNaN(peak) ? "—" : peak} | ${baseline ?? "—"} | ${int(cpuMs)} | ${int(wallMs)} | ${fixed((cpuMs / r.viewers) * 1000)} | ${fixed((wallMs / r.viewers) * 1000)} | ${r.complete ? "yes" : "**no**"} |`,
     );
   }
   lines.push(
@@ -53,9 +54,13 @@ export function scaleTables(results: ScenarioResult[]): string[] {
   for (const r of results) {
     const last = r.runs.at(-1);
     const failed = r.runs.filter((run) => run.failure !== undefined);
-    for (const run of failed) lines.push(`- ${r.scenario.label}: run failed: ${run.failure}`);
+    for (const run of failed) {
+      lines.push(
+        `- ${r.scenario.label}: run failed after ${fixed(run.wallMs / 1000)} s (${run.cpuMs} ms CPU, peak heap ${run.peakHeapMb} MB): ${run.failure}`,
+      );
+    }
     if (r.complete && last?.report) {
-      const untilMs = (r.runs.length - 1) * CRON_PERIOD_MS + last.report.durationMs;
+      const untilMs = (r.runs.length - 1) * CRON_PERIOD_MS + last.wallMs;
       const per = r.runs
         .map(
           (run) =>
