@@ -27,13 +27,14 @@ const HEAP_SAMPLER = fileURLToPath(new URL("./heap-sampler.ts", import.meta.url)
 
 export function measuredRun(
   env: Record<string, string>,
-  opts: { heapCapMb: number; timeoutMs: number; runOptions?: object },
+  opts: { heapCapMb: number; timeoutMs: number; runOptions?: object; nodeFlags?: string[] },
 ): Promise<MeasuredRun> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
     [
       `--max-old-space-size=${opts.heapCapMb}`,
+      ...(opts.nodeFlags ?? []),
       "--import",
       "tsx",
       "--import",

@@ -9,7 +9,8 @@
  *
  * Diagnosis (not for the tables of record): `--only <text>` runs the scenarios whose label holds
  * it, and skips the write comparison; `--heap-cap <MB>` changes the runs' cap; `--run-options
- * <json>` is passed to syncOnce, e.g. '{"deadlines":{"runMs":900000},"lockTtlMs":960000}'.
+ * <json>` is passed to syncOnce, e.g. '{"deadlines":{"runMs":900000},"lockTtlMs":960000}';
+ * `--node-flags <flags>` adds flags to the runs' node, e.g. "--max-semi-space-size=16".
  *
  * Absolute times are those of local servers on this machine, not of AWS; items, write units,
  * Redis requests, commands and bytes are what production would bill.
@@ -76,11 +77,16 @@ if (entry !== undefined && realpathSync(entry) === realpathSync(fileURLToPath(im
   const heapCapMb = Number(arg(argv, "--heap-cap") ?? HEAP_CAP_MB);
   if (!(heapCapMb > 0)) throw new Error("--heap-cap must be a number of MB");
   const runOptions = arg(argv, "--run-options");
+  const nodeFlags = arg(argv, "--node-flags")?.split(" ");
   console.log(
     await benchSync({
       scale: scaleArg(argv),
       only: arg(argv, "--only"),
-      settings: { heapCapMb, ...(runOptions ? { runOptions: JSON.parse(runOptions) } : {}) },
+      settings: {
+        heapCapMb,
+        ...(runOptions ? { runOptions: JSON.parse(runOptions) } : {}),
+        ...(nodeFlags ? { nodeFlags } : {}),
+      },
     }),
   );
 }

@@ -32,6 +32,7 @@ export interface ScenarioResult {
   /** The runs' --max-old-space-size, in MB. */
   heapCapMb: number;
   runOptions?: object;
+  nodeFlags?: string[];
   viewers: number;
   seedMs: number;
   /** Redis used_memory after seeding, minus that of the empty server, in bytes. */
@@ -49,13 +50,15 @@ export interface ScenarioResult {
 export interface RunSettings {
   heapCapMb: number;
   runOptions?: object;
+  /** More flags for the runs' node, e.g. `--max-semi-space-size=16` (diagnosis). */
+  nodeFlags?: string[];
 }
 
 export async function runScenario(
   scenario: Scenario,
   settings: RunSettings = { heapCapMb: HEAP_CAP_MB },
 ): Promise<ScenarioResult> {
-  const { heapCapMb, runOptions } = settings;
+  const { heapCapMb, runOptions, nodeFlags } = settings;
   const stack = await startBenchStack();
   try {
     const env: Record<string, string> = {
@@ -86,7 +89,12 @@ export async function runScenario(
     let windowsLeft = scenario.stages;
     // Enough runs for maxWindows (2000) a run, and no more: a failing run would fail again.
     while (windowsLeft > 0 && runs.length < Math.ceil(scenario.stages / 2000) + 1) {
-      const run = await measuredRun(env, { heapCapMb, timeoutMs: RUN_TIMEOUT_MS, runOptions });
+      const run = await measuredRun(env, {
+        heapCapMb,
+        timeoutMs: RUN_TIMEOUT_MS,
+        runOptions,
+        nodeFlags,
+      });
       runs.push(run);
       windowsLeft = (await scanKeys(redis, watchKeyPattern(config.redisKeyPrefix))).length;
       if (run.failure !== undefined) break;
@@ -109,6 +117,7 @@ export async function runScenario(
       scenario,
       heapCapMb,
       ...(runOptions ? { runOptions } : {}),
+      ...(nodeFlags ? { nodeFlags } : {}),
       viewers,
       seedMs,
       redisBytes,

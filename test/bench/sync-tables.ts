@@ -20,6 +20,7 @@ const CRON_PERIOD_MS = 5 * 60_000;
 export function scaleTables(results: ScenarioResult[]): string[] {
   const lines = [
     `Memory and time, each run a child process under --max-old-space-size=${results[0]?.heapCapMb}` +
+      (results[0]?.nodeFlags ? ` ${results[0].nodeFlags.join(" ")}` : "") +
       (results[0]?.runOptions ? ` with run options ${JSON.stringify(results[0].runOptions)}` : "") +
       ":",
     "",
