@@ -29,10 +29,7 @@ export interface Scenario {
 
 export interface ScenarioResult {
   scenario: Scenario;
-  /** The runs' --max-old-space-size, in MB. */
-  heapCapMb: number;
-  runOptions?: object;
-  nodeFlags?: string[];
+  settings: RunSettings;
   viewers: number;
   seedMs: number;
   /** Redis used_memory after seeding, minus that of the empty server, in bytes. */
@@ -46,9 +43,11 @@ export interface ScenarioResult {
   complete: boolean;
 }
 
-/** How the runs are made: heap cap, and options passed to syncOnce (e.g. `deadlines`). */
+/** How the runs are made. */
 export interface RunSettings {
+  /** Their --max-old-space-size, in MB. */
   heapCapMb: number;
+  /** Options passed to syncOnce, e.g. `deadlines` (diagnosis). */
   runOptions?: object;
   /** More flags for the runs' node, e.g. `--max-semi-space-size=16` (diagnosis). */
   nodeFlags?: string[];
@@ -115,9 +114,7 @@ export async function runScenario(
       tableItems === sum((r) => r.items);
     return {
       scenario,
-      heapCapMb,
-      ...(runOptions ? { runOptions } : {}),
-      ...(nodeFlags ? { nodeFlags } : {}),
+      settings,
       viewers,
       seedMs,
       redisBytes,

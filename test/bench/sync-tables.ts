@@ -17,12 +17,19 @@ function stats(values: number[]): { min: number; median: number; max: number } {
 /** Cron period, ms: a scenario needing several runs waits this long between them. */
 const CRON_PERIOD_MS = 5 * 60_000;
 
+/** The node flags and syncOnce options the runs had, as one line. */
+function runsUnder(settings: ScenarioResult["settings"] | undefined): string {
+  if (settings === undefined) return "";
+  const flags = [`--max-old-space-size=${settings.heapCapMb}`, ...(settings.nodeFlags ?? [])];
+  const options = settings.runOptions
+    ? ` with run options ${JSON.stringify(settings.runOptions)}`
+    : "";
+  return flags.join(" ") + options;
+}
+
 export function scaleTables(results: ScenarioResult[]): string[] {
   const lines = [
-    `Memory and time, each run a child process under --max-old-space-size=${results[0]?.heapCapMb}` +
-      (results[0]?.nodeFlags ? ` ${results[0].nodeFlags.join(" ")}` : "") +
-      (results[0]?.runOptions ? ` with run options ${JSON.stringify(results[0].runOptions)}` : "") +
-      ":",
+    `Memory and time, each run a child process under ${runsUnder(results[0]?.settings)}:`,
     "",
     "| scenario | viewers | runs | peak heap MB (max of runs) | baseline heap MB | CPU ms | wall ms | CPU µs / viewer | wall µs / viewer | complete |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -57,7 +64,8 @@ export function scaleTables(results: ScenarioResult[]): string[] {
     const failed = r.runs.filter((run) => run.failure !== undefined);
     for (const run of failed) {
       lines.push(
-        `- ${r.scenario.label}: run failed after ${fixed(run.wallMs / 1000)} s (${run.cpuMs} ms CPU, peak heap ${run.peakHeapMb} MB): ${run.failure}`,
+        // A run killed by "heap out of memory" never reached the sampler's exit handler.
+        `- ${r.scenario.label}: run failed after ${fixed(run.wallMs / 1000)} s (${run.cpuMs ?? "?"} ms CPU, peak heap ${run.peakHeapMb ?? "?"} MB): ${run.failure}`,
       );
     }
     if (r.complete && last?.report) {
