@@ -13,14 +13,16 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   registry.registerComponent("securitySchemes", "adminKey", {
     type: "http",
     scheme: "bearer",
-    description: "The operator's `ADMIN_API_KEY`.",
+    bearerFormat: "API key",
+    description:
+      "The operator's `ADMIN_API_KEY` (`Authorization: Bearer <key>`), for the operator's back office only: never in a browser. Send it on admin operations only: on the viewer routes any bearer credential is read as a viewer token.",
   });
   registry.registerComponent("securitySchemes", "viewerToken", {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
     description:
-      "A viewer token (HS256 JWT bound to one stage) from `issueViewerToken` or `signViewerToken`.",
+      "A viewer token (`Authorization: Bearer <JWT>`: HS256, bound to one stage, short-lived) from `issueViewerToken`, `signViewerToken` in your backend, or `startAnonymousSession`. For the viewer routes only.",
   });
   for (const route of contractRoutes) registry.registerPath(route);
   const document = app.getOpenAPI31Document({
@@ -32,7 +34,15 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         "Live viewer counts for live-stream stages. Players send a heartbeat every `nextHeartbeatInMs`; the service keeps presence in Redis and history in DynamoDB. Errors are `application/problem+json` (RFC 9457).",
       license: { name: "MIT", url: "https://opensource.org/license/mit" },
     },
-    servers: [{ url: "http://127.0.0.1:8787", description: "Local stack (`npm start`)" }],
+    servers: [
+      {
+        url: "https://{host}",
+        description:
+          "Your deployment: `host` is where `wrangler deploy` put the worker (its workers.dev host) or your custom domain.",
+        variables: { host: { default: "viewer-presence.example.workers.dev" } },
+      },
+      { url: "http://127.0.0.1:8787", description: "Local stack (`npm start`)" },
+    ],
     tags: [
       { name: "Presence", description: "Heartbeats, leaves and live counts." },
       { name: "Stages", description: "Stage configuration and viewer tokens." },

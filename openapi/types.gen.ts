@@ -56,7 +56,7 @@ export interface paths {
         put?: never;
         /**
          * Create a stage
-         * @description Writes the configuration to DynamoDB and caches it in Redis. Needs the admin key. Safe to retry after a 503 (which may have reached DynamoDB anyway): a stage stored exactly as asked and unchanged since is answered 201 again; any other stage with that id is 409.
+         * @description Writes the configuration to DynamoDB and caches it in Redis. Needs the admin key. Safe to retry after a 503 (which may have reached DynamoDB anyway): a stage stored exactly as asked and unchanged since is answered 201 again; any other stage with that id is 409. Without a retry, a create that reached DynamoDB after its 503 is put in force by the next sync run.
          */
         post: operations["createStage"];
         delete?: never;
@@ -84,7 +84,7 @@ export interface paths {
         head?: never;
         /**
          * Change a stage
-         * @description Changes the title, status or options. Ending a stage makes heartbeats answer 410 within 10 s everywhere, and reopening it makes them accepted again within 10 s (isolates check the registry version that often). A 503 `store_unavailable` means nothing changed; a 503 `partially_applied` means the change is stored but not yet in force (Redis failed and the change could not be undone): retry the same request to finish it. Needs the admin key.
+         * @description Changes the title, status or options. Ending a stage makes heartbeats answer 410 within 10 s everywhere, and reopening it makes them accepted again within 10 s (isolates check the registry version that often). A 503 `store_unavailable` means the change is not in force; if DynamoDB took it and only its answer was late, the next sync run puts it in force (within 5 minutes); retrying the same request settles it at once. A 503 `partially_applied` means the change is stored but not yet in force (Redis failed and the change could not be undone): retry the same request to finish it. Needs the admin key.
          */
         patch: operations["updateStage"];
         trace?: never;
@@ -504,10 +504,11 @@ export interface components {
              */
             title: string;
             /**
-             * @description A stable URI reference naming the kind of problem, `/problems/<code>`.
+             * @description A stable URI reference naming the kind of problem, `/problems/<code>`: switch on it. `store_unavailable`: Redis or DynamoDB did not answer (retry after `Retry-After`); `partially_applied`: a change is stored but not in force (retry the same request); `misconfigured`: the deployment's configuration is invalid.
              * @example /problems/validation
+             * @enum {string}
              */
-            type: string;
+            type: "/problems/validation" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not_found" | "/problems/stage_ended" | "/problems/conflict" | "/problems/payload_too_large" | "/problems/unsupported_media_type" | "/problems/rate_limited" | "/problems/store_unavailable" | "/problems/partially_applied" | "/problems/misconfigured" | "/problems/internal";
         };
         ProblemField: {
             /**
@@ -523,6 +524,32 @@ export interface components {
         };
         /** @description A stage's figures for one closed window, kept 30 days (DynamoDB TTL). */
         Snapshot: {
+            /**
+             * @description Time-weighted mean concurrency over the window: `watchSeconds` / 300, to 2 decimals.
+             * @example 1341
+             */
+            averageViewers?: number;
+            /**
+             * @description The largest of `slotViewers`: the window's peak concurrency.
+             * @example 1380
+             */
+            peakViewers?: number;
+            /**
+             * @description Concurrent viewers in each 30 s of the window, in order (10 counts). A viewer is concurrent in a 30 s slot when they sent a heartbeat marking it (tabs count once): exact, unlike the live count (`viewerCount`), which counts viewers seen within the presence TTL (120 s) at one moment. Absent on snapshots written before 2026-11-30.
+             * @example [
+             *       1350,
+             *       1362,
+             *       1371,
+             *       1380,
+             *       1377,
+             *       1366,
+             *       1359,
+             *       1348,
+             *       1340,
+             *       1332
+             *     ]
+             */
+            slotViewers?: number[];
             /**
              * @description Stage id: 1-64 letters, digits, `_` or `-`.
              * @example concert-42
@@ -815,6 +842,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -826,10 +855,10 @@ export interface operations {
     estimateCost: {
         parameters: {
             query: {
-                /** @description Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 138). */
-                bytes?: number | null;
-                /** @description Upstash commands per heartbeat (default: this system's measured 2.08). */
-                commands?: number | null;
+                /** @description Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 137). */
+                bytes?: number;
+                /** @description Upstash commands per heartbeat (default: this system's measured 2.06). */
+                commands?: number;
                 /** @description Consistency of DynamoDB count reads in the architectures that read (default eventual). */
                 consistency?: "eventual" | "strong";
                 /** @description Seconds between a viewer's heartbeats (default 30). */
@@ -911,6 +940,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -989,6 +1020,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1039,6 +1072,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1120,6 +1155,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1220,6 +1257,8 @@ export interface operations {
             /** @description Too many requests; wait for `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1229,6 +1268,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1330,6 +1371,8 @@ export interface operations {
             /** @description Too many requests; wait for `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1339,6 +1382,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1429,6 +1474,8 @@ export interface operations {
             /** @description Too many requests; wait for `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1438,6 +1485,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1506,6 +1555,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1596,6 +1647,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1619,6 +1672,8 @@ export interface operations {
             /** @description The live count. */
             200: {
                 headers: {
+                    /** @description `public, max-age=5`: a CDN or browser may reuse the answer for 5 s. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1646,6 +1701,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1716,6 +1773,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1736,6 +1795,8 @@ export interface operations {
             /** @description The totals. */
             200: {
                 headers: {
+                    /** @description `public, max-age=5`: a CDN or browser may reuse the answer for 5 s. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1754,6 +1815,8 @@ export interface operations {
             /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -25,6 +25,12 @@ export interface SnapshotItem {
   uniqueViewers: number;
   /** Seconds watched in the window, summed over viewers. */
   watchSeconds: number;
+  /** Concurrent viewers per 30 s of the window (10 counts; absent before 2026-11-30). */
+  slotViewers?: number[];
+  /** The largest of `slotViewers`. */
+  peakViewers?: number;
+  /** Time-weighted mean concurrency over the window: `watchSeconds` / 300. */
+  averageViewers?: number;
   /** Epoch seconds after which DynamoDB deletes the item. */
   ttl: number;
 }

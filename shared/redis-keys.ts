@@ -45,6 +45,11 @@ export interface RedisKeys {
   estimate(stageId: string): string;
   /** Stream `a:<stage>`: audit events (one per accepted heartbeat) on stages with `auditTrail`. */
   audit(stageId: string): string;
+  /**
+   * Set `us`: ids of stages whose last write to DynamoDB got no answer in time (the write may
+   * still land). The sync job re-reads them from DynamoDB and repairs the Redis copy.
+   */
+  unsettledStages(): string;
   /** String `lock`: held by the sync run in progress (value: its run id). */
   syncLock(): string;
   /**
@@ -71,6 +76,7 @@ export function redisKeys(prefix: string): RedisKeys {
     restoredAt: () => `${prefix}rs`,
     estimate: (stageId) => `${prefix}e:${stageId}`,
     audit: (stageId) => `${prefix}a:${stageId}`,
+    unsettledStages: () => `${prefix}us`,
     syncLock: () => `${prefix}lock`,
     heartbeatInterval: () => `${prefix}iv`,
   };

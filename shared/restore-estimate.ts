@@ -3,6 +3,9 @@
  * rebuilt presence: the live count of its last snapshot, flagged as an estimate. One definition
  * for the sync job and the edge, which both write it (`e:<stage>`), and the edge, which reads it.
  */
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { DocumentClient } from "./clients";
+import { SNAPSHOT_PREFIX, stageKeys } from "./dynamo-keys";
 import { WINDOW_MS } from "./windows";
 
 /**
@@ -60,4 +63,27 @@ export function answerCount(
     return { viewers: estimate.viewers, estimated: true, asOfMs: estimate.asOfMs };
   }
   return { viewers: live, estimated: false, asOfMs: nowMs };
+}
+
+/**
+ * A stage's newest snapshot's live count and time (one Query, newest first, `Limit: 1`), or
+ * `undefined` when it has none: what an estimate is made from, by the edge and the sync job.
+ */
+export async function readLatestSnapshot(
+  db: DocumentClient,
+  tableName: string,
+  stageId: string,
+): Promise<{ viewerCount: number; takenAt: string } | undefined> {
+  const result = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :snapshot)",
+      ExpressionAttributeValues: { ":pk": stageKeys(stageId).pk, ":snapshot": SNAPSHOT_PREFIX },
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  const item = result.Items?.[0];
+  if (item === undefined) return undefined;
+  return { viewerCount: Number(item.viewerCount), takenAt: String(item.takenAt) };
 }

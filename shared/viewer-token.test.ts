@@ -83,4 +83,26 @@ describe("viewer tokens", () => {
       signViewerToken({ secret, viewerId: "a", stageId: "s1", ttlSec: 0 }),
     ).rejects.toThrow(RangeError);
   });
+
+  it("answers a remembered token exactly as a fresh one: expiry and stage still checked", async () => {
+    const nowMs = Date.UTC(2026, 10, 27, 12);
+    const { token } = await signViewerToken({
+      secret,
+      viewerId: "v",
+      stageId: "s1",
+      ttlSec: 60,
+      nowMs,
+    });
+    const verify = createViewerTokenVerifier(secret);
+    expect(await verify(token, { stageId: "s1", nowMs })).toMatchObject({ viewerId: "v" });
+    expect(await verify(token, { stageId: "s1", nowMs })).toMatchObject({ viewerId: "v" });
+    expect(await problemOf(verify(token, { stageId: "s2", nowMs }))).toBe("wrong_stage");
+    expect(await problemOf(verify(token, { stageId: "s1", nowMs: nowMs + 60_000 }))).toBe(
+      "expired",
+    );
+    // Another signature on the same claims is another token: verified, and refused.
+    const [header, payload] = token.split(".");
+    const forged = `${header}.${payload}.${"A".repeat(43)}`;
+    expect(await problemOf(verify(forged, { nowMs }))).toBe("bad_signature");
+  });
 });

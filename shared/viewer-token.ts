@@ -88,16 +88,40 @@ export async function signViewerToken(options: {
   };
 }
 
+/** Tokens a verifier remembers as verified (about 250 B each: 2.5 MB at most). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 /**
  * Returns a verifier holding the imported key, so a Worker isolate imports it once rather than
  * on every heartbeat. The verifier checks signature, expiry and (when given) the stage.
+ *
+ * It also remembers the claims of the last tokens whose signature it verified: a viewer sends
+ * the same token every 30 s, and a signature that was valid stays valid (the claims cannot
+ * change without changing the token, which is the cache key, signature included). Expiry and
+ * stage are still checked on every call, so remembering changes no answer, only the HMAC work.
  */
 export function createViewerTokenVerifier(secret: string) {
   let key: Promise<CryptoKey> | undefined;
+  const verified = new Map<string, ViewerClaims>();
+
+  function check(
+    claims: ViewerClaims,
+    expect: { stageId?: string; nowMs: number; expiredGraceMs?: number },
+  ): ViewerClaims {
+    if (claims.expiresAt * 1000 + (expect.expiredGraceMs ?? 0) <= expect.nowMs)
+      throw new ViewerTokenError("expired", "the token has expired");
+    if (expect.stageId !== undefined && claims.stageId !== expect.stageId) {
+      throw new ViewerTokenError("wrong_stage", "the token was issued for another stage");
+    }
+    return claims;
+  }
+
   return async function verify(
     token: string,
     expect: { stageId?: string; nowMs: number; expiredGraceMs?: number },
   ): Promise<ViewerClaims> {
+    const known = verified.get(token);
+    if (known !== undefined) return check(known, expect);
     const parts = token.split(".");
     if (parts.length !== 3) throw new ViewerTokenError("malformed", "a JWT has three parts");
     const [header, payload, signature] = parts as [string, string, string];
@@ -131,11 +155,10 @@ export function createViewerTokenVerifier(secret: string) {
     ) {
       throw new ViewerTokenError("malformed", "the token lacks sub, stg or exp");
     }
-    if (exp * 1000 + (expect.expiredGraceMs ?? 0) <= expect.nowMs)
-      throw new ViewerTokenError("expired", "the token has expired");
-    if (expect.stageId !== undefined && stg !== expect.stageId) {
-      throw new ViewerTokenError("wrong_stage", "the token was issued for another stage");
-    }
-    return { viewerId: sub, stageId: stg, expiresAt: exp };
+    const checked: ViewerClaims = { viewerId: sub, stageId: stg, expiresAt: exp };
+    // Oldest first out (a Map iterates in insertion order).
+    if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
+    verified.set(token, checked);
+    return check(checked, expect);
   };
 }

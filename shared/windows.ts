@@ -22,6 +22,11 @@ export function windowStartMs(index: number): number {
   return index * WINDOW_MS;
 }
 
+/** Length of a concurrency slot, in s: snapshots count viewers per 30 s of their window. */
+export const CONCURRENCY_SLOT_SEC = 30;
+/** Concurrency slots in a window (10). */
+export const CONCURRENCY_SLOTS = WINDOW_MS / 1000 / CONCURRENCY_SLOT_SEC;
+
 /** The slot a heartbeat marks: its offset from the window start and its width, in seconds. */
 export interface Slot {
   offsetSec: number;

@@ -1,8 +1,12 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "../shared/clients";
-import { SNAPSHOT_PREFIX, STAGE_INDEX_PARTITION, stageKeys } from "../shared/dynamo-keys";
+import { STAGE_INDEX_PARTITION } from "../shared/dynamo-keys";
 import type { RedisKeys } from "../shared/redis-keys";
-import { estimateFromSnapshot, formatEstimate } from "../shared/restore-estimate";
+import {
+  estimateFromSnapshot,
+  formatEstimate,
+  readLatestSnapshot,
+} from "../shared/restore-estimate";
 import { type Stage, toStage } from "../shared/stage";
 import { GSI1_NAME } from "../shared/table";
 import type { SyncRedis } from "./sync-redis";
@@ -58,7 +62,7 @@ export async function restoreFromSnapshots(
     estimateTtlSec > 0 ? stages.filter((stage) => stage.status !== "ended") : [],
     options.concurrency ?? 8,
     async (stage) => {
-      const snapshot = await latestSnapshot(db, options, stage);
+      const snapshot = await readLatestSnapshot(db, options.tableName, stage.id);
       return { id: stage.id, estimate: snapshot && estimateFromSnapshot(snapshot, restoredAt) };
     },
   );
@@ -106,26 +110,6 @@ async function listStages(db: DocumentClient, tableName: string): Promise<Stage[
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   return stages;
-}
-
-async function latestSnapshot(
-  db: DocumentClient,
-  options: RestoreOptions,
-  stage: Stage,
-): Promise<{ viewerCount: number; takenAt: string } | undefined> {
-  const { pk } = stageKeys(stage.id);
-  const result = await db.send(
-    new QueryCommand({
-      TableName: options.tableName,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :snapshot)",
-      ExpressionAttributeValues: { ":pk": pk, ":snapshot": SNAPSHOT_PREFIX },
-      ScanIndexForward: false,
-      Limit: 1,
-    }),
-  );
-  const item = result.Items?.[0];
-  if (item === undefined) return undefined;
-  return { viewerCount: Number(item.viewerCount), takenAt: String(item.takenAt) };
 }
 
 /** `run` over `inputs`, at most `limit` at a time, results in input order. */

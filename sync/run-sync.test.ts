@@ -60,6 +60,10 @@ describe("runSync", () => {
         viewerCount: 1,
         uniqueViewers: 3,
         watchSeconds: 300 + 90 + 120,
+        // Per 30 s: all three in the first three slots, amy and cat in the fourth, then amy.
+        slotViewers: [3, 3, 3, 2, 1, 1, 1, 1, 1, 1],
+        peakViewers: 3,
+        averageViewers: 1.7,
         ttl: Math.floor((T0 + 5 * MIN) / 1000) + 30 * 86_400,
       },
     ]);

@@ -10,6 +10,7 @@ import { firstOpenWindow, migrateLegacyWindows } from "./migrate-legacy-windows"
 import { prunePresence } from "./prune-presence";
 import { restoreFromSnapshots } from "./restore";
 import { emptyReport, type RunReport, reportLogLine, SyncRunError } from "./run-report";
+import { settleStages } from "./settle-stages";
 import { acquireLock, DEFAULT_LOCK_TTL_MS, releaseLock } from "./sync-lock";
 import type { SyncRedis } from "./sync-redis";
 import { syncClosedWindows } from "./sync-windows";
@@ -38,7 +39,11 @@ export interface RunSyncDeps {
 export interface RunSyncOptions {
   /** How long the lock outlives a run that died holding it, in ms (default 240 000). */
   lockTtlMs?: number;
-  /** Most closed windows synced per run, oldest first; the rest wait (default 2000). */
+  /**
+   * Most closed windows synced per run, oldest first; the rest wait (default 50 000: 10,000
+   * stages leave 10,000 windows every 5 minutes, and a run streams them in bounded memory, so
+   * what ends a long run is its deadline, after which the windows not yet written wait).
+   */
   maxWindows?: number;
   /** Time after a window's end before it counts as closed, in ms (default 10 000). */
   closeGraceMs?: number;
@@ -64,7 +69,8 @@ export interface RunSyncOptions {
  * One run of the sync job (docs: DESIGN.md, "Cold path"). In order:
  * 1. takes the lock (`SET lock <runId> NX PX`); if another run holds it, returns a report with
  *    `skipped: "locked"` and does nothing else;
- * 2. restores registry and estimates from DynamoDB when the marker `m` is not `full`;
+ * 2. restores registry and estimates from DynamoDB when the marker `m` is not `full`, and
+ *    repairs the stages whose write to DynamoDB timed out at the edge (settle-stages.ts);
  * 3. moves every closed watch window to DynamoDB (snapshot + packed viewing records), deleting
  *    a window's hash only after DynamoDB confirmed all of its items;
  * 4. prunes stale presence entries of every registry stage and, with a hot-path budget
@@ -151,6 +157,10 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         { tableName: config.dynamodbTable, presenceTtlSec: cadence.presenceTtlSec, nowMs },
       );
     });
+    await step("settle", async () => {
+      const settled = await settleStages({ redis, db, keys }, config.dynamodbTable);
+      if (settled > 0) report.settledStages = settled;
+    });
     const windowsSynced = await step("windows", async () => {
       const graceMs = options.closeGraceMs ?? 10_000;
       report.migratedWindows = await migrateLegacyWindows(redis, keys, config.redisKeyPrefix, {
@@ -159,7 +169,7 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       });
       const work = await findClosedWindows(redis, config.redisKeyPrefix, nowMs, {
         graceMs,
-        maxWindows: options.maxWindows ?? 2000,
+        maxWindows: options.maxWindows ?? 50_000,
       });
       report.deferredWindows = work.deferred;
       await syncClosedWindows(

@@ -12,7 +12,17 @@ import type { Redis } from "@upstash/redis";
  */
 export type SyncRedis = Pick<
   Redis,
-  "set" | "get" | "eval" | "scan" | "pipeline" | "del" | "smembers" | "xrange" | "xdel"
+  | "set"
+  | "get"
+  | "eval"
+  | "scan"
+  | "sscan"
+  | "srem"
+  | "pipeline"
+  | "del"
+  | "smembers"
+  | "xrange"
+  | "xdel"
 >;
 
 /** Thrown when a reply has a shape the raw protocol never produces (a misbuilt client). */

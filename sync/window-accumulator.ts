@@ -1,6 +1,11 @@
 import type { PackedViewingRecord } from "../shared/history-items";
 import { parseWatchMember, watchMemberViewer } from "../shared/redis-keys";
-import { coveredSeconds, type Slot } from "../shared/windows";
+import {
+  CONCURRENCY_SLOT_SEC,
+  CONCURRENCY_SLOTS,
+  coveredSeconds,
+  type Slot,
+} from "../shared/windows";
 
 /** One viewer's watch time in one window: `[viewerId, seconds]` (the stored shape, kept short). */
 export type WindowRecord = PackedViewingRecord;
@@ -13,6 +18,11 @@ export interface WindowTotals {
   watchSeconds: number;
   /** Members that were not `<viewer>|<offset s>|<width s>` (skipped, counted for the report). */
   malformedFields: number;
+  /**
+   * Concurrent viewers per 30 s of the window (10 counts): viewers who marked a slot that
+   * covers part of those 30 s. Tabs count once.
+   */
+  slotViewers: number[];
 }
 
 /**
@@ -22,7 +32,12 @@ export interface WindowTotals {
  * one viewer's slots at a time, whatever the size of the stage.
  */
 export function createWindowAccumulator(onRecord: (record: WindowRecord) => void) {
-  const totals: WindowTotals = { uniqueViewers: 0, watchSeconds: 0, malformedFields: 0 };
+  const totals: WindowTotals = {
+    uniqueViewers: 0,
+    watchSeconds: 0,
+    malformedFields: 0,
+    slotViewers: new Array<number>(CONCURRENCY_SLOTS).fill(0),
+  };
   let viewer: string | undefined;
   let slots: Slot[] = [];
 
@@ -31,6 +46,7 @@ export function createWindowAccumulator(onRecord: (record: WindowRecord) => void
       const seconds = coveredSeconds(slots);
       totals.uniqueViewers++;
       totals.watchSeconds += seconds;
+      for (const slot of concurrencySlots(slots)) totals.slotViewers[slot]! += 1;
       onRecord([viewer, seconds]);
     }
     viewer = undefined;
@@ -56,6 +72,17 @@ export function createWindowAccumulator(onRecord: (record: WindowRecord) => void
       return totals;
     },
   };
+}
+
+/** The 30-s concurrency slots a viewer's marked slots overlap, each once. */
+function concurrencySlots(slots: readonly Slot[]): Set<number> {
+  const covered = new Set<number>();
+  for (const { offsetSec, widthSec } of slots) {
+    const first = Math.floor(offsetSec / CONCURRENCY_SLOT_SEC);
+    const last = Math.ceil((offsetSec + widthSec) / CONCURRENCY_SLOT_SEC) - 1;
+    for (let slot = first; slot <= Math.min(last, CONCURRENCY_SLOTS - 1); slot++) covered.add(slot);
+  }
+  return covered;
 }
 
 /** A whole window's records and totals at once (small windows, tests). */

@@ -23,6 +23,8 @@ describe("a closed window's items", () => {
       ["bob", 60],
     ]);
     expect(summary.uniqueViewers).toBe(2);
+    // Concurrency per 30 s: amy in slots 0 and 9; bob in 0 and 1 (his 60 s slot spans both).
+    expect(summary.slotViewers).toEqual([2, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
     expect(summary.watchSeconds).toBe(120);
     expect(summary.malformedFields).toBe(1);
   });
@@ -48,6 +50,9 @@ describe("a closed window's items", () => {
       viewerCount: 4,
       uniqueViewers: 1,
       watchSeconds: 30,
+      slotViewers: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      peakViewers: 1,
+      averageViewers: 0.1,
       ttl: Math.floor((T + 3_600_000) / 1000) + 30 * 86_400,
     });
   });

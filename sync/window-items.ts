@@ -33,6 +33,9 @@ export function snapshotItem(input: {
     viewerCount: input.viewerCount,
     uniqueViewers: input.totals.uniqueViewers,
     watchSeconds: input.totals.watchSeconds,
+    slotViewers: input.totals.slotViewers,
+    peakViewers: Math.max(0, ...input.totals.slotViewers),
+    averageViewers: Math.round((input.totals.watchSeconds / (WINDOW_MS / 1000)) * 100) / 100,
     ttl: Math.floor(input.takenAtMs / 1000) + Math.round(input.ttlDays * 86_400),
   };
 }

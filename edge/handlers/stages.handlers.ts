@@ -39,6 +39,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
     try {
       await table().create(stage);
     } catch (error) {
+      if (error instanceof StoreUnavailableError) await registry.markUnsettled(stage.id);
       // A create that answered 503 (its deadline passed) may still have reached DynamoDB: its
       // retry finds the stage stored exactly as asked, and finishes that create instead of
       // answering 409 for a stage that Redis, and so every heartbeat, would never know.
@@ -87,11 +88,13 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
     requireAdmin(c, config.adminApiKey);
     const { stageId } = c.req.valid("param");
     const changes = c.req.valid("json");
-    const { stage, previous } = await table().update(
-      stageId,
-      changes,
-      new Date(nowMs).toISOString(),
-    );
+    const { stage, previous } = await table()
+      .update(stageId, changes, new Date(nowMs).toISOString())
+      .catch(async (error: unknown) => {
+        // No answer in time: the update may still land. The sync job will put it in force.
+        if (error instanceof StoreUnavailableError) await registry.markUnsettled(stageId);
+        throw error;
+      });
     try {
       await registry.cache(stage, { changed: true });
     } catch (error) {

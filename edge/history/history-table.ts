@@ -2,6 +2,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "../../shared/clients";
 import { SNAPSHOT_PREFIX, snapshotKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
 import type { SnapshotItem } from "../../shared/history-items";
+import { readLatestSnapshot } from "../../shared/restore-estimate";
 import { WINDOW_MS } from "../../shared/windows";
 import { dynamoCall } from "../dynamo-call";
 import { problems } from "../problems";
@@ -69,26 +70,22 @@ export function historyTable(db: DocumentClient, tableName: string) {
         viewerCount: Number(item.viewerCount ?? 0),
         uniqueViewers: Number(item.uniqueViewers ?? 0),
         watchSeconds: Number(item.watchSeconds ?? 0),
+        // Snapshots written before concurrency was counted have none of these.
+        ...(Array.isArray(item.slotViewers)
+          ? {
+              slotViewers: (item.slotViewers as unknown[]).map(Number),
+              peakViewers: Number(item.peakViewers ?? 0),
+              averageViewers: Number(item.averageViewers ?? 0),
+            }
+          : {}),
       }));
       const lastSk = result.LastEvaluatedKey?.sk;
       return typeof lastSk === "string" ? { items, lastSk } : { items };
     },
 
     /** The stage's newest snapshot's count and time, or `undefined` when it has none. */
-    async latestSnapshot(
-      stageId: string,
-    ): Promise<{ viewerCount: number; takenAt: string } | undefined> {
-      const pk = snapshotKeys(stageId, 0).pk;
-      const result = await query(db, {
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :snapshot)",
-        ExpressionAttributeValues: { ":pk": pk, ":snapshot": SNAPSHOT_PREFIX },
-        ScanIndexForward: false,
-        Limit: 1,
-      });
-      const item = result.Items?.[0];
-      if (item === undefined) return undefined;
-      return { viewerCount: Number(item.viewerCount), takenAt: String(item.takenAt) };
+    latestSnapshot(stageId: string) {
+      return dynamoCall(() => readLatestSnapshot(db, tableName, stageId));
     },
 
     /**

@@ -198,8 +198,12 @@ async function recordWithPipeline(
   if (refreshCount) {
     isolate.countsInFlight.add(stageId);
     read("count", () => pipeline.zcount(presenceKey, countFromMs, "+inf"));
+    // Shortly after a restore, the estimate rides along, unless this isolate already found the
+    // stage has none (no recent snapshot: a new deployment, or an audience long gone).
     const restoredAtMs = isolate.registry.restoredAtMs;
-    if (restoredAtMs !== undefined && nowMs < restoredAtMs + input.presenceTtlSec * 1000) {
+    const recentlyRestored =
+      restoredAtMs !== undefined && nowMs < restoredAtMs + input.presenceTtlSec * 1000;
+    if (recentlyRestored && isolate.estimates.get(stageId, nowMs) !== null) {
       read("estimate", () => pipeline.get(keys.estimate(stageId)));
     }
     if (input.intervalKey !== undefined) read("interval", () => pipeline.get(input.intervalKey!));

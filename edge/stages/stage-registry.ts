@@ -75,6 +75,17 @@ export function stageRegistry(deps: {
       return stage;
     },
 
+    /**
+     * Notes that a write of this stage to DynamoDB got no answer in time and may still land, so
+     * the sync job re-reads it and repairs Redis' copy even if the client never retries. Best
+     * effort: when Redis fails too, the client's retry is the repair.
+     */
+    async markUnsettled(stageId: string): Promise<void> {
+      await redisCall(() => redis.pipeline().sadd(keys.unsettledStages(), stageId).exec()).catch(
+        () => undefined,
+      );
+    },
+
     /** Caches a stage that DynamoDB has just stored (`changed`: an update, not a create). */
     async cache(stage: Stage, options: { changed: boolean }): Promise<void> {
       await cacheInRedis([stage], { restoring: false, changed: options.changed });

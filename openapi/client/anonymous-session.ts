@@ -1,8 +1,7 @@
 import type { PresenceClient } from "./create-client";
 import type { TokenRequest } from "./heartbeat-loop-options";
-import { problemFromResponse } from "./loop-problem";
+import { type AnyProblem, problemFromResponse } from "./loop-problem";
 import { parseRetryAfterMs } from "./retry-after";
-import type { Problem } from "./types";
 
 /**
  * The server refused to start or renew the session. The heartbeat loop treats it as it treats a
@@ -11,7 +10,7 @@ import type { Problem } from "./types";
 export class AnonymousSessionError extends Error {
   override readonly name = "AnonymousSessionError";
   constructor(
-    readonly problem: Problem,
+    readonly problem: AnyProblem,
     readonly status: number,
     readonly retryAfterMs: number | undefined,
   ) {

@@ -1,14 +1,19 @@
 import type { PresenceClient } from "./create-client";
 import type { Timers } from "./environment";
-import { badResponseProblem, networkProblem, problemFromResponse } from "./loop-problem";
+import {
+  type AnyProblem,
+  badResponseProblem,
+  networkProblem,
+  problemFromResponse,
+} from "./loop-problem";
 import { withTimeout } from "./request-timeout";
 import { parseRetryAfterMs } from "./retry-after";
-import type { Heartbeat, Problem } from "./types";
+import type { Heartbeat } from "./types";
 
 /** What one heartbeat request came to. `status` is 0 when no response came back. */
 export type HeartbeatOutcome =
   | { kind: "counted"; heartbeat: Heartbeat }
-  | { kind: "failed"; problem: Problem; status: number; retryAfterMs?: number; cause?: unknown };
+  | { kind: "failed"; problem: AnyProblem; status: number; retryAfterMs?: number; cause?: unknown };
 
 export interface HeartbeatRequest {
   client: PresenceClient;

@@ -57,7 +57,9 @@ export {
   sendLeave,
 } from "./leave";
 export {
+  type AnyProblem,
   BAD_RESPONSE_PROBLEM_TYPE,
+  type ClientProblemType,
   isRetryableStatus,
   type LoopProblem,
   NETWORK_PROBLEM_TYPE,
@@ -73,6 +75,7 @@ export type {
   operations,
   Problem,
   ProblemField,
+  ProblemType,
   paths,
   Snapshot,
   SnapshotPage,

@@ -1,7 +1,7 @@
 import type { PresenceClient } from "./create-client";
 import type { BeaconNavigator } from "./environment";
-import { networkProblem, problemFromResponse } from "./loop-problem";
-import type { Problem, ViewerBody } from "./types";
+import { type AnyProblem, networkProblem, problemFromResponse } from "./loop-problem";
+import type { ViewerBody } from "./types";
 
 /**
  * The content type of the leave body. `sendBeacon` with a string sends exactly this; the
@@ -31,7 +31,7 @@ export interface SendLeaveOptions {
 /** How the leave went out; for `fetch`, `problem` settles with the failure, if any (never rejects). */
 export type LeaveDispatch =
   | { transport: "beacon" }
-  | { transport: "fetch"; problem: Promise<Problem | undefined> };
+  | { transport: "fetch"; problem: Promise<AnyProblem | undefined> };
 
 /**
  * Sends `leaveStage` in a way that survives the page going away: `navigator.sendBeacon(url,

@@ -1,10 +1,23 @@
-import type { Problem } from "./types";
+import type { Problem, ProblemType } from "./types";
+
+/** The `type` of a problem made on the client (no answer, a token that failed, a bad answer). */
+export type ClientProblemType =
+  | typeof NETWORK_PROBLEM_TYPE
+  | typeof TOKEN_PROBLEM_TYPE
+  | typeof BAD_RESPONSE_PROBLEM_TYPE
+  | "about:blank";
+
+/**
+ * A problem document: the server's (its `type` one the contract lists), or one made on the
+ * client when there was none.
+ */
+export type AnyProblem = Omit<Problem, "type"> & { type: ProblemType | ClientProblemType };
 
 /**
  * A failure the heartbeat loop reports through `onError`: the server's problem document when
  * there was one, else one made on the client (`status` 0 for failures without a response).
  */
-export interface LoopProblem extends Problem {
+export interface LoopProblem extends AnyProblem {
   /** True when the loop has stopped because of this problem and will not try again. */
   fatal: boolean;
   /** When the loop tries again, in ms from now; absent when it does not. */
@@ -14,11 +27,11 @@ export interface LoopProblem extends Problem {
 }
 
 /** `type` of the problem reported when no response came back (offline, DNS, CORS, timeout). */
-export const NETWORK_PROBLEM_TYPE = "/problems/client/network";
+export const NETWORK_PROBLEM_TYPE = "/problems/client/network" as const;
 /** `type` of the problem reported when the `token` function threw or rejected. */
-export const TOKEN_PROBLEM_TYPE = "/problems/client/token";
+export const TOKEN_PROBLEM_TYPE = "/problems/client/token" as const;
 /** `type` of the problem reported when a 2xx answer is not the contract's shape. */
-export const BAD_RESPONSE_PROBLEM_TYPE = "/problems/client/bad-response";
+export const BAD_RESPONSE_PROBLEM_TYPE = "/problems/client/bad-response" as const;
 
 /**
  * Whether a refused heartbeat may succeed later without anything changing on the client: 408,
@@ -33,9 +46,9 @@ export function isRetryableStatus(status: number): boolean {
  * The server's problem document for a non-2xx answer, or one made from the status line when the
  * body is not `application/problem+json` (an HTML page from a proxy, an empty body).
  */
-export function problemFromResponse(error: unknown, response: Response): Problem {
+export function problemFromResponse(error: unknown, response: Response): AnyProblem {
   if (isProblem(error)) return error;
-  const problem: Problem = {
+  const problem: AnyProblem = {
     type: "about:blank",
     title: response.statusText || `HTTP ${response.status}`,
     status: response.status,
@@ -45,7 +58,7 @@ export function problemFromResponse(error: unknown, response: Response): Problem
 }
 
 /** The problem for a request that got no answer: `fetch` threw (offline, DNS, CORS, abort). */
-export function networkProblem(cause: unknown): Problem {
+export function networkProblem(cause: unknown): AnyProblem {
   return {
     type: NETWORK_PROBLEM_TYPE,
     title: "Network error",
@@ -55,7 +68,7 @@ export function networkProblem(cause: unknown): Problem {
 }
 
 /** The problem for a `token` function that threw or rejected. */
-export function tokenProblem(cause: unknown): Problem {
+export function tokenProblem(cause: unknown): AnyProblem {
   return {
     type: TOKEN_PROBLEM_TYPE,
     title: "Could not get a viewer token",
@@ -65,7 +78,7 @@ export function tokenProblem(cause: unknown): Problem {
 }
 
 /** The problem for a 2xx answer whose body is not what the contract promises. */
-export function badResponseProblem(response: Response): Problem {
+export function badResponseProblem(response: Response): AnyProblem {
   return {
     type: BAD_RESPONSE_PROBLEM_TYPE,
     title: "Unexpected response",

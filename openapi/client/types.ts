@@ -13,6 +13,8 @@ export type { components, operations, paths };
 export type Heartbeat = Schemas["Heartbeat"];
 /** An `application/problem+json` error body (RFC 9457). */
 export type Problem = Schemas["Problem"];
+/** The `type` of a problem the server sends (`/problems/<code>`): switch on it. */
+export type ProblemType = Problem["type"];
 /** One offending field of a validation problem. */
 export type ProblemField = Schemas["ProblemField"];
 /** Who is sending a heartbeat or a leave, in the body: `{ token }` (a beacon sets no header). */

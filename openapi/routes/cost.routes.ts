@@ -10,6 +10,7 @@ export const estimateCostRoute = createRoute({
   summary: "What would it cost?",
   description:
     "The monthly bill, tier by tier, of this system and its alternatives (pure DynamoDB on demand and provisioned, batched writes, Redis only, Upstash pay-as-you-go or fixed plan, ElastiCache for reference) for an audience, from a dated price catalogue. Pure computation: no store is read. Cacheable for an hour.",
+  security: [],
   request: { query: CostQuerySchema },
   responses: {
     200: {

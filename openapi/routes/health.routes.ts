@@ -9,6 +9,7 @@ export const getHealthRoute = createRoute({
   tags: ["Operations"],
   summary: "Is the service up?",
   description: "Checks the configuration and pings Redis (one command).",
+  security: [],
   responses: {
     200: { description: "Healthy.", content: { "application/json": { schema: HealthSchema } } },
     ...problemResponses(503),

@@ -10,6 +10,14 @@ import {
 import { problemResponses } from "../schemas/problem";
 import { ViewerTokenSchema } from "../schemas/token";
 
+/** Count reads are the same for everyone for a few seconds: shared caches may keep them. */
+const CACHE_FOR_SECONDS = {
+  "Cache-Control": {
+    description: "`public, max-age=5`: a CDN or browser may reuse the answer for 5 s.",
+    schema: { type: "string", example: "public, max-age=5" },
+  },
+} as const;
+
 /** A viewer token, or none in the header (then it is in the body). */
 const viewerSecurity: Record<string, string[]>[] = [{ viewerToken: [] }, {}];
 
@@ -92,10 +100,12 @@ export const getStageViewersRoute = createRoute({
   summary: "Live viewers of a stage",
   description:
     "The same answer for everyone, so it is cacheable for a few seconds (`Cache-Control: public, max-age=5`). Viewers already get the count with each heartbeat; this is for pages that do not send heartbeats.",
+  security: [],
   request: { params: StageParamsSchema },
   responses: {
     200: {
       description: "The live count.",
+      headers: CACHE_FOR_SECONDS,
       content: { "application/json": { schema: StageViewersSchema } },
     },
     ...problemResponses(400, 404, 503),
@@ -114,6 +124,7 @@ export const getViewerTotalsRoute = createRoute({
   responses: {
     200: {
       description: "The totals.",
+      headers: CACHE_FOR_SECONDS,
       content: { "application/json": { schema: ViewerTotalsSchema } },
     },
     ...problemResponses(401, 503),

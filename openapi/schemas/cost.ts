@@ -43,8 +43,10 @@ export const CostQuerySchema = z.object({
     .optional()
     .openapi({
       param: { name: "commands", in: "query" },
-      description: "Upstash commands per heartbeat (default: this system's measured 2.08).",
-      example: 2.08,
+      // Not nullable: a generated client would send `commands=null` (refused with 400).
+      type: "number",
+      description: "Upstash commands per heartbeat (default: this system's measured 2.06).",
+      example: 2.06,
     }),
   bytes: z.coerce
     .number()
@@ -53,9 +55,10 @@ export const CostQuerySchema = z.object({
     .optional()
     .openapi({
       param: { name: "bytes", in: "query" },
+      type: "number",
       description:
-        "Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 138).",
-      example: 138,
+        "Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 137).",
+      example: 137,
     }),
   packing: z.coerce
     .number()

@@ -42,6 +42,23 @@ export const SnapshotSchema = z
       description: "Seconds watched during the window, summed over viewers.",
       example: 402_300,
     }),
+    slotViewers: z
+      .array(z.number().int().min(0))
+      .optional()
+      .openapi({
+        description:
+          "Concurrent viewers in each 30 s of the window, in order (10 counts). A viewer is concurrent in a 30 s slot when they sent a heartbeat marking it (tabs count once): exact, unlike the live count (`viewerCount`), which counts viewers seen within the presence TTL (120 s) at one moment. Absent on snapshots written before 2026-11-30.",
+        example: [1350, 1362, 1371, 1380, 1377, 1366, 1359, 1348, 1340, 1332],
+      }),
+    peakViewers: z.number().int().min(0).optional().openapi({
+      description: "The largest of `slotViewers`: the window's peak concurrency.",
+      example: 1380,
+    }),
+    averageViewers: z.number().min(0).optional().openapi({
+      description:
+        "Time-weighted mean concurrency over the window: `watchSeconds` / 300, to 2 decimals.",
+      example: 1341,
+    }),
   })
   .openapi("Snapshot", {
     description: "A stage's figures for one closed window, kept 30 days (DynamoDB TTL).",

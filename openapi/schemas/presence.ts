@@ -1,17 +1,16 @@
 import { z } from "@hono/zod-openapi";
 import { RecordedViewerIdSchema, StageIdSchema, TimestampSchema } from "./common";
 
+/** A token as text: base64url parts and dots (what it means is checked by its verifier). */
+const TokenTextSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,2048}$/);
+
 export const ViewerBodySchema = z
   .object({
-    token: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,2048}$/)
-      .optional()
-      .openapi({
-        description:
-          "The viewer token, when it cannot go in the `Authorization` header (`navigator.sendBeacon` sets no headers).",
-        example: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEyMzQifQ.c2lnbmF0dXJl",
-      }),
+    token: TokenTextSchema.optional().openapi({
+      description:
+        "The viewer token, when it cannot go in the `Authorization` header (`navigator.sendBeacon` sets no headers).",
+      example: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEyMzQifQ.c2lnbmF0dXJl",
+    }),
   })
   .strict()
   .openapi("ViewerBody", {
@@ -80,15 +79,11 @@ export const ViewerTotalsSchema = z
 
 export const AnonymousSessionRequestSchema = z
   .object({
-    token: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,2048}$/)
-      .optional()
-      .openapi({
-        description:
-          "To renew a session and keep its viewer id: its current token, even expired (up to a day).",
-        example: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ-In0.c2lnbmF0dXJl",
-      }),
+    token: TokenTextSchema.optional().openapi({
+      description:
+        "To renew a session and keep its viewer id: its current token, even expired (up to a day).",
+      example: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ-In0.c2lnbmF0dXJl",
+    }),
   })
   .strict()
   .openapi("AnonymousSessionRequest", {

@@ -17,6 +17,11 @@ export const PROBLEM_CODES = [
   "internal",
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
+/** The `type` of each problem code, as the contract lists them. */
+export const PROBLEM_TYPES = PROBLEM_CODES.map((code) => `/problems/${code}` as const) as [
+  `/problems/${ProblemCode}`,
+  ...`/problems/${ProblemCode}`[],
+];
 
 export const ProblemFieldSchema = z
   .object({
@@ -33,8 +38,9 @@ export const ProblemFieldSchema = z
 
 export const ProblemSchema = z
   .object({
-    type: z.string().openapi({
-      description: "A stable URI reference naming the kind of problem, `/problems/<code>`.",
+    type: z.enum(PROBLEM_TYPES).openapi({
+      description:
+        "A stable URI reference naming the kind of problem, `/problems/<code>`: switch on it. `store_unavailable`: Redis or DynamoDB did not answer (retry after `Retry-After`); `partially_applied`: a change is stored but not in force (retry the same request); `misconfigured`: the deployment's configuration is invalid.",
       example: "/problems/validation",
     }),
     title: z.string().openapi({
@@ -72,6 +78,14 @@ const problemStatusText = {
 } as const;
 export type ProblemStatus = keyof typeof problemStatusText;
 
+/** `Retry-After`, sent with every 429 and 503 (RFC 9110): seconds to wait before retrying. */
+const RETRY_AFTER_HEADER = {
+  "Retry-After": {
+    description: "Seconds to wait before retrying.",
+    schema: { type: "integer", minimum: 1, example: 5 },
+  },
+} as const;
+
 /** Declares problem responses for a route: `...problemResponses(400, 401, 503)`. */
 export function problemResponses<const S extends ProblemStatus>(...statuses: S[]) {
   return Object.fromEntries(
@@ -79,6 +93,7 @@ export function problemResponses<const S extends ProblemStatus>(...statuses: S[]
       status,
       {
         description: problemStatusText[status],
+        ...(status === 429 || status === 503 ? { headers: RETRY_AFTER_HEADER } : {}),
         content: { "application/problem+json": { schema: ProblemSchema } },
       },
     ]),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { main, parseArgs, UsageError } from "./cli";
+import { MEASURED_HEARTBEAT } from "./measured";
 
 function run(...argv: string[]) {
   const out: string[] = [];
@@ -76,5 +77,21 @@ describe("main", () => {
     const r = run("--viewers", "-5");
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/viewers must be a number >= 0 \(got -5\)/);
+  });
+});
+
+describe("defaults", () => {
+  it("prices the measured heartbeat, as the API's estimateCost does", () => {
+    const { code, out } = run("--viewers", "50000", "--json");
+    expect(code).toBe(0);
+    const { workload } = JSON.parse(out) as {
+      workload: { redisCommandsPerHeartbeat: number; redisBytesPerHeartbeat: number };
+    };
+    expect(workload).toMatchObject({
+      redisCommandsPerHeartbeat: MEASURED_HEARTBEAT.redisCommandsPerHeartbeat,
+      redisBytesPerHeartbeat: MEASURED_HEARTBEAT.redisBytesPerHeartbeat,
+    });
+    const given = JSON.parse(run("--viewers", "50000", "--commands", "2", "--json").out);
+    expect(given.workload.redisCommandsPerHeartbeat).toBe(2);
   });
 });

@@ -10,6 +10,7 @@
 import { pathToFileURL } from "node:url";
 import { compareArchitectures } from "./estimate";
 import { formatComparison } from "./format";
+import { MEASURED_HEARTBEAT } from "./measured";
 import { renderSeedTableMarkdown, seedComparison } from "./seed-reproduction";
 import { defaultWorkload, type Workload, WorkloadError } from "./workload";
 
@@ -116,9 +117,15 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.out(USAGE);
       return 0;
     }
-    const workload = defaultWorkload(options.workload);
+    // The measured heartbeat, as the API's estimateCost uses: one answer to one question.
+    const given = {
+      redisCommandsPerHeartbeat: MEASURED_HEARTBEAT.redisCommandsPerHeartbeat,
+      redisBytesPerHeartbeat: MEASURED_HEARTBEAT.redisBytesPerHeartbeat,
+      ...options.workload,
+    };
+    const workload = defaultWorkload(given);
     if (options.seed) {
-      const { viewers: _ignored, ...assumptions } = options.workload;
+      const { viewers: _ignored, ...assumptions } = given;
       const rows = seedComparison({ workload: assumptions });
       io.out(options.json ? JSON.stringify(rows, null, 2) : renderSeedTableMarkdown(rows));
       return 0;

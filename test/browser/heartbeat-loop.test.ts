@@ -32,7 +32,8 @@ window.beats = [];
 startHeartbeatLoop({
   baseUrl: query.get("api"),
   stageId: query.get("stage"),
-  token: query.get("token"),
+  // No token in the URL: an anonymous viewer (the loop starts an anonymous session).
+  ...(query.get("token") ? { token: query.get("token") } : { anonymous: true }),
   onUpdate: (beat) => { window.beats.push(beat); document.getElementById("viewers").textContent = String(beat.viewers); },
   onError: (problem) => { window.problem = problem; },
 });
@@ -131,6 +132,27 @@ describe.skipIf(!hasChromium)(
         count = await viewers();
       }
       expect(count).toBe(0);
+      await page.close();
+    });
+
+    it("counts an anonymous viewer through an anonymous session, across origins", async () => {
+      const admin = createPresenceClient({ baseUrl: worker!.url, adminKey: TEST_ADMIN_KEY });
+      const stageId = uniqueId("br");
+      await admin.POST("/v1/stages", {
+        body: { id: stageId, title: "Open", allowAnonymous: true },
+      });
+      const page = await browser!.newPage();
+      await page.goto(`${siteUrl}/?${new URLSearchParams({ api: worker!.url, stage: stageId })}`);
+      await page.waitForFunction(
+        () => (window as unknown as { beats: unknown[] }).beats.length > 0,
+        null,
+        { timeout: 10_000 },
+      );
+      const beat = await page.evaluate(
+        () => (window as unknown as { beats: { viewerId: string }[] }).beats[0],
+      );
+      expect(beat?.viewerId).toMatch(/^~[A-Za-z0-9_-]{22}$/);
+      expect(await page.textContent("#viewers")).toBe("1");
       await page.close();
     });
   },

@@ -1,15 +1,5 @@
-/**
- * What the fuzz's requests refer to: stages that exist (a live one, an ended one, one open to
- * anonymous viewers with an audit trail, one with history written by the real sync job), the
- * stages and cursors the run's own requests were given, and viewer tokens signed on the test
- * clock.
- */
-import { createDocumentClient, createRedis } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
-import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { STAGE_ID_PATTERN } from "../../shared/ids";
 import { signViewerToken } from "../../shared/viewer-token";
-import { runSync } from "../../sync/run-sync";
 import type { Harness } from "../in-process/harness";
 import { adminHeaders, TEST_TOKEN_SECRET } from "../test-env";
 import type { TokenSpec } from "./plan";
@@ -51,14 +41,7 @@ export async function seedStages(h: Harness, tag: string): Promise<FuzzWorld> {
     h.advance(300_000);
   }
   h.advance(60_000);
-  const config = parseConfig(h.env);
-  await runSync({
-    redis: createRedis(config, SYNC_CALL_DEADLINES.redis),
-    db: createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo),
-    config,
-    now: () => h.clock.nowMs,
-    log: () => {},
-  });
+  await h.sync();
 
   const setupIds = [live, ended, anon, hist];
   const stages = [...setupIds];

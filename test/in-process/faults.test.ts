@@ -2,8 +2,9 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
-import { ADMIN_ROUTE_DEADLINES } from "../../shared/deadlines";
+import { ADMIN_ROUTE_DEADLINES, SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { stageKeys } from "../../shared/dynamo-keys";
+import { runSync } from "../../sync/run-sync";
 import { adminHeaders, uniqueId } from "../test-env";
 import { createHarness, readProblem } from "./harness";
 
@@ -176,6 +177,71 @@ describe("when a store fails", () => {
     const retried = await patch();
     expect(retried.status).toBe(200);
     expect(await (await h.request(`/v1/stages/${id}`)).json()).toMatchObject({ title: "After" });
+  });
+
+  it("puts in force a create or PATCH whose DynamoDB answer timed out but whose write landed", async () => {
+    // The write reaches DynamoDB, the answer does not come back in time: what a stalled
+    // DynamoDB does (test/faults/ shows it for real); here the answer is dropped on demand.
+    let loseAnswers = false;
+    const h = createHarness({
+      app: {
+        clients: {
+          dynamo: (config) => {
+            const real = createDocumentClient(config, ADMIN_ROUTE_DEADLINES.dynamo);
+            return {
+              send: (async (command: never) => {
+                const output = await real.send(command);
+                if (loseAnswers) throw new DOMException("deadline (injected)", "TimeoutError");
+                return output;
+              }) as typeof real.send,
+            };
+          },
+        },
+      },
+    });
+    const config = parseConfig(h.env);
+    const sync = () =>
+      runSync({
+        redis: createRedis(config, SYNC_CALL_DEADLINES.redis),
+        db: createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo),
+        config,
+        now: () => h.clock.nowMs,
+        log: () => {},
+      });
+    const live = await h.createStage();
+    const token = await h.token("viewer", live);
+    expect((await h.heartbeat(live, token)).status).toBe(200);
+    await sync(); // the registry is complete ("full"): no restore will copy stages over
+
+    loseAnswers = true;
+    const created = uniqueId("s");
+    const create = await h.request("/v1/stages", {
+      method: "POST",
+      headers: adminHeaders,
+      body: JSON.stringify({ id: created, title: "Late" }),
+    });
+    const end = await h.request(`/v1/stages/${live}`, {
+      method: "PATCH",
+      headers: adminHeaders,
+      body: JSON.stringify({ status: "ended" }),
+    });
+    loseAnswers = false;
+    expect([create.status, end.status]).toEqual([503, 503]);
+    // Both landed in DynamoDB, neither is in force: Redis still has the old registry.
+    expect(await h.redis.smembers(h.keys.unsettledStages())).toEqual(
+      expect.arrayContaining([created, live]),
+    );
+    h.advance(10_000);
+    expect((await h.heartbeat(live, token)).status).toBe(200);
+
+    const report = await sync();
+    expect(report).toMatchObject({ settledStages: 2 });
+    expect(await h.redis.exists(h.keys.unsettledStages())).toBe(0);
+    h.advance(10_000);
+    await h.heartbeat(live, token); // carries the registry check: the version moved
+    expect((await h.heartbeat(live, token)).status).toBe(410);
+    const newToken = await h.token("viewer", created);
+    expect((await h.heartbeat(created, newToken)).status).toBe(200);
   });
 
   it("rebuilds the stage registry from DynamoDB when Redis lost its data", async () => {

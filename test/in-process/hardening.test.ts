@@ -3,26 +3,11 @@
  * reported, in-process against the real local stack.
  */
 import { describe, expect, it } from "vitest";
-import { createDocumentClient, createRedis } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
-import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { windowIndex, windowStartMs } from "../../shared/windows";
-import { runSync } from "../../sync/run-sync";
 import { adminHeaders } from "../test-env";
 import { createHarness, type Harness, readProblem } from "./harness";
 
 const base64Url = (text: string) => Buffer.from(text).toString("base64url");
-
-function sync(h: Harness) {
-  const config = parseConfig(h.env);
-  return runSync({
-    redis: createRedis(config, SYNC_CALL_DEADLINES.redis),
-    db: createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo),
-    config,
-    now: () => h.clock.nowMs,
-    log: () => {},
-  });
-}
 
 /** Redis loses every key of this deployment (its prefix), as a FLUSHALL would. */
 async function loseRedisData(h: Harness) {
@@ -230,7 +215,7 @@ describe("hardening", () => {
         for (const token of tokens) expect((await beat(h, stageId, token)).status).toBe(200);
         h.advance(30_000);
       }
-      const report = await sync(h); // a snapshot: `viewers` live
+      const report = await h.sync(); // a snapshot: `viewers` live
       expect(report.snapshots).toBe(1);
       return { h, stageId, tokens };
     }
@@ -263,7 +248,7 @@ describe("hardening", () => {
       await loseRedisData(h);
       const returning = await beat(h, stageId, tokens[0]!);
       expect(returning).toMatchObject({ status: 200, body: { viewers: 1, estimated: false } });
-      const report = await sync(h);
+      const report = await h.sync();
       expect(report.restored).toBeDefined();
       // (The table is shared with other tests, whose stages may get estimates: look at ours.)
       expect(await h.redis.exists(h.keys.estimate(stageId))).toBe(0);

@@ -1,8 +1,12 @@
 import { Redis } from "@upstash/redis";
 import { inject } from "vitest";
 import { type AppOptions, createApp } from "../../edge/app";
+import { createDocumentClient, createRedis } from "../../shared/clients";
+import { parseConfig } from "../../shared/config";
+import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { redisKeys } from "../../shared/redis-keys";
 import { signViewerToken } from "../../shared/viewer-token";
+import { runSync } from "../../sync/run-sync";
 import { adminHeaders, TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
 
 /** Epoch ms the tests' clock starts at: 10 s into a 5-minute window, so windows are predictable. */
@@ -76,6 +80,17 @@ export function createHarness(
         method: "POST",
         headers: { "content-type": "text/plain;charset=UTF-8" },
         body: JSON.stringify({ token }),
+      });
+    },
+    /** One sync run on the harness's clock and key prefix, with the job's own clients. */
+    sync() {
+      const config = parseConfig(env);
+      return runSync({
+        redis: createRedis(config, SYNC_CALL_DEADLINES.redis),
+        db: createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo),
+        config,
+        now: () => clock.nowMs,
+        log: () => {},
       });
     },
     async viewers(stageId: string): Promise<number> {

@@ -4,24 +4,9 @@
  * live heartbeats return; a budget lengthens the interval for a large audience.
  */
 import { describe, expect, it } from "vitest";
-import { createDocumentClient, createRedis } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
-import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { windowIndex, windowStartMs } from "../../shared/windows";
-import { runSync } from "../../sync/run-sync";
 import { adminHeaders } from "../test-env";
 import { createHarness, type Harness, readProblem } from "./harness";
-
-function sync(h: Harness) {
-  const config = parseConfig(h.env);
-  return runSync({
-    redis: createRedis(config, SYNC_CALL_DEADLINES.redis),
-    db: createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo),
-    config,
-    now: () => h.clock.nowMs,
-    log: () => {},
-  });
-}
 
 /** Every viewer beats every 30 s until the clock passes `untilMs`. */
 async function watch(h: Harness, stageId: string, tokens: string[], untilMs: number) {
@@ -43,7 +28,7 @@ describe("the sync job with the worker", () => {
     );
     await watch(h, stageId, tokens, windowStartMs(window + 1));
     h.clock.nowMs = windowStartMs(window + 1) + 60_000; // as the cron runs: one minute past the window
-    const report = await sync(h);
+    const report = await h.sync();
     expect(report).toMatchObject({ windows: 1, snapshots: 1, viewingRecords: 60 });
 
     const from = encodeURIComponent(new Date(windowStartMs(window)).toISOString());
@@ -51,7 +36,15 @@ describe("the sync job with the worker", () => {
       headers: adminHeaders,
     });
     expect(await snapshots.json()).toMatchObject({
-      items: [{ uniqueViewers: 60, watchSeconds: 60 * 300 }],
+      items: [
+        {
+          uniqueViewers: 60,
+          watchSeconds: 60 * 300,
+          slotViewers: new Array(10).fill(60),
+          peakViewers: 60,
+          averageViewers: 60,
+        },
+      ],
       nextCursor: null,
     });
 
@@ -119,10 +112,10 @@ describe("the sync job with the worker", () => {
     );
     const window = windowIndex(h.clock.nowMs);
     await watch(h, stageId, tokens, windowStartMs(window + 1) + 60_000);
-    await sync(h); // the snapshot: 12 live viewers
+    await h.sync(); // the snapshot: 12 live viewers
 
     await h.redis.del(...(await h.redis.keys(`${h.env.REDIS_KEY_PREFIX}*`))); // Redis loses everything
-    const restored = await sync(h);
+    const restored = await h.sync();
     expect(restored.restored?.estimates).toBeGreaterThanOrEqual(1);
 
     const fresh = createHarness({ bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! } });
@@ -151,14 +144,14 @@ describe("the sync job with the worker", () => {
     }
     expect(await h.redis.xlen(h.keys.audit(audited))).toBe(3);
     expect(await h.redis.exists(h.keys.audit(plain))).toBe(0);
-    const report = await sync(h);
+    const report = await h.sync();
     expect(report.auditEvents).toBe(3);
     expect(await h.redis.xlen(h.keys.audit(audited))).toBe(0);
   });
 
   it("lengthens the interval for a large audience under a budget, and keeps 30 s for a small one", async () => {
     // Upstash pay-as-you-go: each heartbeat's commands are billed, so 40 viewers cost about
-    // $5 (Workers minimum) + 40 x 87,600 x 2.08 commands x $2 per million = $19.6 a month.
+    // $5 (Workers minimum) + 40 x 87,600 x 2.06 commands x $2 per million = $19.4 a month.
     const budget = {
       HOT_PATH_BUDGET_USD: "10",
       UPSTASH_BILLING: "payg",
@@ -171,7 +164,7 @@ describe("the sync job with the worker", () => {
         Array.from({ length: viewers }, (_, i) => h.token(`v${i}`, stageId)),
       );
       for (const token of tokens) await h.heartbeat(stageId, token);
-      await sync(h); // counts the live audience, chooses the interval, stores it for the edge
+      await h.sync(); // counts the live audience, chooses the interval, stores it for the edge
       h.advance(30_000);
       const next = (await (await h.heartbeat(stageId, tokens[0]!)).json()) as {
         nextHeartbeatInMs: number;

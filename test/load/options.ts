@@ -5,7 +5,11 @@ export interface LoadOptions {
   viewers: number;
   /** Stages (default 20). */
   stages: number;
-  /** How long viewers keep beating, in s (default 30). */
+  /**
+   * How long viewers keep beating, in s (default 90): the first interval (30 s) is the warm-up,
+   * when every viewer's first heartbeat goes out and each stage's first one in the worker runs
+   * the checking script; the limit applies to what follows, the steady state.
+   */
   durationSec: number;
   /** The worker's base URL (default http://127.0.0.1:$PORT, PORT 8787). */
   url: string;
@@ -13,11 +17,11 @@ export interface LoadOptions {
   upstashUrl: string;
   /** The admin key `npm start` printed (`--admin-key` or ADMIN_API_KEY). */
   adminKey: string;
-  /** The most billed commands per heartbeat that passes (default 2.05). */
+  /** The most billed commands per heartbeat, in the steady state, that passes (default 2.05). */
   maxCommandsPerHeartbeat: number;
 }
 
-export const USAGE = `Usage: npm run load -- [--viewers 2000] [--stages 20] [--duration 30]
+export const USAGE = `Usage: npm run load -- [--viewers 2000] [--stages 20] [--duration 90]
        [--url http://127.0.0.1:8787] [--upstash-url http://127.0.0.1:8079]
        [--admin-key KEY (or ADMIN_API_KEY)] [--max-commands 2.05]
 Drives viewers' heartbeats against a running \`npm start\` and checks counts and cost.`;
@@ -36,7 +40,7 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv): LoadOp
     options: {
       viewers: { type: "string", default: "2000" },
       stages: { type: "string", default: "20" },
-      duration: { type: "string", default: "30" },
+      duration: { type: "string", default: "90" },
       url: { type: "string" },
       "upstash-url": { type: "string" },
       "admin-key": { type: "string" },

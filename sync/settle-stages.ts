@@ -1,0 +1,81 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { DocumentClient } from "../shared/clients";
+import { stageKeys } from "../shared/dynamo-keys";
+import type { RedisKeys } from "../shared/redis-keys";
+import { toStage } from "../shared/stage";
+import { type SyncRedis, scanPage } from "./sync-redis";
+
+/**
+ * Writes stage copies into Redis unless the copy there is the same or newer (by `updatedAt`),
+ * and raises the registry version when any changed, so every isolate re-reads its stages.
+ * The stored JSON is never decoded: `"updatedAt":"<ISO>"` is found as plain text, exact for
+ * JSON.stringify's output (inside a JSON string every `"` is escaped, so the text can only be
+ * the member itself).
+ *
+ * KEYS[1] registry version `v`   KEYS[2] stage set `stages`   KEYS[3..] stage keys `s:<id>`
+ * ARGV[i] the stage JSON for KEYS[i + 2], ARGV[n + i] its updatedAt, ARGV[2n + i] its id,
+ * n = #KEYS - 2
+ *
+ * Returns how many copies were written.
+ */
+export const SETTLE_STAGES_SCRIPT = `
+local versionKey, stagesKey = KEYS[1], KEYS[2]
+local count = #KEYS - 2
+local written = 0
+for i = 1, count do
+  local key, json, updatedAt = KEYS[i + 2], ARGV[i], ARGV[count + i]
+  local current = redis.call('GET', key)
+  local currentAt = current and string.match(current, '"updatedAt":"([^"]*)"')
+  if not current or (current ~= json and currentAt <= updatedAt) then
+    redis.call('SET', key, json)
+    redis.call('SADD', stagesKey, ARGV[2 * count + i])
+    written = written + 1
+  end
+end
+if written > 0 then redis.call('INCR', versionKey) end
+return written
+`;
+
+/** Most unsettled stages handled per run (the rest wait for the next). */
+const SETTLE_BATCH = 100;
+
+/**
+ * Repairs Redis' copy of the stages the edge marked unsettled (`us`: a write to DynamoDB got no
+ * answer in time and may have landed after the client was told 503): each is read back from
+ * DynamoDB, the source of truth, and put in force unless Redis already holds it or a newer
+ * change. A mark is removed only once its stage is settled, so a run that fails midway leaves
+ * them for the next. Returns how many stage copies were written.
+ */
+export async function settleStages(
+  deps: { redis: Pick<SyncRedis, "sscan" | "eval" | "srem">; db: DocumentClient; keys: RedisKeys },
+  tableName: string,
+): Promise<number> {
+  const { redis, db, keys } = deps;
+  const page = scanPage(await redis.sscan(keys.unsettledStages(), "0", { count: SETTLE_BATCH }));
+  const ids = [...new Set(page.keys)].slice(0, SETTLE_BATCH);
+  if (ids.length === 0) return 0;
+  const stored = await Promise.all(
+    ids.map(async (id) => {
+      const result = await db.send(new GetCommand({ TableName: tableName, Key: stageKeys(id) }));
+      return result.Item === undefined ? undefined : toStage(result.Item);
+    }),
+  );
+  // A stage DynamoDB does not have was never created: nothing to put in force.
+  const stages = stored.filter((stage) => stage !== undefined);
+  let written = 0;
+  if (stages.length > 0) {
+    written = Number(
+      await redis.eval(
+        SETTLE_STAGES_SCRIPT,
+        [keys.registryVersion(), keys.stages(), ...stages.map((stage) => keys.stage(stage.id))],
+        [
+          ...stages.map((stage) => JSON.stringify(stage)),
+          ...stages.map((stage) => stage.updatedAt),
+          ...stages.map((stage) => stage.id),
+        ],
+      ),
+    );
+  }
+  await redis.srem(keys.unsettledStages(), ids[0]!, ...ids.slice(1));
+  return written;
+}
