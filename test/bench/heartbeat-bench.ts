@@ -6,12 +6,16 @@
  *    injected clock, several stages, some viewers with two tabs) through the app in-process.
  * 2. The same through the real Workers runtime (`wrangler dev`), real HTTP end to end.
  * 3. Time: a heartbeat through the whole app vs a bare ZADD through the same endpoint, both
- *    measured in this run, reported as a ratio because these machines are noisy.
+ *    measured in this run in alternating order (A B, B A, ...), 5 rounds each, reported as
+ *    min / median / max and as a ratio, because these machines are noisy. The stack runs in a
+ *    child process (bench-stack.ts), so its servers share no CPU time with what is measured.
  */
 import { Redis } from "@upstash/redis";
 import { createApp } from "../../edge/app";
 import { signViewerToken } from "../../shared/viewer-token";
-import { type LocalStack, startLocalStack, startWranglerDev } from "../stack";
+import { startWranglerDev } from "../stack";
+import type { UpstashStats } from "../stack/upstash-proxy";
+import { startBenchStack } from "./bench-stack";
 
 const ADMIN = "bench-admin-key-0123456789";
 const SECRET = "bench-viewer-token-secret-0123456789abcdef";
@@ -74,8 +78,7 @@ async function driveAudience(
   };
 }
 
-function perHeartbeat(stack: LocalStack, heartbeats: number) {
-  const stats = stack.proxy.stats();
+function perHeartbeat(stats: UpstashStats, heartbeats: number) {
   return {
     heartbeats,
     requests: stats.requests / heartbeats,
@@ -85,16 +88,17 @@ function perHeartbeat(stack: LocalStack, heartbeats: number) {
   };
 }
 
-async function time(label: string, runs: number, run: () => Promise<unknown>) {
-  for (let i = 0; i < 50; i++) await run(); // warm-up
+/** ms per call of `run` over `calls` calls. */
+async function msPerCall(calls: number, run: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
-  for (let i = 0; i < runs; i++) await run();
-  const ms = (performance.now() - start) / runs;
-  return { label, ms };
+  for (let i = 0; i < calls; i++) await run();
+  return (performance.now() - start) / calls;
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
 async function main() {
-  const stack = await startLocalStack();
+  const stack = await startBenchStack();
   const env = { ...stack.env, ADMIN_API_KEY: ADMIN, VIEWER_TOKEN_SECRET: SECRET };
   const audience: Audience = { stages: 5, viewersPerStage: 200, rounds: 10, twoTabsEvery: 5 };
   const rows: string[] = [];
@@ -108,9 +112,9 @@ async function main() {
       clock,
       "bench",
     );
-    stack.proxy.resetStats();
+    await stack.resetStats();
     const heartbeats = await inProcess(() => {});
-    const local = perHeartbeat(stack, heartbeats);
+    const local = perHeartbeat(await stack.stats(), heartbeats);
     rows.push(row("in-process app (workerd-free), 1 isolate", local));
 
     // 2. The real Workers runtime, real clock (so the count cache and expiries run on time).
@@ -123,10 +127,13 @@ async function main() {
         realClock,
         "wbench",
       );
-      stack.proxy.resetStats();
+      await stack.resetStats();
       const workerHeartbeats = await overHttp(() => {});
       rows.push(
-        row("wrangler dev (workerd), real HTTP, 3 rounds", perHeartbeat(stack, workerHeartbeats)),
+        row(
+          "wrangler dev (workerd), real HTTP, 3 rounds",
+          perHeartbeat(await stack.stats(), workerHeartbeats),
+        ),
       );
     } finally {
       await worker.stop();
@@ -138,9 +145,12 @@ async function main() {
       token: stack.env.UPSTASH_REDIS_REST_TOKEN,
       enableTelemetry: false,
     });
-    // Distinct viewers, so the per-viewer rate limit never short-cuts a timed heartbeat.
+    // Distinct viewers (each beating at most 5 times), so the per-viewer rate limit never
+    // short-cuts a timed heartbeat.
+    const ROUNDS = 5;
+    const CALLS = 200;
     const timedTokens: string[] = [];
-    for (let i = 0; i < 550; i++) {
+    for (let i = 0; i < CALLS; i++) {
       const signed = await signViewerToken({
         secret: SECRET,
         viewerId: `timed-${i}`,
@@ -151,29 +161,47 @@ async function main() {
       timedTokens.push(signed.token);
     }
     let next = 0;
-    const baseline = await time("bare ZADD via Upstash REST", 500, () =>
-      redis.zadd("bench:baseline", { score: Date.now(), member: "m" }),
-    );
-    const full = await time("heartbeat through the app", 500, async () => {
+    const bare = () => redis.zadd("bench:baseline", { score: Date.now(), member: "m" });
+    const heartbeat = async () => {
+      const token = timedTokens[next++ % CALLS]!;
       const response = await app.request(
         "/v1/stages/bench0/heartbeats",
-        { method: "POST", headers: { authorization: `Bearer ${timedTokens[next++]}` } },
+        { method: "POST", headers: { authorization: `Bearer ${token}` } },
         env,
       );
       if (response.status !== 200) throw new Error(`timed heartbeat ${response.status}`);
       await response.arrayBuffer();
-    });
+    };
+    await msPerCall(50, bare); // warm-up, both
+    await msPerCall(50, heartbeat);
+    const bareMs: number[] = [];
+    const heartbeatMs: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // A B, then B A: neither always runs first.
+      if (round % 2 === 0) {
+        bareMs.push(await msPerCall(CALLS, bare));
+        heartbeatMs.push(await msPerCall(CALLS, heartbeat));
+      } else {
+        heartbeatMs.push(await msPerCall(CALLS, heartbeat));
+        bareMs.push(await msPerCall(CALLS, bare));
+      }
+    }
+    const ratios = heartbeatMs.map((ms, i) => ms / bareMs[i]!);
 
     console.log(
       "\n| path | heartbeats | Upstash requests / hb | commands / hb | request bytes / hb | response bytes / hb |",
     );
     console.log("|---|---:|---:|---:|---:|---:|");
     for (const line of rows) console.log(line);
-    console.log("\n| timing (same run) | ms per call | ratio to baseline |");
-    console.log("|---|---:|---:|");
-    for (const { label, ms } of [baseline, full]) {
-      console.log(`| ${label} | ${ms.toFixed(3)} | ${(ms / baseline.ms).toFixed(2)} |`);
-    }
+    const mmm = (values: number[], digits: number) =>
+      `${Math.min(...values).toFixed(digits)} / ${median(values).toFixed(digits)} / ${Math.max(...values).toFixed(digits)}`;
+    console.log(
+      `\n| timing (${ROUNDS} rounds of ${CALLS} calls, alternating order) | ms per call, min / median / max |`,
+    );
+    console.log("|---|---:|");
+    console.log(`| bare ZADD via Upstash REST (baseline) | ${mmm(bareMs, 3)} |`);
+    console.log(`| heartbeat through the app | ${mmm(heartbeatMs, 3)} |`);
+    console.log(`| ratio, heartbeat / baseline, per round | ${mmm(ratios, 2)} |`);
   } finally {
     await stack.stop();
   }
