@@ -19,7 +19,7 @@ import { historyTable } from "./history/history-table";
 import { createIsolateState } from "./isolate-state";
 import { currentCadence } from "./presence/cadence";
 import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
-import { isAdminOperation } from "./route-roles";
+import { isAdminOperation, isOptionalBodyOperation } from "./route-roles";
 import { stageRegistry } from "./stages/stage-registry";
 import { stageTable } from "./stages/stage-table";
 import { storeDeadlines } from "./store-deadlines";
@@ -138,44 +138,31 @@ export function createApp(options: AppOptions = {}) {
       "Payload too large",
       "The request body is too large.",
     );
-  app.use(
-    "/v1/stages/:stageId/heartbeats",
-    bodyLimit({ maxSize: VIEWER_BODY_LIMIT_BYTES, onError: tooLarge }),
-  );
-  app.use(
-    "/v1/stages/:stageId/leave",
-    bodyLimit({ maxSize: VIEWER_BODY_LIMIT_BYTES, onError: tooLarge }),
-  );
-  app.use(
-    "/v1/stages/:stageId/anonymous-sessions",
-    bodyLimit({ maxSize: VIEWER_BODY_LIMIT_BYTES, onError: tooLarge }),
-  );
-  app.use("*", bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: tooLarge }));
-
-  // The viewer routes' bodies are optional: a JSON request with no body at all (what many
-  // generated clients send) is a request without a body, not malformed JSON.
-  app.use("/v1/stages/:stageId/:action{heartbeats|leave|anonymous-sessions}", async (c, next) => {
-    const type = c.req.header("content-type");
-    if (type !== undefined && (await c.req.raw.clone().text()).trim() === "") {
-      const headers = new Headers(c.req.raw.headers);
-      headers.delete("content-type");
-      c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers });
-    }
-    await next();
-  });
-
-  // Routes whose body must be JSON answer 415 to anything else, before validation reads it.
+  const viewerBodyLimit = bodyLimit({ maxSize: VIEWER_BODY_LIMIT_BYTES, onError: tooLarge });
+  const bodyLimitOfAny = bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: tooLarge });
+  // Bodies are limited first (4 KB on the viewer routes, 16 KB elsewhere), then checked.
   app.use("*", async (c, next) => {
-    const path = c.req.path;
-    const viewerRoute =
-      path.endsWith("/heartbeats") ||
-      path.endsWith("/leave") ||
-      path.endsWith("/anonymous-sessions");
-    if ((c.req.method === "POST" || c.req.method === "PATCH") && !viewerRoute) {
-      const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
-      if (type !== "application/json") throw problems.unsupportedMediaType(type);
+    if (!isOptionalBodyOperation(c.req.method, c.req.path)) {
+      return bodyLimitOfAny(c, async () => {
+        // Routes whose body must be JSON answer 415 to anything else, before validation.
+        if (c.req.method === "POST" || c.req.method === "PATCH") {
+          const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
+          if (type !== "application/json") throw problems.unsupportedMediaType(type);
+        }
+        await next();
+      });
     }
-    await next();
+    return viewerBodyLimit(c, async () => {
+      // The viewer routes' bodies are optional: a JSON request with no body at all (what many
+      // generated clients send) is a request without a body, not malformed JSON.
+      const type = c.req.header("content-type");
+      if (type !== undefined && (await c.req.raw.clone().text()).trim() === "") {
+        const headers = new Headers(c.req.raw.headers);
+        headers.delete("content-type");
+        c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers });
+      }
+      await next();
+    });
   });
 
   app.use("*", async (c, next) => {

@@ -10,6 +10,7 @@ function pathMatcher(template: string): RegExp {
 }
 
 type Security = { security?: Record<string, string[]>[] };
+type Body = { request?: { body?: { required?: boolean } } };
 
 // Admin-only: every way to call it needs the admin key (an operation that also lists `{}`, no
 // credentials, is public at least in some deployments).
@@ -28,4 +29,18 @@ const adminOperations = contractRoutes
 export function isAdminOperation(method: string, path: string, preflightMethod?: string): boolean {
   const asked = (method === "OPTIONS" ? (preflightMethod ?? "") : method).toUpperCase();
   return adminOperations.some((op) => op.method === asked && op.path.test(path));
+}
+
+const viewerBodyOperations = contractRoutes
+  .filter((route) => (route as Body).request?.body?.required === false)
+  .map((route) => ({ method: route.method.toUpperCase(), path: pathMatcher(route.path) }));
+
+/**
+ * Whether a request is for an operation whose body is optional, read from the contract: the
+ * viewer routes (heartbeats, leave, anonymous sessions), whose small body may be empty, or JSON
+ * sent as `text/plain` by `navigator.sendBeacon`.
+ */
+export function isOptionalBodyOperation(method: string, path: string): boolean {
+  const asked = method.toUpperCase();
+  return viewerBodyOperations.some((op) => op.method === asked && op.path.test(path));
 }
