@@ -38,6 +38,11 @@ function seeded(seed: number): () => number {
   };
 }
 
+/** " (1 x Fixed 5GB)": each estimate names its own plan (assumed and measured inputs may differ). */
+function planOf(estimate: { plan?: { databases: number; name: string } }): string {
+  return estimate.plan ? ` (${estimate.plan.databases} x ${estimate.plan.name})` : "";
+}
+
 async function main() {
   const stack = await startLocalStack();
   const env = {
@@ -171,7 +176,9 @@ async function main() {
       `| DynamoDB write units per stage per window | | ${(sync.writeUnits / sync.runs / STAGES).toFixed(2)} (${sync.items} items: ${sync.snapshots} snapshots, ${sync.viewingRecordItems} packed items holding ${sync.viewingRecords} records) |`,
     );
 
-    console.log("\n| viewers | architecture | assumed $/month | measured $/month | gap |");
+    console.log(
+      "\n| viewers | architecture | assumed $/month (plan) | measured $/month (plan) | gap |",
+    );
     console.log("|---:|---|---:|---:|---:|");
     for (const viewers of [10_000, 50_000, 1_000_000]) {
       const stages = Math.max(STAGES, viewers / 1000);
@@ -182,7 +189,7 @@ async function main() {
         const m = after.find((estimate) => estimate.architecture === id)!;
         const gap = ((m.total - a.total) / a.total) * 100;
         console.log(
-          `| ${viewers.toLocaleString("en-US")} | ${m.label}${m.plan ? ` (${m.plan.databases} x ${m.plan.name})` : ""} | ${a.total.toFixed(0)} | ${m.total.toFixed(0)} | ${gap >= 0 ? "+" : ""}${gap.toFixed(1)} % |`,
+          `| ${viewers.toLocaleString("en-US")} | ${m.label} | ${a.total.toFixed(0)}${planOf(a)} | ${m.total.toFixed(0)}${planOf(m)} | ${gap >= 0 ? "+" : ""}${gap.toFixed(1)} % |`,
         );
       }
     }
