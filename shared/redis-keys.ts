@@ -27,6 +27,11 @@ export interface RedisKeys {
    * members it removed from the window). Deleted with the window.
    */
   windowProgress(stageId: string, window: number): string;
+  /**
+   * Set `wps`: the watch keys that have a progress hash, so a run reads progress (one SMEMBERS)
+   * only for the windows that have one, not one HGETALL per window.
+   */
+  windowsInProgress(): string;
   /** String `s:<stage>`: the stage's configuration as JSON (cache of DynamoDB). */
   stage(stageId: string): string;
   /** Set `stages`: ids of every stage known to this deployment (the registry). */
@@ -76,6 +81,7 @@ export function redisKeys(prefix: string): RedisKeys {
     watch: (stageId, window) => `${prefix}w2:${stageId}:${window}`,
     legacyWatch: (stageId, window) => `${prefix}w:${stageId}:${window}`,
     windowProgress: (stageId, window) => `${prefix}wp:${stageId}:${window}`,
+    windowsInProgress: () => `${prefix}wps`,
     stage: (stageId) => `${prefix}s:${stageId}`,
     stages: () => `${prefix}stages`,
     marker: () => `${prefix}m`,

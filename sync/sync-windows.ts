@@ -47,7 +47,7 @@ const FLUSH_ITEMS = 100;
  */
 export async function syncClosedWindows(
   deps: {
-    redis: Pick<SyncRedis, "pipeline" | "del">;
+    redis: Pick<SyncRedis, "pipeline" | "del" | "smembers" | "srem">;
     db: DocumentClient;
     keys: RedisKeys;
   },
@@ -60,6 +60,11 @@ export async function syncClosedWindows(
   const liveCounts = new Map<string, number>();
   const syncedStages = new Set<string>();
   const countFromMs = options.nowMs - options.presenceTtlSec * 1000;
+  // Windows a previous run left half written: only these have progress to read.
+  const inProgress =
+    windows.length === 0
+      ? new Set<string>()
+      : new Set((await redis.smembers(keys.windowsInProgress())).map(String));
   let ready: object[] = [];
   const flush = async () => {
     const items = ready;
@@ -73,6 +78,7 @@ export async function syncClosedWindows(
       (stageId) => !liveCounts.has(stageId),
     );
     let states: WindowState[] = [];
+    const resuming = batch.filter((closed) => inProgress.has(closed.key));
 
     const rounds = readWindowPages(
       redis,
@@ -82,7 +88,7 @@ export async function syncClosedWindows(
         for (const stageId of uncounted) {
           pipeline.zcount(keys.presence(stageId), countFromMs, "+inf");
         }
-        for (const closed of batch) {
+        for (const closed of resuming) {
           pipeline.hgetall(keys.windowProgress(closed.stageId, closed.window));
         }
       },
@@ -90,15 +96,11 @@ export async function syncClosedWindows(
         uncounted.forEach((stageId, i) => {
           liveCounts.set(stageId, Number(replies[i]));
         });
-        states = batch.map((closed, i) =>
-          windowState(
-            closed,
-            parseProgress(replies[uncounted.length + i]),
-            options,
-            report,
-            (item) => ready.push(item),
-          ),
-        );
+        states = batch.map((closed) => {
+          const at = resuming.indexOf(closed);
+          const progress = at < 0 ? undefined : parseProgress(replies[uncounted.length + at]);
+          return windowState(closed, progress, options, report, (item) => ready.push(item));
+        });
       },
     );
     for await (const round of rounds) {
@@ -133,7 +135,16 @@ export async function syncClosedWindows(
       syncedStages.add(closed.stageId);
     }
     await flush();
-    await redis.del(...batch.flatMap((w) => [w.key, keys.windowProgress(w.stageId, w.window)]));
+    // The windows go, with the progress of those that had any (saved by this run or an earlier).
+    const progressed = states.filter((s) => s.saved || inProgress.has(s.closed.key));
+    await redis.del(
+      ...batch.map((w) => w.key),
+      ...progressed.map(({ closed }) => keys.windowProgress(closed.stageId, closed.window)),
+    );
+    if (progressed.length > 0) {
+      const [first, ...rest] = progressed.map(({ closed }) => closed.key);
+      await redis.srem(keys.windowsInProgress(), first!, ...rest);
+    }
     report.windows += snapshots;
     report.snapshots += snapshots;
     report.stages = syncedStages.size;
@@ -147,6 +158,8 @@ interface WindowState {
   packer: ReturnType<typeof createRecordPacker>;
   /** Set when an item of this window went out: where the window stands once it is written. */
   pending?: WindowProgress & { lastViewer: string };
+  /** Whether this run saved progress for the window (so its progress hash is deleted too). */
+  saved?: boolean;
 }
 
 function windowState(
@@ -209,7 +222,9 @@ async function saveProgress(
       slots: totals.slotViewers.join(","),
     });
     pipeline.expire(keys.windowProgress(closed.stageId, closed.window), WATCH_KEY_EXPIRY_SEC);
+    pipeline.sadd(keys.windowsInProgress(), closed.key);
     state.pending = undefined;
+    state.saved = true;
   }
   await pipeline.exec();
 }

@@ -142,6 +142,7 @@ describe("a window too large for one run", () => {
     expect(runs).toBeGreaterThan(2); // it did not fit one run
     expect(left).toBe(0);
     expect(await t.redis.exists(t.keys.windowProgress(stageId, W0))).toBe(0);
+    expect(await t.redis.sismember(t.keys.windowsInProgress(), t.keys.watch(stageId, W0))).toBe(0);
 
     // Every viewer exactly once, with their seconds; the snapshot's totals over all the runs.
     const records = (await t.viewingItems(stageId)).flatMap(
