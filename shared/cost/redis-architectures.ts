@@ -113,15 +113,25 @@ function snapshotTiers(input: ModelInput) {
   return { tiers, counts, note };
 }
 
-/** Upstash pay-as-you-go holding presence only: no sync job, no history. */
-export function redisOnly(input: ModelInput): ModelOutput {
+const NO_HISTORY_NOTE =
+  "No history: a Redis data loss loses every count, and there is nothing to bill or analyse from.";
+
+/** The bill of presence alone in Upstash (no sync job, no DynamoDB), on a given Redis bill. */
+function presenceOnly(
+  input: ModelInput,
+  hot: HotTier,
+  redis: {
+    cost: number;
+    limits: LimitCheck[];
+    plan: { name: string; databases: number };
+    notes: string[];
+  },
+): ModelOutput {
   const edge = edgeTier(input, false);
-  const hot = hotTier(input, false);
-  const upstash = payg(hot, input);
   return {
     tiers: {
       edge: edge.cost,
-      redis: upstash.cost,
+      redis: redis.cost,
       dynamoWrites: 0,
       dynamoReads: 0,
       dynamoStorage: 0,
@@ -133,15 +143,39 @@ export function redisOnly(input: ModelInput): ModelOutput {
       workerCpuMs: edge.cpuMs,
       ...hotCounts(hot),
     },
+    limits: redis.limits,
+    plan: redis.plan,
+    notes: [EDGE_NOTE, ...redis.notes, ...shardNotes(redis.plan.databases, input.w.stages)],
+  };
+}
+
+/** The cheapest Upstash fixed plan (and how many databases of it) whose limits fit `hot`. */
+function cheapestFixedPlan(input: ModelInput, hot: HotTier) {
+  const choice = selectFixedPlan(input.c.upstash.fixedPlans, {
+    dataBytes: hot.dataBytes,
+    monthlyBandwidthBytes: hot.bandwidthBytes,
+    peakCommandsPerSec: hot.peakCommandsPerSec,
+    largestRequestBytes: input.w.redisBytesPerHeartbeat,
+  });
+  return {
+    choice,
+    note: `Cheapest fitting plan: ${choice.databases} x ${choice.plan.name} ($${choice.plan.monthly.value}/month each); commands are not billed.`,
+  };
+}
+
+/** Upstash pay-as-you-go holding presence only: no sync job, no history. */
+export function redisOnly(input: ModelInput): ModelOutput {
+  const hot = hotTier(input, false);
+  const upstash = payg(hot, input);
+  return presenceOnly(input, hot, {
+    cost: upstash.cost,
     limits: upstash.limits,
     plan: { name: "Upstash pay-as-you-go", databases: upstash.databases },
     notes: [
-      EDGE_NOTE,
       "Upstash bills every command, pipelined or not: commands per heartbeat drive the Redis bill.",
-      "No history: a Redis data loss loses every count, and there is nothing to bill or analyse from.",
-      ...shardNotes(upstash.databases, input.w.stages),
+      NO_HISTORY_NOTE,
     ],
-  };
+  });
 }
 
 /**
@@ -150,38 +184,17 @@ export function redisOnly(input: ModelInput): ModelOutput {
  * billing records, restore).
  */
 export function redisOnlyFixed(input: ModelInput): ModelOutput {
-  const edge = edgeTier(input, false);
   const hot = hotTier(input, false);
-  const choice = selectFixedPlan(input.c.upstash.fixedPlans, {
-    dataBytes: hot.dataBytes,
-    monthlyBandwidthBytes: hot.bandwidthBytes,
-    peakCommandsPerSec: hot.peakCommandsPerSec,
-    largestRequestBytes: input.w.redisBytesPerHeartbeat,
-  });
-  return {
-    tiers: {
-      edge: edge.cost,
-      redis: choice.monthlyUsd,
-      dynamoWrites: 0,
-      dynamoReads: 0,
-      dynamoStorage: 0,
-      transfer: 0,
-    },
-    counts: {
-      ...baseCounts(input.u),
-      workerRequests: edge.requests,
-      workerCpuMs: edge.cpuMs,
-      ...hotCounts(hot),
-    },
+  const { choice, note } = cheapestFixedPlan(input, hot);
+  return presenceOnly(input, hot, {
+    cost: choice.monthlyUsd,
     limits: choice.limits,
     plan: { name: choice.plan.name, databases: choice.databases },
     notes: [
-      EDGE_NOTE,
-      `Cheapest fitting plan: ${choice.databases} x ${choice.plan.name} ($${choice.plan.monthly.value}/month each); commands are not billed.`,
-      "No history: a Redis data loss loses every count, and there is nothing to bill or analyse from. The hybrid's DynamoDB tier is what buys durable history, billing records and restore.",
-      ...shardNotes(choice.databases, input.w.stages),
+      note,
+      `${NO_HISTORY_NOTE} The hybrid's DynamoDB tier is what buys durable history, billing records and restore.`,
     ],
-  };
+  });
 }
 
 function hybrid(
@@ -238,12 +251,7 @@ export function redisSnapshotsPayg(input: ModelInput): ModelOutput {
 /** This system on the cheapest Upstash fixed plan whose size, bandwidth and rate limits fit. */
 export function redisSnapshotsFixed(input: ModelInput): ModelOutput {
   const hot = hotTier(input, true);
-  const choice = selectFixedPlan(input.c.upstash.fixedPlans, {
-    dataBytes: hot.dataBytes,
-    monthlyBandwidthBytes: hot.bandwidthBytes,
-    peakCommandsPerSec: hot.peakCommandsPerSec,
-    largestRequestBytes: input.w.redisBytesPerHeartbeat,
-  });
+  const { choice, note } = cheapestFixedPlan(input, hot);
   const binding = choice.limits.filter((l) => l.status !== "ok").map((l) => l.name);
   return hybrid(
     input,
@@ -252,7 +260,7 @@ export function redisSnapshotsFixed(input: ModelInput): ModelOutput {
       limits: choice.limits,
       plan: { name: choice.plan.name, databases: choice.databases },
       notes: [
-        `Cheapest fitting plan: ${choice.databases} x ${choice.plan.name} ($${choice.plan.monthly.value}/month each); commands are not billed.`,
+        note,
         binding.length > 0
           ? `Chosen because of: ${binding.join(", ")}.`
           : "The smallest plan fits every limit.",
