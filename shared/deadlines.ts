@@ -52,7 +52,7 @@ export const ADMIN_ROUTE_DEADLINES: StoreDeadlines = {
 };
 
 /**
- * The sync job, per call: 5 s. Its calls are bigger (a pipeline reading 25 windows' hashes, a
+ * The sync job, per call: 5 s. Its calls are bigger (a pipeline reading a page of 25 windows, a
  * BatchWriteItem of 25 items) and nobody waits on them, but a stalled call must not eat the
  * run: after 5 s the step fails, and what it did not confirm stays in Redis for the next run.
  */

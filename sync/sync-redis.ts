@@ -2,7 +2,7 @@ import type { Redis } from "@upstash/redis";
 
 /**
  * The Redis calls the sync job makes, narrowed from the Upstash REST client. Pipelines carry
- * the per-key reads and writes (HSCAN, ZCOUNT, ZREMRANGEBYSCORE, SET, SADD), so a run costs
+ * the per-key reads and writes (ZRANGE, ZCOUNT, ZREMRANGEBYSCORE, SET, SADD), so a run costs
  * one HTTP request per batch rather than one per key.
  *
  * The client must return raw replies (`automaticDeserialization: false`, as `createRedis` in
