@@ -120,7 +120,7 @@ export interface paths {
         put?: never;
         /**
          * Say a viewer is watching
-         * @description Marks the viewer present on the stage and credits watch time. Send one when playback starts and then every `nextHeartbeatInMs`. Several tabs of one viewer count once. Costs one Upstash request of about two commands.
+         * @description Marks the viewer present on the stage and, while the player is playing (`state`), credits watch time. Send one when playback starts and then every `nextHeartbeatInMs`. Several tabs of one viewer count once. Costs one Upstash request of about two commands (one while paused or buffering).
          */
         post: operations["sendHeartbeat"];
         delete?: never;
@@ -1280,7 +1280,10 @@ export interface operations {
     };
     sendHeartbeat: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description What the player is doing. Every state counts the viewer as present (the live count); only `playing` is credited watch time (viewing records, billing), as services that bill by watch time do. Absent means `playing`, so clients that send no state are credited as before. */
+                state?: "playing" | "paused" | "buffering";
+            };
             header?: never;
             path: {
                 /** @description Stage id: 1-64 letters, digits, `_` or `-`. */

@@ -30,6 +30,7 @@ function refusal(stage: Stage, anonymous: boolean) {
 export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(sendHeartbeatRoute, async (c) => {
     const { stageId } = c.req.valid("param");
+    const { state } = c.req.valid("query");
     const { config, nowMs, redis, keys, isolate, registry } = c.var.services;
     const viewer = await resolveViewer(
       c,
@@ -47,6 +48,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     const input = {
       stageId,
       ...viewer,
+      credited: state === undefined || state === "playing",
       nowMs,
       ...cadence,
       ...(intervalIsStale(config, isolate, nowMs) ? { intervalKey: keys.heartbeatInterval() } : {}),

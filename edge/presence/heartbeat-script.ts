@@ -11,6 +11,8 @@
  * JSON.stringify wrote (no whitespace): inside a JSON string every `"` is escaped as `\"`, so
  * the text `"status":"live"` can only be the member itself, never part of a title.
  *
+ * An empty watch member (a paused or buffering player) marks no slot: present, not credited.
+ *
  * Returns { stage JSON or nil, marker `m`, registry version `v`, restored-at `rs`, estimate
  * `e:<stage>`, live count or -1 when nothing was recorded }.
  */
@@ -31,7 +33,7 @@ local anonymousAllowed = string.find(stage, '"allowAnonymous":true', 1, true)
 if not live or (anonymous == '1' and not anonymousAllowed) then return refused end
 
 redis.call('ZADD', presenceKey, now, viewer)
-redis.call('ZADD', watchKey, 0, watchMember)
+if watchMember ~= '' then redis.call('ZADD', watchKey, 0, watchMember) end
 redis.call('EXPIRE', presenceKey, presenceExpirySec)
 redis.call('EXPIRE', watchKey, watchExpirySec)
 if string.find(stage, '"auditTrail":true', 1, true) then

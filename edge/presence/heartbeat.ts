@@ -23,6 +23,8 @@ export interface HeartbeatInput {
   stageId: string;
   viewerId: string;
   anonymous: boolean;
+  /** Whether this heartbeat earns watch time (the player is playing); present either way. */
+  credited: boolean;
   nowMs: number;
   intervalSec: number;
   presenceTtlSec: number;
@@ -123,7 +125,7 @@ async function recordWithScript(deps: Deps, input: HeartbeatInput): Promise<Hear
       [
         String(nowMs),
         input.viewerId,
-        member,
+        input.credited ? member : "",
         String(countFromMs),
         input.anonymous ? "1" : "0",
         String(PRESENCE_KEY_EXPIRY_SEC),
@@ -165,10 +167,11 @@ async function recordWithPipeline(
   const { presenceKey, watchKey, member, countFromMs } = commonParts(keys, input);
   const pipeline = redis.pipeline();
   pipeline.zadd(presenceKey, { score: nowMs, member: viewerId });
-  pipeline.zadd(watchKey, { score: 0, member });
+  // A paused or buffering player is present, but earns no watch time: no slot is marked.
+  if (input.credited) pipeline.zadd(watchKey, { score: 0, member });
   // The seed's scheme 2: one more command per heartbeat, only on stages that ask for it.
   if (cached.auditTrail) pipeline.xadd(keys.audit(stageId), "*", { v: viewerId, t: nowMs });
-  let length = cached.auditTrail ? 3 : 2;
+  let length = 1 + (input.credited ? 1 : 0) + (cached.auditTrail ? 1 : 0);
   /** Reply index of each read, by name. */
   const reads = new Map<"registry" | "count" | "estimate" | "interval", number>();
   const read = (name: Parameters<typeof reads.set>[0], add: () => void) => {

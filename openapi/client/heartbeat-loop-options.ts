@@ -27,6 +27,22 @@ export type LoopTransport =
   | { client: PresenceClient; fetch?: never }
   | { client?: never; fetch?: FetchLike };
 
+/** The part of an `HTMLMediaElement` the loop reads to report the player's state. */
+export interface PlayerMedia {
+  paused: boolean;
+  /** `HTMLMediaElement.readyState`: below 3 (HAVE_FUTURE_DATA) the player is buffering. */
+  readyState: number;
+}
+
+/** What the player is doing when a heartbeat goes out: only `playing` earns watch time. */
+export type PlayerState = "playing" | "paused" | "buffering";
+
+/** The state a media element is in (a paused one is paused, whatever it has buffered). */
+export function playerStateOf(media: PlayerMedia): PlayerState {
+  if (media.paused) return "paused";
+  return media.readyState < 3 ? "buffering" : "playing";
+}
+
 export interface HeartbeatLoopBaseOptions extends HostOptions {
   /** Where the worker answers (no `/v1`); also the base of the beacon's leave URL. */
   baseUrl: string;
@@ -40,6 +56,12 @@ export interface HeartbeatLoopBaseOptions extends HostOptions {
    * tabs often still play). A heartbeat skipped while hidden is sent as soon as the page shows.
    */
   pauseWhenHidden?: boolean;
+  /**
+   * The player's `<video>` or `<audio>`: each heartbeat reports whether it is playing, paused or
+   * buffering, and only playing time is credited (the viewer counts as present either way).
+   * Absent: every heartbeat says playing.
+   */
+  media?: PlayerMedia | null;
   /** Give up on a request after this many ms and treat it as a network failure (default 15 000). */
   requestTimeoutMs?: number;
 }

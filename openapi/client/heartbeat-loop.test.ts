@@ -69,6 +69,31 @@ describe("startHeartbeatLoop: scheduling", () => {
     expect(busy.clock.pendingDelays()[0]).toBeGreaterThanOrEqual(60_000);
   });
 
+  it("reports the media element's state with each heartbeat: playing, paused, buffering", async () => {
+    const media = { paused: false, readyState: 4 };
+    h.server.reply(heartbeat(5_000), heartbeat(5_000), heartbeat(5_000));
+    h.start(undefined, { media });
+    await settle();
+    media.paused = true;
+    await h.clock.advance(5_000);
+    await settle();
+    media.paused = false;
+    media.readyState = 2;
+    await h.clock.advance(5_000);
+    await settle();
+    const states = h.server.heartbeats.map(({ request }) =>
+      new URL(request.url).searchParams.get("state"),
+    );
+    expect(states).toEqual(["playing", "paused", "buffering"]);
+  });
+
+  it("sends no state without a media element (the server then credits it as playing)", async () => {
+    h.server.reply(heartbeat(30_000));
+    h.start();
+    await settle();
+    expect(new URL(h.server.heartbeats[0]!.request.url).searchParams.has("state")).toBe(false);
+  });
+
   it("asks a token function before each heartbeat", async () => {
     const asked: boolean[] = [];
     let n = 0;

@@ -10,6 +10,7 @@ import {
   type HeartbeatLoopStatus,
   MAX_TIMER_MS,
   MIN_HEARTBEAT_INTERVAL_MS,
+  playerStateOf,
 } from "./heartbeat-loop-options";
 import { type HeartbeatResult, requestHeartbeat } from "./heartbeat-request";
 import { sendLeave } from "./leave";
@@ -114,6 +115,7 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
       client,
       stageId,
       token,
+      state: options.media ? playerStateOf(options.media) : undefined,
       timers: host.timers,
       timeoutMs,
       now: host.now,

@@ -1,5 +1,6 @@
 import type { PresenceClient } from "./create-client";
 import type { Timers } from "./environment";
+import type { PlayerState } from "./heartbeat-loop-options";
 import {
   type AnyProblem,
   badResponseProblem,
@@ -20,6 +21,8 @@ export interface HeartbeatRequest {
   stageId: string;
   /** Sent as `Authorization: Bearer`. */
   token: string;
+  /** What the player is doing; absent means playing. */
+  state?: PlayerState | undefined;
   timers: Timers;
   /** Abort and report a network failure after this many ms. */
   timeoutMs: number;
@@ -39,7 +42,10 @@ export async function requestHeartbeat(request: HeartbeatRequest): Promise<Heart
       request.timeoutMs,
       (signal) =>
         client.POST("/v1/stages/{stageId}/heartbeats", {
-          params: { path: { stageId } },
+          params: {
+            path: { stageId },
+            ...(request.state === undefined ? {} : { query: { state: request.state } }),
+          },
           headers: { Authorization: `Bearer ${token}` },
           signal,
         }),

@@ -3,6 +3,7 @@ import { StageParamsSchema } from "../schemas/common";
 import {
   AnonymousSessionRequestSchema,
   HeartbeatSchema,
+  PlayerStateQuerySchema,
   StageViewersSchema,
   ViewerBodySchema,
   ViewerTotalsSchema,
@@ -38,9 +39,9 @@ export const sendHeartbeatRoute = createRoute({
   tags: ["Presence"],
   summary: "Say a viewer is watching",
   description:
-    "Marks the viewer present on the stage and credits watch time. Send one when playback starts and then every `nextHeartbeatInMs`. Several tabs of one viewer count once. Costs one Upstash request of about two commands.",
+    "Marks the viewer present on the stage and, while the player is playing (`state`), credits watch time. Send one when playback starts and then every `nextHeartbeatInMs`. Several tabs of one viewer count once. Costs one Upstash request of about two commands (one while paused or buffering).",
   security: viewerSecurity,
-  request: { params: StageParamsSchema, body: viewerBody },
+  request: { params: StageParamsSchema, query: PlayerStateQuerySchema, body: viewerBody },
   responses: {
     200: {
       description: "Counted. The body carries the live count and when to send the next one.",

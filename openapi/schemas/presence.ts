@@ -4,6 +4,19 @@ import { RecordedViewerIdSchema, StageIdSchema, TimestampSchema } from "./common
 /** A token as text: base64url parts and dots (what it means is checked by its verifier). */
 const TokenTextSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,2048}$/);
 
+/** What the player is doing: only `playing` earns watch time; every state counts as present. */
+export const PlayerStateQuerySchema = z.object({
+  state: z
+    .enum(["playing", "paused", "buffering"])
+    .optional()
+    .openapi({
+      param: { name: "state", in: "query" },
+      description:
+        "What the player is doing. Every state counts the viewer as present (the live count); only `playing` is credited watch time (viewing records, billing), as services that bill by watch time do. Absent means `playing`, so clients that send no state are credited as before.",
+      example: "playing",
+    }),
+});
+
 export const ViewerBodySchema = z
   .object({
     token: TokenTextSchema.optional().openapi({

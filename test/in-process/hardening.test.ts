@@ -270,4 +270,44 @@ describe("hardening", () => {
       expect(await h.redis.ttl(h.keys.watch(stageId, window))).toBeGreaterThan(0);
     });
   });
+
+  it("counts a paused or buffering viewer as present, and credits only playing time", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const token = await h.token("player", stageId);
+    const beat = (state?: string) =>
+      h.request(`/v1/stages/${stageId}/heartbeats${state ? `?state=${state}` : ""}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const window = windowIndex(h.clock.nowMs);
+    // Slots 0-3 playing (one of them with no state: an older client), 4-6 paused, 7-9 buffering.
+    for (const state of [
+      "playing",
+      undefined,
+      "playing",
+      "playing",
+      "paused",
+      "paused",
+      "paused",
+      "buffering",
+      "buffering",
+      "buffering",
+    ]) {
+      const response = await beat(state);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { viewers: number }).viewers).toBe(1);
+      h.advance(30_000);
+    }
+    expect((await beat("dancing")).status).toBe(400);
+    h.clock.nowMs = windowStartMs(window + 1) + 60_000;
+    await h.sync();
+    const records = await (
+      await h.request(
+        `/v1/stages/${stageId}/viewing-records?from=${new Date(windowStartMs(window)).toISOString()}`,
+        { headers: adminHeaders },
+      )
+    ).json();
+    expect(records).toMatchObject({ items: [{ viewerId: "player", seconds: 120 }] });
+  });
 });

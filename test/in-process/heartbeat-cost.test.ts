@@ -160,4 +160,23 @@ describe("heartbeat cost", () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => beat(`later-${i}`)));
     expect(stack.proxy.stats()).toMatchObject({ requests: 20, commands: 20 * 2 + 2 });
   });
+
+  it("is one command while the player is paused: presence, no watch slot", async () => {
+    const { app, env, clock, stageId } = await setup();
+    clock.nowMs += 1_000;
+    const { token } = await signViewerToken({
+      secret: TEST_TOKEN_SECRET,
+      viewerId: "paused-viewer",
+      stageId,
+      nowMs: clock.nowMs,
+    });
+    stack.proxy.resetStats();
+    const response = await app.request(
+      `/v1/stages/${stageId}/heartbeats?state=paused`,
+      { method: "POST", headers: { authorization: `Bearer ${token}` } },
+      env,
+    );
+    expect(response.status).toBe(200);
+    expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 1 });
+  });
 });
