@@ -22,7 +22,7 @@ export interface Workload {
    * DynamoDB (pure DynamoDB, batched writes). The seed assumes about 1. Default 1.
    */
   countReadsPerHeartbeat: number;
-  /** Upstash commands per heartbeat (ZADD presence + HSET watch slot). Default 2; measure it. */
+  /** Upstash commands per heartbeat (ZADD presence + ZADD watch slot). Default 2; measure it. */
   redisCommandsPerHeartbeat: number;
   /**
    * Bytes Upstash bills as bandwidth per heartbeat: the pipelined commands and their replies.
