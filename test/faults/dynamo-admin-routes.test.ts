@@ -4,30 +4,20 @@
  * deadline, never a 500; what became of the data; and retries that succeed afterwards.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../shared/clients";
 import { ADMIN_ROUTE_DEADLINES } from "../../shared/deadlines";
 import { stageKeys } from "../../shared/dynamo-keys";
 import { adminHeaders, uniqueId } from "../test-env";
-import { type FaultStack, startFaultStack } from "./fault-stack";
-import { type FaultHarness, faultHarness, SLACK_MS } from "./harness";
+import { SLACK_MS, useFaultHarness } from "./harness";
 
 const DYNAMO_DEADLINE_MS = ADMIN_ROUTE_DEADLINES.dynamo.timeoutMs;
 
-let stack: FaultStack;
-let h: FaultHarness;
-beforeAll(async () => {
-  stack = await startFaultStack();
-  h = faultHarness(stack);
-});
-afterAll(async () => {
-  h?.close();
-  await stack?.stop();
-});
+const fault = useFaultHarness();
 
 async function timed(path: string, init: RequestInit) {
   const started = performance.now();
-  const response = await h.request(path, init);
+  const response = await fault.h.request(path, init);
   return { response, ms: performance.now() - started, body: await response.clone().text() };
 }
 
@@ -41,10 +31,10 @@ const patch = (id: string, body: object) =>
   timed(`/v1/stages/${id}`, { method: "PATCH", headers: adminHeaders, body: JSON.stringify(body) });
 
 async function storedStage(id: string) {
-  const db = createDocumentClient(h.config, ADMIN_ROUTE_DEADLINES.dynamo);
+  const db = createDocumentClient(fault.h.config, ADMIN_ROUTE_DEADLINES.dynamo);
   try {
     const { Item } = await db.send(
-      new GetCommand({ TableName: h.config.dynamodbTable, Key: stageKeys(id) }),
+      new GetCommand({ TableName: fault.h.config.dynamodbTable, Key: stageKeys(id) }),
     );
     return Item;
   } finally {
@@ -61,23 +51,23 @@ function expect503(result: { response: Response; ms: number; body: string }, bou
 
 describe("DynamoDB failing under the admin routes", () => {
   it("stalled: history reads and the stage list answer 503 within the deadline; Redis reads go on", async () => {
-    const stageId = await h.createStage();
+    const stageId = await fault.h.createStage();
     // A running system: the sync job has marked the Redis registry complete.
-    expect((await h.sync()).error).toBeUndefined();
+    expect((await fault.h.sync()).error).toBeUndefined();
     const paths = [
       `/v1/stages/${stageId}/snapshots`,
       `/v1/stages/${stageId}/viewing-records`,
       "/v1/stages",
     ];
-    stack.dynamo.stall();
+    fault.stack.dynamo.stall();
     let reads: Awaited<ReturnType<typeof timed>>[];
     let stage: Response;
     try {
       reads = await Promise.all(paths.map((path) => timed(path, { headers: adminHeaders })));
-      h.advance(11_000); // past the isolate's stage cache: the stage is read from Redis
-      stage = await h.request(`/v1/stages/${stageId}`);
+      fault.h.advance(11_000); // past the isolate's stage cache: the stage is read from Redis
+      stage = await fault.h.request(`/v1/stages/${stageId}`);
     } finally {
-      stack.dynamo.resume();
+      fault.stack.dynamo.resume();
     }
     for (const read of reads) expect503(read, DYNAMO_DEADLINE_MS);
     expect(stage.status).toBe(200);
@@ -85,19 +75,19 @@ describe("DynamoDB failing under the admin routes", () => {
       `dynamodb stalled: history and list reads 503 after ${reads.map((r) => r.ms.toFixed(0)).join(", ")} ms (deadline ${DYNAMO_DEADLINE_MS} ms)`,
     );
     for (const path of paths)
-      expect((await h.request(path, { headers: adminHeaders })).status).toBe(200);
+      expect((await fault.h.request(path, { headers: adminHeaders })).status).toBe(200);
   });
 
   it("stalled: create and PATCH answer 503 within the deadline", async () => {
-    const live = await h.createStage();
+    const live = await fault.h.createStage();
     const id = uniqueId("s");
-    stack.dynamo.stall();
+    fault.stack.dynamo.stall();
     let created: Awaited<ReturnType<typeof create>>;
     let patched: Awaited<ReturnType<typeof patch>>;
     try {
       [created, patched] = await Promise.all([create(id), patch(live, { title: "renamed" })]);
     } finally {
-      stack.dynamo.resume();
+      fault.stack.dynamo.resume();
     }
     expect503(created, DYNAMO_DEADLINE_MS);
     expect503(patched, DYNAMO_DEADLINE_MS);
@@ -119,21 +109,21 @@ describe("DynamoDB failing under the admin routes", () => {
     // Redis (so to heartbeats) whether or not the first create landed.
     const retriedPatch = await patch(live, { title: "renamed" });
     expect(retriedPatch.response.status).toBe(200);
-    expect(await (await h.request(`/v1/stages/${live}`)).json()).toMatchObject({
+    expect(await (await fault.h.request(`/v1/stages/${live}`)).json()).toMatchObject({
       title: "renamed",
     });
     const retriedCreate = await create(id);
     expect(retriedCreate.response.status, retriedCreate.body).toBe(201);
-    expect((await h.request(`/v1/stages/${id}`)).status).toBe(200);
-    expect((await h.beat(id, "viewer")).status).toBe(200);
+    expect((await fault.h.request(`/v1/stages/${id}`)).status).toBe(200);
+    expect((await fault.h.beat(id, "viewer")).status).toBe(200);
     // A create of that id asking for something else is still a conflict.
     expect((await create(id, "another title")).response.status).toBe(409);
   });
 
   it("killed: create and PATCH answer 503 at once, and work again after a restart", async () => {
-    const live = await h.createStage();
+    const live = await fault.h.createStage();
     const id = uniqueId("s");
-    await stack.dynamo.kill();
+    await fault.stack.dynamo.kill();
     const [created, patched] = await Promise.all([create(id), patch(live, { title: "renamed" })]);
     expect503(created, DYNAMO_DEADLINE_MS);
     expect503(patched, DYNAMO_DEADLINE_MS);
@@ -141,9 +131,9 @@ describe("DynamoDB failing under the admin routes", () => {
       `dynamodb killed: create 503 after ${created.ms.toFixed(0)} ms, PATCH 503 after ${patched.ms.toFixed(0)} ms`,
     );
     // Heartbeats of a known stage go on: they never touch DynamoDB.
-    expect((await h.beat(live, "viewer")).status).toBe(200);
+    expect((await fault.h.beat(live, "viewer")).status).toBe(200);
 
-    await stack.dynamo.restart();
+    await fault.stack.dynamo.restart();
     expect(await storedStage(id)).toBeUndefined();
     expect((await create(id)).response.status).toBe(201);
     expect((await patch(live, { title: "renamed" })).response.status).toBe(200);

@@ -3,65 +3,68 @@
  * releases its lock, deletes from Redis only the windows DynamoDB confirmed, and the next run
  * finishes the work; heartbeats never notice. Ledger check after each.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { windowIndex, windowStartMs } from "../../shared/windows";
 import { SyncRunError } from "../../sync/run-report";
-import { type FaultStack, startFaultStack } from "./fault-stack";
-import { type FaultHarness, faultHarness, SLACK_MS, TEST_SYNC_DEADLINES, viewers } from "./harness";
+import {
+  type FaultHarness,
+  SLACK_MS,
+  TEST_SYNC_DEADLINES,
+  useFaultHarness,
+  viewers,
+} from "./harness";
 import { watchKeyWindowMs } from "./ledger";
 
-let stack: FaultStack;
-let h: FaultHarness;
-beforeAll(async () => {
-  stack = await startFaultStack();
-  h = faultHarness(stack);
+const fault = useFaultHarness(async (h) => {
   // A first run restores the (empty) registry and marks Redis complete, as in a running system.
   const first = await h.sync();
   expect(first.error).toBeUndefined();
 });
-afterAll(async () => {
-  h?.close();
-  await stack?.stop();
-});
 
 /** Three stages with a closed window each; returns their ids and that window. */
 async function threeClosedWindows() {
-  const stageIds = [await h.createStage(), await h.createStage(), await h.createStage()];
-  const window = windowIndex(h.clock.nowMs);
-  const statuses = await h.watchWindow(stageIds, viewers(5));
+  const stageIds = [
+    await fault.h.createStage(),
+    await fault.h.createStage(),
+    await fault.h.createStage(),
+  ];
+  const window = windowIndex(fault.h.clock.nowMs);
+  const statuses = await fault.h.watchWindow(stageIds, viewers(5));
   expect(statuses.every((status) => status === 200)).toBe(true);
   return { stageIds, window };
 }
 
 /** Ledger check over the closed windows (the open one is not synced yet). */
 async function expectLedger(stageIds: readonly string[]) {
-  const openFromMs = windowStartMs(windowIndex(h.clock.nowMs));
+  const openFromMs = windowStartMs(windowIndex(fault.h.clock.nowMs));
   for (const stageId of stageIds) {
-    expect(await h.stored(stageId), stageId).toEqual(
-      h.ledger.acknowledged(stageId, (key) => watchKeyWindowMs(key) < openFromMs),
+    expect(await fault.h.stored(stageId), stageId).toEqual(
+      fault.h.ledger.acknowledged(stageId, (key) => watchKeyWindowMs(key) < openFromMs),
     );
   }
 }
 
 async function windowsLeftInRedis(stageIds: readonly string[], window: number) {
-  const left = await Promise.all(stageIds.map((id) => h.redis.exists(h.keys.watch(id, window))));
+  const left = await Promise.all(
+    stageIds.map((id) => fault.h.redis.exists(fault.h.keys.watch(id, window))),
+  );
   return left.reduce((sum, n) => sum + n, 0);
 }
 
 describe("DynamoDB failing during a sync run", () => {
   it("stalled after the first window: the run ends within its call deadline, the next run finishes", async () => {
     const { stageIds, window } = await threeClosedWindows();
-    const run = await h.tappedSync(
+    const run = await fault.h.tappedSync(
       {
         afterDynamo: (command, call) => {
-          if (command === "BatchWriteCommand" && call === 1) stack.dynamo.stall();
+          if (command === "BatchWriteCommand" && call === 1) fault.stack.dynamo.stall();
         },
       },
       { batchWindows: 1 },
     );
     // Heartbeats never touch DynamoDB: they count on while it is stalled.
-    const during = await h.beatAll(stageIds[0]!, viewers(5));
-    stack.dynamo.resume();
+    const during = await fault.h.beatAll(stageIds[0]!, viewers(5));
+    fault.stack.dynamo.resume();
     expect(during.every((beat) => beat.status === 200)).toBe(true);
 
     expect(run.error).toBeInstanceOf(SyncRunError);
@@ -72,27 +75,27 @@ describe("DynamoDB failing during a sync run", () => {
     console.info(
       `dynamodb stalled mid-run: run failed after ${run.ms.toFixed(0)} ms (call deadline ${TEST_SYNC_DEADLINES.dynamoMs} ms); ${report.windows} of 3 windows written; errors: ${report.errors?.join(" | ")}`,
     );
-    expect(await h.redis.get(h.keys.syncLock())).toBeNull();
+    expect(await fault.h.redis.get(fault.h.keys.syncLock())).toBeNull();
     expect(await windowsLeftInRedis(stageIds, window)).toBe(2);
 
-    const next = await h.sync();
+    const next = await fault.h.sync();
     expect(next.error).toBeUndefined();
     expect(next.report?.windows).toBe(2);
     expect(await windowsLeftInRedis(stageIds, window)).toBe(0);
     await expectLedger(stageIds);
     // The heartbeats sent while DynamoDB was stalled opened the next window: sync it too, so
     // the next test starts with nothing pending (its first window must be one of its own).
-    h.clock.nowMs = windowStartMs(windowIndex(h.clock.nowMs) + 1) + 15_000;
-    expect((await h.sync()).error).toBeUndefined();
+    fault.h.clock.nowMs = windowStartMs(windowIndex(fault.h.clock.nowMs) + 1) + 15_000;
+    expect((await fault.h.sync()).error).toBeUndefined();
     await expectLedger(stageIds);
   });
 
   it("killed after the first window and restarted: what it confirmed survives, the next run writes the rest", async () => {
     const { stageIds, window } = await threeClosedWindows();
-    const run = await h.tappedSync(
+    const run = await fault.h.tappedSync(
       {
         afterDynamo: async (command, call) => {
-          if (command === "BatchWriteCommand" && call === 1) await stack.dynamo.kill();
+          if (command === "BatchWriteCommand" && call === 1) await fault.stack.dynamo.kill();
         },
       },
       { batchWindows: 1 },
@@ -104,16 +107,16 @@ describe("DynamoDB failing during a sync run", () => {
     console.info(
       `dynamodb killed mid-run: run failed after ${run.ms.toFixed(0)} ms; ${report.windows} of 3 windows written; errors: ${report.errors?.join(" | ")}`,
     );
-    expect(await h.redis.get(h.keys.syncLock())).toBeNull();
+    expect(await fault.h.redis.get(fault.h.keys.syncLock())).toBeNull();
     expect(await windowsLeftInRedis(stageIds, window)).toBe(2);
 
     // While it is down, runs fail fast and take nothing from Redis.
-    const down = await h.sync();
+    const down = await fault.h.sync();
     expect(down.error).toBeInstanceOf(SyncRunError);
     expect(await windowsLeftInRedis(stageIds, window)).toBe(2);
 
-    await stack.dynamo.restart();
-    const next = await h.sync();
+    await fault.stack.dynamo.restart();
+    const next = await fault.h.sync();
     expect(next.error).toBeUndefined();
     expect(await windowsLeftInRedis(stageIds, window)).toBe(0);
     await expectLedger(stageIds);
@@ -121,14 +124,14 @@ describe("DynamoDB failing during a sync run", () => {
 
   it("stalled past the whole-run deadline: calls in flight are aborted, the lock released", async () => {
     const { stageIds, window } = await threeClosedWindows();
-    stack.dynamo.stall();
+    fault.stack.dynamo.stall();
     // A call deadline longer than the run's: only the run's deadline can end this run.
     const runMs = 1_500;
     let run: Awaited<ReturnType<FaultHarness["tappedSync"]>>;
     try {
-      run = await h.tappedSync({ deadlines: { dynamoMs: 30_000, runMs } });
+      run = await fault.h.tappedSync({ deadlines: { dynamoMs: 30_000, runMs } });
     } finally {
-      stack.dynamo.resume();
+      fault.stack.dynamo.resume();
     }
     expect(run.error).toBeInstanceOf(SyncRunError);
     const report = (run.error as SyncRunError).report;
@@ -138,10 +141,10 @@ describe("DynamoDB failing during a sync run", () => {
       `dynamodb stalled, run deadline ${runMs} ms: run failed after ${run.ms.toFixed(0)} ms; errors: ${report.errors?.join(" | ")}`,
     );
     expect(report.windows).toBe(0);
-    expect(await h.redis.get(h.keys.syncLock())).toBeNull();
+    expect(await fault.h.redis.get(fault.h.keys.syncLock())).toBeNull();
     expect(await windowsLeftInRedis(stageIds, window)).toBe(3);
 
-    const next = await h.sync();
+    const next = await fault.h.sync();
     expect(next.error).toBeUndefined();
     expect(await windowsLeftInRedis(stageIds, window)).toBe(0);
     await expectLedger(stageIds);

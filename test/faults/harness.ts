@@ -1,4 +1,5 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll } from "vitest";
 import { createDocumentClient } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
 import { ADMIN_ROUTE_DEADLINES } from "../../shared/deadlines";
@@ -9,7 +10,7 @@ import { type RunSyncOptions, runSync } from "../../sync/run-sync";
 import { type SyncDeadlines, syncClients, syncOnce } from "../../sync/sync-once";
 import type { SyncRedis } from "../../sync/sync-redis";
 import { createHarness } from "../in-process/harness";
-import type { FaultStack } from "./fault-stack";
+import { type FaultStack, startFaultStack } from "./fault-stack";
 import { createLedger, type WatchKey } from "./ledger";
 
 /** The sync job's deadlines in these tests: short, so a stalled run ends in seconds. */
@@ -169,3 +170,21 @@ export type FaultHarness = ReturnType<typeof faultHarness>;
 /** Viewer ids `v00`, `v01`, ... */
 export const viewers = (n: number) =>
   Array.from({ length: n }, (_, i) => `v${String(i).padStart(2, "0")}`);
+
+/**
+ * A fault stack and its harness for one test file: started before its tests (then `ready`
+ * runs, for the file's own setup), stopped after them. Read `stack` and `h` inside tests.
+ */
+export function useFaultHarness(ready?: (h: FaultHarness) => Promise<void>) {
+  const fault = {} as { stack: FaultStack; h: FaultHarness };
+  beforeAll(async () => {
+    fault.stack = await startFaultStack();
+    fault.h = faultHarness(fault.stack);
+    await ready?.(fault.h);
+  });
+  afterAll(async () => {
+    fault.h?.close();
+    await fault.stack?.stop();
+  });
+  return fault;
+}

@@ -4,43 +4,33 @@
  * else restarted, and the watch time lost is exactly the acknowledged heartbeats of the window
  * that was not synced yet: the recovery point.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { VIEWER_ROUTE_DEADLINES } from "../../shared/deadlines";
 import { WINDOW_MS, windowIndex, windowStartMs } from "../../shared/windows";
-import { type FaultStack, startFaultStack } from "./fault-stack";
-import { type FaultHarness, faultHarness, SLACK_MS, viewers } from "./harness";
+import { SLACK_MS, useFaultHarness, viewers } from "./harness";
 import { watchKeyWindowMs } from "./ledger";
 
-let stack: FaultStack;
-let h: FaultHarness;
-beforeAll(async () => {
-  stack = await startFaultStack();
-  h = faultHarness(stack);
-});
-afterAll(async () => {
-  h?.close();
-  await stack?.stop();
-});
+const fault = useFaultHarness();
 
 describe("Redis killed and restarted empty", () => {
   it("loses only the acknowledged watch time of the window not yet synced", async () => {
-    const stageId = await h.createStage();
+    const stageId = await fault.h.createStage();
     const audience = viewers(10);
-    const synced = windowIndex(h.clock.nowMs);
+    const synced = windowIndex(fault.h.clock.nowMs);
 
     // A whole window, synced as the cron would.
-    expect((await h.watchWindow([stageId], audience)).every((s) => s === 200)).toBe(true);
-    expect((await h.sync()).report?.windows).toBe(1);
+    expect((await fault.h.watchWindow([stageId], audience)).every((s) => s === 200)).toBe(true);
+    expect((await fault.h.sync()).report?.windows).toBe(1);
 
     // Half of the next window: acknowledged, but only in Redis.
     const lostWindow = synced + 1;
-    while (h.clock.nowMs < windowStartMs(lostWindow) + 150_000) {
-      expect((await h.beatAll(stageId, audience)).every((b) => b.status === 200)).toBe(true);
-      h.advance(30_000);
+    while (fault.h.clock.nowMs < windowStartMs(lostWindow) + 150_000) {
+      expect((await fault.h.beatAll(stageId, audience)).every((b) => b.status === 200)).toBe(true);
+      fault.h.advance(30_000);
     }
 
-    await stack.redis.kill();
-    const down = await h.beatAll(stageId, audience);
+    await fault.stack.redis.kill();
+    const down = await fault.h.beatAll(stageId, audience);
     for (const beat of down) {
       expect(beat.status, beat.body).toBe(503);
       expect(beat.retryAfter).toBe("5");
@@ -51,22 +41,22 @@ describe("Redis killed and restarted empty", () => {
     );
 
     // Back, empty, on the same port; the proxy reconnects; the app is the same one.
-    await stack.redis.restart();
-    h.advance(5_000);
-    const back = await h.beatAll(stageId, audience);
+    await fault.stack.redis.restart();
+    fault.h.advance(5_000);
+    const back = await fault.h.beatAll(stageId, audience);
     expect(back.map((b) => b.status)).toEqual(audience.map(() => 200));
     console.info(
       `redis restarted empty: first heartbeats answered ${back.map((b) => JSON.parse(b.body).viewers).join(",")} viewers`,
     );
-    h.advance(25_000);
-    expect((await h.watchWindow([stageId], audience)).every((s) => s === 200)).toBe(true);
-    const run = await h.sync();
+    fault.h.advance(25_000);
+    expect((await fault.h.watchWindow([stageId], audience)).every((s) => s === 200)).toBe(true);
+    const run = await fault.h.sync();
     expect(run.error).toBeUndefined();
     expect(run.report?.restored?.stages).toBeGreaterThanOrEqual(1);
 
     // Ledger: the synced window whole; of the lost window, only what came after the restart.
-    const stored = await h.stored(stageId);
-    const acked = h.ledger.acknowledged(stageId);
+    const stored = await fault.h.stored(stageId);
+    const acked = fault.h.ledger.acknowledged(stageId);
     const lost = new Map<string, number>();
     for (const [key, seconds] of acked) {
       const kept = stored.get(key) ?? 0;

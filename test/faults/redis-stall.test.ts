@@ -4,37 +4,33 @@
  * again after SIGCONT with nothing restarted; the ledger check holds.
  */
 import { Redis } from "@upstash/redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRedis } from "../../shared/clients";
 import { VIEWER_ROUTE_DEADLINES } from "../../shared/deadlines";
 import { WINDOW_MS, windowIndex, windowStartMs } from "../../shared/windows";
 import { SyncRunError } from "../../sync/run-report";
 import { createHarness } from "../in-process/harness";
-import { type FaultStack, startFaultStack } from "./fault-stack";
-import { type FaultHarness, faultHarness, SLACK_MS, TEST_SYNC_DEADLINES, viewers } from "./harness";
+import {
+  type FaultHarness,
+  SLACK_MS,
+  TEST_SYNC_DEADLINES,
+  useFaultHarness,
+  viewers,
+} from "./harness";
 
 const HEARTBEAT_DEADLINE_MS = VIEWER_ROUTE_DEADLINES.redis.timeoutMs;
 
-let stack: FaultStack;
-let h: FaultHarness;
-beforeAll(async () => {
-  stack = await startFaultStack();
-  h = faultHarness(stack);
-});
-afterAll(async () => {
-  h?.close();
-  await stack?.stop();
-});
+const fault = useFaultHarness();
 
 describe("Redis stalled (SIGSTOP)", () => {
   it("@upstash/redis fakes a success when given a signal, and throws when given a function", async () => {
     const options = {
-      url: stack.env.UPSTASH_REDIS_REST_URL,
-      token: stack.env.UPSTASH_REDIS_REST_TOKEN,
+      url: fault.stack.env.UPSTASH_REDIS_REST_URL,
+      token: fault.stack.env.UPSTASH_REDIS_REST_TOKEN,
       enableAutoPipelining: false,
       retry: false as const,
     };
-    stack.redis.stall();
+    fault.stack.redis.stall();
     try {
       // The trap: an aborted static signal resolves a command as if Redis had answered it.
       const trap = new Redis({ ...options, signal: AbortSignal.timeout(200) });
@@ -46,24 +42,24 @@ describe("Redis stalled (SIGSTOP)", () => {
       // What createRedis does: a function, called per request; the abort is thrown.
       const safe = new Redis({ ...options, signal: () => AbortSignal.timeout(200) });
       await expect(safe.set("faults:safe", "1")).rejects.toThrow();
-      const ours = createRedis(h.config, { timeoutMs: 200 });
+      const ours = createRedis(fault.h.config, { timeoutMs: 200 });
       await expect(ours.set("faults:ours", "1")).rejects.toThrow();
     } finally {
-      stack.redis.resume();
+      fault.stack.redis.resume();
     }
   });
 
   it("answers 503 on the single-command paths too (a new isolate's script, leave), never a fake success", async () => {
-    const stageId = await h.createStage();
-    const token = await h.token("viewer", stageId);
+    const stageId = await fault.h.createStage();
+    const token = await fault.h.token("viewer", stageId);
     // A new isolate knows no stage: its heartbeat is one EVAL, a single command, not a pipeline.
-    const fresh = createHarness({ bindings: { ...h.env } });
-    stack.redis.stall();
+    const fresh = createHarness({ bindings: { ...fault.h.env } });
+    fault.stack.redis.stall();
     let answers: Response[];
     try {
       answers = await Promise.all([fresh.heartbeat(stageId, token), fresh.leave(stageId, token)]);
     } finally {
-      stack.redis.resume();
+      fault.stack.redis.resume();
     }
     for (const answer of answers) {
       expect(answer.status).toBe(503);
@@ -73,22 +69,25 @@ describe("Redis stalled (SIGSTOP)", () => {
   });
 
   it("answers every heartbeat 503 + Retry-After within the deadline, and counts again after SIGCONT", async () => {
-    const stageId = await h.createStage();
+    const stageId = await fault.h.createStage();
     const audience = viewers(20);
-    const window = windowIndex(h.clock.nowMs);
-    expect((await h.beatAll(stageId, audience)).map((b) => b.status)).toEqual(
+    const window = windowIndex(fault.h.clock.nowMs);
+    expect((await fault.h.beatAll(stageId, audience)).map((b) => b.status)).toEqual(
       audience.map(() => 200),
     );
 
-    h.advance(30_000);
-    stack.redis.stall();
+    fault.h.advance(30_000);
+    fault.stack.redis.stall();
     let stalled: Awaited<ReturnType<FaultHarness["beatAll"]>>;
     let reads: Response[];
     try {
-      stalled = await h.beatAll(stageId, audience);
-      reads = await Promise.all([h.request(`/v1/stages/${stageId}/viewers`), h.request("/health")]);
+      stalled = await fault.h.beatAll(stageId, audience);
+      reads = await Promise.all([
+        fault.h.request(`/v1/stages/${stageId}/viewers`),
+        fault.h.request("/health"),
+      ]);
     } finally {
-      stack.redis.resume();
+      fault.stack.redis.resume();
     }
     for (const beat of stalled) {
       expect(beat.status, beat.body).toBe(503);
@@ -109,28 +108,28 @@ describe("Redis stalled (SIGSTOP)", () => {
 
     // SIGCONT, nothing restarted: the retries (Retry-After 5 s) of half the viewers count at
     // once; the other half do not retry and beat again only at the next slot.
-    h.advance(5_000);
+    fault.h.advance(5_000);
     const retrying = audience.slice(0, audience.length / 2);
-    const retried = await h.beatAll(stageId, retrying);
+    const retried = await fault.h.beatAll(stageId, retrying);
     expect(retried.map((b) => b.status)).toEqual(retrying.map(() => 200));
     expect(JSON.parse(retried[0]!.body).viewers).toBe(audience.length);
 
     // The rest of the window as usual, then the sync job once the window closed.
-    while (h.clock.nowMs + 30_000 < windowStartMs(window + 1)) {
-      h.advance(30_000);
-      expect((await h.beatAll(stageId, audience)).every((b) => b.status === 200)).toBe(true);
+    while (fault.h.clock.nowMs + 30_000 < windowStartMs(window + 1)) {
+      fault.h.advance(30_000);
+      expect((await fault.h.beatAll(stageId, audience)).every((b) => b.status === 200)).toBe(true);
     }
-    h.clock.nowMs = windowStartMs(window) + WINDOW_MS + 15_000;
-    const run = await h.sync();
+    fault.h.clock.nowMs = windowStartMs(window) + WINDOW_MS + 15_000;
+    const run = await fault.h.sync();
     expect(run.error).toBeUndefined();
-    expect(await h.redis.exists(h.keys.watch(stageId, window))).toBe(0);
+    expect(await fault.h.redis.exists(fault.h.keys.watch(stageId, window))).toBe(0);
 
     // Ledger: every acknowledged slot once. A 503 tells the viewer nothing about the write:
     // the stalled Redis ran those writes once it ran again, so the viewers who did not retry
     // are credited that slot too (the ones who retried marked the same slot once).
-    const stored = await h.stored(stageId);
-    const acked = h.ledger.acknowledged(stageId);
-    const possible = h.ledger.possible(stageId);
+    const stored = await fault.h.stored(stageId);
+    const acked = fault.h.ledger.acknowledged(stageId);
+    const possible = fault.h.ledger.possible(stageId);
     expect([...stored.keys()]).toEqual([...acked.keys()]);
     for (const [key, seconds] of stored) {
       expect(seconds).toBeGreaterThanOrEqual(acked.get(key)!);
@@ -139,21 +138,21 @@ describe("Redis stalled (SIGSTOP)", () => {
     const credited503 = [...stored].filter(([key, seconds]) => seconds > acked.get(key)!);
     expect(credited503.map(([key]) => key.split("@")[0])).toEqual(audience.slice(retrying.length));
     console.info(
-      `ledger: ${h.ledger.count()} acknowledged heartbeats all stored once; ${credited503.length} viewers also credited the 30 s slot of a 503 (its write ran when Redis resumed)`,
+      `ledger: ${fault.h.ledger.count()} acknowledged heartbeats all stored once; ${credited503.length} viewers also credited the 30 s slot of a 503 (its write ran when Redis resumed)`,
     );
   });
 
   it("keeps 200 concurrent heartbeats within the deadline while stalled (p99 and max)", async () => {
-    const stageId = await h.createStage();
+    const stageId = await fault.h.createStage();
     const audience = Array.from({ length: 200 }, (_, i) => `burst${i}`);
-    expect((await h.beatAll(stageId, audience)).every((b) => b.status === 200)).toBe(true);
-    h.advance(30_000);
-    stack.redis.stall();
+    expect((await fault.h.beatAll(stageId, audience)).every((b) => b.status === 200)).toBe(true);
+    fault.h.advance(30_000);
+    fault.stack.redis.stall();
     let burst: Awaited<ReturnType<FaultHarness["beatAll"]>>;
     try {
-      burst = await h.beatAll(stageId, audience);
+      burst = await fault.h.beatAll(stageId, audience);
     } finally {
-      stack.redis.resume();
+      fault.stack.redis.resume();
     }
     expect(burst.every((b) => b.status === 503 && b.retryAfter === "5")).toBe(true);
     const ms = burst.map((b) => b.ms).sort((a, b) => a - b);
@@ -162,17 +161,17 @@ describe("Redis stalled (SIGSTOP)", () => {
     console.info(
       `redis stalled: 200 concurrent heartbeats, 503 after p50 ${ms[99]!.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${ms.at(-1)!.toFixed(0)} ms (deadline ${HEARTBEAT_DEADLINE_MS} ms)`,
     );
-    h.advance(5_000);
-    expect((await h.beatAll(stageId, audience)).every((b) => b.status === 200)).toBe(true);
+    fault.h.advance(5_000);
+    expect((await fault.h.beatAll(stageId, audience)).every((b) => b.status === 200)).toBe(true);
   });
 
   it("ends a sync run within its Redis call deadline, and leaves no lock behind", async () => {
-    stack.redis.stall();
+    fault.stack.redis.stall();
     let run: Awaited<ReturnType<FaultHarness["sync"]>>;
     try {
-      run = await h.sync();
+      run = await fault.h.sync();
     } finally {
-      stack.redis.resume();
+      fault.stack.redis.resume();
     }
     expect(run.error).toBeInstanceOf(SyncRunError);
     expect(run.ms).toBeLessThan(TEST_SYNC_DEADLINES.redisMs * 2 + SLACK_MS);
@@ -180,7 +179,7 @@ describe("Redis stalled (SIGSTOP)", () => {
       `redis stalled: sync run failed after ${run.ms.toFixed(0)} ms: ${(run.error as SyncRunError).report.errors?.join(" | ")}`,
     );
     // The lock's SET timed out, yet Redis ran it once it ran again: the run released it too.
-    const next = await h.sync();
+    const next = await fault.h.sync();
     expect(next.error).toBeUndefined();
     expect(next.report?.skipped).toBeUndefined();
   });

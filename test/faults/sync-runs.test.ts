@@ -3,31 +3,22 @@
  * killed between its DynamoDB write and its Redis delete holds the lock until it expires, and
  * the next run writes the same windows again under the same keys, so nothing counts twice.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { windowIndex, windowStartMs } from "../../shared/windows";
 import type { SyncRedis } from "../../sync/sync-redis";
-import { type FaultStack, startFaultStack } from "./fault-stack";
-import { type FaultHarness, faultHarness, viewers } from "./harness";
+import { useFaultHarness, viewers } from "./harness";
 import { watchKeyWindowMs } from "./ledger";
 
-let stack: FaultStack;
-let h: FaultHarness;
 const stageIds: string[] = [];
-beforeAll(async () => {
-  stack = await startFaultStack();
-  h = faultHarness(stack);
+const fault = useFaultHarness(async (h) => {
   for (let i = 0; i < 3; i++) stageIds.push(await h.createStage());
-});
-afterAll(async () => {
-  h?.close();
-  await stack?.stop();
 });
 
 async function expectLedger() {
-  const openFromMs = windowStartMs(windowIndex(h.clock.nowMs));
+  const openFromMs = windowStartMs(windowIndex(fault.h.clock.nowMs));
   for (const stageId of stageIds) {
-    expect(await h.stored(stageId), stageId).toEqual(
-      h.ledger.acknowledged(stageId, (key) => watchKeyWindowMs(key) < openFromMs),
+    expect(await fault.h.stored(stageId), stageId).toEqual(
+      fault.h.ledger.acknowledged(stageId, (key) => watchKeyWindowMs(key) < openFromMs),
     );
   }
 }
@@ -36,8 +27,8 @@ describe("sync runs that overlap or die", () => {
   it.each([2, 3])(
     "%i concurrent runs: one writes, the others skip, each window once",
     async (n) => {
-      expect((await h.watchWindow(stageIds, viewers(8))).every((s) => s === 200)).toBe(true);
-      const runs = await Promise.all(Array.from({ length: n }, () => h.sync()));
+      expect((await fault.h.watchWindow(stageIds, viewers(8))).every((s) => s === 200)).toBe(true);
+      const runs = await Promise.all(Array.from({ length: n }, () => fault.h.sync()));
       expect(runs.map((run) => run.error)).toEqual(runs.map(() => undefined));
       const reports = runs.map((run) => run.report!);
       expect(reports.filter((report) => report.skipped === "locked")).toHaveLength(n - 1);
@@ -47,8 +38,8 @@ describe("sync runs that overlap or die", () => {
   );
 
   it("killed between its DynamoDB write and its Redis delete: the next run rewrites, nothing twice", async () => {
-    expect((await h.watchWindow(stageIds, viewers(8))).every((s) => s === 200)).toBe(true);
-    const window = windowIndex(h.clock.nowMs) - 1;
+    expect((await fault.h.watchWindow(stageIds, viewers(8))).every((s) => s === 200)).toBe(true);
+    const window = windowIndex(fault.h.clock.nowMs) - 1;
     let died!: () => void;
     const reachedDelete = new Promise<void>((resolve) => {
       died = resolve;
@@ -69,21 +60,21 @@ describe("sync runs that overlap or die", () => {
         },
       });
     const lockTtlMs = 1_000;
-    void h.tappedSync({ redis: dying }, { lockTtlMs });
+    void fault.h.tappedSync({ redis: dying }, { lockTtlMs });
     await reachedDelete;
-    expect(await h.stored(stageIds[0]!)).not.toEqual(new Map());
-    const held = await h.sync();
+    expect(await fault.h.stored(stageIds[0]!)).not.toEqual(new Map());
+    const held = await fault.h.sync();
     expect(held.report?.skipped).toBe("locked");
     for (const stageId of stageIds)
-      expect(await h.redis.exists(h.keys.watch(stageId, window))).toBe(1);
+      expect(await fault.h.redis.exists(fault.h.keys.watch(stageId, window))).toBe(1);
 
     // Once the dead run's lock expired, the next run takes the work again.
     await new Promise((resolve) => setTimeout(resolve, lockTtlMs + 100));
-    const next = await h.sync();
+    const next = await fault.h.sync();
     expect(next.error).toBeUndefined();
     expect(next.report?.windows).toBe(3);
     for (const stageId of stageIds)
-      expect(await h.redis.exists(h.keys.watch(stageId, window))).toBe(0);
+      expect(await fault.h.redis.exists(fault.h.keys.watch(stageId, window))).toBe(0);
     await expectLedger();
   });
 });
