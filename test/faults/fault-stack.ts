@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { LOCAL_AWS } from "../stack/dynamo";
 import { type DynamoProcessHandle, startDynamoProcess } from "../stack/dynamo-process";
 import {
   type LocalStackEnv,
   type RedisServerHandle,
+  stackEnv,
   startRedisServer,
   startUpstashProxy,
   type UpstashProxyHandle,
@@ -34,17 +34,8 @@ export async function startFaultStack(): Promise<FaultStack> {
     await redis.stop();
     throw error;
   }
-  const env: LocalStackEnv = {
-    UPSTASH_REDIS_REST_URL: proxy.url,
-    UPSTASH_REDIS_REST_TOKEN: proxy.token,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    DYNAMODB_TABLE: dynamo.tableName,
-    AWS_REGION: LOCAL_AWS.region,
-    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
-  };
   return {
-    env,
+    env: stackEnv(proxy, dynamo),
     redis,
     proxy,
     dynamo,

@@ -33,6 +33,22 @@ export interface LocalStackEnv {
   AWS_SECRET_ACCESS_KEY: "local";
 }
 
+/** The variables that point the worker and the sync job at a proxy and a DynamoDB server. */
+export function stackEnv(
+  proxy: { url: string; token: string },
+  dynamo: { endpoint: string; tableName: string },
+): LocalStackEnv {
+  return {
+    UPSTASH_REDIS_REST_URL: proxy.url,
+    UPSTASH_REDIS_REST_TOKEN: proxy.token,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    DYNAMODB_TABLE: dynamo.tableName,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+  };
+}
+
 export interface LocalStack {
   env: LocalStackEnv;
   proxy: UpstashProxyHandle;
@@ -75,16 +91,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       port: opts.dynamoPort ?? 0,
     });
     started.push(dynamo);
-    const env: LocalStackEnv = {
-      UPSTASH_REDIS_REST_URL: proxy.url,
-      UPSTASH_REDIS_REST_TOKEN: proxy.token,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      DYNAMODB_TABLE: dynamo.tableName,
-      AWS_REGION: LOCAL_AWS.region,
-      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
-    };
-    return { env, proxy, redis, dynamo, stop: stopAll };
+    return { env: stackEnv(proxy, dynamo), proxy, redis, dynamo, stop: stopAll };
   } catch (error) {
     await stopAll().catch(() => {
       // the start error is the one worth reporting
