@@ -55,6 +55,8 @@ export function createIsolateState() {
   return {
     /** Stage configuration by id, with the registry version it was read under. */
     stages: new TtlCache<CachedStage>(STAGE_KEEP_MS),
+    /** A rebuild of the registry from DynamoDB in flight: concurrent requests wait for it. */
+    registryRestore: undefined as Promise<number> | undefined,
     /** Cache-miss scripts in flight by stage id: concurrent heartbeats wait for one. */
     stageLoads: new Map<string, Promise<unknown>>(),
     registry: {

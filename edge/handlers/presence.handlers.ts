@@ -68,7 +68,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       rememberInterval(isolate, outcome.intervalJson, config.heartbeatIntervalSec, nowMs);
     }
     const count = await countToAnswer(
-      { ...c.var.services },
+      c.var.services,
       stageId,
       outcome.count,
       nowMs,

@@ -96,29 +96,38 @@ export function stageRegistry(deps: {
      * Copies every stage from DynamoDB into Redis, then sets the marker. Idempotent: several
      * isolates restoring at once write the same values.
      */
-    async restore(): Promise<number> {
-      const table = deps.table();
-      let restored = 0;
-      let after: string | undefined;
-      do {
-        const page = await table.list(100, after);
-        await cacheInRedis(page.stages, { restoring: true });
-        restored += page.stages.length;
-        after = page.lastId;
-      } while (after !== undefined);
-      // "registry": the sync job still has each stage's last snapshot count to restore ("full").
-      // `rs` says for one presence TTL that counts may answer restore estimates meanwhile.
-      await redisCall(() =>
-        redis
-          .pipeline()
-          .set(keys.restoredAt(), String(nowMs), { nx: true, ex: deps.presenceTtlSec })
-          .set(keys.marker(), "registry", { nx: true })
-          .exec(),
-      );
-      if (isolate.registry.restoredAtMs === undefined) isolate.registry.restoredAtMs = nowMs;
-      return restored;
+    restore(): Promise<number> {
+      // Heartbeats of many stages notice one loss at once: they share one restore, not one
+      // listing of every stage each.
+      isolate.registryRestore ??= restoreAll().finally(() => {
+        isolate.registryRestore = undefined;
+      });
+      return isolate.registryRestore;
     },
   };
+
+  async function restoreAll(): Promise<number> {
+    const table = deps.table();
+    let restored = 0;
+    let after: string | undefined;
+    do {
+      const page = await table.list(100, after);
+      await cacheInRedis(page.stages, { restoring: true });
+      restored += page.stages.length;
+      after = page.lastId;
+    } while (after !== undefined);
+    // "registry": the sync job still has each stage's last snapshot count to restore ("full").
+    // `rs` says for one presence TTL that counts may answer restore estimates meanwhile.
+    await redisCall(() =>
+      redis
+        .pipeline()
+        .set(keys.restoredAt(), String(nowMs), { nx: true, ex: deps.presenceTtlSec })
+        .set(keys.marker(), "registry", { nx: true })
+        .exec(),
+    );
+    if (isolate.registry.restoredAtMs === undefined) isolate.registry.restoredAtMs = nowMs;
+    return restored;
+  }
   return registry;
 }
 

@@ -11,12 +11,21 @@ import { createHarness, readProblem } from "./harness";
 /** A DynamoDB client that counts calls and can be told to fail (a fault the local server cannot produce on demand). */
 function countingDynamo() {
   /** `failFromSend`: every call from that count on fails too (a store failing mid-request). */
-  const state = { sends: 0, failing: false, failFromSend: Number.POSITIVE_INFINITY };
+  const state = {
+    sends: 0,
+    /** Queries of the stage index: listings of every stage (a registry rebuild). */
+    stageListings: 0,
+    failing: false,
+    failFromSend: Number.POSITIVE_INFINITY,
+  };
   const factory = (config: Parameters<typeof createDocumentClient>[0]) => {
     const real = createDocumentClient(config, ADMIN_ROUTE_DEADLINES.dynamo);
     return {
       send: ((command: never) => {
         state.sends++;
+        if ((command as { input?: { IndexName?: string } }).input?.IndexName !== undefined) {
+          state.stageListings++;
+        }
         if (state.failing || state.sends >= state.failFromSend)
           return Promise.reject(new Error("DynamoDB unreachable (injected)"));
         return real.send(command);
@@ -263,6 +272,24 @@ describe("when a store fails", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ viewers: 1 });
     expect(await fresh.redis.exists(fresh.keys.marker(), fresh.keys.stage(stageId))).toBe(2);
+  });
+
+  it("rebuilds the registry once for many stages' heartbeats that notice the loss together", async () => {
+    const dynamo = countingDynamo();
+    const h = createHarness({ app: { clients: { dynamo: dynamo.factory } } });
+    const stages = await Promise.all(Array.from({ length: 6 }, () => h.createStage()));
+    const tokens = await Promise.all(stages.map((stageId) => h.token("viewer", stageId)));
+    await h.redis.del(...(await h.redis.keys(`${h.env.REDIS_KEY_PREFIX}*`)));
+    const fresh = createHarness({
+      bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! },
+      app: { clients: { dynamo: dynamo.factory } },
+    });
+    dynamo.state.stageListings = 0;
+    const answers = await Promise.all(
+      stages.map((stageId, i) => fresh.heartbeat(stageId, tokens[i]!)),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(stages.map(() => 200));
+    expect(dynamo.state.stageListings).toBe(1);
   });
 
   it("turns random stage ids into no DynamoDB reads once the registry is complete", async () => {
