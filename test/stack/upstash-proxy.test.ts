@@ -164,7 +164,13 @@ describe("upstash proxy with @upstash/redis", () => {
     const res = await fetch(proxy.url, { method: "POST", body: JSON.stringify(["PING"]) });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: "Unauthorized" });
-    expect(proxy.stats()).toEqual({ requests: 0, commands: 0, requestBytes: 0, responseBytes: 0 });
+    expect(proxy.stats()).toEqual({
+      requests: 0,
+      commands: 0,
+      requestBytes: 0,
+      responseBytes: 0,
+      throttled: 0,
+    });
   });
 
   it("looks like a network failure while paused", async () => {
@@ -221,6 +227,7 @@ describe("upstash proxy REST protocol", () => {
       commands: 9,
       requestBytes: all.reduce((sum, r) => sum + r.requestBytes, 0),
       responseBytes: all.reduce((sum, r) => sum + r.responseBytes, 0),
+      throttled: 0,
     });
   });
 
@@ -257,7 +264,162 @@ describe("upstash proxy REST protocol", () => {
     expect(stats).toMatchObject({ requests: 1, commands: 1 });
     const reset = await fetch(`${proxy.url}/__stats/reset`, { method: "POST" });
     expect(reset.status).toBe(200);
-    expect(proxy.stats()).toEqual({ requests: 0, commands: 0, requestBytes: 0, responseBytes: 0 });
+    expect(proxy.stats()).toEqual({
+      requests: 0,
+      commands: 0,
+      requestBytes: 0,
+      responseBytes: 0,
+      throttled: 0,
+    });
+  });
+});
+
+describe("upstash proxy commands-per-second cap", () => {
+  const CAP = 10;
+  let capped: UpstashProxyHandle;
+  // Each test starts 10 s after the last one's clock, so no admission carries over.
+  let start = 0;
+  let clock = 0;
+  const at = (ms: number) => {
+    clock = start + ms;
+  };
+
+  beforeAll(async () => {
+    capped = await startUpstashProxy({
+      redisPort: redisServer.port,
+      token: TOKEN,
+      maxCommandsPerSecond: CAP,
+      now: () => clock,
+    });
+  });
+
+  afterAll(async () => {
+    await capped?.stop();
+  });
+
+  beforeEach(() => {
+    start += 10_000;
+    at(0);
+    capped.resetStats();
+  });
+
+  async function cappedRest(path: string, body: unknown) {
+    const res = await fetch(`${capped.url}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as unknown };
+  }
+
+  /** What Redis holds, read through the uncapped proxy over the same redis-server. */
+  const stored = async (key: string) => (await rest("/", ["GET", `${prefix}${key}`])).json;
+
+  const refused = (usage: number) => ({
+    error: `ERR max commands per second limit exceeded. Limit: ${CAP}, Usage: ${usage}`,
+  });
+
+  it("admits requests while the last second's commands stay within the cap", async () => {
+    // 1 + 4 + (3 + MULTI + EXEC) = 10 commands, exactly the cap.
+    expect(await cappedRest("/", ["SET", `${prefix}a`, "1"])).toEqual({
+      status: 200,
+      json: { result: "OK" },
+    });
+    at(300);
+    const pipeline = await cappedRest(
+      "/pipeline",
+      [1, 2, 3, 4].map(() => ["INCR", `${prefix}b`]),
+    );
+    expect(pipeline.json).toEqual([1, 2, 3, 4].map((n) => ({ result: n })));
+    at(900);
+    const multi = await cappedRest("/multi-exec", [
+      ["INCR", `${prefix}c`],
+      ["INCR", `${prefix}c`],
+      ["INCR", `${prefix}c`],
+    ]);
+    expect(multi.json).toEqual([1, 2, 3].map((n) => ({ result: n })));
+    expect(capped.stats()).toMatchObject({ requests: 3, commands: CAP, throttled: 0 });
+  });
+
+  it("refuses requests over the cap with Upstash's error, without touching Redis", async () => {
+    await cappedRest(
+      "/pipeline",
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => ["INCR", `${prefix}n`]),
+    );
+    capped.resetStats();
+    at(500);
+
+    // One command fits (9 + 1); the next does not, in every shape.
+    expect((await cappedRest("/", ["SET", `${prefix}fits`, "1"])).status).toBe(200);
+    expect(await cappedRest("/", ["SET", `${prefix}single`, "x"])).toEqual({
+      status: 400,
+      json: refused(CAP + 1),
+    });
+    expect(
+      await cappedRest("/pipeline", [
+        ["SET", `${prefix}p1`, "x"],
+        ["SET", `${prefix}p2`, "x"],
+      ]),
+    ).toEqual({ status: 200, json: [refused(CAP + 2), refused(CAP + 2)] });
+    expect(await cappedRest("/multi-exec", [["SET", `${prefix}m`, "x"]])).toEqual({
+      status: 400,
+      json: refused(CAP + 3),
+    });
+    // @upstash/redis throws at once: an HTTP reply is never retried, whatever its status.
+    const redis = new Redis({
+      url: capped.url,
+      token: TOKEN,
+      enableTelemetry: false,
+      enableAutoPipelining: false,
+      retry: { retries: 5, backoff: () => 0 },
+    });
+    await expect(redis.set(`${prefix}client`, "x")).rejects.toThrow(
+      /^ERR max commands per second limit exceeded\. Limit: 10, Usage: 11, command was:/,
+    );
+    await expect(redis.pipeline().set(`${prefix}client`, "x").exec()).rejects.toThrow(
+      /Command 1 \[ set \] failed: ERR max commands per second limit exceeded/,
+    );
+
+    for (const key of ["single", "p1", "p2", "m", "client"]) {
+      expect(await stored(key)).toEqual({ result: null });
+    }
+    expect(await stored("n")).toEqual({ result: "9" });
+    expect(await stored("fits")).toEqual({ result: "1" });
+    expect(capped.stats()).toMatchObject({ requests: 1, commands: 1, throttled: 5 });
+  });
+
+  it("admits again once the commands that filled the cap are a second old (sliding window)", async () => {
+    const fill = Array.from({ length: CAP }, () => ["INCR", `${prefix}w`]);
+    expect((await cappedRest("/pipeline", fill)).status).toBe(200);
+    at(999);
+    expect(await cappedRest("/", ["INCR", `${prefix}w`])).toEqual({
+      status: 400,
+      json: refused(CAP + 1),
+    });
+    at(1000);
+    expect(await cappedRest("/", ["INCR", `${prefix}w`])).toEqual({
+      status: 200,
+      json: { result: CAP + 1 },
+    });
+    // A request larger than the cap never fits.
+    at(5000);
+    const tooBig = await cappedRest("/pipeline", [...fill, ["INCR", `${prefix}w`]]);
+    expect(tooBig.json).toEqual(Array.from({ length: CAP + 1 }, () => refused(CAP + 1)));
+  });
+
+  it("counts a script's own calls against the second it was admitted in", async () => {
+    // EVAL (1) is admitted as 1; its 3 calls are charged once it has run: 4 used.
+    const script = `-- ${prefix}\nredis.call("SET", KEYS[1], "1")\nredis.call("INCR", KEYS[1])\nreturn redis.call("GET", KEYS[1])`;
+    expect(await cappedRest("/", ["EVAL", script, 1, `${prefix}s`])).toEqual({
+      status: 200,
+      json: { result: "2" },
+    });
+    const six = Array.from({ length: 6 }, () => ["INCR", `${prefix}t`]);
+    expect((await cappedRest("/pipeline", six)).status).toBe(200);
+    expect(await cappedRest("/", ["INCR", `${prefix}t`])).toEqual({
+      status: 400,
+      json: refused(CAP + 1),
+    });
   });
 });
 

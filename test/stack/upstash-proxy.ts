@@ -18,8 +18,8 @@
  * ...) are refused with 400.
  *
  * Counting (what Upstash bills), `stats()`:
- * - `requests`: HTTP requests that reached Redis (not 401s, malformed bodies, `/__stats`, or
- *   requests refused while paused);
+ * - `requests`: HTTP requests that reached Redis (not 401s, malformed bodies, `/__stats`,
+ *   requests refused while paused, or throttled ones);
  * - `requestBytes` / `responseBytes`: HTTP body bytes of those requests and their replies;
  * - `commands`: Redis commands those requests cost. Each request's commands are written to
  *   the one RESP connection as `INFO stats`, the commands, `INFO stats`, in one write, and the
@@ -35,6 +35,13 @@
  *   `max(measured, commands sent)` (a request mixing a rejected command with a script can
  *   still come out short by the rejected ones). Commands that other clients of the same
  *   redis-server run during a request are counted too: give the proxy its own redis-server.
+ * - `throttled`: requests refused by the commands-per-second cap (below); they reach no Redis
+ *   and count in nothing else.
+ *
+ * Commands-per-second cap (`maxCommandsPerSecond`, absent = none), as an Upstash plan has: a
+ * request that would take the commands of the last second over the cap is refused before it
+ * reaches Redis, with the error and HTTP shape test/stack/upstash-throughput.ts describes (what
+ * Upstash documents, what was chosen where it does not, and how @upstash/redis reacts).
  *
  * Redis failing: the proxy keeps one RESP connection at a time (test/stack/reconnecting-resp.ts).
  * Requests whose commands were on a connection that failed answer HTTP 500 `{error}` (their
@@ -50,6 +57,7 @@ import type { AddressInfo } from "node:net";
 import { reconnectingResp } from "./reconnecting-resp";
 import type { RespValue } from "./resp";
 import { type Mode, shapeReply } from "./upstash-reply";
+import { throughputLimiter } from "./upstash-throughput";
 
 export interface UpstashProxyOptions {
   /** Port of the redis-server to proxy (on `redisHost`). */
@@ -60,6 +68,13 @@ export interface UpstashProxyOptions {
   token: string;
   /** HTTP port on 127.0.0.1; 0 or absent picks a free one. */
   port?: number;
+  /**
+   * Refuse requests that would take the commands of the last second (a sliding window) over
+   * this many, as an Upstash plan caps a database's commands per second. Absent: no cap.
+   */
+  maxCommandsPerSecond?: number;
+  /** The cap's clock in ms (default `performance.now`), for tests. */
+  now?: () => number;
 }
 
 export interface UpstashStats {
@@ -67,6 +82,8 @@ export interface UpstashStats {
   commands: number;
   requestBytes: number;
   responseBytes: number;
+  /** Requests refused by `maxCommandsPerSecond` (counted in nothing else). */
+  throttled: number;
 }
 
 export interface UpstashProxyHandle {
@@ -133,9 +150,14 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     commands: 0,
     requestBytes: 0,
     responseBytes: 0,
+    throttled: 0,
   });
   let stats = zero();
   let paused = false;
+  const limiter =
+    opts.maxCommandsPerSecond === undefined
+      ? undefined
+      : throughputLimiter(opts.maxCommandsPerSecond, opts.now);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -172,14 +194,26 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     const base64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
     const sent = mode === "multi-exec" ? [["MULTI"], ...commands, ["EXEC"]] : commands;
 
+    const admitted = limiter?.admit(sent.length);
+    if (admitted?.ok === false) {
+      stats.throttled += 1;
+      // Upstash answers quota errors per command in a pipeline, for the whole request otherwise.
+      const refusal = { error: admitted.error };
+      const [status, payload] =
+        mode === "pipeline" ? [200, commands.map(() => refusal)] : [400, refusal];
+      return void send(res, status, payload);
+    }
+
     const replies = await redis.send([INFO, ...sent, INFO]);
     const measured =
       commandsProcessed(replies.at(-1)) - commandsProcessed(replies[0]) - infoOverhead;
     const [status, payload] = shapeReply(mode, replies.slice(1, -1), base64);
     const out = send(res, status, payload);
+    const billed = Math.max(measured, sent.length);
+    admitted?.admission.charge(billed - sent.length);
 
     stats.requests += 1;
-    stats.commands += Math.max(measured, sent.length);
+    stats.commands += billed;
     stats.requestBytes += body.length;
     stats.responseBytes += out;
   }
