@@ -3,6 +3,10 @@
  * the Upstash-compatible REST endpoint over it, an in-memory DynamoDB-API server (dynalite)
  * with the table, and the worker under `wrangler dev`, on fixed ports (each overridable), then
  * waits for Ctrl-C and stops everything it started.
+ *
+ * `REDIS_DATABASES=N` starts N Upstash databases (a redis-server and an endpoint each, on the
+ * ports after the first ones), handed to the worker as comma-separated URLs and tokens.
+ * `UPSTASH_MAX_COMMANDS_PER_SECOND` caps each endpoint's commands per second, as a plan does.
  */
 import { randomBytes } from "node:crypto";
 import { startLocalStack, startWranglerDev } from "./stack";
@@ -22,6 +26,17 @@ function port(name: keyof typeof PORTS): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 65_535) {
     throw new Error(`${variable} must be a port number (1-65535), got "${raw}"`);
+  }
+  return value;
+}
+
+/** A whole number from the environment, or `fallback` when unset. */
+function count(variable: string, min: number, max: number, fallback?: number): number | undefined {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${variable} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -65,6 +80,8 @@ async function main(): Promise<void> {
     dynamoPort: port("dynamo"),
     tableName: process.env.DYNAMODB_TABLE || "ivs-viewer-snapshots",
     upstashToken: process.env.UPSTASH_REDIS_REST_TOKEN || "local-upstash-token",
+    databases: count("REDIS_DATABASES", 1, 64, 1),
+    maxCommandsPerSecond: count("UPSTASH_MAX_COMMANDS_PER_SECOND", 1, 1_000_000),
   });
   let worker: Awaited<ReturnType<typeof startWranglerDev>> | undefined;
   let stopping = false;
@@ -94,12 +111,19 @@ async function main(): Promise<void> {
   }
 
   const env = stack.env;
+  const cap = process.env.UPSTASH_MAX_COMMANDS_PER_SECOND;
+  const databases = stack.databases
+    .map(
+      ({ proxy, redis }, i) =>
+        `  Upstash REST ${String(i + 1).padEnd(3)} ${proxy.url}   (token ${proxy.token}; counters at /__stats)\n` +
+        `  redis-server ${String(i + 1).padEnd(3)} 127.0.0.1:${redis.port}`,
+    )
+    .join("\n");
   console.log(`
 Viewer presence is running.
 
   worker           ${worker.url}            (API reference: ${worker.url}/docs)
-  Upstash REST     ${env.UPSTASH_REDIS_REST_URL}   (token ${env.UPSTASH_REDIS_REST_TOKEN}; counters at /__stats)
-  redis-server     127.0.0.1:${stack.redis.port}
+${databases}${cap ? `\n  (each Upstash endpoint refuses more than ${cap} commands per second)` : ""}
   DynamoDB (local) ${env.DYNAMODB_ENDPOINT}   (table ${env.DYNAMODB_TABLE}, in memory)
 ${defaults.length > 0 ? `\nLocal defaults (set these variables to choose your own):\n${defaults.map((line) => `  ${line}`).join("\n")}\n` : ""}
 Try it:

@@ -12,14 +12,24 @@ export { startUpstashProxy } from "./upstash-proxy";
 export { startWranglerDev } from "./wrangler-dev";
 
 export interface LocalStackOptions {
-  /** Ports on 127.0.0.1; 0 or absent picks free ones. */
+  /**
+   * Ports on 127.0.0.1; 0 or absent picks free ones. With several databases, database `i`
+   * (from 0) takes `redisPort + i` and `upstashPort + i`.
+   */
   redisPort?: number;
   upstashPort?: number;
   dynamoPort?: number;
   /** Default "viewer-presence-local". */
   tableName?: string;
-  /** Default a random token per stack. */
+  /**
+   * The first database's token; database `i` > 0 gets `<token>-<i>`, so each has its own.
+   * Default a random token per database.
+   */
   upstashToken?: string;
+  /** How many Upstash databases: a redis-server and a proxy each (default 1, at most 64). */
+  databases?: number;
+  /** Every proxy's commands-per-second cap, as an Upstash plan has (default none). */
+  maxCommandsPerSecond?: number;
 }
 
 /** The variables the edge worker and the sync job read, pointed at the local stack. */
@@ -33,14 +43,25 @@ export interface LocalStackEnv {
   AWS_SECRET_ACCESS_KEY: "local";
 }
 
-/** The variables that point the worker and the sync job at a proxy and a DynamoDB server. */
+type UpstashEndpoint = { url: string; token: string };
+
+/**
+ * The variables that point the worker and the sync job at one or more proxies and a DynamoDB
+ * server: several databases as comma-separated URLs and tokens, in the same order (what
+ * shared/config.ts parses into `redisDatabases`); one database exactly as before.
+ */
 export function stackEnv(
-  proxy: { url: string; token: string },
+  proxies: UpstashEndpoint | readonly UpstashEndpoint[],
   dynamo: { endpoint: string; tableName: string },
 ): LocalStackEnv {
+  const list: readonly UpstashEndpoint[] = "url" in proxies ? [proxies] : proxies;
+  if (list.length === 0) throw new Error("stackEnv needs at least one Upstash endpoint");
+  if (list.some((proxy) => proxy.url.includes(",") || proxy.token.includes(","))) {
+    throw new Error("an Upstash URL or token holds a comma, which separates databases");
+  }
   return {
-    UPSTASH_REDIS_REST_URL: proxy.url,
-    UPSTASH_REDIS_REST_TOKEN: proxy.token,
+    UPSTASH_REDIS_REST_URL: list.map((proxy) => proxy.url).join(","),
+    UPSTASH_REDIS_REST_TOKEN: list.map((proxy) => proxy.token).join(","),
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     DYNAMODB_TABLE: dynamo.tableName,
     AWS_REGION: LOCAL_AWS.region,
@@ -49,18 +70,31 @@ export function stackEnv(
   };
 }
 
-export interface LocalStack {
-  env: LocalStackEnv;
+/** One local Upstash database: a redis-server of its own and the REST proxy over it. */
+export interface LocalDatabase {
   proxy: UpstashProxyHandle;
   redis: RedisServerHandle;
+}
+
+export interface LocalStack {
+  env: LocalStackEnv;
+  /** The first database's proxy and redis-server (the only ones with one database). */
+  proxy: UpstashProxyHandle;
+  redis: RedisServerHandle;
+  /** Every database, in the order of the URLs and tokens in `env`. */
+  databases: LocalDatabase[];
   dynamo: DynamoHandle;
-  /** Stops DynamoDB, the proxy, then redis-server; tries all even if one fails. */
+  /** Stops DynamoDB, then each database's proxy and redis-server; tries all even if one fails. */
   stop(): Promise<void>;
 }
 
+/** At most this many databases, as shared/config.ts accepts. */
+const MAX_DATABASES = 64;
+
 /**
- * Starts redis-server, the Upstash REST proxy over it, and dynalite with the project's table.
- * If one fails to start, the ones already running are stopped before the error is rethrown.
+ * Starts `databases` redis-servers with an Upstash REST proxy over each, and dynalite with the
+ * project's table. If one fails to start, the ones already running are stopped before the error
+ * is rethrown.
  */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
   const started: { stop(): Promise<void> }[] = [];
@@ -77,21 +111,48 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     if (errors.length > 1) throw new AggregateError(errors, "stopping the local stack failed");
   };
 
+  const count = opts.databases ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_DATABASES) {
+    throw new RangeError(
+      `databases must be a whole number from 1 to ${MAX_DATABASES}, got ${count}`,
+    );
+  }
+  // A fixed port for database 0 means fixed ports for all: the next ones up.
+  const portOf = (base: number | undefined, i: number) => (base ? base + i : 0);
+
   try {
-    const redis = await startRedisServer({ port: opts.redisPort ?? 0 });
-    started.push(redis);
-    const proxy = await startUpstashProxy({
-      redisPort: redis.port,
-      token: opts.upstashToken ?? `local-${randomUUID()}`,
-      port: opts.upstashPort ?? 0,
-    });
-    started.push(proxy);
+    const databases: LocalDatabase[] = [];
+    // One after the other: a 2-core machine starts them no faster in parallel.
+    for (let i = 0; i < count; i++) {
+      const redis = await startRedisServer({ port: portOf(opts.redisPort, i) });
+      started.push(redis);
+      const token = opts.upstashToken ?? `local-${randomUUID()}`;
+      const proxy = await startUpstashProxy({
+        redisPort: redis.port,
+        token: i === 0 || opts.upstashToken === undefined ? token : `${token}-${i}`,
+        port: portOf(opts.upstashPort, i),
+        maxCommandsPerSecond: opts.maxCommandsPerSecond,
+      });
+      started.push(proxy);
+      databases.push({ proxy, redis });
+    }
     const dynamo = await startDynamo({
       tableName: opts.tableName ?? "viewer-presence-local",
       port: opts.dynamoPort ?? 0,
     });
     started.push(dynamo);
-    return { env: stackEnv(proxy, dynamo), proxy, redis, dynamo, stop: stopAll };
+    const [first] = databases as [LocalDatabase, ...LocalDatabase[]];
+    return {
+      env: stackEnv(
+        databases.map((database) => database.proxy),
+        dynamo,
+      ),
+      proxy: first.proxy,
+      redis: first.redis,
+      databases,
+      dynamo,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll().catch(() => {
       // the start error is the one worth reporting
