@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "./config";
+import { ConfigError, MAX_REDIS_DATABASES, parseConfig } from "./config";
 
 const valid = {
   UPSTASH_REDIS_REST_URL: "https://eu1-example.upstash.io/",
@@ -25,6 +25,9 @@ describe("parseConfig", () => {
     });
     expect(config.awsCredentials).toBeUndefined();
     expect(config.dynamodbEndpoint).toBeUndefined();
+    expect(config.redisDatabases).toEqual([
+      { url: "https://eu1-example.upstash.io", token: "token" },
+    ]);
   });
 
   it("names every missing or bad variable at once", () => {
@@ -90,5 +93,89 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ ...valid, AUDIT_RETENTION_DAYS: "a week" })).toThrow(
       /AUDIT_RETENTION_DAYS must be a whole number of days/,
     );
+  });
+
+  describe("several Upstash databases", () => {
+    const problems = (env: Record<string, string>): string[] => {
+      try {
+        parseConfig({ ...valid, ...env });
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+      }
+      return [];
+    };
+
+    it("pairs comma-separated URLs and tokens in order; the first is the single database", () => {
+      const config = parseConfig({
+        ...valid,
+        UPSTASH_REDIS_REST_URL:
+          " https://eu1-a.upstash.io/ , https://eu1-b.upstash.io,https://us1-c.upstash.io",
+        UPSTASH_REDIS_REST_TOKEN: "ta, tb ,tc",
+      });
+      expect(config.redisDatabases).toEqual([
+        { url: "https://eu1-a.upstash.io", token: "ta" },
+        { url: "https://eu1-b.upstash.io", token: "tb" },
+        { url: "https://us1-c.upstash.io", token: "tc" },
+      ]);
+      expect(config.upstashRedisRestUrl).toBe("https://eu1-a.upstash.io");
+      expect(config.upstashRedisRestToken).toBe("ta");
+    });
+
+    it("wants one token per URL", () => {
+      expect(
+        problems({
+          UPSTASH_REDIS_REST_URL: "https://a.upstash.io,https://b.upstash.io",
+          UPSTASH_REDIS_REST_TOKEN: "ta",
+        }),
+      ).toEqual([
+        "UPSTASH_REDIS_REST_URL lists 2 database(s) but UPSTASH_REDIS_REST_TOKEN 1 token(s): give one token per URL, in the same order",
+      ]);
+      expect(problems({ UPSTASH_REDIS_REST_TOKEN: "ta,tb" })).toHaveLength(1);
+    });
+
+    it("validates every URL and refuses empty entries", () => {
+      expect(
+        problems({
+          UPSTASH_REDIS_REST_URL: "https://a.upstash.io,a.upstash.io",
+          UPSTASH_REDIS_REST_TOKEN: "ta,tb",
+        }),
+      ).toEqual([
+        'UPSTASH_REDIS_REST_URL must be an http(s) URL (entry 2 of 2), got "a.upstash.io"',
+      ]);
+      expect(
+        problems({
+          UPSTASH_REDIS_REST_URL: "https://a.upstash.io,,https://b.upstash.io",
+          UPSTASH_REDIS_REST_TOKEN: "ta,tb,",
+        }),
+      ).toEqual([
+        "UPSTASH_REDIS_REST_URL has an empty entry (list databases separated by single commas)",
+        "UPSTASH_REDIS_REST_TOKEN has an empty entry (list databases separated by single commas)",
+      ]);
+    });
+
+    it("refuses the same database twice, however it is spelled", () => {
+      expect(
+        problems({
+          UPSTASH_REDIS_REST_URL: "https://a.upstash.io,https://A.upstash.io:443/",
+          UPSTASH_REDIS_REST_TOKEN: "ta,tb",
+        }),
+      ).toEqual(["UPSTASH_REDIS_REST_URL lists https://A.upstash.io:443 more than once"]);
+    });
+
+    it(`takes at most ${MAX_REDIS_DATABASES} databases`, () => {
+      const list = (n: number, item: (i: number) => string) =>
+        Array.from({ length: n }, (_, i) => item(i)).join(",");
+      const many = (n: number) => ({
+        UPSTASH_REDIS_REST_URL: list(n, (i) => `https://db${i}.upstash.io`),
+        UPSTASH_REDIS_REST_TOKEN: list(n, (i) => `t${i}`),
+      });
+      expect(parseConfig({ ...valid, ...many(MAX_REDIS_DATABASES) }).redisDatabases).toHaveLength(
+        MAX_REDIS_DATABASES,
+      );
+      expect(problems(many(MAX_REDIS_DATABASES + 1))).toEqual([
+        `UPSTASH_REDIS_REST_URL lists ${MAX_REDIS_DATABASES + 1} databases; at most ${MAX_REDIS_DATABASES}`,
+      ]);
+    });
   });
 });

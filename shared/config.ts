@@ -3,10 +3,29 @@
  * validated configuration. Nothing else reads the environment, and nothing reads it at import.
  */
 
+/** One Upstash database: its REST URL (no trailing slash) and its token. */
+export interface RedisDatabase {
+  url: string;
+  token: string;
+}
+
+/**
+ * At most this many databases. The cost model prices 1M viewers as 7; every heartbeat hashes
+ * its stage once per database (shared/rendezvous.ts), which stays cheap far beyond that.
+ */
+export const MAX_REDIS_DATABASES = 64;
+
 /** Everything the worker and the sync job need, with units in the names. */
 export interface Config {
+  /** The first of `redisDatabases` (what a single-database deployment configures). */
   upstashRedisRestUrl: string;
   upstashRedisRestToken: string;
+  /**
+   * Every Upstash database, in the order `UPSTASH_REDIS_REST_URL` and `UPSTASH_REDIS_REST_TOKEN`
+   * list them (comma-separated, one token per URL). At least one, at most
+   * {@link MAX_REDIS_DATABASES}, no URL twice.
+   */
+  redisDatabases: RedisDatabase[];
   awsRegion: string;
   /** Absent on AWS, where the SDK finds credentials itself (role, profile). */
   awsCredentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -98,6 +117,66 @@ export function parseTableConfig(env: Source): TableConfig {
   return config;
 }
 
+/**
+ * The databases from `UPSTASH_REDIS_REST_URL` and `UPSTASH_REDIS_REST_TOKEN`: comma-separated
+ * lists of the same length, paired in order. Problems go to `problems`.
+ */
+function parseRedisDatabases(env: Source, problems: string[]): RedisDatabase[] {
+  const list = (name: string): string[] => {
+    const raw = env[name];
+    if (typeof raw !== "string" || raw.trim() === "") {
+      problems.push(`${name} is required`);
+      return [];
+    }
+    const items = raw.split(",").map((item) => item.trim());
+    if (items.includes("")) {
+      problems.push(`${name} has an empty entry (list databases separated by single commas)`);
+    }
+    return items.filter((item) => item !== "");
+  };
+  const urls = list("UPSTASH_REDIS_REST_URL");
+  const tokens = list("UPSTASH_REDIS_REST_TOKEN");
+
+  urls.forEach((url, i) => {
+    if (!/^https?:\/\/[^\s]+$/.test(url)) {
+      const entry = urls.length > 1 ? ` (entry ${i + 1} of ${urls.length})` : "";
+      problems.push(`UPSTASH_REDIS_REST_URL must be an http(s) URL${entry}, got "${url}"`);
+    }
+  });
+  if (urls.length > 0 && tokens.length > 0 && urls.length !== tokens.length) {
+    problems.push(
+      `UPSTASH_REDIS_REST_URL lists ${urls.length} database(s) but UPSTASH_REDIS_REST_TOKEN ${tokens.length} token(s): give one token per URL, in the same order`,
+    );
+  }
+  if (urls.length > MAX_REDIS_DATABASES) {
+    problems.push(
+      `UPSTASH_REDIS_REST_URL lists ${urls.length} databases; at most ${MAX_REDIS_DATABASES}`,
+    );
+  }
+  const databases = urls.map((url, i) => ({
+    url: url.replace(/\/+$/, ""),
+    token: tokens[i] ?? "",
+  }));
+  // The same database twice would get two shares of the stages (shared/rendezvous.ts).
+  const seen = new Set<string>();
+  for (const { url } of databases) {
+    const key = sameDatabaseKey(url);
+    if (seen.has(key)) problems.push(`UPSTASH_REDIS_REST_URL lists ${url} more than once`);
+    seen.add(key);
+  }
+  return databases;
+}
+
+/** Two spellings of one URL (host case, default port, trailing slash) give the same key. */
+function sameDatabaseKey(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return url;
+  }
+}
+
 /** Parses and validates configuration; throws {@link ConfigError} listing every problem. */
 export function parseConfig(env: Source): Config {
   const problems: string[] = [];
@@ -124,14 +203,8 @@ export function parseConfig(env: Source): Config {
     }
     return value;
   };
-  const url = (name: string): string => {
-    const value = text(name);
-    if (value !== "" && !/^https?:\/\/[^\s]+$/.test(value)) {
-      problems.push(`${name} must be an http(s) URL, got "${value}"`);
-    }
-    return value.replace(/\/+$/, "");
-  };
 
+  const redisDatabases = parseRedisDatabases(env, problems);
   const adminApiKey = text("ADMIN_API_KEY");
   if (adminApiKey !== "" && adminApiKey.length < 16) {
     problems.push("ADMIN_API_KEY must be at least 16 characters");
@@ -200,8 +273,9 @@ export function parseConfig(env: Source): Config {
   }
 
   const config: Config = {
-    upstashRedisRestUrl: url("UPSTASH_REDIS_REST_URL"),
-    upstashRedisRestToken: text("UPSTASH_REDIS_REST_TOKEN"),
+    upstashRedisRestUrl: redisDatabases[0]?.url ?? "",
+    upstashRedisRestToken: redisDatabases[0]?.token ?? "",
+    redisDatabases,
     ...table,
     adminApiKey,
     viewerTokenSecret,
