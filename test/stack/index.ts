@@ -22,8 +22,8 @@ export interface LocalStackOptions {
   /** Default "viewer-presence-local". */
   tableName?: string;
   /**
-   * The first database's token; database `i` > 0 gets `<token>-<i>`, so each has its own.
-   * Default a random token per database.
+   * The first database's token; the n-th after it (n = 2, 3, ...) gets `<token>-<n>`, so each
+   * has its own. Default a random token per database.
    */
   upstashToken?: string;
   /** How many Upstash databases: a redis-server and a proxy each (default 1, at most 64). */
@@ -129,7 +129,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       const token = opts.upstashToken ?? `local-${randomUUID()}`;
       const proxy = await startUpstashProxy({
         redisPort: redis.port,
-        token: i === 0 || opts.upstashToken === undefined ? token : `${token}-${i}`,
+        token: i === 0 || opts.upstashToken === undefined ? token : `${token}-${i + 1}`,
         port: portOf(opts.upstashPort, i),
         maxCommandsPerSecond: opts.maxCommandsPerSecond,
       });
