@@ -1,3 +1,5 @@
+import { scriptSha1 } from "../shared/pipeline-scripts";
+import { createTicketSigner, type PresenceTicket } from "../shared/presence-ticket";
 import type { RestoreEstimate } from "../shared/restore-estimate";
 import type { Stage } from "../shared/stage";
 import { TtlCache } from "../shared/ttl-cache";
@@ -7,7 +9,7 @@ import { RateLimiter } from "./presence/rate-limiter";
 import type { StageViewers } from "./presence/stage-viewers";
 
 /**
- * How often an isolate checks the registry (one `MGET m v rs` riding on a request it sends
+ * How often an isolate checks the registry (one `MGET m v rs g` riding on a request it sends
  * anyway): a stage ended or reopened elsewhere is honoured here within this time, and a Redis
  * that lost its data (marker `m` gone) is noticed within it.
  */
@@ -38,6 +40,8 @@ interface RegistryView {
   inFlight: boolean;
   /** Epoch ms of the last restore after a data loss, while `rs` exists. */
   restoredAtMs: number | undefined;
+  /** The data generation `g` ("0" while none was set); undefined before the first check. */
+  generation: string | undefined;
 }
 
 /** A stage's live count as last read, with the restore estimate read beside it, if any. */
@@ -52,6 +56,8 @@ export interface LiveCount {
  */
 export function createIsolateState() {
   const verifiers = new Map<string, ReturnType<typeof createViewerTokenVerifier>>();
+  const signers = new Map<string, ReturnType<typeof createTicketSigner>>();
+  const scriptShas = new Map<string, Promise<string>>();
   return {
     /** Stage configuration by id, with the registry version it was read under. */
     stages: new TtlCache<CachedStage>(STAGE_KEEP_MS),
@@ -64,6 +70,7 @@ export function createIsolateState() {
       checkedAtMs: 0,
       inFlight: false,
       restoredAtMs: undefined,
+      generation: undefined,
     } as RegistryView,
     /** Counts by stage id, as returned with heartbeats; fresh for COUNT_CACHE_MS, kept longer
      *  so concurrent heartbeats can answer it while one of them refreshes it. */
@@ -78,11 +85,33 @@ export function createIsolateState() {
     totals: new TtlCache<{ viewers: number; activeStages: number }>(COUNT_READ_CACHE_MS, 1),
     /** The heartbeat interval the budget imposes (s), re-read every 30 s. */
     interval: new TtlCache<number>(30_000, 1),
+    /** Viewer indexes this isolate handed out or looked up, by `<stage>|<epoch>|<viewer>`. */
+    viewerIndexes: new TtlCache<number>(3_600_000, 50_000),
+    /** Tickets this isolate verified, by `<stage>|<viewer>|<ticket>`. */
+    verifiedTickets: new TtlCache<PresenceTicket>(3_600_000, 10_000),
     /** Keys this isolate has already given an expiry in their current window. */
     expirySet: new TtlCache<true>(300_000, 50_000),
     heartbeatLimiter: new RateLimiter(),
     /** Anonymous sessions per client where the Rate Limiting binding is absent (not Workers). */
     sessionLimiter: createFallbackSessionLimiter(),
+    /** EVALSHA digests of the scripts this isolate sends, computed once each. */
+    scriptSha1(script: string): Promise<string> {
+      let sha = scriptShas.get(script);
+      if (sha === undefined) {
+        sha = scriptSha1(script);
+        scriptShas.set(script, sha);
+      }
+      return sha;
+    },
+    /** One ticket signer (holding the imported key) per secret. */
+    ticketSignerFor(secret: string) {
+      let signer = signers.get(secret);
+      if (signer === undefined) {
+        signer = createTicketSigner(secret);
+        signers.set(secret, signer);
+      }
+      return signer;
+    },
     /** One verifier (holding the imported key) per secret. */
     verifierFor(secret: string) {
       let verify = verifiers.get(secret);
@@ -128,7 +157,7 @@ export function rememberStage(
   isolate.stages.set(stageId, entry, nowMs, stage === undefined ? REGISTRY_CHECK_MS : undefined);
 }
 
-/** Whether the next request should carry the registry check (`MGET m v rs`). */
+/** Whether the next request should carry the registry check (`MGET m v rs g`). */
 export function registryCheckDue(isolate: IsolateState, nowMs: number): boolean {
   return nowMs - isolate.registry.checkedAtMs >= REGISTRY_CHECK_MS;
 }
@@ -144,13 +173,14 @@ export function applyRegistryCheck(
   reply: readonly unknown[],
   nowMs: number,
 ): "ok" | "lost" {
-  const [marker, version, restoredAt] = reply;
+  const [marker, version, restoredAt, generation] = reply;
   const view = isolate.registry;
   view.checkedAtMs = nowMs;
   view.inFlight = false;
   view.restoredAtMs =
     restoredAt === null || restoredAt === undefined ? undefined : Number(restoredAt);
   const newVersion = version === null || version === undefined ? null : String(version);
+  view.generation = generation === null || generation === undefined ? "0" : String(generation);
   if (marker === null || marker === undefined) {
     forgetRedisState(isolate);
     view.version = newVersion;
@@ -166,6 +196,8 @@ export function forgetRedisState(isolate: IsolateState): void {
   isolate.counts.clear();
   isolate.countReads.clear();
   isolate.expirySet.clear();
+  isolate.viewerIndexes.clear();
+  isolate.verifiedTickets.clear();
   isolate.estimates.clear();
   isolate.totals.clear();
 }

@@ -120,7 +120,7 @@ export interface paths {
         put?: never;
         /**
          * Say a viewer is watching
-         * @description Marks the viewer present on the stage and, while the player is playing (`state`), credits watch time. Send one when playback starts and then every `nextHeartbeatInMs`. Several tabs of one viewer count once. Costs one Upstash request of about two commands (one while paused or buffering).
+         * @description Marks the viewer present on the stage and, while the player is playing (`state`), credits watch time. Send one when playback starts and then every `nextHeartbeatInMs`. Several tabs of one viewer count once. Costs one Upstash request of one Redis command when it carries the last answer's `ticket` (about five without one, once an hour).
          */
         post: operations["sendHeartbeat"];
         delete?: never;
@@ -452,6 +452,11 @@ export interface components {
              * @example concert-42
              */
             stageId: string;
+            /**
+             * @description Send it back as `?ticket=` with the next heartbeat of this viewer on this stage: it names the viewer's place in the stage's presence bitmaps, so the server need not look it up. Signed; not a credential (the viewer token still is). Tabs may share it.
+             * @example 493612.57.0.hY2bC1xk3mQ0pZr8sT4uVw
+             */
+            ticket: string;
             /**
              * @description The viewer this heartbeat counted for (an anonymous session's starts with `~`).
              * @example user-1234
@@ -1283,6 +1288,8 @@ export interface operations {
             query?: {
                 /** @description What the player is doing. Every state counts the viewer as present (the live count); only `playing` is credited watch time (viewing records, billing), as services that bill by watch time do. Absent means `playing`, so clients that send no state are credited as before. */
                 state?: "playing" | "paused" | "buffering";
+                /** @description The `ticket` of the last answer. With it a heartbeat costs one Redis command; without it (or with one that is stale: a new hour, or Redis lost its data) the server looks the viewer up, which costs about four, and answers a new ticket. A ticket that is not valid is ignored, never refused. */
+                ticket?: string;
             };
             header?: never;
             path: {

@@ -1,3 +1,4 @@
+import type { SlotBitmap } from "./slot-bitmaps";
 import type { Slot } from "./windows";
 
 /**
@@ -9,7 +10,36 @@ export interface RedisKeys {
   /** Sorted set `p:<stage>`: member viewer id, score last heartbeat (epoch ms). */
   presence(stageId: string): string;
   /**
-   * Sorted set `w2:<stage>:<window>`: one member `<viewer>|<slot offset s>|<slot width s>` per
+   * String `b:<stage>:<window>:<offset s>:<width s>`: the bitmap of one slot, two bits per viewer
+   * index (present, watched; slot-bitmaps.ts). Heartbeats set bits; the sync job reads a closed
+   * window's bitmaps with the index list and deletes them.
+   */
+  slotBitmap(stageId: string, window: number, slot: Slot): string;
+  /**
+   * Set `bsy`: `<stage>:<window>` of windows of slot bitmaps already in DynamoDB whose bitmaps
+   * are kept (with an expiry) while the live count may still read them (the presence TTL).
+   */
+  syncedWindows(): string;
+  /** Hash `ix:<stage>:<epoch>`: viewer id -> index in the epoch (hour). */
+  viewerIndex(stageId: string, epoch: number): string;
+  /** List `il:<stage>:<epoch>`: the epoch's viewer ids in index order (index -> viewer). */
+  viewerList(stageId: string, epoch: number): string;
+  /**
+   * Set `ixs`: `<stage>:<epoch>` of every index that exists, so the sync job finds the ended
+   * epochs whose windows are all synced and deletes their index (one SMEMBERS a run, no SCAN).
+   */
+  indexedEpochs(): string;
+  /** String `mk`: bytes 0b10101010, as long as the longest bitmap counted (keeps present bits). */
+  presenceMask(): string;
+  /** String `ct`: scratch of the count script, deleted before the script returns. */
+  countScratch(): string;
+  /**
+   * String `g`: the data's generation, a random value set when the registry is rebuilt after a
+   * loss. Tickets name it, so indexes handed out before a loss are not trusted after it.
+   */
+  generation(): string;
+  /**
+   * Sorted set `w2:<stage>:<window>`: the layout before slot bitmaps; one member `<viewer>|<slot offset s>|<slot width s>` per
    * slot a viewer marked, all scored 0, so Redis keeps them in byte order and every viewer's
    * members side by side: the sync job reads a window in pages (ZRANGE BYLEX) and finishes each
    * viewer as it goes, in memory bounded by the page, not by the stage.
@@ -27,6 +57,8 @@ export interface RedisKeys {
    * members it removed from the window). Deleted with the window.
    */
   windowProgress(stageId: string, window: number): string;
+  /** Hash `wb:<stage>:<window>`: as `wp:`, for a window of slot bitmaps (`next`: first index to read). */
+  slotWindowProgress(stageId: string, window: number): string;
   /**
    * Set `wps`: the watch keys that have a progress hash, so a run reads progress (one SMEMBERS)
    * only for the windows that have one, not one HGETALL per window.
@@ -74,13 +106,25 @@ export interface RedisKeys {
 export const PRESENCE_KEY_EXPIRY_SEC = 86_400;
 /** An unsynced watch window is kept a week, so a stopped sync job loses nothing for days. */
 export const WATCH_KEY_EXPIRY_SEC = 7 * 86_400;
+/** An index outlives the last window of its epoch by as long as that window may wait for sync. */
+export const INDEX_KEY_EXPIRY_SEC = WATCH_KEY_EXPIRY_SEC + 3_600;
 
 export function redisKeys(prefix: string): RedisKeys {
   return {
     presence: (stageId) => `${prefix}p:${stageId}`,
+    slotBitmap: (stageId, window, slot) =>
+      `${prefix}b:${stageId}:${window}:${slot.offsetSec}:${slot.widthSec}`,
+    syncedWindows: () => `${prefix}bsy`,
+    viewerIndex: (stageId, epoch) => `${prefix}ix:${stageId}:${epoch}`,
+    viewerList: (stageId, epoch) => `${prefix}il:${stageId}:${epoch}`,
+    indexedEpochs: () => `${prefix}ixs`,
+    presenceMask: () => `${prefix}mk`,
+    countScratch: () => `${prefix}ct`,
+    generation: () => `${prefix}g`,
     watch: (stageId, window) => `${prefix}w2:${stageId}:${window}`,
     legacyWatch: (stageId, window) => `${prefix}w:${stageId}:${window}`,
     windowProgress: (stageId, window) => `${prefix}wp:${stageId}:${window}`,
+    slotWindowProgress: (stageId, window) => `${prefix}wb:${stageId}:${window}`,
     windowsInProgress: () => `${prefix}wps`,
     stage: (stageId) => `${prefix}s:${stageId}`,
     stages: () => `${prefix}stages`,
@@ -93,6 +137,22 @@ export function redisKeys(prefix: string): RedisKeys {
     syncLock: () => `${prefix}lock`,
     heartbeatInterval: () => `${prefix}iv`,
   };
+}
+
+/** The pattern that finds every slot bitmap with SCAN (the sync job's work list). */
+export function slotBitmapPattern(prefix: string): string {
+  return `${prefix}b:*`;
+}
+
+/** Reads a slot bitmap key back; `undefined` for keys of another shape or deployment. */
+export function parseSlotBitmapKey(prefix: string, key: string): SlotBitmap | undefined {
+  if (!key.startsWith(`${prefix}b:`)) return undefined;
+  const parts = key.slice(prefix.length + 2).split(":");
+  if (parts.length !== 4 || parts[0] === "") return undefined;
+  const [stageId, window, offsetSec, widthSec] = [parts[0]!, ...parts.slice(1).map(Number)];
+  if (![window, offsetSec, widthSec].every((n) => Number.isInteger(n) && n! >= 0)) return undefined;
+  if (widthSec === 0) return undefined;
+  return { stageId, window: window!, offsetSec: offsetSec!, widthSec: widthSec! };
 }
 
 /** The layouts of a watch window: `w2:` sorted sets, and `w:` hashes of an older deploy. */

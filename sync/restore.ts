@@ -1,6 +1,7 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "../shared/clients";
 import { STAGE_INDEX_PARTITION } from "../shared/dynamo-keys";
+import { newGeneration } from "../shared/presence-ticket";
 import type { RedisKeys } from "../shared/redis-keys";
 import {
   estimateFromSnapshot,
@@ -86,6 +87,8 @@ export async function restoreFromSnapshots(
     }
     await pipeline.exec();
   }
+  // Presence tickets handed out before the loss name indexes Redis no longer has.
+  await redis.set(keys.generation(), newGeneration(), { nx: true });
   await redis.set(keys.marker(), "full");
   return { stages: stages.length, estimates: restoredEstimates };
 }

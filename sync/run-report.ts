@@ -24,8 +24,8 @@ export interface RunReport {
   viewingRecords: number;
   /** Audit events moved from Redis streams to DynamoDB. */
   auditEvents: number;
-  /** Presence entries older than the presence TTL removed. */
-  prunedViewers: number;
+  /** Ended epochs whose viewer index (`ix:`, `il:`) was deleted, all their windows synced. */
+  droppedIndexes: number;
   /** With a hot-path budget: live viewers over all stages, and the interval chosen for them (s). */
   liveViewers?: number;
   heartbeatIntervalSec?: number;
@@ -54,7 +54,7 @@ export function emptyReport(runId: string, startedAtMs: number): RunReport {
     viewingRecordItems: 0,
     viewingRecords: 0,
     auditEvents: 0,
-    prunedViewers: 0,
+    droppedIndexes: 0,
     items: 0,
     writeUnits: 0,
     retries: 0,
@@ -107,7 +107,7 @@ export function formatReport(report: RunReport): string {
       ["snapshots", String(report.snapshots)],
       ["viewing", `${report.viewingRecords} records packed in ${report.viewingRecordItems} items`],
       ["audit", `${report.auditEvents} events`],
-      ["pruned", `${report.prunedViewers} stale viewers`],
+      ["indexes", `${report.droppedIndexes} ended epochs dropped`],
       ...(report.heartbeatIntervalSec === undefined
         ? []
         : ([

@@ -4,15 +4,17 @@ import type { Config } from "../shared/config";
 import { redisKeys } from "../shared/redis-keys";
 import type { BatchWriteOptions } from "./batch-write";
 import { chooseInterval, maxPresenceTtlSec, readCadence, type SyncCadenceConfig } from "./cadence";
+import { countLiveViewers } from "./count-live";
 import { drainAuditStreams } from "./drain-audit";
-import { findClosedWindows } from "./find-work";
+import { dropEndedIndexes } from "./drop-ended-indexes";
+import { findClosedSlotWindows, findClosedWindows, readSyncedWindows } from "./find-work";
 import { firstOpenWindow, migrateLegacyWindows } from "./migrate-legacy-windows";
-import { prunePresence } from "./prune-presence";
 import { restoreFromSnapshots } from "./restore";
 import { emptyReport, type RunReport, reportLogLine, SyncRunError } from "./run-report";
 import { settleStages } from "./settle-stages";
 import { acquireLock, DEFAULT_LOCK_TTL_MS, releaseLock } from "./sync-lock";
 import type { SyncRedis } from "./sync-redis";
+import { syncSlotWindows } from "./sync-slot-windows";
 import { syncClosedWindows } from "./sync-windows";
 import { MAX_PACKED_ITEM_BYTES, PACKING_MARGIN_BYTES } from "./window-items";
 
@@ -75,8 +77,9 @@ export interface RunSyncOptions {
  *    repairs the stages whose write to DynamoDB timed out at the edge (settle-stages.ts);
  * 3. moves every closed watch window to DynamoDB (snapshot + packed viewing records), deleting
  *    a window's hash only after DynamoDB confirmed all of its items;
- * 4. prunes stale presence entries of every registry stage and, with a hot-path budget
- *    (HOT_PATH_BUDGET_USD), chooses the heartbeat interval for the live audience (`iv`);
+ *    and drops the viewer index of every ended epoch whose windows are all synced;
+ * 4. with a hot-path budget (HOT_PATH_BUDGET_USD), counts the live audience and chooses the
+ *    heartbeat interval for it (`iv`);
  * 5. drains audit streams into DynamoDB;
  * 6. releases the lock if it is still this run's, and logs the report as one JSON line.
  *
@@ -146,10 +149,13 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
   const write: BatchWriteOptions = { ...options.write, random: deps.random ?? Math.random };
   // The interval in force decides who counts as live; if it cannot be read, the configured one.
   let cadence = cadenceFor(config);
+  // Slot widths the live count covers: the interval in force and the configured one.
+  let countWidths = [cadence.intervalSec];
 
   try {
     await step("cadence", async () => {
       cadence = await readCadence(redis, keys, config);
+      countWidths = [cadence.intervalSec, cadenceFor(config).intervalSec];
     });
     await step("restore", async () => {
       const marker = await redis.get<string>(keys.marker());
@@ -173,41 +179,53 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         graceMs,
         maxWindows: options.maxWindows ?? 50_000,
       });
-      report.deferredWindows = work.deferred;
-      await syncClosedWindows(
+      const presenceKeepSec = maxPresenceTtlSec(config);
+      const synced = await readSyncedWindows(redis, keys, nowMs, presenceKeepSec);
+      const slotWork = await findClosedSlotWindows(redis, config.redisKeyPrefix, nowMs, {
+        graceMs,
+        maxWindows: options.maxWindows ?? 50_000,
+        synced,
+      });
+      report.deferredWindows = work.deferred + slotWork.deferred;
+      const windowOptions = {
+        nowMs,
+        tableName: config.dynamodbTable,
+        presenceTtlSec: cadence.presenceTtlSec,
+        snapshotTtlDays: options.snapshotTtlDays ?? 30,
+        batchWindows: options.batchWindows ?? 25,
+        pageFields: options.pageFields ?? 1000,
+        maxItemBytes: options.maxItemBytes ?? MAX_PACKED_ITEM_BYTES - PACKING_MARGIN_BYTES,
+        ...(options.flushItems === undefined ? {} : { flushItems: options.flushItems }),
+        write,
+      };
+      // Sorted-set windows are those of workers deployed before slot bitmaps.
+      await syncClosedWindows({ redis, db, keys }, work.windows, windowOptions, report);
+      await syncSlotWindows(
         { redis, db, keys },
-        work.windows,
-        {
-          nowMs,
-          tableName: config.dynamodbTable,
-          presenceTtlSec: cadence.presenceTtlSec,
-          snapshotTtlDays: options.snapshotTtlDays ?? 30,
-          batchWindows: options.batchWindows ?? 25,
-          pageFields: options.pageFields ?? 1000,
-          maxItemBytes: options.maxItemBytes ?? MAX_PACKED_ITEM_BYTES - PACKING_MARGIN_BYTES,
-          ...(options.flushItems === undefined ? {} : { flushItems: options.flushItems }),
-          write,
-        },
+        slotWork.windows,
+        { ...windowOptions, countWidthsSec: countWidths, presenceKeepSec },
         report,
       );
-    });
-    await step("prune", async () => {
-      const budgeted = config.hotPathBudgetUsd !== undefined;
-      const pruned = await prunePresence(redis, keys, nowMs, {
-        pruneTtlSec: maxPresenceTtlSec(config),
-        ...(budgeted ? { countTtlSec: cadence.presenceTtlSec } : {}),
+      if (slotWork.expiredBitmaps.length > 0) await redis.del(...slotWork.expiredBitmaps);
+      if (synced.expired.size > 0) {
+        const [first, ...rest] = synced.expired;
+        await redis.srem(keys.syncedWindows(), first!, ...rest);
+      }
+      report.droppedIndexes = await dropEndedIndexes(redis, keys, nowMs, {
+        graceMs,
+        epochsInUse: slotWork.epochsInUse,
       });
-      report.prunedViewers = pruned.removed;
-      if (pruned.liveViewers === undefined) return;
-      report.liveViewers = pruned.liveViewers;
-      report.heartbeatIntervalSec = await chooseInterval(
-        redis,
-        keys,
-        config,
-        pruned.liveViewers,
-        nowMs,
-      );
     });
+    if (config.hotPathBudgetUsd !== undefined) {
+      await step("cadence", async () => {
+        const liveViewers = await countLiveViewers(redis, keys, nowMs, {
+          presenceTtlSec: cadence.presenceTtlSec,
+          widthsSec: countWidths,
+        });
+        report.liveViewers = liveViewers;
+        report.heartbeatIntervalSec = await chooseInterval(redis, keys, config, liveViewers, nowMs);
+      });
+    }
     // After a failed window write DynamoDB is most likely still failing: leave the streams be.
     if (windowsSynced) {
       await step("audit", () =>

@@ -230,18 +230,21 @@ async function saveProgress(
 }
 
 /** How far a previous run got in a window. */
-interface WindowProgress {
+export interface WindowProgress {
+  /** Slot-bitmap windows: the first viewer index not yet written. */
+  next?: number;
   part: number;
   totals: { uniqueViewers: number; watchSeconds: number; slotViewers: number[] };
 }
 
 /** A progress hash (HGETALL reply, `[field, value, ...]` raw) read back; none when empty. */
-function parseProgress(reply: unknown): WindowProgress | undefined {
+export function parseProgress(reply: unknown): WindowProgress | undefined {
   if (!Array.isArray(reply) || reply.length === 0) return undefined;
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < reply.length; i += 2) fields[String(reply[i])] = String(reply[i + 1]);
   const slots = (fields.slots ?? "").split(",").map(Number);
   return {
+    next: Number(fields.next ?? 0),
     part: Number(fields.part ?? 0),
     totals: {
       uniqueViewers: Number(fields.viewers ?? 0),

@@ -72,6 +72,16 @@ export function createWindowAccumulator(
       }
       slots.push({ offsetSec: parsed.offsetSec, widthSec: parsed.widthSec });
     },
+    /**
+     * A viewer whose slots were all read at once (slot bitmaps): their record goes out now. A
+     * viewer with no slot (present but never playing in the window) has none.
+     */
+    addViewer(viewerId: string, viewerSlots: readonly Slot[]): void {
+      emit();
+      viewer = viewerId;
+      slots = [...viewerSlots];
+      emit();
+    },
     /** The totals so far (a copy), without the viewer being read. */
     totalsSoFar(): Omit<WindowTotals, "malformedFields"> {
       return {

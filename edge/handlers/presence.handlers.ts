@@ -5,11 +5,17 @@ import {
   leaveStageRoute,
   sendHeartbeatRoute,
 } from "../../openapi/routes";
+import { liveCountCall } from "../../shared/live-count";
+import { execPipeline } from "../../shared/pipeline-scripts";
+import type { TicketSigner } from "../../shared/presence-ticket";
+import { epochAt, presenceSlots } from "../../shared/slot-bitmaps";
 import type { Stage } from "../../shared/stage";
 import { requireAdmin } from "../admin-auth";
 import type { AppEnv } from "../env";
+import type { IsolateState } from "../isolate-state";
 import { currentCadence, intervalIsStale, rememberInterval } from "../presence/cadence";
 import { recordHeartbeat } from "../presence/heartbeat";
+import { LEAVE_SCRIPT } from "../presence/heartbeat-script";
 import { nextHeartbeatInMs } from "../presence/next-heartbeat";
 import { countToAnswer } from "../presence/restore-estimates";
 import { readStageViewers } from "../presence/stage-viewers";
@@ -30,7 +36,7 @@ function refusal(stage: Stage, anonymous: boolean) {
 export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(sendHeartbeatRoute, async (c) => {
     const { stageId } = c.req.valid("param");
-    const { state } = c.req.valid("query");
+    const { state, ticket } = c.req.valid("query");
     const { config, nowMs, redis, keys, isolate, registry } = c.var.services;
     const viewer = await resolveViewer(
       c,
@@ -45,12 +51,26 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       cadence.intervalSec * 1000,
     );
     if (retryAfterSec > 0) throw problems.rateLimited(retryAfterSec);
+    const epoch = epochAt(nowMs);
+    const signer = isolate.ticketSignerFor(config.viewerTokenSecret);
+    const ticketIndex =
+      ticket === undefined
+        ? undefined
+        : await ticketIndexFor(isolate, signer, ticket, {
+            stageId,
+            viewerId: viewer.viewerId,
+            nowMs,
+          });
+    const index =
+      ticketIndex ?? isolate.viewerIndexes.get(`${stageId}|${epoch}|${viewer.viewerId}`, nowMs);
     const input = {
       stageId,
       ...viewer,
       credited: state === undefined || state === "playing",
       nowMs,
       ...cadence,
+      countWidthsSec: [cadence.intervalSec, config.heartbeatIntervalSec],
+      ...(index === undefined ? {} : { index }),
       ...(intervalIsStale(config, isolate, nowMs) ? { intervalKey: keys.heartbeatInterval() } : {}),
     };
     let outcome = await recordHeartbeat({ redis, keys, isolate }, input);
@@ -74,6 +94,15 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       nowMs,
       cadence.presenceTtlSec,
     );
+    // The client's ticket when it named this index, else a new one (signed only then).
+    const answerTicket =
+      ticketIndex === outcome.index && ticket !== undefined
+        ? ticket
+        : await signer.sign(stageId, viewer.viewerId, {
+            epoch,
+            index: outcome.index,
+            generation: isolate.registry.generation ?? "0",
+          });
     return c.json(
       {
         stageId,
@@ -85,6 +114,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
           currentCadence(config, isolate, nowMs).intervalSec,
           Math.random(),
         ),
+        ticket: answerTicket,
       },
       200,
     );
@@ -101,7 +131,17 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     );
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);
-    await redisCall(() => redis.zrem(keys.presence(stageId), viewer.viewerId));
+    const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
+    const groups = presenceSlots(nowMs, presenceTtlSec, [intervalSec, config.heartbeatIntervalSec]);
+    const leave = {
+      script: LEAVE_SCRIPT,
+      keys: groups.flatMap((group) => [
+        keys.viewerIndex(stageId, group.epoch),
+        ...group.slots.map(({ window, slot }) => keys.slotBitmap(stageId, window, slot)),
+      ]),
+      args: [viewer.viewerId, ...groups.map((group) => String(group.slots.length))],
+    };
+    await redisCall(() => execPipeline(redis, [leave], isolate.scriptSha1));
     isolate.counts.delete(stageId);
     return c.body(null, 204);
   });
@@ -111,12 +151,11 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     const { config, nowMs, isolate, registry } = c.var.services;
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);
-    const count = await readStageViewers(
-      c.var.services,
-      stageId,
-      nowMs,
-      currentCadence(config, isolate, nowMs).presenceTtlSec,
-    );
+    const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
+    const count = await readStageViewers(c.var.services, stageId, nowMs, presenceTtlSec, [
+      intervalSec,
+      config.heartbeatIntervalSec,
+    ]);
     c.header("cache-control", "public, max-age=5");
     return c.json(
       {
@@ -135,10 +174,13 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     let totals = isolate.totals.get("all", nowMs);
     if (totals === undefined) {
       const stageIds = await redisCall(() => redis.smembers(keys.stages()));
-      const pipeline = redis.pipeline();
-      const fromMs = nowMs - currentCadence(config, isolate, nowMs).presenceTtlSec * 1000;
-      for (const id of stageIds) pipeline.zcount(keys.presence(id), fromMs, "+inf");
-      const counts = stageIds.length === 0 ? [] : await redisCall(() => pipeline.exec<number[]>());
+      const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
+      const widths = [intervalSec, config.heartbeatIntervalSec];
+      const calls = stageIds.map((id) => liveCountCall(keys, id, nowMs, presenceTtlSec, widths));
+      const counts =
+        calls.length === 0
+          ? []
+          : (await redisCall(() => execPipeline(redis, calls, isolate.scriptSha1))).map(Number);
       totals = {
         viewers: counts.reduce((sum, count) => sum + count, 0),
         activeStages: counts.filter((count) => count > 0).length,
@@ -148,4 +190,29 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     c.header("cache-control", "public, max-age=5");
     return c.json({ ...totals, asOf: new Date(nowMs).toISOString() }, 200);
   });
+}
+
+/**
+ * The index a ticket names, when it is this signer's, for this stage and viewer, of this epoch,
+ * and of the data generation in force (when this isolate knows it yet: a fresh isolate learns it
+ * from the registry check riding on this very heartbeat). Anything else is no ticket: the
+ * heartbeat looks the viewer up instead. Verified tickets are remembered by the isolate.
+ */
+async function ticketIndexFor(
+  isolate: IsolateState,
+  signer: TicketSigner,
+  text: string,
+  { stageId, viewerId, nowMs }: { stageId: string; viewerId: string; nowMs: number },
+): Promise<number | undefined> {
+  const cacheKey = `${stageId}|${viewerId}|${text}`;
+  let ticket = isolate.verifiedTickets.get(cacheKey, nowMs);
+  if (ticket === undefined) {
+    ticket = await signer.verify(text, stageId, viewerId);
+    if (ticket === undefined) return undefined;
+    isolate.verifiedTickets.set(cacheKey, ticket, nowMs);
+  }
+  const generation = isolate.registry.generation;
+  if (ticket.epoch !== epochAt(nowMs)) return undefined;
+  if (generation !== undefined && ticket.generation !== generation) return undefined;
+  return ticket.index;
 }

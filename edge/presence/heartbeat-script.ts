@@ -1,9 +1,15 @@
 /**
- * The heartbeat for a stage this isolate cannot vouch for (not cached, changed since, or
- * refusing while a registry check is due): in one request, read the stage and the registry
- * state and, only if the stage is live (and allows this kind of viewer), record the heartbeat.
- * Billed as EVAL + 6 commands (8 with the audit trail); it runs about once per stage per isolate
- * per registry change, and the usual heartbeat is the 2-command pipeline in heartbeat.ts.
+ * The Lua scripts of the presence layout (shared/slot-bitmaps.ts). The usual heartbeat runs
+ * none: it is one BITFIELD in a pipeline (heartbeat.ts). These run when that is not enough.
+ */
+
+/**
+ * A heartbeat that needs more than a BITFIELD: its stage is not vouched for by the isolate
+ * (not cached, changed since, or refusing while a registry check is due: ARGV[1] = '1'), or its
+ * viewer has no index yet this epoch (no valid ticket: ARGV[4] = ''). In one request it checks
+ * the stage, finds or hands out the viewer's index (HGET, else RPUSH + HSET), and sets the
+ * viewer's bits in the slot bitmap. Billed as EVALSHA + 3 commands for a known viewer, + 6 for
+ * a new one (+ 3 for an epoch's first viewer, + 2 with the audit trail).
  *
  * The stage's JSON is never decoded: Redis' cjson refuses some strings JavaScript's
  * JSON.stringify writes (a lone surrogate in a title), which once made every heartbeat of such a
@@ -11,35 +17,75 @@
  * JSON.stringify wrote (no whitespace): inside a JSON string every `"` is escaped as `\"`, so
  * the text `"status":"live"` can only be the member itself, never part of a title.
  *
- * An empty watch member (a paused or buffering player) marks no slot: present, not credited.
+ * KEYS: stage, marker m, version v, restored-at rs, estimate e, generation g, index ix, index
+ * list il, indexed epochs ixs, slot bitmap b, audit stream a.
+ * ARGV: check stage ('1'/'0'), anonymous ('1'/'0'), viewer, index or '', credited ('1'/'0'),
+ * now (ms), slot expiry (s), index expiry (s), `<stage>:<epoch>`, audit trail ('1'/'0', when
+ * the stage is not checked).
  *
- * Returns { stage JSON or nil, marker `m`, registry version `v`, restored-at `rs`, estimate
- * `e:<stage>`, live count or -1 when nothing was recorded }.
+ * Returns { stage JSON or nil, m, v, rs, e, g (all nil when not checked), index or -1 when the
+ * stage refused the heartbeat }.
  */
-export const HEARTBEAT_ON_CACHE_MISS_SCRIPT = `
-local stageKey, presenceKey, watchKey = KEYS[1], KEYS[2], KEYS[3]
-local markerKey, versionKey, restoredAtKey = KEYS[4], KEYS[5], KEYS[6]
-local estimateKey, auditKey = KEYS[7], KEYS[8]
-local now, viewer, watchMember = ARGV[1], ARGV[2], ARGV[3]
-local countFrom, anonymous = ARGV[4], ARGV[5]
-local presenceExpirySec, watchExpirySec = ARGV[6], ARGV[7]
-
-local found = redis.call('MGET', stageKey, markerKey, versionKey, restoredAtKey, estimateKey)
-local stage = found[1]
-local refused = {stage, found[2], found[3], found[4], found[5], -1}
-if not stage then return refused end
-local live = string.find(stage, '"status":"live"', 1, true)
-local anonymousAllowed = string.find(stage, '"allowAnonymous":true', 1, true)
-if not live or (anonymous == '1' and not anonymousAllowed) then return refused end
-
-redis.call('ZADD', presenceKey, now, viewer)
-if watchMember ~= '' then redis.call('ZADD', watchKey, 0, watchMember) end
-redis.call('EXPIRE', presenceKey, presenceExpirySec)
-redis.call('EXPIRE', watchKey, watchExpirySec)
-if string.find(stage, '"auditTrail":true', 1, true) then
-  redis.call('XADD', auditKey, '*', 'v', viewer, 't', now)
-  redis.call('EXPIRE', auditKey, watchExpirySec)
+export const HEARTBEAT_SCRIPT = `
+local check, anonymous, viewer, index = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local found = {false, false, false, false, false, false}
+local audit = ARGV[10] == '1'
+if check == '1' then
+  found = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+  local stage = found[1]
+  local refused = {stage, found[2], found[3], found[4], found[5], found[6], -1}
+  if not stage then return refused end
+  local live = string.find(stage, '"status":"live"', 1, true)
+  local anonymousAllowed = string.find(stage, '"allowAnonymous":true', 1, true)
+  if not live or (anonymous == '1' and not anonymousAllowed) then return refused end
+  audit = string.find(stage, '"auditTrail":true', 1, true) ~= nil
 end
-local count = redis.call('ZCOUNT', presenceKey, countFrom, '+inf')
-return {stage, found[2], found[3], found[4], found[5], count}
+if index == '' then
+  index = redis.call('HGET', KEYS[7], viewer)
+  if not index then
+    index = redis.call('RPUSH', KEYS[8], viewer) - 1
+    redis.call('HSET', KEYS[7], viewer, index)
+    if index == 0 then
+      redis.call('EXPIRE', KEYS[7], ARGV[8])
+      redis.call('EXPIRE', KEYS[8], ARGV[8])
+      redis.call('SADD', KEYS[9], ARGV[9])
+    end
+  end
+end
+index = tonumber(index)
+if ARGV[5] == '1' then
+  redis.call('BITFIELD', KEYS[10], 'SET', 'u2', '#' .. index, 3)
+else
+  redis.call('BITFIELD', KEYS[10], 'SET', 'u1', 2 * index, 1)
+end
+redis.call('EXPIRE', KEYS[10], ARGV[7])
+if audit then
+  redis.call('XADD', KEYS[11], '*', 'v', viewer, 't', ARGV[6])
+  redis.call('EXPIRE', KEYS[11], ARGV[7])
+end
+return {found[1], found[2], found[3], found[4], found[5], found[6], index}
+`;
+
+/**
+ * `leaveStage`: clears the viewer's present bit in the slot bitmaps within the presence TTL,
+ * keeping the watched bits (watch time already earned stays). Per epoch group: the index hash,
+ * then the group's bitmaps (ARGV: viewer, then each group's bitmap count). Returns 1 when the
+ * viewer had an index.
+ */
+export const LEAVE_SCRIPT = `
+local viewer, left, at = ARGV[1], 0, 1
+for g = 2, #ARGV do
+  local n = tonumber(ARGV[g])
+  local index = redis.call('HGET', KEYS[at], viewer)
+  if index then
+    left = 1
+    for k = at + 1, at + n do
+      if redis.call('EXISTS', KEYS[k]) == 1 then
+        redis.call('BITFIELD', KEYS[k], 'SET', 'u1', 2 * tonumber(index), 0)
+      end
+    end
+  end
+  at = at + n + 1
+end
+return left
 `;

@@ -1,10 +1,9 @@
+import { liveCountCall } from "../../shared/live-count";
+import { execPipeline, type PipelineStep } from "../../shared/pipeline-scripts";
 import type { RedisKeys } from "../../shared/redis-keys";
-import {
-  PRESENCE_KEY_EXPIRY_SEC,
-  WATCH_KEY_EXPIRY_SEC,
-  watchMember,
-} from "../../shared/redis-keys";
+import { INDEX_KEY_EXPIRY_SEC, WATCH_KEY_EXPIRY_SEC } from "../../shared/redis-keys";
 import { parseEstimate } from "../../shared/restore-estimate";
+import { epochAt, PRESENT_AND_WATCHED } from "../../shared/slot-bitmaps";
 import { type Stage, toStage } from "../../shared/stage";
 import { slotAt, windowIndex } from "../../shared/windows";
 import {
@@ -17,7 +16,7 @@ import {
   rememberStage,
 } from "../isolate-state";
 import { type EdgeRedis, redisCall } from "../redis-client";
-import { HEARTBEAT_ON_CACHE_MISS_SCRIPT } from "./heartbeat-script";
+import { HEARTBEAT_SCRIPT } from "./heartbeat-script";
 
 export interface HeartbeatInput {
   stageId: string;
@@ -25,9 +24,13 @@ export interface HeartbeatInput {
   anonymous: boolean;
   /** Whether this heartbeat earns watch time (the player is playing); present either way. */
   credited: boolean;
+  /** The viewer's index this epoch, from a valid ticket or this isolate's memory, if known. */
+  index?: number;
   nowMs: number;
   intervalSec: number;
   presenceTtlSec: number;
+  /** Slot widths the live count covers: the interval in force and the configured one. */
+  countWidthsSec: readonly number[];
   /** Also read this key (the budget's interval) when the count is refreshed. */
   intervalKey?: string;
 }
@@ -38,6 +41,8 @@ export type HeartbeatOutcome =
       kind: "counted";
       stage: Stage;
       count: LiveCount;
+      /** The viewer's index this epoch (what the ticket answered carries). */
+      index: number;
       intervalJson?: string | null;
       /** The registry check found Redis had lost its data: rebuild the registry. */
       registryLost: boolean;
@@ -52,11 +57,12 @@ const refuses = (stage: Stage, anonymous: boolean) =>
   stage.status !== "live" || (anonymous && !stage.allowAnonymous);
 
 /**
- * Records one heartbeat in ONE request to Upstash. For a stage the isolate can vouch for, that
- * is a pipeline of `ZADD` (presence) and `ZADD` (the watch slot), plus reads that ride along
- * now and then (see {@link recordWithPipeline}). Otherwise it is one script that checks the
- * stage before writing, run once per stage per isolate at a time: concurrent heartbeats of that
- * stage wait for it rather than each running it.
+ * Records one heartbeat in ONE request to Upstash. For a stage the isolate can vouch for and a
+ * viewer whose index it knows (a ticket), that is one `BITFIELD` on the slot's bitmap, plus
+ * reads that ride along now and then (see {@link record}). Otherwise the request carries
+ * HEARTBEAT_SCRIPT, which checks the stage and finds or hands out the viewer's index; the stage
+ * check runs once per stage per isolate at a time: concurrent heartbeats of that stage wait for
+ * it rather than each running it.
  */
 export async function recordHeartbeat(
   deps: Deps,
@@ -78,7 +84,7 @@ export async function recordHeartbeat(
     !known.current ||
     (refuses(known.stage, input.anonymous) && known.checkDue)
   ) {
-    const load = recordWithScript(deps, input);
+    const load = record(deps, input, undefined);
     isolate.stageLoads.set(stageId, load);
     try {
       return await load;
@@ -89,134 +95,127 @@ export async function recordHeartbeat(
   if (refuses(known.stage, input.anonymous)) {
     return { kind: "refused", stage: known.stage, registryLost: false };
   }
-  return recordWithPipeline(deps, input, known.stage);
+  return record(deps, input, known.stage);
 }
 
-function commonParts(keys: RedisKeys, input: HeartbeatInput) {
-  const slot = slotAt(input.nowMs, input.intervalSec);
-  return {
-    slot,
-    presenceKey: keys.presence(input.stageId),
-    watchKey: keys.watch(input.stageId, windowIndex(input.nowMs)),
-    member: watchMember(input.viewerId, slot),
-    countFromMs: input.nowMs - input.presenceTtlSec * 1000,
-  };
-}
-
-async function recordWithScript(deps: Deps, input: HeartbeatInput): Promise<HeartbeatOutcome> {
+/**
+ * Builds and sends the heartbeat's one request. The write is a `BITFIELD` (present and watched
+ * bits, or only present while paused) when the stage is vouched for (`cached`) and the index is
+ * known, else HEARTBEAT_SCRIPT. `XADD` follows on stages that keep an audit trail. Reads ride
+ * after the writes only when due: `EXPIRE`s once per key per isolate; the registry check
+ * (`MGET m v rs g`) once per isolate every REGISTRY_CHECK_MS (the script reads it itself when it
+ * checks the stage); the live count (COUNT_SCRIPT, with the restore estimate shortly after a
+ * data loss, and the budget's interval) once per stage per isolate every COUNT_CACHE_MS. What
+ * one heartbeat is already fetching or setting, concurrent ones do not repeat: the marks are set
+ * when the request is built, not when it returns.
+ */
+async function record(
+  deps: Deps,
+  input: HeartbeatInput,
+  cached: Stage | undefined,
+): Promise<HeartbeatOutcome> {
   const { redis, keys, isolate } = deps;
-  const { stageId, nowMs } = input;
-  const { presenceKey, watchKey, member, countFromMs } = commonParts(keys, input);
-  // EVALSHA, falling back to EVAL (the whole script, about 1.3 KB) only when Redis has not seen
-  // it yet: once per database, not once per call.
-  const script = redis.createScript<(string | number | null)[]>(HEARTBEAT_ON_CACHE_MISS_SCRIPT);
-  const reply = await redisCall(() =>
-    script.exec(
-      [
+  const { stageId, viewerId, nowMs } = input;
+  const window = windowIndex(nowMs);
+  const epoch = epochAt(nowMs);
+  const slotKey = keys.slotBitmap(stageId, window, slotAt(nowMs, input.intervalSec));
+  const checkStage = cached === undefined;
+  const scripted = checkStage || input.index === undefined;
+  const steps: PipelineStep[] = [];
+  const reads = new Map<"write" | "registry" | "count" | "estimate" | "interval", number>();
+  const step = (name: Parameters<typeof reads.set>[0] | undefined, add: PipelineStep) => {
+    if (name !== undefined) reads.set(name, steps.length);
+    steps.push(add);
+  };
+
+  if (scripted) {
+    step("write", {
+      script: HEARTBEAT_SCRIPT,
+      keys: [
         keys.stage(stageId),
-        presenceKey,
-        watchKey,
         keys.marker(),
         keys.registryVersion(),
         keys.restoredAt(),
         keys.estimate(stageId),
+        keys.generation(),
+        keys.viewerIndex(stageId, epoch),
+        keys.viewerList(stageId, epoch),
+        keys.indexedEpochs(),
+        slotKey,
         keys.audit(stageId),
       ],
-      [
-        String(nowMs),
-        input.viewerId,
-        input.credited ? member : "",
-        String(countFromMs),
+      args: [
+        checkStage ? "1" : "0",
         input.anonymous ? "1" : "0",
-        String(PRESENCE_KEY_EXPIRY_SEC),
+        viewerId,
+        input.index === undefined ? "" : String(input.index),
+        input.credited ? "1" : "0",
+        String(nowMs),
         String(WATCH_KEY_EXPIRY_SEC),
+        String(INDEX_KEY_EXPIRY_SEC),
+        `${stageId}:${epoch}`,
+        cached?.auditTrail ? "1" : "0",
       ],
-    ),
-  );
-  const [stageJson, marker, version, restoredAt, estimateJson, count] = reply;
-  const registryLost = applyRegistryCheck(isolate, [marker, version, restoredAt], nowMs) === "lost";
-  if (stageJson === null || stageJson === undefined) {
-    if (!registryLost) rememberStage(isolate, stageId, undefined, nowMs);
-    return { kind: "unknown-stage", registryComplete: !registryLost };
-  }
-  const stage = toStage(JSON.parse(String(stageJson)));
-  rememberStage(isolate, stageId, stage, nowMs);
-  if (Number(count) < 0) return { kind: "refused", stage, registryLost };
-  isolate.expirySet.set(watchKey, true, nowMs);
-  const live: LiveCount = { live: Number(count), estimate: parseEstimate(estimateJson as string) };
-  isolate.counts.set(stageId, live, nowMs);
-  return { kind: "counted", stage, count: live, registryLost };
-}
-
-/**
- * The usual heartbeat: `ZADD` (presence) and `ZADD` (the watch slot), plus `XADD` on stages that keep an audit trail, and,
- * only when due, reads riding in the same request after the writes: `EXPIRE`s once per key per
- * window per isolate; the registry check (`MGET m v rs`: a changed stage is re-read by the
- * script on its next heartbeat) once per isolate every REGISTRY_CHECK_MS; the live count (`ZCOUNT`, with the
- * restore estimate shortly after a data loss, and the budget's interval) once per stage per
- * isolate every COUNT_CACHE_MS. What one heartbeat is already fetching or setting, concurrent
- * ones do not repeat: the marks are set when the request is built, not when it returns.
- */
-async function recordWithPipeline(
-  deps: Deps,
-  input: HeartbeatInput,
-  cached: Stage,
-): Promise<HeartbeatOutcome> {
-  const { redis, keys, isolate } = deps;
-  const { stageId, viewerId, nowMs } = input;
-  const { presenceKey, watchKey, member, countFromMs } = commonParts(keys, input);
-  const pipeline = redis.pipeline();
-  pipeline.zadd(presenceKey, { score: nowMs, member: viewerId });
-  // A paused or buffering player is present, but earns no watch time: no slot is marked.
-  if (input.credited) pipeline.zadd(watchKey, { score: 0, member });
-  // The seed's scheme 2: one more command per heartbeat, only on stages that ask for it.
-  if (cached.auditTrail) pipeline.xadd(keys.audit(stageId), "*", { v: viewerId, t: nowMs });
-  let length = 1 + (input.credited ? 1 : 0) + (cached.auditTrail ? 1 : 0);
-  /** Reply index of each read, by name. */
-  const reads = new Map<"registry" | "count" | "estimate" | "interval", number>();
-  const read = (name: Parameters<typeof reads.set>[0], add: () => void) => {
-    add();
-    reads.set(name, length++);
-  };
-
-  const setExpiries = isolate.expirySet.get(watchKey, nowMs) === undefined;
-  if (setExpiries) {
-    isolate.expirySet.set(watchKey, true, nowMs);
-    pipeline.expire(presenceKey, PRESENCE_KEY_EXPIRY_SEC);
-    pipeline.expire(watchKey, WATCH_KEY_EXPIRY_SEC);
-    length += 2;
-    if (cached.auditTrail) {
-      pipeline.expire(keys.audit(stageId), WATCH_KEY_EXPIRY_SEC);
-      length++;
+    });
+  } else {
+    const index = input.index!;
+    // A paused or buffering player is present, but earns no watch time: only its present bit.
+    step(undefined, (pipeline) =>
+      input.credited
+        ? pipeline.bitfield(slotKey).set("u2", `#${index}`, PRESENT_AND_WATCHED).exec()
+        : pipeline
+            .bitfield(slotKey)
+            .set("u1", 2 * index, 1)
+            .exec(),
+    );
+    // The seed's scheme 2: one more command per heartbeat, only on stages that ask for it.
+    if (cached!.auditTrail) {
+      step(undefined, (pipeline) =>
+        pipeline.xadd(keys.audit(stageId), "*", { v: viewerId, t: nowMs }),
+      );
     }
   }
-  const checkRegistry = registryCheckDue(isolate, nowMs) && !isolate.registry.inFlight;
+
+  const setExpiry = !scripted && isolate.expirySet.get(slotKey, nowMs) === undefined;
+  if (setExpiry) {
+    isolate.expirySet.set(slotKey, true, nowMs);
+    step(undefined, (pipeline) => pipeline.expire(slotKey, WATCH_KEY_EXPIRY_SEC));
+    if (cached!.auditTrail) {
+      step(undefined, (pipeline) => pipeline.expire(keys.audit(stageId), WATCH_KEY_EXPIRY_SEC));
+    }
+  }
+  const checkRegistry =
+    !checkStage && registryCheckDue(isolate, nowMs) && !isolate.registry.inFlight;
   if (checkRegistry) {
     isolate.registry.inFlight = true;
-    read("registry", () => pipeline.mget(keys.marker(), keys.registryVersion(), keys.restoredAt()));
+    step("registry", (pipeline) =>
+      pipeline.mget(keys.marker(), keys.registryVersion(), keys.restoredAt(), keys.generation()),
+    );
   }
   const count = isolate.counts.getWithAge(stageId, nowMs);
   const refreshCount =
     count === undefined || (count.ageMs >= COUNT_CACHE_MS && !isolate.countsInFlight.has(stageId));
   if (refreshCount) {
     isolate.countsInFlight.add(stageId);
-    read("count", () => pipeline.zcount(presenceKey, countFromMs, "+inf"));
+    step("count", liveCountCall(keys, stageId, nowMs, input.presenceTtlSec, input.countWidthsSec));
     // Shortly after a restore, the estimate rides along, unless this isolate already found the
     // stage has none (no recent snapshot: a new deployment, or an audience long gone).
     const restoredAtMs = isolate.registry.restoredAtMs;
     const recentlyRestored =
       restoredAtMs !== undefined && nowMs < restoredAtMs + input.presenceTtlSec * 1000;
-    if (recentlyRestored && isolate.estimates.get(stageId, nowMs) !== null) {
-      read("estimate", () => pipeline.get(keys.estimate(stageId)));
+    if (!checkStage && recentlyRestored && isolate.estimates.get(stageId, nowMs) !== null) {
+      step("estimate", (pipeline) => pipeline.get(keys.estimate(stageId)));
     }
-    if (input.intervalKey !== undefined) read("interval", () => pipeline.get(input.intervalKey!));
+    if (input.intervalKey !== undefined) {
+      step("interval", (pipeline) => pipeline.get(input.intervalKey!));
+    }
   }
 
   let replies: unknown[];
   try {
-    replies = await redisCall(() => pipeline.exec<unknown[]>());
+    replies = await redisCall(() => execPipeline(redis, steps, isolate.scriptSha1));
   } catch (error) {
-    if (setExpiries) isolate.expirySet.delete(watchKey);
+    if (setExpiry) isolate.expirySet.delete(slotKey);
     if (checkRegistry) isolate.registry.inFlight = false;
     if (refreshCount) isolate.countsInFlight.delete(stageId);
     throw error;
@@ -225,22 +224,48 @@ async function recordWithPipeline(
     const at = reads.get(name);
     return at === undefined ? undefined : (replies[at] ?? null);
   };
+  if (refreshCount) isolate.countsInFlight.delete(stageId);
 
   let registryLost = false;
+  let stage = cached;
+  let index = input.index;
+  let estimateJson = reply("estimate") as string | null | undefined;
+  if (scripted) {
+    const [stageJson, marker, version, restoredAt, estimate, generation, given] = reply(
+      "write",
+    ) as unknown[];
+    if (checkStage) {
+      registryLost =
+        applyRegistryCheck(isolate, [marker, version, restoredAt, generation], nowMs) === "lost";
+      estimateJson = estimate as string | null;
+      if (stageJson === null || stageJson === undefined) {
+        if (!registryLost) rememberStage(isolate, stageId, undefined, nowMs);
+        return { kind: "unknown-stage", registryComplete: !registryLost };
+      }
+      stage = toStage(JSON.parse(String(stageJson)));
+      rememberStage(isolate, stageId, stage, nowMs);
+      if (Number(given) < 0) return { kind: "refused", stage, registryLost };
+    }
+    index = Number(given);
+    isolate.viewerIndexes.set(`${stageId}|${epoch}|${viewerId}`, index, nowMs);
+    isolate.expirySet.set(slotKey, true, nowMs);
+  }
   if (checkRegistry) {
-    const check = reply("registry") as unknown[];
-    registryLost = applyRegistryCheck(isolate, check, nowMs) === "lost";
+    registryLost = applyRegistryCheck(isolate, reply("registry") as unknown[], nowMs) === "lost";
   }
-  if (!refreshCount) {
-    return { kind: "counted", stage: cached, count: count!.value, registryLost };
-  }
-  isolate.countsInFlight.delete(stageId);
+  const counted = {
+    kind: "counted" as const,
+    stage: stage!,
+    index: index!,
+    registryLost,
+  };
+  if (!refreshCount) return { ...counted, count: count!.value };
   const live: LiveCount = {
     live: Number(reply("count") ?? 0),
-    estimate: parseEstimate(reply("estimate") as string | null | undefined),
+    estimate: parseEstimate(estimateJson),
   };
   if (!registryLost) isolate.counts.set(stageId, live, nowMs);
-  const outcome = { kind: "counted" as const, stage: cached, count: live, registryLost };
+  const outcome = { ...counted, count: live };
   if (!reads.has("interval")) return outcome;
   return { ...outcome, intervalJson: reply("interval") as string | null };
 }

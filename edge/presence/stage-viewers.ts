@@ -1,3 +1,5 @@
+import { liveCountCall } from "../../shared/live-count";
+import { execPipeline } from "../../shared/pipeline-scripts";
 import { parseEstimate } from "../../shared/restore-estimate";
 import { redisCall } from "../redis-client";
 import { countToAnswer, type EstimateDeps } from "./restore-estimates";
@@ -10,7 +12,7 @@ export interface StageViewers {
 }
 
 /**
- * The live count of a stage, in one request (ZCOUNT and the restore estimate, pipelined) and at
+ * The live count of a stage, in one request (COUNT_SCRIPT and the restore estimate) and at
  * most once per isolate per count-read cache period. After Redis lost its data, presence is
  * empty until viewers' next heartbeats; meanwhile the stage's last snapshot count is answered,
  * flagged `estimated`, for as long as it exceeds the live count that is building up again
@@ -21,16 +23,22 @@ export async function readStageViewers(
   stageId: string,
   nowMs: number,
   presenceTtlSec: number,
+  widthsSec: readonly number[],
 ): Promise<StageViewers> {
   const { redis, keys, isolate } = deps;
   const cached = isolate.countReads.get(stageId, nowMs);
   if (cached !== undefined) return cached;
-  const pipeline = redis
-    .pipeline()
-    .zcount(keys.presence(stageId), nowMs - presenceTtlSec * 1000, "+inf")
-    .get(keys.estimate(stageId));
-  const [live, estimateJson] = await redisCall(() => pipeline.exec<[number, string | null]>());
-  const count = { live: Number(live), estimate: parseEstimate(estimateJson) };
+  const [live, estimateJson] = await redisCall(() =>
+    execPipeline(
+      redis,
+      [
+        liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
+        (pipeline) => pipeline.get(keys.estimate(stageId)),
+      ],
+      isolate.scriptSha1,
+    ),
+  );
+  const count = { live: Number(live), estimate: parseEstimate(estimateJson as string | null) };
   const answer = await countToAnswer(deps, stageId, count, nowMs, presenceTtlSec);
   isolate.countReads.set(stageId, answer, nowMs);
   return answer;

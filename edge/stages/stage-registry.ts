@@ -1,3 +1,4 @@
+import { newGeneration } from "../../shared/presence-ticket";
 import type { RedisKeys } from "../../shared/redis-keys";
 import { type Stage, toStage } from "../../shared/stage";
 import {
@@ -64,7 +65,7 @@ export function stageRegistry(deps: {
       const pipeline = redis
         .pipeline()
         .get(keys.stage(stageId))
-        .mget(keys.marker(), keys.registryVersion(), keys.restoredAt());
+        .mget(keys.marker(), keys.registryVersion(), keys.restoredAt(), keys.generation());
       const [config, check] = await redisCall(() => pipeline.exec<[string | null, unknown[]]>());
       if (applyRegistryCheck(isolate, check, nowMs) === "lost") {
         await registry.restore();
@@ -117,14 +118,19 @@ export function stageRegistry(deps: {
       after = page.lastId;
     } while (after !== undefined);
     // "registry": the sync job still has each stage's last snapshot count to restore ("full").
-    // `rs` says for one presence TTL that counts may answer restore estimates meanwhile.
-    await redisCall(() =>
+    // `rs` says for one presence TTL that counts may answer restore estimates meanwhile; a new
+    // generation `g` voids the presence tickets handed out before the loss.
+    const [, , generation] = await redisCall(() =>
       redis
         .pipeline()
         .set(keys.restoredAt(), String(nowMs), { nx: true, ex: deps.presenceTtlSec })
+        .set(keys.generation(), newGeneration(), { nx: true })
+        .get(keys.generation())
         .set(keys.marker(), "registry", { nx: true })
-        .exec(),
+        .exec<[unknown, unknown, string | null, unknown]>(),
     );
+    // Tickets this isolate signs from now on name the new generation.
+    if (generation !== null) isolate.registry.generation = String(generation);
     if (isolate.registry.restoredAtMs === undefined) isolate.registry.restoredAtMs = nowMs;
     return restored;
   }

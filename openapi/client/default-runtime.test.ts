@@ -47,6 +47,7 @@ beforeAll(async () => {
       viewers: 7,
       estimated: false,
       nextHeartbeatInMs: 60_000,
+      ticket: "493612.0.0.AAAAAAAAAAAAAAAAAAAAAA",
     };
     response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(beat));
   });

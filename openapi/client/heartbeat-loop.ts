@@ -116,6 +116,9 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
       stageId,
       token,
       state: options.media ? playerStateOf(options.media) : undefined,
+      // A ticket is for one viewer: after a token refresh (an anonymous session renewed keeps
+      // its id; an operator's new token may not) the server simply answers a new one.
+      ticket: lastHeartbeat?.ticket,
       timers: host.timers,
       timeoutMs,
       now: host.now,

@@ -23,6 +23,8 @@ export interface HeartbeatRequest {
   token: string;
   /** What the player is doing; absent means playing. */
   state?: PlayerState | undefined;
+  /** The last answer's `ticket` (saves the server a lookup); absent on the first heartbeat. */
+  ticket?: string | undefined;
   timers: Timers;
   /** Abort and report a network failure after this many ms. */
   timeoutMs: number;
@@ -44,7 +46,10 @@ export async function requestHeartbeat(request: HeartbeatRequest): Promise<Heart
         client.POST("/v1/stages/{stageId}/heartbeats", {
           params: {
             path: { stageId },
-            ...(request.state === undefined ? {} : { query: { state: request.state } }),
+            query: {
+              ...(request.state === undefined ? {} : { state: request.state }),
+              ...(request.ticket === undefined ? {} : { ticket: request.ticket }),
+            },
           },
           headers: { Authorization: `Bearer ${token}` },
           signal,

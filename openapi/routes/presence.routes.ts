@@ -2,8 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { StageParamsSchema } from "../schemas/common";
 import {
   AnonymousSessionRequestSchema,
+  HeartbeatQuerySchema,
   HeartbeatSchema,
-  PlayerStateQuerySchema,
   StageViewersSchema,
   ViewerBodySchema,
   ViewerTotalsSchema,
@@ -39,9 +39,9 @@ export const sendHeartbeatRoute = createRoute({
   tags: ["Presence"],
   summary: "Say a viewer is watching",
   description:
-    "Marks the viewer present on the stage and, while the player is playing (`state`), credits watch time. Send one when playback starts and then every `nextHeartbeatInMs`. Several tabs of one viewer count once. Costs one Upstash request of about two commands (one while paused or buffering).",
+    "Marks the viewer present on the stage and, while the player is playing (`state`), credits watch time. Send one when playback starts and then every `nextHeartbeatInMs`. Several tabs of one viewer count once. Costs one Upstash request of one Redis command when it carries the last answer's `ticket` (about five without one, once an hour).",
   security: viewerSecurity,
-  request: { params: StageParamsSchema, query: PlayerStateQuerySchema, body: viewerBody },
+  request: { params: StageParamsSchema, query: HeartbeatQuerySchema, body: viewerBody },
   responses: {
     200: {
       description: "Counted. The body carries the live count and when to send the next one.",

@@ -1,11 +1,16 @@
 import { z } from "@hono/zod-openapi";
 import { RecordedViewerIdSchema, StageIdSchema, TimestampSchema } from "./common";
 
+/** A presence ticket as text (shared/presence-ticket.ts TICKET_PATTERN). */
+const TicketTextSchema = z
+  .string()
+  .regex(/^[0-9]{1,9}\.[0-9]{1,9}\.[A-Za-z0-9]{1,16}\.[A-Za-z0-9_-]{22}$/);
+
 /** A token as text: base64url parts and dots (what it means is checked by its verifier). */
 const TokenTextSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,2048}$/);
 
 /** What the player is doing: only `playing` earns watch time; every state counts as present. */
-export const PlayerStateQuerySchema = z.object({
+export const HeartbeatQuerySchema = z.object({
   state: z
     .enum(["playing", "paused", "buffering"])
     .optional()
@@ -15,6 +20,12 @@ export const PlayerStateQuerySchema = z.object({
         "What the player is doing. Every state counts the viewer as present (the live count); only `playing` is credited watch time (viewing records, billing), as services that bill by watch time do. Absent means `playing`, so clients that send no state are credited as before.",
       example: "playing",
     }),
+  ticket: TicketTextSchema.optional().openapi({
+    param: { name: "ticket", in: "query" },
+    description:
+      "The `ticket` of the last answer. With it a heartbeat costs one Redis command; without it (or with one that is stale: a new hour, or Redis lost its data) the server looks the viewer up, which costs about four, and answers a new ticket. A ticket that is not valid is ignored, never refused.",
+    example: "493612.57.0.hY2bC1xk3mQ0pZr8sT4uVw",
+  }),
 });
 
 export const ViewerBodySchema = z
@@ -52,6 +63,11 @@ export const HeartbeatSchema = z
       description:
         "When to send the next heartbeat, in ms, jitter included. Follow it: the server lengthens it under load or budget.",
       example: 27340,
+    }),
+    ticket: TicketTextSchema.openapi({
+      description:
+        "Send it back as `?ticket=` with the next heartbeat of this viewer on this stage: it names the viewer's place in the stage's presence bitmaps, so the server need not look it up. Signed; not a credential (the viewer token still is). Tabs may share it.",
+      example: "493612.57.0.hY2bC1xk3mQ0pZr8sT4uVw",
     }),
   })
   .openapi("Heartbeat");

@@ -1,14 +1,16 @@
 /**
  * Redis memory per present viewer (`npx tsx test/bench/redis-memory.ts`, also run by
  * `npm run bench`): 5,000 viewers on one stage beat every 30 s through the app (in-process, on
- * an injected clock) for two whole windows, so Redis holds, per viewer, their presence, a
- * closed window awaiting sync and a complete open window: the steady state just before a sync
- * run. `used_memory` (INFO memory) of the stack's own redis-server is read before the first
- * heartbeat and after each window; per-key `MEMORY USAGE` shows where it goes. The same slots
- * written as the older hash layout (`w:`) are measured too, for comparison.
+ * an injected clock), each sending back the last answer's ticket as the typed client does, for
+ * two whole windows, so Redis holds, per viewer, their index for the hour, a closed window
+ * awaiting sync and a complete open window (presence is the same bitmaps): the steady state
+ * just before a sync run. `used_memory` (INFO memory) of the stack's own redis-server is read
+ * before the first heartbeat and after each window; per-key `MEMORY USAGE` shows where it goes.
+ * Commands per heartbeat are the proxy's count over the second window.
  */
 import { createApp } from "../../edge/app";
 import { redisKeys } from "../../shared/redis-keys";
+import { epochOfWindow } from "../../shared/slot-bitmaps";
 import { signViewerToken } from "../../shared/viewer-token";
 import { windowIndex, windowStartMs } from "../../shared/windows";
 import { startLocalStack } from "../stack";
@@ -63,18 +65,19 @@ export async function benchRedisMemory(): Promise<string> {
         return token;
       }),
     );
+    const tickets: (string | undefined)[] = [];
     const beatAll = async () => {
       for (let i = 0; i < tokens.length; i += 200) {
         await Promise.all(
-          tokens
-            .slice(i, i + 200)
-            .map((token) =>
-              app.request(
-                `/v1/stages/${stageId}/heartbeats`,
-                { method: "POST", headers: { authorization: `Bearer ${token}` } },
-                env,
-              ),
-            ),
+          tokens.slice(i, i + 200).map(async (token, j) => {
+            const ticket = tickets[i + j];
+            const response = await app.request(
+              `/v1/stages/${stageId}/heartbeats${ticket === undefined ? "" : `?ticket=${ticket}`}`,
+              { method: "POST", headers: { authorization: `Bearer ${token}` } },
+              env,
+            );
+            tickets[i + j] = ((await response.json()) as { ticket: string }).ticket;
+          }),
         );
       }
     };
@@ -82,24 +85,22 @@ export async function benchRedisMemory(): Promise<string> {
     const empty = await usedMemory(raw);
     for (let slot = 0; slot < 10; slot++, clock.nowMs += INTERVAL_MS) await beatAll();
     const oneWindow = await usedMemory(raw);
+    stack.proxy.resetStats();
     for (let slot = 0; slot < 10; slot++, clock.nowMs += INTERVAL_MS) await beatAll();
+    const stats = stack.proxy.stats();
     const twoWindows = await usedMemory(raw);
 
-    const presence = await memoryUsage(raw, keys.presence(stageId));
-    const closed = await memoryUsage(raw, keys.watch(stageId, window));
-    const open = await memoryUsage(raw, keys.watch(stageId, window + 1));
-    // The same slots in the older hash layout, for comparison.
-    const legacyKey = keys.legacyWatch(stageId, window);
-    for (let i = 0; i < VIEWERS; i += 500) {
-      const fields: string[] = [];
-      for (let v = i; v < Math.min(VIEWERS, i + 500); v++) {
-        for (let slot = 0; slot < 10; slot++) {
-          fields.push(`user-${String(v).padStart(8, "0")}-abcdef|${slot * 30}`, "30");
-        }
-      }
-      await raw.send([["HSET", legacyKey, ...fields]]);
+    const epoch = epochOfWindow(window);
+    const index = await memoryUsage(raw, keys.viewerIndex(stageId, epoch));
+    const list = await memoryUsage(raw, keys.viewerList(stageId, epoch));
+    let bitmaps = 0;
+    for (let offset = 0; offset < 300; offset += 30) {
+      bitmaps += await memoryUsage(
+        raw,
+        keys.slotBitmap(stageId, window, { offsetSec: offset, widthSec: 30 }),
+      );
     }
-    const legacy = await memoryUsage(raw, legacyKey);
+    const heartbeats = VIEWERS * 10;
 
     const per = (bytes: number) => (bytes / VIEWERS).toFixed(0);
     return [
@@ -107,15 +108,16 @@ export async function benchRedisMemory(): Promise<string> {
       "",
       "| Redis holds | used_memory above empty (bytes) | per viewer (bytes) |",
       "|---|---:|---:|",
-      `| presence + one complete window | ${oneWindow - empty} | ${per(oneWindow - empty)} |`,
-      `| presence + a closed window awaiting sync + a complete open window | ${twoWindows - empty} | ${per(twoWindows - empty)} |`,
+      `| the hour's index + one complete window | ${oneWindow - empty} | ${per(oneWindow - empty)} |`,
+      `| the hour's index + a closed window awaiting sync + a complete open window | ${twoWindows - empty} | ${per(twoWindows - empty)} |`,
       "",
       "| key | MEMORY USAGE (bytes) | per viewer (bytes) |",
       "|---|---:|---:|",
-      `| presence \`p:\` (sorted set, score = last heartbeat) | ${presence} | ${per(presence)} |`,
-      `| one window \`w2:\` (sorted set, 10 members a viewer) | ${closed} | ${per(closed)} |`,
-      `| the other window \`w2:\` | ${open} | ${per(open)} |`,
-      `| one window in the older hash layout \`w:\` (10 fields a viewer) | ${legacy} | ${per(legacy)} |`,
+      `| index \`ix:\` (hash, viewer -> index) | ${index} | ${per(index)} |`,
+      `| index list \`il:\` (list, index -> viewer) | ${list} | ${per(list)} |`,
+      `| one window: 10 slot bitmaps \`b:\` (2 bits a viewer each) | ${bitmaps} | ${per(bitmaps)} |`,
+      "",
+      `Second window, heartbeats with tickets: ${(stats.commands / heartbeats).toFixed(3)} commands and ${(stats.requestBytes / heartbeats).toFixed(0)} B sent per heartbeat (${stats.requests} requests for ${heartbeats} heartbeats).`,
     ].join("\n");
   } finally {
     await raw.close();

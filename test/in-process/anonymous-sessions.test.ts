@@ -3,8 +3,10 @@
  * session, which is limited per client address, so inflating a count costs an attacker
  * addresses; and their ids can never name a viewer of the operator's.
  */
+
 import { describe, expect, it } from "vitest";
 import { ANONYMOUS_VIEWER_ID_PATTERN } from "../../shared/ids";
+import { epochAt } from "../../shared/slot-bitmaps";
 import { adminHeaders } from "../test-env";
 import { createHarness, type Harness, readProblem } from "./harness";
 
@@ -81,7 +83,8 @@ describe("anonymous sessions", () => {
     expect((await h.heartbeat(stageId, victim)).status).toBe(200);
     const attacker = await session(h, stageId);
     expect((await h.leave(stageId, attacker.token)).status).toBe(204);
-    expect(await h.redis.zscore(h.keys.presence(stageId), "anon:victim-0001")).not.toBeNull();
+    const index = h.keys.viewerIndex(stageId, epochAt(h.clock.nowMs));
+    expect(await h.redis.hget(index, "anon:victim-0001")).not.toBeNull();
     expect(await h.viewers(stageId)).toBe(1);
   });
 

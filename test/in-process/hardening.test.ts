@@ -3,7 +3,8 @@
  * reported, in-process against the real local stack.
  */
 import { describe, expect, it } from "vitest";
-import { windowIndex, windowStartMs } from "../../shared/windows";
+import { epochAt } from "../../shared/slot-bitmaps";
+import { slotAt, windowIndex, windowStartMs } from "../../shared/windows";
 import { adminHeaders } from "../test-env";
 import { createHarness, type Harness, readProblem } from "./harness";
 
@@ -266,8 +267,11 @@ describe("hardening", () => {
         h.advance(1_000);
       }
       const window = windowIndex(h.clock.nowMs);
-      expect(await h.redis.ttl(h.keys.presence(stageId))).toBeGreaterThan(0);
-      expect(await h.redis.ttl(h.keys.watch(stageId, window))).toBeGreaterThan(0);
+      const epoch = epochAt(h.clock.nowMs);
+      const slot = slotAt(h.clock.nowMs, 30);
+      expect(await h.redis.ttl(h.keys.slotBitmap(stageId, window, slot))).toBeGreaterThan(0);
+      expect(await h.redis.ttl(h.keys.viewerIndex(stageId, epoch))).toBeGreaterThan(0);
+      expect(await h.redis.ttl(h.keys.viewerList(stageId, epoch))).toBeGreaterThan(0);
     });
   });
 

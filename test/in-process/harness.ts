@@ -6,8 +6,10 @@ import { parseConfig } from "../../shared/config";
 import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { redisKeys } from "../../shared/redis-keys";
 import { signViewerToken } from "../../shared/viewer-token";
+import type { Slot } from "../../shared/windows";
 import { runSync } from "../../sync/run-sync";
 import { adminHeaders, TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
+import { readWatchedSlots } from "../watched-slots";
 
 /** Epoch ms the tests' clock starts at: 10 s into a 5-minute window, so windows are predictable. */
 export const T0 = Date.UTC(2026, 10, 27, 12, 0, 10);
@@ -69,8 +71,8 @@ export function createHarness(
       });
       return token;
     },
-    heartbeat(stageId: string, token: string) {
-      return request(`/v1/stages/${stageId}/heartbeats`, {
+    heartbeat(stageId: string, token: string, query = "") {
+      return request(`/v1/stages/${stageId}/heartbeats${query}`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}` },
       });
@@ -92,6 +94,10 @@ export function createHarness(
         now: () => clock.nowMs,
         log: () => {},
       });
+    },
+    /** The slots a viewer's watched bits mark in a window's bitmaps (shared/slot-bitmaps.ts). */
+    async watchedSlots(stageId: string, window: number, viewerId: string): Promise<Slot[]> {
+      return readWatchedSlots(redis, keys, stageId, window, viewerId);
     },
     async viewers(stageId: string): Promise<number> {
       const response = await request(`/v1/stages/${stageId}/viewers`);

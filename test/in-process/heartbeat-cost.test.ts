@@ -30,24 +30,35 @@ async function setup() {
     env,
   );
   expect(created.status).toBe(201);
-  /** One heartbeat of `viewerId`, through `through` (default this app), `query` e.g. "?state=paused". */
-  const beat = async (viewerId: string, options: { through?: App; query?: string } = {}) => {
+  /** Each viewer's last ticket, sent with their next heartbeat (as the typed client does). */
+  const tickets = new Map<string, string>();
+  /**
+   * One heartbeat of `viewerId`, through `through` (default this app), `query` e.g.
+   * "&state=paused", with the viewer's last ticket unless `ticket: false`.
+   */
+  const beat = async (
+    viewerId: string,
+    options: { through?: App; query?: string; ticket?: boolean } = {},
+  ) => {
     const { token } = await signViewerToken({
       secret: TEST_TOKEN_SECRET,
       viewerId,
       stageId,
       nowMs: clock.nowMs,
     });
+    const ticket = options.ticket === false ? undefined : tickets.get(viewerId);
     const response = await (options.through ?? app).request(
-      `/v1/stages/${stageId}/heartbeats${options.query ?? ""}`,
+      `/v1/stages/${stageId}/heartbeats?${ticket === undefined ? "" : `ticket=${ticket}`}${options.query ?? ""}`,
       { method: "POST", headers: { authorization: `Bearer ${token}` } },
       env,
     );
     expect(response.status).toBe(200);
+    tickets.set(viewerId, ((await response.json()) as { ticket: string }).ticket);
   };
   // The first registry check of a new deployment finds no marker and rebuilds the registry from
   // DynamoDB (as after a data loss); the second beat runs the checking script. Counts read
-  // restore estimates for one presence TTL after that; settled once it has passed.
+  // restore estimates for one presence TTL after that; settled once it has passed. The clock
+  // ends 20 s into a 30-s slot whose bitmap already has its expiry.
   await beat("warm-up");
   await beat("warm-up");
   clock.nowMs += 130_000;
@@ -55,45 +66,58 @@ async function setup() {
   return { app, env, clock, beat, stageId };
 }
 
+/** What COUNT_SCRIPT costs for one epoch: EVALSHA, BITOP OR, STRLEN, BITOP AND, BITCOUNT, DEL. */
+const COUNT = 6;
+
 describe("heartbeat cost", () => {
-  it("is one request of 2 commands once the isolate knows the stage and the count", async () => {
+  it("is one request of ONE command once the isolate knows the stage, the count and the viewer", async () => {
     const { clock, beat } = await setup();
+    for (let i = 0; i < 20; i++) await beat(`viewer-${i}`); // their first: tickets answered
+    clock.nowMs += 2_000;
     stack.proxy.resetStats();
     for (let i = 0; i < 20; i++) {
       await beat(`viewer-${i}`);
-      clock.nowMs += 400; // 8 s in all: within the 10 s count cache and registry check
+      clock.nowMs += 100; // within the 10 s count cache and registry check, and the slot
     }
     const stats = stack.proxy.stats();
-    expect(stats.requests).toBe(20);
-    expect(stats.commands).toBe(40);
+    expect(stats).toMatchObject({ requests: 20, commands: 20 });
+    console.info(
+      `steady heartbeat: ${stats.requestBytes / 20} B sent, ${stats.responseBytes / 20} B back`,
+    );
   });
 
-  it("adds ZCOUNT and the registry check (MGET) once per 10 s, and EXPIREs once per window", async () => {
+  it("adds the count and the registry check once per 10 s, and an EXPIRE once per slot", async () => {
     const { clock, beat } = await setup();
-    clock.nowMs += 10_000; // the count and the registry check are due: next beat reads both
+    await beat("a");
+    await beat("b");
+    clock.nowMs += 10_000; // a new slot; the count and the registry check are due
     stack.proxy.resetStats();
-    await beat("a"); // ZADD, ZADD, MGET m v rs, ZCOUNT
-    await beat("b"); // ZADD, ZADD
-    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 6 });
-    clock.nowMs += 300_000; // the next window: its keys get their expiry once
+    await beat("a"); // BITFIELD, EXPIRE, MGET m v rs g, COUNT
+    await beat("b"); // BITFIELD
+    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 3 + COUNT + 1 });
+  });
+
+  it("looks a viewer without a ticket up in the same one request, once per isolate", async () => {
+    const { clock, beat } = await setup();
+    clock.nowMs += 1000;
     stack.proxy.resetStats();
-    await beat("a"); // ZADD, ZADD, EXPIRE, EXPIRE, MGET, ZCOUNT
-    await beat("b"); // ZADD, ZADD
-    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 8 });
+    await beat("new-viewer"); // EVALSHA, HGET, RPUSH, HSET, BITFIELD, EXPIRE
+    await beat("new-viewer", { ticket: false }); // this isolate remembers the index: BITFIELD
+    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 6 + 1 });
   });
 
   it("is still one request for a stage the isolate has not seen (a script that checks first)", async () => {
     const { clock, beat } = await setup();
+    await beat("x");
     clock.nowMs += 1000;
     const fresh = createApp({ now: () => clock.nowMs, logError: () => {} });
     stack.proxy.resetStats();
     await beat("x", { through: fresh });
-    // EVALSHA + MGET (stage, marker, version, restored-at, estimate), ZADD, ZADD, EXPIRE,
-    // EXPIRE, ZCOUNT. The script is sent by its SHA-1 (Redis has it since the warm-up), not in
-    // full: the request is a few hundred bytes, not the 1.3 KB of the script's text.
+    // EVALSHA + MGET (stage, marker, version, restored-at, estimate, generation), BITFIELD,
+    // EXPIRE; and the count. Scripts go by SHA-1 (Redis has them since the warm-up), not in full.
     const stats = stack.proxy.stats();
-    expect(stats).toMatchObject({ requests: 1, commands: 7 });
-    expect(stats.requestBytes).toBeLessThan(600);
+    expect(stats).toMatchObject({ requests: 1, commands: 4 + COUNT });
+    expect(stats.requestBytes).toBeLessThan(1000);
     console.info(
       `cache-miss heartbeat: ${stats.requestBytes} B sent, ${stats.responseBytes} B back`,
     );
@@ -101,6 +125,7 @@ describe("heartbeat cost", () => {
 
   it("re-reads a stage changed elsewhere with the checking script, and only then", async () => {
     const { env, clock, beat, stageId } = await setup();
+    for (const viewer of ["a", "b", "c"]) await beat(viewer);
     const elsewhere = createApp({ now: () => clock.nowMs, logError: () => {} });
     const patched = await elsewhere.request(
       `/v1/stages/${stageId}`,
@@ -117,32 +142,35 @@ describe("heartbeat cost", () => {
     expect(patched.status).toBe(200);
     clock.nowMs += 10_000;
     stack.proxy.resetStats();
-    await beat("a"); // ZADD, ZADD, MGET (finds the registry changed), ZCOUNT
-    await beat("b"); // the script: EVALSHA, MGET, ZADD, ZADD, EXPIRE, EXPIRE, ZCOUNT
-    await beat("c"); // ZADD, ZADD
-    expect(stack.proxy.stats()).toMatchObject({ requests: 3, commands: 4 + 7 + 2 });
+    await beat("a"); // BITFIELD, EXPIRE, MGET (finds the registry changed), COUNT
+    await beat("b"); // the script: EVALSHA, MGET, BITFIELD, EXPIRE
+    await beat("c"); // BITFIELD
+    expect(stack.proxy.stats()).toMatchObject({ requests: 3, commands: 3 + COUNT + 4 + 1 });
   });
 
-  it("runs one checking script for 32 concurrent first heartbeats, and one ZCOUNT for 20 later", async () => {
+  it("runs one checking script for 32 concurrent first heartbeats, and one count for 20 later", async () => {
     const { clock, beat: beatOn } = await setup();
+    for (let i = 0; i < 32; i++) await beatOn(`viewer-${i}`);
     const fresh = createApp({ now: () => clock.nowMs, logError: () => {} });
     const beat = (viewerId: string) => beatOn(viewerId, { through: fresh });
     stack.proxy.resetStats();
-    await Promise.all(Array.from({ length: 32 }, (_, i) => beat(`first-${i}`)));
-    // One script (7 commands); the 31 others waited for it and sent ZADD + ZADD.
-    expect(stack.proxy.stats()).toMatchObject({ requests: 32, commands: 7 + 31 * 2 });
+    await Promise.all(Array.from({ length: 32 }, (_, i) => beat(`viewer-${i}`)));
+    // One script (EVALSHA, MGET, BITFIELD, EXPIRE) and the count; the 31 others waited for it
+    // and sent a BITFIELD each.
+    expect(stack.proxy.stats()).toMatchObject({ requests: 32, commands: 4 + COUNT + 31 });
 
-    clock.nowMs += 10_000; // the count and the registry check are due again
+    clock.nowMs += 10_000; // a new slot; the count and the registry check are due again
     stack.proxy.resetStats();
-    await Promise.all(Array.from({ length: 20 }, (_, i) => beat(`later-${i}`)));
-    expect(stack.proxy.stats()).toMatchObject({ requests: 20, commands: 20 * 2 + 2 });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => beat(`viewer-${i}`)));
+    expect(stack.proxy.stats()).toMatchObject({ requests: 20, commands: 20 + 2 + COUNT });
   });
 
-  it("is one command while the player is paused: presence, no watch slot", async () => {
+  it("is one command while the player is paused: present bit, no watched bit", async () => {
     const { clock, beat } = await setup();
+    await beat("paused-viewer");
     clock.nowMs += 1_000;
     stack.proxy.resetStats();
-    await beat("paused-viewer", { query: "?state=paused" });
+    await beat("paused-viewer", { query: "&state=paused" });
     expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 1 });
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseWatchMember } from "../../shared/redis-keys";
 import { signViewerToken } from "../../shared/viewer-token";
 import { coveredSeconds, windowIndex } from "../../shared/windows";
 import { TEST_TOKEN_SECRET } from "../test-env";
@@ -49,12 +48,7 @@ describe("sendHeartbeat", () => {
       expect((await h.heartbeat(stageId, token)).status).toBe(200);
       h.advance(7_500);
     }
-    const members = await h.redis.zrange<string[]>(h.keys.watch(stageId, window), 0, -1);
-    const slots = members.map((member) => {
-      const { viewerId, ...slot } = parseWatchMember(member)!;
-      expect(viewerId).toBe("bob");
-      return slot;
-    });
+    const slots = await h.watchedSlots(stageId, window, "bob");
     // 40 heartbeats from two tabs earn the window's 10 slots of 30 s once each: 300 s, the
     // window's length. (The clock started 10 s into the window: credit is per slot, so the
     // first slot counts whole; the error is at most one interval per viewing session.)

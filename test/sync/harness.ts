@@ -5,11 +5,13 @@
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
+import { HEARTBEAT_SCRIPT } from "../../edge/presence/heartbeat-script";
 import { createDocumentClient, createRedis, type DocumentClient } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
 import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { SNAPSHOT_PREFIX, stageKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
 import { redisKeys, watchMember } from "../../shared/redis-keys";
+import { epochAt } from "../../shared/slot-bitmaps";
 import { slotAt, windowIndex } from "../../shared/windows";
 import type { RunReport } from "../../sync/run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "../../sync/run-sync";
@@ -58,8 +60,33 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
       );
     },
 
-    /** A heartbeat as the edge records it: ZADD presence, ZADD the slot (interval 30 s). */
+    /**
+     * A heartbeat as the edge records it (interval 30 s): the edge's own HEARTBEAT_SCRIPT, which
+     * finds or hands out the viewer's index and sets their bits in the slot's bitmap.
+     */
     async heartbeat(stageId: string, viewerId: string, atMs = clock.nowMs, intervalSec = 30) {
+      const epoch = epochAt(atMs);
+      await redis.eval(
+        HEARTBEAT_SCRIPT,
+        [
+          keys.stage(stageId),
+          keys.marker(),
+          keys.registryVersion(),
+          keys.restoredAt(),
+          keys.estimate(stageId),
+          keys.generation(),
+          keys.viewerIndex(stageId, epoch),
+          keys.viewerList(stageId, epoch),
+          keys.indexedEpochs(),
+          keys.slotBitmap(stageId, windowIndex(atMs), slotAt(atMs, intervalSec)),
+          keys.audit(stageId),
+        ],
+        ["0", "0", viewerId, "", "1", String(atMs), "604800", "608400", `${stageId}:${epoch}`, "0"],
+      );
+    },
+
+    /** A heartbeat of a worker deployed before slot bitmaps: ZADD presence, ZADD the slot. */
+    async legacyHeartbeat(stageId: string, viewerId: string, atMs = clock.nowMs, intervalSec = 30) {
       const slot = slotAt(atMs, intervalSec);
       const pipeline = redis.pipeline();
       pipeline.zadd(keys.presence(stageId), { score: atMs, member: viewerId });

@@ -95,7 +95,7 @@ describe("runSync under faults", () => {
     });
   });
 
-  it("still prunes presence while DynamoDB is down, and skips the audit drain", async () => {
+  it("keeps the window and skips the audit drain while DynamoDB is down", async () => {
     const t = syncTestContext();
     const stageId = t.stageId();
     await t.redis.sadd(t.keys.stages(), stageId);
@@ -105,8 +105,9 @@ describe("runSync under faults", () => {
     await t.redis.set(t.keys.marker(), "full");
     const { db } = faultyDb(t.db, () => "fail");
     const error = (await t.run({}, { db }).catch((e: unknown) => e)) as SyncRunError;
-    expect(error.report).toMatchObject({ prunedViewers: 1, auditEvents: 0 });
+    expect(error.report).toMatchObject({ windows: 0, auditEvents: 0 });
     expect(await t.redis.xlen(t.keys.audit(stageId))).toBe(1);
+    expect(await t.redis.smembers(t.keys.syncedWindows())).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { watchMember } from "../../shared/redis-keys";
+import { epochAt, epochEndMs } from "../../shared/slot-bitmaps";
 import { windowIndex } from "../../shared/windows";
 import { batchWrite } from "../../sync/batch-write";
 import { summarizeMembers } from "../../sync/window-accumulator";
@@ -83,8 +84,10 @@ describe("runSync", () => {
     ]);
     // The closed window's hot data is gone; the open one is untouched.
     const w0 = windowIndex(T0);
-    expect(await t.redis.exists(t.keys.watch(stageId, w0))).toBe(0);
-    expect(await t.redis.exists(t.keys.watch(stageId, w0 + 1))).toBe(1);
+    // The synced window's bitmaps stay for the live count, marked synced; the open one is kept.
+    expect(await t.redis.sismember(t.keys.syncedWindows(), `${stageId}:${w0}`)).toBe(1);
+    const firstSlot = { offsetSec: 0, widthSec: 30 };
+    expect(await t.redis.exists(t.keys.slotBitmap(stageId, w0 + 1, firstSlot))).toBe(1);
 
     // A second run in the same window finds nothing to do and duplicates nothing.
     const second = await t.run();
@@ -148,15 +151,20 @@ describe("runSync", () => {
     expect(await t.redis.exists(t.keys.syncLock())).toBe(0);
   });
 
-  it("prunes stale presence of registry stages once per run", async () => {
+  it("drops an ended hour's viewer index once its windows are synced and past the TTL", async () => {
     const t = syncTestContext();
     const stageId = t.stageId();
-    await t.redis.sadd(t.keys.stages(), stageId);
-    await t.heartbeat(stageId, "gone", T0);
-    await t.heartbeat(stageId, "here", T0 + 3 * MIN);
-    t.clock.nowMs = T0 + 4 * MIN; // "gone" is 240 s old, past the 120 s TTL
-    expect(await t.run()).toMatchObject({ prunedViewers: 1 });
-    expect(await t.redis.zrange(t.keys.presence(stageId), 0, -1)).toEqual(["here"]);
+    await t.heartbeat(stageId, "viewer", T0);
+    const epoch = epochAt(T0);
+    // The window is synced, but its epoch (hour) has not ended: the index stays.
+    t.clock.nowMs = T0 + 5 * MIN;
+    expect(await t.run()).toMatchObject({ windows: 1, droppedIndexes: 0 });
+    expect(await t.redis.exists(t.keys.viewerIndex(stageId, epoch))).toBe(1);
+    // An hour later the epoch has ended and the window's bitmaps are gone: the index goes.
+    t.clock.nowMs = epochEndMs(epoch) + 5 * MIN;
+    expect(await t.run()).toMatchObject({ windows: 0, droppedIndexes: 1 });
+    expect(await t.redis.exists(t.keys.viewerIndex(stageId, epoch))).toBe(0);
+    expect(await t.redis.exists(t.keys.viewerList(stageId, epoch))).toBe(0);
   });
 
   it("packs records into 1 KB items: far fewer write units than one item per record", async () => {

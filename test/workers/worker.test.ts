@@ -54,8 +54,15 @@ describe("the worker in workerd", () => {
     expect(issued.status).toBe(201);
     const { token } = (await issued.json()) as { token: string };
 
+    // The first heartbeat on a new database also loads the scripts (EVALSHA, then EVAL once).
+    const first = await call(env, `/v1/stages/${stageId}/heartbeats`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(first.status).toBe(200);
+    const { ticket } = (await first.json()) as { ticket: string };
     const before = await proxyStats(env);
-    const heartbeat = await call(env, `/v1/stages/${stageId}/heartbeats`, {
+    const heartbeat = await call(env, `/v1/stages/${stageId}/heartbeats?ticket=${ticket}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}` },
     });

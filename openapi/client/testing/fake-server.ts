@@ -75,6 +75,7 @@ export function heartbeat(nextHeartbeatInMs: number, viewers = 3): Responder {
     viewers,
     estimated: false,
     nextHeartbeatInMs,
+    ticket: "493612.0.0.AAAAAAAAAAAAAAAAAAAAAA",
   };
   return () => Response.json(body, { status: 200 });
 }

@@ -1,0 +1,64 @@
+import type { RedisKeys } from "./redis-keys";
+import { presenceSlots } from "./slot-bitmaps";
+
+/**
+ * The live count of a stage: viewers with a present bit in any slot bitmap within the presence
+ * TTL. Per epoch group (ARGV: the number of bitmap keys of each), ORs the group's bitmaps into
+ * the scratch key, keeps the present bits (AND with the mask `mk`, grown when too short) and
+ * counts them; indexes of two epochs are different viewers, so across an hour's start the count
+ * is the larger group's. Billed as EVALSHA + 5 commands per epoch group (6 when the mask grows).
+ *
+ * KEYS: mask mk, scratch ct, then the bitmaps of each group in turn.
+ */
+export const COUNT_SCRIPT = `
+local mask, scratch = KEYS[1], KEYS[2]
+local best, at = 0, 3
+for g = 1, #ARGV do
+  local n = tonumber(ARGV[g])
+  local length = redis.call('BITOP', 'OR', scratch, unpack(KEYS, at, at + n - 1))
+  at = at + n
+  if length > 0 then
+    if redis.call('STRLEN', mask) < length then
+      redis.call('SET', mask, string.rep('\\170', math.max(length * 2, 4096)))
+    end
+    redis.call('BITOP', 'AND', scratch, scratch, mask)
+    local count = redis.call('BITCOUNT', scratch)
+    if count > best then best = count end
+  end
+end
+redis.call('DEL', scratch)
+return best
+`;
+
+/** A script call: the script, its keys and its arguments. */
+export interface LiveCountCall {
+  script: string;
+  keys: string[];
+  args: string[];
+}
+
+/**
+ * The COUNT_SCRIPT call for a stage's live count at `nowMs`: the bitmaps of the slots within the
+ * presence TTL, at every slot width heartbeats may be using (the interval in force and the
+ * configured one), grouped by epoch.
+ */
+export function liveCountCall(
+  keys: RedisKeys,
+  stageId: string,
+  nowMs: number,
+  presenceTtlSec: number,
+  widthsSec: readonly number[],
+): LiveCountCall {
+  const groups = presenceSlots(nowMs, presenceTtlSec, widthsSec);
+  return {
+    script: COUNT_SCRIPT,
+    keys: [
+      keys.presenceMask(),
+      keys.countScratch(),
+      ...groups.flatMap((group) =>
+        group.slots.map(({ window, slot }) => keys.slotBitmap(stageId, window, slot)),
+      ),
+    ],
+    args: groups.map((group) => String(group.slots.length)),
+  };
+}

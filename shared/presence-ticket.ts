@@ -1,0 +1,83 @@
+/**
+ * Presence tickets: a viewer's index on a stage for one epoch (slot-bitmaps.ts), signed by the
+ * edge and handed back with the heartbeat answer, so the next heartbeats need no index lookup
+ * in Redis. Text: `<epoch>.<index>.<generation>.<mac>`, the MAC being the first 16 bytes of
+ * HMAC-SHA256 over the stage, the viewer and those three, in base64url (about 45 characters).
+ *
+ * A ticket is not a credential: it only says which bit the viewer (already proven by the viewer
+ * token) may set, and the MAC stops a viewer from setting another viewer's bit. It is keyed with
+ * the viewer-token secret; the message starts with `pt1\n`, which no JWT signing input holds
+ * (those are two base64url parts and a dot), so neither signature can stand for the other.
+ */
+
+export interface PresenceTicket {
+  epoch: number;
+  index: number;
+  /** The data generation (`g`) the index was handed out under; "0" before any loss. */
+  generation: string;
+}
+
+/** What a generation may look like (it travels in the ticket and in the MAC). */
+export const GENERATION_PATTERN = /^[A-Za-z0-9]{1,16}$/;
+/** A ticket as text, as the contract accepts it. */
+export const TICKET_PATTERN = /^[0-9]{1,9}\.[0-9]{1,9}\.[A-Za-z0-9]{1,16}\.[A-Za-z0-9_-]{22}$/;
+
+const encoder = new TextEncoder();
+const MAC_BYTES = 16;
+
+function base64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** Signs and checks tickets with one key (imported once, on first use). */
+export function createTicketSigner(secret: string) {
+  let key: Promise<CryptoKey> | undefined;
+  const mac = async (stageId: string, viewerId: string, ticket: PresenceTicket) => {
+    key ??= crypto.subtle.importKey(
+      "raw",
+      encoder.encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const message = `pt1\n${stageId}\n${viewerId}\n${ticket.epoch}\n${ticket.index}\n${ticket.generation}`;
+    const signature = await crypto.subtle.sign("HMAC", await key, encoder.encode(message));
+    return base64Url(new Uint8Array(signature, 0, MAC_BYTES));
+  };
+  return {
+    async sign(stageId: string, viewerId: string, ticket: PresenceTicket): Promise<string> {
+      const text = `${ticket.epoch}.${ticket.index}.${ticket.generation}`;
+      return `${text}.${await mac(stageId, viewerId, ticket)}`;
+    },
+    /** The ticket, when `text` is one this signer made for this stage and viewer. */
+    async verify(
+      text: string,
+      stageId: string,
+      viewerId: string,
+    ): Promise<PresenceTicket | undefined> {
+      if (!TICKET_PATTERN.test(text)) return undefined;
+      const [epoch, index, generation, given] = text.split(".") as [string, string, string, string];
+      const ticket = { epoch: Number(epoch), index: Number(index), generation };
+      return timingSafeEqual(given, await mac(stageId, viewerId, ticket)) ? ticket : undefined;
+    },
+  };
+}
+
+export type TicketSigner = ReturnType<typeof createTicketSigner>;
+
+/** Compares two strings of the same public length without an early exit. */
+function timingSafeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+/** A new data generation `g`, set when the registry is rebuilt after a loss: 12 letters or digits. */
+export function newGeneration(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join("");
+}

@@ -1,0 +1,30 @@
+import { liveCountCall } from "../shared/live-count";
+import { execPipeline, scriptSha1 } from "../shared/pipeline-scripts";
+import type { RedisKeys } from "../shared/redis-keys";
+import type { SyncRedis } from "./sync-redis";
+
+/** Stages counted per pipelined request. */
+const COUNT_BATCH_STAGES = 200;
+
+/**
+ * Live viewers over every registry stage (COUNT_SCRIPT per stage, pipelined), which the
+ * cost-aware cadence needs. Presence needs no pruning: slot bitmaps expire with their window.
+ */
+export async function countLiveViewers(
+  redis: Pick<SyncRedis, "smembers" | "pipeline">,
+  keys: RedisKeys,
+  nowMs: number,
+  options: { presenceTtlSec: number; widthsSec: readonly number[] },
+): Promise<number> {
+  const stageIds = (await redis.smembers<unknown[]>(keys.stages())).map(String);
+  const sha = scriptSha1(liveCountCall(keys, "", nowMs, 1, [1]).script);
+  let viewers = 0;
+  for (let start = 0; start < stageIds.length; start += COUNT_BATCH_STAGES) {
+    const calls = stageIds
+      .slice(start, start + COUNT_BATCH_STAGES)
+      .map((id) => liveCountCall(keys, id, nowMs, options.presenceTtlSec, options.widthsSec));
+    const counts = await execPipeline(redis, calls, () => sha);
+    for (const count of counts) viewers += Number(count);
+  }
+  return viewers;
+}

@@ -1,0 +1,268 @@
+import type { DocumentClient } from "../shared/clients";
+import type { ViewingRecordsItem } from "../shared/history-items";
+import { liveCountCall } from "../shared/live-count";
+import { execPipeline, type PipelineStep, scriptSha1 } from "../shared/pipeline-scripts";
+import { type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "../shared/redis-keys";
+import { type Slot, windowStartMs } from "../shared/windows";
+import type { ClosedSlotWindow } from "./find-work";
+import type { RunReport } from "./run-report";
+import { RedisReplyError, type SyncRedis } from "./sync-redis";
+import { parseProgress, type SyncWindowsOptions, type WindowProgress } from "./sync-windows";
+import { createWindowAccumulator } from "./window-accumulator";
+import { createRecordPacker, snapshotItem } from "./window-items";
+import { writeItems } from "./write-items";
+
+/**
+ * Viewers read per window per round: 2 bits each, so 256 `GET u32` per bitmap (BITFIELD answers
+ * integers; the bitmaps' raw bytes would not survive the REST API's text replies).
+ */
+const CHUNK_VIEWERS = 4096;
+const FLUSH_ITEMS = 100;
+
+/**
+ * Moves closed windows of slot bitmaps to DynamoDB, as syncClosedWindows does for sorted sets:
+ * a batch of windows at a time, each read in rounds of CHUNK_VIEWERS indexes (one pipelined
+ * request a round: `LRANGE il` for the viewer ids and `BITFIELD GET` for their bits in every
+ * bitmap of the window), each viewer summed at once (the union of the slots whose watched bit
+ * is set), records packed and written as items fill. Memory holds one round, whatever the size
+ * of the stage. A window too large for one run saves where it stands (`wb:`) after each write
+ * and the next run resumes from there. Only after DynamoDB confirmed every item of a window is
+ * it marked synced (`bsy`), its bitmaps left to expire once the live count no longer reads them.
+ *
+ * Widths: `options.countWidthsSec` are the slot widths the live count covers (the snapshot's
+ * `viewerCount`).
+ */
+export async function syncSlotWindows(
+  deps: { redis: SyncRedis; db: DocumentClient; keys: RedisKeys },
+  windows: readonly ClosedSlotWindow[],
+  options: SyncWindowsOptions & {
+    countWidthsSec: readonly number[];
+    /** Longest presence TTL (s): how long after its end a window's bitmaps may still be counted. */
+    presenceKeepSec: number;
+  },
+  report: RunReport,
+): Promise<void> {
+  const { redis, db, keys } = deps;
+  const flushItems = options.flushItems ?? FLUSH_ITEMS;
+  const shas = new Map<string, Promise<string>>();
+  const sha1 = (script: string) => {
+    if (!shas.has(script)) shas.set(script, scriptSha1(script));
+    return shas.get(script)!;
+  };
+  const progressKey = (w: ClosedSlotWindow) => keys.slotWindowProgress(w.stageId, w.window);
+  const liveCounts = new Map<string, number>();
+  const stagesBefore = report.stages;
+  const syncedStages = new Set<string>();
+  const inProgress =
+    windows.length === 0
+      ? new Set<string>()
+      : new Set((await redis.smembers(keys.windowsInProgress())).map(String));
+  let ready: object[] = [];
+  const flush = async () => {
+    const items = ready;
+    ready = [];
+    await writeItems(db, options.tableName, items, options.write, report);
+  };
+
+  for (let start = 0; start < windows.length; start += options.batchWindows) {
+    const batch = windows.slice(start, start + options.batchWindows);
+    const uncounted = [...new Set(batch.map((w) => w.stageId))].filter(
+      (stageId) => !liveCounts.has(stageId),
+    );
+    const resuming = batch.filter((w) => inProgress.has(progressKey(w)));
+    const first: PipelineStep[] = [
+      ...batch.map(
+        (w): PipelineStep =>
+          (pipeline) =>
+            pipeline.llen(keys.viewerList(w.stageId, w.epoch)),
+      ),
+      ...resuming.map(
+        (w): PipelineStep =>
+          (pipeline) =>
+            pipeline.hgetall(progressKey(w)),
+      ),
+      ...uncounted.map((stageId) =>
+        liveCountCall(keys, stageId, options.nowMs, options.presenceTtlSec, options.countWidthsSec),
+      ),
+    ];
+    const replies = await execPipeline(redis, first, sha1);
+    uncounted.forEach((stageId, i) => {
+      liveCounts.set(stageId, Number(replies[batch.length + resuming.length + i]));
+    });
+    const states = batch.map((closed, i) => {
+      const at = resuming.indexOf(closed);
+      const progress = at < 0 ? undefined : parseProgress(replies[batch.length + at]);
+      return windowState(closed, Number(replies[i]), progress, options, report, (item) =>
+        ready.push(item),
+      );
+    });
+
+    for (;;) {
+      const reading = states.filter((state) => state.next < state.length);
+      if (reading.length === 0) break;
+      const steps: PipelineStep[] = [];
+      for (const state of reading) {
+        const { closed, next } = state;
+        const last = Math.min(next + CHUNK_VIEWERS, state.length) - 1;
+        steps.push((pipeline) =>
+          pipeline.lrange(keys.viewerList(closed.stageId, closed.epoch), next, last),
+        );
+        for (const { key } of closed.bitmaps) {
+          steps.push((pipeline) => {
+            const fields = pipeline.bitfield(key);
+            // Bits 2i and 2i+1 of indexes next..last, in whole 32-bit words.
+            for (let word = Math.floor(next / 16); word <= Math.floor(last / 16); word++) {
+              fields.get("u32", `#${word}`);
+            }
+            fields.exec();
+          });
+        }
+      }
+      const round = await execPipeline(redis, steps, sha1);
+      let at = 0;
+      for (const state of reading) {
+        const viewers = round[at++];
+        if (!Array.isArray(viewers)) throw new RedisReplyError("LRANGE", viewers);
+        const words = state.closed.bitmaps.map(() => round[at++] as number[]);
+        const firstWord = Math.floor(state.next / 16);
+        viewers.forEach((viewer, offset) => {
+          const index = state.next + offset;
+          const slots: Slot[] = [];
+          state.closed.bitmaps.forEach((bitmap, b) => {
+            const word = Number(words[b]![Math.floor(index / 16) - firstWord] ?? 0);
+            // Watched is bit 2i+1, counted from the word's most significant bit.
+            const watched = (word >>> (31 - ((2 * index + 1) % 32))) & 1;
+            if (watched === 1)
+              slots.push({ offsetSec: bitmap.offsetSec, widthSec: bitmap.widthSec });
+          });
+          state.current = index;
+          if (slots.length > 0) state.accumulator.addViewer(String(viewer), slots);
+        });
+        state.next += viewers.length;
+        // A list shorter than LLEN said (expired meanwhile): nothing more to read.
+        if (viewers.length === 0) state.next = state.length;
+      }
+      if (ready.length >= flushItems) {
+        await flush();
+        await saveProgress(redis, keys, states);
+      }
+    }
+
+    let snapshots = 0;
+    for (const { closed, accumulator, packer } of states) {
+      const totals = accumulator.finish();
+      packer.finish();
+      if (totals.uniqueViewers === 0) continue;
+      ready.push(
+        snapshotItem({
+          stageId: closed.stageId,
+          window: closed.window,
+          totals,
+          viewerCount: liveCounts.get(closed.stageId) ?? 0,
+          takenAtMs: options.nowMs,
+          ttlDays: options.snapshotTtlDays,
+        }),
+      );
+      snapshots++;
+      syncedStages.add(closed.stageId);
+    }
+    await flush();
+    const progressed = states.filter((s) => s.saved || inProgress.has(progressKey(s.closed)));
+    // The bitmaps are the live count's too: they stay, marked synced (`bsy`), until no count
+    // can read them (the presence TTL after the window's end), then expire.
+    const done = redis.pipeline();
+    for (const { stageId, window, bitmaps } of batch) {
+      const keepSec = Math.ceil(
+        (windowStartMs(window + 1) + options.presenceKeepSec * 1000 - options.nowMs) / 1000,
+      );
+      for (const { key } of bitmaps) {
+        if (keepSec > 0) done.expire(key, keepSec);
+        else done.del(key);
+      }
+      done.sadd(keys.syncedWindows(), `${stageId}:${window}`);
+    }
+    for (const { closed } of progressed) done.del(progressKey(closed));
+    await done.exec();
+    report.windows += snapshots;
+    report.snapshots += snapshots;
+    if (progressed.length > 0) {
+      const [first, ...rest] = progressed.map(({ closed }) => progressKey(closed));
+      await redis.srem(keys.windowsInProgress(), first!, ...rest);
+    }
+    report.stages = stagesBefore + syncedStages.size;
+  }
+}
+
+/** A window being read: where it stands, its running totals and packer. */
+interface SlotWindowState {
+  closed: ClosedSlotWindow;
+  /** Viewers in the epoch's index list (LLEN when the window was first read). */
+  length: number;
+  /** First index not read yet. */
+  next: number;
+  /** The index being added (the first one a new item does not hold). */
+  current: number;
+  accumulator: ReturnType<typeof createWindowAccumulator>;
+  packer: ReturnType<typeof createRecordPacker>;
+  pending?: WindowProgress;
+  saved?: boolean;
+}
+
+function windowState(
+  closed: ClosedSlotWindow,
+  length: number,
+  resumed: WindowProgress | undefined,
+  options: SyncWindowsOptions,
+  report: RunReport,
+  emit: (item: ViewingRecordsItem) => void,
+): SlotWindowState {
+  const state = { closed, length, next: resumed?.next ?? 0, current: 0 } as SlotWindowState;
+  state.packer = createRecordPacker(
+    closed.stageId,
+    closed.window,
+    options.maxItemBytes,
+    (item) => {
+      emit(item);
+      report.viewingRecordItems++;
+      state.pending = {
+        next: state.current,
+        part: Number(item.sk.slice(item.sk.lastIndexOf("#") + 1)) + 1,
+        totals: state.accumulator.totalsSoFar(),
+      };
+    },
+    resumed?.part ?? 0,
+  );
+  state.accumulator = createWindowAccumulator((record) => {
+    state.packer.add(record);
+    report.viewingRecords++;
+  }, resumed?.totals);
+  return state;
+}
+
+/** Saves, after a write, where each window with a written item stands (see syncSlotWindows). */
+async function saveProgress(
+  redis: Pick<SyncRedis, "pipeline">,
+  keys: RedisKeys,
+  states: SlotWindowState[],
+): Promise<void> {
+  const saving = states.filter((state) => state.pending !== undefined);
+  if (saving.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const state of saving) {
+    const { closed } = state;
+    const { next, part, totals } = state.pending!;
+    const key = keys.slotWindowProgress(closed.stageId, closed.window);
+    pipeline.hset(key, {
+      next: next ?? 0,
+      part,
+      viewers: totals.uniqueViewers,
+      seconds: totals.watchSeconds,
+      slots: totals.slotViewers.join(","),
+    });
+    pipeline.expire(key, WATCH_KEY_EXPIRY_SEC);
+    pipeline.sadd(keys.windowsInProgress(), key);
+    state.pending = undefined;
+    state.saved = true;
+  }
+  await pipeline.exec();
+}

@@ -1,0 +1,38 @@
+import type { Redis } from "@upstash/redis";
+import { parseSlotBitmapKey, type RedisKeys } from "../shared/redis-keys";
+import { epochOfWindow } from "../shared/slot-bitmaps";
+import type { Slot } from "../shared/windows";
+
+/**
+ * What the tests read back from the slot-bitmap layout: the slots whose watched bit (2i+1) is
+ * set for one viewer in one window, found by SCAN of the window's bitmaps and the viewer's index.
+ */
+export async function readWatchedSlots(
+  redis: Pick<Redis, "scan" | "hget" | "getbit">,
+  keys: RedisKeys,
+  stageId: string,
+  window: number,
+  viewerId: string,
+): Promise<Slot[]> {
+  const index = await redis.hget<string | number>(
+    keys.viewerIndex(stageId, epochOfWindow(window)),
+    viewerId,
+  );
+  if (index === null) return [];
+  const prefix = keys.slotBitmap("", 0, { offsetSec: 0, widthSec: 1 }).split("b:")[0]!;
+  const pattern = `${keys.slotBitmap(stageId, window, { offsetSec: 0, widthSec: 1 }).slice(0, -4)}:*`;
+  const slots: Slot[] = [];
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, { match: pattern, count: 1000 });
+    for (const key of found) {
+      const bitmap = parseSlotBitmapKey(prefix, key);
+      if (bitmap === undefined || bitmap.stageId !== stageId || bitmap.window !== window) continue;
+      if ((await redis.getbit(key, 2 * Number(index) + 1)) === 1) {
+        slots.push({ offsetSec: bitmap.offsetSec, widthSec: bitmap.widthSec });
+      }
+    }
+    cursor = String(next);
+  } while (cursor !== "0");
+  return slots.sort((a, b) => a.offsetSec - b.offsetSec);
+}
