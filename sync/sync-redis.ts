@@ -18,6 +18,7 @@ export type SyncRedis = Pick<
   | "scan"
   | "sscan"
   | "srem"
+  | "sadd"
   | "pipeline"
   | "del"
   | "smembers"

@@ -168,10 +168,14 @@ export async function syncSlotWindows(
     }
     await flush();
     const progressed = states.filter((s) => s.saved || inProgress.has(progressKey(s.closed)));
-    // The bitmaps are the live count's too: they stay, marked synced (`bsy`), until no count
-    // can read them (the presence TTL after the window's end), then expire.
+    // The commit point: from here on the windows count as synced (a run that dies before it
+    // leaves them to the next run, which writes the same items under the same keys). Their
+    // bitmaps are the live count's too: they stay until no count can read them (the presence
+    // TTL after the window's end), then expire, or the run that finds them past it deletes them.
+    const [synced, ...moreSynced] = batch.map(({ stageId, window }) => `${stageId}:${window}`);
+    if (synced !== undefined) await redis.sadd(keys.syncedWindows(), synced, ...moreSynced);
     const done = redis.pipeline();
-    for (const { stageId, window, bitmaps } of batch) {
+    for (const { window, bitmaps } of batch) {
       const keepSec = Math.ceil(
         (windowStartMs(window + 1) + options.presenceKeepSec * 1000 - options.nowMs) / 1000,
       );
@@ -179,10 +183,9 @@ export async function syncSlotWindows(
         if (keepSec > 0) done.expire(key, keepSec);
         else done.del(key);
       }
-      done.sadd(keys.syncedWindows(), `${stageId}:${window}`);
     }
     for (const { closed } of progressed) done.del(progressKey(closed));
-    await done.exec();
+    if (done.length() > 0) await done.exec();
     report.windows += snapshots;
     report.snapshots += snapshots;
     if (progressed.length > 0) {

@@ -36,3 +36,24 @@ export async function readWatchedSlots(
   } while (cursor !== "0");
   return slots.sort((a, b) => a.offsetSec - b.offsetSec);
 }
+
+/**
+ * Whether a window of slot bitmaps still awaits the sync job: it has bitmaps and is not listed
+ * as synced (`bsy`; a synced window's bitmaps stay a while for the live count).
+ */
+export async function windowAwaitingSync(
+  redis: Pick<Redis, "scan" | "sismember">,
+  keys: RedisKeys,
+  stageId: string,
+  window: number,
+): Promise<boolean> {
+  if ((await redis.sismember(keys.syncedWindows(), `${stageId}:${window}`)) === 1) return false;
+  const pattern = `${keys.slotBitmap(stageId, window, { offsetSec: 0, widthSec: 1 }).slice(0, -4)}:*`;
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, { match: pattern, count: 1000 });
+    if (found.length > 0) return true;
+    cursor = String(next);
+  } while (cursor !== "0");
+  return false;
+}

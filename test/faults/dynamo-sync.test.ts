@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { windowIndex, windowStartMs } from "../../shared/windows";
 import { SyncRunError } from "../../sync/run-report";
+import { windowAwaitingSync } from "../watched-slots";
 import {
   type FaultHarness,
   SLACK_MS,
@@ -46,9 +47,9 @@ async function expectLedger(stageIds: readonly string[]) {
 
 async function windowsLeftInRedis(stageIds: readonly string[], window: number) {
   const left = await Promise.all(
-    stageIds.map((id) => fault.h.redis.exists(fault.h.keys.watch(id, window))),
+    stageIds.map((id) => windowAwaitingSync(fault.h.redis, fault.h.keys, id, window)),
   );
-  return left.reduce((sum, n) => sum + n, 0);
+  return left.filter(Boolean).length;
 }
 
 describe("DynamoDB failing during a sync run", () => {

@@ -3,6 +3,7 @@
  * Retry-After within the viewer routes' deadline, never a fake success, and heartbeats count
  * again after SIGCONT with nothing restarted; the ledger check holds.
  */
+
 import { Redis } from "@upstash/redis";
 import { describe, expect, it } from "vitest";
 import { createRedis } from "../../shared/clients";
@@ -10,6 +11,7 @@ import { VIEWER_ROUTE_DEADLINES } from "../../shared/deadlines";
 import { WINDOW_MS, windowIndex, windowStartMs } from "../../shared/windows";
 import { SyncRunError } from "../../sync/run-report";
 import { createHarness } from "../in-process/harness";
+import { windowAwaitingSync } from "../watched-slots";
 import {
   type FaultHarness,
   SLACK_MS,
@@ -122,7 +124,7 @@ describe("Redis stalled (SIGSTOP)", () => {
     fault.h.clock.nowMs = windowStartMs(window) + WINDOW_MS + 15_000;
     const run = await fault.h.sync();
     expect(run.error).toBeUndefined();
-    expect(await fault.h.redis.exists(fault.h.keys.watch(stageId, window))).toBe(0);
+    expect(await windowAwaitingSync(fault.h.redis, fault.h.keys, stageId, window)).toBe(false);
 
     // Ledger: every acknowledged slot once. A 503 tells the viewer nothing about the write:
     // the stalled Redis ran those writes once it ran again, so the viewers who did not retry

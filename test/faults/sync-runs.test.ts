@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { windowIndex, windowStartMs } from "../../shared/windows";
 import type { SyncRedis } from "../../sync/sync-redis";
+import { windowAwaitingSync } from "../watched-slots";
 import { useFaultHarness, viewers } from "./harness";
 import { watchKeyWindowMs } from "./ledger";
 
@@ -44,12 +45,13 @@ describe("sync runs that overlap or die", () => {
     const reachedDelete = new Promise<void>((resolve) => {
       died = resolve;
     });
-    // The run "dies" at its first DEL: DynamoDB has confirmed the batch, Redis still has it.
+    // The run "dies" where it would mark the batch synced (SADD bsy): DynamoDB has confirmed the
+    // batch, Redis still has it as unsynced.
     // A promise that never settles is a process that is gone: no unlock, no further call.
     const dying = (real: SyncRedis): SyncRedis =>
       new Proxy(real, {
         get(target, property, receiver) {
-          if (property === "del") {
+          if (property === "sadd") {
             return () => {
               died();
               return new Promise(() => {});
@@ -66,7 +68,7 @@ describe("sync runs that overlap or die", () => {
     const held = await fault.h.sync();
     expect(held.report?.skipped).toBe("locked");
     for (const stageId of stageIds)
-      expect(await fault.h.redis.exists(fault.h.keys.watch(stageId, window))).toBe(1);
+      expect(await windowAwaitingSync(fault.h.redis, fault.h.keys, stageId, window)).toBe(true);
 
     // Once the dead run's lock expired, the next run takes the work again.
     await new Promise((resolve) => setTimeout(resolve, lockTtlMs + 100));
@@ -74,7 +76,7 @@ describe("sync runs that overlap or die", () => {
     expect(next.error).toBeUndefined();
     expect(next.report?.windows).toBe(3);
     for (const stageId of stageIds)
-      expect(await fault.h.redis.exists(fault.h.keys.watch(stageId, window))).toBe(0);
+      expect(await windowAwaitingSync(fault.h.redis, fault.h.keys, stageId, window)).toBe(false);
     await expectLedger();
   });
 });
