@@ -56,6 +56,41 @@ describe("sendHeartbeat", () => {
     expect(slots).toHaveLength(10);
   });
 
+  it("answers a ticket, and ignores (never refuses) an altered, another viewer's or last hour's", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const [alice, bob] = [
+      await h.token("alice", stageId, 7200),
+      await h.token("bob", stageId, 7200),
+    ];
+    const beat = async (token: string, ticket?: string) => {
+      const response = await h.heartbeat(stageId, token, ticket ? `?ticket=${ticket}` : "");
+      expect(response.status).toBe(200);
+      return (await response.json()) as { ticket: string; viewers: number };
+    };
+    const { ticket } = await beat(alice);
+    expect(ticket).toMatch(/^\d+\.0\.\w+\.[\w-]{22}$/); // alice is the stage's first viewer: 0
+    expect((await beat(alice, ticket)).ticket).toBe(ticket);
+    // Altered: ignored, alice is looked up and gets her own ticket back.
+    const altered = ticket.replace(/.$/, (c) => (c === "A" ? "B" : "A"));
+    expect((await beat(alice, altered)).ticket).toBe(ticket);
+    const otherIndex = ticket.replace(/^(\d+)\.0\./, "$1.1.");
+    expect((await beat(alice, otherIndex)).ticket).toBe(ticket);
+    // Another viewer's ticket names alice's bit: bob gets his own, and both count.
+    const bobs = await beat(bob, ticket);
+    expect(bobs.ticket).not.toBe(ticket);
+    expect(bobs.ticket).toMatch(/^\d+\.1\./);
+    expect(await h.viewers(stageId)).toBe(2);
+    // A malformed ticket is a 400, and changes nothing.
+    const malformed = await h.heartbeat(stageId, alice, "?ticket=not-a-ticket");
+    expect(malformed.status).toBe(400);
+    expect((await readProblem(malformed)).errors?.[0]?.path).toBe("query.ticket");
+    // An hour later the index is a new one: last hour's ticket is looked up again.
+    h.advance(3_600_000);
+    const next = await beat(alice, ticket);
+    expect(next.ticket.split(".")[0]).toBe(String(Number(ticket.split(".")[0]) + 1));
+  });
+
   it("refuses unknown stages with 404 and ended stages with 410, writing nothing", async () => {
     const h = createHarness();
     const stageId = await h.createStage();

@@ -11,7 +11,7 @@ import { parseConfig } from "../../shared/config";
 import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { SNAPSHOT_PREFIX, stageKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
 import { redisKeys, watchMember } from "../../shared/redis-keys";
-import { epochAt } from "../../shared/slot-bitmaps";
+import { epochAt, epochOfWindow } from "../../shared/slot-bitmaps";
 import { slotAt, windowIndex } from "../../shared/windows";
 import type { RunReport } from "../../sync/run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "../../sync/run-sync";
@@ -95,6 +95,47 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
         member: watchMember(viewerId, slot),
       });
       await pipeline.exec();
+    },
+
+    /**
+     * Writes a window in the slot-bitmap layout directly, as heartbeats would (present and
+     * watched bits), for viewers new to the epoch: `slotsOf(i)` gives viewer i's slot offsets
+     * (width 30 s). Thousands of bits per BITFIELD, so large stages seed in seconds.
+     */
+    async markBitmapSlots(
+      stageId: string,
+      window: number,
+      viewerIds: readonly string[],
+      slotsOf: (i: number) => readonly number[],
+    ) {
+      const epoch = epochOfWindow(window);
+      for (let i = 0; i < viewerIds.length; i += 5_000) {
+        const chunk = viewerIds.slice(i, i + 5_000);
+        const pipeline = redis.pipeline();
+        pipeline.rpush(keys.viewerList(stageId, epoch), ...chunk);
+        const fields: Record<string, number> = {};
+        chunk.forEach((id, j) => {
+          fields[id] = i + j;
+        });
+        pipeline.hset(keys.viewerIndex(stageId, epoch), fields);
+        const bySlot = new Map<number, number[]>();
+        chunk.forEach((_, j) => {
+          for (const offset of slotsOf(i + j)) {
+            const indexes = bySlot.get(offset) ?? [];
+            bySlot.set(offset, indexes);
+            indexes.push(i + j);
+          }
+        });
+        for (const [offset, indexes] of bySlot) {
+          const bits = pipeline.bitfield(
+            keys.slotBitmap(stageId, window, { offsetSec: offset, widthSec: 30 }),
+          );
+          for (const index of indexes) bits.set("u2", `#${index}`, 3);
+          bits.exec();
+        }
+        await pipeline.exec();
+      }
+      await redis.sadd(keys.indexedEpochs(), `${stageId}:${epoch}`);
     },
 
     /** Marks slots of a window directly, as heartbeats would: `[viewer, offset s, width s]`. */
