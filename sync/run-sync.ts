@@ -36,6 +36,8 @@ export interface RunSyncDeps {
   log?: (line: string) => void;
   /** Uniform in [0, 1): backoff jitter (default Math.random). */
   random?: () => number;
+  /** Whether this Redis database holds a stage (several databases; default: every stage). */
+  holds?: (stageId: string) => boolean;
 }
 
 export interface RunSyncOptions {
@@ -162,7 +164,12 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       if (marker !== null && String(marker) === "full") return;
       report.restored = await restoreFromSnapshots(
         { redis, db, keys },
-        { tableName: config.dynamodbTable, presenceTtlSec: cadence.presenceTtlSec, nowMs },
+        {
+          tableName: config.dynamodbTable,
+          presenceTtlSec: cadence.presenceTtlSec,
+          nowMs,
+          ...(deps.holds ? { holds: deps.holds } : {}),
+        },
       );
     });
     await step("settle", async () => {

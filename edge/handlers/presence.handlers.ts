@@ -37,7 +37,9 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(sendHeartbeatRoute, async (c) => {
     const { stageId } = c.req.valid("param");
     const { state, ticket } = c.req.valid("query");
-    const { config, nowMs, redis, keys, isolate, registry } = c.var.services;
+    const { config, nowMs, keys } = c.var.services;
+    const shard = c.var.services.shard(stageId);
+    const { redis, isolate, registry } = shard;
     const viewer = await resolveViewer(
       c,
       isolate.verifierFor(config.viewerTokenSecret),
@@ -88,7 +90,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       rememberInterval(isolate, outcome.intervalJson, config.heartbeatIntervalSec, nowMs);
     }
     const count = await countToAnswer(
-      c.var.services,
+      { ...c.var.services, ...shard },
       stageId,
       outcome.count,
       nowMs,
@@ -122,7 +124,8 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(leaveStageRoute, async (c) => {
     const { stageId } = c.req.valid("param");
-    const { config, nowMs, redis, keys, isolate, registry } = c.var.services;
+    const { config, nowMs, keys } = c.var.services;
+    const { redis, isolate, registry } = c.var.services.shard(stageId);
     const viewer = await resolveViewer(
       c,
       isolate.verifierFor(config.viewerTokenSecret),
@@ -148,14 +151,19 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(getStageViewersRoute, async (c) => {
     const { stageId } = c.req.valid("param");
-    const { config, nowMs, isolate, registry } = c.var.services;
+    const { config, nowMs } = c.var.services;
+    const shard = c.var.services.shard(stageId);
+    const { isolate, registry } = shard;
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);
     const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
-    const count = await readStageViewers(c.var.services, stageId, nowMs, presenceTtlSec, [
-      intervalSec,
-      config.heartbeatIntervalSec,
-    ]);
+    const count = await readStageViewers(
+      { ...c.var.services, ...shard },
+      stageId,
+      nowMs,
+      presenceTtlSec,
+      [intervalSec, config.heartbeatIntervalSec],
+    );
     c.header("cache-control", "public, max-age=5");
     return c.json(
       {
@@ -169,24 +177,33 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(getViewerTotalsRoute, async (c) => {
-    const { config, nowMs, redis, keys, isolate } = c.var.services;
+    const { config, nowMs, keys } = c.var.services;
     if (!config.publicViewerTotals) requireAdmin(c, config.adminApiKey);
-    let totals = isolate.totals.get("all", nowMs);
-    if (totals === undefined) {
-      const stageIds = await redisCall(() => redis.smembers(keys.stages()));
-      const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
-      const widths = [intervalSec, config.heartbeatIntervalSec];
-      const calls = stageIds.map((id) => liveCountCall(keys, id, nowMs, presenceTtlSec, widths));
-      const counts =
-        calls.length === 0
-          ? []
-          : (await redisCall(() => execPipeline(redis, calls, isolate.scriptSha1))).map(Number);
-      totals = {
-        viewers: counts.reduce((sum, count) => sum + count, 0),
-        activeStages: counts.filter((count) => count > 0).length,
-      };
-      isolate.totals.set("all", totals, nowMs);
-    }
+    // Each database's totals (its stages), summed: one request per database at most every 2 s.
+    const perDatabase = await Promise.all(
+      c.var.services.shards().map(async ({ redis, isolate }) => {
+        const cached = isolate.totals.get("all", nowMs);
+        if (cached !== undefined) return cached;
+        const stageIds = await redisCall(() => redis.smembers(keys.stages()));
+        const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
+        const widths = [intervalSec, config.heartbeatIntervalSec];
+        const calls = stageIds.map((id) => liveCountCall(keys, id, nowMs, presenceTtlSec, widths));
+        const counts =
+          calls.length === 0
+            ? []
+            : (await redisCall(() => execPipeline(redis, calls, isolate.scriptSha1))).map(Number);
+        const totals = {
+          viewers: counts.reduce((sum, count) => sum + count, 0),
+          activeStages: counts.filter((count) => count > 0).length,
+        };
+        isolate.totals.set("all", totals, nowMs);
+        return totals;
+      }),
+    );
+    const totals = {
+      viewers: perDatabase.reduce((sum, t) => sum + t.viewers, 0),
+      activeStages: perDatabase.reduce((sum, t) => sum + t.activeStages, 0),
+    };
     c.header("cache-control", "public, max-age=5");
     return c.json({ ...totals, asOf: new Date(nowMs).toISOString() }, 200);
   });
