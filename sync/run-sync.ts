@@ -38,6 +38,11 @@ export interface RunSyncDeps {
   random?: () => number;
   /** Whether this Redis database holds a stage (several databases; default: every stage). */
   holds?: (stageId: string) => boolean;
+  /**
+   * Leave the budget's interval to the caller: with several databases it depends on the
+   * audience of all of them (syncOnce chooses it once every database's run is done).
+   */
+  budgetElsewhere?: boolean;
 }
 
 export interface RunSyncOptions {
@@ -223,7 +228,7 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         epochsInUse: slotWork.epochsInUse,
       });
     });
-    if (config.hotPathBudgetUsd !== undefined) {
+    if (config.hotPathBudgetUsd !== undefined && !deps.budgetElsewhere) {
       await step("cadence", async () => {
         const liveViewers = await countLiveViewers(redis, keys, nowMs, {
           presenceTtlSec: cadence.presenceTtlSec,

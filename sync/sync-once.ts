@@ -1,7 +1,11 @@
+import { cadenceFor } from "../shared/cadence";
 import { createDocumentClient, createRedis } from "../shared/clients";
 import type { Config } from "../shared/config";
 import { SYNC_CALL_DEADLINES, SYNC_RUN_DEADLINE_MS } from "../shared/deadlines";
+import { redisKeys } from "../shared/redis-keys";
 import { databaseForStage } from "../shared/rendezvous";
+import { chooseInterval, readCadence } from "./cadence";
+import { countLiveViewers } from "./count-live";
 import { combineReports, type RunReport, SyncRunError } from "./run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "./run-sync";
 
@@ -72,6 +76,14 @@ export async function syncOnce(
     }
   }
   const report = combineReports(reports);
+  if (urls.length > 1 && config.hotPathBudgetUsd !== undefined) {
+    try {
+      Object.assign(report, await chooseIntervalAcrossDatabases(config, options));
+    } catch (error) {
+      report.errors = [...(report.errors ?? []), `cadence: ${String(error)}`];
+      failures.push(error);
+    }
+  }
   if (failures.length === 0) return report;
   throw new SyncRunError(report, {
     cause: failures.length === 1 ? failures[0] : new AggregateError(failures),
@@ -96,7 +108,10 @@ async function syncDatabase(
         ...(log ? { log } : {}),
         ...(random ? { random } : {}),
         ...(urls.length > 1
-          ? { holds: (stageId: string) => databaseForStage(urls, stageId) === database }
+          ? {
+              holds: (stageId: string) => databaseForStage(urls, stageId) === database,
+              budgetElsewhere: true,
+            }
           : {}),
       },
       {
@@ -110,4 +125,39 @@ async function syncDatabase(
   } finally {
     clients.db.destroy();
   }
+}
+
+/**
+ * With a hot-path budget and several databases: the interval that keeps the whole deployment
+ * within budget depends on the live audience of every database, so it is chosen once, from their
+ * sum, and written to each (`iv`).
+ */
+async function chooseIntervalAcrossDatabases(
+  config: Config,
+  options: NonNullable<Parameters<typeof syncOnce>[1]>,
+): Promise<{ liveViewers: number; heartbeatIntervalSec?: number }> {
+  const nowMs = (options.now ?? Date.now)();
+  const keys = redisKeys(config.redisKeyPrefix);
+  const clients = config.redisDatabases.map((_, database) =>
+    createRedis(
+      config,
+      { timeoutMs: { ...DEFAULT_SYNC_DEADLINES, ...options.deadlines }.redisMs },
+      database,
+    ),
+  );
+  let liveViewers = 0;
+  for (const redis of clients) {
+    const cadence = await readCadence(redis, keys, config);
+    liveViewers += await countLiveViewers(redis, keys, nowMs, {
+      presenceTtlSec: cadence.presenceTtlSec,
+      widthsSec: [cadence.intervalSec, cadenceFor(config).intervalSec],
+    });
+  }
+  let heartbeatIntervalSec: number | undefined;
+  for (const redis of clients) {
+    heartbeatIntervalSec = await chooseInterval(redis, keys, config, liveViewers, nowMs);
+  }
+  return heartbeatIntervalSec === undefined
+    ? { liveViewers }
+    : { liveViewers, heartbeatIntervalSec };
 }

@@ -118,6 +118,25 @@ describe("several Upstash databases", () => {
     expect(report.errors).toBeUndefined();
   });
 
+  it("chooses the budget's interval from the audience of every database, and tells each", async () => {
+    const t = setup();
+    const stageIds = stagesOverEveryDatabase(t.urls);
+    for (const id of stageIds) await t.createStage(id);
+    for (const id of stageIds) expect((await t.beat(id, "v")).status).toBe(200);
+    const report = await syncOnce(parseConfig({ ...t.env, HOT_PATH_BUDGET_USD: "0.01" }), {
+      now: () => T0 + 60_000,
+      log: () => {},
+    });
+    expect(report.liveViewers).toBe(stageIds.length);
+    for (const redis of t.direct) {
+      const chosen = await redis.get(t.keys.heartbeatInterval()); // the client parses JSON
+      expect(chosen).toMatchObject({
+        viewers: stageIds.length,
+        intervalSec: report.heartbeatIntervalSec,
+      });
+    }
+  });
+
   it("rebuilds, in a database that lost its data, only the stages it holds", async () => {
     const t = setup();
     const stageIds = stagesOverEveryDatabase(t.urls);
