@@ -215,7 +215,7 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       await syncSlotWindows(
         { redis, db, keys },
         slotWork.windows,
-        { ...windowOptions, countWidthsSec: countWidths, presenceKeepSec },
+        { ...windowOptions, countWidthsSec: countWidths },
         report,
       );
       if (slotWork.expiredBitmaps.length > 0) await redis.del(...slotWork.expiredBitmaps);

@@ -66,8 +66,8 @@ async function setup() {
   return { app, env, clock, beat, stageId };
 }
 
-/** What COUNT_SCRIPT costs for one epoch: EVALSHA, BITOP OR, STRLEN, BITOP AND, BITCOUNT, DEL. */
-const COUNT = 6;
+/** What COUNT_SCRIPT costs for one epoch: EVALSHA, BITOP OR, STRLEN, BITOP AND, BITCOUNT. */
+const COUNT = 5;
 
 describe("heartbeat cost", () => {
   it("is one request of ONE command once the isolate knows the stage, the count and the viewer", async () => {
