@@ -144,8 +144,13 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       ]),
       args: [viewer.viewerId, ...groups.map((group) => String(group.slots.length))],
     };
-    await redisCall(() => execPipeline(redis, [leave], isolate.scriptSha1));
-    isolate.counts.delete(stageId);
+    const [counted] = await redisCall(() => execPipeline(redis, [leave], isolate.scriptSha1));
+    // The count this isolate answers drops by one now; Redis' own is read again within 10 s.
+    const cached = isolate.counts.getWithAge(stageId, nowMs);
+    if (Number(counted) === 1 && cached !== undefined) {
+      const live = Math.max(0, cached.value.live - 1);
+      isolate.counts.set(stageId, { ...cached.value, live }, nowMs - cached.ageMs);
+    }
     return c.body(null, 204);
   });
 

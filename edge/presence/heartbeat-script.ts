@@ -69,23 +69,22 @@ return {found[1], found[2], found[3], found[4], found[5], found[6], index}
 /**
  * `leaveStage`: clears the viewer's present bit in the slot bitmaps within the presence TTL,
  * keeping the watched bits (watch time already earned stays). Per epoch group: the index hash,
- * then the group's bitmaps (ARGV: viewer, then each group's bitmap count). Returns 1 when the
- * viewer had an index.
+ * then the group's bitmaps (ARGV: viewer, then each group's bitmap count). A bitmap that does
+ * not exist yet is created zero-filled by BITFIELD, which costs nothing but its bytes: cheaper
+ * than an EXISTS before each. Returns 1 when a present bit was set (the viewer was counted).
  */
 export const LEAVE_SCRIPT = `
-local viewer, left, at = ARGV[1], 0, 1
+local viewer, counted, at = ARGV[1], 0, 1
 for g = 2, #ARGV do
   local n = tonumber(ARGV[g])
   local index = redis.call('HGET', KEYS[at], viewer)
   if index then
-    left = 1
     for k = at + 1, at + n do
-      if redis.call('EXISTS', KEYS[k]) == 1 then
-        redis.call('BITFIELD', KEYS[k], 'SET', 'u1', 2 * tonumber(index), 0)
-      end
+      local was = redis.call('BITFIELD', KEYS[k], 'SET', 'u1', 2 * tonumber(index), 0)
+      if was[1] == 1 then counted = 1 end
     end
   end
   at = at + n + 1
 end
-return left
+return counted
 `;
