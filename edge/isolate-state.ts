@@ -118,8 +118,8 @@ export function createIsolateState(common: IsolateCommon = createIsolateCommon()
     /** Counts by stage id, as returned with heartbeats; fresh for COUNT_CACHE_MS, kept longer
      *  so concurrent heartbeats can answer it while one of them refreshes it. */
     counts: new TtlCache<LiveCount>(STAGE_KEEP_MS),
-    /** Stages whose count a request in flight is refreshing. */
-    countsInFlight: new Set<string>(),
+    /** Count refreshes in flight by stage: what they will read (undefined if they fail). */
+    countsInFlight: new Map<string, Promise<LiveCount | undefined>>(),
     /** Restore estimates fetched from DynamoDB by this isolate (or found missing), by stage. */
     estimates: new TtlCache<RestoreEstimate | null>(120_000),
     /** Live count by stage id, as returned to count reads. */
