@@ -128,6 +128,8 @@ async function record(
     steps.push(add);
   };
 
+  const setExpiry = isolate.expirySet.get(slotKey, nowMs) === undefined;
+  if (setExpiry) isolate.expirySet.set(slotKey, true, nowMs);
   if (scripted) {
     step("write", {
       script: HEARTBEAT_SCRIPT,
@@ -155,6 +157,7 @@ async function record(
         String(INDEX_KEY_EXPIRY_SEC),
         `${stageId}:${epoch}`,
         cached?.auditTrail ? "1" : "0",
+        setExpiry ? "1" : "0",
       ],
     });
   } else {
@@ -176,9 +179,7 @@ async function record(
     }
   }
 
-  const setExpiry = !scripted && isolate.expirySet.get(slotKey, nowMs) === undefined;
-  if (setExpiry) {
-    isolate.expirySet.set(slotKey, true, nowMs);
+  if (setExpiry && !scripted) {
     step(undefined, (pipeline) => pipeline.expire(slotKey, WATCH_KEY_EXPIRY_SEC));
     if (cached!.auditTrail) {
       step(undefined, (pipeline) => pipeline.expire(keys.audit(stageId), WATCH_KEY_EXPIRY_SEC));
@@ -267,7 +268,6 @@ async function record(
     }
     index = Number(given);
     isolate.viewerIndexes.set(`${stageId}|${epoch}|${viewerId}`, index, nowMs);
-    isolate.expirySet.set(slotKey, true, nowMs);
   }
   if (checkRegistry) {
     registryLost = applyRegistryCheck(isolate, reply("registry") as unknown[], nowMs) === "lost";
