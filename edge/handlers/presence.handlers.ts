@@ -76,13 +76,25 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       ...(intervalIsStale(config, isolate, nowMs) ? { intervalKey: keys.heartbeatInterval() } : {}),
     };
     let outcome = await recordHeartbeat({ redis, keys, isolate }, input);
+    // Whether the client's ticket is still the one to answer (not after a data loss).
+    let ticketHolds = ticketIndex !== undefined;
     if (outcome.kind === "unknown-stage" && !outcome.registryComplete) {
       // Redis lost its data (or this deployment is new): rebuild the registry, then try again.
       await registry.restore();
-      outcome = await recordHeartbeat({ redis, keys, isolate }, input);
+      ticketHolds = false;
+      const { index: _stale, ...lookedUp } = input;
+      outcome = await recordHeartbeat({ redis, keys, isolate }, lookedUp);
     } else if (outcome.kind !== "unknown-stage" && outcome.registryLost) {
       // Noticed by the registry check: this heartbeat is recorded; rebuild the registry now.
       await registry.restore();
+      ticketHolds = false;
+      // Its index came from before the loss: it names no one now. Look the viewer up in the
+      // new generation, so the ticket answered is good (a stale bit set meanwhile: see
+      // docs/redis-layout.md).
+      if (input.index !== undefined) {
+        const { index: _stale, ...lookedUp } = input;
+        outcome = await recordHeartbeat({ redis, keys, isolate }, lookedUp);
+      }
     }
     if (outcome.kind === "unknown-stage") throw problems.stageNotFound(stageId);
     if (outcome.kind === "refused") throw refusal(outcome.stage, viewer.anonymous);
@@ -98,7 +110,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     );
     // The client's ticket when it named this index, else a new one (signed only then).
     const answerTicket =
-      ticketIndex === outcome.index && ticket !== undefined
+      ticketHolds && ticketIndex === outcome.index && ticket !== undefined
         ? ticket
         : await signer.sign(stageId, viewer.viewerId, {
             epoch,
