@@ -534,7 +534,21 @@ export interface components {
              * @example 1341
              */
             averageViewers?: number;
-            /** @description Viewers and seconds by country, most viewers first; they sum to `uniqueViewers` and `watchSeconds`. A viewer's country is the one of their first heartbeat in the hour. Absent on snapshots written before 2026-11-30 and on windows left by workers of an older deploy. */
+            /**
+             * @description Viewers and seconds by country, most viewers first; they sum to `uniqueViewers` and `watchSeconds`. A viewer's country is the one of their first heartbeat in the hour. Absent on snapshots written before 2026-11-30 and on windows left by workers of an older deploy.
+             * @example [
+             *       {
+             *         "country": "DE",
+             *         "seconds": 113400,
+             *         "viewers": 420
+             *       },
+             *       {
+             *         "country": "unknown",
+             *         "seconds": 540,
+             *         "viewers": 3
+             *       }
+             *     ]
+             */
             countries?: {
                 /**
                  * @description ISO 3166-1 alpha-2 code as Cloudflare gives it (`XX`: unknown to Cloudflare, `T1`: Tor), or `unknown` where no country was given (local runs).
@@ -552,7 +566,21 @@ export interface components {
                  */
                 viewers: number;
             }[];
-            /** @description Viewers and seconds by device class, most viewers first; they sum to `uniqueViewers` and `watchSeconds`. Absent where `countries` is. */
+            /**
+             * @description Viewers and seconds by device class, most viewers first; they sum to `uniqueViewers` and `watchSeconds`. Absent where `countries` is.
+             * @example [
+             *       {
+             *         "device": "mobile",
+             *         "seconds": 231000,
+             *         "viewers": 880
+             *       },
+             *       {
+             *         "device": "desktop",
+             *         "seconds": 170100,
+             *         "viewers": 610
+             *       }
+             *     ]
+             */
             devices?: {
                 /**
                  * @description From the User-Agent (or the `Sec-CH-UA-Mobile` hint) of the viewer's first heartbeat in the hour.

@@ -84,6 +84,10 @@ export const SnapshotSchema = z
       )
       .optional()
       .openapi({
+        example: [
+          { country: "DE", viewers: 420, seconds: 113_400 },
+          { country: "unknown", viewers: 3, seconds: 540 },
+        ],
         description:
           "Viewers and seconds by country, most viewers first; they sum to `uniqueViewers` and `watchSeconds`. A viewer's country is the one of their first heartbeat in the hour. Absent on snapshots written before 2026-11-30 and on windows left by workers of an older deploy.",
       }),
@@ -109,6 +113,10 @@ export const SnapshotSchema = z
       )
       .optional()
       .openapi({
+        example: [
+          { device: "mobile", viewers: 880, seconds: 231_000 },
+          { device: "desktop", viewers: 610, seconds: 170_100 },
+        ],
         description:
           "Viewers and seconds by device class, most viewers first; they sum to `uniqueViewers` and `watchSeconds`. Absent where `countries` is.",
       }),

@@ -99,6 +99,7 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
           `${stageId}:${epoch}`,
           "0",
           "1",
+          audience,
         ],
       );
     },
