@@ -11,6 +11,33 @@ function constantTimeEqual(a: string, b: string): boolean {
   return difference === 0;
 }
 
+/**
+ * Throws 401 unless the request carries the analytics key or the admin key (history and totals:
+ * reading, never changing).
+ */
+export function requireReader(
+  c: Context,
+  keys: { adminApiKey: string; analyticsApiKey?: string },
+): void {
+  const header = c.req.header("authorization");
+  const named =
+    keys.analyticsApiKey === undefined ? "ADMIN_API_KEY" : "ANALYTICS_API_KEY or ADMIN_API_KEY";
+  if (header === undefined) {
+    throw problems.unauthorized(
+      `This operation needs a key: \`Authorization: Bearer <${named}>\`.`,
+    );
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const given = match?.[1];
+  const valid =
+    given !== undefined &&
+    // Both compared, whatever the first gives: no timing tells which key came close.
+    [keys.adminApiKey, keys.analyticsApiKey]
+      .map((key) => key !== undefined && constantTimeEqual(given, key))
+      .includes(true);
+  if (!valid) throw problems.unauthorized("The key is not valid for this operation.");
+}
+
 /** Throws 401 unless the request carries `Authorization: Bearer <ADMIN_API_KEY>`. */
 export function requireAdmin(c: Context, adminApiKey: string): void {
   const header = c.req.header("authorization");

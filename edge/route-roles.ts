@@ -12,18 +12,24 @@ function pathMatcher(template: string): RegExp {
 type Security = { security?: Record<string, string[]>[] };
 type Body = { request?: { body?: { required?: boolean } } };
 
-// Admin-only: every way to call it needs the admin key (an operation that also lists `{}`, no
-// credentials, is public at least in some deployments).
+/** The operator's keys: the admin key, and the read-only analytics key. */
+const OPERATOR_KEYS = ["adminKey", "analyticsKey"];
+
+// Operator-only: every way to call it needs an operator's key (an operation that also lists
+// `{}`, no credentials, is public at least in some deployments).
 const adminOperations = contractRoutes
   .filter((route) => {
     const security = (route as Security).security ?? [];
-    return security.length > 0 && security.every((requirement) => "adminKey" in requirement);
+    return (
+      security.length > 0 &&
+      security.every((requirement) => OPERATOR_KEYS.some((key) => key in requirement))
+    );
   })
   .map((route) => ({ method: route.method.toUpperCase(), path: pathMatcher(route.path) }));
 
 /**
- * Whether a request is for an operation that needs the admin key, read from the contract's
- * `security` (one home for who may call what). A preflight (`OPTIONS`) is judged by the method
+ * Whether a request is for an operation that needs an operator's key (admin or analytics), read
+ * from the contract's `security` (one home for who may call what). A preflight (`OPTIONS`) is judged by the method
  * it asks for (`Access-Control-Request-Method`).
  */
 export function isAdminOperation(method: string, path: string, preflightMethod?: string): boolean {

@@ -17,6 +17,13 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     description:
       "The operator's `ADMIN_API_KEY` (`Authorization: Bearer <key>`), for the operator's back office only: never in a browser. Send it on admin operations only: on the viewer routes any bearer credential is read as a viewer token.",
   });
+  registry.registerComponent("securitySchemes", "analyticsKey", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "API key",
+    description:
+      "The deployment's `ANALYTICS_API_KEY` (`Authorization: Bearer <key>`): reads history and totals, changes nothing. For dashboards and analysts who must not create, end or reopen stages, nor issue viewer tokens. The admin key is accepted wherever this one is.",
+  });
   registry.registerComponent("securitySchemes", "viewerToken", {
     type: "http",
     scheme: "bearer",

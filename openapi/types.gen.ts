@@ -158,7 +158,7 @@ export interface paths {
         };
         /**
          * A stage's snapshots
-         * @description What the sync job recorded for each closed 5-minute window: live count, distinct viewers, seconds watched. One DynamoDB Query per page. Needs the admin key.
+         * @description What the sync job recorded for each closed 5-minute window: live count, distinct viewers, seconds watched, concurrency, and the audience by country and device. One DynamoDB Query per page. Needs the analytics key or the admin key.
          */
         get: operations["listStageSnapshots"];
         put?: never;
@@ -218,7 +218,7 @@ export interface paths {
         };
         /**
          * Who watched a stage, and how long
-         * @description Seconds watched per viewer per 5-minute window, for analytics and billing. Records are stored packed several to a DynamoDB item; filtering by `viewerId` reads the stage's items in the range and keeps that viewer's. Needs the admin key.
+         * @description Seconds watched per viewer per 5-minute window, for analytics and billing. Records are stored packed several to a DynamoDB item; filtering by `viewerId` reads the stage's items in the range and keeps that viewer's. Needs the analytics key or the admin key.
          */
         get: operations["listViewingRecords"];
         put?: never;
@@ -238,7 +238,7 @@ export interface paths {
         };
         /**
          * Live viewers over all stages
-         * @description Total live viewers and the number of stages with any. Cacheable for a few seconds. Public unless the deployment sets `PUBLIC_VIEWER_TOTALS=false`, in which case it needs the admin key.
+         * @description Total live viewers and the number of stages with any. Cacheable for a few seconds. Public unless the deployment sets `PUBLIC_VIEWER_TOTALS=false`, in which case it needs the analytics key or the admin key.
          */
         get: operations["getViewerTotals"];
         put?: never;

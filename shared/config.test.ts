@@ -30,6 +30,19 @@ describe("parseConfig", () => {
     ]);
   });
 
+  it("takes a read-only analytics key, long enough and not the admin key", () => {
+    expect(parseConfig(valid).analyticsApiKey).toBeUndefined();
+    expect(
+      parseConfig({ ...valid, ANALYTICS_API_KEY: "an-analytics-key-long-enough" }).analyticsApiKey,
+    ).toBe("an-analytics-key-long-enough");
+    expect(() => parseConfig({ ...valid, ANALYTICS_API_KEY: "short" })).toThrow(
+      /ANALYTICS_API_KEY must be at least 16 characters/,
+    );
+    expect(() => parseConfig({ ...valid, ANALYTICS_API_KEY: valid.ADMIN_API_KEY })).toThrow(
+      /ANALYTICS_API_KEY must differ from ADMIN_API_KEY/,
+    );
+  });
+
   it("names every missing or bad variable at once", () => {
     let error: unknown;
     try {

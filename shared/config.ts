@@ -33,6 +33,8 @@ export interface Config {
   /** Local DynamoDB-API server only; absent means AWS. */
   dynamodbEndpoint?: string;
   adminApiKey: string;
+  /** Read-only key for history and totals (ANALYTICS_API_KEY); absent: only the admin key. */
+  analyticsApiKey?: string;
   viewerTokenSecret: string;
   /** Prefix for every Redis key; lets tests and several deployments share one database. */
   redisKeyPrefix: string;
@@ -209,6 +211,13 @@ export function parseConfig(env: Source): Config {
   if (adminApiKey !== "" && adminApiKey.length < 16) {
     problems.push("ADMIN_API_KEY must be at least 16 characters");
   }
+  const analyticsApiKey = optional("ANALYTICS_API_KEY");
+  if (analyticsApiKey !== undefined && analyticsApiKey.length < 16) {
+    problems.push("ANALYTICS_API_KEY must be at least 16 characters");
+  }
+  if (analyticsApiKey !== undefined && analyticsApiKey === adminApiKey) {
+    problems.push("ANALYTICS_API_KEY must differ from ADMIN_API_KEY");
+  }
   const viewerTokenSecret = text("VIEWER_TOKEN_SECRET");
   if (viewerTokenSecret !== "" && viewerTokenSecret.length < 32) {
     problems.push("VIEWER_TOKEN_SECRET must be at least 32 characters (HS256 wants 256 bits)");
@@ -289,6 +298,7 @@ export function parseConfig(env: Source): Config {
     snapshotRetentionDays,
   };
   if (auditRetentionDays > 0) config.auditRetentionDays = auditRetentionDays;
+  if (analyticsApiKey !== undefined) config.analyticsApiKey = analyticsApiKey;
   if (hotPathBudgetUsd !== undefined) config.hotPathBudgetUsd = hotPathBudgetUsd;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { listStageSnapshotsRoute, listViewingRecordsRoute } from "../../openapi/routes";
-import { requireAdmin } from "../admin-auth";
+import { requireReader } from "../admin-auth";
 import type { AppEnv } from "../env";
 import type { RangeQuery } from "../history/history-table";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
@@ -28,7 +28,7 @@ function range(stageId: string, nowMs: number, query: { from?: string; to?: stri
 export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(listStageSnapshotsRoute, async (c) => {
     const { config, nowMs, historyTable } = c.var.services;
-    requireAdmin(c, config.adminApiKey);
+    requireReader(c, config);
     const { stageId } = c.req.valid("param");
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);
@@ -44,7 +44,7 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(listViewingRecordsRoute, async (c) => {
     const { config, nowMs, historyTable } = c.var.services;
-    requireAdmin(c, config.adminApiKey);
+    requireReader(c, config);
     const { stageId } = c.req.valid("param");
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);

@@ -8,6 +8,9 @@ import {
 } from "../schemas/history";
 import { problemResponses } from "../schemas/problem";
 
+/** The analytics key (read-only) or the admin key. */
+const readers: Record<string, string[]>[] = [{ analyticsKey: [] }, { adminKey: [] }];
+
 export const listStageSnapshotsRoute = createRoute({
   operationId: "listStageSnapshots",
   method: "get",
@@ -15,8 +18,8 @@ export const listStageSnapshotsRoute = createRoute({
   tags: ["History"],
   summary: "A stage's snapshots",
   description:
-    "What the sync job recorded for each closed 5-minute window: live count, distinct viewers, seconds watched. One DynamoDB Query per page. Needs the admin key.",
-  security: [{ adminKey: [] }],
+    "What the sync job recorded for each closed 5-minute window: live count, distinct viewers, seconds watched, concurrency, and the audience by country and device. One DynamoDB Query per page. Needs the analytics key or the admin key.",
+  security: readers,
   request: { params: StageParamsSchema, query: SnapshotQuerySchema },
   responses: {
     200: {
@@ -34,8 +37,8 @@ export const listViewingRecordsRoute = createRoute({
   tags: ["History"],
   summary: "Who watched a stage, and how long",
   description:
-    "Seconds watched per viewer per 5-minute window, for analytics and billing. Records are stored packed several to a DynamoDB item; filtering by `viewerId` reads the stage's items in the range and keeps that viewer's. Needs the admin key.",
-  security: [{ adminKey: [] }],
+    "Seconds watched per viewer per 5-minute window, for analytics and billing. Records are stored packed several to a DynamoDB item; filtering by `viewerId` reads the stage's items in the range and keeps that viewer's. Needs the analytics key or the admin key.",
+  security: readers,
   request: { params: StageParamsSchema, query: ViewingRecordQuerySchema },
   responses: {
     200: {

@@ -19,6 +19,9 @@ const CACHE_FOR_SECONDS = {
   },
 } as const;
 
+/** Public, unless PUBLIC_VIEWER_TOTALS=false: then the analytics key or the admin key. */
+const totalsSecurity: Record<string, string[]>[] = [{}, { analyticsKey: [] }, { adminKey: [] }];
+
 /** A viewer token, or none in the header (then it is in the body). */
 const viewerSecurity: Record<string, string[]>[] = [{ viewerToken: [] }, {}];
 
@@ -120,8 +123,8 @@ export const getViewerTotalsRoute = createRoute({
   tags: ["Presence"],
   summary: "Live viewers over all stages",
   description:
-    "Total live viewers and the number of stages with any. Cacheable for a few seconds. Public unless the deployment sets `PUBLIC_VIEWER_TOTALS=false`, in which case it needs the admin key.",
-  security: [{}, { adminKey: [] }],
+    "Total live viewers and the number of stages with any. Cacheable for a few seconds. Public unless the deployment sets `PUBLIC_VIEWER_TOTALS=false`, in which case it needs the analytics key or the admin key.",
+  security: totalsSecurity,
   responses: {
     200: {
       description: "The totals.",

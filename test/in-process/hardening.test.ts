@@ -204,6 +204,44 @@ describe("hardening", () => {
     expect((await closed.request("/v1/viewers", { headers: adminHeaders })).status).toBe(200);
   });
 
+  it("lets the analytics key read history and totals, and change nothing", async () => {
+    const analyticsKey = "test-analytics-key-0123456789";
+    const h = createHarness({
+      bindings: { ANALYTICS_API_KEY: analyticsKey, PUBLIC_VIEWER_TOTALS: "false" },
+    });
+    const stageId = await h.createStage();
+    const reader = { authorization: `Bearer ${analyticsKey}`, "content-type": "application/json" };
+    for (const path of [
+      `/v1/stages/${stageId}/snapshots`,
+      `/v1/stages/${stageId}/viewing-records`,
+      "/v1/viewers",
+    ]) {
+      expect((await h.request(path, { headers: reader })).status, path).toBe(200);
+      expect((await h.request(path, { headers: adminHeaders })).status, path).toBe(200);
+      const wrong = await h.request(path, {
+        headers: { authorization: "Bearer not-the-key-0123456789" },
+      });
+      expect(wrong.status, path).toBe(401);
+      await readProblem(wrong);
+    }
+    const writes: [string, string, object][] = [
+      ["POST", "/v1/stages", { title: "Not allowed" }],
+      ["PATCH", `/v1/stages/${stageId}`, { status: "ended" }],
+      ["POST", `/v1/stages/${stageId}/viewer-tokens`, { viewerId: "someone" }],
+    ];
+    for (const [method, path, body] of writes) {
+      const refused = await h.request(path, {
+        method,
+        headers: reader,
+        body: JSON.stringify(body),
+      });
+      expect(refused.status, `${method} ${path}`).toBe(401);
+      await readProblem(refused);
+    }
+    const stage = await h.request(`/v1/stages/${stageId}`);
+    expect(await stage.json()).toMatchObject({ status: "live" }); // nothing changed
+  });
+
   describe("after Redis lost its data", () => {
     async function watchedStage(viewers: number) {
       const h = createHarness();
