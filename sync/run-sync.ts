@@ -68,6 +68,8 @@ export interface RunSyncOptions {
   maxItemBytes?: number;
   /** Items written together, and a large window's progress saved after each write (default 100). */
   flushItems?: number;
+  /** Viewer indexes read per slot-bitmap window per request (default 4,096). */
+  chunkViewers?: number;
   /** Most audit events moved per stream per run (default 50 000). */
   maxAuditEntriesPerStream?: number;
   /** batchWrite tuning (concurrency, attempts, backoff, `sleep` for tests). */
@@ -215,7 +217,11 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       await syncSlotWindows(
         { redis, db, keys },
         slotWork.windows,
-        { ...windowOptions, countWidthsSec: countWidths },
+        {
+          ...windowOptions,
+          countWidthsSec: countWidths,
+          ...(options.chunkViewers === undefined ? {} : { chunkViewers: options.chunkViewers }),
+        },
         report,
       );
       if (slotWork.expiredBitmaps.length > 0) await redis.del(...slotWork.expiredBitmaps);

@@ -14,8 +14,9 @@ import { createRecordPacker, snapshotItem } from "./window-items";
 import { writeItems } from "./write-items";
 
 /**
- * Viewers read per window per round: 2 bits each, so 256 `GET u32` per bitmap (BITFIELD answers
- * integers; the bitmaps' raw bytes would not survive the REST API's text replies).
+ * Viewers read per window per round (default): 2 bits each, so 256 `GET u32` per bitmap
+ * (BITFIELD answers integers; the bitmaps' raw bytes would not survive the REST API's text
+ * replies). A window too large for one run resumes at a round's end.
  */
 const CHUNK_VIEWERS = 4096;
 const FLUSH_ITEMS = 100;
@@ -36,7 +37,7 @@ const FLUSH_ITEMS = 100;
 export async function syncSlotWindows(
   deps: { redis: SyncRedis; db: DocumentClient; keys: RedisKeys },
   windows: readonly ClosedSlotWindow[],
-  options: SyncWindowsOptions & { countWidthsSec: readonly number[] },
+  options: SyncWindowsOptions & { countWidthsSec: readonly number[]; chunkViewers?: number },
   report: RunReport,
 ): Promise<void> {
   const { redis, db, keys } = deps;
@@ -100,7 +101,7 @@ export async function syncSlotWindows(
       const steps: PipelineStep[] = [];
       for (const state of reading) {
         const { closed, next } = state;
-        const last = Math.min(next + CHUNK_VIEWERS, state.length) - 1;
+        const last = Math.min(next + (options.chunkViewers ?? CHUNK_VIEWERS), state.length) - 1;
         steps.push((pipeline) =>
           pipeline.lrange(keys.viewerList(closed.stageId, closed.epoch), next, last),
         );

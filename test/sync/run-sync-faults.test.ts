@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { windowIndex } from "../../shared/windows";
 import { SyncRunError } from "../../sync/run-report";
+import { windowAwaitingSync } from "../watched-slots";
 import { faultyDb, faultyRedis, type SyncTestContext, syncTestContext, T0 } from "./harness";
 
 const MIN = 60_000;
@@ -112,52 +113,68 @@ describe("runSync under faults", () => {
 });
 
 describe("a window too large for one run", () => {
-  it("is resumed where the last run stopped, and written exactly once in the end", async () => {
-    const t = syncTestContext();
-    const stageId = t.stageId("resume");
-    const viewers = Array.from({ length: 120 }, (_, i) => `viewer-${String(i).padStart(3, "0")}`);
-    const slots: [string, number, number][] = [];
-    for (const [i, viewer] of viewers.entries()) {
-      for (let k = 0; k <= i % 10; k++) slots.push([viewer, k * 30, 30]);
-    }
-    await t.markSlots(stageId, W0, slots);
-    t.clock.nowMs = T0 + 5 * MIN;
-    // Small pages, small items and a write every 3 items: many saved steps. Each run's fourth
-    // BatchWriteItem fails, as a run stopped by its deadline or killed would.
-    const options = { pageFields: 7, maxItemBytes: 200, flushItems: 3 } as const;
-    const stoppingDb = () => {
-      let writes = 0;
-      return faultyDb(t.db, (command) =>
-        command.constructor.name === "BatchWriteCommand" && ++writes === 4 ? "fail" : "pass",
-      ).db;
-    };
-    let runs = 0;
-    let left = 1;
-    while (left > 0 && runs < 30) {
-      runs++;
-      await t.run(options, { db: stoppingDb() }).catch((error: unknown) => {
-        if (!(error instanceof SyncRunError)) throw error;
-      });
-      left = await t.redis.exists(t.keys.watch(stageId, W0));
-    }
-    expect(runs).toBeGreaterThan(2); // it did not fit one run
-    expect(left).toBe(0);
-    expect(await t.redis.exists(t.keys.windowProgress(stageId, W0))).toBe(0);
-    expect(await t.redis.sismember(t.keys.windowsInProgress(), t.keys.watch(stageId, W0))).toBe(0);
+  it.each(["slot bitmaps", "sorted sets of an older deploy"] as const)(
+    "is resumed where the last run stopped, and written exactly once in the end (%s)",
+    async (layout) => {
+      const t = syncTestContext();
+      const stageId = t.stageId("resume");
+      const viewers = Array.from({ length: 120 }, (_, i) => `viewer-${String(i).padStart(3, "0")}`);
+      const offsetsOf = (i: number) => Array.from({ length: (i % 10) + 1 }, (_, k) => k * 30);
+      if (layout === "slot bitmaps") {
+        await t.markBitmapSlots(stageId, W0, viewers, offsetsOf);
+      } else {
+        const slots: [string, number, number][] = [];
+        for (const [i, viewer] of viewers.entries()) {
+          for (const offset of offsetsOf(i)) slots.push([viewer, offset, 30]);
+        }
+        await t.markSlots(stageId, W0, slots);
+      }
+      t.clock.nowMs = T0 + 5 * MIN;
+      // Small pages, small items and a write every 3 items: many saved steps. Each run's fourth
+      // BatchWriteItem fails, as a run stopped by its deadline or killed would.
+      const options = { pageFields: 7, chunkViewers: 7, maxItemBytes: 200, flushItems: 3 } as const;
+      const stoppingDb = () => {
+        let writes = 0;
+        return faultyDb(t.db, (command) =>
+          command.constructor.name === "BatchWriteCommand" && ++writes === 4 ? "fail" : "pass",
+        ).db;
+      };
+      const pending = async () =>
+        layout === "slot bitmaps"
+          ? windowAwaitingSync(t.redis, t.keys, stageId, W0)
+          : (await t.redis.exists(t.keys.watch(stageId, W0))) === 1;
+      let runs = 0;
+      let left = true;
+      while (left && runs < 30) {
+        runs++;
+        await t.run(options, { db: stoppingDb() }).catch((error: unknown) => {
+          if (!(error instanceof SyncRunError)) throw error;
+        });
+        left = await pending();
+      }
+      expect(runs).toBeGreaterThan(2); // it did not fit one run
+      expect(left).toBe(false);
+      const progress =
+        layout === "slot bitmaps"
+          ? t.keys.slotWindowProgress(stageId, W0)
+          : t.keys.windowProgress(stageId, W0);
+      expect(await t.redis.exists(progress)).toBe(0);
+      expect(await t.redis.smembers(t.keys.windowsInProgress())).not.toContain(progress);
 
-    // Every viewer exactly once, with their seconds; the snapshot's totals over all the runs.
-    const records = (await t.viewingItems(stageId)).flatMap(
-      (item) => item.records as [string, number][],
-    );
-    expect(records.map(([viewer]) => viewer).sort()).toEqual(viewers);
-    for (const [viewer, seconds] of records) {
-      expect(seconds).toBe(((Number(viewer.slice(-3)) % 10) + 1) * 30);
-    }
-    const [snapshot] = await t.snapshots(stageId);
-    expect(snapshot).toMatchObject({
-      uniqueViewers: 120,
-      watchSeconds: records.reduce((sum, [, seconds]) => sum + seconds, 0),
-      slotViewers: [120, 108, 96, 84, 72, 60, 48, 36, 24, 12],
-    });
-  });
+      // Every viewer exactly once, with their seconds; the snapshot's totals over all the runs.
+      const records = (await t.viewingItems(stageId)).flatMap(
+        (item) => item.records as [string, number][],
+      );
+      expect(records.map(([viewer]) => viewer).sort()).toEqual(viewers);
+      for (const [viewer, seconds] of records) {
+        expect(seconds).toBe(((Number(viewer.slice(-3)) % 10) + 1) * 30);
+      }
+      const [snapshot] = await t.snapshots(stageId);
+      expect(snapshot).toMatchObject({
+        uniqueViewers: 120,
+        watchSeconds: records.reduce((sum, [, seconds]) => sum + seconds, 0),
+        slotViewers: [120, 108, 96, 84, 72, 60, 48, 36, 24, 12],
+      });
+    },
+  );
 });
