@@ -91,6 +91,28 @@ describe("sendHeartbeat", () => {
     expect(next.ticket.split(".")[0]).toBe(String(Number(ticket.split(".")[0]) + 1));
   });
 
+  it("keeps counting everyone across the hour, when viewer indexes start anew", async () => {
+    const h = createHarness();
+    h.clock.nowMs = Date.UTC(2026, 10, 27, 12, 57, 10);
+    const stageId = await h.createStage();
+    const tokens = await Promise.all(
+      ["a", "b", "c", "d", "e"].map((v) => h.token(v, stageId, 7200)),
+    );
+    const tickets: (string | undefined)[] = [];
+    while (h.clock.nowMs < Date.UTC(2026, 10, 27, 13, 4, 0)) {
+      for (const [i, token] of tokens.entries()) {
+        const query = tickets[i] === undefined ? "" : `?ticket=${tickets[i]}`;
+        const response = await h.heartbeat(stageId, token, query);
+        expect(response.status).toBe(200);
+        tickets[i] = ((await response.json()) as { ticket: string }).ticket;
+      }
+      expect(await h.viewers(stageId), new Date(h.clock.nowMs).toISOString()).toBe(5);
+      h.advance(30_000);
+    }
+    // The tickets are the new hour's.
+    expect(new Set(tickets.map((ticket) => ticket!.split(".")[0])).size).toBe(1);
+  });
+
   it("refuses unknown stages with 404 and ended stages with 410, writing nothing", async () => {
     const h = createHarness();
     const stageId = await h.createStage();
