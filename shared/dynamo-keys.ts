@@ -6,6 +6,8 @@
  * |-----------------|--------------------------|---------------------------------|----------|--------|
  * | stage config    | `STAGE#<id>`             | `CONFIG`                        | `STAGES` | `<id>` |
  * | snapshot        | `STAGE#<id>`             | `SNAPSHOT#<window start ISO>`   |          |        |
+ * | hour rollup     | `STAGE#<id>`             | `HOUR#<hour start ISO>`         |          |        |
+ * | day rollup      | `STAGE#<id>`             | `DAY#<yyyy-mm-dd>`              |          |        |
  * | viewing records | `VIEWS#<id>`             | `<window start ISO>#<part 000>` |          |        |
  * | audit events    | `AUDIT#<id>#<yyyy-mm-dd>`| `<stream entry id>`             |          |        |
  *
@@ -36,6 +38,23 @@ export const SNAPSHOT_ITEM_TYPE = "Snapshot";
 export const snapshotKeys = (stageId: string, windowStartMs: number) => ({
   pk: `STAGE#${stageId}`,
   sk: `${SNAPSHOT_PREFIX}${new Date(windowStartMs).toISOString()}`,
+});
+
+export const HOUR_PREFIX = "HOUR#";
+export const DAY_PREFIX = "DAY#";
+export const HOUR_ROLLUP_ITEM_TYPE = "HourRollup";
+export const DAY_ROLLUP_ITEM_TYPE = "DayRollup";
+
+/** A stage's figures for one hour (UTC), kept permanently. */
+export const hourRollupKeys = (stageId: string, hourStartMs: number) => ({
+  pk: `STAGE#${stageId}`,
+  sk: `${HOUR_PREFIX}${new Date(hourStartMs).toISOString()}`,
+});
+
+/** A stage's figures for one UTC day, kept permanently. */
+export const dayRollupKeys = (stageId: string, dayStartMs: number) => ({
+  pk: `STAGE#${stageId}`,
+  sk: `${DAY_PREFIX}${new Date(dayStartMs).toISOString().slice(0, 10)}`,
 });
 
 export const VIEWING_RECORDS_ITEM_TYPE = "ViewingRecords";

@@ -2,7 +2,12 @@
  * The DynamoDB items of history, as the sync job writes them and the worker reads them back
  * (keys from dynamo-keys.ts). One definition, so writer and reader cannot drift apart.
  */
-import type { SNAPSHOT_ITEM_TYPE, VIEWING_RECORDS_ITEM_TYPE } from "./dynamo-keys";
+import type {
+  DAY_ROLLUP_ITEM_TYPE,
+  HOUR_ROLLUP_ITEM_TYPE,
+  SNAPSHOT_ITEM_TYPE,
+  VIEWING_RECORDS_ITEM_TYPE,
+} from "./dynamo-keys";
 
 /** Viewers and seconds by key (country code, device class): `{ DE: [viewers, seconds] }`. */
 export type Breakdown = Record<string, [viewers: number, seconds: number]>;
@@ -39,6 +44,35 @@ export interface SnapshotItem {
   devices?: Breakdown;
   /** Epoch seconds after which DynamoDB deletes the item. */
   ttl: number;
+}
+
+/**
+ * A stage's figures for one hour or one UTC day, kept permanently: what a year of history is
+ * made of (a few hundred items a stage), written by the sync job once the period's windows are
+ * all synced, overwritten (never added to) when written again.
+ */
+export interface RollupItem {
+  pk: string;
+  sk: string;
+  type: typeof HOUR_ROLLUP_ITEM_TYPE | typeof DAY_ROLLUP_ITEM_TYPE;
+  stageId: string;
+  /** ISO time of the period's first ms, and just past its last. */
+  periodStart: string;
+  periodEnd: string;
+  /** Distinct viewers who watched in the period; exact for hours, see `uniqueViewersExact`. */
+  uniqueViewers: number;
+  /** False for days: their distinct viewers come from a HyperLogLog (standard error 0.81 %). */
+  uniqueViewersExact: boolean;
+  watchSeconds: number;
+  /** The largest 30-s concurrency of the period. */
+  peakViewers: number;
+  /** Time-weighted mean concurrency: `watchSeconds` / the period's length. */
+  averageViewers: number;
+  /** Hours only: distinct viewers and seconds by country and device class. */
+  countries?: Breakdown;
+  devices?: Breakdown;
+  /** Snapshots (5-minute windows) or hours the figures were made of. */
+  parts: number;
 }
 
 /** Several viewers' records of one window in one item, kept permanently. */

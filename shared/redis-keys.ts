@@ -20,6 +20,14 @@ export interface RedisKeys {
    * are kept (with an expiry) while the live count may still read them (the presence TTL).
    */
   syncedWindows(): string;
+  /**
+   * String `hw:<stage>:<epoch>`: the OR of the hour's slot bitmaps, kept up by the sync job as it
+   * syncs each window, so the hour's distinct viewers are exact (its watched bits) once the
+   * window bitmaps are gone. Deleted with the hour's index.
+   */
+  hourBits(stageId: string, epoch: number): string;
+  /** HyperLogLog `hd:<stage>:<yyyy-mm-dd>`: the day's watching viewer ids (day rollups). */
+  dayViewers(stageId: string, day: string): string;
   /** Hash `ix:<stage>:<epoch>`: viewer id -> index in the epoch (hour). */
   viewerIndex(stageId: string, epoch: number): string;
   /** List `il:<stage>:<epoch>`: the epoch's viewer ids in index order (index -> viewer). */
@@ -115,6 +123,8 @@ export function redisKeys(prefix: string): RedisKeys {
     slotBitmap: (stageId, window, slot) =>
       `${prefix}b:${stageId}:${window}:${slot.offsetSec}:${slot.widthSec}`,
     syncedWindows: () => `${prefix}bsy`,
+    hourBits: (stageId, epoch) => `${prefix}hw:${stageId}:${epoch}`,
+    dayViewers: (stageId, day) => `${prefix}hd:${stageId}:${day}`,
     viewerIndex: (stageId, epoch) => `${prefix}ix:${stageId}:${epoch}`,
     viewerList: (stageId, epoch) => `${prefix}il:${stageId}:${epoch}`,
     indexedEpochs: () => `${prefix}ixs`,

@@ -10,6 +10,7 @@ import {
 } from "../shared/restore-estimate";
 import { type Stage, toStage } from "../shared/stage";
 import { GSI1_NAME } from "../shared/table";
+import { mapConcurrent } from "./map-concurrent";
 import type { SyncRedis } from "./sync-redis";
 
 /** What a restore put back into Redis. */
@@ -118,22 +119,4 @@ async function listStages(db: DocumentClient, tableName: string): Promise<Stage[
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   return stages;
-}
-
-/** `run` over `inputs`, at most `limit` at a time, results in input order. */
-async function mapConcurrent<T, R>(
-  inputs: readonly T[],
-  limit: number,
-  run: (input: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(inputs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < inputs.length) {
-      const index = next++;
-      results[index] = await run(inputs[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
-  return results;
 }

@@ -229,10 +229,11 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         const [first, ...rest] = synced.expired;
         await redis.srem(keys.syncedWindows(), first!, ...rest);
       }
-      report.droppedIndexes = await dropEndedIndexes(redis, keys, nowMs, {
-        graceMs,
-        epochsInUse: slotWork.epochsInUse,
-      });
+      report.droppedIndexes = await dropEndedIndexes(
+        { redis, db, keys, tableName: config.dynamodbTable },
+        nowMs,
+        { graceMs, epochsInUse: slotWork.epochsInUse },
+      );
     });
     if (config.hotPathBudgetUsd !== undefined && !deps.budgetElsewhere) {
       await step("cadence", async () => {

@@ -3,7 +3,7 @@ import type { DocumentClient } from "../shared/clients";
 import type { ViewingRecordsItem } from "../shared/history-items";
 import { liveCountCall } from "../shared/live-count";
 import { execPipeline, type PipelineStep, scriptSha1 } from "../shared/pipeline-scripts";
-import { type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "../shared/redis-keys";
+import { INDEX_KEY_EXPIRY_SEC, type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "../shared/redis-keys";
 import type { Slot } from "../shared/windows";
 import type { ClosedSlotWindow } from "./find-work";
 import type { RunReport } from "./run-report";
@@ -174,6 +174,16 @@ export async function syncSlotWindows(
     // bitmaps are the live count's too: they stay until no count can read them (the presence
     // TTL after the window's end); the first run after that deletes them (one DEL for all), and
     // if no run comes, their own expiry (a week) does.
+    // Before that, each window's bits join its hour's (`hw:`), which give the hour's exact
+    // distinct viewers once the windows' own bitmaps are gone (OR is idempotent: a window
+    // joined twice changes nothing).
+    const hours = redis.pipeline();
+    for (const { stageId, epoch, bitmaps } of batch) {
+      const hourKey = keys.hourBits(stageId, epoch);
+      hours.bitop("or", hourKey, hourKey, ...bitmaps.map((bitmap) => bitmap.key));
+      hours.expire(hourKey, INDEX_KEY_EXPIRY_SEC);
+    }
+    if (batch.length > 0) await hours.exec();
     const [synced, ...moreSynced] = batch.map(({ stageId, window }) => `${stageId}:${window}`);
     if (synced !== undefined) await redis.sadd(keys.syncedWindows(), synced, ...moreSynced);
     if (progressed.length > 0)

@@ -3,6 +3,7 @@ import { watchMember } from "../../shared/redis-keys";
 import { epochAt, epochEndMs } from "../../shared/slot-bitmaps";
 import { windowIndex } from "../../shared/windows";
 import { batchWrite } from "../../sync/batch-write";
+import { rollUpHour } from "../../sync/hour-rollups";
 import { summarizeMembers } from "../../sync/window-accumulator";
 import { unpackedViewingRecords } from "../../sync/window-items";
 import { createHarness } from "../in-process/harness";
@@ -168,6 +169,62 @@ describe("runSync", () => {
     expect(await t.run()).toMatchObject({ windows: 0, droppedIndexes: 1 });
     expect(await t.redis.exists(t.keys.viewerIndex(stageId, epoch))).toBe(0);
     expect(await t.redis.exists(t.keys.viewerList(stageId, epoch))).toBe(0);
+  });
+
+  it("rolls an ended hour up with its exact distinct viewers, and its day, rewriting never adding", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId();
+    const epoch = epochAt(T0);
+    // Two windows of one hour: `both` watches in each (one distinct viewer, 60 s), `de` in the
+    // first, `us` in the second.
+    await t.heartbeat(stageId, "both", T0);
+    await t.heartbeat(stageId, "de", T0 + 30_000, 30, "DE|m");
+    await t.heartbeat(stageId, "both", T0 + 5 * MIN);
+    await t.heartbeat(stageId, "us", T0 + 5 * MIN + 60_000, 30, "US|d");
+    t.clock.nowMs = T0 + 10 * MIN;
+    expect(await t.run()).toMatchObject({ windows: 2 });
+    t.clock.nowMs = epochEndMs(epoch) + 5 * MIN;
+    // A run that rolled the hour up and died before dropping its index: the next run rolls it
+    // up again, and the figures are the same, not doubled.
+    await rollUpHour(
+      { redis: t.redis, db: t.db, keys: t.keys, tableName: t.table },
+      stageId,
+      epoch,
+    );
+    expect(await t.run()).toMatchObject({ droppedIndexes: 1 });
+    expect(await t.redis.exists(t.keys.hourBits(stageId, epoch))).toBe(0);
+
+    const hourStart = new Date(epochEndMs(epoch) - 60 * MIN).toISOString();
+    const expected = {
+      hour: {
+        sk: `HOUR#${hourStart}`,
+        type: "HourRollup",
+        uniqueViewers: 3,
+        uniqueViewersExact: true,
+        watchSeconds: 120,
+        peakViewers: 1,
+        parts: 2,
+        countries: { unknown: [1, 60], DE: [1, 30], US: [1, 30] },
+        devices: { other: [1, 60], mobile: [1, 30], desktop: [1, 30] },
+      },
+      day: {
+        sk: `DAY#${hourStart.slice(0, 10)}`,
+        type: "DayRollup",
+        uniqueViewers: 3,
+        uniqueViewersExact: false,
+        watchSeconds: 120,
+        peakViewers: 1,
+        parts: 1,
+      },
+    };
+    const rollups = async () => {
+      const items = await t.query(`STAGE#${stageId}`);
+      return {
+        hour: items.find((item) => String(item.sk).startsWith("HOUR#")),
+        day: items.find((item) => String(item.sk).startsWith("DAY#")),
+      };
+    };
+    expect(await rollups()).toMatchObject(expected);
   });
 
   it("packs records into 1 KB items: far fewer write units than one item per record", async () => {

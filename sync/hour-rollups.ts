@@ -1,0 +1,165 @@
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { parseViewerEntry } from "../shared/audience";
+import type { DocumentClient } from "../shared/clients";
+import {
+  DAY_PREFIX,
+  DAY_ROLLUP_ITEM_TYPE,
+  dayRollupKeys,
+  HOUR_PREFIX,
+  HOUR_ROLLUP_ITEM_TYPE,
+  hourRollupKeys,
+  SNAPSHOT_PREFIX,
+} from "../shared/dynamo-keys";
+import type { Breakdown, RollupItem } from "../shared/history-items";
+import type { RedisKeys } from "../shared/redis-keys";
+import { EPOCH_WINDOWS, epochEndMs } from "../shared/slot-bitmaps";
+import { RedisReplyError, type SyncRedis } from "./sync-redis";
+
+/** Viewer indexes read per request when an hour is rolled up (as a window is read). */
+const CHUNK_VIEWERS = 4096;
+const HOUR_MS = EPOCH_WINDOWS * 300_000;
+const DAY_MS = 24 * HOUR_MS;
+/** A day's HyperLogLog outlives the day by as long as its last hour may wait for sync. */
+const DAY_VIEWERS_EXPIRY_SEC = 8 * 86_400;
+
+type Deps = {
+  redis: Pick<SyncRedis, "pipeline">;
+  db: DocumentClient;
+  keys: RedisKeys;
+  tableName: string;
+};
+
+/**
+ * Rolls up one ended hour of a stage, once all its windows are synced (the caller drops the
+ * hour's index right after): one pass over the hour's index list and its `hw:` bits gives the
+ * exact distinct viewers, by country and device too, and adds them to the day's HyperLogLog;
+ * the hour's snapshots give its seconds and peak. Then the day's item is recomputed from its
+ * hours. Both items are put whole, so a run that repeats this writes the same figures.
+ */
+export async function rollUpHour(deps: Deps, stageId: string, epoch: number): Promise<void> {
+  const { redis, keys } = deps;
+  const hourStartMs = epochEndMs(epoch) - HOUR_MS;
+  const day = new Date(hourStartMs).toISOString().slice(0, 10);
+  const dayKey = keys.dayViewers(stageId, day);
+  const list = keys.viewerList(stageId, epoch);
+  const bits = keys.hourBits(stageId, epoch);
+
+  const [length] = await redis.pipeline().llen(list).exec<[number]>();
+  let uniqueViewers = 0;
+  const countries: Breakdown = {};
+  const devices: Breakdown = {};
+  for (let next = 0; next < Number(length); next += CHUNK_VIEWERS) {
+    const last = Math.min(next + CHUNK_VIEWERS, Number(length)) - 1;
+    const read = redis.pipeline().lrange(list, next, last);
+    const fields = read.bitfield(bits);
+    for (let word = Math.floor(next / 16); word <= Math.floor(last / 16); word++) {
+      fields.get("u32", `#${word}`);
+    }
+    fields.exec();
+    const [entries, words] = await read.exec<[unknown, number[]]>();
+    if (!Array.isArray(entries)) throw new RedisReplyError("LRANGE", entries);
+    const watching: string[] = [];
+    entries.forEach((entry, offset) => {
+      const index = next + offset;
+      const word = Number(words[Math.floor(index / 16) - Math.floor(next / 16)] ?? 0);
+      if (((word >>> (31 - ((2 * index + 1) % 32))) & 1) === 0) return;
+      const viewer = parseViewerEntry(String(entry));
+      uniqueViewers++;
+      countries[viewer.country] = [(countries[viewer.country]?.[0] ?? 0) + 1, 0];
+      devices[viewer.device] = [(devices[viewer.device]?.[0] ?? 0) + 1, 0];
+      watching.push(viewer.viewerId);
+    });
+    if (watching.length > 0) {
+      await redis
+        .pipeline()
+        .pfadd(dayKey, watching[0]!, ...watching.slice(1))
+        .expire(dayKey, DAY_VIEWERS_EXPIRY_SEC)
+        .exec();
+    }
+  }
+
+  const snapshots = await query(deps, stageId, SNAPSHOT_PREFIX, hourStartMs, hourStartMs + HOUR_MS);
+  let watchSeconds = 0;
+  let peakViewers = 0;
+  for (const snapshot of snapshots) {
+    watchSeconds += Number(snapshot.watchSeconds ?? 0);
+    peakViewers = Math.max(peakViewers, Number(snapshot.peakViewers ?? 0));
+    addSeconds(countries, snapshot.countries);
+    addSeconds(devices, snapshot.devices);
+  }
+  const hour: RollupItem = {
+    ...hourRollupKeys(stageId, hourStartMs),
+    type: HOUR_ROLLUP_ITEM_TYPE,
+    stageId,
+    periodStart: new Date(hourStartMs).toISOString(),
+    periodEnd: new Date(hourStartMs + HOUR_MS).toISOString(),
+    uniqueViewers,
+    uniqueViewersExact: true,
+    watchSeconds,
+    peakViewers,
+    averageViewers: Math.round((watchSeconds / (HOUR_MS / 1000)) * 100) / 100,
+    countries,
+    devices,
+    parts: snapshots.length,
+  };
+  await deps.db.send(new PutCommand({ TableName: deps.tableName, Item: hour }));
+
+  const dayStartMs = Date.parse(`${day}T00:00:00.000Z`);
+  const hours = await query(deps, stageId, HOUR_PREFIX, dayStartMs, dayStartMs + DAY_MS);
+  const [dayViewers] = await redis.pipeline().pfcount(dayKey).exec<[number]>();
+  const daySeconds = hours.reduce((sum, item) => sum + Number(item.watchSeconds ?? 0), 0);
+  const dayItem: RollupItem = {
+    ...dayRollupKeys(stageId, dayStartMs),
+    type: DAY_ROLLUP_ITEM_TYPE,
+    stageId,
+    periodStart: new Date(dayStartMs).toISOString(),
+    periodEnd: new Date(dayStartMs + DAY_MS).toISOString(),
+    uniqueViewers: Number(dayViewers),
+    uniqueViewersExact: false,
+    watchSeconds: daySeconds,
+    peakViewers: Math.max(0, ...hours.map((item) => Number(item.peakViewers ?? 0))),
+    averageViewers: Math.round((daySeconds / (DAY_MS / 1000)) * 100) / 100,
+    parts: hours.length,
+  };
+  await deps.db.send(new PutCommand({ TableName: deps.tableName, Item: dayItem }));
+}
+
+/** Adds a snapshot's seconds by key to a breakdown whose viewers were counted already. */
+function addSeconds(into: Breakdown, stored: unknown): void {
+  if (stored === null || typeof stored !== "object") return;
+  for (const [key, value] of Object.entries(stored as Record<string, unknown>)) {
+    const seconds = Array.isArray(value) ? Number(value[1] ?? 0) : 0;
+    into[key] = [into[key]?.[0] ?? 0, (into[key]?.[1] ?? 0) + seconds];
+  }
+}
+
+/** Every item of the stage under `prefix` from `fromMs` (inclusive) to `toMs` (exclusive). */
+async function query(
+  { db, tableName }: Deps,
+  stageId: string,
+  prefix: string,
+  fromMs: number,
+  toMs: number,
+): Promise<Record<string, unknown>[]> {
+  const sortKey = (ms: number) =>
+    prefix === DAY_PREFIX ? new Date(ms).toISOString().slice(0, 10) : new Date(ms).toISOString();
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: {
+          ":pk": `STAGE#${stageId}`,
+          ":from": `${prefix}${sortKey(fromMs)}`,
+          ":to": `${prefix}${sortKey(toMs - 1)}`,
+        },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}
