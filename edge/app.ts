@@ -7,8 +7,9 @@ import { buildOpenApiDocument } from "../openapi/document";
 import { createDocumentClient, createRedis } from "../shared/clients";
 import { type Config, ConfigError, parseConfig } from "../shared/config";
 import { redisKeys } from "../shared/redis-keys";
+import { databaseForStage } from "../shared/rendezvous";
 import { docsPage } from "./docs-page";
-import type { AppEnv, ClientFactories } from "./env";
+import type { AppEnv, ClientFactories, Shard } from "./env";
 import { registerAnonymousSessionHandlers } from "./handlers/anonymous-sessions.handlers";
 import { registerCostHandlers } from "./handlers/cost.handlers";
 import { registerHealthHandlers } from "./handlers/health.handlers";
@@ -16,7 +17,7 @@ import { registerHistoryHandlers } from "./handlers/history.handlers";
 import { registerPresenceHandlers } from "./handlers/presence.handlers";
 import { registerStageHandlers } from "./handlers/stages.handlers";
 import { historyTable } from "./history/history-table";
-import { createIsolateState } from "./isolate-state";
+import { createIsolateCommon, createIsolateState, type IsolateState } from "./isolate-state";
 import { currentCadence } from "./presence/cadence";
 import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
 import { isAdminOperation, isOptionalBodyOperation } from "./route-roles";
@@ -49,7 +50,13 @@ export function createApp(options: AppOptions = {}) {
     dynamo: options.clients?.dynamo ?? createDocumentClient,
   };
   const logError = options.logError ?? ((message, error) => console.error(message, error));
-  const isolate = createIsolateState();
+  // One isolate-wide part, and one memory per Redis database (created on first use).
+  const common = createIsolateCommon();
+  const isolates: IsolateState[] = [];
+  const isolateFor = (database: number) => {
+    isolates[database] ??= createIsolateState(common);
+    return isolates[database]!;
+  };
   const configs = new WeakMap<object, Config>();
   let openApiDocument: string | undefined;
 
@@ -169,7 +176,6 @@ export function createApp(options: AppOptions = {}) {
     if (c.req.path === "/openapi.json" || c.req.path === "/docs") return next();
     const config = configFor(c.env);
     const deadlines = storeDeadlines(c.req.method, c.req.path);
-    const redis = clients.redis(config, deadlines.redis);
     const keys = redisKeys(config.redisKeyPrefix);
     const nowMs = now();
     let dynamo: ReturnType<ClientFactories["dynamo"]> | undefined;
@@ -178,22 +184,37 @@ export function createApp(options: AppOptions = {}) {
       return dynamo;
     };
     const lazyStageTable = () => stageTable(lazyDynamo(), config.dynamodbTable);
+    const urls = config.redisDatabases.map((database) => database.url);
+    const shards = new Map<number, Shard>();
+    const shardOf = (database: number): Shard => {
+      let shard = shards.get(database);
+      if (shard === undefined) {
+        const redis = clients.redis(config, deadlines.redis, database);
+        const isolate = isolateFor(database);
+        const registry = stageRegistry({
+          redis,
+          keys,
+          isolate,
+          table: lazyStageTable,
+          nowMs,
+          presenceTtlSec: currentCadence(config, isolate, nowMs).presenceTtlSec,
+          ...(urls.length > 1
+            ? { holds: (stageId: string) => databaseForStage(urls, stageId) === database }
+            : {}),
+        });
+        shard = { database, redis, isolate, registry };
+        shards.set(database, shard);
+      }
+      return shard;
+    };
     c.set("services", {
       config,
       nowMs,
-      redis,
       keys,
-      isolate,
+      shard: (stageId) => shardOf(urls.length > 1 ? databaseForStage(urls, stageId) : 0),
+      shards: () => urls.map((_, database) => shardOf(database)),
       stageTable: lazyStageTable,
       historyTable: () => historyTable(lazyDynamo(), config.dynamodbTable),
-      registry: stageRegistry({
-        redis,
-        keys,
-        isolate,
-        table: lazyStageTable,
-        nowMs,
-        presenceTtlSec: currentCadence(config, isolate, nowMs).presenceTtlSec,
-      }),
       logError,
     });
     await next();

@@ -11,18 +11,31 @@ import type { StageTable } from "./stages/stage-table";
 /** Worker bindings: plain-text vars and secrets (see wrangler.toml and the README). */
 export type Bindings = Record<string, unknown>;
 
+/**
+ * One Redis database as a request sees it: its client, what this isolate remembers of it, and
+ * its part of the stage registry.
+ */
+export interface Shard {
+  /** Index in `config.redisDatabases`. */
+  database: number;
+  redis: EdgeRedis;
+  isolate: IsolateState;
+  registry: StageRegistry;
+}
+
 /** What every handler finds on `c.var`, built per request from the bindings. */
 export interface Services {
   config: Config;
   nowMs: number;
-  redis: EdgeRedis;
   keys: RedisKeys;
-  isolate: IsolateState;
+  /** The database that holds a stage (rendezvous hashing over `config.redisDatabases`). */
+  shard(stageId: string): Shard;
+  /** Every database, in configuration order (totals over all stages, health). */
+  shards(): Shard[];
   /** Built on first use: most requests (heartbeats) never touch DynamoDB. */
   stageTable: () => StageTable;
   /** Snapshots and viewing records; built on first use too. */
   historyTable: () => HistoryTable;
-  registry: StageRegistry;
   /** Where failures that are our fault, or that a request survives, get logged. */
   logError: (message: string, error: unknown) => void;
 }
@@ -34,6 +47,6 @@ export interface AppEnv {
 
 /** How the app builds its clients, each call under `deadline`; tests swap these to inject faults. */
 export interface ClientFactories {
-  redis: (config: Config, deadline: CallDeadline) => Services["redis"];
+  redis: (config: Config, deadline: CallDeadline, database?: number) => EdgeRedis;
   dynamo: (config: Config, deadline: CallDeadline) => DocumentClient;
 }

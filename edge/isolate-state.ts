@@ -51,46 +51,14 @@ export interface LiveCount {
 }
 
 /**
- * What one Worker isolate remembers between requests. Created by `createApp`, never at import,
- * so every test and every app instance starts empty.
+ * What one Worker isolate keeps whatever the database: key material, limiters, script digests.
+ * One per app; every database's {@link createIsolateState} shares it.
  */
-export function createIsolateState() {
+export function createIsolateCommon() {
   const verifiers = new Map<string, ReturnType<typeof createViewerTokenVerifier>>();
   const signers = new Map<string, ReturnType<typeof createTicketSigner>>();
   const scriptShas = new Map<string, Promise<string>>();
   return {
-    /** Stage configuration by id, with the registry version it was read under. */
-    stages: new TtlCache<CachedStage>(STAGE_KEEP_MS),
-    /** A rebuild of the registry from DynamoDB in flight: concurrent requests wait for it. */
-    registryRestore: undefined as Promise<number> | undefined,
-    /** Cache-miss scripts in flight by stage id: concurrent heartbeats wait for one. */
-    stageLoads: new Map<string, Promise<unknown>>(),
-    registry: {
-      version: null,
-      checkedAtMs: 0,
-      inFlight: false,
-      restoredAtMs: undefined,
-      generation: undefined,
-    } as RegistryView,
-    /** Counts by stage id, as returned with heartbeats; fresh for COUNT_CACHE_MS, kept longer
-     *  so concurrent heartbeats can answer it while one of them refreshes it. */
-    counts: new TtlCache<LiveCount>(STAGE_KEEP_MS),
-    /** Stages whose count a request in flight is refreshing. */
-    countsInFlight: new Set<string>(),
-    /** Restore estimates fetched from DynamoDB by this isolate (or found missing), by stage. */
-    estimates: new TtlCache<RestoreEstimate | null>(120_000),
-    /** Live count by stage id, as returned to count reads. */
-    countReads: new TtlCache<StageViewers>(COUNT_READ_CACHE_MS),
-    /** Totals over all stages. */
-    totals: new TtlCache<{ viewers: number; activeStages: number }>(COUNT_READ_CACHE_MS, 1),
-    /** The heartbeat interval the budget imposes (s), re-read every 30 s. */
-    interval: new TtlCache<number>(30_000, 1),
-    /** Viewer indexes this isolate handed out or looked up, by `<stage>|<epoch>|<viewer>`. */
-    viewerIndexes: new TtlCache<number>(3_600_000, 50_000),
-    /** Tickets this isolate verified, by `<stage>|<viewer>|<ticket>`. */
-    verifiedTickets: new TtlCache<PresenceTicket>(3_600_000, 10_000),
-    /** Keys this isolate has already given an expiry in their current window. */
-    expirySet: new TtlCache<true>(300_000, 50_000),
     heartbeatLimiter: new RateLimiter(),
     /** Anonymous sessions per client where the Rate Limiting binding is absent (not Workers). */
     sessionLimiter: createFallbackSessionLimiter(),
@@ -121,6 +89,51 @@ export function createIsolateState() {
       }
       return verify;
     },
+  };
+}
+
+export type IsolateCommon = ReturnType<typeof createIsolateCommon>;
+
+/**
+ * What one Worker isolate remembers between requests about ONE Redis database (the stages it
+ * holds, their counts, its registry view), with the isolate-wide parts (`common`) beside. Created
+ * by `createApp`, never at import, so every test and every app instance starts empty.
+ */
+export function createIsolateState(common: IsolateCommon = createIsolateCommon()) {
+  return {
+    ...common,
+    /** Stage configuration by id, with the registry version it was read under. */
+    stages: new TtlCache<CachedStage>(STAGE_KEEP_MS),
+    /** A rebuild of the registry from DynamoDB in flight: concurrent requests wait for it. */
+    registryRestore: undefined as Promise<number> | undefined,
+    /** Cache-miss scripts in flight by stage id: concurrent heartbeats wait for one. */
+    stageLoads: new Map<string, Promise<unknown>>(),
+    registry: {
+      version: null,
+      checkedAtMs: 0,
+      inFlight: false,
+      restoredAtMs: undefined,
+      generation: undefined,
+    } as RegistryView,
+    /** Counts by stage id, as returned with heartbeats; fresh for COUNT_CACHE_MS, kept longer
+     *  so concurrent heartbeats can answer it while one of them refreshes it. */
+    counts: new TtlCache<LiveCount>(STAGE_KEEP_MS),
+    /** Count refreshes in flight by stage: what they will read (undefined if they fail). */
+    countsInFlight: new Map<string, Promise<LiveCount | undefined>>(),
+    /** Restore estimates fetched from DynamoDB by this isolate (or found missing), by stage. */
+    estimates: new TtlCache<RestoreEstimate | null>(120_000),
+    /** Live count by stage id, as returned to count reads. */
+    countReads: new TtlCache<StageViewers>(COUNT_READ_CACHE_MS),
+    /** The heartbeat interval this database's budget run chose (s), re-read every 30 s. */
+    interval: new TtlCache<number>(30_000, 1),
+    /** Totals over this database's stages. */
+    totals: new TtlCache<{ viewers: number; activeStages: number }>(COUNT_READ_CACHE_MS, 1),
+    /** Viewer indexes this isolate handed out or looked up, by `<stage>|<epoch>|<viewer>`. */
+    viewerIndexes: new TtlCache<number>(3_600_000, 50_000),
+    /** Tickets this isolate verified, by `<stage>|<viewer>|<ticket>`. */
+    verifiedTickets: new TtlCache<PresenceTicket>(3_600_000, 10_000),
+    /** Keys this isolate has already given an expiry in their current window. */
+    expirySet: new TtlCache<true>(300_000, 50_000),
   };
 }
 

@@ -24,10 +24,19 @@ export type DocumentClient = Pick<DynamoDBDocumentClient, "send">;
  * client calls it once per request, before its retry loop, so the retry runs under the same
  * deadline.
  */
-export function createRedis(config: Config, deadline: CallDeadline): Redis {
-  return new Redis({
+export function createRedis(
+  config: Config,
+  deadline: CallDeadline,
+  /** Which of `config.redisDatabases` (default the first). */
+  database = 0,
+): Redis {
+  const target = config.redisDatabases[database] ?? {
     url: config.upstashRedisRestUrl,
     token: config.upstashRedisRestToken,
+  };
+  return new Redis({
+    url: target.url,
+    token: target.token,
     automaticDeserialization: false,
     enableAutoPipelining: false,
     enableTelemetry: false,

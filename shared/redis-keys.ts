@@ -31,7 +31,7 @@ export interface RedisKeys {
   indexedEpochs(): string;
   /** String `mk`: bytes 0b10101010, as long as the longest bitmap counted (keeps present bits). */
   presenceMask(): string;
-  /** String `ct`: scratch of the count script, deleted before the script returns. */
+  /** String `ct`: scratch of the count script (kept: as large as the largest bitmap counted). */
   countScratch(): string;
   /**
    * String `g`: the data's generation, a random value set when the registry is rebuilt after a

@@ -28,6 +28,8 @@ export interface RestoreOptions {
   presenceTtlSec: number;
   /** Snapshot Queries in flight at once (default 8). */
   concurrency?: number;
+  /** Whether this Redis database holds a stage (several databases; default: every stage). */
+  holds?: (stageId: string) => boolean;
 }
 
 /** Stages written to Redis per pipelined request. */
@@ -58,7 +60,10 @@ export async function restoreFromSnapshots(
   const estimateTtlSec = Math.ceil(
     (restoredAt + options.presenceTtlSec * 1000 - options.nowMs) / 1000,
   );
-  const stages = await listStages(db, options.tableName);
+  const holds = options.holds;
+  const stages = (await listStages(db, options.tableName)).filter(
+    (stage) => holds === undefined || holds(stage.id),
+  );
   const estimates = await mapConcurrent(
     estimateTtlSec > 0 ? stages.filter((stage) => stage.status !== "ended") : [],
     options.concurrency ?? 8,

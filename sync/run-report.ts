@@ -1,6 +1,8 @@
 /** What one sync run did; logged as one JSON line and returned (or carried by its error). */
 export interface RunReport {
   runId: string;
+  /** With several Redis databases: how many this report covers (each run covers one). */
+  databases?: number;
   /** ISO time the run started (by the injected clock). */
   startedAt: string;
   /** Set when the run did nothing because another run held the lock. */
@@ -61,6 +63,49 @@ export function emptyReport(runId: string, startedAtMs: number): RunReport {
     malformedFields: 0,
     durationMs: 0,
   };
+}
+
+/**
+ * One report for the runs over several Redis databases (one run each, same run id): counters
+ * summed, errors prefixed with the database's position, skipped only when every run was.
+ */
+export function combineReports(reports: readonly RunReport[]): RunReport {
+  if (reports.length === 1) return reports[0]!;
+  const first = reports[0]!;
+  const combined: RunReport = { ...emptyReport(first.runId, Date.parse(first.startedAt)) };
+  combined.databases = reports.length;
+  const counters = [
+    "stages",
+    "windows",
+    "deferredWindows",
+    "snapshots",
+    "viewingRecordItems",
+    "viewingRecords",
+    "auditEvents",
+    "droppedIndexes",
+    "items",
+    "writeUnits",
+    "retries",
+    "malformedFields",
+    "durationMs",
+  ] as const;
+  const errors: string[] = [];
+  reports.forEach((report, database) => {
+    for (const counter of counters) combined[counter] += report[counter];
+    for (const error of report.errors ?? []) errors.push(`database ${database}: ${error}`);
+    if (report.restored) {
+      combined.restored = {
+        stages: (combined.restored?.stages ?? 0) + report.restored.stages,
+        estimates: (combined.restored?.estimates ?? 0) + report.restored.estimates,
+      };
+    }
+    if (report.liveViewers !== undefined) {
+      combined.liveViewers = (combined.liveViewers ?? 0) + report.liveViewers;
+    }
+  });
+  if (reports.every((report) => report.skipped)) combined.skipped = "locked";
+  if (errors.length > 0) combined.errors = errors;
+  return combined;
 }
 
 /** Thrown by a run that could not do all its work; the hot data it did not write stays in Redis. */

@@ -36,6 +36,13 @@ export interface RunSyncDeps {
   log?: (line: string) => void;
   /** Uniform in [0, 1): backoff jitter (default Math.random). */
   random?: () => number;
+  /** Whether this Redis database holds a stage (several databases; default: every stage). */
+  holds?: (stageId: string) => boolean;
+  /**
+   * Leave the budget's interval to the caller: with several databases it depends on the
+   * audience of all of them (syncOnce chooses it once every database's run is done).
+   */
+  budgetElsewhere?: boolean;
 }
 
 export interface RunSyncOptions {
@@ -162,7 +169,12 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       if (marker !== null && String(marker) === "full") return;
       report.restored = await restoreFromSnapshots(
         { redis, db, keys },
-        { tableName: config.dynamodbTable, presenceTtlSec: cadence.presenceTtlSec, nowMs },
+        {
+          tableName: config.dynamodbTable,
+          presenceTtlSec: cadence.presenceTtlSec,
+          nowMs,
+          ...(deps.holds ? { holds: deps.holds } : {}),
+        },
       );
     });
     await step("settle", async () => {
@@ -203,7 +215,7 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       await syncSlotWindows(
         { redis, db, keys },
         slotWork.windows,
-        { ...windowOptions, countWidthsSec: countWidths, presenceKeepSec },
+        { ...windowOptions, countWidthsSec: countWidths },
         report,
       );
       if (slotWork.expiredBitmaps.length > 0) await redis.del(...slotWork.expiredBitmaps);
@@ -216,7 +228,7 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         epochsInUse: slotWork.epochsInUse,
       });
     });
-    if (config.hotPathBudgetUsd !== undefined) {
+    if (config.hotPathBudgetUsd !== undefined && !deps.budgetElsewhere) {
       await step("cadence", async () => {
         const liveViewers = await countLiveViewers(redis, keys, nowMs, {
           presenceTtlSec: cadence.presenceTtlSec,

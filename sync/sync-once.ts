@@ -1,7 +1,12 @@
+import { cadenceFor } from "../shared/cadence";
 import { createDocumentClient, createRedis } from "../shared/clients";
 import type { Config } from "../shared/config";
 import { SYNC_CALL_DEADLINES, SYNC_RUN_DEADLINE_MS } from "../shared/deadlines";
-import type { RunReport } from "./run-report";
+import { redisKeys } from "../shared/redis-keys";
+import { databaseForStage } from "../shared/rendezvous";
+import { chooseInterval, readCadence } from "./cadence";
+import { countLiveViewers } from "./count-live";
+import { combineReports, type RunReport, SyncRunError } from "./run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "./run-sync";
 
 /** The sync job's deadlines, in ms (defaults in shared/deadlines.ts; tests shorten them). */
@@ -25,20 +30,28 @@ export const DEFAULT_SYNC_DEADLINES: SyncDeadlines = {
  * except the lock's client, which is not bound to the run's deadline so that a run that ran
  * out of time still releases its lock.
  */
-export function syncClients(config: Config, given: Partial<SyncDeadlines> = {}) {
+export function syncClients(
+  config: Config,
+  given: Partial<SyncDeadlines> = {},
+  /** Which of `config.redisDatabases` (default the first). */
+  database = 0,
+) {
   const deadlines = { ...DEFAULT_SYNC_DEADLINES, ...given };
   const deadline = AbortSignal.timeout(deadlines.runMs);
   return {
-    redis: createRedis(config, { timeoutMs: deadlines.redisMs, signal: deadline }),
-    lockRedis: createRedis(config, { timeoutMs: deadlines.redisMs }),
+    redis: createRedis(config, { timeoutMs: deadlines.redisMs, signal: deadline }, database),
+    lockRedis: createRedis(config, { timeoutMs: deadlines.redisMs }, database),
     db: createDocumentClient(config, { timeoutMs: deadlines.dynamoMs, signal: deadline }),
     deadline,
   };
 }
 
 /**
- * One sync run with clients built from the configuration for this run only ({@link
- * syncClients}): what the Worker's `scheduled`, the Node CLI and the Deno cron call.
+ * One sync run per Redis database, one after another, each with clients built from the
+ * configuration for it only ({@link syncClients}), and one report for all ({@link
+ * combineReports}; each run also logs its own line): what the Worker's `scheduled`, the Node
+ * CLI and the Deno cron call. A database whose run fails does not stop the others; the failure
+ * is thrown at the end with the combined report.
  *
  * Worker: `ctx.waitUntil(syncOnce(parseConfig(env)))`.
  */
@@ -49,8 +62,43 @@ export async function syncOnce(
       deadlines?: Partial<SyncDeadlines>;
     } = {},
 ): Promise<RunReport> {
+  const runId = options.runId ?? crypto.randomUUID();
+  const urls = config.redisDatabases.map((database) => database.url);
+  const reports: RunReport[] = [];
+  const failures: unknown[] = [];
+  for (let database = 0; database < Math.max(1, urls.length); database++) {
+    try {
+      reports.push(await syncDatabase(config, database, { ...options, runId }));
+    } catch (error) {
+      if (!(error instanceof SyncRunError)) throw error;
+      reports.push(error.report);
+      failures.push(error);
+    }
+  }
+  const report = combineReports(reports);
+  if (urls.length > 1 && config.hotPathBudgetUsd !== undefined) {
+    try {
+      Object.assign(report, await chooseIntervalAcrossDatabases(config, options));
+    } catch (error) {
+      report.errors = [...(report.errors ?? []), `cadence: ${String(error)}`];
+      failures.push(error);
+    }
+  }
+  if (failures.length === 0) return report;
+  throw new SyncRunError(report, {
+    cause: failures.length === 1 ? failures[0] : new AggregateError(failures),
+  });
+}
+
+/** One run over one database: its stages are those rendezvous hashing gives it. */
+async function syncDatabase(
+  config: Config,
+  database: number,
+  options: Parameters<typeof syncOnce>[1] & { runId: string },
+): Promise<RunReport> {
   const { now, log, random, deadlines, ...runOptions } = options;
-  const clients = syncClients(config, deadlines);
+  const clients = syncClients(config, deadlines, database);
+  const urls = config.redisDatabases.map((entry) => entry.url);
   try {
     return await runSync(
       {
@@ -59,6 +107,12 @@ export async function syncOnce(
         now: now ?? Date.now,
         ...(log ? { log } : {}),
         ...(random ? { random } : {}),
+        ...(urls.length > 1
+          ? {
+              holds: (stageId: string) => databaseForStage(urls, stageId) === database,
+              budgetElsewhere: true,
+            }
+          : {}),
       },
       {
         snapshotTtlDays: config.snapshotRetentionDays,
@@ -71,4 +125,39 @@ export async function syncOnce(
   } finally {
     clients.db.destroy();
   }
+}
+
+/**
+ * With a hot-path budget and several databases: the interval that keeps the whole deployment
+ * within budget depends on the live audience of every database, so it is chosen once, from their
+ * sum, and written to each (`iv`).
+ */
+async function chooseIntervalAcrossDatabases(
+  config: Config,
+  options: NonNullable<Parameters<typeof syncOnce>[1]>,
+): Promise<{ liveViewers: number; heartbeatIntervalSec?: number }> {
+  const nowMs = (options.now ?? Date.now)();
+  const keys = redisKeys(config.redisKeyPrefix);
+  const clients = config.redisDatabases.map((_, database) =>
+    createRedis(
+      config,
+      { timeoutMs: { ...DEFAULT_SYNC_DEADLINES, ...options.deadlines }.redisMs },
+      database,
+    ),
+  );
+  let liveViewers = 0;
+  for (const redis of clients) {
+    const cadence = await readCadence(redis, keys, config);
+    liveViewers += await countLiveViewers(redis, keys, nowMs, {
+      presenceTtlSec: cadence.presenceTtlSec,
+      widthsSec: [cadence.intervalSec, cadenceFor(config).intervalSec],
+    });
+  }
+  let heartbeatIntervalSec: number | undefined;
+  for (const redis of clients) {
+    heartbeatIntervalSec = await chooseInterval(redis, keys, config, liveViewers, nowMs);
+  }
+  return heartbeatIntervalSec === undefined
+    ? { liveViewers }
+    : { liveViewers, heartbeatIntervalSec };
 }

@@ -3,7 +3,7 @@ import type { ViewingRecordsItem } from "../shared/history-items";
 import { liveCountCall } from "../shared/live-count";
 import { execPipeline, type PipelineStep, scriptSha1 } from "../shared/pipeline-scripts";
 import { type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "../shared/redis-keys";
-import { type Slot, windowStartMs } from "../shared/windows";
+import type { Slot } from "../shared/windows";
 import type { ClosedSlotWindow } from "./find-work";
 import type { RunReport } from "./run-report";
 import { RedisReplyError, type SyncRedis } from "./sync-redis";
@@ -27,7 +27,7 @@ const FLUSH_ITEMS = 100;
  * is set), records packed and written as items fill. Memory holds one round, whatever the size
  * of the stage. A window too large for one run saves where it stands (`wb:`) after each write
  * and the next run resumes from there. Only after DynamoDB confirmed every item of a window is
- * it marked synced (`bsy`), its bitmaps left to expire once the live count no longer reads them.
+ * it marked synced (`bsy`); its bitmaps stay while the live count may read them.
  *
  * Widths: `options.countWidthsSec` are the slot widths the live count covers (the snapshot's
  * `viewerCount`).
@@ -35,11 +35,7 @@ const FLUSH_ITEMS = 100;
 export async function syncSlotWindows(
   deps: { redis: SyncRedis; db: DocumentClient; keys: RedisKeys },
   windows: readonly ClosedSlotWindow[],
-  options: SyncWindowsOptions & {
-    countWidthsSec: readonly number[];
-    /** Longest presence TTL (s): how long after its end a window's bitmaps may still be counted. */
-    presenceKeepSec: number;
-  },
+  options: SyncWindowsOptions & { countWidthsSec: readonly number[] },
   report: RunReport,
 ): Promise<void> {
   const { redis, db, keys } = deps;
@@ -171,21 +167,12 @@ export async function syncSlotWindows(
     // The commit point: from here on the windows count as synced (a run that dies before it
     // leaves them to the next run, which writes the same items under the same keys). Their
     // bitmaps are the live count's too: they stay until no count can read them (the presence
-    // TTL after the window's end), then expire, or the run that finds them past it deletes them.
+    // TTL after the window's end); the first run after that deletes them (one DEL for all), and
+    // if no run comes, their own expiry (a week) does.
     const [synced, ...moreSynced] = batch.map(({ stageId, window }) => `${stageId}:${window}`);
     if (synced !== undefined) await redis.sadd(keys.syncedWindows(), synced, ...moreSynced);
-    const done = redis.pipeline();
-    for (const { window, bitmaps } of batch) {
-      const keepSec = Math.ceil(
-        (windowStartMs(window + 1) + options.presenceKeepSec * 1000 - options.nowMs) / 1000,
-      );
-      for (const { key } of bitmaps) {
-        if (keepSec > 0) done.expire(key, keepSec);
-        else done.del(key);
-      }
-    }
-    for (const { closed } of progressed) done.del(progressKey(closed));
-    if (done.length() > 0) await done.exec();
+    if (progressed.length > 0)
+      await redis.del(...progressed.map(({ closed }) => progressKey(closed)));
     report.windows += snapshots;
     report.snapshots += snapshots;
     if (progressed.length > 0) {

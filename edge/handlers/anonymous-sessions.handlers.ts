@@ -14,7 +14,8 @@ import { problems } from "../problems";
 export function registerAnonymousSessionHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(startAnonymousSessionRoute, async (c) => {
     const { stageId } = c.req.valid("param");
-    const { config, nowMs, isolate, registry } = c.var.services;
+    const { config, nowMs } = c.var.services;
+    const { isolate, registry } = c.var.services.shard(stageId);
     const body = await readViewerBody(c);
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);

@@ -6,7 +6,8 @@ import { redisCall } from "../redis-client";
 
 export function registerHealthHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(getHealthRoute, async (c) => {
-    await redisCall(() => c.var.services.redis.ping());
+    // Every database answers, or the service is not healthy.
+    await Promise.all(c.var.services.shards().map(({ redis }) => redisCall(() => redis.ping())));
     c.header("cache-control", "no-store");
     return c.json({ status: "ok" as const, version: API_VERSION }, 200);
   });

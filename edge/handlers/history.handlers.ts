@@ -27,12 +27,13 @@ function range(stageId: string, nowMs: number, query: { from?: string; to?: stri
 
 export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(listStageSnapshotsRoute, async (c) => {
-    const { config, nowMs, registry, historyTable } = c.var.services;
+    const { config, nowMs, historyTable } = c.var.services;
     requireAdmin(c, config.adminApiKey);
     const { stageId } = c.req.valid("param");
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);
     if (query.cursor !== undefined) window.afterSk = decodeSortKeyCursor(query.cursor, SNAPSHOT_SK);
+    const { registry } = c.var.services.shard(stageId);
     if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
     const page = await historyTable().snapshots(window, query.limit);
     return c.json(
@@ -42,13 +43,14 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(listViewingRecordsRoute, async (c) => {
-    const { config, nowMs, registry, historyTable } = c.var.services;
+    const { config, nowMs, historyTable } = c.var.services;
     requireAdmin(c, config.adminApiKey);
     const { stageId } = c.req.valid("param");
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);
     if (query.cursor !== undefined)
       window.afterSk = decodeSortKeyCursor(query.cursor, VIEWING_RECORDS_SK);
+    const { registry } = c.var.services.shard(stageId);
     if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
     const page = await historyTable().viewingRecords(window, {
       limit: query.limit,

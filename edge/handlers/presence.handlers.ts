@@ -37,7 +37,9 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(sendHeartbeatRoute, async (c) => {
     const { stageId } = c.req.valid("param");
     const { state, ticket } = c.req.valid("query");
-    const { config, nowMs, redis, keys, isolate, registry } = c.var.services;
+    const { config, nowMs, keys } = c.var.services;
+    const shard = c.var.services.shard(stageId);
+    const { redis, isolate, registry } = shard;
     const viewer = await resolveViewer(
       c,
       isolate.verifierFor(config.viewerTokenSecret),
@@ -74,13 +76,25 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       ...(intervalIsStale(config, isolate, nowMs) ? { intervalKey: keys.heartbeatInterval() } : {}),
     };
     let outcome = await recordHeartbeat({ redis, keys, isolate }, input);
+    // Whether the client's ticket is still the one to answer (not after a data loss).
+    let ticketHolds = ticketIndex !== undefined;
     if (outcome.kind === "unknown-stage" && !outcome.registryComplete) {
       // Redis lost its data (or this deployment is new): rebuild the registry, then try again.
       await registry.restore();
-      outcome = await recordHeartbeat({ redis, keys, isolate }, input);
+      ticketHolds = false;
+      const { index: _stale, ...lookedUp } = input;
+      outcome = await recordHeartbeat({ redis, keys, isolate }, lookedUp);
     } else if (outcome.kind !== "unknown-stage" && outcome.registryLost) {
       // Noticed by the registry check: this heartbeat is recorded; rebuild the registry now.
       await registry.restore();
+      ticketHolds = false;
+      // Its index came from before the loss: it names no one now. Look the viewer up in the
+      // new generation, so the ticket answered is good (a stale bit set meanwhile: see
+      // docs/redis-layout.md).
+      if (input.index !== undefined) {
+        const { index: _stale, ...lookedUp } = input;
+        outcome = await recordHeartbeat({ redis, keys, isolate }, lookedUp);
+      }
     }
     if (outcome.kind === "unknown-stage") throw problems.stageNotFound(stageId);
     if (outcome.kind === "refused") throw refusal(outcome.stage, viewer.anonymous);
@@ -88,7 +102,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       rememberInterval(isolate, outcome.intervalJson, config.heartbeatIntervalSec, nowMs);
     }
     const count = await countToAnswer(
-      c.var.services,
+      { ...c.var.services, ...shard },
       stageId,
       outcome.count,
       nowMs,
@@ -96,7 +110,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     );
     // The client's ticket when it named this index, else a new one (signed only then).
     const answerTicket =
-      ticketIndex === outcome.index && ticket !== undefined
+      ticketHolds && ticketIndex === outcome.index && ticket !== undefined
         ? ticket
         : await signer.sign(stageId, viewer.viewerId, {
             epoch,
@@ -122,7 +136,8 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(leaveStageRoute, async (c) => {
     const { stageId } = c.req.valid("param");
-    const { config, nowMs, redis, keys, isolate, registry } = c.var.services;
+    const { config, nowMs, keys } = c.var.services;
+    const { redis, isolate, registry } = c.var.services.shard(stageId);
     const viewer = await resolveViewer(
       c,
       isolate.verifierFor(config.viewerTokenSecret),
@@ -141,21 +156,31 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       ]),
       args: [viewer.viewerId, ...groups.map((group) => String(group.slots.length))],
     };
-    await redisCall(() => execPipeline(redis, [leave], isolate.scriptSha1));
-    isolate.counts.delete(stageId);
+    const [counted] = await redisCall(() => execPipeline(redis, [leave], isolate.scriptSha1));
+    // The count this isolate answers drops by one now; Redis' own is read again within 10 s.
+    const cached = isolate.counts.getWithAge(stageId, nowMs);
+    if (Number(counted) === 1 && cached !== undefined) {
+      const live = Math.max(0, cached.value.live - 1);
+      isolate.counts.set(stageId, { ...cached.value, live }, nowMs - cached.ageMs);
+    }
     return c.body(null, 204);
   });
 
   app.openapi(getStageViewersRoute, async (c) => {
     const { stageId } = c.req.valid("param");
-    const { config, nowMs, isolate, registry } = c.var.services;
+    const { config, nowMs } = c.var.services;
+    const shard = c.var.services.shard(stageId);
+    const { isolate, registry } = shard;
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);
     const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
-    const count = await readStageViewers(c.var.services, stageId, nowMs, presenceTtlSec, [
-      intervalSec,
-      config.heartbeatIntervalSec,
-    ]);
+    const count = await readStageViewers(
+      { ...c.var.services, ...shard },
+      stageId,
+      nowMs,
+      presenceTtlSec,
+      [intervalSec, config.heartbeatIntervalSec],
+    );
     c.header("cache-control", "public, max-age=5");
     return c.json(
       {
@@ -169,24 +194,33 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(getViewerTotalsRoute, async (c) => {
-    const { config, nowMs, redis, keys, isolate } = c.var.services;
+    const { config, nowMs, keys } = c.var.services;
     if (!config.publicViewerTotals) requireAdmin(c, config.adminApiKey);
-    let totals = isolate.totals.get("all", nowMs);
-    if (totals === undefined) {
-      const stageIds = await redisCall(() => redis.smembers(keys.stages()));
-      const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
-      const widths = [intervalSec, config.heartbeatIntervalSec];
-      const calls = stageIds.map((id) => liveCountCall(keys, id, nowMs, presenceTtlSec, widths));
-      const counts =
-        calls.length === 0
-          ? []
-          : (await redisCall(() => execPipeline(redis, calls, isolate.scriptSha1))).map(Number);
-      totals = {
-        viewers: counts.reduce((sum, count) => sum + count, 0),
-        activeStages: counts.filter((count) => count > 0).length,
-      };
-      isolate.totals.set("all", totals, nowMs);
-    }
+    // Each database's totals (its stages), summed: one request per database at most every 2 s.
+    const perDatabase = await Promise.all(
+      c.var.services.shards().map(async ({ redis, isolate }) => {
+        const cached = isolate.totals.get("all", nowMs);
+        if (cached !== undefined) return cached;
+        const stageIds = await redisCall(() => redis.smembers(keys.stages()));
+        const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
+        const widths = [intervalSec, config.heartbeatIntervalSec];
+        const calls = stageIds.map((id) => liveCountCall(keys, id, nowMs, presenceTtlSec, widths));
+        const counts =
+          calls.length === 0
+            ? []
+            : (await redisCall(() => execPipeline(redis, calls, isolate.scriptSha1))).map(Number);
+        const totals = {
+          viewers: counts.reduce((sum, count) => sum + count, 0),
+          activeStages: counts.filter((count) => count > 0).length,
+        };
+        isolate.totals.set("all", totals, nowMs);
+        return totals;
+      }),
+    );
+    const totals = {
+      viewers: perDatabase.reduce((sum, t) => sum + t.viewers, 0),
+      activeStages: perDatabase.reduce((sum, t) => sum + t.activeStages, 0),
+    };
     c.header("cache-control", "public, max-age=5");
     return c.json({ ...totals, asOf: new Date(nowMs).toISOString() }, 200);
   });

@@ -22,7 +22,7 @@ function randomStageId(): string {
 
 export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(createStageRoute, async (c) => {
-    const { config, nowMs, stageTable: table, registry } = c.var.services;
+    const { config, nowMs, stageTable: table } = c.var.services;
     requireAdmin(c, config.adminApiKey);
     const body = c.req.valid("json");
     const at = new Date(nowMs).toISOString();
@@ -36,6 +36,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
       updatedAt: at,
     };
     if (body.stageArn !== undefined) stage.stageArn = body.stageArn;
+    const { registry } = c.var.services.shard(stage.id);
     try {
       await table().create(stage);
     } catch (error) {
@@ -61,7 +62,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(getStageRoute, async (c) => {
     const { stageId } = c.req.valid("param");
-    const stage = await c.var.services.registry.lookup(stageId);
+    const stage = await c.var.services.shard(stageId).registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);
     return c.json(stage, 200);
   });
@@ -84,9 +85,10 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(updateStageRoute, async (c) => {
-    const { config, nowMs, stageTable: table, registry } = c.var.services;
+    const { config, nowMs, stageTable: table } = c.var.services;
     requireAdmin(c, config.adminApiKey);
     const { stageId } = c.req.valid("param");
+    const { registry } = c.var.services.shard(stageId);
     const changes = c.req.valid("json");
     const { stage, previous } = await table()
       .update(stageId, changes, new Date(nowMs).toISOString())
@@ -119,9 +121,10 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(issueViewerTokenRoute, async (c) => {
-    const { config, nowMs, registry } = c.var.services;
+    const { config, nowMs } = c.var.services;
     requireAdmin(c, config.adminApiKey);
     const { stageId } = c.req.valid("param");
+    const { registry } = c.var.services.shard(stageId);
     const { viewerId, ttlSec } = c.req.valid("json");
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);

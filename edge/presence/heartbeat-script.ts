@@ -8,8 +8,9 @@
  * (not cached, changed since, or refusing while a registry check is due: ARGV[1] = '1'), or its
  * viewer has no index yet this epoch (no valid ticket: ARGV[4] = ''). In one request it checks
  * the stage, finds or hands out the viewer's index (HGET, else RPUSH + HSET), and sets the
- * viewer's bits in the slot bitmap. Billed as EVALSHA + 3 commands for a known viewer, + 6 for
- * a new one (+ 3 for an epoch's first viewer, + 2 with the audit trail).
+ * viewer's bits in the slot bitmap. Billed as EVALSHA + HGET + BITFIELD for a known viewer,
+ * + RPUSH + HSET for a new one, + MGET when it checks the stage, + EXPIRE for a slot this isolate
+ * has not given one yet (+ 3 for an epoch's first viewer, + 2 with the audit trail).
  *
  * The stage's JSON is never decoded: Redis' cjson refuses some strings JavaScript's
  * JSON.stringify writes (a lone surrogate in a title), which once made every heartbeat of such a
@@ -21,7 +22,7 @@
  * list il, indexed epochs ixs, slot bitmap b, audit stream a.
  * ARGV: check stage ('1'/'0'), anonymous ('1'/'0'), viewer, index or '', credited ('1'/'0'),
  * now (ms), slot expiry (s), index expiry (s), `<stage>:<epoch>`, audit trail ('1'/'0', when
- * the stage is not checked).
+ * the stage is not checked), set the slot's expiry ('1'/'0': not when this isolate already did).
  *
  * Returns { stage JSON or nil, m, v, rs, e, g (all nil when not checked), index or -1 when the
  * stage refused the heartbeat }.
@@ -58,7 +59,7 @@ if ARGV[5] == '1' then
 else
   redis.call('BITFIELD', KEYS[10], 'SET', 'u1', 2 * index, 1)
 end
-redis.call('EXPIRE', KEYS[10], ARGV[7])
+if ARGV[11] == '1' then redis.call('EXPIRE', KEYS[10], ARGV[7]) end
 if audit then
   redis.call('XADD', KEYS[11], '*', 'v', viewer, 't', ARGV[6])
   redis.call('EXPIRE', KEYS[11], ARGV[7])
@@ -69,23 +70,22 @@ return {found[1], found[2], found[3], found[4], found[5], found[6], index}
 /**
  * `leaveStage`: clears the viewer's present bit in the slot bitmaps within the presence TTL,
  * keeping the watched bits (watch time already earned stays). Per epoch group: the index hash,
- * then the group's bitmaps (ARGV: viewer, then each group's bitmap count). Returns 1 when the
- * viewer had an index.
+ * then the group's bitmaps (ARGV: viewer, then each group's bitmap count). A bitmap that does
+ * not exist yet is created zero-filled by BITFIELD, which costs nothing but its bytes: cheaper
+ * than an EXISTS before each. Returns 1 when a present bit was set (the viewer was counted).
  */
 export const LEAVE_SCRIPT = `
-local viewer, left, at = ARGV[1], 0, 1
+local viewer, counted, at = ARGV[1], 0, 1
 for g = 2, #ARGV do
   local n = tonumber(ARGV[g])
   local index = redis.call('HGET', KEYS[at], viewer)
   if index then
-    left = 1
     for k = at + 1, at + n do
-      if redis.call('EXISTS', KEYS[k]) == 1 then
-        redis.call('BITFIELD', KEYS[k], 'SET', 'u1', 2 * tonumber(index), 0)
-      end
+      local was = redis.call('BITFIELD', KEYS[k], 'SET', 'u1', 2 * tonumber(index), 0)
+      if was[1] == 1 then counted = 1 end
     end
   end
   at = at + n + 1
 end
-return left
+return counted
 `;

@@ -128,6 +128,8 @@ async function record(
     steps.push(add);
   };
 
+  const setExpiry = isolate.expirySet.get(slotKey, nowMs) === undefined;
+  if (setExpiry) isolate.expirySet.set(slotKey, true, nowMs);
   if (scripted) {
     step("write", {
       script: HEARTBEAT_SCRIPT,
@@ -155,6 +157,7 @@ async function record(
         String(INDEX_KEY_EXPIRY_SEC),
         `${stageId}:${epoch}`,
         cached?.auditTrail ? "1" : "0",
+        setExpiry ? "1" : "0",
       ],
     });
   } else {
@@ -176,9 +179,7 @@ async function record(
     }
   }
 
-  const setExpiry = !scripted && isolate.expirySet.get(slotKey, nowMs) === undefined;
-  if (setExpiry) {
-    isolate.expirySet.set(slotKey, true, nowMs);
+  if (setExpiry && !scripted) {
     step(undefined, (pipeline) => pipeline.expire(slotKey, WATCH_KEY_EXPIRY_SEC));
     if (cached!.auditTrail) {
       step(undefined, (pipeline) => pipeline.expire(keys.audit(stageId), WATCH_KEY_EXPIRY_SEC));
@@ -193,10 +194,19 @@ async function record(
     );
   }
   const count = isolate.counts.getWithAge(stageId, nowMs);
+  // One count refresh per stage per isolate at a time: concurrent heartbeats answer the cached
+  // count or, with none yet (a fresh isolate, a restore), wait for the one in flight.
+  const countInFlight = isolate.countsInFlight.get(stageId);
   const refreshCount =
-    count === undefined || (count.ageMs >= COUNT_CACHE_MS && !isolate.countsInFlight.has(stageId));
+    countInFlight === undefined && (count === undefined || count.ageMs >= COUNT_CACHE_MS);
+  let settleCount: (count: LiveCount | undefined) => void = () => {};
   if (refreshCount) {
-    isolate.countsInFlight.add(stageId);
+    isolate.countsInFlight.set(
+      stageId,
+      new Promise((resolve) => {
+        settleCount = resolve;
+      }),
+    );
     step("count", liveCountCall(keys, stageId, nowMs, input.presenceTtlSec, input.countWidthsSec));
     // Shortly after a restore, the estimate rides along, unless this isolate already found the
     // stage has none (no recent snapshot: a new deployment, or an audience long gone).
@@ -217,27 +227,37 @@ async function record(
   } catch (error) {
     if (setExpiry) isolate.expirySet.delete(slotKey);
     if (checkRegistry) isolate.registry.inFlight = false;
-    if (refreshCount) isolate.countsInFlight.delete(stageId);
+    if (refreshCount) {
+      isolate.countsInFlight.delete(stageId);
+      settleCount(undefined);
+    }
     throw error;
   }
   const reply = (name: Parameters<typeof reads.get>[0]) => {
     const at = reads.get(name);
     return at === undefined ? undefined : (replies[at] ?? null);
   };
-  if (refreshCount) isolate.countsInFlight.delete(stageId);
+  const written = scripted ? (reply("write") as unknown[]) : undefined;
+  // The refresh settles first, whatever this heartbeat comes to: others may be waiting for it.
+  let live: LiveCount | undefined;
+  if (refreshCount) {
+    const estimateJson = checkStage ? written![4] : reply("estimate");
+    live = {
+      live: Number(reply("count") ?? 0),
+      estimate: parseEstimate(estimateJson as string | null | undefined),
+    };
+    isolate.countsInFlight.delete(stageId);
+    settleCount(live);
+  }
 
   let registryLost = false;
   let stage = cached;
   let index = input.index;
-  let estimateJson = reply("estimate") as string | null | undefined;
-  if (scripted) {
-    const [stageJson, marker, version, restoredAt, estimate, generation, given] = reply(
-      "write",
-    ) as unknown[];
+  if (written !== undefined) {
+    const [stageJson, marker, version, restoredAt, , generation, given] = written;
     if (checkStage) {
       registryLost =
         applyRegistryCheck(isolate, [marker, version, restoredAt, generation], nowMs) === "lost";
-      estimateJson = estimate as string | null;
       if (stageJson === null || stageJson === undefined) {
         if (!registryLost) rememberStage(isolate, stageId, undefined, nowMs);
         return { kind: "unknown-stage", registryComplete: !registryLost };
@@ -248,7 +268,6 @@ async function record(
     }
     index = Number(given);
     isolate.viewerIndexes.set(`${stageId}|${epoch}|${viewerId}`, index, nowMs);
-    isolate.expirySet.set(slotKey, true, nowMs);
   }
   if (checkRegistry) {
     registryLost = applyRegistryCheck(isolate, reply("registry") as unknown[], nowMs) === "lost";
@@ -259,13 +278,29 @@ async function record(
     index: index!,
     registryLost,
   };
-  if (!refreshCount) return { ...counted, count: count!.value };
-  const live: LiveCount = {
-    live: Number(reply("count") ?? 0),
-    estimate: parseEstimate(estimateJson),
-  };
+  if (live === undefined) {
+    if (count !== undefined) return { ...counted, count: count.value };
+    // Only when the refresh this heartbeat waited for failed: a count of its own.
+    const shared =
+      (await countInFlight) ??
+      (await readLiveCount(deps, stageId, nowMs, input.presenceTtlSec, input.countWidthsSec));
+    return { ...counted, count: shared };
+  }
   if (!registryLost) isolate.counts.set(stageId, live, nowMs);
   const outcome = { ...counted, count: live };
   if (!reads.has("interval")) return outcome;
   return { ...outcome, intervalJson: reply("interval") as string | null };
+}
+
+/** A stage's live count in a request of its own (COUNT_SCRIPT). */
+async function readLiveCount(
+  { redis, keys, isolate }: Deps,
+  stageId: string,
+  nowMs: number,
+  presenceTtlSec: number,
+  widthsSec: readonly number[],
+): Promise<LiveCount> {
+  const call = liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec);
+  const [live] = await redisCall(() => execPipeline(redis, [call], isolate.scriptSha1));
+  return { live: Number(live ?? 0), estimate: undefined };
 }

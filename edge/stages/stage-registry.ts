@@ -11,8 +11,8 @@ import { type EdgeRedis, redisCall } from "../redis-client";
 import type { StageTable } from "./stage-table";
 
 /**
- * Stage configuration as the edge sees it: DynamoDB holds it durably; Redis holds a copy of
- * every stage (`s:<id>`, and the id in `stages`) plus a marker `m` saying the copy is complete;
+ * Stage configuration as the edge sees it, for one Redis database: DynamoDB holds it durably;
+ * the database that holds a stage (shared/rendezvous.ts) holds a copy of it (`s:<id>`, and the id in `stages`) plus a marker `m` saying the copy is complete;
  * the isolate remembers answers, checking every few seconds whether any stage changed (the
  * registry version `v`, raised by every update). With the marker present, a stage missing from
  * Redis does not exist, so random stage ids never turn into DynamoDB reads. Without it (a new
@@ -26,6 +26,8 @@ export function stageRegistry(deps: {
   nowMs: number;
   /** How long restore estimates may be answered after a data loss (one presence TTL), in s. */
   presenceTtlSec: number;
+  /** Whether this database holds a stage (rendezvous hashing; default: every stage). */
+  holds?: (stageId: string) => boolean;
 }) {
   const { redis, keys, isolate, nowMs } = deps;
 
@@ -113,8 +115,9 @@ export function stageRegistry(deps: {
     let after: string | undefined;
     do {
       const page = await table.list(100, after);
-      await cacheInRedis(page.stages, { restoring: true });
-      restored += page.stages.length;
+      const held = deps.holds ? page.stages.filter((stage) => deps.holds!(stage.id)) : page.stages;
+      await cacheInRedis(held, { restoring: true });
+      restored += held.length;
       after = page.lastId;
     } while (after !== undefined);
     // "registry": the sync job still has each stage's last snapshot count to restore ("full").

@@ -84,9 +84,11 @@ function payg(hot: HotTier, input: ModelInput) {
 
 function shardNotes(databases: number, stages: number): string[] {
   if (databases <= 1) return [];
-  const note = `One database is not enough: priced as ${databases} databases with stages spread over them, which this system's single-database design does not do.`;
+  const note = `One database is not enough: priced as ${databases} databases with stages spread over them (list them all in UPSTASH_REDIS_REST_URL and _TOKEN; rendezvous hashing places each stage).`;
   return databases > stages
-    ? [`${note} There are more databases than stages (${stages}), and one stage cannot be split.`]
+    ? [
+        `${note} There are more databases than stages (${stages}), and this system does not yet split one stage over several databases.`,
+      ]
     : [note];
 }
 

@@ -44,14 +44,15 @@ describe("selectFixedPlan", () => {
     expect(pick({ peakCommandsPerSec: 12_000 }).plan.name).toBe("Fixed 100GB");
   });
 
-  it("prices several databases of the largest plan, flagged exceeded, when none fits", () => {
+  it("prices several databases of the largest plan when none fits, each within its limits", () => {
     const choice = pick({ monthlyBandwidthBytes: 45 * 1e12 });
     expect(choice.plan.name).toBe("Fixed 500GB");
     expect(choice.databases).toBe(3);
     expect(choice.monthlyUsd).toBe(4500);
-    expect(choice.limits.find((l) => l.name.endsWith("monthly bandwidth"))?.status).toBe(
-      "exceeded",
-    );
+    // 15 TB per database: at the plan's limit, so binding, not exceeded.
+    const bandwidth = choice.limits.find((l) => l.name.endsWith("monthly bandwidth"));
+    expect(bandwidth?.used).toBe(15 * 1e12);
+    expect(bandwidth?.status).toBe("binding");
   });
 
   it("refuses a request no plan accepts", () => {

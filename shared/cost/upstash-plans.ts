@@ -56,8 +56,9 @@ export function databasesNeeded(plan: UpstashFixedPlan, r: PlanRequirements): nu
 /**
  * The cheapest plan one database of which fits `r` (data, bandwidth, peak rate, request size).
  * When even the largest plan does not, as many databases of the largest plan as the worst
- * limit needs: stages would have to be spread over them, which this system's single-database
- * design does not do, so those limits are reported as exceeded. `plans` must be non-empty.
+ * limit needs, with stages spread evenly over them (rendezvous hashing, UPSTASH_REDIS_REST_URL
+ * listing them all): the limits are checked per database, each carrying its share. `plans`
+ * must be non-empty.
  */
 export function selectFixedPlan(
   plans: readonly UpstashFixedPlan[],
@@ -77,7 +78,7 @@ export function selectFixedPlan(
     plan,
     databases,
     monthlyUsd: databases * plan.monthly.value,
-    limits: planLimits(plan, r, cheaper),
+    limits: planLimits(plan, r, cheaper, databases),
   };
 }
 
@@ -85,9 +86,11 @@ function planLimits(
   plan: UpstashFixedPlan,
   r: PlanRequirements,
   cheaper: readonly UpstashFixedPlan[],
+  databases: number,
 ): LimitCheck[] {
   const limits = DIMENSIONS.map((d): LimitCheck => {
-    const used = d.need(r);
+    // Each database carries its share of data, bandwidth and rate.
+    const used = d.need(r) / databases;
     const limit = d.cap(plan);
     const forcedUpgrade = cheaper.some((p) => used > d.cap(p));
     const status =

@@ -10,28 +10,41 @@ import type { UpstashStats } from "../stack/upstash-proxy";
 
 export interface BenchStack {
   env: LocalStackEnv;
-  /** The proxy's counts since the last reset. */
+  /** The (first) proxy's counts since the last reset. */
   stats(): Promise<UpstashStats>;
+  /** Each database's proxy counts since the last reset. */
+  statsOfEach(): Promise<UpstashStats[]>;
+  /** Caps every database at this many commands per second (`undefined`: no cap). */
+  limit(maxCommandsPerSecond: number | undefined): Promise<void>;
   resetStats(): Promise<void>;
   /** Closes the child's stdin (serve.ts then stops the stack) and waits for it to exit. */
   stop(): Promise<void>;
 }
 
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(options: { databases?: number } = {}): Promise<BenchStack> {
   const serve = fileURLToPath(new URL("../stack/serve.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", serve], {
+  const args = ["--import", "tsx", serve, "--databases", String(options.databases ?? 1)];
+  const child = spawn(process.execPath, args, {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const env = await firstJsonLine<LocalStackEnv>(child);
-  const stats = async (path = "/__stats", method = "GET") => {
-    const response = await fetch(`${env.UPSTASH_REDIS_REST_URL}${path}`, { method });
+  const urls = env.UPSTASH_REDIS_REST_URL.split(",");
+  const stats = async (path = "/__stats", method = "GET", url = urls[0]!, body?: string) => {
+    const response = await fetch(`${url}${path}`, { method, ...(body ? { body } : {}) });
     return (await response.json()) as UpstashStats;
   };
   return {
     env,
     stats: () => stats(),
+    statsOfEach: () => Promise.all(urls.map((url) => stats("/__stats", "GET", url))),
+    limit: async (maxCommandsPerSecond) => {
+      const body = JSON.stringify(
+        maxCommandsPerSecond === undefined ? {} : { maxCommandsPerSecond },
+      );
+      await Promise.all(urls.map((url) => stats("/__limit", "POST", url, body)));
+    },
     resetStats: async () => {
-      await stats("/__stats/reset", "POST");
+      await Promise.all(urls.map((url) => stats("/__stats/reset", "POST", url)));
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -258,6 +258,26 @@ describe("hardening", () => {
       expect(read).toMatchObject({ viewers: 1, estimated: false });
     });
 
+    it("does not trust a ticket from before the loss: the viewer gets a new one", async () => {
+      const h = createHarness();
+      const stageId = await h.createStage();
+      const token = await h.token("ticketed", stageId);
+      const first = await h.heartbeat(stageId, token);
+      const { ticket } = (await first.json()) as { ticket: string };
+      await loseRedisData(h);
+      h.advance(10_000); // the registry check is due: this heartbeat notices the loss
+      const after = await h.heartbeat(stageId, token, `?ticket=${ticket}`);
+      expect(after.status).toBe(200);
+      const renewed = ((await after.json()) as { ticket: string }).ticket;
+      expect(renewed).not.toBe(ticket);
+      // A new generation: the old ticket is ignored from now on, the new one is kept.
+      expect(renewed.split(".")[2]).not.toBe(ticket.split(".")[2]);
+      const stale = await h.heartbeat(stageId, token, `?ticket=${ticket}`);
+      expect(((await stale.json()) as { ticket: string }).ticket).toBe(renewed);
+      const kept = await h.heartbeat(stageId, token, `?ticket=${renewed}`);
+      expect(((await kept.json()) as { ticket: string }).ticket).toBe(renewed);
+    });
+
     it("gives the keys it writes again an expiry", async () => {
       const { h, stageId, tokens } = await watchedStage(3);
       await loseRedisData(h);

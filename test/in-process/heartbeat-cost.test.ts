@@ -53,7 +53,23 @@ async function setup() {
       env,
     );
     expect(response.status).toBe(200);
-    tickets.set(viewerId, ((await response.json()) as { ticket: string }).ticket);
+    const body = (await response.json()) as { ticket: string; viewers: number };
+    tickets.set(viewerId, body.ticket);
+    return body;
+  };
+  const leave = async (viewerId: string) => {
+    const { token } = await signViewerToken({
+      secret: TEST_TOKEN_SECRET,
+      viewerId,
+      stageId,
+      nowMs: clock.nowMs,
+    });
+    const response = await app.request(
+      `/v1/stages/${stageId}/leave`,
+      { method: "POST", headers: { authorization: `Bearer ${token}` } },
+      env,
+    );
+    expect(response.status).toBe(204);
   };
   // The first registry check of a new deployment finds no marker and rebuilds the registry from
   // DynamoDB (as after a data loss); the second beat runs the checking script. Counts read
@@ -63,11 +79,11 @@ async function setup() {
   await beat("warm-up");
   clock.nowMs += 130_000;
   await beat("warm-up");
-  return { app, env, clock, beat, stageId };
+  return { app, env, clock, beat, leave, stageId };
 }
 
-/** What COUNT_SCRIPT costs for one epoch: EVALSHA, BITOP OR, STRLEN, BITOP AND, BITCOUNT, DEL. */
-const COUNT = 6;
+/** What COUNT_SCRIPT costs for one epoch: EVALSHA, BITOP OR, STRLEN, BITOP AND, BITCOUNT. */
+const COUNT = 5;
 
 describe("heartbeat cost", () => {
   it("is one request of ONE command once the isolate knows the stage, the count and the viewer", async () => {
@@ -101,9 +117,10 @@ describe("heartbeat cost", () => {
     const { clock, beat } = await setup();
     clock.nowMs += 1000;
     stack.proxy.resetStats();
-    await beat("new-viewer"); // EVALSHA, HGET, RPUSH, HSET, BITFIELD, EXPIRE
+    // EVALSHA, HGET, RPUSH, HSET, BITFIELD (the slot's bitmap has its expiry already)
+    await beat("new-viewer");
     await beat("new-viewer", { ticket: false }); // this isolate remembers the index: BITFIELD
-    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 6 + 1 });
+    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 5 + 1 });
   });
 
   it("is still one request for a stage the isolate has not seen (a script that checks first)", async () => {
@@ -143,9 +160,9 @@ describe("heartbeat cost", () => {
     clock.nowMs += 10_000;
     stack.proxy.resetStats();
     await beat("a"); // BITFIELD, EXPIRE, MGET (finds the registry changed), COUNT
-    await beat("b"); // the script: EVALSHA, MGET, BITFIELD, EXPIRE
+    await beat("b"); // the script: EVALSHA, MGET, BITFIELD (a gave the slot its expiry)
     await beat("c"); // BITFIELD
-    expect(stack.proxy.stats()).toMatchObject({ requests: 3, commands: 3 + COUNT + 4 + 1 });
+    expect(stack.proxy.stats()).toMatchObject({ requests: 3, commands: 3 + COUNT + 3 + 1 });
   });
 
   it("runs one checking script for 32 concurrent first heartbeats, and one count for 20 later", async () => {
@@ -163,6 +180,22 @@ describe("heartbeat cost", () => {
     stack.proxy.resetStats();
     await Promise.all(Array.from({ length: 20 }, (_, i) => beat(`viewer-${i}`)));
     expect(stack.proxy.stats()).toMatchObject({ requests: 20, commands: 20 + 2 + COUNT });
+  });
+
+  it("makes a leave one request, and takes the viewer off this isolate's count without a recount", async () => {
+    const { clock, beat, leave } = await setup();
+    await leave("nobody"); // Redis learns the script (EVAL once per database, then EVALSHA)
+    await beat("stays");
+    const before = (await beat("leaves")).viewers;
+    clock.nowMs += 1_000;
+    stack.proxy.resetStats();
+    await leave("leaves"); // EVALSHA, HGET, a BITFIELD per slot within the TTL (4 or 5)
+    const leaveStats = stack.proxy.stats();
+    expect(leaveStats.requests).toBe(1);
+    expect(leaveStats.commands).toBeLessThanOrEqual(7);
+    stack.proxy.resetStats();
+    expect((await beat("stays")).viewers).toBe(before - 1);
+    expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 1 });
   });
 
   it("is one command while the player is paused: present bit, no watched bit", async () => {

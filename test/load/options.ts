@@ -17,13 +17,13 @@ export interface LoadOptions {
   upstashUrl: string;
   /** The admin key `npm start` printed (`--admin-key` or ADMIN_API_KEY). */
   adminKey: string;
-  /** The most billed commands per heartbeat, in the steady state, that passes (default 2.05). */
+  /** The most billed commands per heartbeat, in the steady state, that passes (default 1.25: one BITFIELD, plus a count per stage every 10 s and the registry check). */
   maxCommandsPerHeartbeat: number;
 }
 
 export const USAGE = `Usage: npm run load -- [--viewers 2000] [--stages 20] [--duration 90]
        [--url http://127.0.0.1:8787] [--upstash-url http://127.0.0.1:8079]
-       [--admin-key KEY (or ADMIN_API_KEY)] [--max-commands 2.05]
+       [--admin-key KEY (or ADMIN_API_KEY)] [--max-commands 1.25]
 Drives viewers' heartbeats against a running \`npm start\` and checks counts and cost.`;
 
 function positive(name: string, raw: string): number {
@@ -44,7 +44,7 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv): LoadOp
       url: { type: "string" },
       "upstash-url": { type: "string" },
       "admin-key": { type: "string" },
-      "max-commands": { type: "string", default: "2.05" },
+      "max-commands": { type: "string", default: "1.25" },
     },
   });
   const adminKey = values["admin-key"] ?? env.ADMIN_API_KEY ?? "";

@@ -7,7 +7,10 @@
 import { startLocalStack } from "./index";
 
 async function main(): Promise<void> {
-  const stack = await startLocalStack();
+  // `--databases N`: N redis-servers, each behind its own Upstash endpoint.
+  const at = process.argv.indexOf("--databases");
+  const databases = at >= 0 ? Number(process.argv[at + 1]) : 1;
+  const stack = await startLocalStack({ databases });
   let stopping = false;
   const stop = () => {
     if (stopping) return;

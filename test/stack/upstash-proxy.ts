@@ -94,6 +94,8 @@ export interface UpstashProxyHandle {
   /** Cumulative counts since start or the last reset. */
   stats(): UpstashStats;
   resetStats(): void;
+  /** Sets (or, with `undefined`, lifts) the commands-per-second cap from now on. */
+  setMaxCommandsPerSecond(max: number | undefined): void;
   /** Simulates an outage: requests get their connection destroyed until `resume()`. */
   pause(): void;
   resume(): void;
@@ -154,10 +156,9 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
   });
   let stats = zero();
   let paused = false;
-  const limiter =
-    opts.maxCommandsPerSecond === undefined
-      ? undefined
-      : throughputLimiter(opts.maxCommandsPerSecond, opts.now);
+  const limiterFor = (max: number | undefined) =>
+    max === undefined ? undefined : throughputLimiter(max, opts.now);
+  let limiter = limiterFor(opts.maxCommandsPerSecond);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -173,6 +174,15 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     if (path === "/__stats/reset" && req.method === "POST") {
       stats = zero();
       return void send(res, 200, { ...stats });
+    }
+    // For benchmarks whose stack runs in another process: `{ "maxCommandsPerSecond": n }`, or
+    // `{}` to lift the cap (warm-up uncapped, then the measurement capped).
+    if (path === "/__limit" && req.method === "POST") {
+      const { maxCommandsPerSecond } = JSON.parse(String(await readBody(req)) || "{}") as {
+        maxCommandsPerSecond?: number;
+      };
+      limiter = limiterFor(maxCommandsPerSecond);
+      return void send(res, 200, { maxCommandsPerSecond: maxCommandsPerSecond ?? null });
     }
     if (paused) return void req.socket.destroy();
 
@@ -240,6 +250,9 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     stats: () => ({ ...stats }),
     resetStats: () => {
       stats = zero();
+    },
+    setMaxCommandsPerSecond: (max) => {
+      limiter = limiterFor(max);
     },
     pause: () => {
       paused = true;

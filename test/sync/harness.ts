@@ -81,7 +81,19 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
           keys.slotBitmap(stageId, windowIndex(atMs), slotAt(atMs, intervalSec)),
           keys.audit(stageId),
         ],
-        ["0", "0", viewerId, "", "1", String(atMs), "604800", "608400", `${stageId}:${epoch}`, "0"],
+        [
+          "0",
+          "0",
+          viewerId,
+          "",
+          "1",
+          String(atMs),
+          "604800",
+          "608400",
+          `${stageId}:${epoch}`,
+          "0",
+          "1",
+        ],
       );
     },
 

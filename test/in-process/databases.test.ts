@@ -1,0 +1,167 @@
+/**
+ * Several Upstash databases (UPSTASH_REDIS_REST_URL and _TOKEN listing three): each stage lives
+ * in the database rendezvous hashing gives it, heartbeats of a stage cost one request to that
+ * database only, totals sum every database, the sync job covers every database, and a database
+ * that lost its data rebuilds only its own stages.
+ */
+import { Redis } from "@upstash/redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../edge/app";
+import { parseConfig } from "../../shared/config";
+import { redisKeys } from "../../shared/redis-keys";
+import { databaseForStage } from "../../shared/rendezvous";
+import { signViewerToken } from "../../shared/viewer-token";
+import { runSync } from "../../sync/run-sync";
+import { syncOnce } from "../../sync/sync-once";
+import { type LocalStack, startLocalStack } from "../stack";
+import { TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
+import { T0 } from "./harness";
+
+const DATABASES = 3;
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startLocalStack({ databases: DATABASES });
+});
+afterAll(() => stack.stop());
+
+function setup() {
+  const env = testBindings(stack.env as unknown as Record<string, string>);
+  const keys = redisKeys(env.REDIS_KEY_PREFIX!);
+  const clock = { nowMs: T0 };
+  const app = createApp({ now: () => clock.nowMs, logError: () => {} });
+  const urls = stack.databases.map((database) => database.proxy.url);
+  const direct = stack.databases.map(
+    ({ proxy }) => new Redis({ url: proxy.url, token: proxy.token, enableTelemetry: false }),
+  );
+  const admin = {
+    authorization: `Bearer ${env.ADMIN_API_KEY}`,
+    "content-type": "application/json",
+  };
+  const request = (path: string, init: RequestInit = {}) => app.request(path, init, env);
+  const createStage = async (id: string) => {
+    const response = await request("/v1/stages", {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ id, title: id }),
+    });
+    expect(response.status).toBe(201);
+  };
+  const beat = async (stageId: string, viewerId: string) => {
+    const { token } = await signViewerToken({
+      secret: TEST_TOKEN_SECRET,
+      viewerId,
+      stageId,
+      nowMs: clock.nowMs,
+    });
+    return request(`/v1/stages/${stageId}/heartbeats`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+    });
+  };
+  return { env, keys, clock, app, urls, direct, request, createStage, beat };
+}
+
+/** Stage ids, at least one held by each database. */
+function stagesOverEveryDatabase(urls: readonly string[]): string[] {
+  const ids: string[] = [];
+  const covered = new Set<number>();
+  while (covered.size < urls.length || ids.length < 6) {
+    const id = uniqueId("db");
+    ids.push(id);
+    covered.add(databaseForStage(urls, id));
+  }
+  return ids;
+}
+
+describe("several Upstash databases", () => {
+  it("keeps each stage in its own database, heartbeats going there only; totals sum them all", async () => {
+    const t = setup();
+    const stageIds = stagesOverEveryDatabase(t.urls);
+    for (const id of stageIds) await t.createStage(id);
+    // A first heartbeat per stage: each database's registry is built and its scripts loaded.
+    for (const id of stageIds) expect((await t.beat(id, "viewer-0")).status).toBe(200);
+    for (const [i, id] of stageIds.entries()) {
+      const home = databaseForStage(t.urls, id);
+      expect(await t.direct[home]!.exists(t.keys.stage(id))).toBe(1);
+      for (const [other, redis] of t.direct.entries()) {
+        if (other !== home) expect(await redis.exists(t.keys.stage(id))).toBe(0);
+      }
+      const before = stack.databases.map(({ proxy }) => proxy.stats().requests);
+      for (let v = 1; v <= i; v++) expect((await t.beat(id, `viewer-${v}`)).status).toBe(200);
+      const after = stack.databases.map(({ proxy }) => proxy.stats().requests);
+      after.forEach((requests, database) => {
+        expect(requests - before[database]!, `database ${database}`).toBe(
+          database === home ? i : 0,
+        );
+      });
+    }
+    for (const [i, id] of stageIds.entries()) {
+      const response = await t.request(`/v1/stages/${id}/viewers`);
+      expect(((await response.json()) as { viewers: number }).viewers).toBe(i + 1);
+    }
+    const totals = (await (await t.request("/v1/viewers")).json()) as Record<string, number>;
+    const expected = (stageIds.length * (stageIds.length + 1)) / 2;
+    expect(totals).toMatchObject({ viewers: expected, activeStages: stageIds.length });
+    expect((await t.request("/health")).status).toBe(200);
+  });
+
+  it("syncs every database's windows in one job run", async () => {
+    const t = setup();
+    const stageIds = stagesOverEveryDatabase(t.urls);
+    for (const id of stageIds) await t.createStage(id);
+    for (const id of stageIds) expect((await t.beat(id, "v")).status).toBe(200);
+    const report = await syncOnce(parseConfig(t.env), {
+      now: () => T0 + 5 * 60_000,
+      log: () => {},
+    });
+    expect(report).toMatchObject({ databases: DATABASES, windows: stageIds.length });
+    expect(report.errors).toBeUndefined();
+  });
+
+  it("chooses the budget's interval from the audience of every database, and tells each", async () => {
+    const t = setup();
+    const stageIds = stagesOverEveryDatabase(t.urls);
+    for (const id of stageIds) await t.createStage(id);
+    for (const id of stageIds) expect((await t.beat(id, "v")).status).toBe(200);
+    const report = await syncOnce(parseConfig({ ...t.env, HOT_PATH_BUDGET_USD: "0.01" }), {
+      now: () => T0 + 60_000,
+      log: () => {},
+    });
+    expect(report.liveViewers).toBe(stageIds.length);
+    for (const redis of t.direct) {
+      const chosen = await redis.get(t.keys.heartbeatInterval()); // the client parses JSON
+      expect(chosen).toMatchObject({
+        viewers: stageIds.length,
+        intervalSec: report.heartbeatIntervalSec,
+      });
+    }
+  });
+
+  it("rebuilds, in a database that lost its data, only the stages it holds", async () => {
+    const t = setup();
+    const stageIds = stagesOverEveryDatabase(t.urls);
+    for (const id of stageIds) await t.createStage(id);
+    const lost = databaseForStage(t.urls, stageIds[0]!);
+    // This deployment's keys in that database are gone (as after a flush of its own prefix).
+    const gone = await t.direct[lost]!.keys(`${t.env.REDIS_KEY_PREFIX}*`);
+    await t.direct[lost]!.del(...gone);
+    const config = parseConfig(t.env);
+    const report = await runSync(
+      {
+        redis: t.direct[lost]! as never,
+        db: (await import("../../shared/clients")).createDocumentClient(config, {
+          timeoutMs: 5_000,
+        }),
+        config,
+        now: () => T0,
+        log: () => {},
+        holds: (stageId) => databaseForStage(t.urls, stageId) === lost,
+      },
+      {},
+    );
+    const held = stageIds.filter((id) => databaseForStage(t.urls, id) === lost);
+    expect(report.restored?.stages).toBeGreaterThanOrEqual(held.length);
+    const members = (await t.direct[lost]!.smembers(t.keys.stages())).map(String);
+    for (const id of stageIds) expect(members.includes(id)).toBe(held.includes(id));
+  });
+});
