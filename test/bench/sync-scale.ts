@@ -120,6 +120,15 @@ export async function runScenario(
         : scanKeys(redis, watchKeyPattern(config.redisKeyPrefix)).then((found) => found.length);
 
     await stack.resetStats();
+    // The endpoint's counts of the runs alone: read after each run, reset after the check
+    // between runs (whose SCAN is the benchmark's, not the job's).
+    const redisStats: UpstashStats = {
+      requests: 0,
+      commands: 0,
+      requestBytes: 0,
+      responseBytes: 0,
+      throttled: 0,
+    };
     const runs: MeasuredRun[] = [];
     let windowsLeft = scenario.stages;
     // Runs as the cron would make them, while windows are left (a run takes at most
@@ -135,15 +144,19 @@ export async function runScenario(
         nodeFlags,
       });
       runs.push(run);
+      const stats = await stack.stats();
+      for (const name of Object.keys(redisStats) as (keyof UpstashStats)[]) {
+        redisStats[name] += stats[name];
+      }
       const before = windowsLeft;
       windowsLeft = await waiting();
+      await stack.resetStats();
       console.error(
         `sync bench: ${scenario.label}: run ${runs.length}: ${run.failure ?? "ok"}, ${run.wallMs} ms, ${run.report?.items ?? "?"} items, ${windowsLeft} windows left`,
       );
       const progressed = (run.report?.items ?? 0) > 0 || windowsLeft < before;
       if (run.failure !== undefined && !progressed) break;
     }
-    const redisStats = await stack.stats();
 
     const db = createDocumentClient(config, { timeoutMs: 60_000 });
     const table = await readTable(db, config.dynamodbTable);

@@ -70,8 +70,11 @@ export function scaleTables(results: ScenarioResult[]): string[] {
   lines.push("");
   for (const r of results) {
     const t = r.table;
+    // An hour's index is dropped by the first run after its last window is synced: when the
+    // window seeded (two before the clock's) was the last of its hour, that run is this one.
+    const dropped = r.runs.reduce((sum, run) => sum + (run.report?.droppedIndexes ?? 0), 0);
     lines.push(
-      `- ${r.scenario.label}: scenario ${fixed(r.scenarioMs / 1000)} s in all (stack, seeding, runs, check); the table holds ${int(t.snapshots)} snapshots (${int(t.snapshotViewers)} unique viewers) and ${int(t.records)} records of ${int(t.distinctViewers)} distinct viewers, ${int(t.watchSeconds)} s watched, in ${int(t.viewingItems)} items.`,
+      `- ${r.scenario.label}: scenario ${fixed(r.scenarioMs / 1000)} s in all (stack, seeding, runs, check); the table holds ${int(t.snapshots)} snapshots (${int(t.snapshotViewers)} unique viewers) and ${int(t.records)} records of ${int(t.distinctViewers)} distinct viewers, ${int(t.watchSeconds)} s watched, in ${int(t.viewingItems)} items; ${int(dropped)} ended hourly indexes dropped.`,
     );
   }
   for (const r of results) {
