@@ -9,3 +9,17 @@ export interface ScheduledController {
   readonly cron: string;
   noRetry(): void;
 }
+
+/** A message of a queue batch (`queue()` handler). */
+export interface QueueMessage<Body = unknown> {
+  readonly id: string;
+  readonly body: Body;
+  ack(): void;
+  retry(): void;
+}
+
+/** The batch a `queue()` handler receives. */
+export interface MessageBatch<Body = unknown> {
+  readonly queue: string;
+  readonly messages: readonly QueueMessage<Body>[];
+}

@@ -535,6 +535,71 @@ export interface components {
              */
             averageViewers?: number;
             /**
+             * @description Viewers and seconds by country, most viewers first; they sum to `uniqueViewers` and `watchSeconds`. A viewer's country is the one of their first heartbeat in the hour. Absent on snapshots written before 2026-11-30 and on windows left by workers of an older deploy.
+             * @example [
+             *       {
+             *         "country": "DE",
+             *         "seconds": 113400,
+             *         "viewers": 420
+             *       },
+             *       {
+             *         "country": "unknown",
+             *         "seconds": 540,
+             *         "viewers": 3
+             *       }
+             *     ]
+             */
+            countries?: {
+                /**
+                 * @description ISO 3166-1 alpha-2 code as Cloudflare gives it (`XX`: unknown to Cloudflare, `T1`: Tor), or `unknown` where no country was given (local runs).
+                 * @example DE
+                 */
+                country: string;
+                /**
+                 * @description Seconds they watched.
+                 * @example 113400
+                 */
+                seconds: number;
+                /**
+                 * @description Viewers who watched from there.
+                 * @example 420
+                 */
+                viewers: number;
+            }[];
+            /**
+             * @description Viewers and seconds by device class, most viewers first; they sum to `uniqueViewers` and `watchSeconds`. Absent where `countries` is.
+             * @example [
+             *       {
+             *         "device": "mobile",
+             *         "seconds": 231000,
+             *         "viewers": 880
+             *       },
+             *       {
+             *         "device": "desktop",
+             *         "seconds": 170100,
+             *         "viewers": 610
+             *       }
+             *     ]
+             */
+            devices?: {
+                /**
+                 * @description From the User-Agent (or the `Sec-CH-UA-Mobile` hint) of the viewer's first heartbeat in the hour.
+                 * @example mobile
+                 * @enum {string}
+                 */
+                device: "mobile" | "desktop" | "tv" | "other";
+                /**
+                 * @description Seconds they watched.
+                 * @example 231000
+                 */
+                seconds: number;
+                /**
+                 * @description Viewers on that class of device.
+                 * @example 880
+                 */
+                viewers: number;
+            }[];
+            /**
              * @description The largest of `slotViewers`: the window's peak concurrency.
              * @example 1380
              */

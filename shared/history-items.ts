@@ -4,6 +4,9 @@
  */
 import type { SNAPSHOT_ITEM_TYPE, VIEWING_RECORDS_ITEM_TYPE } from "./dynamo-keys";
 
+/** Viewers and seconds by key (country code, device class): `{ DE: [viewers, seconds] }`. */
+export type Breakdown = Record<string, [viewers: number, seconds: number]>;
+
 /** One viewer's seconds in one window, as stored inside a packed item. */
 export type PackedViewingRecord = [viewerId: string, seconds: number];
 
@@ -31,6 +34,9 @@ export interface SnapshotItem {
   peakViewers?: number;
   /** Time-weighted mean concurrency over the window: `watchSeconds` / 300. */
   averageViewers?: number;
+  /** Viewers and seconds by country and by device class (absent before 2026-11-30). */
+  countries?: Breakdown;
+  devices?: Breakdown;
   /** Epoch seconds after which DynamoDB deletes the item. */
   ttl: number;
 }

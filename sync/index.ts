@@ -9,6 +9,7 @@ export {
   type BatchWriteResult,
   batchWrite,
 } from "./batch-write";
+export { parseSyncMessage, type SyncMessage, type SyncQueue, scheduleSync } from "./fan-out";
 export { type RestoreResult, restoreFromSnapshots } from "./restore";
 export { formatReport, type RunReport, reportLogLine, SyncRunError } from "./run-report";
 export { type RunSyncDeps, type RunSyncOptions, runSync } from "./run-sync";

@@ -60,13 +60,16 @@ export async function syncOnce(
   options: RunSyncOptions &
     Partial<Pick<RunSyncDeps, "now" | "log" | "random">> & {
       deadlines?: Partial<SyncDeadlines>;
+      /** Only these databases (a queue message's; default every one). */
+      databases?: readonly number[];
     } = {},
 ): Promise<RunReport> {
   const runId = options.runId ?? crypto.randomUUID();
   const urls = config.redisDatabases.map((database) => database.url);
   const reports: RunReport[] = [];
   const failures: unknown[] = [];
-  for (let database = 0; database < Math.max(1, urls.length); database++) {
+  const all = Array.from({ length: Math.max(1, urls.length) }, (_, database) => database);
+  for (const database of options.databases ?? all) {
     try {
       reports.push(await syncDatabase(config, database, { ...options, runId }));
     } catch (error) {
@@ -76,7 +79,7 @@ export async function syncOnce(
     }
   }
   const report = combineReports(reports);
-  if (urls.length > 1 && config.hotPathBudgetUsd !== undefined) {
+  if (urls.length > 1 && config.hotPathBudgetUsd !== undefined && !options.databases) {
     try {
       Object.assign(report, await chooseIntervalAcrossDatabases(config, options));
     } catch (error) {
@@ -96,7 +99,7 @@ async function syncDatabase(
   database: number,
   options: Parameters<typeof syncOnce>[1] & { runId: string },
 ): Promise<RunReport> {
-  const { now, log, random, deadlines, ...runOptions } = options;
+  const { now, log, random, deadlines, databases: _only, ...runOptions } = options;
   const clients = syncClients(config, deadlines, database);
   const urls = config.redisDatabases.map((entry) => entry.url);
   try {
@@ -132,9 +135,9 @@ async function syncDatabase(
  * within budget depends on the live audience of every database, so it is chosen once, from their
  * sum, and written to each (`iv`).
  */
-async function chooseIntervalAcrossDatabases(
+export async function chooseIntervalAcrossDatabases(
   config: Config,
-  options: NonNullable<Parameters<typeof syncOnce>[1]>,
+  options: Pick<NonNullable<Parameters<typeof syncOnce>[1]>, "now" | "deadlines"> = {},
 ): Promise<{ liveViewers: number; heartbeatIntervalSec?: number }> {
   const nowMs = (options.now ?? Date.now)();
   const keys = redisKeys(config.redisKeyPrefix);

@@ -1,3 +1,4 @@
+import { parseViewerEntry } from "../shared/audience";
 import type { DocumentClient } from "../shared/clients";
 import type { ViewingRecordsItem } from "../shared/history-items";
 import { liveCountCall } from "../shared/live-count";
@@ -132,7 +133,10 @@ export async function syncSlotWindows(
               slots.push({ offsetSec: bitmap.offsetSec, widthSec: bitmap.widthSec });
           });
           state.current = index;
-          if (slots.length > 0) state.accumulator.addViewer(String(viewer), slots);
+          if (slots.length > 0) {
+            const { viewerId, ...audience } = parseViewerEntry(String(viewer));
+            state.accumulator.addViewer(viewerId, slots, audience);
+          }
         });
         state.next += viewers.length;
         // A list shorter than LLEN said (expired meanwhile): nothing more to read.
@@ -248,6 +252,8 @@ async function saveProgress(
       viewers: totals.uniqueViewers,
       seconds: totals.watchSeconds,
       slots: totals.slotViewers.join(","),
+      countries: JSON.stringify(totals.countries),
+      devices: JSON.stringify(totals.devices),
     });
     pipeline.expire(key, WATCH_KEY_EXPIRY_SEC);
     pipeline.sadd(keys.windowsInProgress(), key);

@@ -1,5 +1,5 @@
 import type { DocumentClient } from "../shared/clients";
-import type { ViewingRecordsItem } from "../shared/history-items";
+import type { Breakdown, ViewingRecordsItem } from "../shared/history-items";
 import { type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "../shared/redis-keys";
 import { CONCURRENCY_SLOTS } from "../shared/windows";
 import type { BatchWriteOptions } from "./batch-write";
@@ -7,7 +7,7 @@ import type { ClosedWindow } from "./find-work";
 import { readWindowPages } from "./read-windows";
 import type { RunReport } from "./run-report";
 import type { SyncRedis } from "./sync-redis";
-import { createWindowAccumulator } from "./window-accumulator";
+import { createWindowAccumulator, type WindowTotals } from "./window-accumulator";
 import { createRecordPacker, snapshotItem } from "./window-items";
 import { writeItems } from "./write-items";
 
@@ -234,7 +234,18 @@ export interface WindowProgress {
   /** Slot-bitmap windows: the first viewer index not yet written. */
   next?: number;
   part: number;
-  totals: { uniqueViewers: number; watchSeconds: number; slotViewers: number[] };
+  totals: Omit<WindowTotals, "malformedFields">;
+}
+
+/** A breakdown saved with a window's progress (JSON), read back; empty when absent or bad. */
+function parseBreakdown(json: string | undefined): Breakdown {
+  if (json === undefined) return {};
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    return parsed !== null && typeof parsed === "object" ? (parsed as Breakdown) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** A progress hash (HGETALL reply, `[field, value, ...]` raw) read back; none when empty. */
@@ -251,6 +262,8 @@ export function parseProgress(reply: unknown): WindowProgress | undefined {
       watchSeconds: Number(fields.seconds ?? 0),
       slotViewers:
         slots.length === CONCURRENCY_SLOTS ? slots : new Array(CONCURRENCY_SLOTS).fill(0),
+      countries: parseBreakdown(fields.countries),
+      devices: parseBreakdown(fields.devices),
     },
   };
 }

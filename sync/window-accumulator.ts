@@ -1,4 +1,5 @@
-import type { PackedViewingRecord } from "../shared/history-items";
+import type { Audience } from "../shared/audience";
+import type { Breakdown, PackedViewingRecord } from "../shared/history-items";
 import { parseWatchMember, watchMemberViewer } from "../shared/redis-keys";
 import {
   CONCURRENCY_SLOT_SEC,
@@ -23,6 +24,15 @@ export interface WindowTotals {
    * covers part of those 30 s. Tabs count once.
    */
   slotViewers: number[];
+  /** Viewers and seconds by country and by device class (slot-bitmap windows only). */
+  countries: Breakdown;
+  devices: Breakdown;
+}
+
+/** Adds one viewer's seconds to a breakdown's entry. */
+function tally(breakdown: Breakdown, key: string, seconds: number): void {
+  const entry = breakdown[key] ?? [0, 0];
+  breakdown[key] = [entry[0] + 1, entry[1] + seconds];
 }
 
 /**
@@ -41,9 +51,12 @@ export function createWindowAccumulator(
     watchSeconds: resumed?.watchSeconds ?? 0,
     malformedFields: 0,
     slotViewers: resumed?.slotViewers.slice() ?? new Array<number>(CONCURRENCY_SLOTS).fill(0),
+    countries: { ...resumed?.countries },
+    devices: { ...resumed?.devices },
   };
   let viewer: string | undefined;
   let slots: Slot[] = [];
+  let audience: Audience | undefined;
 
   const emit = () => {
     if (viewer !== undefined && slots.length > 0) {
@@ -54,9 +67,14 @@ export function createWindowAccumulator(
       totals.uniqueViewers++;
       totals.watchSeconds += seconds;
       for (const slot of concurrencySlots(slots)) totals.slotViewers[slot]! += 1;
+      if (audience !== undefined) {
+        tally(totals.countries, audience.country, seconds);
+        tally(totals.devices, audience.device, seconds);
+      }
     }
     viewer = undefined;
     slots = [];
+    audience = undefined;
   };
 
   return {
@@ -76,10 +94,11 @@ export function createWindowAccumulator(
      * A viewer whose slots were all read at once (slot bitmaps): their record goes out now. A
      * viewer with no slot (present but never playing in the window) has none.
      */
-    addViewer(viewerId: string, viewerSlots: readonly Slot[]): void {
+    addViewer(viewerId: string, viewerSlots: readonly Slot[], where?: Audience): void {
       emit();
       viewer = viewerId;
       slots = [...viewerSlots];
+      audience = where;
       emit();
     },
     /** The totals so far (a copy), without the viewer being read. */
@@ -88,6 +107,8 @@ export function createWindowAccumulator(
         uniqueViewers: totals.uniqueViewers,
         watchSeconds: totals.watchSeconds,
         slotViewers: totals.slotViewers.slice(),
+        countries: { ...totals.countries },
+        devices: { ...totals.devices },
       };
     },
     /** Emits the last viewer; the totals are final after this. */

@@ -5,6 +5,7 @@ import {
   leaveStageRoute,
   sendHeartbeatRoute,
 } from "../../openapi/routes";
+import { audienceTag, countryOf, deviceClass } from "../../shared/audience";
 import { liveCountCall } from "../../shared/live-count";
 import { execPipeline } from "../../shared/pipeline-scripts";
 import type { TicketSigner } from "../../shared/presence-ticket";
@@ -72,6 +73,13 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       nowMs,
       ...cadence,
       countWidthsSec: [cadence.intervalSec, config.heartbeatIntervalSec],
+      audienceTag: audienceTag({
+        country: countryOf(
+          (c.req.raw as { cf?: { country?: unknown } }).cf?.country,
+          c.req.header("cf-ipcountry"),
+        ),
+        device: deviceClass(c.req.header("user-agent"), c.req.header("sec-ch-ua-mobile")),
+      }),
       ...(index === undefined ? {} : { index }),
       ...(intervalIsStale(config, isolate, nowMs) ? { intervalKey: keys.heartbeatInterval() } : {}),
     };

@@ -1,4 +1,5 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { DeviceClass } from "../../shared/audience";
 import type { DocumentClient } from "../../shared/clients";
 import { SNAPSHOT_PREFIX, snapshotKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
 import type { SnapshotItem } from "../../shared/history-items";
@@ -8,7 +9,14 @@ import { dynamoCall } from "../dynamo-call";
 import { problems } from "../problems";
 
 /** A snapshot as the API answers it: the stored item without its keys and TTL. */
-export type Snapshot = Omit<SnapshotItem, "pk" | "sk" | "type" | "ttl">;
+/** A snapshot as the API answers it: the stored item, its breakdowns as rows. */
+export type Snapshot = Omit<
+  SnapshotItem,
+  "pk" | "sk" | "type" | "ttl" | "countries" | "devices"
+> & {
+  countries?: { country: string; viewers: number; seconds: number }[];
+  devices?: { device: DeviceClass; viewers: number; seconds: number }[];
+};
 
 export interface ViewingRecord {
   stageId: string;
@@ -78,6 +86,20 @@ export function historyTable(db: DocumentClient, tableName: string) {
               averageViewers: Number(item.averageViewers ?? 0),
             }
           : {}),
+        ...(item.countries !== undefined && item.devices !== undefined
+          ? {
+              countries: breakdownRows(item.countries).map(([country, viewers, seconds]) => ({
+                country,
+                viewers,
+                seconds,
+              })),
+              devices: breakdownRows(item.devices).map(([device, viewers, seconds]) => ({
+                device: device as DeviceClass,
+                viewers,
+                seconds,
+              })),
+            }
+          : {}),
       }));
       const lastSk = result.LastEvaluatedKey?.sk;
       return typeof lastSk === "string" ? { items, lastSk } : { items };
@@ -144,3 +166,14 @@ function unpack(item: Record<string, unknown>, stageId: string): ViewingRecord[]
 }
 
 export type HistoryTable = ReturnType<typeof historyTable>;
+
+/** A stored breakdown (`{ key: [viewers, seconds] }`) as rows, most viewers first. */
+function breakdownRows(stored: unknown): [key: string, viewers: number, seconds: number][] {
+  if (stored === null || typeof stored !== "object") return [];
+  return Object.entries(stored as Record<string, unknown>)
+    .map(([key, value]): [string, number, number] => {
+      const [viewers, seconds] = Array.isArray(value) ? value : [0, 0];
+      return [key, Number(viewers), Number(seconds)];
+    })
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+}

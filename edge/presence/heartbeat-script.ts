@@ -22,7 +22,8 @@
  * list il, indexed epochs ixs, slot bitmap b, audit stream a.
  * ARGV: check stage ('1'/'0'), anonymous ('1'/'0'), viewer, index or '', credited ('1'/'0'),
  * now (ms), slot expiry (s), index expiry (s), `<stage>:<epoch>`, audit trail ('1'/'0', when
- * the stage is not checked), set the slot's expiry ('1'/'0': not when this isolate already did).
+ * the stage is not checked), set the slot's expiry ('1'/'0': not when this isolate already did),
+ * the viewer's audience tag `<country>|<device>` (kept with a new viewer's id in the list).
  *
  * Returns { stage JSON or nil, m, v, rs, e, g (all nil when not checked), index or -1 when the
  * stage refused the heartbeat }.
@@ -44,7 +45,7 @@ end
 if index == '' then
   index = redis.call('HGET', KEYS[7], viewer)
   if not index then
-    index = redis.call('RPUSH', KEYS[8], viewer) - 1
+    index = redis.call('RPUSH', KEYS[8], viewer .. '|' .. ARGV[12]) - 1
     redis.call('HSET', KEYS[7], viewer, index)
     if index == 0 then
       redis.call('EXPIRE', KEYS[7], ARGV[8])

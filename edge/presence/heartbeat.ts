@@ -26,6 +26,8 @@ export interface HeartbeatInput {
   credited: boolean;
   /** The viewer's index this epoch, from a valid ticket or this isolate's memory, if known. */
   index?: number;
+  /** Where and on what the viewer watches (shared/audience.ts `audienceTag`). */
+  audienceTag: string;
   nowMs: number;
   intervalSec: number;
   presenceTtlSec: number;
@@ -158,6 +160,7 @@ async function record(
         `${stageId}:${epoch}`,
         cached?.auditTrail ? "1" : "0",
         setExpiry ? "1" : "0",
+        input.audienceTag,
       ],
     });
   } else {

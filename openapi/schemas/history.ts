@@ -59,6 +59,67 @@ export const SnapshotSchema = z
         "Time-weighted mean concurrency over the window: `watchSeconds` / 300, to 2 decimals.",
       example: 1341,
     }),
+    countries: z
+      .array(
+        z.object({
+          country: z
+            .string()
+            .regex(/^([A-Z][A-Z0-9]|unknown)$/)
+            .openapi({
+              description:
+                "ISO 3166-1 alpha-2 code as Cloudflare gives it (`XX`: unknown to Cloudflare, `T1`: Tor), or `unknown` where no country was given (local runs).",
+              example: "DE",
+            }),
+          viewers: z
+            .number()
+            .int()
+            .min(0)
+            .openapi({ description: "Viewers who watched from there.", example: 420 }),
+          seconds: z
+            .number()
+            .int()
+            .min(0)
+            .openapi({ description: "Seconds they watched.", example: 113_400 }),
+        }),
+      )
+      .optional()
+      .openapi({
+        example: [
+          { country: "DE", viewers: 420, seconds: 113_400 },
+          { country: "unknown", viewers: 3, seconds: 540 },
+        ],
+        description:
+          "Viewers and seconds by country, most viewers first; they sum to `uniqueViewers` and `watchSeconds`. A viewer's country is the one of their first heartbeat in the hour. Absent on snapshots written before 2026-11-30 and on windows left by workers of an older deploy.",
+      }),
+    devices: z
+      .array(
+        z.object({
+          device: z.enum(["mobile", "desktop", "tv", "other"]).openapi({
+            description:
+              "From the User-Agent (or the `Sec-CH-UA-Mobile` hint) of the viewer's first heartbeat in the hour.",
+            example: "mobile",
+          }),
+          viewers: z
+            .number()
+            .int()
+            .min(0)
+            .openapi({ description: "Viewers on that class of device.", example: 880 }),
+          seconds: z
+            .number()
+            .int()
+            .min(0)
+            .openapi({ description: "Seconds they watched.", example: 231_000 }),
+        }),
+      )
+      .optional()
+      .openapi({
+        example: [
+          { device: "mobile", viewers: 880, seconds: 231_000 },
+          { device: "desktop", viewers: 610, seconds: 170_100 },
+        ],
+        description:
+          "Viewers and seconds by device class, most viewers first; they sum to `uniqueViewers` and `watchSeconds`. Absent where `countries` is.",
+      }),
   })
   .openapi("Snapshot", {
     description: "A stage's figures for one closed window, kept 30 days (DynamoDB TTL).",

@@ -18,6 +18,10 @@ import { openRespConnection, type RespConnection } from "../stack/resp-connectio
 import { TEST_TOKEN_SECRET, testBindings } from "../test-env";
 
 const VIEWERS = 5_000;
+const AT_THE_EDGE = {
+  "cf-ipcountry": "DE",
+  "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/140.0 Safari/537.36",
+};
 const INTERVAL_MS = 30_000;
 
 async function usedMemory(redis: RespConnection): Promise<number> {
@@ -73,7 +77,8 @@ export async function benchRedisMemory(): Promise<string> {
             const ticket = tickets[i + j];
             const response = await app.request(
               `/v1/stages/${stageId}/heartbeats${ticket === undefined ? "" : `?ticket=${ticket}`}`,
-              { method: "POST", headers: { authorization: `Bearer ${token}` } },
+              // As Cloudflare delivers it: a country, and a browser's User-Agent.
+              { method: "POST", headers: { authorization: `Bearer ${token}`, ...AT_THE_EDGE } },
               env,
             );
             tickets[i + j] = ((await response.json()) as { ticket: string }).ticket;

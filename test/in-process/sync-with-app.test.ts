@@ -104,6 +104,54 @@ describe("the sync job with the worker", () => {
     ).toBe(404);
   });
 
+  it("breaks a window down by country and device, from the edge's headers, at no extra command", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const window = windowIndex(h.clock.nowMs);
+    const phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148";
+    const laptop = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/140.0 Safari/537.36";
+    const tv = "Mozilla/5.0 (Linux; Android 12; BRAVIA 4K) AppleWebKit/537.36 SmartTV";
+    // Cloudflare sets CF-IPCountry; a viewer with none (local runs) counts as `unknown`.
+    const viewers: { id: string; headers: Record<string, string> }[] = [
+      { id: "de-1", headers: { "cf-ipcountry": "DE", "user-agent": laptop } },
+      { id: "de-2", headers: { "cf-ipcountry": "DE", "user-agent": phone } },
+      { id: "us-1", headers: { "cf-ipcountry": "US", "user-agent": tv } },
+      { id: "nowhere", headers: { "sec-ch-ua-mobile": "?1" } },
+    ];
+    const tokens = await Promise.all(viewers.map((v) => h.token(v.id, stageId)));
+    while (h.clock.nowMs < windowStartMs(window + 1)) {
+      for (const [i, { headers }] of viewers.entries()) {
+        const response = await h.request(`/v1/stages/${stageId}/heartbeats`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${tokens[i]}`, ...headers },
+        });
+        expect(response.status).toBe(200);
+      }
+      h.advance(30_000);
+    }
+    h.clock.nowMs = windowStartMs(window + 1) + 60_000;
+    expect(await h.sync()).toMatchObject({ windows: 1 });
+    const from = encodeURIComponent(new Date(windowStartMs(window)).toISOString());
+    const page = await h.request(`/v1/stages/${stageId}/snapshots?from=${from}`, {
+      headers: adminHeaders,
+    });
+    const [snapshot] = ((await page.json()) as { items: Record<string, unknown>[] }).items;
+    expect(snapshot).toMatchObject({
+      uniqueViewers: 4,
+      watchSeconds: 1200,
+      countries: [
+        { country: "DE", viewers: 2, seconds: 600 },
+        { country: "US", viewers: 1, seconds: 300 },
+        { country: "unknown", viewers: 1, seconds: 300 },
+      ],
+      devices: [
+        { device: "mobile", viewers: 2, seconds: 600 },
+        { device: "desktop", viewers: 1, seconds: 300 },
+        { device: "tv", viewers: 1, seconds: 300 },
+      ],
+    });
+  });
+
   it("after Redis lost its data, answers the last snapshot's count as an estimate until heartbeats return", async () => {
     const h = createHarness();
     const stageId = await h.createStage();

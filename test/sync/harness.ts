@@ -64,7 +64,13 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
      * A heartbeat as the edge records it (interval 30 s): the edge's own HEARTBEAT_SCRIPT, which
      * finds or hands out the viewer's index and sets their bits in the slot's bitmap.
      */
-    async heartbeat(stageId: string, viewerId: string, atMs = clock.nowMs, intervalSec = 30) {
+    async heartbeat(
+      stageId: string,
+      viewerId: string,
+      atMs = clock.nowMs,
+      intervalSec = 30,
+      audience = "unknown|o",
+    ) {
       const epoch = epochAt(atMs);
       await redis.eval(
         HEARTBEAT_SCRIPT,
@@ -93,6 +99,7 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
           `${stageId}:${epoch}`,
           "0",
           "1",
+          audience,
         ],
       );
     },

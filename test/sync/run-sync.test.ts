@@ -65,6 +65,9 @@ describe("runSync", () => {
         slotViewers: [3, 3, 3, 2, 1, 1, 1, 1, 1, 1],
         peakViewers: 3,
         averageViewers: 1.7,
+        // The app ran without Cloudflare in front: no country, no User-Agent.
+        countries: { unknown: [3, 510] },
+        devices: { other: [3, 510] },
         ttl: Math.floor((T0 + 5 * MIN) / 1000) + 30 * 86_400,
       },
     ]);

@@ -9,6 +9,19 @@ declare module "cloudflare:test" {
     scheduledTime?: number | Date;
     cron?: string;
   }): ScheduledController;
-  /** The bindings wrangler.toml declares (here: the Rate Limiting binding). */
+  /** The bindings wrangler.toml declares (here: the Rate Limiting binding, the sync queue). */
   export const env: Record<string, unknown>;
+  export function createMessageBatch<Body = unknown>(
+    queueName: string,
+    messages: { id: string; timestamp: Date; attempts: number; body: Body }[],
+  ): import("../../edge/worker-types").MessageBatch<Body>;
+  export function getQueueResult(
+    batch: import("../../edge/worker-types").MessageBatch,
+    ctx: ExecutionContext,
+  ): Promise<{
+    outcome: string;
+    ackAll: boolean;
+    explicitAcks: string[];
+    retryMessages: unknown[];
+  }>;
 }

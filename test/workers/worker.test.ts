@@ -4,8 +4,10 @@
  */
 import {
   createExecutionContext,
+  createMessageBatch,
   createScheduledController,
   env as declaredBindings,
+  getQueueResult,
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { Redis } from "@upstash/redis";
@@ -162,5 +164,54 @@ describe("the worker in workerd", () => {
       ],
       nextCursor: null,
     });
+  });
+
+  it("fans the sync out on the queue: the cron sends one message per database, queue() syncs it", async () => {
+    const env = bindings();
+    expect(typeof (declaredBindings.SYNC_QUEUE as { sendBatch?: unknown })?.sendBatch).toBe(
+      "function",
+    ); // wrangler.toml's [[queues.producers]]
+    const sent: unknown[] = [];
+    const queue = {
+      sendBatch: async (messages: { body: unknown }[]) => {
+        sent.push(...messages.map((message) => message.body));
+      },
+    };
+    const cron = createExecutionContext();
+    worker.scheduled(
+      createScheduledController({ cron: "1-59/5 * * * *" }),
+      { ...env, SYNC_QUEUE: queue },
+      cron,
+    );
+    await waitOnExecutionContext(cron);
+    expect(sent).toEqual([{ database: 0, scheduledAtMs: expect.any(Number) }]);
+
+    // A window that closed ten minutes ago, as the edge writes it, then the queue's message.
+    const stageId = `wq${crypto.randomUUID().slice(0, 8)}`;
+    const admin = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
+    const created = await call(env, "/v1/stages", {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ id: stageId, title: "Synced from the queue" }),
+    });
+    expect(created.status).toBe(201);
+    const window = Math.floor(Date.now() / 300_000) - 2;
+    const redis = new Redis({
+      url: env.UPSTASH_REDIS_REST_URL,
+      token: env.UPSTASH_REDIS_REST_TOKEN,
+    });
+    const key = `${env.REDIS_KEY_PREFIX}w:${stageId}:${window}`;
+    await redis.hset(key, { "carol|0": 30 });
+    const batch = createMessageBatch("viewer-presence-sync", [
+      { id: "m1", timestamp: new Date(), attempts: 1, body: sent[0] },
+      { id: "m2", timestamp: new Date(), attempts: 1, body: { database: 7 } }, // not ours: dropped
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
+    expect(await redis.exists(key)).toBe(0);
+    const snapshots = await call(env, `/v1/stages/${stageId}/snapshots`, { headers: admin });
+    expect(await snapshots.json()).toMatchObject({ items: [{ stageId, uniqueViewers: 1 }] });
   });
 });
