@@ -2,8 +2,9 @@
  * Fills Redis as the edge leaves it after one full 5-minute window, in either layout:
  *
  * - `bitmaps` (what workers write now, docs/redis-layout.md): every viewer has an index in the
- *   window's hour (`RPUSH il:<stage>:<epoch>`, `HSET ix:<stage>:<epoch>`, the epoch listed in
- *   `ixs`) and both bits (present, watched) set in all 10 slot bitmaps of 30 s
+ *   window's hour (`RPUSH il:<stage>:<epoch> <viewer>|<country>|<device>`, `HSET
+ *   ix:<stage>:<epoch>`, the epoch listed in `ixs`; countries and devices spread over the
+ *   viewers, see `audienceOf`) and both bits (present, watched) set in all 10 slot bitmaps of 30 s
  *   (`b:<stage>:<window>:<offset>:30`), as ten heartbeats of `BITFIELD SET u2 #<index> 3`
  *   leave them. Seeded as test/sync/harness.ts's `markBitmapSlots` does (RPUSH + HSET +
  *   BITFIELD in one pipelined request per 4,096 viewers), except that every viewer marks every
@@ -16,6 +17,7 @@
  * Either way every stage is in the registry, so a million viewers seed in a minute or so.
  */
 import type { Redis } from "@upstash/redis";
+import { type Audience, audienceTag, type DeviceClass } from "../../shared/audience";
 import { type RedisKeys, watchMember } from "../../shared/redis-keys";
 import { epochOfWindow } from "../../shared/slot-bitmaps";
 
@@ -47,6 +49,14 @@ export function viewerId(n: number): string {
   return `u${String(n).padStart(7, "0")}@example.com`;
 }
 
+const COUNTRIES = ["US", "DE", "BR", "IN", "GB", "FR", "JP", "MX", "ES", "unknown"];
+const DEVICES: DeviceClass[] = ["mobile", "desktop", "mobile", "tv", "desktop", "other"];
+
+/** Viewer n's country and device: 10 countries and 4 device classes, spread evenly. */
+export function audienceOf(n: number): Audience {
+  return { country: COUNTRIES[n % COUNTRIES.length]!, device: DEVICES[n % DEVICES.length]! };
+}
+
 type Batch = { key: string; members: { score: number; member: string }[] }[];
 
 /** Sends ZADDs in pipelines of about SEED_MEMBERS_PER_REQUEST members. */
@@ -75,8 +85,12 @@ function* chunks(plan: SeedPlan, per: number) {
     for (let v = 0; v < plan.viewersPerStage; v += per) {
       const end = Math.min(v + per, plan.viewersPerStage);
       const viewers: string[] = [];
-      for (let i = v; i < end; i++) viewers.push(viewerId(s * plan.viewersPerStage + i));
-      yield { stageId: ids[s]!, first: v, viewers };
+      const numbers: number[] = [];
+      for (let i = v; i < end; i++) {
+        numbers.push(s * plan.viewersPerStage + i);
+        viewers.push(viewerId(s * plan.viewersPerStage + i));
+      }
+      yield { stageId: ids[s]!, first: v, viewers, numbers };
     }
   }
 }
@@ -118,9 +132,13 @@ async function seedBitmapWindows(redis: Redis, keys: RedisKeys, plan: SeedPlan):
     indexed = [];
   };
   // Chunks start at multiples of SEED_VIEWERS_PER_REQUEST (of 16), so at a word boundary.
-  for (const { stageId, first, viewers } of chunks(plan, SEED_VIEWERS_PER_REQUEST)) {
+  for (const { stageId, first, viewers, numbers } of chunks(plan, SEED_VIEWERS_PER_REQUEST)) {
     if (first === 0) indexed.push(`${stageId}:${epoch}`);
-    pipeline.rpush(keys.viewerList(stageId, epoch), ...viewers);
+    // As the heartbeat script hands out an index: the id with the viewer's audience tag.
+    pipeline.rpush(
+      keys.viewerList(stageId, epoch),
+      ...viewers.map((viewer, i) => `${viewer}|${audienceTag(audienceOf(numbers[i]!))}`),
+    );
     pipeline.hset(
       keys.viewerIndex(stageId, epoch),
       Object.fromEntries(viewers.map((viewer, i) => [viewer, first + i])),

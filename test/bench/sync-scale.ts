@@ -12,6 +12,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
 import { SNAPSHOT_ITEM_TYPE, VIEWING_RECORDS_ITEM_TYPE } from "../../shared/dynamo-keys";
+import type { Breakdown } from "../../shared/history-items";
 import { type RedisKeys, redisKeys, watchKeyPattern } from "../../shared/redis-keys";
 import { windowIndex } from "../../shared/windows";
 import { maxPresenceTtlSec } from "../../sync/cadence";
@@ -20,7 +21,13 @@ import { type SyncRedis, scanKeys } from "../../sync/sync-redis";
 import type { UpstashStats } from "../stack/upstash-proxy";
 import { startBenchStack } from "./bench-stack";
 import { type MeasuredRun, measuredRun } from "./measured-run";
-import { type BenchLayout, redisUsedMemory, seedWindows } from "./seed-windows";
+import {
+  audienceOf,
+  type BenchLayout,
+  redisUsedMemory,
+  seedWindows,
+  stageIds,
+} from "./seed-windows";
 
 /** A Worker's memory. */
 export const HEAP_CAP_MB = 128;
@@ -65,6 +72,9 @@ export interface TableContents {
   distinctViewers: number;
   /** Sum of the records' seconds. */
   watchSeconds: number;
+  /** Viewers per country and per device class, summed over the snapshots' breakdowns. */
+  countries: Record<string, number>;
+  devices: Record<string, number>;
 }
 
 /** How the runs are made. */
@@ -169,7 +179,9 @@ export async function runScenario(
       table.snapshotViewers === viewers &&
       table.records === viewers &&
       table.distinctViewers === viewers &&
-      table.watchSeconds === viewers * SECONDS_PER_VIEWER;
+      table.watchSeconds === viewers * SECONDS_PER_VIEWER &&
+      // Slot-bitmap windows break viewers down by the country and device seeded with them.
+      (layout !== "bitmaps" || breakdownsMatch(scenario, table));
     result = {
       scenario,
       settings: { ...settings, layout },
@@ -208,6 +220,22 @@ async function slotWindowsWaiting(
   return work.windows.length + work.deferred;
 }
 
+/** Whether the snapshots' breakdowns count every seeded viewer under their country and device. */
+function breakdownsMatch(scenario: Scenario, table: TableContents): boolean {
+  const countries: Record<string, number> = {};
+  const devices: Record<string, number> = {};
+  const viewers = stageIds({ ...scenario, window: 0 }).length * scenario.viewersPerStage;
+  for (let n = 0; n < viewers; n++) {
+    const { country, device } = audienceOf(n);
+    countries[country] = (countries[country] ?? 0) + 1;
+    devices[device] = (devices[device] ?? 0) + 1;
+  }
+  const same = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.keys(a).length === Object.keys(b).length &&
+    Object.entries(a).every(([key, count]) => b[key] === count);
+  return same(countries, table.countries) && same(devices, table.devices);
+}
+
 /**
  * What the table holds (the stack is fresh per scenario, so all of it is this scenario's): one
  * Scan of type, uniqueViewers and records, paginated; viewer ids are unique across stages.
@@ -224,6 +252,13 @@ async function readTable(
     records: 0,
     distinctViewers: 0,
     watchSeconds: 0,
+    countries: {},
+    devices: {},
+  };
+  const add = (into: Record<string, number>, breakdown: unknown) => {
+    for (const [key, [viewers]] of Object.entries((breakdown ?? {}) as Breakdown)) {
+      into[key] = (into[key] ?? 0) + viewers;
+    }
   };
   const viewers = new Set<string>();
   let startKey: Record<string, unknown> | undefined;
@@ -231,7 +266,7 @@ async function readTable(
     const page = await db.send(
       new ScanCommand({
         TableName: table,
-        ProjectionExpression: "#type, uniqueViewers, records",
+        ProjectionExpression: "#type, uniqueViewers, countries, devices, records",
         ExpressionAttributeNames: { "#type": "type" },
         ExclusiveStartKey: startKey,
       }),
@@ -241,6 +276,8 @@ async function readTable(
       if (item.type === SNAPSHOT_ITEM_TYPE) {
         contents.snapshots++;
         contents.snapshotViewers += Number(item.uniqueViewers);
+        add(contents.countries, item.countries);
+        add(contents.devices, item.devices);
       } else if (item.type === VIEWING_RECORDS_ITEM_TYPE) {
         contents.viewingItems++;
         for (const [viewer, seconds] of item.records as [string, number][]) {

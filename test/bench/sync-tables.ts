@@ -34,6 +34,14 @@ function layoutName(settings: ScenarioResult["settings"] | undefined): string {
     : "slot bitmaps (`b:` + hourly index)";
 }
 
+/** `key n, key n, ...`, largest first. */
+function breakdown(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, n]) => `${key} ${int(n)}`)
+    .join(", ");
+}
+
 export function scaleTables(results: ScenarioResult[]): string[] {
   const lines = [
     `Layout: ${layoutName(results[0]?.settings)}. Memory and time, each run a child process under ${runsUnder(results[0]?.settings)}:`,
@@ -74,7 +82,10 @@ export function scaleTables(results: ScenarioResult[]): string[] {
     // window seeded (two before the clock's) was the last of its hour, that run is this one.
     const dropped = r.runs.reduce((sum, run) => sum + (run.report?.droppedIndexes ?? 0), 0);
     lines.push(
-      `- ${r.scenario.label}: scenario ${fixed(r.scenarioMs / 1000)} s in all (stack, seeding, runs, check); the table holds ${int(t.snapshots)} snapshots (${int(t.snapshotViewers)} unique viewers) and ${int(t.records)} records of ${int(t.distinctViewers)} distinct viewers, ${int(t.watchSeconds)} s watched, in ${int(t.viewingItems)} items; ${int(dropped)} ended hourly indexes dropped.`,
+      `- ${r.scenario.label}: scenario ${fixed(r.scenarioMs / 1000)} s in all (stack, seeding, runs, check); the table holds ${int(t.snapshots)} snapshots (${int(t.snapshotViewers)} unique viewers) and ${int(t.records)} records of ${int(t.distinctViewers)} distinct viewers, ${int(t.watchSeconds)} s watched, in ${int(t.viewingItems)} items; ${int(dropped)} ended hourly indexes dropped.` +
+        (r.settings.layout === "w2"
+          ? ""
+          : ` Breakdowns, countries: ${breakdown(t.countries)}; devices: ${breakdown(t.devices)}.`),
     );
   }
   for (const r of results) {
