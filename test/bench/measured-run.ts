@@ -1,14 +1,18 @@
 /**
- * Runs test/sync/measured-sync.ts (one production sync run, `syncOnce`) in a child process
- * whose V8 heap is capped like a Worker's, and reads back what it printed. heap-sampler.ts is
- * preloaded so that a run that fails still says how much heap and CPU it used.
+ * Runs measured-sync-run.ts (one production sync run, `syncOnce`, as test/sync/measured-sync.ts
+ * but printing the report of a failed run too) in a child process whose V8 heap is capped like
+ * a Worker's, and reads back what it printed. heap-sampler.ts is preloaded so that a run that
+ * dies without a report (heap out of memory, killed) still says how much heap and CPU it used.
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { RunReport } from "../../sync/run-report";
 
 export interface MeasuredRun {
-  /** The run's report; undefined when the run failed (see `failure`). */
+  /**
+   * The run's report; also of a run that failed with one (SyncRunError: a step failed or the
+   * deadline passed; `failure` says why); undefined when the process died without one.
+   */
   report?: RunReport;
   /** Peak used V8 heap, MB: measured-sync's figure, or heap-sampler's after a failed run. */
   peakHeapMb?: number;
@@ -22,7 +26,7 @@ export interface MeasuredRun {
   failure?: string;
 }
 
-const MEASURED_SYNC = fileURLToPath(new URL("../sync/measured-sync.ts", import.meta.url));
+const MEASURED_SYNC = fileURLToPath(new URL("./measured-sync-run.ts", import.meta.url));
 const HEAP_SAMPLER = fileURLToPath(new URL("./heap-sampler.ts", import.meta.url));
 
 export function measuredRun(
@@ -52,16 +56,23 @@ export function measuredRun(
   child.stderr.on("data", (chunk) => {
     stderr += chunk;
   });
-  // The run's own deadline (3 min) should end it first; this only guards the benchmark.
+  // The run's own deadline (SYNC_RUN_DEADLINE_MS) should end it first; this only guards the benchmark.
   const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
   return new Promise((resolve) => {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       const processMs = Math.round(performance.now() - started);
       const line = stdout.trim().split("\n").at(-1);
-      if (code === 0 && line) {
-        const printed = JSON.parse(line) as Omit<MeasuredRun, "wallMs"> & { report: RunReport };
-        return resolve({ ...printed, wallMs: printed.report.durationMs });
+      if (line?.startsWith("{")) {
+        const { error, ...printed } = JSON.parse(line) as Omit<MeasuredRun, "wallMs"> & {
+          report: RunReport;
+          error?: string;
+        };
+        return resolve({
+          ...printed,
+          wallMs: printed.report.durationMs,
+          ...(error === undefined ? {} : { failure: `exit ${code}: ${error}` }),
+        });
       }
       const sampled = /\{"heapSampler":.*\}/.exec(stderr)?.[0];
       const failure = /heap out of memory/i.test(stderr)

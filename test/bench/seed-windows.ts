@@ -1,14 +1,34 @@
 /**
- * Fills Redis as the edge leaves it after one full 5-minute window: every viewer marked all 10
- * slots of 30 s (`ZADD w2:<stage>:<window> 0 <viewer>|<offset>|30`), is present
- * (`ZADD p:<stage>`), and every stage is in the registry. Sent as pipelines of about 10,000
- * members a request, so a million viewers (ten million members) seed in minutes, not hours.
+ * Fills Redis as the edge leaves it after one full 5-minute window, in either layout:
+ *
+ * - `bitmaps` (what workers write now, docs/redis-layout.md): every viewer has an index in the
+ *   window's hour (`RPUSH il:<stage>:<epoch> <viewer>|<country>|<device>`, `HSET
+ *   ix:<stage>:<epoch>`, the epoch listed in `ixs`; countries and devices spread over the
+ *   viewers, see `audienceOf`) and both bits (present, watched) set in all 10 slot bitmaps of 30 s
+ *   (`b:<stage>:<window>:<offset>:30`), as ten heartbeats of `BITFIELD SET u2 #<index> 3`
+ *   leave them. Seeded as test/sync/harness.ts's `markBitmapSlots` does (RPUSH + HSET +
+ *   BITFIELD in one pipelined request per 4,096 viewers), except that every viewer marks every
+ *   slot, so the bits go in whole 32-bit words (16 viewers a `SET u32`): the same bytes.
+ *   Nothing is seeded in the open window, so the live count finds no one present.
+ * - `w2` (sorted sets, left by workers deployed before bitmaps): every viewer marked all 10
+ *   slots (`ZADD w2:<stage>:<window> 0 <viewer>|<offset>|30`) and is present (`ZADD p:<stage>`),
+ *   in pipelines of about 10,000 members a request.
+ *
+ * Either way every stage is in the registry, so a million viewers seed in a minute or so.
  */
 import type { Redis } from "@upstash/redis";
+import { type Audience, audienceTag, type DeviceClass } from "../../shared/audience";
 import { type RedisKeys, watchMember } from "../../shared/redis-keys";
+import { epochOfWindow } from "../../shared/slot-bitmaps";
+
+/** The layouts the benchmark can seed: slot bitmaps (now), `w2:` sorted sets (older workers). */
+export type BenchLayout = "bitmaps" | "w2";
+export const BENCH_LAYOUTS: readonly BenchLayout[] = ["bitmaps", "w2"];
 
 /** Members per pipelined request while seeding. */
 const SEED_MEMBERS_PER_REQUEST = 10_000;
+/** Viewers per pipelined request while seeding bitmaps (a multiple of 16: whole u32 words). */
+const SEED_VIEWERS_PER_REQUEST = 4_096;
 const SLOTS = 10;
 const SLOT_SEC = 30;
 
@@ -27,6 +47,14 @@ export function stageIds(plan: SeedPlan): string[] {
 /** A viewer id of 20 characters, unique across the plan's stages (`u0001234@example.com`). */
 export function viewerId(n: number): string {
   return `u${String(n).padStart(7, "0")}@example.com`;
+}
+
+const COUNTRIES = ["US", "DE", "BR", "IN", "GB", "FR", "JP", "MX", "ES", "unknown"];
+const DEVICES: DeviceClass[] = ["mobile", "desktop", "mobile", "tv", "desktop", "other"];
+
+/** Viewer n's country and device: 10 countries and 4 device classes, spread evenly. */
+export function audienceOf(n: number): Audience {
+  return { country: COUNTRIES[n % COUNTRIES.length]!, device: DEVICES[n % DEVICES.length]! };
 }
 
 type Batch = { key: string; members: { score: number; member: string }[] }[];
@@ -57,17 +85,87 @@ function* chunks(plan: SeedPlan, per: number) {
     for (let v = 0; v < plan.viewersPerStage; v += per) {
       const end = Math.min(v + per, plan.viewersPerStage);
       const viewers: string[] = [];
-      for (let i = v; i < end; i++) viewers.push(viewerId(s * plan.viewersPerStage + i));
-      yield { stageId: ids[s]!, viewers };
+      const numbers: number[] = [];
+      for (let i = v; i < end; i++) {
+        numbers.push(s * plan.viewersPerStage + i);
+        viewers.push(viewerId(s * plan.viewersPerStage + i));
+      }
+      yield { stageId: ids[s]!, first: v, viewers, numbers };
     }
   }
 }
 
-/**
- * Seeds the plan; presence last and stamped `presenceAtMs`, so viewers are live when the run
- * starts (a run prunes presence older than the presence TTL, which seeding could outlast).
- */
+/** Seeds the plan in the layout given (see the top of this file). */
 export async function seedWindows(
+  redis: Redis,
+  keys: RedisKeys,
+  plan: SeedPlan,
+  presenceAtMs: () => number,
+  layout: BenchLayout = "bitmaps",
+): Promise<void> {
+  if (layout === "bitmaps") await seedBitmapWindows(redis, keys, plan);
+  else await seedSortedSetWindows(redis, keys, plan, presenceAtMs);
+  const ids = stageIds(plan);
+  await redis.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
+  // The registry is whole: the run does not try to restore it from DynamoDB.
+  await redis.set(keys.marker(), "full");
+}
+
+/** Every u2 of a 32-bit word set: 16 viewers present and watched. */
+const FULL_WORD = 0xffff_ffff;
+
+/**
+ * The slot-bitmap layout: indexes 0.. in RPUSH order for each stage's viewers in the window's
+ * epoch, and all ten bitmaps with both bits of every index. Whole stages share a request while
+ * they fit SEED_VIEWERS_PER_REQUEST (10,000 stages of 100 take 250 requests, not 10,000).
+ */
+async function seedBitmapWindows(redis: Redis, keys: RedisKeys, plan: SeedPlan): Promise<void> {
+  const epoch = epochOfWindow(plan.window);
+  let pipeline = redis.pipeline();
+  let viewersInRequest = 0;
+  let indexed: string[] = [];
+  const send = async () => {
+    if (indexed.length > 0) pipeline.sadd(keys.indexedEpochs(), indexed[0]!, ...indexed.slice(1));
+    await pipeline.exec();
+    pipeline = redis.pipeline();
+    viewersInRequest = 0;
+    indexed = [];
+  };
+  // Chunks start at multiples of SEED_VIEWERS_PER_REQUEST (of 16), so at a word boundary.
+  for (const { stageId, first, viewers, numbers } of chunks(plan, SEED_VIEWERS_PER_REQUEST)) {
+    if (first === 0) indexed.push(`${stageId}:${epoch}`);
+    // As the heartbeat script hands out an index: the id with the viewer's audience tag.
+    pipeline.rpush(
+      keys.viewerList(stageId, epoch),
+      ...viewers.map((viewer, i) => `${viewer}|${audienceTag(audienceOf(numbers[i]!))}`),
+    );
+    pipeline.hset(
+      keys.viewerIndex(stageId, epoch),
+      Object.fromEntries(viewers.map((viewer, i) => [viewer, first + i])),
+    );
+    const last = first + viewers.length - 1;
+    for (let slot = 0; slot < SLOTS; slot++) {
+      const bits = pipeline.bitfield(
+        keys.slotBitmap(stageId, plan.window, { offsetSec: slot * SLOT_SEC, widthSec: SLOT_SEC }),
+      );
+      let index = first;
+      // Whole words of 16 viewers, then the rest one u2 each (what a heartbeat sets).
+      for (; index + 15 <= last; index += 16) bits.set("u32", `#${index / 16}`, FULL_WORD);
+      for (; index <= last; index++) bits.set("u2", `#${index}`, 3);
+      bits.exec();
+    }
+    viewersInRequest += viewers.length;
+    if (viewersInRequest >= SEED_VIEWERS_PER_REQUEST) await send();
+  }
+  if (viewersInRequest > 0) await send();
+}
+
+/**
+ * The sorted-set layout of older workers; presence last and stamped `presenceAtMs`, so viewers
+ * are live when the run starts (a run counts presence within the presence TTL, which seeding
+ * could outlast).
+ */
+async function seedSortedSetWindows(
   redis: Redis,
   keys: RedisKeys,
   plan: SeedPlan,
@@ -100,10 +198,6 @@ export async function seedWindows(
       }
     })(),
   );
-  const ids = stageIds(plan);
-  await redis.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
-  // The registry is whole: the run does not try to restore it from DynamoDB.
-  await redis.set(keys.marker(), "full");
 }
 
 /** Bytes Redis uses (INFO memory `used_memory`), through the REST endpoint. */

@@ -1,11 +1,13 @@
 /**
  * Benchmark of the sync job (`npm run bench`, after the heartbeat benchmark): memory and time
- * of production sync runs at scale, and its write phase against a bare BatchWriteItem loop.
+ * of production sync runs at scale over windows in the slot-bitmap layout the workers write
+ * (docs/redis-layout.md), and its write phase against a bare BatchWriteItem loop.
  * Every server runs in a child process (test/stack/serve.ts) and every sync run in another,
  * capped at a Worker's 128 MB, so what is measured is the job alone. Prints markdown.
  *
  *   npx tsx test/bench/sync-bench.ts                 # one stage of 10k, 50k, 200k viewers
  *   npx tsx test/bench/sync-bench.ts --scale full    # also 1M on one stage, 10,000 x 100
+ *   npx tsx test/bench/sync-bench.ts --layout w2     # windows of older workers (`w2:` sorted sets)
  *
  * Diagnosis (not for the tables of record): `--only <text>` runs the scenarios whose label holds
  * it, and skips the write comparison; `--heap-cap <MB>` changes the runs' cap; `--run-options
@@ -17,6 +19,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { BENCH_LAYOUTS, type BenchLayout } from "./seed-windows";
 import { HEAP_CAP_MB, type RunSettings, runScenario, type Scenario } from "./sync-scale";
 import { scaleTables, writeTables } from "./sync-tables";
 import { compareWrites } from "./write-compare";
@@ -26,7 +29,7 @@ const DEFAULT_SCENARIOS: Scenario[] = [
   { label: "1 stage x 50,000", stages: 1, viewersPerStage: 50_000 },
   { label: "1 stage x 200,000", stages: 1, viewersPerStage: 200_000 },
 ];
-/** Opt-in: each takes several minutes (seeding ten million members, then the runs). */
+/** Opt-in: each takes minutes (seeding a million viewers, then the runs). */
 const FULL_SCENARIOS: Scenario[] = [
   { label: "1 stage x 1,000,000", stages: 1, viewersPerStage: 1_000_000 },
   { label: "10,000 stages x 100", stages: 10_000, viewersPerStage: 100 },
@@ -46,8 +49,12 @@ export async function benchSync(options: {
       : [...DEFAULT_SCENARIOS, ...(options.scale === "full" ? FULL_SCENARIOS : [])];
   const results = [];
   for (const scenario of scenarios) {
-    console.error(`sync bench: ${scenario.label} ...`);
-    results.push(await runScenario(scenario, options.settings));
+    console.error(`sync bench: ${scenario.label} (${options.settings.layout ?? "bitmaps"}) ...`);
+    const result = await runScenario(scenario, options.settings);
+    console.error(
+      `sync bench: ${scenario.label}: ${result.complete ? "complete" : "NOT complete"} in ${result.runs.length} run(s), scenario ${(result.scenarioMs / 1000).toFixed(1)} s`,
+    );
+    results.push(result);
   }
   if (only !== undefined) return scaleTables(results).join("\n");
   console.error("sync bench: write phase comparison ...");
@@ -61,6 +68,14 @@ function arg(argv: string[], name: string): string | undefined {
   return at >= 0
     ? argv[at + 1]
     : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+function layoutArg(argv: string[]): BenchLayout {
+  const value = arg(argv, "--layout") ?? "bitmaps";
+  if ((BENCH_LAYOUTS as readonly string[]).includes(value)) return value as BenchLayout;
+  throw new Error(
+    `--layout must be one of ${BENCH_LAYOUTS.join(", ")}, not ${JSON.stringify(value)}`,
+  );
 }
 
 function scaleArg(argv: string[]): "default" | "full" {
@@ -84,6 +99,7 @@ if (entry !== undefined && realpathSync(entry) === realpathSync(fileURLToPath(im
       only: arg(argv, "--only"),
       settings: {
         heapCapMb,
+        layout: layoutArg(argv),
         ...(runOptions ? { runOptions: JSON.parse(runOptions) } : {}),
         ...(nodeFlags ? { nodeFlags } : {}),
       },

@@ -1,20 +1,33 @@
 /**
  * One scale scenario of the sync benchmark: a fresh local stack (out of process), Redis seeded
- * as the edge leaves one closed window, then production sync runs (`syncOnce`, each in a child
- * capped at 128 MB) one after another, as successive cron invocations, until no window is left
- * or a run fails. Then a completeness check by counts: no watch window left in Redis, every
- * viewer's record reported, and DynamoDB holding as many items as the runs reported written.
+ * as the edge leaves one closed window (slot bitmaps, or `w2:` sorted sets with `--layout w2`),
+ * then production sync runs (`syncOnce`, each in a child capped at 128 MB) one after another,
+ * as successive cron invocations, until no window is left, or a run fails having made no
+ * progress (a run stopped by its deadline after writing items is followed by the next, which
+ * resumes the window where it stopped). Then a completeness check against what DynamoDB holds:
+ * no closed window left unsynced in Redis, one snapshot per stage, and every viewer's record
+ * exactly once with the 300 s each watched.
  */
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
-import { redisKeys, watchKeyPattern } from "../../shared/redis-keys";
+import { SNAPSHOT_ITEM_TYPE, VIEWING_RECORDS_ITEM_TYPE } from "../../shared/dynamo-keys";
+import type { Breakdown } from "../../shared/history-items";
+import { type RedisKeys, redisKeys, watchKeyPattern } from "../../shared/redis-keys";
 import { windowIndex } from "../../shared/windows";
-import { scanKeys } from "../../sync/sync-redis";
+import { maxPresenceTtlSec } from "../../sync/cadence";
+import { findClosedSlotWindows, readSyncedWindows } from "../../sync/find-work";
+import { type SyncRedis, scanKeys } from "../../sync/sync-redis";
 import type { UpstashStats } from "../stack/upstash-proxy";
 import { startBenchStack } from "./bench-stack";
 import { type MeasuredRun, measuredRun } from "./measured-run";
-import { redisUsedMemory, seedWindows } from "./seed-windows";
+import {
+  audienceOf,
+  type BenchLayout,
+  redisUsedMemory,
+  seedWindows,
+  stageIds,
+} from "./seed-windows";
 
 /** A Worker's memory. */
 export const HEAP_CAP_MB = 128;
@@ -33,16 +46,35 @@ export interface ScenarioResult {
   scenario: Scenario;
   settings: RunSettings;
   viewers: number;
+  /** The whole scenario: stack start, seeding, runs, checks, stack stop, in ms. */
+  scenarioMs: number;
   seedMs: number;
   /** Redis used_memory after seeding, minus that of the empty server, in bytes. */
   redisBytes: number;
   runs: MeasuredRun[];
   redis: UpstashStats;
-  /** Items DynamoDB holds after the runs (a Scan with Select COUNT). */
-  tableItems: number;
-  /** Watch windows still in Redis after the runs. */
+  /** What DynamoDB holds after the runs (one Scan of the fresh table). */
+  table: TableContents;
+  /** Closed windows still waiting for sync in Redis after the runs. */
   windowsLeft: number;
+  /** Every window and every viewer's record in DynamoDB, nothing left in Redis. */
   complete: boolean;
+}
+
+export interface TableContents {
+  items: number;
+  snapshots: number;
+  /** Sum of the snapshots' `uniqueViewers`. */
+  snapshotViewers: number;
+  viewingItems: number;
+  /** Records in the viewing-records items, and how many distinct viewers they name. */
+  records: number;
+  distinctViewers: number;
+  /** Sum of the records' seconds. */
+  watchSeconds: number;
+  /** Viewers per country and per device class, summed over the snapshots' breakdowns. */
+  countries: Record<string, number>;
+  devices: Record<string, number>;
 }
 
 /** How the runs are made. */
@@ -53,14 +85,22 @@ export interface RunSettings {
   runOptions?: object;
   /** More flags for the runs' node, e.g. `--max-semi-space-size=16` (diagnosis). */
   nodeFlags?: string[];
+  /** The layout seeded (default `bitmaps`, what workers write now). */
+  layout?: BenchLayout;
 }
+
+/** Seconds every seeded viewer watched: all 10 slots of 30 s. */
+const SECONDS_PER_VIEWER = 300;
 
 export async function runScenario(
   scenario: Scenario,
   settings: RunSettings = { heapCapMb: HEAP_CAP_MB },
 ): Promise<ScenarioResult> {
   const { heapCapMb, runOptions, nodeFlags } = settings;
+  const layout = settings.layout ?? "bitmaps";
+  const scenarioStarted = performance.now();
   const stack = await startBenchStack();
+  let result: Omit<ScenarioResult, "scenarioMs">;
   try {
     const env: Record<string, string> = {
       ...stack.env,
@@ -79,18 +119,34 @@ export async function runScenario(
     const seedStarted = performance.now();
     // Closed a window ago by the real clock: the runs use the real clock.
     const window = windowIndex(Date.now()) - 2;
-    await seedWindows(redis, keys, { ...scenario, window }, Date.now);
+    await seedWindows(redis, keys, { ...scenario, window }, Date.now, layout);
     const seedMs = Math.round(performance.now() - seedStarted);
     const redisBytes =
       (await redisUsedMemory(config.upstashRedisRestUrl, config.upstashRedisRestToken)) -
       memoryBefore;
+    const waiting = () =>
+      layout === "bitmaps"
+        ? slotWindowsWaiting(redis, keys, config)
+        : scanKeys(redis, watchKeyPattern(config.redisKeyPrefix)).then((found) => found.length);
 
     await stack.resetStats();
+    // The endpoint's counts of the runs alone: read after each run, reset after the check
+    // between runs (whose SCAN is the benchmark's, not the job's).
+    const redisStats: UpstashStats = {
+      requests: 0,
+      commands: 0,
+      requestBytes: 0,
+      responseBytes: 0,
+      throttled: 0,
+    };
     const runs: MeasuredRun[] = [];
     let windowsLeft = scenario.stages;
     // Runs as the cron would make them, while windows are left (a run takes at most
-    // `maxWindows`); none after a failure, which the next run would most likely repeat.
+    // `maxWindows`, and stops at its deadline). After a failed run, another only if it made
+    // progress (wrote items, or synced windows), as the next would resume from there; not after
+    // one that made none, which the next would most likely repeat.
     while (windowsLeft > 0 && runs.length < MAX_RUNS) {
+      console.error(`sync bench: ${scenario.label}: run ${runs.length + 1} ...`);
       const run = await measuredRun(env, {
         heapCapMb,
         timeoutMs: RUN_TIMEOUT_MS,
@@ -98,53 +154,141 @@ export async function runScenario(
         nodeFlags,
       });
       runs.push(run);
-      windowsLeft = (await scanKeys(redis, watchKeyPattern(config.redisKeyPrefix))).length;
-      if (run.failure !== undefined) break;
+      const stats = await stack.stats();
+      for (const name of Object.keys(redisStats) as (keyof UpstashStats)[]) {
+        redisStats[name] += stats[name];
+      }
+      const before = windowsLeft;
+      windowsLeft = await waiting();
+      await stack.resetStats();
+      console.error(
+        `sync bench: ${scenario.label}: run ${runs.length}: ${run.failure ?? "ok"}, ${run.wallMs} ms, ${run.report?.items ?? "?"} items, ${windowsLeft} windows left`,
+      );
+      const progressed = (run.report?.items ?? 0) > 0 || windowsLeft < before;
+      if (run.failure !== undefined && !progressed) break;
     }
-    const redisStats = await stack.stats();
 
     const db = createDocumentClient(config, { timeoutMs: 60_000 });
-    const tableItems = await countItems(db, config.dynamodbTable);
+    const table = await readTable(db, config.dynamodbTable);
     db.destroy();
     const viewers = scenario.stages * scenario.viewersPerStage;
-    const sum = (pick: (r: NonNullable<MeasuredRun["report"]>) => number) =>
-      runs.reduce((total, run) => total + (run.report ? pick(run.report) : 0), 0);
     const complete =
       windowsLeft === 0 &&
-      runs.every((run) => run.failure === undefined) &&
-      sum((r) => r.windows) === scenario.stages &&
-      sum((r) => r.viewingRecords) === viewers &&
-      tableItems === sum((r) => r.items);
-    return {
+      runs.at(-1)?.failure === undefined &&
+      table.snapshots === scenario.stages &&
+      table.snapshotViewers === viewers &&
+      table.records === viewers &&
+      table.distinctViewers === viewers &&
+      table.watchSeconds === viewers * SECONDS_PER_VIEWER &&
+      // Slot-bitmap windows break viewers down by the country and device seeded with them.
+      (layout !== "bitmaps" || breakdownsMatch(scenario, table));
+    result = {
       scenario,
-      settings,
+      settings: { ...settings, layout },
       viewers,
       seedMs,
       redisBytes,
       runs,
       redis: redisStats,
-      tableItems,
+      table,
       windowsLeft,
       complete,
     };
   } finally {
     await stack.stop();
   }
+  return { ...result, scenarioMs: Math.round(performance.now() - scenarioStarted) };
 }
 
-/** Items in the table (the stack is fresh per scenario, so all are this scenario's). */
-async function countItems(
+/**
+ * Closed windows of slot bitmaps not yet synced, as the next run would find them: a synced
+ * window's bitmaps stay (listed in `bsy`) while the live count may read them, so a SCAN of
+ * `b:*` alone would count them as left.
+ */
+async function slotWindowsWaiting(
+  redis: SyncRedis,
+  keys: RedisKeys,
+  config: ReturnType<typeof parseConfig>,
+): Promise<number> {
+  const nowMs = Date.now();
+  const synced = await readSyncedWindows(redis, keys, nowMs, maxPresenceTtlSec(config));
+  const work = await findClosedSlotWindows(redis, config.redisKeyPrefix, nowMs, {
+    graceMs: 10_000,
+    maxWindows: Number.POSITIVE_INFINITY,
+    synced,
+  });
+  return work.windows.length + work.deferred;
+}
+
+/** Whether the snapshots' breakdowns count every seeded viewer under their country and device. */
+function breakdownsMatch(scenario: Scenario, table: TableContents): boolean {
+  const countries: Record<string, number> = {};
+  const devices: Record<string, number> = {};
+  const viewers = stageIds({ ...scenario, window: 0 }).length * scenario.viewersPerStage;
+  for (let n = 0; n < viewers; n++) {
+    const { country, device } = audienceOf(n);
+    countries[country] = (countries[country] ?? 0) + 1;
+    devices[device] = (devices[device] ?? 0) + 1;
+  }
+  const same = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.keys(a).length === Object.keys(b).length &&
+    Object.entries(a).every(([key, count]) => b[key] === count);
+  return same(countries, table.countries) && same(devices, table.devices);
+}
+
+/**
+ * What the table holds (the stack is fresh per scenario, so all of it is this scenario's): one
+ * Scan of type, uniqueViewers and records, paginated; viewer ids are unique across stages.
+ */
+async function readTable(
   db: ReturnType<typeof createDocumentClient>,
   table: string,
-): Promise<number> {
-  let count = 0;
+): Promise<TableContents> {
+  const contents: TableContents = {
+    items: 0,
+    snapshots: 0,
+    snapshotViewers: 0,
+    viewingItems: 0,
+    records: 0,
+    distinctViewers: 0,
+    watchSeconds: 0,
+    countries: {},
+    devices: {},
+  };
+  const add = (into: Record<string, number>, breakdown: unknown) => {
+    for (const [key, [viewers]] of Object.entries((breakdown ?? {}) as Breakdown)) {
+      into[key] = (into[key] ?? 0) + viewers;
+    }
+  };
+  const viewers = new Set<string>();
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await db.send(
-      new ScanCommand({ TableName: table, Select: "COUNT", ExclusiveStartKey: startKey }),
+      new ScanCommand({
+        TableName: table,
+        ProjectionExpression: "#type, uniqueViewers, countries, devices, records",
+        ExpressionAttributeNames: { "#type": "type" },
+        ExclusiveStartKey: startKey,
+      }),
     );
-    count += page.Count ?? 0;
+    for (const item of page.Items ?? []) {
+      contents.items++;
+      if (item.type === SNAPSHOT_ITEM_TYPE) {
+        contents.snapshots++;
+        contents.snapshotViewers += Number(item.uniqueViewers);
+        add(contents.countries, item.countries);
+        add(contents.devices, item.devices);
+      } else if (item.type === VIEWING_RECORDS_ITEM_TYPE) {
+        contents.viewingItems++;
+        for (const [viewer, seconds] of item.records as [string, number][]) {
+          contents.records++;
+          contents.watchSeconds += Number(seconds);
+          viewers.add(viewer);
+        }
+      }
+    }
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
-  return count;
+  contents.distinctViewers = viewers.size;
+  return contents;
 }

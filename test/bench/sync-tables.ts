@@ -27,21 +27,38 @@ function runsUnder(settings: ScenarioResult["settings"] | undefined): string {
   return flags.join(" ") + options;
 }
 
+/** The layout seeded, as the tables name it. */
+function layoutName(settings: ScenarioResult["settings"] | undefined): string {
+  return settings?.layout === "w2"
+    ? "`w2:` sorted sets (workers before slot bitmaps)"
+    : "slot bitmaps (`b:` + hourly index)";
+}
+
+/** `key n, key n, ...`, largest first. */
+function breakdown(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, n]) => `${key} ${int(n)}`)
+    .join(", ");
+}
+
 export function scaleTables(results: ScenarioResult[]): string[] {
   const lines = [
-    `Memory and time, each run a child process under ${runsUnder(results[0]?.settings)}:`,
+    `Layout: ${layoutName(results[0]?.settings)}. Memory and time, each run a child process under ${runsUnder(results[0]?.settings)}:`,
     "",
     "| scenario | viewers | runs | peak heap MB (max of runs) | baseline heap MB | CPU ms | wall ms | CPU µs / viewer | wall µs / viewer | complete |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const r of results) {
-    // Failed runs count too: their CPU and heap come from heap-sampler.ts.
+    // Failed runs count too: their own figures, or heap-sampler.ts's for a run that died
+    // without a report (heap out of memory, killed).
     const cpuMs = r.runs.reduce((sum, run) => sum + (run.cpuMs ?? 0), 0);
     const wallMs = r.runs.reduce((sum, run) => sum + run.wallMs, 0);
     const peak = Math.max(...r.runs.map((run) => run.peakHeapMb ?? Number.NaN));
     const baseline = r.runs.find((run) => run.baselineHeapMb !== undefined)?.baselineHeapMb;
+    const failed = r.runs.filter((run) => run.failure !== undefined).length;
     lines.push(
-      `| ${r.scenario.label} | ${int(r.viewers)} | ${r.runs.length} | ${Number.isNaN(peak) ? "—" : peak} | ${baseline ?? "—"} | ${int(cpuMs)} | ${int(wallMs)} | ${fixed((cpuMs / r.viewers) * 1000)} | ${fixed((wallMs / r.viewers) * 1000)} | ${r.complete ? "yes" : "**no**"} |`,
+      `| ${r.scenario.label} | ${int(r.viewers)} | ${r.runs.length}${failed > 0 ? ` (${failed} failed)` : ""} | ${Number.isNaN(peak) ? "—" : peak} | ${baseline ?? "—"} | ${int(cpuMs)} | ${int(wallMs)} | ${fixed((cpuMs / r.viewers) * 1000)} | ${fixed((wallMs / r.viewers) * 1000)} | ${r.complete ? "yes" : "**no**"} |`,
     );
   }
   lines.push(
@@ -55,17 +72,29 @@ export function scaleTables(results: ScenarioResult[]): string[] {
     const sum = (pick: (report: NonNullable<(typeof r.runs)[number]["report"]>) => number) =>
       r.runs.reduce((s, run) => s + (run.report ? pick(run.report) : 0), 0);
     lines.push(
-      `| ${r.scenario.label} | ${fixed(r.seedMs / 1000)} | ${int(r.redisBytes / MB)} | ${sum((x) => x.windows)} of ${r.scenario.stages} | ${int(sum((x) => x.viewingRecords))} | ${int(sum((x) => x.items))} | ${int(r.tableItems)} | ${int(sum((x) => x.writeUnits))} | ${int(r.redis.requests)} | ${int(r.redis.commands)} | ${fixed(r.redis.requestBytes / MB)} | ${fixed(r.redis.responseBytes / MB)} |`,
+      `| ${r.scenario.label} | ${fixed(r.seedMs / 1000)} | ${fixed(r.redisBytes / MB)} | ${sum((x) => x.windows)} of ${r.scenario.stages} | ${int(sum((x) => x.viewingRecords))} | ${int(sum((x) => x.items))} | ${int(r.table.items)} | ${int(sum((x) => x.writeUnits))} | ${int(r.redis.requests)} | ${int(r.redis.commands)} | ${fixed(r.redis.requestBytes / MB)} | ${fixed(r.redis.responseBytes / MB)} |`,
     );
   }
   lines.push("");
+  for (const r of results) {
+    const t = r.table;
+    // An hour's index is dropped by the first run after its last window is synced: when the
+    // window seeded (two before the clock's) was the last of its hour, that run is this one.
+    const dropped = r.runs.reduce((sum, run) => sum + (run.report?.droppedIndexes ?? 0), 0);
+    lines.push(
+      `- ${r.scenario.label}: scenario ${fixed(r.scenarioMs / 1000)} s in all (stack, seeding, runs, check); the table holds ${int(t.snapshots)} snapshots (${int(t.snapshotViewers)} unique viewers) and ${int(t.records)} records of ${int(t.distinctViewers)} distinct viewers, ${int(t.watchSeconds)} s watched, in ${int(t.viewingItems)} items; ${int(dropped)} ended hourly indexes dropped.` +
+        (r.settings.layout === "w2"
+          ? ""
+          : ` Breakdowns, countries: ${breakdown(t.countries)}; devices: ${breakdown(t.devices)}.`),
+    );
+  }
   for (const r of results) {
     const last = r.runs.at(-1);
     const failed = r.runs.filter((run) => run.failure !== undefined);
     for (const run of failed) {
       lines.push(
         // A run killed by "heap out of memory" never reached the sampler's exit handler.
-        `- ${r.scenario.label}: run failed after ${fixed(run.wallMs / 1000)} s (${run.cpuMs ?? "?"} ms CPU, peak heap ${run.peakHeapMb ?? "?"} MB): ${run.failure}`,
+        `- ${r.scenario.label}: run ${r.runs.indexOf(run) + 1} failed after ${fixed(run.wallMs / 1000)} s (${run.cpuMs ?? "?"} ms CPU, peak heap ${run.peakHeapMb ?? "?"} MB${run.report ? `, ${run.report.windows} windows and ${run.report.items} items written` : ""}): ${run.failure}`,
       );
     }
     if (r.complete && last?.report) {
@@ -73,7 +102,7 @@ export function scaleTables(results: ScenarioResult[]): string[] {
       const per = r.runs
         .map(
           (run) =>
-            `${run.report!.windows} windows, ${run.peakHeapMb} MB, ${run.report!.durationMs} ms`,
+            `${run.report?.windows ?? "?"} windows, ${run.report?.items ?? "?"} items, ${run.peakHeapMb ?? "?"} MB, ${run.wallMs} ms${run.failure ? " (failed)" : ""}`,
         )
         .join("; ");
       lines.push(
@@ -83,7 +112,7 @@ export function scaleTables(results: ScenarioResult[]): string[] {
       );
     } else if (!r.complete) {
       lines.push(
-        `- ${r.scenario.label}: NOT complete: ${r.windowsLeft} windows left in Redis, ${r.tableItems} items in the table.`,
+        `- ${r.scenario.label}: NOT complete: ${r.windowsLeft} windows left in Redis, ${r.table.items} items in the table (expected ${int(r.scenario.stages)} snapshots and ${int(r.viewers)} records).`,
       );
     }
   }
