@@ -149,6 +149,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stages/{stageId}/rollups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stage's hours and days
+         * @description Peak, average and distinct viewers, seconds watched and (for hours) the audience by country and device, per hour or per UTC day, kept permanently: a year of a stage is about 9,000 hours or 365 days. `from`/`to` select periods by their start. One DynamoDB Query per page. Needs the analytics key or the admin key.
+         */
+        get: operations["listStageRollups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stages/{stageId}/snapshots": {
         parameters: {
             query?: never;
@@ -526,6 +546,123 @@ export interface components {
              * @example body.title
              */
             path: string;
+        };
+        /** @description A stage's figures for one hour or one UTC day, written by the sync job once the period's windows are all synced (about an hour and ten minutes after the hour's end), kept permanently. */
+        Rollup: {
+            /**
+             * @description Time-weighted mean concurrency: `watchSeconds` / the period's length in s.
+             * @example 1334
+             */
+            averageViewers: number;
+            /**
+             * @description Hours only: distinct viewers and seconds by country, most viewers first.
+             * @example [
+             *       {
+             *         "country": "DE",
+             *         "seconds": 1300000,
+             *         "viewers": 420
+             *       }
+             *     ]
+             */
+            countries?: {
+                /**
+                 * @description The country.
+                 * @example DE
+                 */
+                country: string;
+                /**
+                 * @description Seconds they watched.
+                 * @example 113400
+                 */
+                seconds: number;
+                /**
+                 * @description Distinct viewers.
+                 * @example 420
+                 */
+                viewers: number;
+            }[];
+            /**
+             * @description Hours only: distinct viewers and seconds by device class, most viewers first.
+             * @example [
+             *       {
+             *         "device": "mobile",
+             *         "seconds": 2700000,
+             *         "viewers": 880
+             *       }
+             *     ]
+             */
+            devices?: {
+                /**
+                 * @description The device.
+                 * @example mobile
+                 */
+                device: string;
+                /**
+                 * @description Seconds they watched.
+                 * @example 113400
+                 */
+                seconds: number;
+                /**
+                 * @description Distinct viewers.
+                 * @example 420
+                 */
+                viewers: number;
+            }[];
+            /**
+             * @description The largest 30-s concurrency in the period.
+             * @example 1380
+             */
+            peakViewers: number;
+            /**
+             * @description What the figures cover.
+             * @example hour
+             * @enum {string}
+             */
+            period: "hour" | "day";
+            /**
+             * Format: date-time
+             * @description Its end (exclusive).
+             * @example 2026-11-27T22:00:00.000Z
+             */
+            periodEnd: string;
+            /**
+             * Format: date-time
+             * @description Start of the hour or UTC day.
+             * @example 2026-11-27T21:00:00.000Z
+             */
+            periodStart: string;
+            /**
+             * @description Stage id: 1-64 letters, digits, `_` or `-`.
+             * @example concert-42
+             */
+            stageId: string;
+            /**
+             * @description Distinct viewers who watched (played) in the period: exact for an hour; for a day, a HyperLogLog's estimate (standard error 0.81 %), see `uniqueViewersExact`.
+             * @example 1502
+             */
+            uniqueViewers: number;
+            /**
+             * @description True for hours, false for days.
+             * @example true
+             */
+            uniqueViewersExact: boolean;
+            /**
+             * @description Seconds watched in the period, summed over viewers.
+             * @example 4802300
+             */
+            watchSeconds: number;
+        };
+        RollupPage: {
+            /**
+             * @description Rollups, oldest first.
+             * @example []
+             */
+            items: components["schemas"]["Rollup"][];
+            /**
+             * @description Pass as `cursor` for the next page; `null` on the last page.
+             * @example null
+             */
+            nextCursor: string | null;
         };
         /** @description A stage's figures for one closed window, kept 30 days (DynamoDB TTL). */
         Snapshot: {
@@ -1551,6 +1688,78 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listStageRollups: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page (opaque). */
+                cursor?: string;
+                /** @description Windows starting at or after this moment (default: 24 hours before `to`). */
+                from?: string;
+                /** @description Page size, 1-500 (default 168: a week of hours). */
+                limit?: number;
+                /** @description Hours (default) or UTC days. */
+                period?: "hour" | "day";
+                /** @description Windows starting before this moment (default: now). At most 366 days after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Stage id: 1-64 letters, digits, `_` or `-`. */
+                stageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of rollups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RollupPage"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such stage (or route). */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

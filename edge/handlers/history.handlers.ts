@@ -1,5 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { listStageSnapshotsRoute, listViewingRecordsRoute } from "../../openapi/routes";
+import {
+  listStageRollupsRoute,
+  listStageSnapshotsRoute,
+  listViewingRecordsRoute,
+} from "../../openapi/routes";
 import { requireReader } from "../admin-auth";
 import type { AppEnv } from "../env";
 import type { RangeQuery } from "../history/history-table";
@@ -10,6 +14,7 @@ const DAY_MS = 86_400_000;
 const ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
 const SNAPSHOT_SK = new RegExp(`^SNAPSHOT#${ISO}$`);
 const VIEWING_RECORDS_SK = new RegExp(`^${ISO}#\\d{3,}$`);
+const ROLLUP_SK = new RegExp(`^(HOUR#${ISO}|DAY#\\d{4}-\\d{2}-\\d{2})$`);
 
 /** Turns `from`/`to` (defaults: the last 24 hours) into a range, or a 400 naming the bad one. */
 function range(stageId: string, nowMs: number, query: { from?: string; to?: string }): RangeQuery {
@@ -36,6 +41,22 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
     const { registry } = c.var.services.shard(stageId);
     if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
     const page = await historyTable().snapshots(window, query.limit);
+    return c.json(
+      { items: page.items, nextCursor: page.lastSk ? encodeSortKeyCursor(page.lastSk) : null },
+      200,
+    );
+  });
+
+  app.openapi(listStageRollupsRoute, async (c) => {
+    const { config, nowMs, historyTable } = c.var.services;
+    requireReader(c, config);
+    const { stageId } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const window = range(stageId, nowMs, query);
+    if (query.cursor !== undefined) window.afterSk = decodeSortKeyCursor(query.cursor, ROLLUP_SK);
+    const { registry } = c.var.services.shard(stageId);
+    if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
+    const page = await historyTable().rollups(window, query.period, query.limit);
     return c.json(
       { items: page.items, nextCursor: page.lastSk ? encodeSortKeyCursor(page.lastSk) : null },
       200,

@@ -1,8 +1,14 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DeviceClass } from "../../shared/audience";
 import type { DocumentClient } from "../../shared/clients";
-import { SNAPSHOT_PREFIX, snapshotKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
-import type { SnapshotItem } from "../../shared/history-items";
+import {
+  DAY_PREFIX,
+  HOUR_PREFIX,
+  SNAPSHOT_PREFIX,
+  snapshotKeys,
+  viewingRecordsPartition,
+} from "../../shared/dynamo-keys";
+import type { RollupItem, SnapshotItem } from "../../shared/history-items";
 import { readLatestSnapshot } from "../../shared/restore-estimate";
 import { WINDOW_MS } from "../../shared/windows";
 import { dynamoCall } from "../dynamo-call";
@@ -86,21 +92,46 @@ export function historyTable(db: DocumentClient, tableName: string) {
               averageViewers: Number(item.averageViewers ?? 0),
             }
           : {}),
-        ...(item.countries !== undefined && item.devices !== undefined
-          ? {
-              countries: breakdownRows(item.countries).map(([country, viewers, seconds]) => ({
-                country,
-                viewers,
-                seconds,
-              })),
-              devices: breakdownRows(item.devices).map(([device, viewers, seconds]) => ({
-                device: device as DeviceClass,
-                viewers,
-                seconds,
-              })),
-            }
-          : {}),
+        ...breakdowns(item),
       }));
+      const lastSk = result.LastEvaluatedKey?.sk;
+      return typeof lastSk === "string" ? { items, lastSk } : { items };
+    },
+
+    /** Hour or day rollups whose period starts in the range, oldest first. */
+    async rollups(
+      range: RangeQuery,
+      period: "hour" | "day",
+      limit: number,
+    ): Promise<{ items: Rollup[]; lastSk?: string }> {
+      const pk = `STAGE#${range.stageId}`;
+      const key = (ms: number) =>
+        period === "hour" ? `${HOUR_PREFIX}${iso(ms)}` : `${DAY_PREFIX}${iso(ms).slice(0, 10)}`;
+      // Days are keyed by date: a day starts in the range when its date is within it.
+      const from = key(range.fromMs);
+      const to = key(range.toMs - 1);
+      checkCursor(range.afterSk, from, to);
+      const result = await query(db, {
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: { ":pk": pk, ":from": from, ":to": to },
+        ...(range.afterSk ? { ExclusiveStartKey: { pk, sk: range.afterSk } } : {}),
+        Limit: limit,
+      });
+      const items = (result.Items ?? []).map(
+        (item): Rollup => ({
+          stageId: String(item.stageId ?? range.stageId),
+          period,
+          periodStart: String(item.periodStart),
+          periodEnd: String(item.periodEnd),
+          uniqueViewers: Number(item.uniqueViewers ?? 0),
+          uniqueViewersExact: item.uniqueViewersExact === true,
+          watchSeconds: Number(item.watchSeconds ?? 0),
+          peakViewers: Number(item.peakViewers ?? 0),
+          averageViewers: Number(item.averageViewers ?? 0),
+          ...breakdowns(item),
+        }),
+      );
       const lastSk = result.LastEvaluatedKey?.sk;
       return typeof lastSk === "string" ? { items, lastSk } : { items };
     },
@@ -166,6 +197,30 @@ function unpack(item: Record<string, unknown>, stageId: string): ViewingRecord[]
 }
 
 export type HistoryTable = ReturnType<typeof historyTable>;
+
+/** A rollup as the API answers it. */
+export type Rollup = Omit<RollupItem, "pk" | "sk" | "type" | "parts" | "countries" | "devices"> & {
+  period: "hour" | "day";
+  countries?: { country: string; viewers: number; seconds: number }[];
+  devices?: { device: DeviceClass; viewers: number; seconds: number }[];
+};
+
+/** An item's stored breakdowns as the API's rows, when it has them. */
+function breakdowns(item: Record<string, unknown>) {
+  if (item.countries === undefined || item.devices === undefined) return {};
+  return {
+    countries: breakdownRows(item.countries).map(([country, viewers, seconds]) => ({
+      country,
+      viewers,
+      seconds,
+    })),
+    devices: breakdownRows(item.devices).map(([device, viewers, seconds]) => ({
+      device: device as DeviceClass,
+      viewers,
+      seconds,
+    })),
+  };
+}
 
 /** A stored breakdown (`{ key: [viewers, seconds] }`) as rows, most viewers first. */
 function breakdownRows(stored: unknown): [key: string, viewers: number, seconds: number][] {

@@ -1,6 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { StageParamsSchema } from "../schemas/common";
 import {
+  RollupPageSchema,
+  RollupQuerySchema,
   SnapshotPageSchema,
   SnapshotQuerySchema,
   ViewingRecordPageSchema,
@@ -25,6 +27,25 @@ export const listStageSnapshotsRoute = createRoute({
     200: {
       description: "A page of snapshots.",
       content: { "application/json": { schema: SnapshotPageSchema } },
+    },
+    ...problemResponses(400, 401, 404, 503),
+  },
+});
+
+export const listStageRollupsRoute = createRoute({
+  operationId: "listStageRollups",
+  method: "get",
+  path: "/v1/stages/{stageId}/rollups",
+  tags: ["History"],
+  summary: "A stage's hours and days",
+  description:
+    "Peak, average and distinct viewers, seconds watched and (for hours) the audience by country and device, per hour or per UTC day, kept permanently: a year of a stage is about 9,000 hours or 365 days. `from`/`to` select periods by their start. One DynamoDB Query per page. Needs the analytics key or the admin key.",
+  security: readers,
+  request: { params: StageParamsSchema, query: RollupQuerySchema },
+  responses: {
+    200: {
+      description: "A page of rollups.",
+      content: { "application/json": { schema: RollupPageSchema } },
     },
     ...problemResponses(400, 401, 404, 503),
   },

@@ -1,6 +1,10 @@
 import { estimateCostRoute } from "./cost.routes";
 import { getHealthRoute } from "./health.routes";
-import { listStageSnapshotsRoute, listViewingRecordsRoute } from "./history.routes";
+import {
+  listStageRollupsRoute,
+  listStageSnapshotsRoute,
+  listViewingRecordsRoute,
+} from "./history.routes";
 import {
   getStageViewersRoute,
   getViewerTotalsRoute,
@@ -35,6 +39,7 @@ export const contractRoutes = [
   updateStageRoute,
   issueViewerTokenRoute,
   listStageSnapshotsRoute,
+  listStageRollupsRoute,
   listViewingRecordsRoute,
   estimateCostRoute,
   getHealthRoute,

@@ -214,3 +214,97 @@ export const ViewingRecordQuerySchema = z.object({
       example: 500,
     }),
 });
+
+const breakdownRow = (key: "country" | "device") =>
+  z.object({
+    [key]: z
+      .string()
+      .openapi({ description: `The ${key}.`, example: key === "country" ? "DE" : "mobile" }),
+    viewers: z.number().int().min(0).openapi({ description: "Distinct viewers.", example: 420 }),
+    seconds: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: "Seconds they watched.", example: 113_400 }),
+  });
+
+export const RollupSchema = z
+  .object({
+    stageId: StageIdSchema,
+    period: z
+      .enum(["hour", "day"])
+      .openapi({ description: "What the figures cover.", example: "hour" }),
+    periodStart: TimestampSchema.openapi({
+      description: "Start of the hour or UTC day.",
+      example: "2026-11-27T21:00:00.000Z",
+    }),
+    periodEnd: TimestampSchema.openapi({
+      description: "Its end (exclusive).",
+      example: "2026-11-27T22:00:00.000Z",
+    }),
+    uniqueViewers: z.number().int().min(0).openapi({
+      description:
+        "Distinct viewers who watched (played) in the period: exact for an hour; for a day, a HyperLogLog's estimate (standard error 0.81 %), see `uniqueViewersExact`.",
+      example: 1502,
+    }),
+    uniqueViewersExact: z.boolean().openapi({
+      description: "True for hours, false for days.",
+      example: true,
+    }),
+    watchSeconds: z.number().int().min(0).openapi({
+      description: "Seconds watched in the period, summed over viewers.",
+      example: 4_802_300,
+    }),
+    peakViewers: z.number().int().min(0).openapi({
+      description: "The largest 30-s concurrency in the period.",
+      example: 1380,
+    }),
+    averageViewers: z.number().min(0).openapi({
+      description: "Time-weighted mean concurrency: `watchSeconds` / the period's length in s.",
+      example: 1334,
+    }),
+    countries: z
+      .array(breakdownRow("country"))
+      .optional()
+      .openapi({
+        description: "Hours only: distinct viewers and seconds by country, most viewers first.",
+        example: [{ country: "DE", viewers: 420, seconds: 1_300_000 }],
+      }),
+    devices: z
+      .array(breakdownRow("device"))
+      .optional()
+      .openapi({
+        description:
+          "Hours only: distinct viewers and seconds by device class, most viewers first.",
+        example: [{ device: "mobile", viewers: 880, seconds: 2_700_000 }],
+      }),
+  })
+  .openapi("Rollup", {
+    description:
+      "A stage's figures for one hour or one UTC day, written by the sync job once the period's windows are all synced (about an hour and ten minutes after the hour's end), kept permanently.",
+  });
+
+export const RollupPageSchema = page(RollupSchema, "RollupPage", "Rollups, oldest first.");
+
+export const RollupQuerySchema = z.object({
+  period: z
+    .enum(["hour", "day"])
+    .default("hour")
+    .openapi({
+      param: { name: "period", in: "query" },
+      description: "Hours (default) or UTC days.",
+      example: "hour",
+    }),
+  ...rangeFields,
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(168)
+    .openapi({
+      param: { name: "limit", in: "query" },
+      description: "Page size, 1-500 (default 168: a week of hours).",
+      example: 168,
+    }),
+});

@@ -104,6 +104,45 @@ describe("the sync job with the worker", () => {
     ).toBe(404);
   });
 
+  it("serves the hour's and the day's rollups once the hour is over", async () => {
+    const h = createHarness();
+    const stageId = await h.createStage();
+    const window = windowIndex(h.clock.nowMs);
+    const tokens = await Promise.all(["r1", "r2", "r3"].map((v) => h.token(v, stageId, 7200)));
+    await watch(h, stageId, tokens, windowStartMs(window + 1));
+    h.clock.nowMs = windowStartMs(window + 1) + 60_000;
+    expect(await h.sync()).toMatchObject({ windows: 1 });
+    // An hour and five minutes later the hour's windows are gone from Redis: it is rolled up.
+    h.clock.nowMs = windowStartMs(window) + 65 * 60_000;
+    expect(await h.sync()).toMatchObject({ droppedIndexes: 1 });
+    const from = encodeURIComponent(new Date(windowStartMs(window)).toISOString());
+    const hours = await h.request(`/v1/stages/${stageId}/rollups?from=${from}`, {
+      headers: adminHeaders,
+    });
+    expect(hours.status).toBe(200);
+    expect(await hours.json()).toMatchObject({
+      items: [
+        {
+          stageId,
+          period: "hour",
+          periodStart: new Date(windowStartMs(window)).toISOString(),
+          uniqueViewers: 3,
+          uniqueViewersExact: true,
+          watchSeconds: 900,
+          peakViewers: 3,
+          countries: [{ country: "unknown", viewers: 3, seconds: 900 }],
+        },
+      ],
+      nextCursor: null,
+    });
+    const days = await h.request(`/v1/stages/${stageId}/rollups?period=day&from=${from}`, {
+      headers: adminHeaders,
+    });
+    expect(await days.json()).toMatchObject({
+      items: [{ period: "day", uniqueViewers: 3, uniqueViewersExact: false, watchSeconds: 900 }],
+    });
+  });
+
   it("breaks a window down by country and device, from the edge's headers, at no extra command", async () => {
     const h = createHarness();
     const stageId = await h.createStage();
