@@ -20,10 +20,13 @@ export async function scriptSha1(script: string): Promise<string> {
 
 /**
  * Sends the steps as ONE pipelined request, scripts as EVALSHA (a few dozen bytes instead of
- * their text). A script Redis has not seen (NOSCRIPT: a new or restarted database) is sent again
- * with its text in a second request, alone with the other scripts that failed so: writes that
- * went through are not repeated. Any other error fails the call. `sha1` gives digests (an isolate caches them; see
- * {@link scriptSha1}). Returns the replies in step order.
+ * their text). When Redis lacks a script (NOSCRIPT: a new or restarted database), every step
+ * from the first such one on is sent again in a second request, scripts with their text: so a
+ * read placed after a write (a count after a heartbeat) still runs after it. The steps before
+ * it are not repeated; the ones from it on must be safe to repeat (our pipelines put their one
+ * write first, and repeat only reads, EXPIREs and idempotent writes). Any other error fails the
+ * call. `sha1` gives digests (an isolate caches them; see {@link scriptSha1}). Returns the
+ * replies in step order.
  */
 export async function execPipeline(
   redis: Pick<Redis, "pipeline">,
@@ -36,22 +39,27 @@ export async function execPipeline(
     else pipeline.evalsha(await sha1(step.script), step.keys, step.args);
   }
   const replies = await pipeline.exec<unknown[]>({ keepErrors: true });
-  const missing: number[] = [];
+  let firstMissing = -1;
   replies.forEach(({ error }, i) => {
     if (error === undefined) return;
-    if (typeof steps[i] !== "function" && /NOSCRIPT/i.test(error)) missing.push(i);
-    else throw new Error(`Redis refused a pipelined command: ${error}`);
+    const missingScript = typeof steps[i] !== "function" && /NOSCRIPT/i.test(error);
+    if (!missingScript) {
+      // A step after a missing script is sent again anyway; its error then counts.
+      if (firstMissing >= 0 && i > firstMissing) return;
+      throw new Error(`Redis refused a pipelined command: ${error}`);
+    }
+    if (firstMissing < 0) firstMissing = i;
   });
   const results = replies.map(({ result }) => result);
-  if (missing.length === 0) return results;
+  if (firstMissing < 0) return results;
   const retry = redis.pipeline();
-  for (const i of missing) {
-    const { script, keys, args } = steps[i] as ScriptCall;
-    retry.eval(script, keys, args);
+  for (const step of steps.slice(firstMissing)) {
+    if (typeof step === "function") step(retry);
+    else retry.eval(step.script, step.keys, step.args);
   }
   const again = await retry.exec<unknown[]>();
-  missing.forEach((at, i) => {
-    results[at] = again[i];
+  again.forEach((reply, i) => {
+    results[firstMissing + i] = reply;
   });
   return results;
 }

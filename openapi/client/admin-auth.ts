@@ -21,6 +21,7 @@ export const ADMIN_OPERATIONS = [
   { operationId: "updateStage", method: "PATCH", path: "/v1/stages/{stageId}" },
   { operationId: "issueViewerToken", method: "POST", path: "/v1/stages/{stageId}/viewer-tokens" },
   { operationId: "listStageSnapshots", method: "GET", path: "/v1/stages/{stageId}/snapshots" },
+  { operationId: "listStageRollups", method: "GET", path: "/v1/stages/{stageId}/rollups" },
   {
     operationId: "listViewingRecords",
     method: "GET",

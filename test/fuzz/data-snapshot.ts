@@ -16,6 +16,7 @@ import {
   stageKeys,
   viewingRecordsPartition,
 } from "../../shared/dynamo-keys";
+import { redisKeys as redisKeyLayout } from "../../shared/redis-keys";
 import { GSI1_NAME } from "../../shared/table";
 
 export type DataSnapshot = Record<string, unknown>;
@@ -39,6 +40,10 @@ export function createSnapshotter(env: Record<string, string>) {
     }),
   );
   const prefix = env.REDIS_KEY_PREFIX!;
+  const scratch = new Set([
+    redisKeyLayout(prefix).countScratch(),
+    redisKeyLayout(prefix).presenceMask(),
+  ]);
   const table = env.DYNAMODB_TABLE!;
 
   async function redisKeys(): Promise<string[]> {
@@ -49,7 +54,9 @@ export function createSnapshotter(env: Record<string, string>) {
       keys.push(...page);
       cursor = String(next);
     } while (cursor !== "0");
-    return keys.sort();
+    // The count script's scratch and mask are working space, not data: a refused heartbeat's
+    // count may rewrite them.
+    return keys.filter((key) => !scratch.has(key)).sort();
   }
 
   /** Every key under the prefix with its value, read whole (these keys stay small in a test). */

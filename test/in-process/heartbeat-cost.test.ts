@@ -2,8 +2,10 @@
  * What a heartbeat costs at Upstash, counted by the local Upstash-compatible endpoint on its own
  * redis-server (so no other test's commands are counted). Counts, not timings: they are exact.
  */
+import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../edge/app";
+import { COUNT_SCRIPT } from "../../shared/live-count";
 import { signViewerToken } from "../../shared/viewer-token";
 import { type LocalStack, startLocalStack } from "../stack";
 import { TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
@@ -196,6 +198,21 @@ describe("heartbeat cost", () => {
     stack.proxy.resetStats();
     expect((await beat("stays")).viewers).toBe(before - 1);
     expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 1 });
+  });
+
+  it("counts after its write even when Redis has lost only the heartbeat's script", async () => {
+    const { env, clock, beat } = await setup();
+    const redis = new Redis({
+      url: env.UPSTASH_REDIS_REST_URL!,
+      token: env.UPSTASH_REDIS_REST_TOKEN!,
+      enableTelemetry: false,
+    });
+    // Redis knows the count script but not the heartbeat's (a restart, then a count read).
+    await redis.scriptFlush();
+    await redis.scriptLoad(COUNT_SCRIPT);
+    const fresh = createApp({ now: () => clock.nowMs, logError: () => {} });
+    const { viewers } = await beat("late-viewer", { through: fresh, ticket: false });
+    expect(viewers).toBe(2); // warm-up and this one: the count ran after the write
   });
 
   it("is one command while the player is paused: present bit, no watched bit", async () => {
