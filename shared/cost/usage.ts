@@ -81,6 +81,8 @@ export function readUnitsPerRead(bytes: number, w: Workload, dynamo: DynamoPrice
 export interface SnapshotWrites {
   snapshotItems: number;
   viewingItems: number;
+  /** Hour and day rollups written (each hour: its item, and its day's again). */
+  rollupItems: number;
   writeUnits: number;
   batchRequests: number;
   /** Items held at the priced month: snapshots within their TTL, records ever written. */
@@ -90,17 +92,22 @@ export interface SnapshotWrites {
 export function snapshotWrites(w: Workload, u: MonthlyUsage, dynamo: DynamoPrices): SnapshotWrites {
   const snapshotItems = u.syncRuns * u.snapshotItemsPerRun;
   const viewingItems = u.syncRuns * u.viewingItemsPerRun;
+  const rollupItems = 2 * w.stages * w.hoursPerMonth;
   const writeUnits =
     snapshotItems * writeUnitsPerItem(w.snapshotItemSizeBytes, dynamo) +
-    viewingItems * writeUnitsPerItem(packedItemBytes(w), dynamo);
+    viewingItems * writeUnitsPerItem(packedItemBytes(w), dynamo) +
+    rollupItems * writeUnitsPerItem(w.rollupItemSizeBytes, dynamo);
   const perCall = dynamo.units.batchWriteMaxItems.value;
   const batchRequests =
     u.syncRuns * Math.ceil((u.snapshotItemsPerRun + u.viewingItemsPerRun) / perCall);
   const runsRetained = (w.snapshotRetentionDays * SECONDS_PER_DAY) / w.snapshotIntervalSec;
+  // Rollups are kept forever: an item a stage an hour, and one a day.
+  const rollupsKept = w.stages * (w.hoursPerMonth + w.hoursPerMonth / 24) * w.historyMonths;
   const storedBytes =
     runsRetained * u.snapshotItemsPerRun * w.snapshotItemSizeBytes +
-    viewingItems * w.historyMonths * packedItemBytes(w);
-  return { snapshotItems, viewingItems, writeUnits, batchRequests, storedBytes };
+    viewingItems * w.historyMonths * packedItemBytes(w) +
+    rollupsKept * w.rollupItemSizeBytes;
+  return { snapshotItems, viewingItems, rollupItems, writeUnits, batchRequests, storedBytes };
 }
 
 /** Bytes of heartbeat events held when every heartbeat is kept for the audit period. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { CURRENT_CATALOGUE } from "./prices";
+import { monthlyUsage, snapshotWrites } from "./usage";
 import { defaultWorkload, packedItemBytes, validateWorkload, WorkloadError } from "./workload";
 
 describe("defaultWorkload", () => {
@@ -80,5 +82,17 @@ describe("validateWorkload", () => {
 
   it("accepts zero viewers", () => {
     expect(defaultWorkload({ viewers: 0 }).viewers).toBe(0);
+  });
+});
+
+describe("rollups in the snapshot architectures", () => {
+  it("writes two rollup items a stage an hour, and keeps one an hour and one a day for good", () => {
+    const w = defaultWorkload({ stages: 10, historyMonths: 1 });
+    const without = defaultWorkload({ stages: 10, historyMonths: 1, rollupItemSizeBytes: 1 });
+    const writes = snapshotWrites(w, monthlyUsage(w), CURRENT_CATALOGUE.dynamodb);
+    expect(writes.rollupItems).toBe(2 * 10 * 730);
+    const small = snapshotWrites(without, monthlyUsage(without), CURRENT_CATALOGUE.dynamodb);
+    // 600 B against 1 B an item: the kept hours and days (10 stages, 730 + 730 / 24 of each).
+    expect(writes.storedBytes - small.storedBytes).toBeCloseTo(10 * (730 + 730 / 24) * 599, 3);
   });
 });

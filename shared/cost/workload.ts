@@ -38,6 +38,12 @@ export interface Workload {
   /** Size of a stage snapshot item, bytes. Default 300 (one write unit). */
   snapshotItemSizeBytes: number;
   /**
+   * Size of an hour or day rollup item, bytes (sync/hour-rollups.ts: figures plus breakdowns by
+   * country and device). Assumption: 600 (one write unit). Two a stage an hour: the hour, and
+   * its day written again.
+   */
+  rollupItemSizeBytes: number;
+  /**
    * Viewing records packed into one item of at most 1 KB (keys included): the factor must
    * fit, see {@link VIEWING_ITEM_KEY_BYTES}. Default 20.
    */
@@ -88,6 +94,7 @@ const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
   workerCpuMsPerSyncRun: 50,
   heartbeatItemSizeBytes: 200,
   snapshotItemSizeBytes: 300,
+  rollupItemSizeBytes: 600,
   viewingRecordPackingFactor: 20,
   viewingRecordBytes: 40,
   consistency: "eventual",
@@ -168,6 +175,7 @@ const RULES: readonly Rule[] = [
   ["workerCpuMsPerSyncRun", nonNegative, "a number >= 0"],
   ["heartbeatItemSizeBytes", positive, "a number > 0"],
   ["snapshotItemSizeBytes", positive, "a number > 0"],
+  ["rollupItemSizeBytes", positive, "a number > 0"],
   ["viewingRecordPackingFactor", atLeastOne, "a number >= 1"],
   ["viewingRecordBytes", positive, "a number > 0"],
   ["hoursPerMonth", (v) => v > 0 && v <= 744, "a number > 0 and <= 744"],
