@@ -169,6 +169,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stages/{stageId}/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stage's audience over time
+         * @description Peak, average and distinct viewers and seconds watched per 30 s, 5 min, hour or day over a range (default: the last 24 hours). Needs the analytics key or the admin key.
+         */
+        get: operations["getStageSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stages/{stageId}/snapshots": {
         parameters: {
             query?: never;
@@ -663,6 +683,66 @@ export interface components {
              * @example null
              */
             nextCursor: string | null;
+        };
+        /** @description A stage's audience over time. `30s` and `5m` come from snapshots (kept `SNAPSHOT_RETENTION_DAYS`, 30 by default), `1h` and `1d` from rollups (kept permanently, written about an hour after each hour). */
+        Series: {
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page.
+             * @example null
+             */
+            nextCursor: string | null;
+            /**
+             * @description Oldest first; intervals in which nobody watched have no point (a gap, not a zero: the data cannot tell them from intervals not yet synced).
+             * @example [
+             *       {
+             *         "at": "2026-11-27T21:30:00.000Z",
+             *         "averageViewers": 1341,
+             *         "peakViewers": 1380,
+             *         "uniqueViewers": 1502,
+             *         "watchSeconds": 402300
+             *       }
+             *     ]
+             */
+            points: components["schemas"]["SeriesPoint"][];
+            /**
+             * @description The interval each point covers.
+             * @example 5m
+             * @enum {string}
+             */
+            resolution: "30s" | "5m" | "1h" | "1d";
+            /**
+             * @description Stage id: 1-64 letters, digits, `_` or `-`.
+             * @example concert-42
+             */
+            stageId: string;
+        };
+        SeriesPoint: {
+            /**
+             * Format: date-time
+             * @description Start of the point's interval (30 s, 5 min, an hour or a UTC day).
+             * @example 2026-11-27T21:30:00.000Z
+             */
+            at: string;
+            /**
+             * @description Time-weighted mean concurrency over the interval.
+             * @example 1341
+             */
+            averageViewers: number;
+            /**
+             * @description The largest 30-s concurrency in the interval.
+             * @example 1380
+             */
+            peakViewers: number;
+            /**
+             * @description Distinct viewers who watched in the interval (for `1d`, a HyperLogLog's estimate, standard error 0.81 %).
+             * @example 1502
+             */
+            uniqueViewers: number;
+            /**
+             * @description Seconds watched in the interval, summed over viewers (for `30s`: the viewers times 30).
+             * @example 402300
+             */
+            watchSeconds: number;
         };
         /** @description A stage's figures for one closed window, kept 30 days (DynamoDB TTL). */
         Snapshot: {
@@ -1737,6 +1817,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RollupPage"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such stage (or route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStageSeries: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page (opaque). */
+                cursor?: string;
+                /** @description Windows starting at or after this moment (default: 24 hours before `to`). */
+                from?: string;
+                /** @description Most points per page, 10-2880 (default 500). */
+                limit?: number;
+                /** @description `30s` (ranges of at most a day), `5m` (at most 31 days), `1h` or `1d` (at most 366 days). Default `5m`. */
+                resolution?: "30s" | "5m" | "1h" | "1d";
+                /** @description Windows starting before this moment (default: now). At most 366 days after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Stage id: 1-64 letters, digits, `_` or `-`. */
+                stageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the series. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Series"];
                 };
             };
             /** @description The request is invalid; `errors` names each bad field. */

@@ -1,12 +1,14 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import {
+  getStageSeriesRoute,
   listStageRollupsRoute,
   listStageSnapshotsRoute,
   listViewingRecordsRoute,
 } from "../../openapi/routes";
+import { CONCURRENCY_SLOT_SEC, CONCURRENCY_SLOTS } from "../../shared/windows";
 import { requireReader } from "../admin-auth";
 import type { AppEnv } from "../env";
-import type { RangeQuery } from "../history/history-table";
+import type { RangeQuery, Snapshot } from "../history/history-table";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
 import { problems } from "../problems";
 
@@ -63,6 +65,59 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
     );
   });
 
+  app.openapi(getStageSeriesRoute, async (c) => {
+    const { config, nowMs, historyTable } = c.var.services;
+    requireReader(c, config);
+    const { stageId } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const window = range(stageId, nowMs, query);
+    const maxDays = SERIES_MAX_DAYS[query.resolution];
+    if (window.toMs - window.fromMs > maxDays * DAY_MS) {
+      throw problems.validation([
+        {
+          path: "query.from",
+          message: `A ${query.resolution} series spans at most ${maxDays} day(s); ask for \`1h\` or \`1d\` over longer ranges`,
+        },
+      ]);
+    }
+    const fromSnapshots = query.resolution === "30s" || query.resolution === "5m";
+    if (query.cursor !== undefined) {
+      window.afterSk = decodeSortKeyCursor(query.cursor, fromSnapshots ? SNAPSHOT_SK : ROLLUP_SK);
+    }
+    const { registry } = c.var.services.shard(stageId);
+    if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
+    let points: SeriesPoint[];
+    let lastSk: string | undefined;
+    if (fromSnapshots) {
+      const perSnapshot = query.resolution === "30s" ? CONCURRENCY_SLOTS : 1;
+      const page = await historyTable().snapshots(window, Math.ceil(query.limit / perSnapshot));
+      points = page.items.flatMap((snapshot) =>
+        query.resolution === "30s" ? slotPoints(snapshot) : [windowPoint(snapshot)],
+      );
+      lastSk = page.lastSk;
+    } else {
+      const period = query.resolution === "1h" ? "hour" : "day";
+      const page = await historyTable().rollups(window, period, query.limit);
+      points = page.items.map((rollup) => ({
+        at: rollup.periodStart,
+        peakViewers: rollup.peakViewers,
+        averageViewers: rollup.averageViewers,
+        uniqueViewers: rollup.uniqueViewers,
+        watchSeconds: rollup.watchSeconds,
+      }));
+      lastSk = page.lastSk;
+    }
+    return c.json(
+      {
+        stageId,
+        resolution: query.resolution,
+        points,
+        nextCursor: lastSk ? encodeSortKeyCursor(lastSk) : null,
+      },
+      200,
+    );
+  });
+
   app.openapi(listViewingRecordsRoute, async (c) => {
     const { config, nowMs, historyTable } = c.var.services;
     requireReader(c, config);
@@ -82,4 +137,43 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
       200,
     );
   });
+}
+
+/** How long a series may span at each resolution, in days (points a page stay sane). */
+const SERIES_MAX_DAYS = { "30s": 1, "5m": 31, "1h": 366, "1d": 366 } as const;
+
+interface SeriesPoint {
+  at: string;
+  peakViewers: number;
+  averageViewers: number;
+  uniqueViewers: number;
+  watchSeconds: number;
+}
+
+/** A 5-minute window's figures as one point. */
+function windowPoint(snapshot: Snapshot): SeriesPoint {
+  return {
+    at: snapshot.windowStart,
+    peakViewers: snapshot.peakViewers ?? snapshot.viewerCount,
+    averageViewers: snapshot.averageViewers ?? snapshot.watchSeconds / 300,
+    uniqueViewers: snapshot.uniqueViewers,
+    watchSeconds: snapshot.watchSeconds,
+  };
+}
+
+/**
+ * A window's ten 30-s concurrency counts as points: in 30 s, the viewers who marked the slot
+ * are at once its peak, its average and its distinct viewers. A snapshot written before
+ * concurrency was counted gives its window's point instead.
+ */
+function slotPoints(snapshot: Snapshot): SeriesPoint[] {
+  if (snapshot.slotViewers === undefined) return [windowPoint(snapshot)];
+  const startMs = Date.parse(snapshot.windowStart);
+  return snapshot.slotViewers.map((viewers, slot) => ({
+    at: new Date(startMs + slot * CONCURRENCY_SLOT_SEC * 1000).toISOString(),
+    peakViewers: viewers,
+    averageViewers: viewers,
+    uniqueViewers: viewers,
+    watchSeconds: viewers * CONCURRENCY_SLOT_SEC,
+  }));
 }

@@ -22,6 +22,7 @@ export const ADMIN_OPERATIONS = [
   { operationId: "issueViewerToken", method: "POST", path: "/v1/stages/{stageId}/viewer-tokens" },
   { operationId: "listStageSnapshots", method: "GET", path: "/v1/stages/{stageId}/snapshots" },
   { operationId: "listStageRollups", method: "GET", path: "/v1/stages/{stageId}/rollups" },
+  { operationId: "getStageSeries", method: "GET", path: "/v1/stages/{stageId}/series" },
   {
     operationId: "listViewingRecords",
     method: "GET",

@@ -3,6 +3,8 @@ import { StageParamsSchema } from "../schemas/common";
 import {
   RollupPageSchema,
   RollupQuerySchema,
+  SeriesQuerySchema,
+  SeriesSchema,
   SnapshotPageSchema,
   SnapshotQuerySchema,
   ViewingRecordPageSchema,
@@ -46,6 +48,25 @@ export const listStageRollupsRoute = createRoute({
     200: {
       description: "A page of rollups.",
       content: { "application/json": { schema: RollupPageSchema } },
+    },
+    ...problemResponses(400, 401, 404, 503),
+  },
+});
+
+export const getStageSeriesRoute = createRoute({
+  operationId: "getStageSeries",
+  method: "get",
+  path: "/v1/stages/{stageId}/series",
+  tags: ["History"],
+  summary: "A stage's audience over time",
+  description:
+    "Peak, average and distinct viewers and seconds watched per 30 s, 5 min, hour or day over a range (default: the last 24 hours). Needs the analytics key or the admin key.",
+  security: readers,
+  request: { params: StageParamsSchema, query: SeriesQuerySchema },
+  responses: {
+    200: {
+      description: "A page of the series.",
+      content: { "application/json": { schema: SeriesSchema } },
     },
     ...problemResponses(400, 401, 404, 503),
   },

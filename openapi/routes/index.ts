@@ -1,6 +1,7 @@
 import { estimateCostRoute } from "./cost.routes";
 import { getHealthRoute } from "./health.routes";
 import {
+  getStageSeriesRoute,
   listStageRollupsRoute,
   listStageSnapshotsRoute,
   listViewingRecordsRoute,
@@ -40,6 +41,7 @@ export const contractRoutes = [
   issueViewerTokenRoute,
   listStageSnapshotsRoute,
   listStageRollupsRoute,
+  getStageSeriesRoute,
   listViewingRecordsRoute,
   estimateCostRoute,
   getHealthRoute,

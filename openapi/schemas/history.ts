@@ -308,3 +308,84 @@ export const RollupQuerySchema = z.object({
       example: 168,
     }),
 });
+
+export const SeriesPointSchema = z
+  .object({
+    at: TimestampSchema.openapi({
+      description: "Start of the point's interval (30 s, 5 min, an hour or a UTC day).",
+      example: "2026-11-27T21:30:00.000Z",
+    }),
+    peakViewers: z.number().int().min(0).openapi({
+      description: "The largest 30-s concurrency in the interval.",
+      example: 1380,
+    }),
+    averageViewers: z.number().min(0).openapi({
+      description: "Time-weighted mean concurrency over the interval.",
+      example: 1341,
+    }),
+    uniqueViewers: z.number().int().min(0).openapi({
+      description:
+        "Distinct viewers who watched in the interval (for `1d`, a HyperLogLog's estimate, standard error 0.81 %).",
+      example: 1502,
+    }),
+    watchSeconds: z.number().int().min(0).openapi({
+      description:
+        "Seconds watched in the interval, summed over viewers (for `30s`: the viewers times 30).",
+      example: 402_300,
+    }),
+  })
+  .openapi("SeriesPoint");
+
+export const SeriesSchema = z
+  .object({
+    stageId: StageIdSchema,
+    resolution: z.enum(["30s", "5m", "1h", "1d"]).openapi({
+      description: "The interval each point covers.",
+      example: "5m",
+    }),
+    points: z.array(SeriesPointSchema).openapi({
+      example: [
+        {
+          at: "2026-11-27T21:30:00.000Z",
+          peakViewers: 1380,
+          averageViewers: 1341,
+          uniqueViewers: 1502,
+          watchSeconds: 402_300,
+        },
+      ],
+      description:
+        "Oldest first; intervals in which nobody watched have no point (a gap, not a zero: the data cannot tell them from intervals not yet synced).",
+    }),
+    nextCursor: z.string().nullable().openapi({
+      description: "Pass as `cursor` for the next page; null on the last page.",
+      example: null,
+    }),
+  })
+  .openapi("Series", {
+    description:
+      "A stage's audience over time. `30s` and `5m` come from snapshots (kept `SNAPSHOT_RETENTION_DAYS`, 30 by default), `1h` and `1d` from rollups (kept permanently, written about an hour after each hour).",
+  });
+
+export const SeriesQuerySchema = z.object({
+  resolution: z
+    .enum(["30s", "5m", "1h", "1d"])
+    .default("5m")
+    .openapi({
+      param: { name: "resolution", in: "query" },
+      description:
+        "`30s` (ranges of at most a day), `5m` (at most 31 days), `1h` or `1d` (at most 366 days). Default `5m`.",
+      example: "5m",
+    }),
+  ...rangeFields,
+  limit: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(2880)
+    .default(500)
+    .openapi({
+      param: { name: "limit", in: "query" },
+      description: "Most points per page, 10-2880 (default 500).",
+      example: 500,
+    }),
+});

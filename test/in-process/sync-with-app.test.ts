@@ -141,6 +141,33 @@ describe("the sync job with the worker", () => {
     expect(await days.json()).toMatchObject({
       items: [{ period: "day", uniqueViewers: 3, uniqueViewersExact: false, watchSeconds: 900 }],
     });
+
+    // The same as series: 30 s and 5 min from the snapshot, hours and days from the rollups.
+    const series = async (resolution: string) => {
+      const response = await h.request(
+        `/v1/stages/${stageId}/series?resolution=${resolution}&from=${from}`,
+        { headers: adminHeaders },
+      );
+      expect(response.status, resolution).toBe(200);
+      return (await response.json()) as { points: Record<string, unknown>[] };
+    };
+    const start = new Date(windowStartMs(window)).toISOString();
+    const fine = await series("30s");
+    expect(fine.points).toHaveLength(10);
+    expect(fine.points[0]).toMatchObject({ at: start, peakViewers: 3, watchSeconds: 90 });
+    expect((await series("5m")).points).toMatchObject([
+      { at: start, peakViewers: 3, averageViewers: 3, uniqueViewers: 3, watchSeconds: 900 },
+    ]);
+    expect((await series("1h")).points).toMatchObject([
+      { at: start, peakViewers: 3, uniqueViewers: 3, watchSeconds: 900 },
+    ]);
+    expect((await series("1d")).points).toMatchObject([{ uniqueViewers: 3, watchSeconds: 900 }]);
+    const tooLong = await h.request(
+      `/v1/stages/${stageId}/series?resolution=30s&from=2026-11-01T00:00:00Z`,
+      { headers: adminHeaders },
+    );
+    expect(tooLong.status).toBe(400);
+    expect((await readProblem(tooLong)).errors?.[0]?.path).toBe("query.from");
   });
 
   it("breaks a window down by country and device, from the edge's headers, at no extra command", async () => {
