@@ -51,6 +51,8 @@ export const problems = {
   stageEnded: (stageId: string) =>
     new HttpProblem(410, "stage_ended", "Stage ended", `Stage "${stageId}" has ended.`),
   conflict: (detail: string) => new HttpProblem(409, "conflict", "Conflict", detail),
+  notAcceptable: (offered: string) =>
+    new HttpProblem(406, "not_acceptable", "Not acceptable", `Ask for ${offered} in \`Accept\`.`),
   unsupportedMediaType: (contentType: string) =>
     new HttpProblem(
       415,

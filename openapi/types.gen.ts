@@ -269,6 +269,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stages/{stageId}/viewing-records/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every viewing record of a day, as CSV or NDJSON
+         * @description For billing systems: every record of the stage whose window starts in the range (at most a day; default the last 24 hours), streamed page by page as it is read, as `text/csv` (with a header row) or `application/x-ndjson` (one JSON object a line), as `Accept` asks (CSV when it names neither, or `*\/*`). If a store fails mid-way the stream stops early; a complete CSV export ends with a newline after its last record, as does NDJSON. Needs the analytics key or the admin key.
+         */
+        get: operations["exportViewingRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/viewers": {
         parameters: {
             query?: never;
@@ -553,7 +573,7 @@ export interface components {
              * @example /problems/validation
              * @enum {string}
              */
-            type: "/problems/validation" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not_found" | "/problems/stage_ended" | "/problems/conflict" | "/problems/payload_too_large" | "/problems/unsupported_media_type" | "/problems/rate_limited" | "/problems/store_unavailable" | "/problems/partially_applied" | "/problems/misconfigured" | "/problems/internal";
+            type: "/problems/validation" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not_found" | "/problems/not_acceptable" | "/problems/stage_ended" | "/problems/conflict" | "/problems/payload_too_large" | "/problems/unsupported_media_type" | "/problems/rate_limited" | "/problems/store_unavailable" | "/problems/partially_applied" | "/problems/misconfigured" | "/problems/internal";
         };
         ProblemField: {
             /**
@@ -2199,6 +2219,82 @@ export interface operations {
             };
             /** @description No such stage (or route). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportViewingRecords: {
+        parameters: {
+            query?: {
+                /** @description Windows starting at or after this moment (default: 24 hours before `to`). */
+                from?: string;
+                /** @description Windows starting before this moment (default: now). At most a day after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Stage id: 1-64 letters, digits, `_` or `-`. */
+                stageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The records, oldest window first, then viewer id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such stage (or route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description None of the media types `Accept` names is one this operation answers. */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };

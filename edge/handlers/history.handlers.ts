@@ -1,5 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { stream } from "hono/streaming";
 import {
+  exportViewingRecordsRoute,
   getStageSeriesRoute,
   listStageRollupsRoute,
   listStageSnapshotsRoute,
@@ -118,6 +120,40 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
     );
   });
 
+  app.openapi(exportViewingRecordsRoute, async (c) => {
+    const { config, nowMs, historyTable } = c.var.services;
+    requireReader(c, config);
+    const { stageId } = c.req.valid("param");
+    const window = range(stageId, nowMs, c.req.valid("query"));
+    if (window.toMs - window.fromMs > DAY_MS) {
+      throw problems.validation([
+        { path: "query.from", message: "An export spans at most a day; ask day by day" },
+      ]);
+    }
+    const format = exportFormat(c.req.header("accept"));
+    if (format === undefined) throw problems.notAcceptable("text/csv or application/x-ndjson");
+    const { registry } = c.var.services.shard(stageId);
+    if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
+    const table = historyTable();
+    // The first page is read before the answer starts, so a store that is down is a 503.
+    let page = await table.viewingRecords(window, EXPORT_PAGE);
+    c.header("content-type", format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson");
+    c.header("cache-control", "no-store");
+    return stream(c, async (out) => {
+      if (format === "csv") await out.write("stageId,viewerId,windowStart,windowEnd,seconds\n");
+      for (;;) {
+        const lines = page.items.map((record) =>
+          format === "csv"
+            ? `${record.stageId},${record.viewerId},${record.windowStart},${record.windowEnd},${record.seconds}\n`
+            : `${JSON.stringify(record)}\n`,
+        );
+        if (lines.length > 0) await out.write(lines.join(""));
+        if (page.lastSk === undefined) return;
+        page = await table.viewingRecords({ ...window, afterSk: page.lastSk }, EXPORT_PAGE);
+      }
+    });
+  });
+
   app.openapi(listViewingRecordsRoute, async (c) => {
     const { config, nowMs, historyTable } = c.var.services;
     requireReader(c, config);
@@ -176,4 +212,25 @@ function slotPoints(snapshot: Snapshot): SeriesPoint[] {
     uniqueViewers: viewers,
     watchSeconds: viewers * CONCURRENCY_SLOT_SEC,
   }));
+}
+
+/** Records per page of an export, and items read at most for one. */
+const EXPORT_PAGE = { limit: 5_000, maxItems: 200 };
+
+/**
+ * The export's format from `Accept`: NDJSON when asked for, CSV when asked for, or when no type
+ * or any type is; `undefined` (406) otherwise. Viewer and stage ids hold no comma, quote or line
+ * break (their patterns), so CSV needs no quoting.
+ */
+function exportFormat(accept: string | undefined): "csv" | "ndjson" | undefined {
+  const types = (accept ?? "*/*")
+    .split(",")
+    .map((part) => part.split(";")[0]!.trim().toLowerCase());
+  if (types.includes("application/x-ndjson")) return "ndjson";
+  if (
+    types.some((type) => type === "text/csv" || type === "*/*" || type === "text/*" || type === "")
+  ) {
+    return "csv";
+  }
+  return undefined;
 }

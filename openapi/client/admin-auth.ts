@@ -24,6 +24,11 @@ export const ADMIN_OPERATIONS = [
   { operationId: "listStageRollups", method: "GET", path: "/v1/stages/{stageId}/rollups" },
   { operationId: "getStageSeries", method: "GET", path: "/v1/stages/{stageId}/series" },
   {
+    operationId: "exportViewingRecords",
+    method: "GET",
+    path: "/v1/stages/{stageId}/viewing-records/export",
+  },
+  {
     operationId: "listViewingRecords",
     method: "GET",
     path: "/v1/stages/{stageId}/viewing-records",

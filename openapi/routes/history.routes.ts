@@ -1,6 +1,7 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { StageParamsSchema } from "../schemas/common";
 import {
+  ExportQuerySchema,
   RollupPageSchema,
   RollupQuerySchema,
   SeriesQuerySchema,
@@ -69,6 +70,38 @@ export const getStageSeriesRoute = createRoute({
       content: { "application/json": { schema: SeriesSchema } },
     },
     ...problemResponses(400, 401, 404, 503),
+  },
+});
+
+export const exportViewingRecordsRoute = createRoute({
+  operationId: "exportViewingRecords",
+  method: "get",
+  path: "/v1/stages/{stageId}/viewing-records/export",
+  tags: ["History"],
+  summary: "Every viewing record of a day, as CSV or NDJSON",
+  description:
+    "For billing systems: every record of the stage whose window starts in the range (at most a day; default the last 24 hours), streamed page by page as it is read, as `text/csv` (with a header row) or `application/x-ndjson` (one JSON object a line), as `Accept` asks (CSV when it names neither, or `*/*`). If a store fails mid-way the stream stops early; a complete CSV export ends with a newline after its last record, as does NDJSON. Needs the analytics key or the admin key.",
+  security: readers,
+  request: { params: StageParamsSchema, query: ExportQuerySchema },
+  responses: {
+    200: {
+      description: "The records, oldest window first, then viewer id.",
+      content: {
+        "text/csv": {
+          schema: z.string().openapi({
+            example:
+              "stageId,viewerId,windowStart,windowEnd,seconds\nconcert-42,user-1234,2026-11-27T21:30:00.000Z,2026-11-27T21:35:00.000Z,270\n",
+          }),
+        },
+        "application/x-ndjson": {
+          schema: z.string().openapi({
+            example:
+              '{"stageId":"concert-42","viewerId":"user-1234","windowStart":"2026-11-27T21:30:00.000Z","windowEnd":"2026-11-27T21:35:00.000Z","seconds":270}\n',
+          }),
+        },
+      },
+    },
+    ...problemResponses(400, 401, 404, 406, 503),
   },
 });
 

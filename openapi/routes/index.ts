@@ -1,6 +1,7 @@
 import { estimateCostRoute } from "./cost.routes";
 import { getHealthRoute } from "./health.routes";
 import {
+  exportViewingRecordsRoute,
   getStageSeriesRoute,
   listStageRollupsRoute,
   listStageSnapshotsRoute,
@@ -43,6 +44,7 @@ export const contractRoutes = [
   listStageRollupsRoute,
   getStageSeriesRoute,
   listViewingRecordsRoute,
+  exportViewingRecordsRoute,
   estimateCostRoute,
   getHealthRoute,
 ] as const;

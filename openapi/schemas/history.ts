@@ -389,3 +389,16 @@ export const SeriesQuerySchema = z.object({
       example: 500,
     }),
 });
+
+export const ExportQuerySchema = z.object({
+  from: rangeFields.from,
+  to: z.iso
+    .datetime()
+    .optional()
+    .openapi({
+      param: { name: "to", in: "query" },
+      description:
+        "Windows starting before this moment (default: now). At most a day after `from`.",
+      example: "2026-11-28T00:00:00.000Z",
+    }),
+});

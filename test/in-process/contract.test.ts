@@ -19,6 +19,7 @@ const OPERATION_IDS = [
   "listStages",
   "updateStage",
   "issueViewerToken",
+  "exportViewingRecords",
   "getStageSeries",
   "listStageRollups",
   "listStageSnapshots",

@@ -68,6 +68,32 @@ describe("the sync job with the worker", () => {
     expect(seen.map((record) => record.viewerId)).toEqual(
       tokens.map((_, i) => `viewer-${String(i).padStart(2, "0")}`),
     );
+
+    // The same records exported, as CSV and as NDJSON, as `Accept` asks.
+    const exported = (accept: string) =>
+      h.request(`/v1/stages/${stageId}/viewing-records/export?from=${from}`, {
+        headers: { ...adminHeaders, accept },
+      });
+    const csv = await exported("text/csv");
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const rows = (await csv.text()).split("\n");
+    expect(rows[0]).toBe("stageId,viewerId,windowStart,windowEnd,seconds");
+    expect(rows.at(-1)).toBe(""); // complete: a newline after the last record
+    expect(rows.slice(1, -1)).toHaveLength(60);
+    expect(rows[1]).toBe(
+      `${stageId},viewer-00,${new Date(windowStartMs(window)).toISOString()},${new Date(windowStartMs(window + 1)).toISOString()},300`,
+    );
+    const ndjson = await exported("application/x-ndjson");
+    const lines = (await ndjson.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(60);
+    expect(lines[59]).toMatchObject({ stageId, viewerId: "viewer-59", seconds: 300 });
+    const refused = await exported("application/xml");
+    expect(refused.status).toBe(406);
+    await readProblem(refused);
     expect(seen.every((record) => record.seconds === 300)).toBe(true);
 
     const one = await h.request(
