@@ -109,6 +109,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stages/{stageId}/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stage's audience by country or device
+         * @description Viewer-hours and seconds watched by country or device class over a range (default: the last 24 hours; at most 366 days), summed from the hourly rollups of the hours that start in it. Needs the analytics key or the admin key.
+         */
+        get: operations["getStageBreakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stages/{stageId}/heartbeats": {
         parameters: {
             query?: never;
@@ -320,6 +340,64 @@ export interface components {
              * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ-In0.c2lnbmF0dXJl
              */
             token?: string;
+        };
+        /** @description A stage's audience by country or device class over a range of whole hours, from the hourly rollups. */
+        Breakdown: {
+            /**
+             * @description What the rows are.
+             * @example country
+             * @enum {string}
+             */
+            by: "country" | "device";
+            /**
+             * Format: date-time
+             * @description Start of the range.
+             * @example 2026-11-27T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * @description Hours of the range with a rollup (hours are rolled up about an hour after they end).
+             * @example 24
+             */
+            hours: number;
+            /**
+             * @description Most seconds first.
+             * @example [
+             *       {
+             *         "key": "DE",
+             *         "seconds": 31260000,
+             *         "viewerHours": 9840
+             *       }
+             *     ]
+             */
+            rows: {
+                /**
+                 * @description The country code (or `unknown`), or the device class.
+                 * @example DE
+                 */
+                key: string;
+                /**
+                 * @description Seconds watched.
+                 * @example 31260000
+                 */
+                seconds: number;
+                /**
+                 * @description Each hour's distinct viewers, summed over the hours: a viewer who watched in three hours counts three times. Over a single hour, exactly its distinct viewers.
+                 * @example 9840
+                 */
+                viewerHours: number;
+            }[];
+            /**
+             * @description Stage id: 1-64 letters, digits, `_` or `-`.
+             * @example concert-42
+             */
+            stageId: string;
+            /**
+             * Format: date-time
+             * @description End of the range (exclusive).
+             * @example 2026-11-28T00:00:00.000Z
+             */
+            to: string;
         };
         CostComparison: {
             /**
@@ -1566,6 +1644,74 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStageBreakdown: {
+        parameters: {
+            query?: {
+                /** @description `country` (default) or `device`. */
+                by?: "country" | "device";
+                /** @description Windows starting at or after this moment (default: 24 hours before `to`). */
+                from?: string;
+                /** @description Windows starting before this moment (default: now). At most 366 days after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Stage id: 1-64 letters, digits, `_` or `-`. */
+                stageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The breakdown. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Breakdown"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such stage (or route). */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

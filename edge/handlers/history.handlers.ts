@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { stream } from "hono/streaming";
 import {
   exportViewingRecordsRoute,
+  getStageBreakdownRoute,
   getStageSeriesRoute,
   listStageRollupsRoute,
   listStageSnapshotsRoute,
@@ -115,6 +116,56 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
         resolution: query.resolution,
         points,
         nextCursor: lastSk ? encodeSortKeyCursor(lastSk) : null,
+      },
+      200,
+    );
+  });
+
+  app.openapi(getStageBreakdownRoute, async (c) => {
+    const { config, nowMs, historyTable } = c.var.services;
+    requireReader(c, config);
+    const { stageId } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const window = range(stageId, nowMs, query);
+    const { registry } = c.var.services.shard(stageId);
+    if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
+    const totals = new Map<string, { viewerHours: number; seconds: number }>();
+    let hours = 0;
+    // A year of hours is about 8,800 small items: read them all, 500 a Query.
+    for (
+      let afterSk: string | undefined, first = true;
+      first || afterSk !== undefined;
+      first = false
+    ) {
+      const page = await historyTable().rollups(
+        { ...window, ...(afterSk ? { afterSk } : {}) },
+        "hour",
+        500,
+      );
+      for (const rollup of page.items) {
+        hours++;
+        const rows = query.by === "country" ? (rollup.countries ?? []) : (rollup.devices ?? []);
+        for (const row of rows) {
+          const key = "country" in row ? row.country : row.device;
+          const total = totals.get(key) ?? { viewerHours: 0, seconds: 0 };
+          total.viewerHours += row.viewers;
+          total.seconds += row.seconds;
+          totals.set(key, total);
+        }
+      }
+      afterSk = page.lastSk;
+    }
+    const rows = [...totals]
+      .map(([key, total]) => ({ key, ...total }))
+      .sort((a, b) => b.seconds - a.seconds || (a.key < b.key ? -1 : 1));
+    return c.json(
+      {
+        stageId,
+        by: query.by,
+        from: new Date(window.fromMs).toISOString(),
+        to: new Date(window.toMs).toISOString(),
+        hours,
+        rows,
       },
       200,
     );

@@ -23,6 +23,7 @@ export const ADMIN_OPERATIONS = [
   { operationId: "listStageSnapshots", method: "GET", path: "/v1/stages/{stageId}/snapshots" },
   { operationId: "listStageRollups", method: "GET", path: "/v1/stages/{stageId}/rollups" },
   { operationId: "getStageSeries", method: "GET", path: "/v1/stages/{stageId}/series" },
+  { operationId: "getStageBreakdown", method: "GET", path: "/v1/stages/{stageId}/breakdown" },
   {
     operationId: "exportViewingRecords",
     method: "GET",

@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { StageParamsSchema } from "../schemas/common";
 import {
+  BreakdownQuerySchema,
+  BreakdownSchema,
   ExportQuerySchema,
   RollupPageSchema,
   RollupQuerySchema,
@@ -102,6 +104,25 @@ export const exportViewingRecordsRoute = createRoute({
       },
     },
     ...problemResponses(400, 401, 404, 406, 503),
+  },
+});
+
+export const getStageBreakdownRoute = createRoute({
+  operationId: "getStageBreakdown",
+  method: "get",
+  path: "/v1/stages/{stageId}/breakdown",
+  tags: ["History"],
+  summary: "A stage's audience by country or device",
+  description:
+    "Viewer-hours and seconds watched by country or device class over a range (default: the last 24 hours; at most 366 days), summed from the hourly rollups of the hours that start in it. Needs the analytics key or the admin key.",
+  security: readers,
+  request: { params: StageParamsSchema, query: BreakdownQuerySchema },
+  responses: {
+    200: {
+      description: "The breakdown.",
+      content: { "application/json": { schema: BreakdownSchema } },
+    },
+    ...problemResponses(400, 401, 404, 503),
   },
 });
 

@@ -2,6 +2,7 @@ import { estimateCostRoute } from "./cost.routes";
 import { getHealthRoute } from "./health.routes";
 import {
   exportViewingRecordsRoute,
+  getStageBreakdownRoute,
   getStageSeriesRoute,
   listStageRollupsRoute,
   listStageSnapshotsRoute,
@@ -43,6 +44,7 @@ export const contractRoutes = [
   listStageSnapshotsRoute,
   listStageRollupsRoute,
   getStageSeriesRoute,
+  getStageBreakdownRoute,
   listViewingRecordsRoute,
   exportViewingRecordsRoute,
   estimateCostRoute,

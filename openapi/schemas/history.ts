@@ -402,3 +402,64 @@ export const ExportQuerySchema = z.object({
       example: "2026-11-28T00:00:00.000Z",
     }),
 });
+
+export const BreakdownSchema = z
+  .object({
+    stageId: StageIdSchema,
+    by: z
+      .enum(["country", "device"])
+      .openapi({ description: "What the rows are.", example: "country" }),
+    from: TimestampSchema.openapi({
+      description: "Start of the range.",
+      example: "2026-11-27T00:00:00.000Z",
+    }),
+    to: TimestampSchema.openapi({
+      description: "End of the range (exclusive).",
+      example: "2026-11-28T00:00:00.000Z",
+    }),
+    hours: z.number().int().min(0).openapi({
+      description:
+        "Hours of the range with a rollup (hours are rolled up about an hour after they end).",
+      example: 24,
+    }),
+    rows: z
+      .array(
+        z.object({
+          key: z.string().openapi({
+            description: "The country code (or `unknown`), or the device class.",
+            example: "DE",
+          }),
+          viewerHours: z.number().int().min(0).openapi({
+            description:
+              "Each hour's distinct viewers, summed over the hours: a viewer who watched in three hours counts three times. Over a single hour, exactly its distinct viewers.",
+            example: 9_840,
+          }),
+          seconds: z
+            .number()
+            .int()
+            .min(0)
+            .openapi({ description: "Seconds watched.", example: 31_260_000 }),
+        }),
+      )
+      .openapi({
+        description: "Most seconds first.",
+        example: [{ key: "DE", viewerHours: 9_840, seconds: 31_260_000 }],
+      }),
+  })
+  .openapi("Breakdown", {
+    description:
+      "A stage's audience by country or device class over a range of whole hours, from the hourly rollups.",
+  });
+
+export const BreakdownQuerySchema = z.object({
+  by: z
+    .enum(["country", "device"])
+    .default("country")
+    .openapi({
+      param: { name: "by", in: "query" },
+      description: "`country` (default) or `device`.",
+      example: "country",
+    }),
+  from: rangeFields.from,
+  to: rangeFields.to,
+});

@@ -20,6 +20,7 @@ const OPERATION_IDS = [
   "updateStage",
   "issueViewerToken",
   "exportViewingRecords",
+  "getStageBreakdown",
   "getStageSeries",
   "listStageRollups",
   "listStageSnapshots",

@@ -188,6 +188,21 @@ describe("the sync job with the worker", () => {
       { at: start, peakViewers: 3, uniqueViewers: 3, watchSeconds: 900 },
     ]);
     expect((await series("1d")).points).toMatchObject([{ uniqueViewers: 3, watchSeconds: 900 }]);
+    const breakdown = async (by: string) => {
+      const response = await h.request(`/v1/stages/${stageId}/breakdown?by=${by}&from=${from}`, {
+        headers: adminHeaders,
+      });
+      expect(response.status, by).toBe(200);
+      return response.json();
+    };
+    expect(await breakdown("country")).toMatchObject({
+      by: "country",
+      hours: 1,
+      rows: [{ key: "unknown", viewerHours: 3, seconds: 900 }],
+    });
+    expect(await breakdown("device")).toMatchObject({
+      rows: [{ key: "other", viewerHours: 3, seconds: 900 }],
+    });
     const tooLong = await h.request(
       `/v1/stages/${stageId}/series?resolution=30s&from=2026-11-01T00:00:00Z`,
       { headers: adminHeaders },
