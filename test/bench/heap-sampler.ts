@@ -1,9 +1,9 @@
 /**
  * Preloaded into a measured sync run (`node --import <this file>`): samples the V8 heap every
  * 5 ms and, when the process exits, writes `{"heapSampler":{peakHeapMb,cpuMs}}` as one line to
- * stderr. test/sync/measured-sync.ts prints its figures only after a run that succeeded; this
- * gives them for a run that failed too (a run killed by "heap out of memory" prints nothing:
- * its peak is the cap).
+ * stderr. test/sync/measured-sync.ts prints its figures only for a run that ended with a
+ * report; this gives them for a run killed without one too (by "heap out of memory" it prints
+ * nothing: its peak is the cap).
  */
 import { getHeapStatistics } from "node:v8";
 

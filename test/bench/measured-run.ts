@@ -1,6 +1,6 @@
 /**
- * Runs measured-sync-run.ts (one production sync run, `syncOnce`, as test/sync/measured-sync.ts
- * but printing the report of a failed run too) in a child process whose V8 heap is capped like
+ * Runs test/sync/measured-sync.ts (one production sync run, `syncOnce`, printing the report of
+ * a failed run too) in a child process whose V8 heap is capped like
  * a Worker's, and reads back what it printed. heap-sampler.ts is preloaded so that a run that
  * dies without a report (heap out of memory, killed) still says how much heap and CPU it used.
  */
@@ -26,7 +26,7 @@ export interface MeasuredRun {
   failure?: string;
 }
 
-const MEASURED_SYNC = fileURLToPath(new URL("./measured-sync-run.ts", import.meta.url));
+const MEASURED_SYNC = fileURLToPath(new URL("../sync/measured-sync.ts", import.meta.url));
 const HEAP_SAMPLER = fileURLToPath(new URL("./heap-sampler.ts", import.meta.url));
 
 export function measuredRun(
