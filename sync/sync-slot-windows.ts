@@ -8,7 +8,12 @@ import type { Slot } from "../shared/windows";
 import type { ClosedSlotWindow } from "./find-work";
 import type { RunReport } from "./run-report";
 import { RedisReplyError, type SyncRedis } from "./sync-redis";
-import { parseProgress, type SyncWindowsOptions, type WindowProgress } from "./sync-windows";
+import {
+  parseProgress,
+  progressFields,
+  type SyncWindowsOptions,
+  type WindowProgress,
+} from "./sync-windows";
 import { createWindowAccumulator } from "./window-accumulator";
 import { createRecordPacker, snapshotItem } from "./window-items";
 import { writeItems } from "./write-items";
@@ -255,17 +260,8 @@ async function saveProgress(
   const pipeline = redis.pipeline();
   for (const state of saving) {
     const { closed } = state;
-    const { next, part, totals } = state.pending!;
     const key = keys.slotWindowProgress(closed.stageId, closed.window);
-    pipeline.hset(key, {
-      next: next ?? 0,
-      part,
-      viewers: totals.uniqueViewers,
-      seconds: totals.watchSeconds,
-      slots: totals.slotViewers.join(","),
-      countries: JSON.stringify(totals.countries),
-      devices: JSON.stringify(totals.devices),
-    });
+    pipeline.hset(key, progressFields({ ...state.pending!, next: state.pending!.next ?? 0 }));
     pipeline.expire(key, WATCH_KEY_EXPIRY_SEC);
     pipeline.sadd(keys.windowsInProgress(), key);
     state.pending = undefined;

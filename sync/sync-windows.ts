@@ -215,12 +215,10 @@ async function saveProgress(
     const { closed } = state;
     const { part, totals, lastViewer } = state.pending!;
     pipeline.zremrangebylex(closed.key, "-", `[${lastViewer}|~`);
-    pipeline.hset(keys.windowProgress(closed.stageId, closed.window), {
-      part,
-      viewers: totals.uniqueViewers,
-      seconds: totals.watchSeconds,
-      slots: totals.slotViewers.join(","),
-    });
+    pipeline.hset(
+      keys.windowProgress(closed.stageId, closed.window),
+      progressFields({ part, totals }),
+    );
     pipeline.expire(keys.windowProgress(closed.stageId, closed.window), WATCH_KEY_EXPIRY_SEC);
     pipeline.sadd(keys.windowsInProgress(), closed.key);
     state.pending = undefined;
@@ -235,6 +233,22 @@ export interface WindowProgress {
   next?: number;
   part: number;
   totals: Omit<WindowTotals, "malformedFields">;
+}
+
+/** A window's progress as the fields of its hash (what {@link parseProgress} reads back). */
+export function progressFields(progress: WindowProgress): Record<string, string | number> {
+  const { totals } = progress;
+  return {
+    ...(progress.next === undefined ? {} : { next: progress.next }),
+    part: progress.part,
+    viewers: totals.uniqueViewers,
+    seconds: totals.watchSeconds,
+    slots: totals.slotViewers.join(","),
+    // Only slot-bitmap windows know their audience.
+    ...(Object.keys(totals.countries).length === 0
+      ? {}
+      : { countries: JSON.stringify(totals.countries), devices: JSON.stringify(totals.devices) }),
+  };
 }
 
 /** A breakdown saved with a window's progress (JSON), read back; empty when absent or bad. */
