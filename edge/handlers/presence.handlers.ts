@@ -73,13 +73,14 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       nowMs,
       ...cadence,
       countWidthsSec: [cadence.intervalSec, config.heartbeatIntervalSec],
-      audienceTag: audienceTag({
-        country: countryOf(
-          (c.req.raw as { cf?: { country?: unknown } }).cf?.country,
-          c.req.header("cf-ipcountry"),
-        ),
-        device: deviceClass(c.req.header("user-agent"), c.req.header("sec-ch-ua-mobile")),
-      }),
+      audienceTag: () =>
+        audienceTag({
+          country: countryOf(
+            (c.req.raw as { cf?: { country?: unknown } }).cf?.country,
+            c.req.header("cf-ipcountry"),
+          ),
+          device: deviceClass(c.req.header("user-agent"), c.req.header("sec-ch-ua-mobile")),
+        }),
       ...(index === undefined ? {} : { index }),
       ...(intervalIsStale(config, isolate, nowMs) ? { intervalKey: keys.heartbeatInterval() } : {}),
     };

@@ -1,3 +1,11 @@
+import {
+  INDEX_KEY_EXPIRY_SEC,
+  type RedisKeys,
+  WATCH_KEY_EXPIRY_SEC,
+} from "../../shared/redis-keys";
+import { epochAt } from "../../shared/slot-bitmaps";
+import { slotAt, windowIndex } from "../../shared/windows";
+
 /**
  * The Lua scripts of the presence layout (shared/slot-bitmaps.ts). The usual heartbeat runs
  * none: it is one BITFIELD in a pipeline (heartbeat.ts). These run when that is not enough.
@@ -67,6 +75,62 @@ if audit then
 end
 return {found[1], found[2], found[3], found[4], found[5], found[6], index}
 `;
+
+/** What one run of HEARTBEAT_SCRIPT records. */
+export interface HeartbeatScriptInput {
+  stageId: string;
+  viewerId: string;
+  nowMs: number;
+  intervalSec: number;
+  /** Check the stage first (the isolate cannot vouch for it). */
+  checkStage: boolean;
+  anonymous: boolean;
+  /** The viewer's index this hour, when known; else the script finds or hands it out. */
+  index?: number;
+  credited: boolean;
+  /** The stage keeps an audit trail (read from the stage itself when it is checked). */
+  auditTrail: boolean;
+  /** Give the slot's bitmap its expiry (not when this isolate already did). */
+  setExpiry: boolean;
+  /** `<country>|<device>`, kept with a new viewer's id in the index list. */
+  audienceTag: string;
+}
+
+/** HEARTBEAT_SCRIPT's call, its KEYS and ARGV in the order the script reads them: one home. */
+export function heartbeatScriptCall(keys: RedisKeys, input: HeartbeatScriptInput) {
+  const { stageId, nowMs } = input;
+  const epoch = epochAt(nowMs);
+  return {
+    script: HEARTBEAT_SCRIPT,
+    keys: [
+      keys.stage(stageId),
+      keys.marker(),
+      keys.registryVersion(),
+      keys.restoredAt(),
+      keys.estimate(stageId),
+      keys.generation(),
+      keys.viewerIndex(stageId, epoch),
+      keys.viewerList(stageId, epoch),
+      keys.indexedEpochs(),
+      keys.slotBitmap(stageId, windowIndex(nowMs), slotAt(nowMs, input.intervalSec)),
+      keys.audit(stageId),
+    ],
+    args: [
+      input.checkStage ? "1" : "0",
+      input.anonymous ? "1" : "0",
+      input.viewerId,
+      input.index === undefined ? "" : String(input.index),
+      input.credited ? "1" : "0",
+      String(nowMs),
+      String(WATCH_KEY_EXPIRY_SEC),
+      String(INDEX_KEY_EXPIRY_SEC),
+      `${stageId}:${epoch}`,
+      input.auditTrail ? "1" : "0",
+      input.setExpiry ? "1" : "0",
+      input.audienceTag,
+    ],
+  };
+}
 
 /**
  * `leaveStage`: clears the viewer's present bit in the slot bitmaps within the presence TTL,

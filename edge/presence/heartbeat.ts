@@ -1,7 +1,7 @@
 import { liveCountCall } from "../../shared/live-count";
 import { execPipeline, type PipelineStep } from "../../shared/pipeline-scripts";
 import type { RedisKeys } from "../../shared/redis-keys";
-import { INDEX_KEY_EXPIRY_SEC, WATCH_KEY_EXPIRY_SEC } from "../../shared/redis-keys";
+import { WATCH_KEY_EXPIRY_SEC } from "../../shared/redis-keys";
 import { parseEstimate } from "../../shared/restore-estimate";
 import { epochAt, PRESENT_AND_WATCHED } from "../../shared/slot-bitmaps";
 import { type Stage, toStage } from "../../shared/stage";
@@ -16,7 +16,7 @@ import {
   rememberStage,
 } from "../isolate-state";
 import { type EdgeRedis, redisCall } from "../redis-client";
-import { HEARTBEAT_SCRIPT } from "./heartbeat-script";
+import { heartbeatScriptCall } from "./heartbeat-script";
 
 export interface HeartbeatInput {
   stageId: string;
@@ -26,8 +26,8 @@ export interface HeartbeatInput {
   credited: boolean;
   /** The viewer's index this epoch, from a valid ticket or this isolate's memory, if known. */
   index?: number;
-  /** Where and on what the viewer watches (shared/audience.ts `audienceTag`). */
-  audienceTag: string;
+  /** Where and on what the viewer watches (shared/audience.ts `audienceTag`), when needed. */
+  audienceTag: () => string;
   nowMs: number;
   intervalSec: number;
   presenceTtlSec: number;
@@ -133,36 +133,17 @@ async function record(
   const setExpiry = isolate.expirySet.get(slotKey, nowMs) === undefined;
   if (setExpiry) isolate.expirySet.set(slotKey, true, nowMs);
   if (scripted) {
-    step("write", {
-      script: HEARTBEAT_SCRIPT,
-      keys: [
-        keys.stage(stageId),
-        keys.marker(),
-        keys.registryVersion(),
-        keys.restoredAt(),
-        keys.estimate(stageId),
-        keys.generation(),
-        keys.viewerIndex(stageId, epoch),
-        keys.viewerList(stageId, epoch),
-        keys.indexedEpochs(),
-        slotKey,
-        keys.audit(stageId),
-      ],
-      args: [
-        checkStage ? "1" : "0",
-        input.anonymous ? "1" : "0",
-        viewerId,
-        input.index === undefined ? "" : String(input.index),
-        input.credited ? "1" : "0",
-        String(nowMs),
-        String(WATCH_KEY_EXPIRY_SEC),
-        String(INDEX_KEY_EXPIRY_SEC),
-        `${stageId}:${epoch}`,
-        cached?.auditTrail ? "1" : "0",
-        setExpiry ? "1" : "0",
-        input.audienceTag,
-      ],
-    });
+    step(
+      "write",
+      heartbeatScriptCall(keys, {
+        ...input,
+        checkStage,
+        auditTrail: cached?.auditTrail === true,
+        setExpiry,
+        // Worked out only here: a heartbeat with its ticket never needs it.
+        audienceTag: input.audienceTag(),
+      }),
+    );
   } else {
     const index = input.index!;
     // A paused or buffering player is present, but earns no watch time: only its present bit.

@@ -5,13 +5,13 @@
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
-import { HEARTBEAT_SCRIPT } from "../../edge/presence/heartbeat-script";
+import { heartbeatScriptCall } from "../../edge/presence/heartbeat-script";
 import { createDocumentClient, createRedis, type DocumentClient } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
 import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { SNAPSHOT_PREFIX, stageKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
 import { redisKeys, watchMember } from "../../shared/redis-keys";
-import { epochAt, epochOfWindow } from "../../shared/slot-bitmaps";
+import { epochOfWindow } from "../../shared/slot-bitmaps";
 import { slotAt, windowIndex } from "../../shared/windows";
 import type { RunReport } from "../../sync/run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "../../sync/run-sync";
@@ -71,37 +71,19 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
       intervalSec = 30,
       audience = "unknown|o",
     ) {
-      const epoch = epochAt(atMs);
-      await redis.eval(
-        HEARTBEAT_SCRIPT,
-        [
-          keys.stage(stageId),
-          keys.marker(),
-          keys.registryVersion(),
-          keys.restoredAt(),
-          keys.estimate(stageId),
-          keys.generation(),
-          keys.viewerIndex(stageId, epoch),
-          keys.viewerList(stageId, epoch),
-          keys.indexedEpochs(),
-          keys.slotBitmap(stageId, windowIndex(atMs), slotAt(atMs, intervalSec)),
-          keys.audit(stageId),
-        ],
-        [
-          "0",
-          "0",
-          viewerId,
-          "",
-          "1",
-          String(atMs),
-          "604800",
-          "608400",
-          `${stageId}:${epoch}`,
-          "0",
-          "1",
-          audience,
-        ],
-      );
+      const call = heartbeatScriptCall(keys, {
+        stageId,
+        viewerId,
+        nowMs: atMs,
+        intervalSec,
+        checkStage: false,
+        anonymous: false,
+        credited: true,
+        auditTrail: false,
+        setExpiry: true,
+        audienceTag: audience,
+      });
+      await redis.eval(call.script, call.keys, call.args);
     },
 
     /** A heartbeat of a worker deployed before slot bitmaps: ZADD presence, ZADD the slot. */
