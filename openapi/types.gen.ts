@@ -684,7 +684,7 @@ export interface components {
              */
             countries?: {
                 /**
-                 * @description The country.
+                 * @description ISO 3166-1 alpha-2 code as Cloudflare gives it (`XX`: unknown to Cloudflare, `T1`: Tor), or `unknown` where no country was given (local runs).
                  * @example DE
                  */
                 country: string;
@@ -711,10 +711,11 @@ export interface components {
              */
             devices?: {
                 /**
-                 * @description The device.
+                 * @description From the User-Agent (or the `Sec-CH-UA-Mobile` hint) of the viewer's first heartbeat in the hour.
                  * @example mobile
+                 * @enum {string}
                  */
-                device: string;
+                device: "mobile" | "desktop" | "tv" | "other";
                 /**
                  * @description Seconds they watched.
                  * @example 113400
@@ -876,7 +877,7 @@ export interface components {
                  */
                 seconds: number;
                 /**
-                 * @description Viewers who watched from there.
+                 * @description Distinct viewers.
                  * @example 420
                  */
                 viewers: number;
@@ -905,12 +906,12 @@ export interface components {
                 device: "mobile" | "desktop" | "tv" | "other";
                 /**
                  * @description Seconds they watched.
-                 * @example 231000
+                 * @example 113400
                  */
                 seconds: number;
                 /**
-                 * @description Viewers on that class of device.
-                 * @example 880
+                 * @description Distinct viewers.
+                 * @example 420
                  */
                 viewers: number;
             }[];

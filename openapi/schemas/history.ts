@@ -23,6 +23,38 @@ const windowFields = {
   }),
 };
 
+const viewersAndSeconds = {
+  viewers: z.number().int().min(0).openapi({ description: "Distinct viewers.", example: 420 }),
+  seconds: z
+    .number()
+    .int()
+    .min(0)
+    .openapi({ description: "Seconds they watched.", example: 113_400 }),
+};
+
+/** A row of an audience breakdown by country (snapshots, rollups). */
+const CountryRowSchema = z.object({
+  country: z
+    .string()
+    .regex(/^([A-Z][A-Z0-9]|unknown)$/)
+    .openapi({
+      description:
+        "ISO 3166-1 alpha-2 code as Cloudflare gives it (`XX`: unknown to Cloudflare, `T1`: Tor), or `unknown` where no country was given (local runs).",
+      example: "DE",
+    }),
+  ...viewersAndSeconds,
+});
+
+/** A row of an audience breakdown by device class (snapshots, rollups). */
+const DeviceRowSchema = z.object({
+  device: z.enum(["mobile", "desktop", "tv", "other"]).openapi({
+    description:
+      "From the User-Agent (or the `Sec-CH-UA-Mobile` hint) of the viewer's first heartbeat in the hour.",
+    example: "mobile",
+  }),
+  ...viewersAndSeconds,
+});
+
 export const SnapshotSchema = z
   .object({
     stageId: StageIdSchema,
@@ -60,28 +92,7 @@ export const SnapshotSchema = z
       example: 1341,
     }),
     countries: z
-      .array(
-        z.object({
-          country: z
-            .string()
-            .regex(/^([A-Z][A-Z0-9]|unknown)$/)
-            .openapi({
-              description:
-                "ISO 3166-1 alpha-2 code as Cloudflare gives it (`XX`: unknown to Cloudflare, `T1`: Tor), or `unknown` where no country was given (local runs).",
-              example: "DE",
-            }),
-          viewers: z
-            .number()
-            .int()
-            .min(0)
-            .openapi({ description: "Viewers who watched from there.", example: 420 }),
-          seconds: z
-            .number()
-            .int()
-            .min(0)
-            .openapi({ description: "Seconds they watched.", example: 113_400 }),
-        }),
-      )
+      .array(CountryRowSchema)
       .optional()
       .openapi({
         example: [
@@ -92,25 +103,7 @@ export const SnapshotSchema = z
           "Viewers and seconds by country, most viewers first; they sum to `uniqueViewers` and `watchSeconds`. A viewer's country is the one of their first heartbeat in the hour. Absent on snapshots written before 2026-11-30 and on windows left by workers of an older deploy.",
       }),
     devices: z
-      .array(
-        z.object({
-          device: z.enum(["mobile", "desktop", "tv", "other"]).openapi({
-            description:
-              "From the User-Agent (or the `Sec-CH-UA-Mobile` hint) of the viewer's first heartbeat in the hour.",
-            example: "mobile",
-          }),
-          viewers: z
-            .number()
-            .int()
-            .min(0)
-            .openapi({ description: "Viewers on that class of device.", example: 880 }),
-          seconds: z
-            .number()
-            .int()
-            .min(0)
-            .openapi({ description: "Seconds they watched.", example: 231_000 }),
-        }),
-      )
+      .array(DeviceRowSchema)
       .optional()
       .openapi({
         example: [
@@ -215,19 +208,6 @@ export const ViewingRecordQuerySchema = z.object({
     }),
 });
 
-const breakdownRow = (key: "country" | "device") =>
-  z.object({
-    [key]: z
-      .string()
-      .openapi({ description: `The ${key}.`, example: key === "country" ? "DE" : "mobile" }),
-    viewers: z.number().int().min(0).openapi({ description: "Distinct viewers.", example: 420 }),
-    seconds: z
-      .number()
-      .int()
-      .min(0)
-      .openapi({ description: "Seconds they watched.", example: 113_400 }),
-  });
-
 export const RollupSchema = z
   .object({
     stageId: StageIdSchema,
@@ -264,14 +244,14 @@ export const RollupSchema = z
       example: 1334,
     }),
     countries: z
-      .array(breakdownRow("country"))
+      .array(CountryRowSchema)
       .optional()
       .openapi({
         description: "Hours only: distinct viewers and seconds by country, most viewers first.",
         example: [{ country: "DE", viewers: 420, seconds: 1_300_000 }],
       }),
     devices: z
-      .array(breakdownRow("device"))
+      .array(DeviceRowSchema)
       .optional()
       .openapi({
         description:
