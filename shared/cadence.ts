@@ -25,6 +25,14 @@ export function cadenceFor(config: CadenceConfig, chosenIntervalSec?: number): C
   return { intervalSec, presenceTtlSec: Math.round((config.presenceTtlSec * intervalSec) / base) };
 }
 
+/**
+ * The slot widths a live count reads: the interval in force and the configured one, since
+ * while a budget changes the interval, clients still on the old one mark slots of its width.
+ */
+export function countedWidthsSec(config: CadenceConfig, cadence: Cadence): number[] {
+  return [cadence.intervalSec, config.heartbeatIntervalSec];
+}
+
 /** The interval stored in Redis key `iv` (JSON `{ intervalSec, ... }`); unreadable means none. */
 export function parseChosenInterval(json: unknown): number | undefined {
   if (json === null || json === undefined) return undefined;

@@ -1,4 +1,4 @@
-import { cadenceFor } from "../shared/cadence";
+import { cadenceFor, countedWidthsSec } from "../shared/cadence";
 import type { DocumentClient } from "../shared/clients";
 import type { Config } from "../shared/config";
 import { redisKeys } from "../shared/redis-keys";
@@ -159,12 +159,12 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
   // The interval in force decides who counts as live; if it cannot be read, the configured one.
   let cadence = cadenceFor(config);
   // Slot widths the live count covers: the interval in force and the configured one.
-  let countWidths = [cadence.intervalSec];
+  let countWidths = countedWidthsSec(config, cadence);
 
   try {
     await step("cadence", async () => {
       cadence = await readCadence(redis, keys, config);
-      countWidths = [cadence.intervalSec, cadenceFor(config).intervalSec];
+      countWidths = countedWidthsSec(config, cadence);
     });
     await step("restore", async () => {
       const marker = await redis.get<string>(keys.marker());

@@ -1,4 +1,4 @@
-import { cadenceFor } from "../shared/cadence";
+import { countedWidthsSec } from "../shared/cadence";
 import { createDocumentClient, createRedis } from "../shared/clients";
 import type { Config } from "../shared/config";
 import { SYNC_CALL_DEADLINES, SYNC_RUN_DEADLINE_MS } from "../shared/deadlines";
@@ -153,7 +153,7 @@ export async function chooseIntervalAcrossDatabases(
     const cadence = await readCadence(redis, keys, config);
     liveViewers += await countLiveViewers(redis, keys, nowMs, {
       presenceTtlSec: cadence.presenceTtlSec,
-      widthsSec: [cadence.intervalSec, cadenceFor(config).intervalSec],
+      widthsSec: countedWidthsSec(config, cadence),
     });
   }
   let heartbeatIntervalSec: number | undefined;

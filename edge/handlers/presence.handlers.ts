@@ -6,6 +6,7 @@ import {
   sendHeartbeatRoute,
 } from "../../openapi/routes";
 import { audienceTag, countryOf, deviceClass } from "../../shared/audience";
+import { countedWidthsSec } from "../../shared/cadence";
 import { liveCountCall } from "../../shared/live-count";
 import { execPipeline } from "../../shared/pipeline-scripts";
 import type { TicketSigner } from "../../shared/presence-ticket";
@@ -72,7 +73,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       credited: state === undefined || state === "playing",
       nowMs,
       ...cadence,
-      countWidthsSec: [cadence.intervalSec, config.heartbeatIntervalSec],
+      countWidthsSec: countedWidthsSec(config, cadence),
       audienceTag: () =>
         audienceTag({
           country: countryOf(
@@ -155,8 +156,8 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     );
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);
-    const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
-    const groups = presenceSlots(nowMs, presenceTtlSec, [intervalSec, config.heartbeatIntervalSec]);
+    const cadence = currentCadence(config, isolate, nowMs);
+    const groups = presenceSlots(nowMs, cadence.presenceTtlSec, countedWidthsSec(config, cadence));
     const leave = {
       script: LEAVE_SCRIPT,
       keys: groups.flatMap((group) => [
@@ -182,13 +183,13 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     const { isolate, registry } = shard;
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);
-    const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
+    const cadence = currentCadence(config, isolate, nowMs);
     const count = await readStageViewers(
       { ...c.var.services, ...shard },
       stageId,
       nowMs,
-      presenceTtlSec,
-      [intervalSec, config.heartbeatIntervalSec],
+      cadence.presenceTtlSec,
+      countedWidthsSec(config, cadence),
     );
     c.header("cache-control", "public, max-age=5");
     return c.json(
@@ -211,9 +212,11 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
         const cached = isolate.totals.get("all", nowMs);
         if (cached !== undefined) return cached;
         const stageIds = await redisCall(() => redis.smembers(keys.stages()));
-        const { presenceTtlSec, intervalSec } = currentCadence(config, isolate, nowMs);
-        const widths = [intervalSec, config.heartbeatIntervalSec];
-        const calls = stageIds.map((id) => liveCountCall(keys, id, nowMs, presenceTtlSec, widths));
+        const cadence = currentCadence(config, isolate, nowMs);
+        const widths = countedWidthsSec(config, cadence);
+        const calls = stageIds.map((id) =>
+          liveCountCall(keys, id, nowMs, cadence.presenceTtlSec, widths),
+        );
         const counts =
           calls.length === 0
             ? []
