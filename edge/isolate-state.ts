@@ -1,4 +1,4 @@
-import { scriptSha1 } from "../shared/pipeline-scripts";
+import { createScriptDigests } from "../shared/pipeline-scripts";
 import { createTicketSigner, type PresenceTicket } from "../shared/presence-ticket";
 import type { RestoreEstimate } from "../shared/restore-estimate";
 import type { Stage } from "../shared/stage";
@@ -57,20 +57,12 @@ export interface LiveCount {
 export function createIsolateCommon() {
   const verifiers = new Map<string, ReturnType<typeof createViewerTokenVerifier>>();
   const signers = new Map<string, ReturnType<typeof createTicketSigner>>();
-  const scriptShas = new Map<string, Promise<string>>();
   return {
     heartbeatLimiter: new RateLimiter(),
     /** Anonymous sessions per client where the Rate Limiting binding is absent (not Workers). */
     sessionLimiter: createFallbackSessionLimiter(),
     /** EVALSHA digests of the scripts this isolate sends, computed once each. */
-    scriptSha1(script: string): Promise<string> {
-      let sha = scriptShas.get(script);
-      if (sha === undefined) {
-        sha = scriptSha1(script);
-        scriptShas.set(script, sha);
-      }
-      return sha;
-    },
+    scriptSha1: createScriptDigests(),
     /** One ticket signer (holding the imported key) per secret. */
     ticketSignerFor(secret: string) {
       let signer = signers.get(secret);

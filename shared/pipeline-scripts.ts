@@ -18,6 +18,19 @@ export async function scriptSha1(script: string): Promise<string> {
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+/** A memo of {@link scriptSha1}: each script's digest computed once (per isolate, per run). */
+export function createScriptDigests(): (script: string) => Promise<string> {
+  const digests = new Map<string, Promise<string>>();
+  return (script) => {
+    let digest = digests.get(script);
+    if (digest === undefined) {
+      digest = scriptSha1(script);
+      digests.set(script, digest);
+    }
+    return digest;
+  };
+}
+
 /**
  * Sends the steps as ONE pipelined request, scripts as EVALSHA (a few dozen bytes instead of
  * their text). When Redis lacks a script (NOSCRIPT: a new or restarted database), every step

@@ -1,5 +1,5 @@
 import { liveCountCall } from "../shared/live-count";
-import { execPipeline, scriptSha1 } from "../shared/pipeline-scripts";
+import { createScriptDigests, execPipeline } from "../shared/pipeline-scripts";
 import type { RedisKeys } from "../shared/redis-keys";
 import type { SyncRedis } from "./sync-redis";
 
@@ -17,13 +17,13 @@ export async function countLiveViewers(
   options: { presenceTtlSec: number; widthsSec: readonly number[] },
 ): Promise<number> {
   const stageIds = (await redis.smembers<unknown[]>(keys.stages())).map(String);
-  const sha = scriptSha1(liveCountCall(keys, "", nowMs, 1, [1]).script);
+  const sha1 = createScriptDigests();
   let viewers = 0;
   for (let start = 0; start < stageIds.length; start += COUNT_BATCH_STAGES) {
     const calls = stageIds
       .slice(start, start + COUNT_BATCH_STAGES)
       .map((id) => liveCountCall(keys, id, nowMs, options.presenceTtlSec, options.widthsSec));
-    const counts = await execPipeline(redis, calls, () => sha);
+    const counts = await execPipeline(redis, calls, sha1);
     for (const count of counts) viewers += Number(count);
   }
   return viewers;

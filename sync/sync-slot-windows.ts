@@ -2,7 +2,7 @@ import { parseViewerEntry } from "../shared/audience";
 import type { DocumentClient } from "../shared/clients";
 import type { ViewingRecordsItem } from "../shared/history-items";
 import { liveCountCall } from "../shared/live-count";
-import { execPipeline, type PipelineStep, scriptSha1 } from "../shared/pipeline-scripts";
+import { createScriptDigests, execPipeline, type PipelineStep } from "../shared/pipeline-scripts";
 import { INDEX_KEY_EXPIRY_SEC, type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "../shared/redis-keys";
 import type { Slot } from "../shared/windows";
 import type { ClosedSlotWindow } from "./find-work";
@@ -47,11 +47,7 @@ export async function syncSlotWindows(
 ): Promise<void> {
   const { redis, db, keys } = deps;
   const flushItems = options.flushItems ?? FLUSH_ITEMS;
-  const shas = new Map<string, Promise<string>>();
-  const sha1 = (script: string) => {
-    if (!shas.has(script)) shas.set(script, scriptSha1(script));
-    return shas.get(script)!;
-  };
+  const sha1 = createScriptDigests();
   const progressKey = (w: ClosedSlotWindow) => keys.slotWindowProgress(w.stageId, w.window);
   const liveCounts = new Map<string, number>();
   const stagesBefore = report.stages;
