@@ -131,6 +131,11 @@ export function createIsolateState(common: IsolateCommon = createIsolateCommon()
 
 export type IsolateState = ReturnType<typeof createIsolateState>;
 
+/** The key of `viewerIndexes`: a viewer's index is per stage and per epoch (hour). */
+export function viewerIndexKey(stageId: string, epoch: number, viewerId: string): string {
+  return `${stageId}|${epoch}|${viewerId}`;
+}
+
 /**
  * What the isolate knows of a stage. `current` when it was read under the registry version the
  * isolate last saw (no stage changed since); `checkDue` when that version is itself older than

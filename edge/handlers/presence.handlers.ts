@@ -14,7 +14,7 @@ import { epochAt, presenceSlots } from "../../shared/slot-bitmaps";
 import type { Stage } from "../../shared/stage";
 import { requireReader } from "../admin-auth";
 import type { AppEnv } from "../env";
-import type { IsolateState } from "../isolate-state";
+import { type IsolateState, viewerIndexKey } from "../isolate-state";
 import { currentCadence, intervalIsStale, rememberInterval } from "../presence/cadence";
 import { recordHeartbeat } from "../presence/heartbeat";
 import { LEAVE_SCRIPT } from "../presence/heartbeat-script";
@@ -66,7 +66,8 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
             nowMs,
           });
     const index =
-      ticketIndex ?? isolate.viewerIndexes.get(`${stageId}|${epoch}|${viewer.viewerId}`, nowMs);
+      ticketIndex ??
+      isolate.viewerIndexes.get(viewerIndexKey(stageId, epoch, viewer.viewerId), nowMs);
     const input = {
       stageId,
       ...viewer,

@@ -14,6 +14,7 @@ import {
   type LiveCount,
   registryCheckDue,
   rememberStage,
+  viewerIndexKey,
 } from "../isolate-state";
 import { type EdgeRedis, redisCall } from "../redis-client";
 import { heartbeatScriptCall } from "./heartbeat-script";
@@ -251,7 +252,7 @@ async function record(
       if (Number(given) < 0) return { kind: "refused", stage, registryLost };
     }
     index = Number(given);
-    isolate.viewerIndexes.set(`${stageId}|${epoch}|${viewerId}`, index, nowMs);
+    isolate.viewerIndexes.set(viewerIndexKey(stageId, epoch, viewerId), index, nowMs);
   }
   if (checkRegistry) {
     registryLost = applyRegistryCheck(isolate, reply("registry") as unknown[], nowMs) === "lost";
