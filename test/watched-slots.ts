@@ -19,7 +19,10 @@ export async function readWatchedSlots(
     viewerId,
   );
   if (index === null) return [];
-  const prefix = keys.slotBitmap("", 0, { offsetSec: 0, widthSec: 1 }).split("b:")[0]!;
+  // The deployment's key prefix, as what precedes a slot bitmap key's own text (a prefix may
+  // itself end in "b:", so it is cut by length, not at the first "b:").
+  const probe = keys.slotBitmap("", 0, { offsetSec: 0, widthSec: 1 });
+  const prefix = probe.slice(0, probe.length - "b::0:0:1".length);
   const pattern = `${keys.slotBitmap(stageId, window, { offsetSec: 0, widthSec: 1 }).slice(0, -4)}:*`;
   const slots: Slot[] = [];
   let cursor = "0";

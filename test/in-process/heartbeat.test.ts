@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { signViewerToken } from "../../shared/viewer-token";
 import { coveredSeconds, windowIndex } from "../../shared/windows";
-import { TEST_TOKEN_SECRET } from "../test-env";
+import { TEST_TOKEN_SECRET, uniqueId } from "../test-env";
 import { createHarness, readProblem } from "./harness";
 
 describe("sendHeartbeat", () => {
@@ -38,7 +38,8 @@ describe("sendHeartbeat", () => {
   });
 
   it("credits two tabs once and never more than wall-clock time", async () => {
-    const h = createHarness();
+    // A key prefix ending in "b:", as a random one sometimes does: keys must still parse.
+    const h = createHarness({ bindings: { REDIS_KEY_PREFIX: `${uniqueId()}b:` } });
     const stageId = await h.createStage();
     const token = await h.token("bob", stageId);
     const window = windowIndex(h.clock.nowMs);
