@@ -11,11 +11,13 @@ import { databaseForStage } from "../shared/rendezvous";
 import { docsPage } from "./docs-page";
 import type { AppEnv, ClientFactories, Shard } from "./env";
 import { registerAnonymousSessionHandlers } from "./handlers/anonymous-sessions.handlers";
+import { registerBroadcastHandlers } from "./handlers/broadcasts.handlers";
 import { registerCostHandlers } from "./handlers/cost.handlers";
 import { registerHealthHandlers } from "./handlers/health.handlers";
 import { registerHistoryHandlers } from "./handlers/history.handlers";
 import { registerPresenceHandlers } from "./handlers/presence.handlers";
 import { registerStageHandlers } from "./handlers/stages.handlers";
+import { registerWatchTimeHandlers } from "./handlers/watch-time.handlers";
 import { historyTable } from "./history/history-table";
 import { createIsolateCommon, createIsolateState, type IsolateState } from "./isolate-state";
 import { currentCadence } from "./presence/cadence";
@@ -214,6 +216,7 @@ export function createApp(options: AppOptions = {}) {
       shard: (stageId) => shardOf(urls.length > 1 ? databaseForStage(urls, stageId) : 0),
       shards: () => urls.map((_, database) => shardOf(database)),
       stageTable: lazyStageTable,
+      dynamo: lazyDynamo,
       historyTable: () => historyTable(lazyDynamo(), config.dynamodbTable),
       logError,
     });
@@ -224,6 +227,8 @@ export function createApp(options: AppOptions = {}) {
   registerAnonymousSessionHandlers(app);
   registerStageHandlers(app);
   registerHistoryHandlers(app);
+  registerBroadcastHandlers(app);
+  registerWatchTimeHandlers(app);
   registerCostHandlers(app);
   registerHealthHandlers(app);
 

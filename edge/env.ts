@@ -34,6 +34,8 @@ export interface Services {
   shards(): Shard[];
   /** Built on first use: most requests (heartbeats) never touch DynamoDB. */
   stageTable: () => StageTable;
+  /** The DynamoDB client of this request, built on first use (broadcasts, watch time). */
+  dynamo: () => DocumentClient;
   /** Snapshots and viewing records; built on first use too. */
   historyTable: () => HistoryTable;
   /** Where failures that are our fault, or that a request survives, get logged. */

@@ -129,6 +129,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stages/{stageId}/broadcasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stage's broadcasts
+         * @description Every broadcast of the stage (live to ended), newest first, with its figures. One DynamoDB Query per page. Needs the analytics key or the admin key.
+         */
+        get: operations["listBroadcasts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stages/{stageId}/broadcasts/{broadcastId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One broadcast
+         * @description Start, end, peak (and when), average and distinct viewers, and watch time of one broadcast. Needs the analytics key or the admin key.
+         */
+        get: operations["getBroadcast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stages/{stageId}/heartbeats": {
         parameters: {
             query?: never;
@@ -329,6 +369,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/viewers/{viewerId}/watch-time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One viewer's watch time, for billing
+         * @description Seconds the viewer watched per stage and in total over whole UTC days (default: the current calendar month), read from the viewer's own partition, one item per stage and day: one DynamoDB Query, never a Scan. Needs the analytics key or the admin key.
+         */
+        get: operations["getViewerWatchTime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -398,6 +458,79 @@ export interface components {
              * @example 2026-11-28T00:00:00.000Z
              */
             to: string;
+        };
+        /** @description One broadcast: a stage from going live to being ended; reopening a stage starts a new one. Start and end are recorded as the stage changes; the figures are computed by the sync job once the broadcast has ended and its last 5-minute window is synced (about 6 to 11 minutes after the end) and kept permanently. Until then (and while live) they are 0 and `peakAt` is `null`: a live broadcast's audience is in `getStageSeries`. A 5-minute window shared by two broadcasts (a stage ended and reopened within it) is counted in the first. */
+        Broadcast: {
+            /**
+             * @description `secondsWatched` / `uniqueViewers` (0 without viewers).
+             * @example 2908.67
+             */
+            averageSecondsPerViewer: number;
+            /**
+             * @description Time-weighted mean concurrency: `secondsWatched` / the broadcast's length in s.
+             * @example 1190.4
+             */
+            averageViewers: number;
+            /**
+             * @description The broadcast's id (its start in epoch ms).
+             * @example 1764450000000
+             */
+            broadcastId: string;
+            /**
+             * Format: date-time
+             * @description When the stage was ended; `null` while it is live.
+             * @example 2026-11-29T22:30:00.000Z
+             */
+            endedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Start of the first 30 s with `peakViewers`; `null` when there is no data (no viewer, or figures not yet computed).
+             * @example 2026-11-29T21:42:30.000Z
+             */
+            peakAt: string | null;
+            /**
+             * @description The largest 30-s concurrency (viewers who watched in the same 30 s) in the broadcast.
+             * @example 1380
+             */
+            peakViewers: number;
+            /**
+             * @description Seconds watched (played), summed over viewers.
+             * @example 6428160
+             */
+            secondsWatched: number;
+            /**
+             * @description Stage id: 1-64 letters, digits, `_` or `-`.
+             * @example concert-42
+             */
+            stageId: string;
+            /**
+             * Format: date-time
+             * @description When the stage went live (was created, or reopened).
+             * @example 2026-11-29T21:00:00.000Z
+             */
+            startedAt: string;
+            /**
+             * @description Distinct viewers who watched (played) at least one slot: exact, counted from every viewer id of the broadcast's viewing records.
+             * @example 2210
+             */
+            uniqueViewers: number;
+            /**
+             * @description Always true for broadcasts (false only for the days of `listStageRollups`).
+             * @example true
+             */
+            uniqueViewersExact: boolean;
+        };
+        BroadcastPage: {
+            /**
+             * @description Broadcasts, newest first.
+             * @example []
+             */
+            items: components["schemas"]["Broadcast"][];
+            /**
+             * @description Pass as `cursor` for the next page; `null` on the last page.
+             * @example null
+             */
+            nextCursor: string | null;
         };
         CostComparison: {
             /**
@@ -1198,6 +1331,49 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        /** @description One viewer's watch time over whole UTC days, read from one item per viewer, stage and day that the sync job writes: once the day is over (about 5 to 10 minutes after midnight UTC), and for the days a broadcast touched once it has ended. The current day therefore counts only what ended broadcasts left in it. */
+        WatchTime: {
+            /**
+             * Format: date-time
+             * @description Start of the range.
+             * @example 2026-11-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * @description Seconds per stage, most first (then by stage id); stages with none are left out.
+             * @example [
+             *       {
+             *         "seconds": 16470,
+             *         "stageId": "concert-42"
+             *       }
+             *     ]
+             */
+            stages: {
+                /** @example 16470 */
+                seconds: number;
+                /**
+                 * @description Stage id: 1-64 letters, digits, `_` or `-`.
+                 * @example concert-42
+                 */
+                stageId: string;
+            }[];
+            /**
+             * Format: date-time
+             * @description End of the range (exclusive).
+             * @example 2026-12-01T00:00:00.000Z
+             */
+            to: string;
+            /**
+             * @description Seconds the viewer watched (played) in the range, on every stage.
+             * @example 16470
+             */
+            totalSeconds: number;
+            /**
+             * @description Viewer id: your own (1-128 letters, digits or `_ . : @ -`), or for an anonymous session `~` and 22 letters, digits, `_` or `-`.
+             * @example user-1234
+             */
+            viewerId: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1690,6 +1866,135 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Breakdown"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such stage (or route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBroadcasts: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page (opaque). */
+                cursor?: string;
+                /** @description Page size, 1-100 (default 20). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Stage id: 1-64 letters, digits, `_` or `-`. */
+                stageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of broadcasts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastPage"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such stage (or route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBroadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The broadcast's id (its start in epoch ms). */
+                broadcastId: string;
+                /** @description Stage id: 1-64 letters, digits, `_` or `-`. */
+                stageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The broadcast. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Broadcast"];
                 };
             };
             /** @description The request is invalid; `errors` names each bad field. */
@@ -2480,6 +2785,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ViewerTotals"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getViewerWatchTime: {
+        parameters: {
+            query?: {
+                /** @description A UTC midnight (watch time is kept per UTC day; another time is a 400). Default: the first day of the current month. */
+                from?: string;
+                /** @description A UTC midnight (watch time is kept per UTC day; another time is a 400). Default: the first day of the month after `from`; exclusive, at most 366 days after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Viewer id: your own (1-128 letters, digits or `_ . : @ -`), or for an anonymous session `~` and 22 letters, digits, `_` or `-`. */
+                viewerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The viewer's watch time. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchTime"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The credentials are missing, malformed, expired or not valid. */

@@ -7,9 +7,16 @@
  * | stage config    | `STAGE#<id>`             | `CONFIG`                        | `STAGES` | `<id>` |
  * | snapshot        | `STAGE#<id>`             | `SNAPSHOT#<window start ISO>`   |          |        |
  * | hour rollup     | `STAGE#<id>`             | `HOUR#<hour start ISO>`         |          |        |
- * | day rollup      | `STAGE#<id>`             | `DAY#<yyyy-mm-dd>`              |          |        |
+ * | day rollup      | `STAGE#<id>`             | `DAY#<yyyy-mm-dd>`              | (1)      | (1)    |
+ * | broadcast       | `STAGE#<id>`             | `BROADCAST#<start ISO>`         | (2)      | (2)    |
+ * | viewer's day    | `VIEWER#<viewer id>`     | `DAY#<yyyy-mm-dd>#<stage id>`   |          |        |
  * | viewing records | `VIEWS#<id>`             | `<window start ISO>#<part 000>` |          |        |
  * | audit events    | `AUDIT#<id>#<yyyy-mm-dd>`| `<stream entry id>`             |          |        |
+ *
+ * (1) `VIEWER_DAYS_DUE` / `<due ISO>#<stage id>#<day>` until the sync job has written the day's
+ *     per-viewer totals (a sparse index entry: one Query finds the days due, never a Scan).
+ * (2) `BROADCASTS_DUE` / `<end ISO>#<stage id>#<broadcast id>` from the broadcast's end until the
+ *     sync job has written its summary (sparse as well).
  *
  * Snapshot and viewing-record keys derive from the window, not from when the job ran, so a
  * retried run overwrites what an interrupted one wrote instead of adding duplicates. A stage's
@@ -78,3 +85,42 @@ export const auditEventKeys = (stageId: string, streamEntryId: string) => {
     sk: streamEntryId,
   };
 };
+
+export const BROADCAST_PREFIX = "BROADCAST#";
+export const BROADCAST_ITEM_TYPE = "Broadcast";
+/** The `gsi1` partition listing ended broadcasts whose summary the sync job has not written. */
+export const BROADCASTS_DUE_PARTITION = "BROADCASTS_DUE";
+
+/** A broadcast's id: its start in epoch ms, as a decimal string (sorts like its start). */
+export const broadcastIdOf = (startedAtMs: number) => String(startedAtMs);
+
+/** One broadcast of a stage (live to ended), kept permanently; `startedAtMs` names it. */
+export const broadcastKeys = (stageId: string, startedAtMs: number) => ({
+  pk: `STAGE#${stageId}`,
+  sk: `${BROADCAST_PREFIX}${new Date(startedAtMs).toISOString()}`,
+});
+
+/** The sparse index entry of a broadcast whose summary is due once its last window is synced. */
+export const broadcastDueKeys = (stageId: string, startedAtMs: number, endedAtMs: number) => ({
+  gsi1pk: BROADCASTS_DUE_PARTITION,
+  gsi1sk: `${new Date(endedAtMs).toISOString()}#${stageId}#${broadcastIdOf(startedAtMs)}`,
+});
+
+export const VIEWER_DAY_ITEM_TYPE = "ViewerDay";
+/** The `gsi1` partition listing stage-days whose per-viewer totals are due (on DAY# rollups). */
+export const VIEWER_DAYS_DUE_PARTITION = "VIEWER_DAYS_DUE";
+
+/** The partition of one viewer's watch time, one item per UTC day and stage, kept permanently. */
+export const viewerPartition = (viewerId: string) => `VIEWER#${viewerId}`;
+
+/** A viewer's seconds on one stage in one UTC day (`day`: yyyy-mm-dd). */
+export const viewerDayKeys = (viewerId: string, day: string, stageId: string) => ({
+  pk: viewerPartition(viewerId),
+  sk: `${DAY_PREFIX}${day}#${stageId}`,
+});
+
+/** The sparse index entry of a stage-day whose per-viewer totals are due at `dueMs`. */
+export const viewerDaysDueKeys = (stageId: string, day: string, dueMs: number) => ({
+  gsi1pk: VIEWER_DAYS_DUE_PARTITION,
+  gsi1sk: `${new Date(dueMs).toISOString()}#${stageId}#${day}`,
+});

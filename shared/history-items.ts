@@ -3,9 +3,11 @@
  * (keys from dynamo-keys.ts). One definition, so writer and reader cannot drift apart.
  */
 import type {
+  BROADCAST_ITEM_TYPE,
   DAY_ROLLUP_ITEM_TYPE,
   HOUR_ROLLUP_ITEM_TYPE,
   SNAPSHOT_ITEM_TYPE,
+  VIEWER_DAY_ITEM_TYPE,
   VIEWING_RECORDS_ITEM_TYPE,
 } from "./dynamo-keys";
 
@@ -73,6 +75,9 @@ export interface RollupItem {
   devices?: Breakdown;
   /** Snapshots (5-minute windows) or hours the figures were made of. */
   parts: number;
+  /** Days only, until their per-viewer totals are written: the sparse `VIEWER_DAYS_DUE` entry. */
+  gsi1pk?: string;
+  gsi1sk?: string;
 }
 
 /** Several viewers' records of one window in one item, kept permanently. */
@@ -83,4 +88,45 @@ export interface ViewingRecordsItem {
   stageId: string;
   windowStart: string;
   records: PackedViewingRecord[];
+}
+
+/**
+ * One broadcast: a stage from going live to being ended. The edge writes its start and end
+ * (shared/broadcasts.ts); the sync job adds the figures once the last window is synced
+ * (sync/broadcast-summaries.ts). Kept permanently.
+ */
+export interface BroadcastItem {
+  pk: string;
+  sk: string;
+  type: typeof BROADCAST_ITEM_TYPE;
+  stageId: string;
+  broadcastId: string;
+  startedAt: string;
+  /** Null while live. */
+  endedAt: string | null;
+  /** The figures, absent until the sync job has summarised the ended broadcast. */
+  peakViewers?: number;
+  peakAt?: string | null;
+  averageViewers?: number;
+  uniqueViewers?: number;
+  uniqueViewersExact?: boolean;
+  secondsWatched?: number;
+  averageSecondsPerViewer?: number;
+  /** ISO time the figures were computed. */
+  summarizedAt?: string;
+  /** Sparse index entry while the summary is due (dynamo-keys.ts). */
+  gsi1pk?: string;
+  gsi1sk?: string;
+}
+
+/** A viewer's seconds on one stage in one UTC day, written whole by the sync job. */
+export interface ViewerDayItem {
+  pk: string;
+  sk: string;
+  type: typeof VIEWER_DAY_ITEM_TYPE;
+  viewerId: string;
+  stageId: string;
+  /** yyyy-mm-dd (UTC). */
+  day: string;
+  seconds: number;
 }

@@ -9,11 +9,13 @@ import {
   HOUR_ROLLUP_ITEM_TYPE,
   hourRollupKeys,
   SNAPSHOT_PREFIX,
+  viewerDaysDueKeys,
 } from "../shared/dynamo-keys";
 import type { Breakdown, RollupItem } from "../shared/history-items";
 import type { RedisKeys } from "../shared/redis-keys";
 import { EPOCH_WINDOWS, epochEndMs } from "../shared/slot-bitmaps";
 import { RedisReplyError, type SyncRedis } from "./sync-redis";
+import { viewerDayDueMs } from "./viewer-days";
 
 /** Viewer indexes read per request when an hour is rolled up (as a window is read). */
 const CHUNK_VIEWERS = 4096;
@@ -120,6 +122,8 @@ export async function rollUpHour(deps: Deps, stageId: string, epoch: number): Pr
     peakViewers: Math.max(0, ...hours.map((item) => Number(item.peakViewers ?? 0))),
     averageViewers: Math.round((daySeconds / (DAY_MS / 1000)) * 100) / 100,
     parts: hours.length,
+    // The day's per-viewer totals are (again) due once it is over (sync/viewer-days.ts).
+    ...viewerDaysDueKeys(stageId, day, viewerDayDueMs(day)),
   };
   await deps.db.send(new PutCommand({ TableName: deps.tableName, Item: dayItem }));
 }

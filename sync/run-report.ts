@@ -28,6 +28,10 @@ export interface RunReport {
   auditEvents: number;
   /** Ended epochs whose viewer index (`ix:`, `il:`) was deleted, all their windows synced. */
   droppedIndexes: number;
+  /** Ended broadcasts summarised (sync/broadcast-summaries.ts). */
+  broadcasts?: number;
+  /** Stage-days whose per-viewer watch time was written (sync/viewer-days.ts). */
+  viewerDays?: number;
   /** With a hot-path budget: live viewers over all stages, and the interval chosen for them (s). */
   liveViewers?: number;
   heartbeatIntervalSec?: number;
@@ -98,6 +102,10 @@ export function combineReports(reports: readonly RunReport[]): RunReport {
         stages: (combined.restored?.stages ?? 0) + report.restored.stages,
         estimates: (combined.restored?.estimates ?? 0) + report.restored.estimates,
       };
+    }
+    for (const counter of ["broadcasts", "viewerDays"] as const) {
+      if (report[counter] !== undefined)
+        combined[counter] = (combined[counter] ?? 0) + report[counter];
     }
     if (report.liveViewers !== undefined) {
       combined.liveViewers = (combined.liveViewers ?? 0) + report.liveViewers;

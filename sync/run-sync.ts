@@ -3,6 +3,7 @@ import type { DocumentClient } from "../shared/clients";
 import type { Config } from "../shared/config";
 import { redisKeys } from "../shared/redis-keys";
 import type { BatchWriteOptions } from "./batch-write";
+import { summarizeDueBroadcasts } from "./broadcast-summaries";
 import { chooseInterval, maxPresenceTtlSec, readCadence, type SyncCadenceConfig } from "./cadence";
 import { countLiveViewers } from "./count-live";
 import { drainAuditStreams } from "./drain-audit";
@@ -16,6 +17,7 @@ import { acquireLock, DEFAULT_LOCK_TTL_MS, releaseLock } from "./sync-lock";
 import type { SyncRedis } from "./sync-redis";
 import { syncSlotWindows } from "./sync-slot-windows";
 import { syncClosedWindows } from "./sync-windows";
+import { writeDueViewerDays } from "./viewer-days";
 import { MAX_PACKED_ITEM_BYTES, PACKING_MARGIN_BYTES } from "./window-items";
 
 export interface RunSyncDeps {
@@ -243,6 +245,25 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         });
         report.liveViewers = liveViewers;
         report.heartbeatIntervalSec = await chooseInterval(redis, keys, config, liveViewers, nowMs);
+      });
+    }
+    // Broadcasts and viewers' days are summed from synced windows: only once every closed
+    // window is (none failed, none deferred), so a summary never misses one.
+    if (windowsSynced && report.deferredWindows === 0) {
+      const analytics = {
+        db,
+        tableName: config.dynamodbTable,
+        write,
+        report,
+        ...(deps.holds ? { holds: deps.holds } : {}),
+      };
+      await step("broadcasts", async () => {
+        const summarised = await summarizeDueBroadcasts(analytics, nowMs);
+        if (summarised > 0) report.broadcasts = summarised;
+      });
+      await step("viewer-days", async () => {
+        const days = await writeDueViewerDays(analytics, nowMs);
+        if (days > 0) report.viewerDays = days;
       });
     }
     // After a failed window write DynamoDB is most likely still failing: leave the streams be.

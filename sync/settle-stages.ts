@@ -1,4 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { reconcileBroadcast } from "../shared/broadcasts";
 import type { DocumentClient } from "../shared/clients";
 import { stageKeys } from "../shared/dynamo-keys";
 import type { RedisKeys } from "../shared/redis-keys";
@@ -43,7 +44,7 @@ const SETTLE_BATCH = 100;
  * Repairs Redis' copy of the stages the edge marked unsettled (`us`: a write to DynamoDB got no
  * answer in time and may have landed after the client was told 503): each is read back from
  * DynamoDB, the source of truth, and put in force unless Redis already holds it or a newer
- * change. A mark is removed only once its stage is settled, so a run that fails midway leaves
+ * change, and its broadcasts made to agree with its status (shared/broadcasts.ts). A mark is removed only once its stage is settled, so a run that fails midway leaves
  * them for the next. Returns how many stage copies were written.
  */
 export async function settleStages(
@@ -76,6 +77,8 @@ export async function settleStages(
       ),
     );
   }
+  // The edge starts and ends broadcasts after a stage write; one that timed out did not.
+  for (const stage of stages) await reconcileBroadcast(db, tableName, stage);
   await redis.srem(keys.unsettledStages(), ids[0]!, ...ids.slice(1));
   return written;
 }

@@ -6,11 +6,13 @@ import {
   listStagesRoute,
   updateStageRoute,
 } from "../../openapi/routes";
+import { reconcileBroadcast } from "../../shared/broadcasts";
 import { STAGE_ID_PATTERN } from "../../shared/ids";
 import { isRepeatedCreate, type Stage } from "../../shared/stage";
 import { signViewerToken } from "../../shared/viewer-token";
 import { requireAdmin } from "../admin-auth";
-import type { AppEnv } from "../env";
+import { dynamoCall } from "../dynamo-call";
+import type { AppEnv, Services, Shard } from "../env";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
 import { HttpProblem, problems, StoreUnavailableError } from "../problems";
 
@@ -57,6 +59,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
       if (error instanceof StoreUnavailableError) await table().remove(stage.id);
       throw error;
     }
+    await followBroadcasts(c.var.services, registry, stage);
     return c.json(stage, 201);
   });
 
@@ -117,6 +120,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
           },
         );
     }
+    if (changes.status !== undefined) await followBroadcasts(c.var.services, registry, stage);
     return c.json(stage, 200);
   });
 
@@ -141,4 +145,23 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
       201,
     );
   });
+}
+
+/**
+ * Starts or ends the stage's broadcast to match the status now in force (shared/broadcasts.ts).
+ * If DynamoDB does not answer, the stage change stands (it is in force) and the request is a 503
+ * whose retry finishes the job; the stage is marked unsettled, so the sync job does it anyway.
+ */
+async function followBroadcasts(
+  services: Services,
+  registry: Shard["registry"],
+  stage: Stage,
+): Promise<void> {
+  const { config } = services;
+  try {
+    await dynamoCall(() => reconcileBroadcast(services.dynamo(), config.dynamodbTable, stage));
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) await registry.markUnsettled(stage.id);
+    throw error;
+  }
 }

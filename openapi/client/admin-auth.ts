@@ -34,6 +34,17 @@ export const ADMIN_OPERATIONS = [
     method: "GET",
     path: "/v1/stages/{stageId}/viewing-records",
   },
+  { operationId: "listBroadcasts", method: "GET", path: "/v1/stages/{stageId}/broadcasts" },
+  {
+    operationId: "getBroadcast",
+    method: "GET",
+    path: "/v1/stages/{stageId}/broadcasts/{broadcastId}",
+  },
+  {
+    operationId: "getViewerWatchTime",
+    method: "GET",
+    path: "/v1/viewers/{viewerId}/watch-time",
+  },
 ] as const satisfies readonly AdminOperation[];
 
 /** Whether `method` on the schema path (with `{braces}`, as openapi-fetch names it) is admin-only. */

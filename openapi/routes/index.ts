@@ -1,3 +1,4 @@
+import { getBroadcastRoute, listBroadcastsRoute } from "./broadcasts.routes";
 import { estimateCostRoute } from "./cost.routes";
 import { getHealthRoute } from "./health.routes";
 import {
@@ -22,12 +23,15 @@ import {
   listStagesRoute,
   updateStageRoute,
 } from "./stages.routes";
+import { getViewerWatchTimeRoute } from "./watch-time.routes";
 
+export * from "./broadcasts.routes";
 export * from "./cost.routes";
 export * from "./health.routes";
 export * from "./history.routes";
 export * from "./presence.routes";
 export * from "./stages.routes";
+export * from "./watch-time.routes";
 
 /** Every route of the contract, in the order the document lists them. */
 export const contractRoutes = [
@@ -47,6 +51,9 @@ export const contractRoutes = [
   getStageBreakdownRoute,
   listViewingRecordsRoute,
   exportViewingRecordsRoute,
+  listBroadcastsRoute,
+  getBroadcastRoute,
+  getViewerWatchTimeRoute,
   estimateCostRoute,
   getHealthRoute,
 ] as const;

@@ -25,6 +25,9 @@ const OPERATION_IDS = [
   "listStageRollups",
   "listStageSnapshots",
   "listViewingRecords",
+  "listBroadcasts",
+  "getBroadcast",
+  "getViewerWatchTime",
   "estimateCost",
   "getHealth",
 ];

@@ -1,0 +1,119 @@
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { DocumentClient } from "../../shared/clients";
+import {
+  BROADCAST_PREFIX,
+  broadcastKeys,
+  DAY_PREFIX,
+  viewerPartition,
+} from "../../shared/dynamo-keys";
+import { dynamoCall } from "../dynamo-call";
+
+/** A broadcast as the API answers it (figures 0 and `peakAt` null until summarised). */
+export interface Broadcast {
+  broadcastId: string;
+  stageId: string;
+  startedAt: string;
+  endedAt: string | null;
+  peakViewers: number;
+  peakAt: string | null;
+  averageViewers: number;
+  uniqueViewers: number;
+  uniqueViewersExact: boolean;
+  secondsWatched: number;
+  averageSecondsPerViewer: number;
+}
+
+function toBroadcast(item: Record<string, unknown>): Broadcast {
+  return {
+    broadcastId: String(item.broadcastId),
+    stageId: String(item.stageId),
+    startedAt: String(item.startedAt),
+    endedAt: typeof item.endedAt === "string" ? item.endedAt : null,
+    peakViewers: Number(item.peakViewers ?? 0),
+    peakAt: typeof item.peakAt === "string" ? item.peakAt : null,
+    averageViewers: Number(item.averageViewers ?? 0),
+    uniqueViewers: Number(item.uniqueViewers ?? 0),
+    uniqueViewersExact: item.uniqueViewersExact !== false,
+    secondsWatched: Number(item.secondsWatched ?? 0),
+    averageSecondsPerViewer: Number(item.averageSecondsPerViewer ?? 0),
+  };
+}
+
+/** Broadcasts and viewers' watch time, read one DynamoDB Query or GetItem at a time. */
+export function analyticsTable(db: DocumentClient, tableName: string) {
+  return {
+    /** A page of a stage's broadcasts, newest first, after the sort key `beforeSk` (the cursor). */
+    async broadcasts(
+      stageId: string,
+      limit: number,
+      beforeSk?: string,
+    ): Promise<{ items: Broadcast[]; lastSk?: string }> {
+      const { pk } = broadcastKeys(stageId, 0);
+      // One item more than asked tells whether another page exists.
+      const result = await dynamoCall(() =>
+        db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "pk = :pk AND sk BETWEEN :first AND :last",
+            ExpressionAttributeValues: {
+              ":pk": pk,
+              ":first": BROADCAST_PREFIX,
+              ":last": `${BROADCAST_PREFIX}~`,
+            },
+            ScanIndexForward: false,
+            Limit: limit + 1,
+            ...(beforeSk ? { ExclusiveStartKey: { pk, sk: beforeSk } } : {}),
+          }),
+        ),
+      );
+      const items = result.Items ?? [];
+      if (items.length <= limit) return { items: items.map(toBroadcast) };
+      const page = items.slice(0, limit);
+      return { items: page.map(toBroadcast), lastSk: String(page.at(-1)!.sk) };
+    },
+
+    async broadcast(stageId: string, startedAtMs: number): Promise<Broadcast | undefined> {
+      const result = await dynamoCall(() =>
+        db.send(new GetCommand({ TableName: tableName, Key: broadcastKeys(stageId, startedAtMs) })),
+      );
+      return result.Item ? toBroadcast(result.Item) : undefined;
+    },
+
+    /**
+     * A viewer's seconds per stage over the UTC days `firstDay` to `lastDay` (yyyy-mm-dd, both
+     * included): the viewer's partition, one item per stage and day, every page of it.
+     */
+    async watchTime(
+      viewerId: string,
+      firstDay: string,
+      lastDay: string,
+    ): Promise<Map<string, number>> {
+      const pk = viewerPartition(viewerId);
+      const seconds = new Map<string, number>();
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamoCall(() =>
+          db.send(
+            new QueryCommand({
+              TableName: tableName,
+              // Stage ids never contain `~`, which sorts after every character they may hold.
+              KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+              ExpressionAttributeValues: {
+                ":pk": pk,
+                ":from": `${DAY_PREFIX}${firstDay}#`,
+                ":to": `${DAY_PREFIX}${lastDay}#~`,
+              },
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        );
+        for (const item of page.Items ?? []) {
+          const stageId = String(item.stageId);
+          seconds.set(stageId, (seconds.get(stageId) ?? 0) + Number(item.seconds ?? 0));
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return seconds;
+    },
+  };
+}

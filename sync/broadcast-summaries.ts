@@ -1,0 +1,158 @@
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { latestBroadcast } from "../shared/broadcasts";
+import type { DocumentClient } from "../shared/clients";
+import { BROADCASTS_DUE_PARTITION, broadcastKeys } from "../shared/dynamo-keys";
+import type { BroadcastItem } from "../shared/history-items";
+import { GSI1_NAME } from "../shared/table";
+import { CONCURRENCY_SLOT_SEC, WINDOW_MS, windowIndex, windowStartMs } from "../shared/windows";
+import { snapshotsIn, viewingRecordsIn } from "./history-reads";
+import { type ViewerDayDeps, writeViewerDay } from "./viewer-days";
+
+const DAY_MS = 86_400_000;
+/**
+ * Time after a broadcast's end before its summary is written: the window it ended in closes
+ * (at most 5 min), plus the 10 s other isolates may still accept a heartbeat (their registry
+ * check), plus a margin for the close grace; the run must also have synced every closed window.
+ */
+export const BROADCAST_SETTLE_MS = WINDOW_MS + 60_000;
+
+/** The figures of a broadcast, as stored on its item and served by getBroadcast. */
+export type BroadcastFigures = Required<
+  Pick<
+    BroadcastItem,
+    | "peakViewers"
+    | "peakAt"
+    | "averageViewers"
+    | "uniqueViewers"
+    | "uniqueViewersExact"
+    | "secondsWatched"
+    | "averageSecondsPerViewer"
+  >
+>;
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The 5-minute windows a broadcast is credited with, by window start: [fromMs, toMs). They are
+ * the windows that overlap it, except one it shares with the broadcast before it (a stage ended
+ * and reopened within one window), which that earlier broadcast keeps: viewing records are kept
+ * per window, so a window cannot be split, and counting it in both would count it twice.
+ */
+export async function creditedWindows(
+  db: DocumentClient,
+  tableName: string,
+  broadcast: Pick<BroadcastItem, "stageId" | "startedAt" | "endedAt">,
+): Promise<{ fromMs: number; toMs: number }> {
+  const startMs = Date.parse(broadcast.startedAt);
+  const endMs = Date.parse(broadcast.endedAt ?? broadcast.startedAt);
+  let fromMs = windowStartMs(windowIndex(startMs));
+  const previous = await latestBroadcast(db, tableName, broadcast.stageId, startMs);
+  if (previous?.endedAt && Date.parse(previous.endedAt) > fromMs) fromMs += WINDOW_MS;
+  return { fromMs, toMs: Math.max(fromMs, endMs) };
+}
+
+/**
+ * A broadcast's figures, from its windows: peak (and when) from the snapshots' 30-s
+ * concurrency; seconds and distinct viewers from the viewing records, which hold every viewer
+ * id, so the distinct count is exact (a viewer counts once however many windows, tabs or hours
+ * they watched). Memory holds one id per distinct viewer of the broadcast.
+ */
+export async function broadcastFigures(
+  db: DocumentClient,
+  tableName: string,
+  broadcast: Pick<BroadcastItem, "stageId" | "startedAt" | "endedAt">,
+): Promise<BroadcastFigures> {
+  const { fromMs, toMs } = await creditedWindows(db, tableName, broadcast);
+  let peakViewers = 0;
+  let peakAt: string | null = null;
+  let secondsWatched = 0;
+  const viewers = new Set<string>();
+  if (toMs > fromMs) {
+    for await (const snapshot of snapshotsIn(db, tableName, broadcast.stageId, fromMs, toMs)) {
+      const slots = (snapshot.slotViewers ?? []) as number[];
+      slots.forEach((count, slot) => {
+        if (Number(count) <= peakViewers) return;
+        peakViewers = Number(count);
+        const at = Date.parse(String(snapshot.windowStart)) + slot * CONCURRENCY_SLOT_SEC * 1000;
+        peakAt = new Date(at).toISOString();
+      });
+    }
+    for await (const [viewerId, seconds] of viewingRecordsIn(
+      db,
+      tableName,
+      broadcast.stageId,
+      fromMs,
+      toMs,
+    )) {
+      viewers.add(viewerId);
+      secondsWatched += seconds;
+    }
+  }
+  const endMs = Date.parse(broadcast.endedAt ?? broadcast.startedAt);
+  const lengthSec = (endMs - Date.parse(broadcast.startedAt)) / 1000;
+  return {
+    peakViewers,
+    peakAt,
+    averageViewers: lengthSec > 0 ? round2(secondsWatched / lengthSec) : 0,
+    uniqueViewers: viewers.size,
+    uniqueViewersExact: true,
+    secondsWatched,
+    averageSecondsPerViewer: viewers.size > 0 ? round2(secondsWatched / viewers.size) : 0,
+  };
+}
+
+/**
+ * Summarises every ended broadcast that is due (listed under `BROADCASTS_DUE`, one Query, and
+ * ended {@link BROADCAST_SETTLE_MS} ago): writes the per-viewer totals of each UTC day it
+ * touched (so a viewer's watch time is there once the broadcast is over, not only once the day
+ * is), then its figures, in one UpdateItem that also takes it off the listing. Every write puts
+ * recomputed figures, so a rerun, or a run killed between the two, writes the same again.
+ * Returns the broadcasts summarised.
+ */
+export async function summarizeDueBroadcasts(
+  deps: ViewerDayDeps & { holds?: (stageId: string) => boolean },
+  nowMs: number,
+  maxBroadcasts = 50,
+): Promise<number> {
+  const due = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: GSI1_NAME,
+      KeyConditionExpression: "gsi1pk = :p AND gsi1sk < :bound",
+      ExpressionAttributeValues: {
+        ":p": BROADCASTS_DUE_PARTITION,
+        ":bound": new Date(nowMs - BROADCAST_SETTLE_MS + 1).toISOString(),
+      },
+      Limit: maxBroadcasts,
+    }),
+  );
+  let summarised = 0;
+  for (const item of (due.Items ?? []) as BroadcastItem[]) {
+    if (deps.holds && !deps.holds(item.stageId)) continue;
+    if (item.endedAt === null) continue;
+    const startMs = Date.parse(item.startedAt);
+    const endMs = Date.parse(item.endedAt);
+    const firstDayMs = Math.floor(startMs / DAY_MS) * DAY_MS;
+    for (let dayMs = firstDayMs; dayMs < endMs || dayMs === firstDayMs; dayMs += DAY_MS) {
+      await writeViewerDay(deps, item.stageId, new Date(dayMs).toISOString().slice(0, 10));
+    }
+    const figures = await broadcastFigures(deps.db, deps.tableName, item);
+    const values = { ...figures, summarizedAt: new Date(nowMs).toISOString() };
+    const names = Object.keys(values);
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: broadcastKeys(item.stageId, startMs),
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(", ")} REMOVE gsi1pk, gsi1sk`,
+        ConditionExpression: "endedAt = :end",
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(names.map((n, i) => [`:v${i}`, values[n as keyof typeof values]])),
+          ":end": item.endedAt,
+        },
+      }),
+    );
+    summarised++;
+  }
+  return summarised;
+}

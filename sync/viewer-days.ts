@@ -1,0 +1,118 @@
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { DocumentClient } from "../shared/clients";
+import {
+  dayRollupKeys,
+  VIEWER_DAY_ITEM_TYPE,
+  VIEWER_DAYS_DUE_PARTITION,
+  viewerDayKeys,
+} from "../shared/dynamo-keys";
+import type { ViewerDayItem } from "../shared/history-items";
+import { GSI1_NAME } from "../shared/table";
+import type { BatchWriteOptions } from "./batch-write";
+import { viewingRecordsIn } from "./history-reads";
+import type { RunReport } from "./run-report";
+import { writeItems } from "./write-items";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * When a stage-day's per-viewer totals are due: 5 minutes after the day's end, by when its last
+ * window (which starts at 23:55) has closed and a run has synced it. Written on the day's
+ * rollup item (sync/hour-rollups.ts), so every day that had a viewer is found.
+ */
+export function viewerDayDueMs(day: string): number {
+  return Date.parse(`${day}T00:00:00.000Z`) + DAY_MS + 300_000;
+}
+
+export interface ViewerDayDeps {
+  db: DocumentClient;
+  tableName: string;
+  write: BatchWriteOptions;
+  report: RunReport;
+}
+
+/**
+ * Writes every viewer's seconds on a stage in one UTC day, summed from the day's viewing records
+ * (the windows that start in it), one item per viewer (`VIEWER#<viewer>` / `DAY#<day>#<stage>`),
+ * each put whole: a rerun, or a run after a late window, writes the day's recomputed figure over
+ * the last, so nothing is counted twice, and a run killed half way leaves items that the next
+ * write of the same day replaces. Returns the viewers written.
+ *
+ * Memory holds one entry per viewer of the stage-day (about 100 B each).
+ */
+export async function writeViewerDay(
+  deps: ViewerDayDeps,
+  stageId: string,
+  day: string,
+): Promise<number> {
+  const dayStartMs = Date.parse(`${day}T00:00:00.000Z`);
+  const seconds = new Map<string, number>();
+  const records = viewingRecordsIn(
+    deps.db,
+    deps.tableName,
+    stageId,
+    dayStartMs,
+    dayStartMs + DAY_MS,
+  );
+  for await (const [viewerId, watched] of records) {
+    seconds.set(viewerId, (seconds.get(viewerId) ?? 0) + watched);
+  }
+  const items: ViewerDayItem[] = [...seconds].map(([viewerId, total]) => ({
+    ...viewerDayKeys(viewerId, day, stageId),
+    type: VIEWER_DAY_ITEM_TYPE,
+    viewerId,
+    stageId,
+    day,
+    seconds: total,
+  }));
+  await writeItems(deps.db, deps.tableName, items, deps.write, deps.report);
+  return items.length;
+}
+
+/**
+ * Writes the per-viewer totals of every stage-day that is due (listed on its day rollup under
+ * `VIEWER_DAYS_DUE`, one Query), then takes the listing off, unless the day's rollup was
+ * rewritten meanwhile (a later hour: then it stays due and is written again next run).
+ * Returns the stage-days written.
+ */
+export async function writeDueViewerDays(
+  deps: ViewerDayDeps & { holds?: (stageId: string) => boolean },
+  nowMs: number,
+  maxDays = 100,
+): Promise<number> {
+  const due = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: GSI1_NAME,
+      KeyConditionExpression: "gsi1pk = :p AND gsi1sk < :bound",
+      ExpressionAttributeValues: {
+        ":p": VIEWER_DAYS_DUE_PARTITION,
+        ":bound": new Date(nowMs + 1).toISOString(),
+      },
+      Limit: maxDays,
+    }),
+  );
+  let written = 0;
+  for (const item of due.Items ?? []) {
+    const stageId = String(item.stageId);
+    const day = String(item.periodStart).slice(0, 10);
+    if (deps.holds && !deps.holds(stageId)) continue;
+    await writeViewerDay(deps, stageId, day);
+    try {
+      await deps.db.send(
+        new UpdateCommand({
+          TableName: deps.tableName,
+          Key: dayRollupKeys(stageId, Date.parse(`${day}T00:00:00.000Z`)),
+          UpdateExpression: "REMOVE gsi1pk, gsi1sk",
+          ConditionExpression: "gsi1sk = :seen AND parts = :parts",
+          ExpressionAttributeValues: { ":seen": item.gsi1sk, ":parts": item.parts },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Error && error.name === "ConditionalCheckFailedException"))
+        throw error;
+    }
+    written++;
+  }
+  return written;
+}
