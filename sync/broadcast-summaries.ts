@@ -1,11 +1,10 @@
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { latestBroadcast } from "../shared/broadcasts";
 import type { DocumentClient } from "../shared/clients";
 import { BROADCASTS_DUE_PARTITION, broadcastKeys } from "../shared/dynamo-keys";
 import type { BroadcastItem } from "../shared/history-items";
-import { GSI1_NAME } from "../shared/table";
 import { CONCURRENCY_SLOT_SEC, WINDOW_MS, windowIndex, windowStartMs } from "../shared/windows";
-import { snapshotsIn, viewingRecordsIn } from "./history-reads";
+import { dueItems, snapshotsIn, viewingRecordsIn } from "./history-reads";
 import { type ViewerDayDeps, writeViewerDay } from "./viewer-days";
 
 const DAY_MS = 86_400_000;
@@ -110,25 +109,19 @@ export async function broadcastFigures(
  * Returns the broadcasts summarised.
  */
 export async function summarizeDueBroadcasts(
-  deps: ViewerDayDeps & { holds?: (stageId: string) => boolean },
+  deps: ViewerDayDeps,
   nowMs: number,
   maxBroadcasts = 50,
 ): Promise<number> {
-  const due = await deps.db.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: GSI1_NAME,
-      KeyConditionExpression: "gsi1pk = :p AND gsi1sk < :bound",
-      ExpressionAttributeValues: {
-        ":p": BROADCASTS_DUE_PARTITION,
-        ":bound": new Date(nowMs - BROADCAST_SETTLE_MS + 1).toISOString(),
-      },
-      Limit: maxBroadcasts,
-    }),
-  );
+  const due = (await dueItems(
+    deps.db,
+    deps.tableName,
+    BROADCASTS_DUE_PARTITION,
+    new Date(nowMs - BROADCAST_SETTLE_MS + 1).toISOString(),
+    { max: maxBroadcasts, stageOf: (item) => String(item.stageId), held: deps.held },
+  )) as unknown as BroadcastItem[];
   let summarised = 0;
-  for (const item of (due.Items ?? []) as BroadcastItem[]) {
-    if (deps.holds && !deps.holds(item.stageId)) continue;
+  for (const item of due) {
     if (item.endedAt === null) continue;
     const startMs = Date.parse(item.startedAt);
     const endMs = Date.parse(item.endedAt);

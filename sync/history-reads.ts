@@ -2,6 +2,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "../shared/clients";
 import { SNAPSHOT_PREFIX, snapshotKeys, viewingRecordsPartition } from "../shared/dynamo-keys";
 import type { PackedViewingRecord } from "../shared/history-items";
+import { GSI1_NAME } from "../shared/table";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -68,4 +69,41 @@ export function snapshotsIn(
     `${SNAPSHOT_PREFIX}${iso(fromMs)}`,
     `${SNAPSHOT_PREFIX}${iso(toMs - 1)}`,
   );
+}
+
+/**
+ * The items listed under a sparse `gsi1` partition (work that is due) with `gsi1sk` before
+ * `bound`, oldest first, keeping those `held` says this run is for, at most `max`. Pages on
+ * until it has `max` or the listing ends, so entries another run is for never hide ours.
+ */
+export async function dueItems(
+  db: DocumentClient,
+  tableName: string,
+  partition: string,
+  bound: string,
+  options: {
+    max: number;
+    stageOf: (item: Record<string, unknown>) => string;
+    held?: (stageIds: readonly string[]) => Promise<boolean[]>;
+  },
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: GSI1_NAME,
+        KeyConditionExpression: "gsi1pk = :p AND gsi1sk < :bound",
+        ExpressionAttributeValues: { ":p": partition, ":bound": bound },
+        ExclusiveStartKey: startKey,
+        Limit: 100,
+      }),
+    );
+    const items = (page.Items ?? []) as Record<string, unknown>[];
+    const held = (await options.held?.(items.map(options.stageOf))) ?? items.map(() => true);
+    found.push(...items.filter((_, at) => held[at]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined && found.length < options.max);
+  return found.slice(0, options.max);
 }

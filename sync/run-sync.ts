@@ -255,7 +255,17 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         tableName: config.dynamodbTable,
         write,
         report,
-        ...(deps.holds ? { holds: deps.holds } : {}),
+        // Stages of this deployment's registry (a table shared by tests, or a deployment before
+        // a restore, may list others) and, with several databases, of this database.
+        held: async (stageIds: readonly string[]) => {
+          if (stageIds.length === 0) return [];
+          const known = redis.pipeline();
+          for (const stageId of stageIds) known.sismember(keys.stages(), stageId);
+          const flags = await known.exec<number[]>();
+          return stageIds.map(
+            (stageId, at) => Number(flags[at]) === 1 && (deps.holds?.(stageId) ?? true),
+          );
+        },
       };
       await step("broadcasts", async () => {
         const summarised = await summarizeDueBroadcasts(analytics, nowMs);

@@ -1,4 +1,4 @@
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "../shared/clients";
 import {
   dayRollupKeys,
@@ -7,9 +7,8 @@ import {
   viewerDayKeys,
 } from "../shared/dynamo-keys";
 import type { ViewerDayItem } from "../shared/history-items";
-import { GSI1_NAME } from "../shared/table";
 import type { BatchWriteOptions } from "./batch-write";
-import { viewingRecordsIn } from "./history-reads";
+import { dueItems, viewingRecordsIn } from "./history-reads";
 import type { RunReport } from "./run-report";
 import { writeItems } from "./write-items";
 
@@ -29,6 +28,11 @@ export interface ViewerDayDeps {
   tableName: string;
   write: BatchWriteOptions;
   report: RunReport;
+  /**
+   * Which of these stages this run is for (default: all): the deployment's registry, and with
+   * several Redis databases the ones this database holds; others are left to their own run.
+   */
+  held?: (stageIds: readonly string[]) => Promise<boolean[]>;
 }
 
 /**
@@ -71,32 +75,26 @@ export async function writeViewerDay(
 
 /**
  * Writes the per-viewer totals of every stage-day that is due (listed on its day rollup under
- * `VIEWER_DAYS_DUE`, one Query), then takes the listing off, unless the day's rollup was
+ * `VIEWER_DAYS_DUE`: a Query of that sparse index), then takes the listing off, unless the day's rollup was
  * rewritten meanwhile (a later hour: then it stays due and is written again next run).
  * Returns the stage-days written.
  */
 export async function writeDueViewerDays(
-  deps: ViewerDayDeps & { holds?: (stageId: string) => boolean },
+  deps: ViewerDayDeps,
   nowMs: number,
   maxDays = 100,
 ): Promise<number> {
-  const due = await deps.db.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: GSI1_NAME,
-      KeyConditionExpression: "gsi1pk = :p AND gsi1sk < :bound",
-      ExpressionAttributeValues: {
-        ":p": VIEWER_DAYS_DUE_PARTITION,
-        ":bound": new Date(nowMs + 1).toISOString(),
-      },
-      Limit: maxDays,
-    }),
+  const due = await dueItems(
+    deps.db,
+    deps.tableName,
+    VIEWER_DAYS_DUE_PARTITION,
+    new Date(nowMs + 1).toISOString(),
+    { max: maxDays, stageOf: (item) => String(item.stageId), held: deps.held },
   );
   let written = 0;
-  for (const item of due.Items ?? []) {
+  for (const item of due) {
     const stageId = String(item.stageId);
     const day = String(item.periodStart).slice(0, 10);
-    if (deps.holds && !deps.holds(stageId)) continue;
     await writeViewerDay(deps, stageId, day);
     try {
       await deps.db.send(
