@@ -77,12 +77,21 @@ export function readUnitsPerRead(bytes: number, w: Workload, dynamo: DynamoPrice
   return w.consistency === "strong" ? strong : strong / 2;
 }
 
+/** Write units of one broadcast: its start, its end (and index entry), its summary (and the entry's removal). */
+const BROADCAST_WRITE_UNITS = 5;
+
 /** Snapshot and viewing-record writes of the sync job in a month. */
 export interface SnapshotWrites {
   snapshotItems: number;
   viewingItems: number;
   /** Hour and day rollups written (each hour: its item, and its day's again). */
   rollupItems: number;
+  /**
+   * Viewers' day totals written (one per viewer per day; sync/viewer-days.ts), plus the day
+   * rollup's index entry that lists the day as due (once a stage an hour) and a broadcast a
+   * stage a day (start, end with its index entry, summary): the analytics writes.
+   */
+  analyticsWriteUnits: number;
   writeUnits: number;
   batchRequests: number;
   /** Items held at the priced month: snapshots within their TTL, records ever written. */
@@ -93,7 +102,14 @@ export function snapshotWrites(w: Workload, u: MonthlyUsage, dynamo: DynamoPrice
   const snapshotItems = u.syncRuns * u.snapshotItemsPerRun;
   const viewingItems = u.syncRuns * u.viewingItemsPerRun;
   const rollupItems = 2 * w.stages * w.hoursPerMonth;
+  const daysPerMonth = w.hoursPerMonth / 24;
+  const viewerDayItems = w.viewers * daysPerMonth;
+  const analyticsWriteUnits =
+    viewerDayItems * writeUnitsPerItem(w.viewerDayItemSizeBytes, dynamo) +
+    w.stages * w.hoursPerMonth +
+    BROADCAST_WRITE_UNITS * w.stages * daysPerMonth;
   const writeUnits =
+    analyticsWriteUnits +
     snapshotItems * writeUnitsPerItem(w.snapshotItemSizeBytes, dynamo) +
     viewingItems * writeUnitsPerItem(packedItemBytes(w), dynamo) +
     rollupItems * writeUnitsPerItem(w.rollupItemSizeBytes, dynamo);
@@ -106,8 +122,17 @@ export function snapshotWrites(w: Workload, u: MonthlyUsage, dynamo: DynamoPrice
   const storedBytes =
     runsRetained * u.snapshotItemsPerRun * w.snapshotItemSizeBytes +
     viewingItems * w.historyMonths * packedItemBytes(w) +
-    rollupsKept * w.rollupItemSizeBytes;
-  return { snapshotItems, viewingItems, rollupItems, writeUnits, batchRequests, storedBytes };
+    rollupsKept * w.rollupItemSizeBytes +
+    viewerDayItems * w.historyMonths * w.viewerDayItemSizeBytes;
+  return {
+    snapshotItems,
+    viewingItems,
+    rollupItems,
+    analyticsWriteUnits,
+    writeUnits,
+    batchRequests,
+    storedBytes,
+  };
 }
 
 /** Bytes of heartbeat events held when every heartbeat is kept for the audit period. */

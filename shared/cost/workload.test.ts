@@ -96,3 +96,17 @@ describe("rollups in the snapshot architectures", () => {
     expect(writes.storedBytes - small.storedBytes).toBeCloseTo(10 * (730 + 730 / 24) * 599, 3);
   });
 });
+
+describe("viewers' day totals and broadcasts in the snapshot architectures", () => {
+  it("writes one item a viewer a day, a due entry a stage an hour and 5 units a broadcast, and keeps the items for good", () => {
+    const w = defaultWorkload({ viewers: 10_000, stages: 10, historyMonths: 12 });
+    const small = defaultWorkload({ ...w, viewerDayItemSizeBytes: 1 });
+    const writes = snapshotWrites(w, monthlyUsage(w), CURRENT_CATALOGUE.dynamodb);
+    const days = 730 / 24;
+    expect(writes.analyticsWriteUnits).toBeCloseTo(10_000 * days + 10 * 730 + 5 * 10 * days, 6);
+    const without = snapshotWrites(small, monthlyUsage(small), CURRENT_CATALOGUE.dynamodb);
+    expect(writes.storedBytes - without.storedBytes).toBeCloseTo(10_000 * days * 12 * 149, 3);
+    // At on-demand's $0.625 a million write units: about 20 cents a month at 10,000 viewers.
+    expect((writes.analyticsWriteUnits * 0.625) / 1e6).toBeLessThan(0.2);
+  });
+});

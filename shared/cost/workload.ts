@@ -44,6 +44,12 @@ export interface Workload {
    */
   rollupItemSizeBytes: number;
   /**
+   * Size of a viewer's watch time for one stage and UTC day, bytes (sync/viewer-days.ts: keys,
+   * ids, the day, seconds). Assumption: 150 (one write unit). One a viewer a day (viewers watch
+   * around the clock), kept forever.
+   */
+  viewerDayItemSizeBytes: number;
+  /**
    * Viewing records packed into one item of at most 1 KB (keys included): the factor must
    * fit, see {@link VIEWING_ITEM_KEY_BYTES}. Default 20.
    */
@@ -95,6 +101,7 @@ const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
   heartbeatItemSizeBytes: 200,
   snapshotItemSizeBytes: 300,
   rollupItemSizeBytes: 600,
+  viewerDayItemSizeBytes: 150,
   viewingRecordPackingFactor: 20,
   viewingRecordBytes: 40,
   consistency: "eventual",
@@ -176,6 +183,7 @@ const RULES: readonly Rule[] = [
   ["heartbeatItemSizeBytes", positive, "a number > 0"],
   ["snapshotItemSizeBytes", positive, "a number > 0"],
   ["rollupItemSizeBytes", positive, "a number > 0"],
+  ["viewerDayItemSizeBytes", positive, "a number > 0"],
   ["viewingRecordPackingFactor", atLeastOne, "a number >= 1"],
   ["viewingRecordBytes", positive, "a number > 0"],
   ["hoursPerMonth", (v) => v > 0 && v <= 744, "a number > 0 and <= 744"],
