@@ -338,7 +338,7 @@ export interface paths {
         };
         /**
          * Every viewing record of a day, as CSV or NDJSON
-         * @description For billing systems: every record of the stage whose window starts in the range (at most a day; default the last 24 hours), streamed page by page as it is read, as `text/csv` (with a header row) or `application/x-ndjson` (one JSON object a line), as `Accept` asks (CSV when it names neither, or `*\/*`). If a store fails mid-way the stream stops early; a complete CSV export ends with a newline after its last record, as does NDJSON. Needs the analytics key or the admin key.
+         * @description For billing systems: every record of the stage whose window starts in the range (at most a day; default the last 24 hours), streamed page by page as it is read, as `text/csv` (with a header row) or `application/x-ndjson` (one JSON object a line), as `Accept` asks (CSV when it names neither, or `*\/*`). If a store fails mid-way the stream stops early; a complete CSV export ends with a newline after its last record, as does NDJSON. One stage per call: records are kept per stage, so every stage at once would be a Query per stage of the deployment (with or without records in the range), up to the 10,000 subrequests a Worker request may make, or a second copy of every record by day; for a whole platform, call this per stage (`listStages`), or ask `getViewerWatchTime` per viewer. Needs the analytics key or the admin key.
          */
         get: operations["exportViewingRecords"];
         put?: never;

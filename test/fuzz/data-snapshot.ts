@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { Redis } from "@upstash/redis";
 import {
+  BROADCAST_PREFIX,
   STAGE_INDEX_PARTITION,
   stageKeys,
   viewingRecordsPartition,
@@ -135,15 +136,17 @@ export function createSnapshotter(env: Record<string, string>) {
       return { redis: await redisData(), dynamodb: await dynamoData(tag, stageIds) };
     },
     /**
-     * The history of `stageIds` (snapshots and viewing records): only the sync job writes it,
+     * The history of `stageIds` (snapshots, rollups, viewing records, broadcasts' figures are
+     * on items the stage routes also write, so broadcasts are left out): only the sync job writes it,
      * so no request may change it; read before and after a whole run.
      */
     async history(stageIds: string[]): Promise<DataSnapshot> {
       const data: DataSnapshot = {};
       for (const stageId of stageIds) {
         for (const [pk, items] of Object.entries(await partitions(stageId))) {
+          // The stage routes write the config and the broadcasts' start and end; the rest is history.
           data[pk] = (items as { sk: string }[]).filter(
-            (item) => item.sk !== stageKeys(stageId).sk,
+            (item) => item.sk !== stageKeys(stageId).sk && !item.sk.startsWith(BROADCAST_PREFIX),
           );
         }
       }
