@@ -6,6 +6,7 @@ import type { BroadcastItem } from "../shared/history-items";
 import { CONCURRENCY_SLOT_SEC, WINDOW_MS, windowIndex, windowStartMs } from "../shared/windows";
 import { dueItems, snapshotsIn, viewingRecordsIn } from "./history-reads";
 import { type ViewerDayDeps, writeViewerDay } from "./viewer-days";
+import { inViewerSlices, TooManyViewers } from "./viewer-slices";
 
 const DAY_MS = 86_400_000;
 /**
@@ -54,18 +55,20 @@ export async function creditedWindows(
  * A broadcast's figures, from its windows: peak (and when) from the snapshots' 30-s
  * concurrency; seconds and distinct viewers from the viewing records, which hold every viewer
  * id, so the distinct count is exact (a viewer counts once however many windows, tabs or hours
- * they watched). Memory holds one id per distinct viewer of the broadcast.
+ * they watched). Memory holds at most `maxViewersPerPass` ids: a larger audience is counted in
+ * slices of its viewers, one pass over the records each (viewer-slices.ts).
  */
 export async function broadcastFigures(
   db: DocumentClient,
   tableName: string,
   broadcast: Pick<BroadcastItem, "stageId" | "startedAt" | "endedAt">,
+  options: { maxViewersPerPass?: number } = {},
 ): Promise<BroadcastFigures> {
   const { fromMs, toMs } = await creditedWindows(db, tableName, broadcast);
   let peakViewers = 0;
   let peakAt: string | null = null;
   let secondsWatched = 0;
-  const viewers = new Set<string>();
+  let uniqueViewers = 0;
   if (toMs > fromMs) {
     for await (const snapshot of snapshotsIn(db, tableName, broadcast.stageId, fromMs, toMs)) {
       const slots = (snapshot.slotViewers ?? []) as number[];
@@ -76,15 +79,21 @@ export async function broadcastFigures(
         peakAt = new Date(at).toISOString();
       });
     }
-    for await (const [viewerId, seconds] of viewingRecordsIn(
-      db,
-      tableName,
-      broadcast.stageId,
-      fromMs,
-      toMs,
-    )) {
-      viewers.add(viewerId);
-      secondsWatched += seconds;
+    const slices = await inViewerSlices(async (inSlice, maxViewers) => {
+      const viewers = new Set<string>();
+      let seconds = 0;
+      const records = viewingRecordsIn(db, tableName, broadcast.stageId, fromMs, toMs);
+      for await (const [viewerId, watched] of records) {
+        if (!inSlice(viewerId)) continue;
+        viewers.add(viewerId);
+        seconds += watched;
+        if (viewers.size > maxViewers) throw new TooManyViewers();
+      }
+      return { viewers: viewers.size, seconds };
+    }, options.maxViewersPerPass);
+    for (const slice of slices) {
+      uniqueViewers += slice.viewers;
+      secondsWatched += slice.seconds;
     }
   }
   const endMs = Date.parse(broadcast.endedAt ?? broadcast.startedAt);
@@ -93,10 +102,10 @@ export async function broadcastFigures(
     peakViewers,
     peakAt,
     averageViewers: lengthSec > 0 ? round2(secondsWatched / lengthSec) : 0,
-    uniqueViewers: viewers.size,
+    uniqueViewers,
     uniqueViewersExact: true,
     secondsWatched,
-    averageSecondsPerViewer: viewers.size > 0 ? round2(secondsWatched / viewers.size) : 0,
+    averageSecondsPerViewer: uniqueViewers > 0 ? round2(secondsWatched / uniqueViewers) : 0,
   };
 }
 
@@ -129,7 +138,7 @@ export async function summarizeDueBroadcasts(
     for (let dayMs = firstDayMs; dayMs < endMs || dayMs === firstDayMs; dayMs += DAY_MS) {
       await writeViewerDay(deps, item.stageId, new Date(dayMs).toISOString().slice(0, 10));
     }
-    const figures = await broadcastFigures(deps.db, deps.tableName, item);
+    const figures = await broadcastFigures(deps.db, deps.tableName, item, deps);
     const values = { ...figures, summarizedAt: new Date(nowMs).toISOString() };
     const names = Object.keys(values);
     await deps.db.send(

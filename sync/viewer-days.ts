@@ -10,6 +10,7 @@ import type { ViewerDayItem } from "../shared/history-items";
 import type { BatchWriteOptions } from "./batch-write";
 import { dueItems, viewingRecordsIn } from "./history-reads";
 import type { RunReport } from "./run-report";
+import { inViewerSlices, TooManyViewers } from "./viewer-slices";
 import { writeItems } from "./write-items";
 
 const DAY_MS = 86_400_000;
@@ -33,6 +34,8 @@ export interface ViewerDayDeps {
    * several Redis databases the ones this database holds; others are left to their own run.
    */
   held?: (stageIds: readonly string[]) => Promise<boolean[]>;
+  /** Most distinct viewers summed in memory at once (default 200,000: viewer-slices.ts). */
+  maxViewersPerPass?: number;
 }
 
 /**
@@ -42,7 +45,8 @@ export interface ViewerDayDeps {
  * the last, so nothing is counted twice, and a run killed half way leaves items that the next
  * write of the same day replaces. Returns the viewers written.
  *
- * Memory holds one entry per viewer of the stage-day (about 100 B each).
+ * Memory holds at most `maxViewersPerPass` viewers: a larger stage-day is summed in slices of
+ * its viewers, one pass over its records each (viewer-slices.ts).
  */
 export async function writeViewerDay(
   deps: ViewerDayDeps,
@@ -50,27 +54,32 @@ export async function writeViewerDay(
   day: string,
 ): Promise<number> {
   const dayStartMs = Date.parse(`${day}T00:00:00.000Z`);
-  const seconds = new Map<string, number>();
-  const records = viewingRecordsIn(
-    deps.db,
-    deps.tableName,
-    stageId,
-    dayStartMs,
-    dayStartMs + DAY_MS,
-  );
-  for await (const [viewerId, watched] of records) {
-    seconds.set(viewerId, (seconds.get(viewerId) ?? 0) + watched);
-  }
-  const items: ViewerDayItem[] = [...seconds].map(([viewerId, total]) => ({
-    ...viewerDayKeys(viewerId, day, stageId),
-    type: VIEWER_DAY_ITEM_TYPE,
-    viewerId,
-    stageId,
-    day,
-    seconds: total,
-  }));
-  await writeItems(deps.db, deps.tableName, items, deps.write, deps.report);
-  return items.length;
+  const written = await inViewerSlices(async (inSlice, maxViewers) => {
+    const seconds = new Map<string, number>();
+    const records = viewingRecordsIn(
+      deps.db,
+      deps.tableName,
+      stageId,
+      dayStartMs,
+      dayStartMs + DAY_MS,
+    );
+    for await (const [viewerId, watched] of records) {
+      if (!inSlice(viewerId)) continue;
+      seconds.set(viewerId, (seconds.get(viewerId) ?? 0) + watched);
+      if (seconds.size > maxViewers) throw new TooManyViewers();
+    }
+    const items: ViewerDayItem[] = [...seconds].map(([viewerId, total]) => ({
+      ...viewerDayKeys(viewerId, day, stageId),
+      type: VIEWER_DAY_ITEM_TYPE,
+      viewerId,
+      stageId,
+      day,
+      seconds: total,
+    }));
+    await writeItems(deps.db, deps.tableName, items, deps.write, deps.report);
+    return items.length;
+  }, deps.maxViewersPerPass);
+  return written.reduce((sum, n) => sum + n, 0);
 }
 
 /**

@@ -11,7 +11,10 @@ import { createDocumentClient, createDynamoClient } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
 import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { broadcastDueKeys, broadcastKeys, viewerPartition } from "../../shared/dynamo-keys";
+import { broadcastFigures } from "../../sync/broadcast-summaries";
 import { createTable } from "../../sync/create-table";
+import { emptyReport } from "../../sync/run-report";
+import { writeViewerDay } from "../../sync/viewer-days";
 import { adminHeaders, uniqueId } from "../test-env";
 import { createHarness, type Harness, readProblem, T0 } from "./harness";
 
@@ -245,6 +248,44 @@ describe("broadcasts and viewers' watch time", () => {
     expect(items.Items?.map((item) => [item.sk, item.seconds])).toEqual([
       [`DAY#2026-11-27#${stageId}`, 720],
     ]);
+    db.destroy();
+  });
+
+  it("gives the same figures when an audience too large for one pass is summed in slices of its viewers", async () => {
+    const config = parseConfig(h.env);
+    const db = createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo);
+    const stored = await read(`/v1/stages/${stageId}/broadcasts/${T0}`);
+    const { broadcastId: _id, stageId: _stage, startedAt, endedAt, ...figures } = stored;
+    const sliced = await broadcastFigures(
+      db,
+      config.dynamodbTable,
+      { stageId, startedAt: String(startedAt), endedAt: String(endedAt) },
+      { maxViewersPerPass: 1 },
+    );
+    expect(sliced).toEqual(figures);
+
+    const before = await Promise.all(
+      Object.keys(SHAPE).map((v) => read(`/v1/viewers/${v}/watch-time`)),
+    );
+    for (const viewer of Object.keys(SHAPE)) {
+      await db.send(
+        new DeleteCommand({
+          TableName: config.dynamodbTable,
+          Key: { pk: viewerPartition(viewer), sk: `DAY#2026-11-27#${stageId}` },
+        }),
+      );
+    }
+    const deps = {
+      db,
+      tableName: config.dynamodbTable,
+      write: {},
+      report: emptyReport("sliced", 0),
+      maxViewersPerPass: 2,
+    };
+    expect(await writeViewerDay(deps, stageId, "2026-11-27")).toBe(Object.keys(SHAPE).length);
+    expect(
+      await Promise.all(Object.keys(SHAPE).map((v) => read(`/v1/viewers/${v}/watch-time`))),
+    ).toEqual(before);
     db.destroy();
   });
 
