@@ -6,13 +6,19 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
 import { heartbeatScriptCall } from "../../edge/presence/heartbeat-script";
-import { createDocumentClient, createRedis, type DocumentClient } from "../../shared/clients";
+import {
+  createDocumentClient,
+  createDynamoClient,
+  createRedis,
+  type DocumentClient,
+} from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
 import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { SNAPSHOT_PREFIX, stageKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
 import { redisKeys, watchMember } from "../../shared/redis-keys";
 import { epochOfWindow } from "../../shared/slot-bitmaps";
 import { slotAt, windowIndex } from "../../shared/windows";
+import { createTable } from "../../sync/create-table";
 import type { RunReport } from "../../sync/run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "../../sync/run-sync";
 import type { SyncRedis } from "../../sync/sync-redis";
@@ -23,6 +29,18 @@ export { T0 };
 
 /** No waiting in tests: backoff sleeps return at once. */
 export const noSleep = async (_ms: number) => {};
+
+/**
+ * A table of its own, for a test whose run must see no other test's items: a run that restores
+ * the registry takes in every stage of the table, and then their due broadcasts and days too.
+ * Returns the bindings that name it.
+ */
+export async function ownTable(): Promise<{ DYNAMODB_TABLE: string }> {
+  const table = uniqueId("table");
+  const env = testBindings(inject("stackEnv") as unknown as Record<string, string>);
+  await createTable(createDynamoClient(parseConfig(env)), table);
+  return { DYNAMODB_TABLE: table };
+}
 
 export function syncTestContext(overrides: Record<string, string> = {}) {
   const env = testBindings(inject("stackEnv") as unknown as Record<string, string>, overrides);

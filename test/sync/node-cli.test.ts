@@ -4,7 +4,7 @@ import { windowIndex } from "../../shared/windows";
 import { main, parseCliArgs, UsageError } from "../../sync/node-cli";
 import { emptyReport } from "../../sync/run-report";
 import type { ScheduleTimers } from "../../sync/schedule";
-import { type SyncTestContext, syncTestContext } from "./harness";
+import { ownTable, type SyncTestContext, syncTestContext } from "./harness";
 
 const MIN = 60_000;
 /** The CLI under tsx as a loader in one process (quicker than `npx tsx`, and signals reach it). */
@@ -96,7 +96,9 @@ describe("node CLI", () => {
   });
 
   it("`npx tsx sync/node-cli.ts` runs once against the stack and prints the report", async () => {
-    const t = syncTestContext();
+    // Its own table: the run restores the registry (a new prefix has no marker), so in a shared
+    // table it would also summarise every other test's due broadcasts.
+    const t = syncTestContext(await ownTable());
     const stageId = await closedWindow(t);
     const run = exec("npx", ["tsx", "sync/node-cli.ts"], t.env);
     expect(await run.exit, run.err()).toBe(0);

@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { createHarness } from "../in-process/harness";
 import { adminHeaders } from "../test-env";
-import { faultyDb, syncTestContext, T0 } from "./harness";
+import { faultyDb, ownTable, syncTestContext, T0 } from "./harness";
 
 const MIN = 60_000;
 
 describe("restore after Redis lost its data", () => {
   it("rebuilds the registry and serves each live stage's last snapshot count, with Queries only", async () => {
-    const h = createHarness();
-    const t = syncTestContext({ REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! });
+    // Its own table: a restore takes in every stage of the table, and the run would then write
+    // the due broadcasts of other tests' stages too.
+    const table = await ownTable();
+    const h = createHarness({ bindings: table });
+    const t = syncTestContext({ REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX!, ...table });
     const watched = await h.createStage();
     const quiet = await h.createStage();
     const ended = await h.createStage();
