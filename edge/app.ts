@@ -18,6 +18,7 @@ import { registerPresenceHandlers } from "./handlers/presence.handlers";
 import { registerStageHandlers } from "./handlers/stages.handlers";
 import { historyTable } from "./history/history-table";
 import { createIsolateCommon, createIsolateState, type IsolateState } from "./isolate-state";
+import { operatorAuth } from "./operator-auth";
 import { currentCadence } from "./presence/cadence";
 import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
 import { isAdminOperation, isOptionalBodyOperation } from "./route-roles";
@@ -91,6 +92,8 @@ export function createApp(options: AppOptions = {}) {
         retryAfterSec: 60,
       });
     }
+    // Refusals that carry their own response (bearerAuth's, already problem+json).
+    if (error instanceof HTTPException && error.res !== undefined) return error.getResponse();
     if (error instanceof HTTPException && error.status === 400) {
       return problemResponse(c, 400, "validation", "Invalid request", error.message, {
         errors: [{ path: "body", message: error.message }],
@@ -171,6 +174,12 @@ export function createApp(options: AppOptions = {}) {
       await next();
     });
   });
+
+  // The operator routes' keys, as the contract's `security` says (admin, or analytics to read).
+  app.use(
+    "/v1/*",
+    operatorAuth((c) => configFor(c.env)),
+  );
 
   app.use("*", async (c, next) => {
     if (c.req.path === "/openapi.json" || c.req.path === "/docs") return next();

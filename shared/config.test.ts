@@ -43,6 +43,18 @@ describe("parseConfig", () => {
     );
   });
 
+  it("refuses keys that could not be sent as a bearer token", () => {
+    expect(() => parseConfig({ ...valid, ADMIN_API_KEY: "an admin key with spaces" })).toThrow(
+      /ADMIN_API_KEY may hold only letters, digits/,
+    );
+    expect(() =>
+      parseConfig({ ...valid, ANALYTICS_API_KEY: 'analytics-key-with-a-quote"' }),
+    ).toThrow(/ANALYTICS_API_KEY may hold only letters, digits/);
+    expect(parseConfig({ ...valid, ADMIN_API_KEY: "base64+/like.key_~-==" }).adminApiKey).toBe(
+      "base64+/like.key_~-==",
+    );
+  });
+
   it("names every missing or bad variable at once", () => {
     let error: unknown;
     try {

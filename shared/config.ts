@@ -180,6 +180,14 @@ function sameDatabaseKey(url: string): string {
 }
 
 /** Parses and validates configuration; throws {@link ConfigError} listing every problem. */
+/**
+ * What a key sent as `Authorization: Bearer <key>` may be made of (RFC 6750's b64token, which
+ * hono's bearerAuth enforces): a key with any other character could never be presented.
+ */
+const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+const BEARER_TOKEN_RULE = (name: string) =>
+  `${name} may hold only letters, digits and . _ ~ + / - (with = at the end), as a bearer token must`;
+
 export function parseConfig(env: Source): Config {
   const problems: string[] = [];
   const text = (name: string, fallback?: string): string => {
@@ -211,9 +219,15 @@ export function parseConfig(env: Source): Config {
   if (adminApiKey !== "" && adminApiKey.length < 16) {
     problems.push("ADMIN_API_KEY must be at least 16 characters");
   }
+  if (adminApiKey !== "" && !BEARER_TOKEN.test(adminApiKey)) {
+    problems.push(BEARER_TOKEN_RULE("ADMIN_API_KEY"));
+  }
   const analyticsApiKey = optional("ANALYTICS_API_KEY");
   if (analyticsApiKey !== undefined && analyticsApiKey.length < 16) {
     problems.push("ANALYTICS_API_KEY must be at least 16 characters");
+  }
+  if (analyticsApiKey !== undefined && !BEARER_TOKEN.test(analyticsApiKey)) {
+    problems.push(BEARER_TOKEN_RULE("ANALYTICS_API_KEY"));
   }
   if (analyticsApiKey !== undefined && analyticsApiKey === adminApiKey) {
     problems.push("ANALYTICS_API_KEY must differ from ADMIN_API_KEY");

@@ -12,7 +12,6 @@ import { execPipeline } from "../../shared/pipeline-scripts";
 import type { TicketSigner } from "../../shared/presence-ticket";
 import { epochAt, presenceSlots } from "../../shared/slot-bitmaps";
 import type { Stage } from "../../shared/stage";
-import { requireReader } from "../admin-auth";
 import type { AppEnv } from "../env";
 import { type IsolateState, viewerIndexKey } from "../isolate-state";
 import { currentCadence, intervalIsStale, rememberInterval } from "../presence/cadence";
@@ -206,7 +205,6 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(getViewerTotalsRoute, async (c) => {
     const { config, nowMs, keys } = c.var.services;
-    if (!config.publicViewerTotals) requireReader(c, config);
     // Each database's totals (its stages), summed: one request per database at most every 2 s.
     const perDatabase = await Promise.all(
       c.var.services.shards().map(async ({ redis, isolate }) => {

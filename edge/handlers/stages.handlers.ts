@@ -9,7 +9,6 @@ import {
 import { STAGE_ID_PATTERN } from "../../shared/ids";
 import { isRepeatedCreate, type Stage } from "../../shared/stage";
 import { signViewerToken } from "../../shared/viewer-token";
-import { requireAdmin } from "../admin-auth";
 import type { AppEnv } from "../env";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
 import { HttpProblem, problems, StoreUnavailableError } from "../problems";
@@ -22,8 +21,7 @@ function randomStageId(): string {
 
 export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(createStageRoute, async (c) => {
-    const { config, nowMs, stageTable: table } = c.var.services;
-    requireAdmin(c, config.adminApiKey);
+    const { nowMs, stageTable: table } = c.var.services;
     const body = c.req.valid("json");
     const at = new Date(nowMs).toISOString();
     let stage: Stage = {
@@ -68,8 +66,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(listStagesRoute, async (c) => {
-    const { config, stageTable: table } = c.var.services;
-    requireAdmin(c, config.adminApiKey);
+    const { stageTable: table } = c.var.services;
     const { limit, cursor } = c.req.valid("query");
     const page = await table().list(
       limit,
@@ -85,8 +82,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(updateStageRoute, async (c) => {
-    const { config, nowMs, stageTable: table } = c.var.services;
-    requireAdmin(c, config.adminApiKey);
+    const { nowMs, stageTable: table } = c.var.services;
     const { stageId } = c.req.valid("param");
     const { registry } = c.var.services.shard(stageId);
     const changes = c.req.valid("json");
@@ -122,7 +118,6 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(issueViewerTokenRoute, async (c) => {
     const { config, nowMs } = c.var.services;
-    requireAdmin(c, config.adminApiKey);
     const { stageId } = c.req.valid("param");
     const { registry } = c.var.services.shard(stageId);
     const { viewerId, ttlSec } = c.req.valid("json");
