@@ -72,12 +72,13 @@ export function createIsolateCommon() {
       }
       return signer;
     },
-    /** One verifier (holding the imported key) per secret. */
-    verifierFor(secret: string) {
-      let verify = verifiers.get(secret);
+    /** One verifier (holding the imported keys) per set of accepted secrets, current first. */
+    verifierFor(secrets: readonly string[]) {
+      const id = secrets.join("\n");
+      let verify = verifiers.get(id);
       if (verify === undefined) {
-        verify = createViewerTokenVerifier(secret);
-        verifiers.set(secret, verify);
+        verify = createViewerTokenVerifier(secrets);
+        verifiers.set(id, verify);
       }
       return verify;
     },

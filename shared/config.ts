@@ -35,7 +35,14 @@ export interface Config {
   adminApiKey: string;
   /** Read-only key for history and totals (ANALYTICS_API_KEY); absent: only the admin key. */
   analyticsApiKey?: string;
+  /** Signs viewer tokens and presence tickets (VIEWER_TOKEN_SECRET). */
   viewerTokenSecret: string;
+  /**
+   * Secrets whose viewer tokens are still accepted, not used to sign
+   * (VIEWER_TOKEN_PREVIOUS_SECRETS, comma-separated): rotating the secret without logging
+   * every viewer out. Empty by default.
+   */
+  previousViewerTokenSecrets: string[];
   /** Prefix for every Redis key; lets tests and several deployments share one database. */
   redisKeyPrefix: string;
   /** How often viewers should send a heartbeat, in seconds (default 30). */
@@ -236,6 +243,13 @@ export function parseConfig(env: Source): Config {
   if (viewerTokenSecret !== "" && viewerTokenSecret.length < 32) {
     problems.push("VIEWER_TOKEN_SECRET must be at least 32 characters (HS256 wants 256 bits)");
   }
+  const previousViewerTokenSecrets = (optional("VIEWER_TOKEN_PREVIOUS_SECRETS") ?? "")
+    .split(",")
+    .map((secret) => secret.trim())
+    .filter((secret) => secret !== "");
+  if (previousViewerTokenSecrets.some((secret) => secret.length < 32)) {
+    problems.push("each of VIEWER_TOKEN_PREVIOUS_SECRETS must be at least 32 characters");
+  }
   const heartbeatIntervalSec = seconds("HEARTBEAT_INTERVAL_SEC", 30, 5, 300);
   const presenceTtlSec = seconds("PRESENCE_TTL_SEC", 120, 10, 3600);
   if (presenceTtlSec < heartbeatIntervalSec * 2) {
@@ -302,6 +316,7 @@ export function parseConfig(env: Source): Config {
     ...table,
     adminApiKey,
     viewerTokenSecret,
+    previousViewerTokenSecrets,
     redisKeyPrefix,
     heartbeatIntervalSec,
     presenceTtlSec,
@@ -316,4 +331,11 @@ export function parseConfig(env: Source): Config {
   if (hotPathBudgetUsd !== undefined) config.hotPathBudgetUsd = hotPathBudgetUsd;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The viewer-token secrets a verifier accepts: the current one first, then previous ones. */
+export function viewerTokenSecrets(
+  config: Pick<Config, "viewerTokenSecret" | "previousViewerTokenSecrets">,
+): string[] {
+  return [config.viewerTokenSecret, ...config.previousViewerTokenSecrets];
 }

@@ -7,6 +7,7 @@ import {
 } from "../../openapi/routes";
 import { audienceTag, countryOf, deviceClass } from "../../shared/audience";
 import { countedWidthsSec } from "../../shared/cadence";
+import { viewerTokenSecrets } from "../../shared/config";
 import { liveCountCall } from "../../shared/live-count";
 import { execPipeline } from "../../shared/pipeline-scripts";
 import type { TicketSigner } from "../../shared/presence-ticket";
@@ -43,7 +44,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     const { redis, isolate, registry } = shard;
     const viewer = await resolveViewer(
       c,
-      isolate.verifierFor(config.viewerTokenSecret),
+      isolate.verifierFor(viewerTokenSecrets(config)),
       stageId,
       nowMs,
     );
@@ -150,7 +151,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     const { redis, isolate, registry } = c.var.services.shard(stageId);
     const viewer = await resolveViewer(
       c,
-      isolate.verifierFor(config.viewerTokenSecret),
+      isolate.verifierFor(viewerTokenSecrets(config)),
       stageId,
       nowMs,
     );
