@@ -4,6 +4,7 @@ import type { RestoreEstimate } from "../shared/restore-estimate";
 import type { Stage } from "../shared/stage";
 import { TtlCache } from "../shared/ttl-cache";
 import { createViewerTokenVerifier } from "../shared/viewer-token";
+import { WINDOW_MS } from "../shared/windows";
 import { createFallbackSessionLimiter } from "./presence/anonymous-sessions";
 import { RateLimiter } from "./presence/rate-limiter";
 import type { StageViewers } from "./presence/stage-viewers";
@@ -126,7 +127,7 @@ export function createIsolateState(common: IsolateCommon = createIsolateCommon()
     /** Tickets this isolate verified, by `<stage>|<viewer>|<ticket>`. */
     verifiedTickets: new TtlCache<PresenceTicket>(3_600_000, 10_000),
     /** Keys this isolate has already given an expiry in their current window. */
-    expirySet: new TtlCache<true>(300_000, 50_000),
+    expirySet: new TtlCache<true>(WINDOW_MS, 50_000),
   };
 }
 

@@ -92,6 +92,7 @@ export type TableConfig = Pick<
   "awsRegion" | "dynamodbTable" | "dynamodbEndpoint" | "awsCredentials"
 >;
 
+/** A variable's trimmed text; undefined when unset or blank. */
 function optionalText(env: Source, name: string): string | undefined {
   const value = env[name];
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
@@ -198,16 +199,13 @@ const BEARER_TOKEN_RULE = (name: string) =>
 export function parseConfig(env: Source): Config {
   const problems: string[] = [];
   const text = (name: string, fallback?: string): string => {
-    const value = env[name];
-    if (typeof value === "string" && value.trim() !== "") return value.trim();
+    const value = optionalText(env, name);
+    if (value !== undefined) return value;
     if (fallback !== undefined) return fallback;
     problems.push(`${name} is required`);
     return "";
   };
-  const optional = (name: string): string | undefined => {
-    const value = env[name];
-    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-  };
+  const optional = (name: string) => optionalText(env, name);
   const seconds = (name: string, fallback: number, min: number, max: number): number => {
     const raw = optional(name);
     if (raw === undefined) return fallback;

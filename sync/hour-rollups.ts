@@ -13,11 +13,12 @@ import {
 import type { Breakdown, RollupItem } from "../shared/history-items";
 import type { RedisKeys } from "../shared/redis-keys";
 import { EPOCH_WINDOWS, epochEndMs } from "../shared/slot-bitmaps";
+import { WINDOW_MS } from "../shared/windows";
 import { RedisReplyError, type SyncRedis } from "./sync-redis";
 
 /** Viewer indexes read per request when an hour is rolled up (as a window is read). */
 const CHUNK_VIEWERS = 4096;
-const HOUR_MS = EPOCH_WINDOWS * 300_000;
+const HOUR_MS = EPOCH_WINDOWS * WINDOW_MS;
 const DAY_MS = 24 * HOUR_MS;
 /** A day's HyperLogLog outlives the day by as long as its last hour may wait for sync. */
 const DAY_VIEWERS_EXPIRY_SEC = 8 * 86_400;
