@@ -1,6 +1,7 @@
 import { newGeneration } from "../../shared/presence-ticket";
 import type { RedisKeys } from "../../shared/redis-keys";
 import { type Stage, toStage } from "../../shared/stage";
+import { writeStagesToRegistry } from "../../shared/stage-listing";
 import {
   applyRegistryCheck,
   cachedStage,
@@ -31,23 +32,13 @@ export function stageRegistry(deps: {
 }) {
   const { redis, keys, isolate, nowMs } = deps;
 
-  /**
-   * Writes stages to the Redis registry. A restore writes only what is missing (`SET NX`, as
-   * the sync job's restore does): a copy already there was written by a create or an update
-   * and is as new as DynamoDB's, or newer than a page this restore read earlier.
-   */
+  /** Writes stages to the Redis registry (a restore only what is missing). */
   async function cacheInRedis(
     stages: Stage[],
     options: { restoring: boolean; changed?: boolean },
   ): Promise<void> {
     const pipeline = redis.pipeline();
-    for (const stage of stages) {
-      const json = JSON.stringify(stage);
-      if (options.restoring) pipeline.set(keys.stage(stage.id), json, { nx: true });
-      else pipeline.set(keys.stage(stage.id), json);
-    }
-    const ids = stages.map((stage) => stage.id);
-    if (ids.length > 0) pipeline.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
+    writeStagesToRegistry(pipeline, keys, stages, { onlyMissing: options.restoring });
     // A changed stage tells every isolate to re-read what it cached (a new one needs not: an
     // isolate trusts an absence for one check period only).
     if (options.changed) pipeline.incr(keys.registryVersion());
