@@ -8,14 +8,15 @@ import type { Slot } from "../shared/windows";
 import type { ClosedSlotWindow } from "./find-work";
 import type { RunReport } from "./run-report";
 import { RedisReplyError, type SyncRedis } from "./sync-redis";
+import type { SyncWindowsOptions } from "./sync-windows";
+import { snapshotItem } from "./window-items";
 import {
+  createWindowWriter,
   parseProgress,
   progressFields,
-  type SyncWindowsOptions,
   type WindowProgress,
-} from "./sync-windows";
-import { createWindowAccumulator } from "./window-accumulator";
-import { createRecordPacker, snapshotItem } from "./window-items";
+  type WindowWriter,
+} from "./window-progress";
 import { writeItems } from "./write-items";
 
 /**
@@ -200,7 +201,7 @@ export async function syncSlotWindows(
 }
 
 /** A window being read: where it stands, its running totals and packer. */
-interface SlotWindowState {
+type SlotWindowState = WindowWriter<number> & {
   closed: ClosedSlotWindow;
   /** Viewers in the epoch's index list (LLEN when the window was first read). */
   length: number;
@@ -208,11 +209,7 @@ interface SlotWindowState {
   next: number;
   /** The index being added (the first one a new item does not hold). */
   current: number;
-  accumulator: ReturnType<typeof createWindowAccumulator>;
-  packer: ReturnType<typeof createRecordPacker>;
-  pending?: WindowProgress;
-  saved?: boolean;
-}
+};
 
 function windowState(
   closed: ClosedSlotWindow,
@@ -222,26 +219,13 @@ function windowState(
   report: RunReport,
   emit: (item: ViewingRecordsItem) => void,
 ): SlotWindowState {
-  const state = { closed, length, next: resumed?.next ?? 0, current: 0 } as SlotWindowState;
-  state.packer = createRecordPacker(
-    closed.stageId,
-    closed.window,
-    options.maxItemBytes,
-    (item) => {
-      emit(item);
-      report.viewingRecordItems++;
-      state.pending = {
-        next: state.current,
-        part: Number(item.sk.slice(item.sk.lastIndexOf("#") + 1)) + 1,
-        totals: state.accumulator.totalsSoFar(),
-      };
-    },
-    resumed?.part ?? 0,
-  );
-  state.accumulator = createWindowAccumulator((record) => {
-    state.packer.add(record);
-    report.viewingRecords++;
-  }, resumed?.totals);
+  const writer = createWindowWriter(closed, resumed, options, report, emit, () => state.current);
+  const state: SlotWindowState = Object.assign(writer, {
+    closed,
+    length,
+    next: resumed?.next ?? 0,
+    current: 0,
+  });
   return state;
 }
 
@@ -257,7 +241,8 @@ async function saveProgress(
   for (const state of saving) {
     const { closed } = state;
     const key = keys.slotWindowProgress(closed.stageId, closed.window);
-    pipeline.hset(key, progressFields({ ...state.pending!, next: state.pending!.next ?? 0 }));
+    const { at, ...progress } = state.pending!;
+    pipeline.hset(key, progressFields({ ...progress, next: at }));
     pipeline.expire(key, WATCH_KEY_EXPIRY_SEC);
     pipeline.sadd(keys.windowsInProgress(), key);
     state.pending = undefined;
