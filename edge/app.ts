@@ -7,7 +7,8 @@ import { buildOpenApiDocument } from "../openapi/document";
 import { createDocumentClient, createRedis } from "../shared/clients";
 import { type Config, ConfigError, parseConfig } from "../shared/config";
 import { redisKeys } from "../shared/redis-keys";
-import { databaseForStage } from "../shared/rendezvous";
+import { databaseForStage, stageDatabases, viewerDatabase } from "../shared/rendezvous";
+import type { Stage } from "../shared/stage";
 import { docsPage } from "./docs-page";
 import type { AppEnv, ClientFactories, Shard } from "./env";
 import { registerAnonymousSessionHandlers } from "./handlers/anonymous-sessions.handlers";
@@ -208,7 +209,7 @@ export function createApp(options: AppOptions = {}) {
           nowMs,
           presenceTtlSec: currentCadence(config, isolate, nowMs).presenceTtlSec,
           ...(urls.length > 1
-            ? { holds: (stageId: string) => databaseForStage(urls, stageId) === database }
+            ? { holds: (stage: Stage) => stageDatabases(urls, stage).includes(database) }
             : {}),
         });
         shard = { database, redis, isolate, registry };
@@ -221,6 +222,8 @@ export function createApp(options: AppOptions = {}) {
       nowMs,
       keys,
       shard: (stageId) => shardOf(urls.length > 1 ? databaseForStage(urls, stageId) : 0),
+      stageShards: (stage) => stageDatabases(urls, stage).map(shardOf),
+      viewerShard: (stage, viewerId) => shardOf(viewerDatabase(urls, stage, viewerId)),
       shards: () => urls.map((_, database) => shardOf(database)),
       stageTable: lazyStageTable,
       historyTable: () => historyTable(lazyDynamo(), config.dynamodbTable),

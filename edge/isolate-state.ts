@@ -120,8 +120,8 @@ export function createIsolateState(common: IsolateCommon = createIsolateCommon()
     countReads: new TtlCache<StageViewers>(COUNT_READ_CACHE_MS),
     /** The heartbeat interval this database's budget run chose (s), re-read every 30 s. */
     interval: new TtlCache<number>(30_000, 1),
-    /** Totals over this database's stages. */
-    totals: new TtlCache<{ viewers: number; activeStages: number }>(COUNT_READ_CACHE_MS, 1),
+    /** Live counts of this database's stages, by stage (for totals). */
+    totals: new TtlCache<Map<string, number>>(COUNT_READ_CACHE_MS, 1),
     /** Viewer indexes this isolate handed out or looked up, by `<stage>|<epoch>|<viewer>`. */
     viewerIndexes: new TtlCache<number>(3_600_000, 50_000),
     /** Tickets this isolate verified, by `<stage>|<viewer>|<ticket>`. */

@@ -546,6 +546,11 @@ export interface components {
              */
             auditTrail?: boolean;
             /**
+             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 290,000 viewers at 10,000 commands/s). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
+             * @example 4
+             */
+            databases?: number;
+            /**
              * @description The stage id to use; a random one is chosen when absent.
              * @example concert-42
              */
@@ -1005,6 +1010,11 @@ export interface components {
              * @example 2026-11-27T21:30:00.000Z
              */
             createdAt: string;
+            /**
+             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 290,000 viewers at 10,000 commands/s). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
+             * @example 4
+             */
+            databases?: number;
             /**
              * @description Stage id: 1-64 letters, digits, `_` or `-`.
              * @example concert-42

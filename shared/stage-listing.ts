@@ -40,13 +40,14 @@ export interface RegistryPipeline {
 }
 
 /**
- * Adds to `pipeline` the registry writes for `stages` (`s:<id>` and SADD `stages`). A restore
+ * Adds to `pipeline` the registry writes for `stages` (`s:<id>`, SADD `stages`, and SADD `spr`
+ * for a stage spread over several databases). A restore
  * writes only what is missing (`onlyMissing`: SET NX): a copy already there was written by a
  * create or an update and is as new as DynamoDB's, or newer than a page the restore read earlier.
  */
 export function writeStagesToRegistry(
   pipeline: RegistryPipeline,
-  keys: { stage(id: string): string; stages(): string },
+  keys: { stage(id: string): string; stages(): string; spreadStages(): string },
   stages: readonly Stage[],
   options: { onlyMissing: boolean },
 ): void {
@@ -57,4 +58,8 @@ export function writeStagesToRegistry(
   }
   const [first, ...rest] = stages.map((stage) => stage.id);
   if (first !== undefined) pipeline.sadd(keys.stages(), first, ...rest);
+  const [spread, ...moreSpread] = stages
+    .filter((stage) => (stage.databases ?? 1) > 1)
+    .map((stage) => stage.id);
+  if (spread !== undefined) pipeline.sadd(keys.spreadStages(), spread, ...moreSpread);
 }

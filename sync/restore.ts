@@ -27,8 +27,8 @@ export interface RestoreOptions {
   presenceTtlSec: number;
   /** Snapshot Queries in flight at once (default 8). */
   concurrency?: number;
-  /** Whether this Redis database holds a stage (several databases; default: every stage). */
-  holds?: (stageId: string) => boolean;
+  /** Whether this Redis database holds a stage (its home or a part; default: every stage). */
+  holds?: (stage: Stage) => boolean;
 }
 
 /** Stages written to Redis per pipelined request. */
@@ -61,7 +61,7 @@ export async function restoreFromSnapshots(
   );
   const holds = options.holds;
   const stages = (await listStages(db, options.tableName)).filter(
-    (stage) => holds === undefined || holds(stage.id),
+    (stage) => holds === undefined || holds(stage),
   );
   const estimates = await mapConcurrent(
     estimateTtlSec > 0 ? stages.filter((stage) => stage.status !== "ended") : [],

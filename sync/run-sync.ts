@@ -2,6 +2,7 @@ import { cadenceFor, countedWidthsSec } from "../shared/cadence";
 import type { DocumentClient } from "../shared/clients";
 import type { Config } from "../shared/config";
 import { redisKeys } from "../shared/redis-keys";
+import type { Stage } from "../shared/stage";
 import type { BatchWriteOptions } from "./batch-write";
 import { chooseInterval, maxPresenceTtlSec, readCadence, type SyncCadenceConfig } from "./cadence";
 import { countLiveViewers } from "./count-live";
@@ -36,8 +37,8 @@ export interface RunSyncDeps {
   log?: (line: string) => void;
   /** Uniform in [0, 1): backoff jitter (default Math.random). */
   random?: () => number;
-  /** Whether this Redis database holds a stage (several databases; default: every stage). */
-  holds?: (stageId: string) => boolean;
+  /** Whether this Redis database holds a stage (its home or a part; default: every stage). */
+  holds?: (stage: Stage) => boolean;
   /**
    * Leave the budget's interval to the caller: with several databases it depends on the
    * audience of all of them (syncOnce chooses it once every database's run is done).

@@ -3,7 +3,8 @@ import { createDocumentClient, createRedis } from "../shared/clients";
 import type { Config } from "../shared/config";
 import { SYNC_CALL_DEADLINES, SYNC_RUN_DEADLINE_MS } from "../shared/deadlines";
 import { redisKeys } from "../shared/redis-keys";
-import { databaseForStage } from "../shared/rendezvous";
+import { stageDatabases } from "../shared/rendezvous";
+import type { Stage } from "../shared/stage";
 import { chooseInterval, readCadence } from "./cadence";
 import { countLiveViewers } from "./count-live";
 import { combineReports, type RunReport, SyncRunError } from "./run-report";
@@ -112,7 +113,7 @@ async function syncDatabase(
         ...(random ? { random } : {}),
         ...(urls.length > 1
           ? {
-              holds: (stageId: string) => databaseForStage(urls, stageId) === database,
+              holds: (stage: Stage) => stageDatabases(urls, stage).includes(database),
               budgetElsewhere: true,
             }
           : {}),

@@ -9,7 +9,7 @@ import {
 import { STAGE_ID_PATTERN } from "../../shared/ids";
 import { isRepeatedCreate, type Stage } from "../../shared/stage";
 import { signViewerToken } from "../../shared/viewer-token";
-import type { AppEnv } from "../env";
+import type { AppEnv, Shard } from "../env";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
 import { HttpProblem, problems, StoreUnavailableError } from "../problems";
 
@@ -34,11 +34,12 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
       updatedAt: at,
     };
     if (body.stageArn !== undefined) stage.stageArn = body.stageArn;
-    const { registry } = c.var.services.shard(stage.id);
+    if (body.databases !== undefined && body.databases > 1) stage.databases = body.databases;
+    const registries = registriesOf(c.var.services.stageShards(stage));
     try {
       await table().create(stage);
     } catch (error) {
-      if (error instanceof StoreUnavailableError) await registry.markUnsettled(stage.id);
+      if (error instanceof StoreUnavailableError) await registries.markUnsettled(stage.id);
       // A create that answered 503 (its deadline passed) may still have reached DynamoDB: its
       // retry finds the stage stored exactly as asked, and finishes that create instead of
       // answering 409 for a stage that Redis, and so every heartbeat, would never know.
@@ -48,7 +49,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
       stage = stored;
     }
     try {
-      await registry.cache(stage, { changed: false });
+      await registries.cache(stage, { changed: false });
     } catch (error) {
       // Redis is the registry heartbeats trust: a stage DynamoDB has but Redis lacks would
       // answer 404. Undo, so the failed request changed nothing and can simply be retried.
@@ -84,17 +85,25 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(updateStageRoute, async (c) => {
     const { nowMs, stageTable: table } = c.var.services;
     const { stageId } = c.req.valid("param");
-    const { registry } = c.var.services.shard(stageId);
+    const home = c.var.services.shard(stageId);
     const changes = c.req.valid("json");
     const { stage, previous } = await table()
       .update(stageId, changes, new Date(nowMs).toISOString())
       .catch(async (error: unknown) => {
-        // No answer in time: the update may still land. The sync job will put it in force.
-        if (error instanceof StoreUnavailableError) await registry.markUnsettled(stageId);
+        // No answer in time: the update may still land. Each database's sync job will put it in
+        // force there: the home's, and those of a spread stage's other databases (known from any
+        // copy this isolate holds: `databases` never changes).
+        if (error instanceof StoreUnavailableError) {
+          const cached = home.isolate.stages.get(stageId, nowMs)?.stage ?? undefined;
+          const shards = cached ? c.var.services.stageShards(cached) : [home];
+          await registriesOf(shards).markUnsettled(stageId);
+        }
         throw error;
       });
+    // Every database the stage's viewers write to obeys the change (one, unless spread).
+    const registries = registriesOf(c.var.services.stageShards(stage));
     try {
-      await registry.cache(stage, { changed: true });
+      await registries.cache(stage, { changed: true });
     } catch (error) {
       // Redis is what heartbeats obey: a change DynamoDB has but Redis lacks is not in force.
       // Undo it, so a 503 means "nothing changed"; if even the undo fails, say so.
@@ -136,4 +145,29 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
       201,
     );
   });
+}
+
+/**
+ * The registries of every database a stage's viewers write to, written together: the parts
+ * first and the home last, so a stage the home knows is known to every part (heartbeats reach a
+ * part only after the home named it). If one fails, the others are marked unsettled, and the
+ * sync job puts DynamoDB's version back in force there.
+ */
+function registriesOf(shards: Shard[]) {
+  const homeLast = [...shards.slice(1), ...shards.slice(0, 1)];
+  return {
+    async cache(stage: Stage, options: { changed: boolean }): Promise<void> {
+      for (const [i, { registry }] of homeLast.entries()) {
+        try {
+          await registry.cache(stage, options);
+        } catch (error) {
+          await Promise.all(homeLast.slice(0, i).map((s) => s.registry.markUnsettled(stage.id)));
+          throw error;
+        }
+      }
+    },
+    async markUnsettled(stageId: string): Promise<void> {
+      await Promise.all(homeLast.map(({ registry }) => registry.markUnsettled(stageId)));
+    },
+  };
 }

@@ -27,8 +27,8 @@ export function stageRegistry(deps: {
   nowMs: number;
   /** How long restore estimates may be answered after a data loss (one presence TTL), in s. */
   presenceTtlSec: number;
-  /** Whether this database holds a stage (rendezvous hashing; default: every stage). */
-  holds?: (stageId: string) => boolean;
+  /** Whether this database holds a stage (its home or a part; default: every stage). */
+  holds?: (stage: Stage) => boolean;
 }) {
   const { redis, keys, isolate, nowMs } = deps;
 
@@ -106,7 +106,7 @@ export function stageRegistry(deps: {
     let after: string | undefined;
     do {
       const page = await table.list(100, after);
-      const held = deps.holds ? page.stages.filter((stage) => deps.holds!(stage.id)) : page.stages;
+      const held = deps.holds ? page.stages.filter((stage) => deps.holds!(stage)) : page.stages;
       await cacheInRedis(held, { restoring: true });
       restored += held.length;
       after = page.lastId;
