@@ -115,6 +115,21 @@ async function syncDatabase(
           ? {
               holds: (stage: Stage) => stageDatabases(urls, stage).includes(database),
               budgetElsewhere: true,
+              deployment: {
+                database,
+                urls,
+                // Other databases' clients, made when a spread stage needs them, bound to this
+                // run's deadline like its own.
+                redisOf: (other: number) =>
+                  createRedis(
+                    config,
+                    {
+                      timeoutMs: { ...DEFAULT_SYNC_DEADLINES, ...deadlines }.redisMs,
+                      signal: clients.deadline,
+                    },
+                    other,
+                  ),
+              },
             }
           : {}),
       },

@@ -14,6 +14,8 @@ import { createRecordPacker } from "./window-items";
 export interface WindowProgress {
   /** Slot-bitmap windows: the first viewer index not yet written. */
   next?: number;
+  /** Slot-bitmap windows of a stage spread over several databases: the part `next` is in. */
+  source?: number;
   part: number;
   totals: Omit<WindowTotals, "malformedFields">;
 }
@@ -23,6 +25,7 @@ export function progressFields(progress: WindowProgress): Record<string, string 
   const { totals } = progress;
   return {
     ...(progress.next === undefined ? {} : { next: progress.next }),
+    ...(progress.source === undefined || progress.source === 0 ? {} : { src: progress.source }),
     part: progress.part,
     viewers: totals.uniqueViewers,
     seconds: totals.watchSeconds,
@@ -53,6 +56,7 @@ export function parseProgress(reply: unknown): WindowProgress | undefined {
   const slots = (fields.slots ?? "").split(",").map(Number);
   return {
     next: Number(fields.next ?? 0),
+    source: Number(fields.src ?? 0),
     part: Number(fields.part ?? 0),
     totals: {
       uniqueViewers: Number(fields.viewers ?? 0),

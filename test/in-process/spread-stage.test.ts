@@ -7,10 +7,12 @@
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../edge/app";
+import { parseConfig } from "../../shared/config";
 import { redisKeys } from "../../shared/redis-keys";
 import { stageDatabases, viewerDatabase } from "../../shared/rendezvous";
 import { epochAt } from "../../shared/slot-bitmaps";
 import { signViewerToken } from "../../shared/viewer-token";
+import { syncOnce } from "../../sync/sync-once";
 import { type LocalStack, startLocalStack } from "../stack";
 import { TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
 import { T0 } from "./harness";
@@ -182,5 +184,74 @@ describe("a stage spread over several databases", () => {
       body: JSON.stringify({ databases: 3 }),
     });
     expect(respread.status).toBe(400);
+  });
+
+  it("is synced by its home's run: one snapshot, every record, the hour rolled up, keys gone", async () => {
+    const t = setup();
+    const stageId = await createSpreadStage(t, 3);
+    const stage = { id: stageId, databases: 3 };
+    const viewers = viewersOf(30);
+    // Every viewer beats every 30 s through the window that starts at T0's 12:00.
+    const windowStart = T0 - (T0 % 300_000);
+    for (let at = T0; at < windowStart + 300_000; at += 30_000) {
+      t.clock.nowMs = at;
+      for (const viewer of viewers) expect((await t.beat(stageId, viewer)).status).toBe(200);
+    }
+    const parts = stageDatabases(t.urls, stage);
+    for (const part of parts) expect((await t.listed(part, stageId)).length).toBeGreaterThan(0);
+
+    const config = parseConfig(t.env);
+    const first = await syncOnce(config, {
+      now: () => windowStart + 300_000 + 20_000,
+      log: () => {},
+    });
+    expect(first.errors).toBeUndefined();
+    expect(first.windows).toBe(1);
+    const range = `from=${new Date(windowStart).toISOString()}&to=${new Date(windowStart + 300_000).toISOString()}`;
+    const snapshots = await (
+      await t.request(`/v1/stages/${stageId}/snapshots?${range}`, { headers: t.admin })
+    ).json();
+    expect(snapshots.items).toHaveLength(1);
+    expect(snapshots.items[0]).toMatchObject({ uniqueViewers: 30, watchSeconds: 30 * 300 });
+    const records = await (
+      await t.request(`/v1/stages/${stageId}/viewing-records?${range}&limit=100`, {
+        headers: t.admin,
+      })
+    ).json();
+    expect(records.items.map((r: { viewerId: string }) => r.viewerId).sort()).toEqual(
+      [...viewers].sort(),
+    );
+    expect(records.items.every((r: { seconds: number }) => r.seconds === 300)).toBe(true);
+    // A second run writes nothing more: the window is synced, whichever database runs first.
+    const again = await syncOnce(config, {
+      now: () => windowStart + 300_000 + 40_000,
+      log: () => {},
+    });
+    expect(again.windows).toBe(0);
+
+    // After the hour: its rollup counts every part's viewers once, and no key is left.
+    const hourEnd = windowStart - (windowStart % 3_600_000) + 3_600_000;
+    const later = await syncOnce(config, { now: () => hourEnd + 120_000, log: () => {} });
+    expect(later.errors).toBeUndefined();
+    const hourRange = `from=${new Date(hourEnd - 3_600_000).toISOString()}&to=${new Date(hourEnd).toISOString()}`;
+    const rollups = await (
+      await t.request(`/v1/stages/${stageId}/rollups?period=hour&${hourRange}`, {
+        headers: t.admin,
+      })
+    ).json();
+    expect(rollups.items).toHaveLength(1);
+    expect(rollups.items[0]).toMatchObject({ uniqueViewers: 30, watchSeconds: 30 * 300 });
+    // What stays is the stage's copy (every part) and the day's HyperLogLog (the home's).
+    for (const part of parts) {
+      const left = await t.direct[part]!.keys(`${t.env.REDIS_KEY_PREFIX}*${stageId}*`);
+      const presence = left.filter((key) => /:(b|ix|il|hw|wb):/.test(key));
+      expect(presence).toEqual([]);
+      expect(
+        await t.direct[part]!.sismember(
+          t.keys.indexedEpochs(),
+          `${stageId}:${epochAt(windowStart)}`,
+        ),
+      ).toBe(0);
+    }
   });
 });
