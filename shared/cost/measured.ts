@@ -1,20 +1,114 @@
 /**
- * What this system's heartbeat was measured to cost at Upstash on the local stack
- * (`npm run cost:calibrate`, BENCHMARKS.md, 2026-11-30): 26,400 heartbeats from the typed
- * client's heartbeat loop, 1,000 viewers (1,200 tabs) on 10 stages, 10 minutes of virtual time.
- * Used where an estimate should describe this system as built rather than as assumed. Every
- * viewer joins within those 10 minutes, so a fifth of the figure is joining (an index handed
- * out, a ticket answered); in the steady state a heartbeat costs 1.027 commands (`npm run bench`,
- * 200 viewers a stage, rounds after the first).
+ * The model's inputs as this system was measured on the local stack, each with the command that
+ * produced it and the day it ran (figures and method in BENCHMARKS.md; the calibration's figures
+ * are from its run of 2026-11-30 06:04 UTC, rounded). The command line and the
+ * API's estimateCost price these unless told otherwise; `defaultWorkload` keeps the round
+ * assumptions (2 commands, 300 B, 1 ms, one heartbeat per interval), which the calibration
+ * prints beside them.
  */
+import { defaultWorkload, type Workload } from "./workload";
+
+export interface Measurement {
+  value: number;
+  /** The command that prints it. */
+  command: string;
+  measuredOn: string;
+  /** What exactly was measured, and what it leaves out. */
+  how: string;
+}
+
+const CALIBRATE = "npm run cost:calibrate";
+
+/** Each measured input of the model. */
+export const MEASUREMENTS = {
+  redisCommandsPerHeartbeat: {
+    value: 1.28,
+    command: CALIBRATE,
+    measuredOn: "2026-11-30",
+    how: "Billed commands per heartbeat: 1,000 viewers (1,200 tabs) join 10 stages and beat for 10 minutes; every viewer's joining is inside it (steady state 1.027, `npm run bench`). Runs vary by about 3 % (1.28 to 1.32) with the order concurrent count refreshes land in.",
+  },
+  redisBytesPerHeartbeat: {
+    value: 101,
+    command: CALIBRATE,
+    measuredOn: "2026-11-30",
+    how: "Request plus response body bytes per heartbeat at the Upstash-compatible endpoint.",
+  },
+  redisHeaderBytesPerHeartbeat: {
+    value: 544,
+    command: CALIBRATE,
+    measuredOn: "2026-11-30",
+    how: "HTTP/1.1 header bytes both ways per heartbeat (wire bytes minus bodies) between @upstash/redis and the local endpoint; production's TLS, HTTP/2 and the headers Cloudflare and Upstash add are not in it.",
+  },
+  heartbeatsPerTabInterval: {
+    value: 1.064,
+    command: CALIBRATE,
+    measuredOn: "2026-11-30",
+    how: "The interval divided by the mean gap between a tab's heartbeats (the typed client's jitter), in virtual time.",
+  },
+  workerCpuMsPerHeartbeat: {
+    value: 0.94,
+    command: CALIBRATE,
+    measuredOn: "2026-11-30",
+    how: "Process CPU per steady heartbeat through the app in-process (Node, the stack in another process), median of 10 rounds of 200, alternating with a bare Hono route that sends the same BITFIELD (0.61 ms; the app's own work about 0.34 ms above it). Node's fetch client is counted; workerd does that I/O outside the isolate, so this is an upper bound for a Worker. Noisy on a shared machine: 0.94 and 1.27 ms in two runs.",
+  },
+  workerCpuMsPerSyncedViewer: {
+    value: 0.091,
+    command: CALIBRATE,
+    measuredOn: "2026-11-30",
+    how: "Process CPU of runSync per viewer synced, 10 stages of 100 viewers (the stack in another process): 91 ms a run of 1,000 viewers. Large stages cost less a viewer (30 to 47 µs, `npx tsx test/bench/sync-bench.ts`).",
+  },
+  syncCommandsPerStagePerRun: {
+    value: 21.25,
+    command: CALIBRATE,
+    measuredOn: "2026-11-30",
+    how: "Commands of a sync run per stage of 100 viewers (the job's fixed commands folded in).",
+  },
+  syncBytesPerViewerPerRun: {
+    value: 73,
+    command: CALIBRATE,
+    measuredOn: "2026-11-30",
+    how: "Request plus response body bytes of a sync run per viewer synced, 100 viewers a stage (a 10,000-viewer stage: 50 B, sync-bench.ts).",
+  },
+  viewingRecordPackingFactor: {
+    value: 33,
+    command: CALIBRATE,
+    measuredOn: "2026-11-30",
+    how: "Viewing records per packed DynamoDB item (at most 1 KB).",
+  },
+  redisBytesPerViewer: {
+    value: 186,
+    command: "npx tsx test/bench/redis-memory.ts",
+    measuredOn: "2026-11-30",
+    how: "used_memory above empty per present viewer: the hour's index with country and device, a closed window awaiting sync and the open one (slot bitmaps).",
+  },
+} as const satisfies Partial<Record<keyof Workload, Measurement>>;
+
+/** The measured inputs as workload overrides. */
+export function measuredInputs(): Partial<Workload> {
+  const inputs: Partial<Workload> = Object.fromEntries(
+    Object.entries(MEASUREMENTS).map(([field, m]) => [field, m.value]),
+  );
+  // The fixed part of a sync run is folded into the per-stage figure.
+  inputs.syncCommandsPerRun = 0;
+  // The model checks that packing fits 1 KB from a record's size: the largest that does.
+  inputs.viewingRecordBytes = Math.floor(
+    (1024 - 100) / MEASUREMENTS.viewingRecordPackingFactor.value,
+  );
+  return inputs;
+}
+
+/** A workload of this system as measured, with `overrides` on top (undefined ones ignored). */
+export function measuredWorkload(overrides: Partial<Workload> = {}): Workload {
+  const given = Object.fromEntries(
+    Object.entries(overrides).filter(([, value]) => value !== undefined),
+  ) as Partial<Workload>;
+  return defaultWorkload({ ...measuredInputs(), ...given });
+}
+
+/** Commands and bytes per heartbeat as measured (kept for callers of the older name). */
 export const MEASURED_HEARTBEAT = {
-  /**
-   * Billed commands per heartbeat: one BITFIELD, plus each viewer's first heartbeat (a script
-   * that hands out the index), a count per stage and a registry check per isolate every 10 s.
-   */
-  redisCommandsPerHeartbeat: 1.31,
-  /** Request plus response body bytes per heartbeat. */
-  redisBytesPerHeartbeat: 103,
-  measuredOn: "2026-11-30",
-  command: "npm run cost:calibrate",
+  redisCommandsPerHeartbeat: MEASUREMENTS.redisCommandsPerHeartbeat.value,
+  redisBytesPerHeartbeat: MEASUREMENTS.redisBytesPerHeartbeat.value,
+  measuredOn: MEASUREMENTS.redisCommandsPerHeartbeat.measuredOn,
+  command: CALIBRATE,
 } as const;
