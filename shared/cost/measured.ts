@@ -1,7 +1,8 @@
 /**
  * The model's inputs as this system was measured on the local stack, each with the command that
- * produced it and the day it ran (figures and method in BENCHMARKS.md; the calibration's figures
- * are from its run of 2026-11-30 06:04 UTC, rounded). The command line and the
+ * produced it and the day it ran (figures and method in BENCHMARKS.md). The calibration's figures
+ * are the medians of three runs of `npm run cost:calibrate` on 2026-11-30 (05:59, 06:04 and 06:09
+ * UTC), rounded; each run's value is in `how` where runs differ. CPU is noisy on a shared machine. The command line and the
  * API's estimateCost price these unless told otherwise; `defaultWorkload` keeps the round
  * assumptions (2 commands, 300 B, 1 ms, one heartbeat per interval), which the calibration
  * prints beside them.
@@ -22,22 +23,22 @@ const CALIBRATE = "npm run cost:calibrate";
 /** Each measured input of the model. */
 export const MEASUREMENTS = {
   redisCommandsPerHeartbeat: {
-    value: 1.28,
+    value: 1.32,
     command: CALIBRATE,
     measuredOn: "2026-11-30",
-    how: "Billed commands per heartbeat: 1,000 viewers (1,200 tabs) join 10 stages and beat for 10 minutes; every viewer's joining is inside it (steady state 1.027, `npm run bench`). Runs vary by about 3 % (1.28 to 1.32) with the order concurrent count refreshes land in.",
+    how: "Billed commands per heartbeat: 1,000 viewers (1,200 tabs) join 10 stages and beat for 10 minutes; every viewer's joining is inside it (steady state 1.027, `npm run bench`). Runs: 1.322, 1.282, 1.323 (the order concurrent count refreshes land in varies).",
   },
   redisBytesPerHeartbeat: {
-    value: 101,
+    value: 105,
     command: CALIBRATE,
     measuredOn: "2026-11-30",
-    how: "Request plus response body bytes per heartbeat at the Upstash-compatible endpoint.",
+    how: "Request plus response body bytes per heartbeat at the Upstash-compatible endpoint. Runs: 105.2, 100.9, 105.4.",
   },
   redisHeaderBytesPerHeartbeat: {
     value: 544,
     command: CALIBRATE,
     measuredOn: "2026-11-30",
-    how: "HTTP/1.1 header bytes both ways per heartbeat (wire bytes minus bodies) between @upstash/redis and the local endpoint; production's TLS, HTTP/2 and the headers Cloudflare and Upstash add are not in it.",
+    how: "HTTP/1.1 header bytes both ways per heartbeat (wire bytes minus bodies) between @upstash/redis and the local endpoint: 389 B in its requests, 155 B in the endpoint's responses (Node's defaults, not Upstash's); production's TLS, HTTP/2 and the headers Cloudflare and Upstash add are not in it.",
   },
   heartbeatsPerTabInterval: {
     value: 1.064,
@@ -46,16 +47,16 @@ export const MEASUREMENTS = {
     how: "The interval divided by the mean gap between a tab's heartbeats (the typed client's jitter), in virtual time.",
   },
   workerCpuMsPerHeartbeat: {
-    value: 0.94,
+    value: 1.26,
     command: CALIBRATE,
     measuredOn: "2026-11-30",
-    how: "Process CPU per steady heartbeat through the app in-process (Node, the stack in another process), median of 10 rounds of 200, alternating with a bare Hono route that sends the same BITFIELD (0.61 ms; the app's own work about 0.34 ms above it). Node's fetch client is counted; workerd does that I/O outside the isolate, so this is an upper bound for a Worker. Noisy on a shared machine: 0.94 and 1.27 ms in two runs.",
+    how: "Process CPU per steady heartbeat through the app in-process (Node, the stack in another process), median of 10 rounds of 200, alternating with a bare Hono route that sends the same BITFIELD (medians 0.76, 0.61, 0.69 ms; the app's own work 0.58, 0.34, 0.68 ms above it). Node's fetch client is counted; workerd does that I/O outside the isolate, so this is an upper bound for a Worker. Runs: 1.27, 0.94, 1.26 ms.",
   },
   workerCpuMsPerSyncedViewer: {
-    value: 0.091,
+    value: 0.116,
     command: CALIBRATE,
     measuredOn: "2026-11-30",
-    how: "Process CPU of runSync per viewer synced, 10 stages of 100 viewers (the stack in another process): 91 ms a run of 1,000 viewers. Large stages cost less a viewer (30 to 47 µs, `npx tsx test/bench/sync-bench.ts`).",
+    how: "Process CPU of runSync per viewer synced, 10 stages of 100 viewers (the stack in another process), two runs each. Runs: 116, 91, 216 µs a viewer (115, 91, 216 ms a run of 1,000 viewers). Large stages cost less a viewer (30 to 47 µs, `npx tsx test/bench/sync-bench.ts`).",
   },
   syncCommandsPerStagePerRun: {
     value: 21.25,
