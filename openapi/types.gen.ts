@@ -1281,6 +1281,8 @@ export interface operations {
                 packing?: number;
                 /** @description Stages the viewers are spread over (default 10). */
                 stages?: number;
+                /** @description Browser tabs or players per viewer, each sending its own heartbeats (default 1: a real audience's is not measured here). */
+                tabs?: number;
                 /** @description Concurrent viewers, watching around the clock. */
                 viewers: number;
             };

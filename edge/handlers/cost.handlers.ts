@@ -18,6 +18,7 @@ export function registerCostHandlers(app: OpenAPIHono<AppEnv>) {
         ...(query.bytes === undefined ? {} : { redisBytesPerHeartbeat: query.bytes }),
         ...(query.stages === undefined ? {} : { stages: query.stages }),
         ...(query.interval === undefined ? {} : { heartbeatIntervalSec: query.interval }),
+        ...(query.tabs === undefined ? {} : { tabsPerViewer: query.tabs }),
         ...(query.packing === undefined ? {} : { viewingRecordPackingFactor: query.packing }),
         ...(query.consistency === undefined ? {} : { consistency: query.consistency }),
       });

@@ -61,6 +61,18 @@ export const CostQuerySchema = z.object({
         "Upstash bandwidth per heartbeat, request plus response body bytes (default: this system's measured figure, shared/cost/measured.ts).",
       example: 103,
     }),
+  tabs: z.coerce
+    .number()
+    .min(1)
+    .max(20)
+    .optional()
+    .openapi({
+      param: { name: "tabs", in: "query" },
+      type: "number",
+      description:
+        "Browser tabs or players per viewer, each sending its own heartbeats (default 1: a real audience's is not measured here).",
+      example: 1.2,
+    }),
   packing: z.coerce
     .number()
     .int()

@@ -69,6 +69,20 @@ describe("estimateCost", () => {
     );
   });
 
+  it("prices the tabs per viewer it is given: each tab sends its own heartbeats", async () => {
+    const h = createHarness();
+    const edge = async (query: string) => {
+      const body = (await (await h.request(`/v1/cost-estimates?${query}`)).json()) as Comparison;
+      return body.estimates.find((e) => e.architecture === "dynamodb-on-demand")!.tiers;
+    };
+    const one = await edge("viewers=10000");
+    const two = await edge("viewers=10000&tabs=2");
+    expect(two.dynamoWrites).toBeCloseTo(2 * one.dynamoWrites!, 6);
+    const bad = await h.request("/v1/cost-estimates?viewers=10&tabs=0.5");
+    expect(bad.status).toBe(400);
+    expect((await readProblem(bad)).errors?.[0]?.path).toBe("query.tabs");
+  });
+
   it("answers 400 naming the bad parameter", async () => {
     const h = createHarness();
     for (const [query, path] of [
