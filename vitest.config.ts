@@ -6,11 +6,17 @@ import { defineConfig } from "vitest/config";
  * real local stack, the typed client against `wrangler dev`), `faults` (the fault matrix, each
  * file on a stack of its own) and `workers` (tests that run inside workerd, the real Workers
  * runtime). `node` and `workers` each start a shared local stack in globalSetup.
+ *
+ * `resolve.tsconfigPaths` in each: imports of @viewer-presence/shared and
+ * @viewer-presence/client resolve to their TypeScript sources through tsconfig.json's `paths`,
+ * as they do for tsc, tsx and wrangler's esbuild, so no package is built before a test.
  */
+const resolve = { tsconfigPaths: true };
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve,
         test: {
           name: "node",
           include: ["{shared,openapi,edge,sync}/**/*.test.ts", "test/**/*.test.ts"],
@@ -21,6 +27,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         // The fault matrix: each file starts a local stack of its own (test/faults/fault-stack.ts)
         // and stalls, kills and restarts its parts, so none uses the shared one.
         test: {
@@ -34,6 +41,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
         test: {
           name: "workers",

@@ -7,7 +7,8 @@ import { buildOpenApiDocument } from "../openapi/document";
 import { createDocumentClient, createRedis } from "../shared/clients";
 import { type Config, ConfigError, parseConfig } from "../shared/config";
 import { redisKeys } from "../shared/redis-keys";
-import { databaseForStage } from "../shared/rendezvous";
+import { databaseForStage, stageDatabases, viewerDatabase } from "../shared/rendezvous";
+import type { Stage } from "../shared/stage";
 import { docsPage } from "./docs-page";
 import type { AppEnv, ClientFactories, Shard } from "./env";
 import { registerAnonymousSessionHandlers } from "./handlers/anonymous-sessions.handlers";
@@ -20,6 +21,7 @@ import { registerStageHandlers } from "./handlers/stages.handlers";
 import { registerWatchTimeHandlers } from "./handlers/watch-time.handlers";
 import { historyTable } from "./history/history-table";
 import { createIsolateCommon, createIsolateState, type IsolateState } from "./isolate-state";
+import { operatorAuth } from "./operator-auth";
 import { currentCadence } from "./presence/cadence";
 import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
 import { isAdminOperation, isOptionalBodyOperation } from "./route-roles";
@@ -93,6 +95,8 @@ export function createApp(options: AppOptions = {}) {
         retryAfterSec: 60,
       });
     }
+    // Refusals that carry their own response (bearerAuth's, already problem+json).
+    if (error instanceof HTTPException && error.res !== undefined) return error.getResponse();
     if (error instanceof HTTPException && error.status === 400) {
       return problemResponse(c, 400, "validation", "Invalid request", error.message, {
         errors: [{ path: "body", message: error.message }],
@@ -174,6 +178,12 @@ export function createApp(options: AppOptions = {}) {
     });
   });
 
+  // The operator routes' keys, as the contract's `security` says (admin, or analytics to read).
+  app.use(
+    "/v1/*",
+    operatorAuth((c) => configFor(c.env)),
+  );
+
   app.use("*", async (c, next) => {
     if (c.req.path === "/openapi.json" || c.req.path === "/docs") return next();
     const config = configFor(c.env);
@@ -201,7 +211,7 @@ export function createApp(options: AppOptions = {}) {
           nowMs,
           presenceTtlSec: currentCadence(config, isolate, nowMs).presenceTtlSec,
           ...(urls.length > 1
-            ? { holds: (stageId: string) => databaseForStage(urls, stageId) === database }
+            ? { holds: (stage: Stage) => stageDatabases(urls, stage).includes(database) }
             : {}),
         });
         shard = { database, redis, isolate, registry };
@@ -214,6 +224,8 @@ export function createApp(options: AppOptions = {}) {
       nowMs,
       keys,
       shard: (stageId) => shardOf(urls.length > 1 ? databaseForStage(urls, stageId) : 0),
+      stageShards: (stage) => stageDatabases(urls, stage).map(shardOf),
+      viewerShard: (stage, viewerId) => shardOf(viewerDatabase(urls, stage, viewerId)),
       shards: () => urls.map((_, database) => shardOf(database)),
       stageTable: lazyStageTable,
       dynamo: lazyDynamo,

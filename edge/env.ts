@@ -2,6 +2,7 @@ import type { DocumentClient } from "../shared/clients";
 import type { Config } from "../shared/config";
 import type { CallDeadline } from "../shared/deadlines";
 import type { RedisKeys } from "../shared/redis-keys";
+import type { Stage } from "../shared/stage";
 import type { HistoryTable } from "./history/history-table";
 import type { IsolateState } from "./isolate-state";
 import type { EdgeRedis } from "./redis-client";
@@ -28,8 +29,15 @@ export interface Services {
   config: Config;
   nowMs: number;
   keys: RedisKeys;
-  /** The database that holds a stage (rendezvous hashing over `config.redisDatabases`). */
+  /** The stage's home database (rendezvous hashing over `config.redisDatabases`). */
   shard(stageId: string): Shard;
+  /**
+   * The databases a stage's viewers write to (shared/rendezvous.ts `stageDatabases`), its home
+   * first: one, unless the stage was created with `databases` > 1.
+   */
+  stageShards(stage: Stage): Shard[];
+  /** The database one viewer of a stage writes to (its home unless the stage is spread). */
+  viewerShard(stage: Stage, viewerId: string): Shard;
   /** Every database, in configuration order (totals over all stages, health). */
   shards(): Shard[];
   /** Built on first use: most requests (heartbeats) never touch DynamoDB. */

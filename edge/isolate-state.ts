@@ -4,6 +4,7 @@ import type { RestoreEstimate } from "../shared/restore-estimate";
 import type { Stage } from "../shared/stage";
 import { TtlCache } from "../shared/ttl-cache";
 import { createViewerTokenVerifier } from "../shared/viewer-token";
+import { WINDOW_MS } from "../shared/windows";
 import { createFallbackSessionLimiter } from "./presence/anonymous-sessions";
 import { RateLimiter } from "./presence/rate-limiter";
 import type { StageViewers } from "./presence/stage-viewers";
@@ -72,12 +73,13 @@ export function createIsolateCommon() {
       }
       return signer;
     },
-    /** One verifier (holding the imported key) per secret. */
-    verifierFor(secret: string) {
-      let verify = verifiers.get(secret);
+    /** One verifier (holding the imported keys) per set of accepted secrets, current first. */
+    verifierFor(secrets: readonly string[]) {
+      const id = secrets.join("\n");
+      let verify = verifiers.get(id);
       if (verify === undefined) {
-        verify = createViewerTokenVerifier(secret);
-        verifiers.set(secret, verify);
+        verify = createViewerTokenVerifier(secrets);
+        verifiers.set(id, verify);
       }
       return verify;
     },
@@ -118,14 +120,14 @@ export function createIsolateState(common: IsolateCommon = createIsolateCommon()
     countReads: new TtlCache<StageViewers>(COUNT_READ_CACHE_MS),
     /** The heartbeat interval this database's budget run chose (s), re-read every 30 s. */
     interval: new TtlCache<number>(30_000, 1),
-    /** Totals over this database's stages. */
-    totals: new TtlCache<{ viewers: number; activeStages: number }>(COUNT_READ_CACHE_MS, 1),
+    /** Live counts of this database's stages, by stage (for totals). */
+    totals: new TtlCache<Map<string, number>>(COUNT_READ_CACHE_MS, 1),
     /** Viewer indexes this isolate handed out or looked up, by `<stage>|<epoch>|<viewer>`. */
     viewerIndexes: new TtlCache<number>(3_600_000, 50_000),
     /** Tickets this isolate verified, by `<stage>|<viewer>|<ticket>`. */
     verifiedTickets: new TtlCache<PresenceTicket>(3_600_000, 10_000),
     /** Keys this isolate has already given an expiry in their current window. */
-    expirySet: new TtlCache<true>(300_000, 50_000),
+    expirySet: new TtlCache<true>(WINDOW_MS, 50_000),
   };
 }
 

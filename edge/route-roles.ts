@@ -12,29 +12,52 @@ function pathMatcher(template: string): RegExp {
 type Security = { security?: Record<string, string[]>[] };
 type Body = { request?: { body?: { required?: boolean } } };
 
-/** The operator's keys: the admin key, and the read-only analytics key. */
-const OPERATOR_KEYS = ["adminKey", "analyticsKey"];
+/**
+ * Who may call an operation, read from its `security` in the contract (one home for who may
+ * call what):
+ * - `admin`: only with the admin key (`adminKey`);
+ * - `reader`: with the read-only analytics key or the admin key;
+ * - `reader-unless-public`: as `reader`, but the operation also lists `{}` (no credentials):
+ *   public in deployments that say so (`getViewerTotals` with PUBLIC_VIEWER_TOTALS).
+ * Operations callable by anyone, or by a viewer, have no operator role.
+ */
+export type OperatorRole = "admin" | "reader" | "reader-unless-public";
 
-// Operator-only: every way to call it needs an operator's key (an operation that also lists
-// `{}`, no credentials, is public at least in some deployments).
-const adminOperations = contractRoutes
-  .filter((route) => {
-    const security = (route as Security).security ?? [];
-    return (
-      security.length > 0 &&
-      security.every((requirement) => OPERATOR_KEYS.some((key) => key in requirement))
-    );
-  })
-  .map((route) => ({ method: route.method.toUpperCase(), path: pathMatcher(route.path) }));
+function roleOf(security: Record<string, string[]>[]): OperatorRole | undefined {
+  const operator = security.filter((r) => "adminKey" in r || "analyticsKey" in r);
+  if (operator.length === 0) return undefined;
+  const readers = operator.some((r) => "analyticsKey" in r);
+  const open = security.some((r) => Object.keys(r).length === 0);
+  // Any other scheme beside the operator's (a viewer token) would make it a viewer route.
+  if (operator.length + (open ? 1 : 0) !== security.length) return undefined;
+  if (open) return "reader-unless-public";
+  return readers ? "reader" : "admin";
+}
+
+const operatorOperations = contractRoutes.flatMap((route) => {
+  const role = roleOf((route as Security).security ?? []);
+  return role === undefined
+    ? []
+    : [{ method: route.method.toUpperCase(), path: pathMatcher(route.path), role }];
+});
 
 /**
- * Whether a request is for an operation that needs an operator's key (admin or analytics), read
- * from the contract's `security` (one home for who may call what). A preflight (`OPTIONS`) is judged by the method
- * it asks for (`Access-Control-Request-Method`).
+ * The operator role a request needs, if any. A preflight (`OPTIONS`) is judged by the method it
+ * asks for (`Access-Control-Request-Method`).
  */
-export function isAdminOperation(method: string, path: string, preflightMethod?: string): boolean {
+export function operatorRoleOf(
+  method: string,
+  path: string,
+  preflightMethod?: string,
+): OperatorRole | undefined {
   const asked = (method === "OPTIONS" ? (preflightMethod ?? "") : method).toUpperCase();
-  return adminOperations.some((op) => op.method === asked && op.path.test(path));
+  return operatorOperations.find((op) => op.method === asked && op.path.test(path))?.role;
+}
+
+/** Whether a request is for an operation that needs an operator's key (admin or analytics). */
+export function isAdminOperation(method: string, path: string, preflightMethod?: string): boolean {
+  const role = operatorRoleOf(method, path, preflightMethod);
+  return role === "admin" || role === "reader";
 }
 
 const viewerBodyOperations = contractRoutes

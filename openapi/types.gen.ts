@@ -30,7 +30,7 @@ export interface paths {
         };
         /**
          * What would it cost?
-         * @description The monthly bill, tier by tier, of this system and its alternatives (pure DynamoDB on demand and provisioned, batched writes, Redis only, Upstash pay-as-you-go or fixed plan, ElastiCache for reference) for an audience, from a dated price catalogue. Pure computation: no store is read. Cacheable for an hour.
+         * @description The monthly bill, tier by tier, of this system and its alternatives (pure DynamoDB on demand and provisioned, batched writes, Redis only, Upstash pay-as-you-go or fixed plan, ElastiCache for reference, Durable Objects) for an audience, from a dated price catalogue. Pure computation: no store is read. Cacheable for an hour.
          */
         get: operations["estimateCost"];
         put?: never;
@@ -550,7 +550,7 @@ export interface components {
              * @example redis-snapshots-fixed
              * @enum {string}
              */
-            architecture: "dynamodb-on-demand" | "dynamodb-provisioned" | "batched-heartbeat-writes" | "redis-only" | "redis-only-fixed" | "redis-snapshots-payg" | "redis-snapshots-fixed" | "elasticache-snapshots";
+            architecture: "dynamodb-on-demand" | "dynamodb-provisioned" | "batched-heartbeat-writes" | "redis-only" | "redis-only-fixed" | "redis-snapshots-payg" | "redis-snapshots-fixed" | "elasticache-snapshots" | "durable-objects-snapshots";
             /**
              * @description Whether it keeps history (snapshots, viewing records or heartbeat events).
              * @example true
@@ -592,6 +592,17 @@ export interface components {
                  */
                 name: string;
             };
+            /**
+             * @description DynamoDB storage at months 1, 12 and 36: viewing records and rollups are kept for good, so it grows.
+             * @example [
+             *       {
+             *         "gb": 22.3,
+             *         "month": 12,
+             *         "usd": 0
+             *       }
+             *     ]
+             */
+            storageByMonth: components["schemas"]["CostStorageAtMonth"][];
             tiers: components["schemas"]["CostTiers"];
             /**
              * @description Monthly total, US dollars.
@@ -631,6 +642,23 @@ export interface components {
              * @example 157
              */
             used: number;
+        };
+        CostStorageAtMonth: {
+            /**
+             * @description DynamoDB storage held then, GB.
+             * @example 22.3
+             */
+            gb: number;
+            /**
+             * @description Months since the start.
+             * @example 12
+             */
+            month: number;
+            /**
+             * @description Its monthly price then, US dollars (25 GB free).
+             * @example 0
+             */
+            usd: number;
         };
         /** @description Monthly US dollars per tier. */
         CostTiers: {
@@ -678,6 +706,11 @@ export interface components {
              * @example false
              */
             auditTrail?: boolean;
+            /**
+             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 290,000 viewers at 10,000 commands/s). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
+             * @example 4
+             */
+            databases?: number;
             /**
              * @description The stage id to use; a random one is chosen when absent.
              * @example concert-42
@@ -1139,6 +1172,11 @@ export interface components {
              */
             createdAt: string;
             /**
+             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 290,000 viewers at 10,000 commands/s). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
+             * @example 4
+             */
+            databases?: number;
+            /**
              * @description Stage id: 1-64 letters, digits, `_` or `-`.
              * @example concert-42
              */
@@ -1417,9 +1455,9 @@ export interface operations {
     estimateCost: {
         parameters: {
             query: {
-                /** @description Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 137). */
+                /** @description Upstash bandwidth per heartbeat, request plus response body bytes (default: this system's measured figure, shared/cost/measured.ts). */
                 bytes?: number;
-                /** @description Upstash commands per heartbeat (default: this system's measured 2.06). */
+                /** @description Upstash commands per heartbeat (default: this system's measured figure, shared/cost/measured.ts). */
                 commands?: number;
                 /** @description Consistency of DynamoDB count reads in the architectures that read (default eventual). */
                 consistency?: "eventual" | "strong";
@@ -1429,6 +1467,8 @@ export interface operations {
                 packing?: number;
                 /** @description Stages the viewers are spread over (default 10). */
                 stages?: number;
+                /** @description Browser tabs or players per viewer, each sending its own heartbeats (default 1: a real audience's is not measured here). */
+                tabs?: number;
                 /** @description Concurrent viewers, watching around the clock. */
                 viewers: number;
             };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, MAX_REDIS_DATABASES, parseConfig } from "./config";
+import { ConfigError, MAX_REDIS_DATABASES, parseConfig, viewerTokenSecrets } from "./config";
 
 const valid = {
   UPSTASH_REDIS_REST_URL: "https://eu1-example.upstash.io/",
@@ -40,6 +40,29 @@ describe("parseConfig", () => {
     );
     expect(() => parseConfig({ ...valid, ANALYTICS_API_KEY: valid.ADMIN_API_KEY })).toThrow(
       /ANALYTICS_API_KEY must differ from ADMIN_API_KEY/,
+    );
+  });
+
+  it("takes previous viewer-token secrets, each long enough, accepted after the current", () => {
+    const previous = "a-previous-secret-a-previous-secret";
+    const config = parseConfig({ ...valid, VIEWER_TOKEN_PREVIOUS_SECRETS: ` ${previous} ,` });
+    expect(config.previousViewerTokenSecrets).toEqual([previous]);
+    expect(viewerTokenSecrets(config)).toEqual([valid.VIEWER_TOKEN_SECRET, previous]);
+    expect(parseConfig(valid).previousViewerTokenSecrets).toEqual([]);
+    expect(() => parseConfig({ ...valid, VIEWER_TOKEN_PREVIOUS_SECRETS: "short" })).toThrow(
+      /each of VIEWER_TOKEN_PREVIOUS_SECRETS must be at least 32 characters/,
+    );
+  });
+
+  it("refuses keys that could not be sent as a bearer token", () => {
+    expect(() => parseConfig({ ...valid, ADMIN_API_KEY: "an admin key with spaces" })).toThrow(
+      /ADMIN_API_KEY may hold only letters, digits/,
+    );
+    expect(() =>
+      parseConfig({ ...valid, ANALYTICS_API_KEY: 'analytics-key-with-a-quote"' }),
+    ).toThrow(/ANALYTICS_API_KEY may hold only letters, digits/);
+    expect(parseConfig({ ...valid, ADMIN_API_KEY: "base64+/like.key_~-==" }).adminApiKey).toBe(
+      "base64+/like.key_~-==",
     );
   });
 

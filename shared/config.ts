@@ -35,7 +35,14 @@ export interface Config {
   adminApiKey: string;
   /** Read-only key for history and totals (ANALYTICS_API_KEY); absent: only the admin key. */
   analyticsApiKey?: string;
+  /** Signs viewer tokens and presence tickets (VIEWER_TOKEN_SECRET). */
   viewerTokenSecret: string;
+  /**
+   * Secrets whose viewer tokens are still accepted, not used to sign
+   * (VIEWER_TOKEN_PREVIOUS_SECRETS, comma-separated): rotating the secret without logging
+   * every viewer out. Empty by default.
+   */
+  previousViewerTokenSecrets: string[];
   /** Prefix for every Redis key; lets tests and several deployments share one database. */
   redisKeyPrefix: string;
   /** How often viewers should send a heartbeat, in seconds (default 30). */
@@ -85,6 +92,7 @@ export type TableConfig = Pick<
   "awsRegion" | "dynamodbTable" | "dynamodbEndpoint" | "awsCredentials"
 >;
 
+/** A variable's trimmed text; undefined when unset or blank. */
 function optionalText(env: Source, name: string): string | undefined {
   const value = env[name];
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
@@ -180,19 +188,24 @@ function sameDatabaseKey(url: string): string {
 }
 
 /** Parses and validates configuration; throws {@link ConfigError} listing every problem. */
+/**
+ * What a key sent as `Authorization: Bearer <key>` may be made of (RFC 6750's b64token, which
+ * hono's bearerAuth enforces): a key with any other character could never be presented.
+ */
+const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+const BEARER_TOKEN_RULE = (name: string) =>
+  `${name} may hold only letters, digits and . _ ~ + / - (with = at the end), as a bearer token must`;
+
 export function parseConfig(env: Source): Config {
   const problems: string[] = [];
   const text = (name: string, fallback?: string): string => {
-    const value = env[name];
-    if (typeof value === "string" && value.trim() !== "") return value.trim();
+    const value = optionalText(env, name);
+    if (value !== undefined) return value;
     if (fallback !== undefined) return fallback;
     problems.push(`${name} is required`);
     return "";
   };
-  const optional = (name: string): string | undefined => {
-    const value = env[name];
-    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-  };
+  const optional = (name: string) => optionalText(env, name);
   const seconds = (name: string, fallback: number, min: number, max: number): number => {
     const raw = optional(name);
     if (raw === undefined) return fallback;
@@ -211,9 +224,15 @@ export function parseConfig(env: Source): Config {
   if (adminApiKey !== "" && adminApiKey.length < 16) {
     problems.push("ADMIN_API_KEY must be at least 16 characters");
   }
+  if (adminApiKey !== "" && !BEARER_TOKEN.test(adminApiKey)) {
+    problems.push(BEARER_TOKEN_RULE("ADMIN_API_KEY"));
+  }
   const analyticsApiKey = optional("ANALYTICS_API_KEY");
   if (analyticsApiKey !== undefined && analyticsApiKey.length < 16) {
     problems.push("ANALYTICS_API_KEY must be at least 16 characters");
+  }
+  if (analyticsApiKey !== undefined && !BEARER_TOKEN.test(analyticsApiKey)) {
+    problems.push(BEARER_TOKEN_RULE("ANALYTICS_API_KEY"));
   }
   if (analyticsApiKey !== undefined && analyticsApiKey === adminApiKey) {
     problems.push("ANALYTICS_API_KEY must differ from ADMIN_API_KEY");
@@ -221,6 +240,13 @@ export function parseConfig(env: Source): Config {
   const viewerTokenSecret = text("VIEWER_TOKEN_SECRET");
   if (viewerTokenSecret !== "" && viewerTokenSecret.length < 32) {
     problems.push("VIEWER_TOKEN_SECRET must be at least 32 characters (HS256 wants 256 bits)");
+  }
+  const previousViewerTokenSecrets = (optional("VIEWER_TOKEN_PREVIOUS_SECRETS") ?? "")
+    .split(",")
+    .map((secret) => secret.trim())
+    .filter((secret) => secret !== "");
+  if (previousViewerTokenSecrets.some((secret) => secret.length < 32)) {
+    problems.push("each of VIEWER_TOKEN_PREVIOUS_SECRETS must be at least 32 characters");
   }
   const heartbeatIntervalSec = seconds("HEARTBEAT_INTERVAL_SEC", 30, 5, 300);
   const presenceTtlSec = seconds("PRESENCE_TTL_SEC", 120, 10, 3600);
@@ -288,6 +314,7 @@ export function parseConfig(env: Source): Config {
     ...table,
     adminApiKey,
     viewerTokenSecret,
+    previousViewerTokenSecrets,
     redisKeyPrefix,
     heartbeatIntervalSec,
     presenceTtlSec,
@@ -302,4 +329,11 @@ export function parseConfig(env: Source): Config {
   if (hotPathBudgetUsd !== undefined) config.hotPathBudgetUsd = hotPathBudgetUsd;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The viewer-token secrets a verifier accepts: the current one first, then previous ones. */
+export function viewerTokenSecrets(
+  config: Pick<Config, "viewerTokenSecret" | "previousViewerTokenSecrets">,
+): string[] {
+  return [config.viewerTokenSecret, ...config.previousViewerTokenSecrets];
 }

@@ -77,6 +77,12 @@ export interface RedisKeys {
   /** Set `stages`: ids of every stage known to this deployment (the registry). */
   stages(): string;
   /**
+   * Set `spr`: ids of the stages in this database's registry whose viewers are spread over
+   * several databases (`databases` > 1), so each database's sync job finds them without reading
+   * every stage: their home syncs every part, the other parts leave them to it.
+   */
+  spreadStages(): string;
+  /**
    * String `m`: present while Redis holds the whole stage registry; missing means Redis lost its
    * data (or the deployment is new). Value `registry` when the edge rebuilt only the registry,
    * `full` once the sync job has also restored each stage's last snapshot count.
@@ -138,6 +144,7 @@ export function redisKeys(prefix: string): RedisKeys {
     windowsInProgress: () => `${prefix}wps`,
     stage: (stageId) => `${prefix}s:${stageId}`,
     stages: () => `${prefix}stages`,
+    spreadStages: () => `${prefix}spr`,
     marker: () => `${prefix}m`,
     registryVersion: () => `${prefix}v`,
     restoredAt: () => `${prefix}rs`,

@@ -89,3 +89,33 @@ export function databasesForStage(
 function requireDatabases(databaseUrls: readonly string[]): void {
   if (databaseUrls.length === 0) throw new RangeError("no database to choose from");
 }
+
+/**
+ * The databases a stage's viewers are spread over: its `databases` (declared at creation,
+ * default 1) of highest weight, fewer when fewer are configured. The first is the stage's home
+ * ({@link databaseForStage}): it holds the stage, answers for it, and its sync job syncs every
+ * part of the stage's windows.
+ */
+export function stageDatabases(
+  databaseUrls: readonly string[],
+  stage: { id: string; databases?: number },
+): number[] {
+  const declared = stage.databases ?? 1;
+  if (declared <= 1 || databaseUrls.length <= 1) return [databaseForStage(databaseUrls, stage.id)];
+  return databasesForStage(databaseUrls, stage.id, Math.min(declared, databaseUrls.length));
+}
+
+/**
+ * The database one viewer of a stage writes to: one of {@link stageDatabases}, by a hash of the
+ * viewer id, so a viewer stays in one database (its tabs and heartbeats with it) and viewers
+ * spread evenly.
+ */
+export function viewerDatabase(
+  databaseUrls: readonly string[],
+  stage: { id: string; databases?: number },
+  viewerId: string,
+): number {
+  const parts = stageDatabases(databaseUrls, stage);
+  if (parts.length === 1) return parts[0]!;
+  return parts[rendezvousWeight(`viewer\n${viewerId}`, stage.id) % parts.length]!;
+}

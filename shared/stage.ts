@@ -6,6 +6,12 @@ export interface Stage {
   allowAnonymous: boolean;
   auditTrail: boolean;
   stageArn?: string;
+  /**
+   * How many Redis databases the stage's viewers are spread over (shared/rendezvous.ts), for an
+   * audience larger than one database carries; absent means 1. Fixed at creation: a change
+   * while viewers watch would put a viewer in two databases at once.
+   */
+  databases?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -26,6 +32,9 @@ export function toStage(record: Record<string, unknown>): Stage {
     updatedAt: String(record.updatedAt),
   };
   if (typeof record.stageArn === "string") stage.stageArn = record.stageArn;
+  if (typeof record.databases === "number" && record.databases > 1) {
+    stage.databases = record.databases;
+  }
   return stage;
 }
 
@@ -41,6 +50,7 @@ export function isRepeatedCreate(stored: Stage, requested: Stage): boolean {
     stored.title === requested.title &&
     stored.allowAnonymous === requested.allowAnonymous &&
     stored.auditTrail === requested.auditTrail &&
-    stored.stageArn === requested.stageArn
+    stored.stageArn === requested.stageArn &&
+    (stored.databases ?? 1) === (requested.databases ?? 1)
   );
 }

@@ -1,5 +1,11 @@
+import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { createViewerTokenVerifier, signViewerToken, ViewerTokenError } from "./viewer-token";
+import {
+  createViewerTokenVerifier,
+  signViewerToken,
+  ViewerTokenError,
+  viewerTokenKeyId,
+} from "./viewer-token";
 
 const secret = "unit-test-secret-unit-test-secret-123";
 const nowMs = Date.UTC(2026, 10, 27, 12, 0, 0);
@@ -62,14 +68,67 @@ describe("viewer tokens", () => {
     expect(await problemOf(verify(`${header}.${payload}.${oneMod4(signature)}`, { nowMs }))).toBe(
       "malformed",
     );
+    // A payload that is not base64url fails the signature first: jose checks the signature
+    // over the raw parts before it decodes (and so trusts) any claim.
     expect(await problemOf(verify(`${header}.${oneMod4(payload)}.${signature}`, { nowMs }))).toBe(
-      "malformed",
+      "bad_signature",
     );
     expect(
       await problemOf(
         createViewerTokenVerifier("another-secret-another-secret-123")(token, { nowMs }),
       ),
     ).toBe("bad_signature");
+  });
+
+  it("names its secret in `kid` and accepts a previous secret while rotating", async () => {
+    const previous = "previous-secret-previous-secret-12";
+    const old = await signViewerToken({ secret: previous, viewerId: "v", stageId: "s1", nowMs });
+    const current = await signViewerToken({ secret, viewerId: "v", stageId: "s1", nowMs });
+    const header = (token: string) =>
+      JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString());
+    expect(header(current.token).kid).toBe(await viewerTokenKeyId(secret));
+    expect(header(old.token).kid).not.toBe(header(current.token).kid);
+    const rotating = createViewerTokenVerifier([secret, previous]);
+    expect(await rotating(old.token, { stageId: "s1", nowMs })).toMatchObject({ viewerId: "v" });
+    expect(await rotating(current.token, { stageId: "s1", nowMs })).toMatchObject({
+      viewerId: "v",
+    });
+    // Once the previous secret is dropped, its tokens are refused.
+    expect(await problemOf(createViewerTokenVerifier(secret)(old.token, { nowMs }))).toBe(
+      "bad_signature",
+    );
+  });
+
+  it("takes the claims jose checks: aud as the stage, nbf, and the older stg", async () => {
+    const { token } = await signViewerToken({ secret, viewerId: "v", stageId: "s1", nowMs });
+    const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
+    expect(claims).toEqual({
+      sub: "v",
+      aud: "s1",
+      iat: nowMs / 1000,
+      nbf: nowMs / 1000,
+      exp: nowMs / 1000 + 3600,
+    });
+    const verify = createViewerTokenVerifier(secret);
+    // Signed by a clock more than 30 s ahead of ours: not valid yet.
+    expect(await problemOf(verify(token, { stageId: "s1", nowMs: nowMs - 31_000 }))).toBe(
+      "not_yet_valid",
+    );
+    expect(await verify(token, { stageId: "s1", nowMs: nowMs - 29_000 })).toMatchObject({
+      stageId: "s1",
+    });
+    // A token of an older signer: the stage in `stg`, no `kid`, no `nbf`.
+    const legacy = await new SignJWT({ stg: "s2" })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject("v")
+      .setIssuedAt(nowMs / 1000)
+      .setExpirationTime(nowMs / 1000 + 60)
+      .sign(new TextEncoder().encode(secret));
+    expect(await verify(legacy, { stageId: "s2", nowMs })).toEqual({
+      viewerId: "v",
+      stageId: "s2",
+      expiresAt: nowMs / 1000 + 60,
+    });
   });
 
   it("refuses to sign ids the key layout cannot hold, or silly lifetimes", async () => {

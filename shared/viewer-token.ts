@@ -1,8 +1,12 @@
 /**
- * Viewer tokens: compact HS256 JWTs (RFC 7519) whose subject is the viewer id, bound to one
- * stage (`stg`) and short-lived (`exp`). Built on WebCrypto only, so the same code signs in a
+ * Viewer tokens: compact HS256 JWTs (RFC 7519) made and checked with `jose`. The subject (`sub`)
+ * is the viewer id, the audience (`aud`) the one stage the token counts on; `iat`, `nbf` and a
+ * short `exp` bound it in time. The header's `kid` names the secret that signed it (a hash of
+ * the secret, see {@link viewerTokenKeyId}), so a deployment can rotate its secret: tokens of
+ * the previous one stay valid while they live. WebCrypto underneath, so the same code signs in a
  * Node or Deno backend and verifies in a Worker.
  */
+import { base64url, decodeProtectedHeader, errors, jwtVerify, SignJWT } from "jose";
 import { RECORDED_VIEWER_ID_PATTERN, STAGE_ID_PATTERN } from "./ids";
 
 export interface ViewerClaims {
@@ -12,7 +16,12 @@ export interface ViewerClaims {
   expiresAt: number;
 }
 
-export type ViewerTokenProblem = "malformed" | "bad_signature" | "expired" | "wrong_stage";
+export type ViewerTokenProblem =
+  | "malformed"
+  | "bad_signature"
+  | "expired"
+  | "not_yet_valid"
+  | "wrong_stage";
 
 export class ViewerTokenError extends Error {
   override readonly name = "ViewerTokenError";
@@ -25,21 +34,16 @@ export class ViewerTokenError extends Error {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
-function base64UrlEncode(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function base64UrlDecode(text: string): Uint8Array<ArrayBuffer> {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new ViewerTokenError("malformed", "not base64url");
-  // A base64url string of length 1 mod 4 encodes no whole byte: atob would throw on it.
-  if (text.length % 4 === 1) throw new ViewerTokenError("malformed", "not base64url");
-  const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
-  const binary = atob(padded);
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+/**
+ * The `kid` of tokens signed with `secret`: the first 16 characters of the base64url SHA-256 of
+ * the secret (96 bits), enough to tell a deployment's few secrets apart and nothing to learn a
+ * 256-bit secret from. Derived, not configured, so backends that sign tokens themselves need no
+ * setting beyond the secret.
+ */
+export async function viewerTokenKeyId(secret: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(`viewer-token\n${secret}`));
+  return base64url.encode(new Uint8Array(digest)).slice(0, 16);
 }
 
 function importHmacKey(secret: string): Promise<CryptoKey> {
@@ -51,8 +55,6 @@ function importHmacKey(secret: string): Promise<CryptoKey> {
     ["sign", "verify"],
   );
 }
-
-const HEADER = base64UrlEncode(encoder.encode(JSON.stringify({ alg: "HS256", typ: "JWT" })));
 
 /** Maximum token lifetime accepted when signing, in seconds (1 day). */
 export const MAX_VIEWER_TOKEN_TTL_SEC = 86_400;
@@ -77,31 +79,38 @@ export async function signViewerToken(options: {
   }
   const issuedAt = Math.floor(nowMs / 1000);
   const expiresAt = issuedAt + Math.floor(ttlSec);
-  const payload = base64UrlEncode(
-    encoder.encode(JSON.stringify({ sub: viewerId, stg: stageId, iat: issuedAt, exp: expiresAt })),
-  );
-  const key = await importHmacKey(secret);
-  const signature = await crypto.subtle.sign("HMAC", key, encoder.encode(`${HEADER}.${payload}`));
-  return {
-    token: `${HEADER}.${payload}.${base64UrlEncode(new Uint8Array(signature))}`,
-    expiresAt,
-  };
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: await viewerTokenKeyId(secret) })
+    .setSubject(viewerId)
+    .setAudience(stageId)
+    .setIssuedAt(issuedAt)
+    .setNotBefore(issuedAt)
+    .setExpirationTime(expiresAt)
+    .sign(encoder.encode(secret));
+  return { token, expiresAt };
 }
 
 /** Tokens a verifier remembers as verified (about 250 B each: 2.5 MB at most). */
 const VERIFIED_TOKENS_KEPT = 10_000;
 
+/** How far ahead of this clock a signer's clock may be (`nbf`, `iat`): 30 s. */
+const CLOCK_SKEW_SEC = 30;
+
 /**
- * Returns a verifier holding the imported key, so a Worker isolate imports it once rather than
- * on every heartbeat. The verifier checks signature, expiry and (when given) the stage.
+ * Returns a verifier holding the imported keys, so a Worker isolate imports each once rather
+ * than on every heartbeat. `secrets` is the current secret, then any previous ones still
+ * accepted (rotation). The verifier checks the signature (with the key the `kid` names; a token
+ * without `kid`, from an older signer, is tried against each secret), `nbf`, expiry and (when
+ * given) the stage.
  *
  * It also remembers the claims of the last tokens whose signature it verified: a viewer sends
  * the same token every 30 s, and a signature that was valid stays valid (the claims cannot
  * change without changing the token, which is the cache key, signature included). Expiry and
  * stage are still checked on every call, so remembering changes no answer, only the HMAC work.
  */
-export function createViewerTokenVerifier(secret: string) {
-  let key: Promise<CryptoKey> | undefined;
+export function createViewerTokenVerifier(secrets: string | readonly string[]) {
+  const accepted = typeof secrets === "string" ? [secrets] : [...secrets];
+  let keys: Promise<{ kid: string; key: CryptoKey }[]> | undefined;
   const verified = new Map<string, ViewerClaims>();
 
   function check(
@@ -116,49 +125,89 @@ export function createViewerTokenVerifier(secret: string) {
     return claims;
   }
 
+  /** The keys to try for a token: the one its `kid` names, or every one without a `kid`. */
+  async function keysFor(token: string): Promise<CryptoKey[]> {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw new ViewerTokenError("malformed", "the token is not a JWT");
+    }
+    if (header.alg !== "HS256") {
+      throw new ViewerTokenError("malformed", "only HS256 tokens are accepted");
+    }
+    keys ??= Promise.all(
+      accepted.map(async (secret) => ({
+        kid: await viewerTokenKeyId(secret),
+        key: await importHmacKey(secret),
+      })),
+    );
+    const held = await keys;
+    if (header.kid === undefined) return held.map(({ key }) => key);
+    const named = held.find(({ kid }) => kid === header.kid);
+    if (named === undefined) {
+      throw new ViewerTokenError("bad_signature", "the token was signed with a key not accepted");
+    }
+    return [named.key];
+  }
+
   return async function verify(
     token: string,
     expect: { stageId?: string; nowMs: number; expiredGraceMs?: number },
   ): Promise<ViewerClaims> {
     const known = verified.get(token);
     if (known !== undefined) return check(known, expect);
-    const parts = token.split(".");
-    if (parts.length !== 3) throw new ViewerTokenError("malformed", "a JWT has three parts");
-    const [header, payload, signature] = parts as [string, string, string];
-    let claims: { sub?: unknown; stg?: unknown; exp?: unknown };
-    let signatureBytes: Uint8Array<ArrayBuffer>;
-    try {
-      const parsedHeader = JSON.parse(decoder.decode(base64UrlDecode(header)));
-      if (parsedHeader?.alg !== "HS256") {
-        throw new ViewerTokenError("malformed", "only HS256 tokens are accepted");
+    const candidates = await keysFor(token);
+    let payload: Record<string, unknown> | undefined;
+    for (const key of candidates) {
+      try {
+        ({ payload } = await jwtVerify(token, key, {
+          algorithms: ["HS256"],
+          currentDate: new Date(expect.nowMs),
+          // Expiry is checked below, exactly, with the caller's grace; this is for `nbf`.
+          clockTolerance: CLOCK_SKEW_SEC + Math.ceil((expect.expiredGraceMs ?? 0) / 1000),
+        }));
+        break;
+      } catch (error) {
+        if (error instanceof errors.JWSSignatureVerificationFailed) continue;
+        throw asViewerTokenError(error);
       }
-      claims = JSON.parse(decoder.decode(base64UrlDecode(payload)));
-      signatureBytes = base64UrlDecode(signature);
-    } catch (error) {
-      if (error instanceof ViewerTokenError) throw error;
-      throw new ViewerTokenError("malformed", "the token is not a JWT");
     }
-    key ??= importHmacKey(secret);
-    const valid = await crypto.subtle.verify(
-      "HMAC",
-      await key,
-      signatureBytes,
-      encoder.encode(`${header}.${payload}`),
-    );
-    if (!valid) throw new ViewerTokenError("bad_signature", "the token's signature is not valid");
-    const { sub, stg, exp } = claims ?? {};
+    if (payload === undefined) {
+      throw new ViewerTokenError("bad_signature", "the token's signature is not valid");
+    }
+    // `stg` is where tokens of older versions named the stage.
+    const { sub, aud, stg, exp } = payload;
+    const stageId = typeof aud === "string" ? aud : stg;
     if (
       typeof sub !== "string" ||
       !RECORDED_VIEWER_ID_PATTERN.test(sub) ||
-      typeof stg !== "string" ||
+      typeof stageId !== "string" ||
       typeof exp !== "number"
     ) {
-      throw new ViewerTokenError("malformed", "the token lacks sub, stg or exp");
+      throw new ViewerTokenError("malformed", "the token lacks sub, aud or exp");
     }
-    const checked: ViewerClaims = { viewerId: sub, stageId: stg, expiresAt: exp };
+    const checked: ViewerClaims = { viewerId: sub, stageId, expiresAt: exp };
     // Oldest first out (a Map iterates in insertion order).
     if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
     verified.set(token, checked);
     return check(checked, expect);
   };
+}
+
+/** What jose found wrong, in our terms. */
+function asViewerTokenError(error: unknown): ViewerTokenError {
+  if (error instanceof errors.JWTExpired) {
+    return new ViewerTokenError("expired", "the token has expired");
+  }
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === "nbf") {
+    return new ViewerTokenError("not_yet_valid", "the token is not valid yet (nbf)");
+  }
+  if (error instanceof errors.JOSEError) {
+    return new ViewerTokenError("malformed", "the token is not a valid JWT");
+  }
+  if (error instanceof TypeError || error instanceof SyntaxError) {
+    return new ViewerTokenError("malformed", "the token is not a JWT");
+  }
+  throw error;
 }

@@ -3,6 +3,7 @@ import type { RedisKeys } from "../shared/redis-keys";
 import { epochEndMs } from "../shared/slot-bitmaps";
 import { rollUpHour } from "./hour-rollups";
 import { mapConcurrent } from "./map-concurrent";
+import { NO_SPREAD, type SpreadPlan, stageOf } from "./spread-stages";
 import type { SyncRedis } from "./sync-redis";
 
 /** Hours rolled up at once (each a few Redis requests and DynamoDB calls). */
@@ -24,10 +25,25 @@ export async function dropEndedIndexes(
     tableName: string;
   },
   nowMs: number,
-  options: { graceMs: number; epochsInUse: ReadonlySet<string> },
+  options: {
+    graceMs: number;
+    epochsInUse: ReadonlySet<string>;
+    /**
+     * Stages spread over several databases (spread-stages.ts): those whose home is elsewhere are
+     * left alone; for those whose home is here, the hours indexed in their other databases join
+     * this database's, and each is rolled up over, and deleted from, every part.
+     */
+    spread?: { plan: SpreadPlan; partEpochs: readonly string[] };
+  },
 ): Promise<number> {
   const { redis, keys } = deps;
-  const ended = (await redis.smembers(keys.indexedEpochs())).map(String).filter((member) => {
+  const plan = options.spread?.plan ?? NO_SPREAD;
+  const indexed = new Set([
+    ...(await redis.smembers(keys.indexedEpochs())).map(String),
+    ...(options.spread?.partEpochs ?? []),
+  ]);
+  const ended = [...indexed].filter((member) => {
+    if (plan.elsewhere.has(stageOf(member))) return false;
     const at = member.lastIndexOf(":");
     const epoch = Number(member.slice(at + 1));
     if (at <= 0 || !Number.isInteger(epoch)) return true;
@@ -37,17 +53,23 @@ export async function dropEndedIndexes(
     const at = member.lastIndexOf(":");
     const stageId = member.slice(0, at);
     const epoch = Number(member.slice(at + 1));
-    const pipeline = redis.pipeline();
-    if (at > 0 && Number.isInteger(epoch)) {
-      await rollUpHour(deps, stageId, epoch);
-      pipeline.unlink(
-        keys.viewerIndex(stageId, epoch),
-        keys.viewerList(stageId, epoch),
-        keys.hourBits(stageId, epoch),
-      );
-    }
-    pipeline.srem(keys.indexedEpochs(), member);
-    await pipeline.exec();
+    const others = plan.homed.get(stageId) ?? [];
+    if (at > 0 && Number.isInteger(epoch)) await rollUpHour({ ...deps, others }, stageId, epoch);
+    // The hour's index and bits go from every database that holds a part of the stage.
+    await Promise.all(
+      [redis, ...others].map((holder) => {
+        const pipeline = holder.pipeline();
+        if (at > 0 && Number.isInteger(epoch)) {
+          pipeline.unlink(
+            keys.viewerIndex(stageId, epoch),
+            keys.viewerList(stageId, epoch),
+            keys.hourBits(stageId, epoch),
+          );
+        }
+        pipeline.srem(keys.indexedEpochs(), member);
+        return pipeline.exec();
+      }),
+    );
   });
   return ended.length;
 }

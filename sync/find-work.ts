@@ -59,6 +59,11 @@ export interface ClosedSlotWindow {
   epoch: number;
   /** `b:<stage>:<window>:<offset>:<width>` keys with their slots. */
   bitmaps: ({ key: string } & Slot)[];
+  /**
+   * A stage spread over several databases: the window's part in each of its other databases,
+   * read by its home's run (sync/spread-stages.ts).
+   */
+  parts?: { redis: SyncRedis; bitmaps: ({ key: string } & Slot)[] }[];
 }
 
 export interface SlotWorkList {
@@ -84,13 +89,17 @@ export async function findClosedSlotWindows(
     graceMs: number;
     maxWindows: number;
     synced: { counted: ReadonlySet<string>; expired: ReadonlySet<string> };
+    /** Only this stage's bitmaps (a spread stage's part in another database). */
+    stageId?: string;
   },
 ): Promise<SlotWorkList> {
   const firstOpen = windowIndex(nowMs - options.graceMs);
   const byWindow = new Map<string, ClosedSlotWindow>();
   const epochsInUse = new Set<string>();
   const expiredBitmaps: string[] = [];
-  for (const key of await scanKeys(redis, slotBitmapPattern(prefix))) {
+  const pattern =
+    options.stageId === undefined ? slotBitmapPattern(prefix) : `${prefix}b:${options.stageId}:*`;
+  for (const key of await scanKeys(redis, pattern)) {
     const parsed = parseSlotBitmapKey(prefix, key);
     if (parsed === undefined) continue;
     const { stageId, window, offsetSec, widthSec } = parsed;

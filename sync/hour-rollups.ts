@@ -14,18 +14,21 @@ import {
 import type { Breakdown, RollupItem } from "../shared/history-items";
 import type { RedisKeys } from "../shared/redis-keys";
 import { EPOCH_WINDOWS, epochEndMs } from "../shared/slot-bitmaps";
+import { WINDOW_MS } from "../shared/windows";
 import { RedisReplyError, type SyncRedis } from "./sync-redis";
 import { viewerDayDueMs } from "./viewer-days";
 
 /** Viewer indexes read per request when an hour is rolled up (as a window is read). */
 const CHUNK_VIEWERS = 4096;
-const HOUR_MS = EPOCH_WINDOWS * 300_000;
+const HOUR_MS = EPOCH_WINDOWS * WINDOW_MS;
 const DAY_MS = 24 * HOUR_MS;
 /** A day's HyperLogLog outlives the day by as long as its last hour may wait for sync. */
 const DAY_VIEWERS_EXPIRY_SEC = 8 * 86_400;
 
 type Deps = {
   redis: Pick<SyncRedis, "pipeline">;
+  /** A spread stage's other databases, whose parts of the hour join this one's. */
+  others?: Pick<SyncRedis, "pipeline">[];
   db: DocumentClient;
   keys: RedisKeys;
   tableName: string;
@@ -46,37 +49,41 @@ export async function rollUpHour(deps: Deps, stageId: string, epoch: number): Pr
   const list = keys.viewerList(stageId, epoch);
   const bits = keys.hourBits(stageId, epoch);
 
-  const [length] = await redis.pipeline().llen(list).exec<[number]>();
   let uniqueViewers = 0;
   const countries: Breakdown = {};
   const devices: Breakdown = {};
-  for (let next = 0; next < Number(length); next += CHUNK_VIEWERS) {
-    const last = Math.min(next + CHUNK_VIEWERS, Number(length)) - 1;
-    const read = redis.pipeline().lrange(list, next, last);
-    const fields = read.bitfield(bits);
-    for (let word = Math.floor(next / 16); word <= Math.floor(last / 16); word++) {
-      fields.get("u32", `#${word}`);
-    }
-    fields.exec();
-    const [entries, words] = await read.exec<[unknown, number[]]>();
-    if (!Array.isArray(entries)) throw new RedisReplyError("LRANGE", entries);
-    const watching: string[] = [];
-    entries.forEach((entry, offset) => {
-      const index = next + offset;
-      const word = Number(words[Math.floor(index / 16) - Math.floor(next / 16)] ?? 0);
-      if (((word >>> (31 - ((2 * index + 1) % 32))) & 1) === 0) return;
-      const viewer = parseViewerEntry(String(entry));
-      uniqueViewers++;
-      countries[viewer.country] = [(countries[viewer.country]?.[0] ?? 0) + 1, 0];
-      devices[viewer.device] = [(devices[viewer.device]?.[0] ?? 0) + 1, 0];
-      watching.push(viewer.viewerId);
-    });
-    if (watching.length > 0) {
-      await redis
-        .pipeline()
-        .pfadd(dayKey, watching[0]!, ...watching.slice(1))
-        .expire(dayKey, DAY_VIEWERS_EXPIRY_SEC)
-        .exec();
+  // Viewers are disjoint across a spread stage's databases: each part's pass adds to the same
+  // totals and the same day (in this database).
+  for (const source of [redis, ...(deps.others ?? [])]) {
+    const [length] = await source.pipeline().llen(list).exec<[number]>();
+    for (let next = 0; next < Number(length); next += CHUNK_VIEWERS) {
+      const last = Math.min(next + CHUNK_VIEWERS, Number(length)) - 1;
+      const read = source.pipeline().lrange(list, next, last);
+      const fields = read.bitfield(bits);
+      for (let word = Math.floor(next / 16); word <= Math.floor(last / 16); word++) {
+        fields.get("u32", `#${word}`);
+      }
+      fields.exec();
+      const [entries, words] = await read.exec<[unknown, number[]]>();
+      if (!Array.isArray(entries)) throw new RedisReplyError("LRANGE", entries);
+      const watching: string[] = [];
+      entries.forEach((entry, offset) => {
+        const index = next + offset;
+        const word = Number(words[Math.floor(index / 16) - Math.floor(next / 16)] ?? 0);
+        if (((word >>> (31 - ((2 * index + 1) % 32))) & 1) === 0) return;
+        const viewer = parseViewerEntry(String(entry));
+        uniqueViewers++;
+        countries[viewer.country] = [(countries[viewer.country]?.[0] ?? 0) + 1, 0];
+        devices[viewer.device] = [(devices[viewer.device]?.[0] ?? 0) + 1, 0];
+        watching.push(viewer.viewerId);
+      });
+      if (watching.length > 0) {
+        await redis
+          .pipeline()
+          .pfadd(dayKey, watching[0]!, ...watching.slice(1))
+          .expire(dayKey, DAY_VIEWERS_EXPIRY_SEC)
+          .exec();
+      }
     }
   }
 

@@ -1,6 +1,4 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "../shared/clients";
-import { STAGE_INDEX_PARTITION } from "../shared/dynamo-keys";
 import { newGeneration } from "../shared/presence-ticket";
 import type { RedisKeys } from "../shared/redis-keys";
 import {
@@ -8,8 +6,8 @@ import {
   formatEstimate,
   readLatestSnapshot,
 } from "../shared/restore-estimate";
-import { type Stage, toStage } from "../shared/stage";
-import { GSI1_NAME } from "../shared/table";
+import type { Stage } from "../shared/stage";
+import { listStagePage, writeStagesToRegistry } from "../shared/stage-listing";
 import { mapConcurrent } from "./map-concurrent";
 import type { SyncRedis } from "./sync-redis";
 
@@ -29,8 +27,8 @@ export interface RestoreOptions {
   presenceTtlSec: number;
   /** Snapshot Queries in flight at once (default 8). */
   concurrency?: number;
-  /** Whether this Redis database holds a stage (several databases; default: every stage). */
-  holds?: (stageId: string) => boolean;
+  /** Whether this Redis database holds a stage (its home or a part; default: every stage). */
+  holds?: (stage: Stage) => boolean;
 }
 
 /** Stages written to Redis per pipelined request. */
@@ -63,7 +61,7 @@ export async function restoreFromSnapshots(
   );
   const holds = options.holds;
   const stages = (await listStages(db, options.tableName)).filter(
-    (stage) => holds === undefined || holds(stage.id),
+    (stage) => holds === undefined || holds(stage),
   );
   const estimates = await mapConcurrent(
     estimateTtlSec > 0 ? stages.filter((stage) => stage.status !== "ended") : [],
@@ -79,12 +77,8 @@ export async function restoreFromSnapshots(
   for (let start = 0; start < stages.length; start += RESTORE_BATCH_STAGES) {
     const batch = stages.slice(start, start + RESTORE_BATCH_STAGES);
     const pipeline = redis.pipeline();
-    for (const stage of batch) {
-      pipeline.set(keys.stage(stage.id), JSON.stringify(stage), { nx: true });
-    }
-    const ids = batch.map((stage) => stage.id);
-    pipeline.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
-    for (const id of ids) {
+    writeStagesToRegistry(pipeline, keys, batch, { onlyMissing: true });
+    for (const { id } of batch) {
       const estimate = estimateById.get(id);
       if (estimate === undefined) continue;
       // NX: an estimate the edge already wrote came from the same snapshot or a newer one.
@@ -99,24 +93,14 @@ export async function restoreFromSnapshots(
   return { stages: stages.length, estimates: restoredEstimates };
 }
 
-/** Every stage's configuration as stored (shared/stage.ts picks its fields). */
+/** Every stage's configuration as stored, every page of the stage index. */
 async function listStages(db: DocumentClient, tableName: string): Promise<Stage[]> {
   const stages: Stage[] = [];
-  let startKey: Record<string, unknown> | undefined;
+  let after: string | undefined;
   do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: GSI1_NAME,
-        KeyConditionExpression: "gsi1pk = :p",
-        ExpressionAttributeValues: { ":p": STAGE_INDEX_PARTITION },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (typeof item.id === "string") stages.push(toStage(item));
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+    const page = await listStagePage(db, tableName, RESTORE_BATCH_STAGES, after);
+    stages.push(...page.stages);
+    after = page.lastId;
+  } while (after !== undefined);
   return stages;
 }

@@ -2,6 +2,7 @@ import { cadenceFor, countedWidthsSec } from "../shared/cadence";
 import type { DocumentClient } from "../shared/clients";
 import type { Config } from "../shared/config";
 import { redisKeys } from "../shared/redis-keys";
+import type { Stage } from "../shared/stage";
 import type { BatchWriteOptions } from "./batch-write";
 import { summarizeDueBroadcasts } from "./broadcast-summaries";
 import { chooseInterval, maxPresenceTtlSec, readCadence, type SyncCadenceConfig } from "./cadence";
@@ -13,6 +14,13 @@ import { firstOpenWindow, migrateLegacyWindows } from "./migrate-legacy-windows"
 import { restoreFromSnapshots } from "./restore";
 import { emptyReport, type RunReport, reportLogLine, SyncRunError } from "./run-report";
 import { settleStages } from "./settle-stages";
+import {
+  type DeploymentDatabases,
+  findStageWindows,
+  NO_SPREAD,
+  readSpreadPlan,
+  withSpreadWork,
+} from "./spread-stages";
 import { acquireLock, DEFAULT_LOCK_TTL_MS, releaseLock } from "./sync-lock";
 import type { SyncRedis } from "./sync-redis";
 import { syncSlotWindows } from "./sync-slot-windows";
@@ -38,8 +46,14 @@ export interface RunSyncDeps {
   log?: (line: string) => void;
   /** Uniform in [0, 1): backoff jitter (default Math.random). */
   random?: () => number;
-  /** Whether this Redis database holds a stage (several databases; default: every stage). */
-  holds?: (stageId: string) => boolean;
+  /** Whether this Redis database holds a stage (its home or a part; default: every stage). */
+  holds?: (stage: Stage) => boolean;
+  /**
+   * Every database of the deployment, when there are several: the run syncs the stages spread
+   * over several databases whose home is this one, reading their other databases too
+   * (spread-stages.ts).
+   */
+  deployment?: DeploymentDatabases;
   /**
    * Leave the budget's interval to the caller: with several databases it depends on the
    * audience of all of them (syncOnce chooses it once every database's run is done).
@@ -197,11 +211,18 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       });
       const presenceKeepSec = maxPresenceTtlSec(config);
       const synced = await readSyncedWindows(redis, keys, nowMs, presenceKeepSec);
-      const slotWork = await findClosedSlotWindows(redis, config.redisKeyPrefix, nowMs, {
+      const ownSlotWork = await findClosedSlotWindows(redis, config.redisKeyPrefix, nowMs, {
         graceMs,
         maxWindows: options.maxWindows ?? 50_000,
         synced,
       });
+      const plan = deps.deployment ? await readSpreadPlan(redis, keys, deps.deployment) : NO_SPREAD;
+      const { work: slotWork, parts } = await withSpreadWork(
+        ownSlotWork,
+        plan,
+        findStageWindows(config.redisKeyPrefix, nowMs, { graceMs, synced }),
+        async (other) => (await other.smembers(keys.indexedEpochs())).map(String),
+      );
       report.deferredWindows = work.deferred + slotWork.deferred;
       const windowOptions = {
         nowMs,
@@ -227,6 +248,10 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         report,
       );
       if (slotWork.expiredBitmaps.length > 0) await redis.del(...slotWork.expiredBitmaps);
+      // A spread stage's synced windows in its other databases go with the home's.
+      for (const part of parts) {
+        if (part.work.expiredBitmaps.length > 0) await part.redis.del(...part.work.expiredBitmaps);
+      }
       if (synced.expired.size > 0) {
         const [first, ...rest] = synced.expired;
         await redis.srem(keys.syncedWindows(), first!, ...rest);
@@ -234,7 +259,11 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       report.droppedIndexes = await dropEndedIndexes(
         { redis, db, keys, tableName: config.dynamodbTable },
         nowMs,
-        { graceMs, epochsInUse: slotWork.epochsInUse },
+        {
+          graceMs,
+          epochsInUse: slotWork.epochsInUse,
+          spread: { plan, partEpochs: parts.flatMap((part) => part.indexedEpochs) },
+        },
       );
     });
     if (config.hotPathBudgetUsd !== undefined && !deps.budgetElsewhere) {
@@ -256,14 +285,16 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         write,
         report,
         // Stages of this deployment's registry (a table shared by tests, or a deployment before
-        // a restore, may list others) and, with several databases, of this database.
+        // a restore, may list others) and, with several databases, whose home this is: a stage
+        // named by its id alone (no `databases`) is held by its home only, so a stage spread
+        // over several databases is summarised once, by its home's run.
         held: async (stageIds: readonly string[]) => {
           if (stageIds.length === 0) return [];
           const known = redis.pipeline();
           for (const stageId of stageIds) known.sismember(keys.stages(), stageId);
           const flags = await known.exec<number[]>();
           return stageIds.map(
-            (stageId, at) => Number(flags[at]) === 1 && (deps.holds?.(stageId) ?? true),
+            (id, at) => Number(flags[at]) === 1 && (deps.holds?.({ id } as Stage) ?? true),
           );
         },
       };

@@ -13,23 +13,25 @@ import { type SyncRedis, scanPage } from "./sync-redis";
  * JSON.stringify's output (inside a JSON string every `"` is escaped, so the text can only be
  * the member itself).
  *
- * KEYS[1] registry version `v`   KEYS[2] stage set `stages`   KEYS[3..] stage keys `s:<id>`
- * ARGV[i] the stage JSON for KEYS[i + 2], ARGV[n + i] its updatedAt, ARGV[2n + i] its id,
- * n = #KEYS - 2
+ * KEYS[1] registry version `v`   KEYS[2] stage set `stages`   KEYS[3] spread stages `spr`
+ * KEYS[4..] stage keys `s:<id>`
+ * ARGV[i] the stage JSON for KEYS[i + 3], ARGV[n + i] its updatedAt, ARGV[2n + i] its id,
+ * ARGV[3n + i] '1' when it is spread over several databases, n = #KEYS - 3
  *
  * Returns how many copies were written.
  */
 export const SETTLE_STAGES_SCRIPT = `
-local versionKey, stagesKey = KEYS[1], KEYS[2]
-local count = #KEYS - 2
+local versionKey, stagesKey, spreadKey = KEYS[1], KEYS[2], KEYS[3]
+local count = #KEYS - 3
 local written = 0
 for i = 1, count do
-  local key, json, updatedAt = KEYS[i + 2], ARGV[i], ARGV[count + i]
+  local key, json, updatedAt = KEYS[i + 3], ARGV[i], ARGV[count + i]
   local current = redis.call('GET', key)
   local currentAt = current and string.match(current, '"updatedAt":"([^"]*)"')
   if not current or (current ~= json and currentAt <= updatedAt) then
     redis.call('SET', key, json)
     redis.call('SADD', stagesKey, ARGV[2 * count + i])
+    if ARGV[3 * count + i] == '1' then redis.call('SADD', spreadKey, ARGV[2 * count + i]) end
     written = written + 1
   end
 end
@@ -68,11 +70,17 @@ export async function settleStages(
     written = Number(
       await redis.eval(
         SETTLE_STAGES_SCRIPT,
-        [keys.registryVersion(), keys.stages(), ...stages.map((stage) => keys.stage(stage.id))],
+        [
+          keys.registryVersion(),
+          keys.stages(),
+          keys.spreadStages(),
+          ...stages.map((stage) => keys.stage(stage.id)),
+        ],
         [
           ...stages.map((stage) => JSON.stringify(stage)),
           ...stages.map((stage) => stage.updatedAt),
           ...stages.map((stage) => stage.id),
+          ...stages.map((stage) => ((stage.databases ?? 1) > 1 ? "1" : "0")),
         ],
       ),
     );

@@ -3,7 +3,8 @@ import { createDocumentClient, createRedis } from "../shared/clients";
 import type { Config } from "../shared/config";
 import { SYNC_CALL_DEADLINES, SYNC_RUN_DEADLINE_MS } from "../shared/deadlines";
 import { redisKeys } from "../shared/redis-keys";
-import { databaseForStage } from "../shared/rendezvous";
+import { stageDatabases } from "../shared/rendezvous";
+import type { Stage } from "../shared/stage";
 import { chooseInterval, readCadence } from "./cadence";
 import { countLiveViewers } from "./count-live";
 import { combineReports, type RunReport, SyncRunError } from "./run-report";
@@ -112,8 +113,23 @@ async function syncDatabase(
         ...(random ? { random } : {}),
         ...(urls.length > 1
           ? {
-              holds: (stageId: string) => databaseForStage(urls, stageId) === database,
+              holds: (stage: Stage) => stageDatabases(urls, stage).includes(database),
               budgetElsewhere: true,
+              deployment: {
+                database,
+                urls,
+                // Other databases' clients, made when a spread stage needs them, bound to this
+                // run's deadline like its own.
+                redisOf: (other: number) =>
+                  createRedis(
+                    config,
+                    {
+                      timeoutMs: { ...DEFAULT_SYNC_DEADLINES, ...deadlines }.redisMs,
+                      signal: clients.deadline,
+                    },
+                    other,
+                  ),
+              },
             }
           : {}),
       },

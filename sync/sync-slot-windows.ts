@@ -8,14 +8,15 @@ import type { Slot } from "../shared/windows";
 import type { ClosedSlotWindow } from "./find-work";
 import type { RunReport } from "./run-report";
 import { RedisReplyError, type SyncRedis } from "./sync-redis";
+import type { SyncWindowsOptions } from "./sync-windows";
+import { snapshotItem } from "./window-items";
 import {
+  createWindowWriter,
   parseProgress,
   progressFields,
-  type SyncWindowsOptions,
   type WindowProgress,
-} from "./sync-windows";
-import { createWindowAccumulator } from "./window-accumulator";
-import { createRecordPacker, snapshotItem } from "./window-items";
+  type WindowWriter,
+} from "./window-progress";
 import { writeItems } from "./write-items";
 
 /**
@@ -88,26 +89,67 @@ export async function syncSlotWindows(
     uncounted.forEach((stageId, i) => {
       liveCounts.set(stageId, Number(replies[batch.length + resuming.length + i]));
     });
+    // A stage spread over several databases: each other part's index length, and its share of
+    // the live count (viewers are disjoint across parts), one request per part.
+    const partLengths = await Promise.all(
+      batch.map((w) =>
+        Promise.all(
+          (w.parts ?? []).map(async (part) => {
+            const counting = uncounted.includes(w.stageId);
+            const [length, live] = await execPipeline(
+              part.redis,
+              [
+                (pipeline) => pipeline.llen(keys.viewerList(w.stageId, w.epoch)),
+                ...(counting
+                  ? [
+                      liveCountCall(
+                        keys,
+                        w.stageId,
+                        options.nowMs,
+                        options.presenceTtlSec,
+                        options.countWidthsSec,
+                      ),
+                    ]
+                  : []),
+              ],
+              sha1,
+            );
+            if (counting) {
+              liveCounts.set(w.stageId, (liveCounts.get(w.stageId) ?? 0) + Number(live));
+            }
+            return Number(length);
+          }),
+        ),
+      ),
+    );
     const states = batch.map((closed, i) => {
       const at = resuming.indexOf(closed);
       const progress = at < 0 ? undefined : parseProgress(replies[batch.length + at]);
-      return windowState(closed, Number(replies[i]), progress, options, report, (item) =>
+      const sources = [{ redis, bitmaps: closed.bitmaps }, ...(closed.parts ?? [])];
+      const lengths = [Number(replies[i]), ...partLengths[i]!];
+      return windowState(closed, sources, lengths, progress, options, report, (item) =>
         ready.push(item),
       );
     });
 
     for (;;) {
-      const reading = states.filter((state) => state.next < state.length);
+      const reading = states.filter((state) => state.source < state.sources.length);
       if (reading.length === 0) break;
-      const steps: PipelineStep[] = [];
+      // One request per database a round: most windows' only source is this run's database.
+      const rounds = new Map<SyncRedis, { steps: PipelineStep[]; states: SlotWindowState[] }>();
       for (const state of reading) {
         const { closed, next } = state;
-        const last = Math.min(next + (options.chunkViewers ?? CHUNK_VIEWERS), state.length) - 1;
-        steps.push((pipeline) =>
+        const source = state.sources[state.source]!;
+        const round = rounds.get(source.redis) ?? { steps: [], states: [] };
+        rounds.set(source.redis, round);
+        round.states.push(state);
+        const length = state.lengths[state.source]!;
+        const last = Math.min(next + (options.chunkViewers ?? CHUNK_VIEWERS), length) - 1;
+        round.steps.push((pipeline) =>
           pipeline.lrange(keys.viewerList(closed.stageId, closed.epoch), next, last),
         );
-        for (const { key } of closed.bitmaps) {
-          steps.push((pipeline) => {
+        for (const { key } of source.bitmaps) {
+          round.steps.push((pipeline) => {
             const fields = pipeline.bitfield(key);
             // Bits 2i and 2i+1 of indexes next..last, in whole 32-bit words.
             for (let word = Math.floor(next / 16); word <= Math.floor(last / 16); word++) {
@@ -117,32 +159,41 @@ export async function syncSlotWindows(
           });
         }
       }
-      const round = await execPipeline(redis, steps, sha1);
-      let at = 0;
-      for (const state of reading) {
-        const viewers = round[at++];
-        if (!Array.isArray(viewers)) throw new RedisReplyError("LRANGE", viewers);
-        const words = state.closed.bitmaps.map(() => round[at++] as number[]);
-        const firstWord = Math.floor(state.next / 16);
-        viewers.forEach((viewer, offset) => {
-          const index = state.next + offset;
-          const slots: Slot[] = [];
-          state.closed.bitmaps.forEach((bitmap, b) => {
-            const word = Number(words[b]![Math.floor(index / 16) - firstWord] ?? 0);
-            // Watched is bit 2i+1, counted from the word's most significant bit.
-            const watched = (word >>> (31 - ((2 * index + 1) % 32))) & 1;
-            if (watched === 1)
-              slots.push({ offsetSec: bitmap.offsetSec, widthSec: bitmap.widthSec });
+      const answered = await Promise.all(
+        [...rounds].map(async ([client, round]) => ({
+          round,
+          replies: await execPipeline(client, round.steps, sha1),
+        })),
+      );
+      for (const { round, replies: roundReplies } of answered) {
+        let at = 0;
+        for (const state of round.states) {
+          const bitmaps = state.sources[state.source]!.bitmaps;
+          const viewers = roundReplies[at++];
+          if (!Array.isArray(viewers)) throw new RedisReplyError("LRANGE", viewers);
+          const words = bitmaps.map(() => roundReplies[at++] as number[]);
+          const firstWord = Math.floor(state.next / 16);
+          viewers.forEach((viewer, offset) => {
+            const index = state.next + offset;
+            const slots: Slot[] = [];
+            bitmaps.forEach((bitmap, b) => {
+              const word = Number(words[b]![Math.floor(index / 16) - firstWord] ?? 0);
+              // Watched is bit 2i+1, counted from the word's most significant bit.
+              const watched = (word >>> (31 - ((2 * index + 1) % 32))) & 1;
+              if (watched === 1)
+                slots.push({ offsetSec: bitmap.offsetSec, widthSec: bitmap.widthSec });
+            });
+            state.current = index;
+            if (slots.length > 0) {
+              const { viewerId, ...audience } = parseViewerEntry(String(viewer));
+              state.accumulator.addViewer(viewerId, slots, audience);
+            }
           });
-          state.current = index;
-          if (slots.length > 0) {
-            const { viewerId, ...audience } = parseViewerEntry(String(viewer));
-            state.accumulator.addViewer(viewerId, slots, audience);
-          }
-        });
-        state.next += viewers.length;
-        // A list shorter than LLEN said (expired meanwhile): nothing more to read.
-        if (viewers.length === 0) state.next = state.length;
+          state.next += viewers.length;
+          // A list shorter than LLEN said (expired meanwhile): nothing more to read there.
+          if (viewers.length === 0) state.next = state.lengths[state.source]!;
+          nextSource(state);
+        }
       }
       if (ready.length >= flushItems) {
         await flush();
@@ -178,13 +229,19 @@ export async function syncSlotWindows(
     // Before that, each window's bits join its hour's (`hw:`), which give the hour's exact
     // distinct viewers once the windows' own bitmaps are gone (OR is idempotent: a window
     // joined twice changes nothing).
-    const hours = redis.pipeline();
-    for (const { stageId, epoch, bitmaps } of batch) {
-      const hourKey = keys.hourBits(stageId, epoch);
-      hours.bitop("or", hourKey, hourKey, ...bitmaps.map((bitmap) => bitmap.key));
-      hours.expire(hourKey, INDEX_KEY_EXPIRY_SEC);
+    // Each part of a spread stage's window joins its own database's `hw:`.
+    const hours = new Map<SyncRedis, ReturnType<SyncRedis["pipeline"]>>();
+    for (const { closed, sources } of states) {
+      const hourKey = keys.hourBits(closed.stageId, closed.epoch);
+      for (const source of sources) {
+        if (source.bitmaps.length === 0) continue;
+        const pipeline = hours.get(source.redis) ?? source.redis.pipeline();
+        hours.set(source.redis, pipeline);
+        pipeline.bitop("or", hourKey, hourKey, ...source.bitmaps.map((bitmap) => bitmap.key));
+        pipeline.expire(hourKey, INDEX_KEY_EXPIRY_SEC);
+      }
     }
-    if (batch.length > 0) await hours.exec();
+    await Promise.all([...hours.values()].map((pipeline) => pipeline.exec()));
     const [synced, ...moreSynced] = batch.map(({ stageId, window }) => `${stageId}:${window}`);
     if (synced !== undefined) await redis.sadd(keys.syncedWindows(), synced, ...moreSynced);
     if (progressed.length > 0)
@@ -199,50 +256,66 @@ export async function syncSlotWindows(
   }
 }
 
-/** A window being read: where it stands, its running totals and packer. */
-interface SlotWindowState {
+/** Where a window is read: its index list and bitmaps in one database. */
+interface WindowSource {
+  redis: SyncRedis;
+  bitmaps: ClosedSlotWindow["bitmaps"];
+}
+
+/** Where a window's reading stands: the source, and the index in it. */
+interface ReadPosition {
+  source: number;
+  next: number;
+}
+
+/**
+ * A window being read: its sources (this run's database, then a spread stage's others, read one
+ * after the other), where it stands, its running totals and packer.
+ */
+type SlotWindowState = WindowWriter<ReadPosition> & {
   closed: ClosedSlotWindow;
-  /** Viewers in the epoch's index list (LLEN when the window was first read). */
-  length: number;
-  /** First index not read yet. */
+  sources: WindowSource[];
+  /** Viewers in each source's index list (LLEN when the window was first read). */
+  lengths: number[];
+  /** The source being read; `sources.length` once all are read. */
+  source: number;
+  /** First index of the source not read yet. */
   next: number;
   /** The index being added (the first one a new item does not hold). */
   current: number;
-  accumulator: ReturnType<typeof createWindowAccumulator>;
-  packer: ReturnType<typeof createRecordPacker>;
-  pending?: WindowProgress;
-  saved?: boolean;
-}
+};
 
 function windowState(
   closed: ClosedSlotWindow,
-  length: number,
+  sources: WindowSource[],
+  lengths: number[],
   resumed: WindowProgress | undefined,
   options: SyncWindowsOptions,
   report: RunReport,
   emit: (item: ViewingRecordsItem) => void,
 ): SlotWindowState {
-  const state = { closed, length, next: resumed?.next ?? 0, current: 0 } as SlotWindowState;
-  state.packer = createRecordPacker(
-    closed.stageId,
-    closed.window,
-    options.maxItemBytes,
-    (item) => {
-      emit(item);
-      report.viewingRecordItems++;
-      state.pending = {
-        next: state.current,
-        part: Number(item.sk.slice(item.sk.lastIndexOf("#") + 1)) + 1,
-        totals: state.accumulator.totalsSoFar(),
-      };
-    },
-    resumed?.part ?? 0,
-  );
-  state.accumulator = createWindowAccumulator((record) => {
-    state.packer.add(record);
-    report.viewingRecords++;
-  }, resumed?.totals);
+  const writer = createWindowWriter(closed, resumed, options, report, emit, () => ({
+    source: state.source,
+    next: state.current,
+  }));
+  const state: SlotWindowState = Object.assign(writer, {
+    closed,
+    sources,
+    lengths,
+    source: resumed?.source ?? 0,
+    next: resumed?.next ?? 0,
+    current: 0,
+  });
+  nextSource(state);
   return state;
+}
+
+/** Moves past every source read to its end (or empty). */
+function nextSource(state: SlotWindowState): void {
+  while (state.source < state.sources.length && state.next >= state.lengths[state.source]!) {
+    state.source++;
+    state.next = 0;
+  }
 }
 
 /** Saves, after a write, where each window with a written item stands (see syncSlotWindows). */
@@ -257,7 +330,8 @@ async function saveProgress(
   for (const state of saving) {
     const { closed } = state;
     const key = keys.slotWindowProgress(closed.stageId, closed.window);
-    pipeline.hset(key, progressFields({ ...state.pending!, next: state.pending!.next ?? 0 }));
+    const { at, ...progress } = state.pending!;
+    pipeline.hset(key, progressFields({ ...progress, ...at }));
     pipeline.expire(key, WATCH_KEY_EXPIRY_SEC);
     pipeline.sadd(keys.windowsInProgress(), key);
     state.pending = undefined;

@@ -1,14 +1,19 @@
 import type { DocumentClient } from "../shared/clients";
-import type { Breakdown, ViewingRecordsItem } from "../shared/history-items";
+import type { ViewingRecordsItem } from "../shared/history-items";
 import { type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "../shared/redis-keys";
-import { CONCURRENCY_SLOTS } from "../shared/windows";
 import type { BatchWriteOptions } from "./batch-write";
 import type { ClosedWindow } from "./find-work";
 import { readWindowPages } from "./read-windows";
 import type { RunReport } from "./run-report";
 import type { SyncRedis } from "./sync-redis";
-import { createWindowAccumulator, type WindowTotals } from "./window-accumulator";
-import { createRecordPacker, snapshotItem } from "./window-items";
+import { snapshotItem } from "./window-items";
+import {
+  createWindowWriter,
+  parseProgress,
+  progressFields,
+  type WindowProgress,
+  type WindowWriter,
+} from "./window-progress";
 import { writeItems } from "./write-items";
 
 export interface SyncWindowsOptions {
@@ -151,16 +156,8 @@ export async function syncClosedWindows(
   }
 }
 
-/** A window being read: its running totals and packer, and the progress to save next. */
-interface WindowState {
-  closed: ClosedWindow;
-  accumulator: ReturnType<typeof createWindowAccumulator>;
-  packer: ReturnType<typeof createRecordPacker>;
-  /** Set when an item of this window went out: where the window stands once it is written. */
-  pending?: WindowProgress & { lastViewer: string };
-  /** Whether this run saved progress for the window (so its progress hash is deleted too). */
-  saved?: boolean;
-}
+/** A window being read: its running totals and packer; `at` is the last viewer written. */
+type WindowState = WindowWriter<string> & { closed: ClosedWindow };
 
 function windowState(
   closed: ClosedWindow,
@@ -169,30 +166,15 @@ function windowState(
   report: RunReport,
   emit: (item: ViewingRecordsItem) => void,
 ): WindowState {
-  const state = {} as WindowState;
-  state.closed = closed;
-  state.packer = createRecordPacker(
-    closed.stageId,
-    closed.window,
-    options.maxItemBytes,
-    (item) => {
-      emit(item);
-      report.viewingRecordItems++;
-      // The item holds every record before the one being added now: the accumulator's totals
-      // (which count a record only after handing it on) are exactly those of the item's viewers.
-      state.pending = {
-        part: Number(item.sk.slice(item.sk.lastIndexOf("#") + 1)) + 1,
-        totals: state.accumulator.totalsSoFar(),
-        lastViewer: item.records.at(-1)![0],
-      };
-    },
-    resumed?.part ?? 0,
+  const writer = createWindowWriter(
+    closed,
+    resumed,
+    options,
+    report,
+    emit,
+    (item) => item.records.at(-1)![0],
   );
-  state.accumulator = createWindowAccumulator((record) => {
-    state.packer.add(record);
-    report.viewingRecords++;
-  }, resumed?.totals);
-  return state;
+  return Object.assign(writer, { closed });
 }
 
 /**
@@ -213,7 +195,7 @@ async function saveProgress(
   const pipeline = redis.pipeline();
   for (const state of saving) {
     const { closed } = state;
-    const { part, totals, lastViewer } = state.pending!;
+    const { part, totals, at: lastViewer } = state.pending!;
     pipeline.zremrangebylex(closed.key, "-", `[${lastViewer}|~`);
     pipeline.hset(
       keys.windowProgress(closed.stageId, closed.window),
@@ -225,59 +207,4 @@ async function saveProgress(
     state.saved = true;
   }
   await pipeline.exec();
-}
-
-/** How far a previous run got in a window. */
-export interface WindowProgress {
-  /** Slot-bitmap windows: the first viewer index not yet written. */
-  next?: number;
-  part: number;
-  totals: Omit<WindowTotals, "malformedFields">;
-}
-
-/** A window's progress as the fields of its hash (what {@link parseProgress} reads back). */
-export function progressFields(progress: WindowProgress): Record<string, string | number> {
-  const { totals } = progress;
-  return {
-    ...(progress.next === undefined ? {} : { next: progress.next }),
-    part: progress.part,
-    viewers: totals.uniqueViewers,
-    seconds: totals.watchSeconds,
-    slots: totals.slotViewers.join(","),
-    // Only slot-bitmap windows know their audience.
-    ...(Object.keys(totals.countries).length === 0
-      ? {}
-      : { countries: JSON.stringify(totals.countries), devices: JSON.stringify(totals.devices) }),
-  };
-}
-
-/** A breakdown saved with a window's progress (JSON), read back; empty when absent or bad. */
-function parseBreakdown(json: string | undefined): Breakdown {
-  if (json === undefined) return {};
-  try {
-    const parsed = JSON.parse(json) as unknown;
-    return parsed !== null && typeof parsed === "object" ? (parsed as Breakdown) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** A progress hash (HGETALL reply, `[field, value, ...]` raw) read back; none when empty. */
-export function parseProgress(reply: unknown): WindowProgress | undefined {
-  if (!Array.isArray(reply) || reply.length === 0) return undefined;
-  const fields: Record<string, string> = {};
-  for (let i = 0; i + 1 < reply.length; i += 2) fields[String(reply[i])] = String(reply[i + 1]);
-  const slots = (fields.slots ?? "").split(",").map(Number);
-  return {
-    next: Number(fields.next ?? 0),
-    part: Number(fields.part ?? 0),
-    totals: {
-      uniqueViewers: Number(fields.viewers ?? 0),
-      watchSeconds: Number(fields.seconds ?? 0),
-      slotViewers:
-        slots.length === CONCURRENCY_SLOTS ? slots : new Array(CONCURRENCY_SLOTS).fill(0),
-      countries: parseBreakdown(fields.countries),
-      devices: parseBreakdown(fields.devices),
-    },
-  };
 }

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { startAnonymousSessionRoute } from "../../openapi/routes";
+import { viewerTokenSecrets } from "../../shared/config";
 import { isAnonymousViewerId, randomAnonymousViewerId } from "../../shared/ids";
 import { signViewerToken, ViewerTokenError } from "../../shared/viewer-token";
 import type { AppEnv } from "../env";
@@ -25,7 +26,7 @@ export function registerAnonymousSessionHandlers(app: OpenAPIHono<AppEnv>) {
     }
     let viewerId = randomAnonymousViewerId();
     if (body.token !== undefined) {
-      const verify = isolate.verifierFor(config.viewerTokenSecret);
+      const verify = isolate.verifierFor(viewerTokenSecrets(config));
       try {
         const claims = await verify(body.token, {
           stageId,

@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { getBroadcastRoute, listBroadcastsRoute } from "../../openapi/routes";
 import { BROADCAST_PREFIX } from "../../shared/dynamo-keys";
-import { requireReader } from "../admin-auth";
 import type { AppEnv } from "../env";
 import { analyticsTable } from "../history/analytics-table";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
@@ -14,7 +13,6 @@ const BROADCAST_SK = new RegExp(
 export function registerBroadcastHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(listBroadcastsRoute, async (c) => {
     const { config, dynamo } = c.var.services;
-    requireReader(c, config);
     const { stageId } = c.req.valid("param");
     const { limit, cursor } = c.req.valid("query");
     const afterSk = cursor === undefined ? undefined : decodeSortKeyCursor(cursor, BROADCAST_SK);
@@ -33,7 +31,6 @@ export function registerBroadcastHandlers(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(getBroadcastRoute, async (c) => {
     const { config, dynamo } = c.var.services;
-    requireReader(c, config);
     const { stageId, broadcastId } = c.req.valid("param");
     const startedAtMs = Number(broadcastId);
     if (!Number.isFinite(new Date(startedAtMs).getTime())) {

@@ -1,22 +1,24 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { estimateCostRoute } from "../../openapi/routes";
 import { compareArchitectures } from "../../shared/cost/estimate";
-import { MEASURED_HEARTBEAT } from "../../shared/cost/measured";
-import { defaultWorkload, WorkloadError } from "../../shared/cost/workload";
+import { measuredWorkload } from "../../shared/cost/measured";
+import { WorkloadError } from "../../shared/cost/workload";
 import type { AppEnv } from "../env";
 import { problems } from "../problems";
 
 export function registerCostHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(estimateCostRoute, (c) => {
     const query = c.req.valid("query");
-    let workload: ReturnType<typeof defaultWorkload>;
+    let workload: ReturnType<typeof measuredWorkload>;
     try {
-      workload = defaultWorkload({
+      // The same measured inputs as `npm run cost`: one answer to one question.
+      workload = measuredWorkload({
         viewers: query.viewers,
-        redisCommandsPerHeartbeat: query.commands ?? MEASURED_HEARTBEAT.redisCommandsPerHeartbeat,
-        redisBytesPerHeartbeat: query.bytes ?? MEASURED_HEARTBEAT.redisBytesPerHeartbeat,
+        ...(query.commands === undefined ? {} : { redisCommandsPerHeartbeat: query.commands }),
+        ...(query.bytes === undefined ? {} : { redisBytesPerHeartbeat: query.bytes }),
         ...(query.stages === undefined ? {} : { stages: query.stages }),
         ...(query.interval === undefined ? {} : { heartbeatIntervalSec: query.interval }),
+        ...(query.tabs === undefined ? {} : { tabsPerViewer: query.tabs }),
         ...(query.packing === undefined ? {} : { viewingRecordPackingFactor: query.packing }),
         ...(query.consistency === undefined ? {} : { consistency: query.consistency }),
       });

@@ -9,7 +9,6 @@ import {
   listViewingRecordsRoute,
 } from "../../openapi/routes";
 import { CONCURRENCY_SLOT_SEC, CONCURRENCY_SLOTS } from "../../shared/windows";
-import { requireReader } from "../admin-auth";
 import type { AppEnv } from "../env";
 import type { RangeQuery, Snapshot } from "../history/history-table";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
@@ -37,8 +36,7 @@ function range(stageId: string, nowMs: number, query: { from?: string; to?: stri
 
 export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(listStageSnapshotsRoute, async (c) => {
-    const { config, nowMs, historyTable } = c.var.services;
-    requireReader(c, config);
+    const { nowMs, historyTable } = c.var.services;
     const { stageId } = c.req.valid("param");
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);
@@ -53,8 +51,7 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(listStageRollupsRoute, async (c) => {
-    const { config, nowMs, historyTable } = c.var.services;
-    requireReader(c, config);
+    const { nowMs, historyTable } = c.var.services;
     const { stageId } = c.req.valid("param");
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);
@@ -69,8 +66,7 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(getStageSeriesRoute, async (c) => {
-    const { config, nowMs, historyTable } = c.var.services;
-    requireReader(c, config);
+    const { nowMs, historyTable } = c.var.services;
     const { stageId } = c.req.valid("param");
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);
@@ -122,8 +118,7 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(getStageBreakdownRoute, async (c) => {
-    const { config, nowMs, historyTable } = c.var.services;
-    requireReader(c, config);
+    const { nowMs, historyTable } = c.var.services;
     const { stageId } = c.req.valid("param");
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);
@@ -172,8 +167,7 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(exportViewingRecordsRoute, async (c) => {
-    const { config, nowMs, historyTable } = c.var.services;
-    requireReader(c, config);
+    const { nowMs, historyTable } = c.var.services;
     const { stageId } = c.req.valid("param");
     const window = range(stageId, nowMs, c.req.valid("query"));
     if (window.toMs - window.fromMs > DAY_MS) {
@@ -206,8 +200,7 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(listViewingRecordsRoute, async (c) => {
-    const { config, nowMs, historyTable } = c.var.services;
-    requireReader(c, config);
+    const { nowMs, historyTable } = c.var.services;
     const { stageId } = c.req.valid("param");
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);

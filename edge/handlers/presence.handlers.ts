@@ -7,14 +7,15 @@ import {
 } from "../../openapi/routes";
 import { audienceTag, countryOf, deviceClass } from "../../shared/audience";
 import { countedWidthsSec } from "../../shared/cadence";
+import { type Config, viewerTokenSecrets } from "../../shared/config";
 import { liveCountCall } from "../../shared/live-count";
 import { execPipeline } from "../../shared/pipeline-scripts";
 import type { TicketSigner } from "../../shared/presence-ticket";
+import { databaseForStage } from "../../shared/rendezvous";
 import { epochAt, presenceSlots } from "../../shared/slot-bitmaps";
 import type { Stage } from "../../shared/stage";
-import { requireReader } from "../admin-auth";
-import type { AppEnv } from "../env";
-import { type IsolateState, viewerIndexKey } from "../isolate-state";
+import type { AppEnv, Shard } from "../env";
+import { type IsolateState, rememberStage, viewerIndexKey } from "../isolate-state";
 import { currentCadence, intervalIsStale, rememberInterval } from "../presence/cadence";
 import { recordHeartbeat } from "../presence/heartbeat";
 import { LEAVE_SCRIPT } from "../presence/heartbeat-script";
@@ -22,7 +23,7 @@ import { nextHeartbeatInMs } from "../presence/next-heartbeat";
 import { countToAnswer } from "../presence/restore-estimates";
 import { readStageViewers } from "../presence/stage-viewers";
 import { resolveViewer } from "../presence/viewer-identity";
-import { problems } from "../problems";
+import { problems, StoreUnavailableError } from "../problems";
 import { redisCall } from "../redis-client";
 
 function refusal(stage: Stage, anonymous: boolean) {
@@ -40,90 +41,125 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     const { stageId } = c.req.valid("param");
     const { state, ticket } = c.req.valid("query");
     const { config, nowMs, keys } = c.var.services;
-    const shard = c.var.services.shard(stageId);
-    const { redis, isolate, registry } = shard;
+    const home = c.var.services.shard(stageId);
     const viewer = await resolveViewer(
       c,
-      isolate.verifierFor(config.viewerTokenSecret),
+      home.isolate.verifierFor(viewerTokenSecrets(config)),
       stageId,
       nowMs,
     );
-    const cadence = currentCadence(config, isolate, nowMs);
-    const retryAfterSec = isolate.heartbeatLimiter.hit(
+    const cadence = currentCadence(config, home.isolate, nowMs);
+    const retryAfterSec = home.isolate.heartbeatLimiter.hit(
       `${stageId}|${viewer.viewerId}`,
       nowMs,
       cadence.intervalSec * 1000,
     );
     if (retryAfterSec > 0) throw problems.rateLimited(retryAfterSec);
     const epoch = epochAt(nowMs);
-    const signer = isolate.ticketSignerFor(config.viewerTokenSecret);
-    const ticketIndex =
-      ticket === undefined
-        ? undefined
-        : await ticketIndexFor(isolate, signer, ticket, {
-            stageId,
-            viewerId: viewer.viewerId,
-            nowMs,
-          });
-    const index =
-      ticketIndex ??
-      isolate.viewerIndexes.get(viewerIndexKey(stageId, epoch, viewer.viewerId), nowMs);
-    const input = {
-      stageId,
-      ...viewer,
-      credited: state === undefined || state === "playing",
-      nowMs,
-      ...cadence,
-      countWidthsSec: countedWidthsSec(config, cadence),
-      audienceTag: () =>
-        audienceTag({
-          country: countryOf(
-            (c.req.raw as { cf?: { country?: unknown } }).cf?.country,
-            c.req.header("cf-ipcountry"),
-          ),
-          device: deviceClass(c.req.header("user-agent"), c.req.header("sec-ch-ua-mobile")),
-        }),
-      ...(index === undefined ? {} : { index }),
-      ...(intervalIsStale(config, isolate, nowMs) ? { intervalKey: keys.heartbeatInterval() } : {}),
-    };
-    let outcome = await recordHeartbeat({ redis, keys, isolate }, input);
-    // Whether the client's ticket is still the one to answer (not after a data loss).
-    let ticketHolds = ticketIndex !== undefined;
-    if (outcome.kind === "unknown-stage" && !outcome.registryComplete) {
-      // Redis lost its data (or this deployment is new): rebuild the registry, then try again.
-      await registry.restore();
-      ticketHolds = false;
-      const { index: _stale, ...lookedUp } = input;
-      outcome = await recordHeartbeat({ redis, keys, isolate }, lookedUp);
-    } else if (outcome.kind !== "unknown-stage" && outcome.registryLost) {
-      // Noticed by the registry check: this heartbeat is recorded; rebuild the registry now.
-      await registry.restore();
-      ticketHolds = false;
-      // Its index came from before the loss: it names no one now. Look the viewer up in the
-      // new generation, so the ticket answered is good (a stale bit set meanwhile: see
-      // docs/redis-layout.md).
-      if (input.index !== undefined) {
+    const signer = home.isolate.ticketSignerFor(config.viewerTokenSecret);
+    const audience = () =>
+      audienceTag({
+        country: countryOf(
+          (c.req.raw as { cf?: { country?: unknown } }).cf?.country,
+          c.req.header("cf-ipcountry"),
+        ),
+        device: deviceClass(c.req.header("user-agent"), c.req.header("sec-ch-ua-mobile")),
+      });
+
+    /**
+     * The heartbeat in the database `stage` puts this viewer in (the home when the stage is not
+     * known here yet): what a ticket there means, the write, and a registry rebuild if that
+     * database lost its data.
+     */
+    const beat = async (stage: Stage | undefined) => {
+      const shard = stage === undefined ? home : c.var.services.viewerShard(stage, viewer.viewerId);
+      const { redis, isolate, registry } = shard;
+      const scope = ticketScope(stageId, shard, config);
+      const ticketIndex =
+        ticket === undefined
+          ? undefined
+          : await ticketIndexFor(isolate, signer, ticket, {
+              stageId: scope,
+              viewerId: viewer.viewerId,
+              nowMs,
+            });
+      const index =
+        ticketIndex ??
+        isolate.viewerIndexes.get(viewerIndexKey(stageId, epoch, viewer.viewerId), nowMs);
+      const input = {
+        stageId,
+        ...viewer,
+        credited: state === undefined || state === "playing",
+        nowMs,
+        ...cadence,
+        countWidthsSec: countedWidthsSec(config, cadence),
+        audienceTag: audience,
+        databases: stage?.databases ?? 1,
+        ...(index === undefined ? {} : { index }),
+        ...(intervalIsStale(config, isolate, nowMs)
+          ? { intervalKey: keys.heartbeatInterval() }
+          : {}),
+      };
+      let outcome = await recordHeartbeat({ redis, keys, isolate }, input);
+      // Whether the client's ticket is still the one to answer (not after a data loss).
+      let ticketHolds = ticketIndex !== undefined;
+      if (outcome.kind === "unknown-stage" && !outcome.registryComplete) {
+        // Redis lost its data (or this deployment is new): rebuild the registry, then try again.
+        await registry.restore();
+        ticketHolds = false;
         const { index: _stale, ...lookedUp } = input;
         outcome = await recordHeartbeat({ redis, keys, isolate }, lookedUp);
+      } else if (outcome.kind !== "unknown-stage" && outcome.registryLost) {
+        // Noticed by the registry check: this heartbeat is recorded; rebuild the registry now.
+        await registry.restore();
+        ticketHolds = false;
+        // Its index came from before the loss: it names no one now. Look the viewer up in the
+        // new generation, so the ticket answered is good (a stale bit set meanwhile: see
+        // docs/redis-layout.md).
+        if (input.index !== undefined) {
+          const { index: _stale, ...lookedUp } = input;
+          outcome = await recordHeartbeat({ redis, keys, isolate }, lookedUp);
+        }
+      }
+      return { outcome, shard, scope, ticketIndex, ticketHolds };
+    };
+
+    // Any copy of the stage this isolate holds says where the viewer writes: `databases` never
+    // changes after creation. Else the home decides, and says so if the viewer belongs elsewhere.
+    const known = home.isolate.stages.get(stageId, nowMs)?.stage ?? undefined;
+    let attempt = await beat(known);
+    if (attempt.outcome.kind === "elsewhere") {
+      rememberStage(home.isolate, stageId, attempt.outcome.stage, nowMs);
+      attempt = await beat(attempt.outcome.stage);
+      // Only if the stage changed between the two requests, which its `databases` cannot.
+      if (attempt.outcome.kind === "elsewhere") {
+        throw new StoreUnavailableError("redis", {
+          cause: new Error(`stage ${stageId}: its databases disagree about where viewers go`),
+        });
       }
     }
+    const { outcome, shard, scope, ticketIndex, ticketHolds } = attempt;
     if (outcome.kind === "unknown-stage") throw problems.stageNotFound(stageId);
     if (outcome.kind === "refused") throw refusal(outcome.stage, viewer.anonymous);
+    const { isolate } = shard;
     if (outcome.intervalJson !== undefined) {
       rememberInterval(isolate, outcome.intervalJson, config.heartbeatIntervalSec, nowMs);
     }
-    const count = await countToAnswer(
-      { ...c.var.services, ...shard },
-      stageId,
-      outcome.count,
-      nowMs,
-      cadence.presenceTtlSec,
-    );
+    const count =
+      (outcome.stage.databases ?? 1) > 1
+        ? spreadCount(c.var.services.stageShards(outcome.stage), stageId, nowMs)
+        : await countToAnswer(
+            { ...c.var.services, ...shard },
+            stageId,
+            outcome.count,
+            nowMs,
+            cadence.presenceTtlSec,
+          );
     // The client's ticket when it named this index, else a new one (signed only then).
     const answerTicket =
       ticketHolds && ticketIndex === outcome.index && ticket !== undefined
         ? ticket
-        : await signer.sign(stageId, viewer.viewerId, {
+        : await signer.sign(scope, viewer.viewerId, {
             epoch,
             index: outcome.index,
             generation: isolate.registry.generation ?? "0",
@@ -148,15 +184,17 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(leaveStageRoute, async (c) => {
     const { stageId } = c.req.valid("param");
     const { config, nowMs, keys } = c.var.services;
-    const { redis, isolate, registry } = c.var.services.shard(stageId);
+    const { isolate: homeIsolate, registry } = c.var.services.shard(stageId);
     const viewer = await resolveViewer(
       c,
-      isolate.verifierFor(config.viewerTokenSecret),
+      homeIsolate.verifierFor(viewerTokenSecrets(config)),
       stageId,
       nowMs,
     );
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);
+    // The database the viewer's heartbeats went to.
+    const { redis, isolate } = c.var.services.viewerShard(stage, viewer.viewerId);
     const cadence = currentCadence(config, isolate, nowMs);
     const groups = presenceSlots(nowMs, cadence.presenceTtlSec, countedWidthsSec(config, cadence));
     const leave = {
@@ -185,13 +223,25 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     const stage = await registry.lookup(stageId);
     if (stage === undefined) throw problems.stageNotFound(stageId);
     const cadence = currentCadence(config, isolate, nowMs);
-    const count = await readStageViewers(
-      { ...c.var.services, ...shard },
-      stageId,
-      nowMs,
-      cadence.presenceTtlSec,
-      countedWidthsSec(config, cadence),
+    // A stage spread over several databases: every part's count, read at once, summed.
+    const parts = await Promise.all(
+      c.var.services
+        .stageShards(stage)
+        .map((part) =>
+          readStageViewers(
+            { ...c.var.services, ...part },
+            stageId,
+            nowMs,
+            cadence.presenceTtlSec,
+            countedWidthsSec(config, cadence),
+          ),
+        ),
     );
+    const count = {
+      viewers: parts.reduce((sum, part) => sum + part.viewers, 0),
+      estimated: parts.some((part) => part.estimated),
+      asOfMs: Math.min(...parts.map((part) => part.asOfMs)),
+    };
     c.header("cache-control", "public, max-age=5");
     return c.json(
       {
@@ -206,13 +256,13 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(getViewerTotalsRoute, async (c) => {
     const { config, nowMs, keys } = c.var.services;
-    if (!config.publicViewerTotals) requireReader(c, config);
-    // Each database's totals (its stages), summed: one request per database at most every 2 s.
+    // Each database's counts by stage, summed by stage (a stage spread over several databases
+    // is in each of them): one request per database at most every 2 s.
     const perDatabase = await Promise.all(
       c.var.services.shards().map(async ({ redis, isolate }) => {
         const cached = isolate.totals.get("all", nowMs);
         if (cached !== undefined) return cached;
-        const stageIds = await redisCall(() => redis.smembers(keys.stages()));
+        const stageIds = (await redisCall(() => redis.smembers(keys.stages()))).map(String);
         const cadence = currentCadence(config, isolate, nowMs);
         const widths = countedWidthsSec(config, cadence);
         const calls = stageIds.map((id) =>
@@ -222,17 +272,18 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
           calls.length === 0
             ? []
             : (await redisCall(() => execPipeline(redis, calls, isolate.scriptSha1))).map(Number);
-        const totals = {
-          viewers: counts.reduce((sum, count) => sum + count, 0),
-          activeStages: counts.filter((count) => count > 0).length,
-        };
-        isolate.totals.set("all", totals, nowMs);
-        return totals;
+        const byStage = new Map(stageIds.map((id, i) => [id, counts[i] ?? 0]));
+        isolate.totals.set("all", byStage, nowMs);
+        return byStage;
       }),
     );
+    const byStage = new Map<string, number>();
+    for (const counts of perDatabase) {
+      for (const [id, count] of counts) byStage.set(id, (byStage.get(id) ?? 0) + count);
+    }
     const totals = {
-      viewers: perDatabase.reduce((sum, t) => sum + t.viewers, 0),
-      activeStages: perDatabase.reduce((sum, t) => sum + t.activeStages, 0),
+      viewers: [...byStage.values()].reduce((sum, count) => sum + count, 0),
+      activeStages: [...byStage.values()].filter((count) => count > 0).length,
     };
     c.header("cache-control", "public, max-age=5");
     return c.json({ ...totals, asOf: new Date(nowMs).toISOString() }, 200);
@@ -262,4 +313,39 @@ async function ticketIndexFor(
   if (ticket.epoch !== epochAt(nowMs)) return undefined;
   if (generation !== undefined && ticket.generation !== generation) return undefined;
   return ticket.index;
+}
+
+/**
+ * What a presence ticket is signed for: the stage, and for a stage spread over several databases
+ * also the database (its URL), since an index names a viewer in one database only.
+ */
+function ticketScope(stageId: string, shard: Shard, config: Config): string {
+  const databases = config.redisDatabases;
+  if (databases.length <= 1 || shard.database === databaseForStage(databaseUrls(config), stageId))
+    return stageId;
+  return `${stageId}\n${databases[shard.database]!.url}`;
+}
+
+const databaseUrls = (config: Config) => config.redisDatabases.map((database) => database.url);
+
+/**
+ * The live count of a stage spread over several databases: the sum of the counts this isolate
+ * last read from each (each refreshed by the heartbeats it sends there, so no request of its
+ * own). A part this isolate has no count of yet is estimated as the mean of the others, and the
+ * answer says it is an estimate.
+ */
+function spreadCount(
+  shards: Shard[],
+  stageId: string,
+  nowMs: number,
+): { viewers: number; estimated: boolean } {
+  const known = shards
+    .map(({ isolate }) => isolate.counts.get(stageId, nowMs)?.live)
+    .filter((live) => live !== undefined);
+  const sum = known.reduce((total, live) => total + live, 0);
+  if (known.length === shards.length) return { viewers: sum, estimated: false };
+  return {
+    viewers: Math.round((sum / Math.max(1, known.length)) * shards.length),
+    estimated: true,
+  };
 }

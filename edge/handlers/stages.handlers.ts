@@ -10,7 +10,6 @@ import { reconcileBroadcast } from "../../shared/broadcasts";
 import { STAGE_ID_PATTERN } from "../../shared/ids";
 import { isRepeatedCreate, type Stage } from "../../shared/stage";
 import { signViewerToken } from "../../shared/viewer-token";
-import { requireAdmin } from "../admin-auth";
 import { dynamoCall } from "../dynamo-call";
 import type { AppEnv, Services, Shard } from "../env";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
@@ -24,8 +23,7 @@ function randomStageId(): string {
 
 export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(createStageRoute, async (c) => {
-    const { config, nowMs, stageTable: table } = c.var.services;
-    requireAdmin(c, config.adminApiKey);
+    const { nowMs, stageTable: table } = c.var.services;
     const body = c.req.valid("json");
     const at = new Date(nowMs).toISOString();
     let stage: Stage = {
@@ -38,11 +36,12 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
       updatedAt: at,
     };
     if (body.stageArn !== undefined) stage.stageArn = body.stageArn;
-    const { registry } = c.var.services.shard(stage.id);
+    if (body.databases !== undefined && body.databases > 1) stage.databases = body.databases;
+    const registries = registriesOf(c.var.services.stageShards(stage));
     try {
       await table().create(stage);
     } catch (error) {
-      if (error instanceof StoreUnavailableError) await registry.markUnsettled(stage.id);
+      if (error instanceof StoreUnavailableError) await registries.markUnsettled(stage.id);
       // A create that answered 503 (its deadline passed) may still have reached DynamoDB: its
       // retry finds the stage stored exactly as asked, and finishes that create instead of
       // answering 409 for a stage that Redis, and so every heartbeat, would never know.
@@ -52,14 +51,14 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
       stage = stored;
     }
     try {
-      await registry.cache(stage, { changed: false });
+      await registries.cache(stage, { changed: false });
     } catch (error) {
       // Redis is the registry heartbeats trust: a stage DynamoDB has but Redis lacks would
       // answer 404. Undo, so the failed request changed nothing and can simply be retried.
       if (error instanceof StoreUnavailableError) await table().remove(stage.id);
       throw error;
     }
-    await followBroadcasts(c.var.services, registry, stage);
+    await followBroadcasts(c.var.services, registries, stage);
     return c.json(stage, 201);
   });
 
@@ -71,8 +70,7 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(listStagesRoute, async (c) => {
-    const { config, stageTable: table } = c.var.services;
-    requireAdmin(c, config.adminApiKey);
+    const { stageTable: table } = c.var.services;
     const { limit, cursor } = c.req.valid("query");
     const page = await table().list(
       limit,
@@ -88,20 +86,27 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
   });
 
   app.openapi(updateStageRoute, async (c) => {
-    const { config, nowMs, stageTable: table } = c.var.services;
-    requireAdmin(c, config.adminApiKey);
+    const { nowMs, stageTable: table } = c.var.services;
     const { stageId } = c.req.valid("param");
-    const { registry } = c.var.services.shard(stageId);
+    const home = c.var.services.shard(stageId);
     const changes = c.req.valid("json");
     const { stage, previous } = await table()
       .update(stageId, changes, new Date(nowMs).toISOString())
       .catch(async (error: unknown) => {
-        // No answer in time: the update may still land. The sync job will put it in force.
-        if (error instanceof StoreUnavailableError) await registry.markUnsettled(stageId);
+        // No answer in time: the update may still land. Each database's sync job will put it in
+        // force there: the home's, and those of a spread stage's other databases (known from any
+        // copy this isolate holds: `databases` never changes).
+        if (error instanceof StoreUnavailableError) {
+          const cached = home.isolate.stages.get(stageId, nowMs)?.stage ?? undefined;
+          const shards = cached ? c.var.services.stageShards(cached) : [home];
+          await registriesOf(shards).markUnsettled(stageId);
+        }
         throw error;
       });
+    // Every database the stage's viewers write to obeys the change (one, unless spread).
+    const registries = registriesOf(c.var.services.stageShards(stage));
     try {
-      await registry.cache(stage, { changed: true });
+      await registries.cache(stage, { changed: true });
     } catch (error) {
       // Redis is what heartbeats obey: a change DynamoDB has but Redis lacks is not in force.
       // Undo it, so a 503 means "nothing changed"; if even the undo fails, say so.
@@ -120,13 +125,12 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
           },
         );
     }
-    if (changes.status !== undefined) await followBroadcasts(c.var.services, registry, stage);
+    if (changes.status !== undefined) await followBroadcasts(c.var.services, registries, stage);
     return c.json(stage, 200);
   });
 
   app.openapi(issueViewerTokenRoute, async (c) => {
     const { config, nowMs } = c.var.services;
-    requireAdmin(c, config.adminApiKey);
     const { stageId } = c.req.valid("param");
     const { registry } = c.var.services.shard(stageId);
     const { viewerId, ttlSec } = c.req.valid("json");
@@ -154,14 +158,39 @@ export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
  */
 async function followBroadcasts(
   services: Services,
-  registry: Shard["registry"],
+  registries: { markUnsettled(stageId: string): Promise<void> },
   stage: Stage,
 ): Promise<void> {
   const { config } = services;
   try {
     await dynamoCall(() => reconcileBroadcast(services.dynamo(), config.dynamodbTable, stage));
   } catch (error) {
-    if (error instanceof StoreUnavailableError) await registry.markUnsettled(stage.id);
+    if (error instanceof StoreUnavailableError) await registries.markUnsettled(stage.id);
     throw error;
   }
+}
+
+/**
+ * The registries of every database a stage's viewers write to, written together: the parts
+ * first and the home last, so a stage the home knows is known to every part (heartbeats reach a
+ * part only after the home named it). If one fails, the others are marked unsettled, and the
+ * sync job puts DynamoDB's version back in force there.
+ */
+function registriesOf(shards: Shard[]) {
+  const homeLast = [...shards.slice(1), ...shards.slice(0, 1)];
+  return {
+    async cache(stage: Stage, options: { changed: boolean }): Promise<void> {
+      for (const [i, { registry }] of homeLast.entries()) {
+        try {
+          await registry.cache(stage, options);
+        } catch (error) {
+          await Promise.all(homeLast.slice(0, i).map((s) => s.registry.markUnsettled(stage.id)));
+          throw error;
+        }
+      }
+    },
+    async markUnsettled(stageId: string): Promise<void> {
+      await Promise.all(homeLast.map(({ registry }) => registry.markUnsettled(stageId)));
+    },
+  };
 }

@@ -31,10 +31,11 @@ import { slotAt, windowIndex } from "../../shared/windows";
  * ARGV: check stage ('1'/'0'), anonymous ('1'/'0'), viewer, index or '', credited ('1'/'0'),
  * now (ms), slot expiry (s), index expiry (s), `<stage>:<epoch>`, audit trail ('1'/'0', when
  * the stage is not checked), set the slot's expiry ('1'/'0': not when this isolate already did),
- * the viewer's audience tag `<country>|<device>` (kept with a new viewer's id in the list).
+ * the viewer's audience tag `<country>|<device>` (kept with a new viewer's id in the list), the
+ * number of databases the isolate assumed the stage spreads over (its `databases`, '1' if none).
  *
- * Returns { stage JSON or nil, m, v, rs, e, g (all nil when not checked), index or -1 when the
- * stage refused the heartbeat }.
+ * Returns { stage JSON or nil, m, v, rs, e, g (all nil when not checked), index, or -1 when the
+ * stage refused the heartbeat, or -2 when it spreads over another number of databases }.
  */
 export const HEARTBEAT_SCRIPT = `
 local check, anonymous, viewer, index = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -45,6 +46,12 @@ if check == '1' then
   local stage = found[1]
   local refused = {stage, found[2], found[3], found[4], found[5], found[6], -1}
   if not stage then return refused end
+  -- A stage spread over another number of databases than the isolate assumed: this viewer may
+  -- belong in another database, so nothing is written here (the isolate routes again).
+  if (string.match(stage, '"databases":(%d+)') or '1') ~= ARGV[13] then
+    refused[7] = -2
+    return refused
+  end
   local live = string.find(stage, '"status":"live"', 1, true)
   local anonymousAllowed = string.find(stage, '"allowAnonymous":true', 1, true)
   if not live or (anonymous == '1' and not anonymousAllowed) then return refused end
@@ -94,6 +101,8 @@ export interface HeartbeatScriptInput {
   setExpiry: boolean;
   /** `<country>|<device>`, kept with a new viewer's id in the index list. */
   audienceTag: string;
+  /** The stage's `databases` as the isolate believes (1 when it knows no better). */
+  databases: number;
 }
 
 /** HEARTBEAT_SCRIPT's call, its KEYS and ARGV in the order the script reads them: one home. */
@@ -128,6 +137,7 @@ export function heartbeatScriptCall(keys: RedisKeys, input: HeartbeatScriptInput
       input.auditTrail ? "1" : "0",
       input.setExpiry ? "1" : "0",
       input.audienceTag,
+      String(input.databases),
     ],
   };
 }

@@ -29,6 +29,8 @@ export interface HeartbeatInput {
   index?: number;
   /** Where and on what the viewer watches (shared/audience.ts `audienceTag`), when needed. */
   audienceTag: () => string;
+  /** The stage's `databases` as this isolate knows it (1 when it knows no better). */
+  databases: number;
   nowMs: number;
   intervalSec: number;
   presenceTtlSec: number;
@@ -52,6 +54,9 @@ export type HeartbeatOutcome =
     }
   /** The stage exists but refuses this heartbeat (ended, or anonymous viewers not allowed). */
   | { kind: "refused"; stage: Stage; registryLost: boolean }
+  /** The stage spreads its viewers over another number of databases than assumed: nothing
+   *  was written; send the heartbeat to the viewer's database of `stage`. */
+  | { kind: "elsewhere"; stage: Stage; registryLost: boolean }
   | { kind: "unknown-stage"; registryComplete: boolean };
 
 type Deps = { redis: EdgeRedis; keys: RedisKeys; isolate: IsolateState };
@@ -249,6 +254,7 @@ async function record(
       }
       stage = toStage(JSON.parse(String(stageJson)));
       rememberStage(isolate, stageId, stage, nowMs);
+      if (Number(given) === -2) return { kind: "elsewhere", stage, registryLost };
       if (Number(given) < 0) return { kind: "refused", stage, registryLost };
     }
     index = Number(given);

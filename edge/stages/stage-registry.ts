@@ -1,6 +1,7 @@
 import { newGeneration } from "../../shared/presence-ticket";
 import type { RedisKeys } from "../../shared/redis-keys";
 import { type Stage, toStage } from "../../shared/stage";
+import { writeStagesToRegistry } from "../../shared/stage-listing";
 import {
   applyRegistryCheck,
   cachedStage,
@@ -26,28 +27,18 @@ export function stageRegistry(deps: {
   nowMs: number;
   /** How long restore estimates may be answered after a data loss (one presence TTL), in s. */
   presenceTtlSec: number;
-  /** Whether this database holds a stage (rendezvous hashing; default: every stage). */
-  holds?: (stageId: string) => boolean;
+  /** Whether this database holds a stage (its home or a part; default: every stage). */
+  holds?: (stage: Stage) => boolean;
 }) {
   const { redis, keys, isolate, nowMs } = deps;
 
-  /**
-   * Writes stages to the Redis registry. A restore writes only what is missing (`SET NX`, as
-   * the sync job's restore does): a copy already there was written by a create or an update
-   * and is as new as DynamoDB's, or newer than a page this restore read earlier.
-   */
+  /** Writes stages to the Redis registry (a restore only what is missing). */
   async function cacheInRedis(
     stages: Stage[],
     options: { restoring: boolean; changed?: boolean },
   ): Promise<void> {
     const pipeline = redis.pipeline();
-    for (const stage of stages) {
-      const json = JSON.stringify(stage);
-      if (options.restoring) pipeline.set(keys.stage(stage.id), json, { nx: true });
-      else pipeline.set(keys.stage(stage.id), json);
-    }
-    const ids = stages.map((stage) => stage.id);
-    if (ids.length > 0) pipeline.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
+    writeStagesToRegistry(pipeline, keys, stages, { onlyMissing: options.restoring });
     // A changed stage tells every isolate to re-read what it cached (a new one needs not: an
     // isolate trusts an absence for one check period only).
     if (options.changed) pipeline.incr(keys.registryVersion());
@@ -115,7 +106,7 @@ export function stageRegistry(deps: {
     let after: string | undefined;
     do {
       const page = await table.list(100, after);
-      const held = deps.holds ? page.stages.filter((stage) => deps.holds!(stage.id)) : page.stages;
+      const held = deps.holds ? page.stages.filter((stage) => deps.holds!(stage)) : page.stages;
       await cacheInRedis(held, { restoring: true });
       restored += held.length;
       after = page.lastId;

@@ -1,19 +1,8 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "../../shared/clients";
-import {
-  STAGE_INDEX_PARTITION,
-  STAGE_ITEM_TYPE,
-  stageIndexKeys,
-  stageKeys,
-} from "../../shared/dynamo-keys";
+import { STAGE_ITEM_TYPE, stageIndexKeys, stageKeys } from "../../shared/dynamo-keys";
 import { type Stage, type StageChanges, toStage } from "../../shared/stage";
-import { GSI1_NAME } from "../../shared/table";
+import { listStagePage } from "../../shared/stage-listing";
 import { isConditionFailure, dynamoCall as send } from "../dynamo-call";
 import { problems } from "../problems";
 
@@ -118,26 +107,8 @@ export function stageTable(db: DocumentClient, tableName: string) {
     },
 
     /** One page of stages in id order; `after` is the last id of the previous page. */
-    async list(limit: number, after?: string): Promise<{ stages: Stage[]; lastId?: string }> {
-      // One item more than asked tells whether another page exists, so the last page never
-      // hands out a cursor to an empty page.
-      const result = await send(() =>
-        db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: GSI1_NAME,
-            KeyConditionExpression: after ? "gsi1pk = :p AND gsi1sk > :after" : "gsi1pk = :p",
-            ExpressionAttributeValues: after
-              ? { ":p": STAGE_INDEX_PARTITION, ":after": after }
-              : { ":p": STAGE_INDEX_PARTITION },
-            Limit: limit + 1,
-          }),
-        ),
-      );
-      const stages = (result.Items ?? []).map(toStage);
-      if (stages.length <= limit) return { stages };
-      const page = stages.slice(0, limit);
-      return { stages: page, lastId: page.at(-1)!.id };
+    list(limit: number, after?: string): Promise<{ stages: Stage[]; lastId?: string }> {
+      return send(() => listStagePage(db, tableName, limit, after));
     },
   };
 }

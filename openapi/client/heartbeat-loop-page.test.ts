@@ -99,6 +99,26 @@ describe("startHeartbeatLoop: leaving", () => {
     expect(h.clock.pendingDelays()).toEqual([30_000]);
   });
 
+  it("restored into a hidden page with a heartbeat on the wire, lets its answer schedule the next", async () => {
+    const slow = held(heartbeat(30_000));
+    h.server.reply(slow.respond, heartbeat(30_000));
+    const loop = h.start(undefined, { pauseWhenHidden: true });
+    await settle();
+    h.window.fire("pagehide");
+    h.document.setVisibility("hidden");
+    h.window.fire("pageshow", true);
+    slow.release();
+    await settle();
+    expect(loop.state.status).toBe("paused");
+    expect(h.clock.pendingDelays()).toEqual([30_000]);
+
+    h.document.setVisibility("visible"); // not a heartbeat of its own: the timer's comes in time
+    await settle();
+    expect(h.server.heartbeats).toHaveLength(1);
+    await h.clock.advance(30_000);
+    expect(h.server.heartbeats).toHaveLength(2);
+  });
+
   it.each([
     ["sendBeacon is missing", null],
     ["sendBeacon refuses", false],

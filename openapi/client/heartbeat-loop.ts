@@ -22,6 +22,29 @@ import type { Heartbeat, ViewerBody } from "./types";
 type Attempt = HeartbeatResult | { kind: "cancelled" };
 
 /**
+ * The loop's life: counting the viewer (`running`), gone with the page (`left`: `pagehide` sent
+ * the leave, `pageshow` from the back/forward cache resumes) or `stopped` for good.
+ */
+type Mode = "running" | "left" | "stopped";
+
+/** A heartbeat on the wire; `leaveRaced` when a leave went out before its answer came. */
+interface Sending {
+  step: "sending";
+  attempt: Promise<Attempt>;
+  leaveRaced: boolean;
+}
+
+/**
+ * What the next heartbeat waits for: nothing planned (`idle`), its timer (`waiting`), the page to
+ * show (`due`: its time came while hidden, with `pauseWhenHidden`), or its answer (`sending`).
+ * Exactly one at a time, so a timer and a request never run together.
+ */
+type Next = { step: "idle" } | { step: "waiting"; timer: unknown } | { step: "due" } | Sending;
+
+const IDLE: Next = { step: "idle" };
+const DUE: Next = { step: "due" };
+
+/**
  * Keeps a viewer counted on a stage: sends `sendHeartbeat` at once, then again after each
  * answer's `nextHeartbeatInMs` (ms, server jitter included, none added here).
  *
@@ -34,6 +57,26 @@ type Attempt = HeartbeatResult | { kind: "cancelled" };
  *   (else a keepalive fetch); on `pageshow` from the back/forward cache the loop resumes. If a
  *   heartbeat was on the wire when the leave went out and it is counted after all, the leave is
  *   sent again (when the page still runs to see the answer).
+ *
+ * It is a state machine of two variables, `mode` (its life) and `next` (what the next heartbeat
+ * waits for); every event moves them as follows (a row's change applies only while `running`
+ * unless it says otherwise):
+ *
+ * | event                             | next becomes                                           |
+ * | --------------------------------- | ------------------------------------------------------ |
+ * | start, timer fires                | `sending`, or `due` while hidden                       |
+ * | page shows                        | `due` becomes `sending`                                |
+ * | answer: counted                   | `waiting` (the interval); `onUpdate`                   |
+ * | answer: retryable failure         | `waiting` (backoff); `onError`                         |
+ * | answer: first 401, token function | `sending` again, token refreshed                       |
+ * | answer: any other 4xx             | mode `stopped`; `onError` (fatal)                      |
+ * | `pagehide`                        | mode `left`, `idle`; the leave goes out                |
+ * | `pageshow` while `left`           | mode `running`; as at start                            |
+ * | `stop()`, `leave()`               | mode `stopped` (from any mode), `idle`; the leave goes |
+ *
+ * A request on the wire is never abandoned: `pagehide` and `stop()` leave `sending` as it is, and
+ * its answer moves `next` to `idle` (`left`: `onUpdate` and `onError` still hear of it; `stopped`:
+ * nobody does) and, if a leave raced it and it was counted, sends the leave again.
  *
  * Nothing happens at import; globals are read when this is called. Exceptions thrown by
  * `onUpdate`/`onError` are not caught: they surface as unhandled rejections, and the loop, which
@@ -48,47 +91,50 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
   const { stageId } = options;
   const tokenSource = options.token ?? anonymousSessionToken({ client, stageId, now: host.now });
 
-  let stopped = false;
-  let left = false;
+  let mode: Mode = "running";
+  let next: Next = IDLE;
+  /** The page's visibility, an input: only tracked with `pauseWhenHidden`. */
   let hidden = visibility?.visibilityState === "hidden";
-  let due = false;
-  let backingOff = false;
-  let timer: unknown;
-  let inFlight: Promise<Attempt> | undefined;
-  let stopping: Promise<void> | undefined;
+
+  // What the loop remembers across heartbeats.
+  /** Failed attempts since the last counted heartbeat: the backoff's exponent. */
   let failures = 0;
+  /** After a 401: the next token is asked for with `refresh: true`. */
   let refreshToken = false;
+  /** A heartbeat went out since the last leave, so the server may count this viewer. */
+  let mayBeCounted = false;
   let lastToken: string | undefined;
-  let needsLeave = false;
-  let leaveAfterFlight = false;
   let lastHeartbeat: Heartbeat | undefined;
   let lastProblem: LoopProblem | undefined;
+  let stopping: Promise<void> | undefined;
 
-  function schedule(ms: number): void {
-    clearTimer();
-    timer = host.timers.setTimeout(onTimer, ms);
+  /** The one way `next` changes but for a timer firing or an answer: a pending timer is cleared. */
+  function moveTo(step: Next): void {
+    if (next.step === "waiting") host.timers.clearTimeout(next.timer);
+    next = step;
   }
 
-  function clearTimer(): void {
-    if (timer !== undefined) host.timers.clearTimeout(timer);
-    timer = undefined;
+  function wait(ms: number): void {
+    moveTo({ step: "waiting", timer: host.timers.setTimeout(onTimer, ms) });
   }
 
   function onTimer(): void {
-    timer = undefined;
-    if (hidden) due = true;
-    else beat();
+    next = IDLE; // the timer has fired: nothing to clear
+    beatOrHold();
   }
 
+  /** Sends the next heartbeat now, unless one is on the wire or the loop is not running. */
   function beat(): void {
-    if (stopped || left || inFlight !== undefined) return;
-    due = false;
-    const attempt = send();
-    inFlight = attempt;
-    void attempt.then((result) => {
-      inFlight = undefined;
-      settle(result);
-    });
+    if (mode !== "running" || next.step === "sending") return;
+    const flight: Sending = { step: "sending", attempt: send(), leaveRaced: false };
+    moveTo(flight);
+    void flight.attempt.then((result) => settle(flight, result));
+  }
+
+  /** The next heartbeat's time has come: send it, or hold it while the page is hidden. */
+  function beatOrHold(): void {
+    if (!hidden) beat();
+    else if (mode === "running" && next.step !== "sending") moveTo(DUE);
   }
 
   async function send(): Promise<Attempt> {
@@ -108,9 +154,9 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
       return { kind: "failed", problem: tokenProblem(cause), status: 0, cause };
     }
     // stop() or pagehide while the token function ran: this heartbeat must not go out.
-    if (stopped || left) return { kind: "cancelled" };
+    if (mode !== "running") return { kind: "cancelled" };
     lastToken = token;
-    needsLeave = true;
+    mayBeCounted = true;
     return requestHeartbeat({
       client,
       stageId,
@@ -125,24 +171,21 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
     });
   }
 
-  function settle(result: Attempt): void {
-    if (leaveAfterFlight) {
-      // A leave went out while this heartbeat was on the wire; if the server counted the
-      // heartbeat after the leave, the viewer is back on the count: say goodbye again.
-      leaveAfterFlight = false;
-      if (result.kind === "counted" && (stopped || left)) {
-        needsLeave = true;
-        void dispatchLeave();
-      }
+  /** The answer to `flight` came: the row of the table it calls for. */
+  function settle(flight: Sending, result: Attempt): void {
+    next = IDLE;
+    if (flight.leaveRaced && result.kind === "counted" && mode !== "running") {
+      // The server counted this heartbeat after the leave: the viewer is back on the count.
+      mayBeCounted = true;
+      void dispatchLeave();
     }
-    if (stopped || result.kind === "cancelled") return;
+    if (mode === "stopped" || result.kind === "cancelled") return;
     if (result.kind === "counted") {
       failures = 0;
       refreshToken = false;
-      backingOff = false;
       lastHeartbeat = result.heartbeat;
       lastProblem = undefined;
-      if (!left) schedule(intervalOf(result.heartbeat));
+      if (mode === "running") wait(intervalOf(result.heartbeat));
       options.onUpdate?.(result.heartbeat);
       return;
     }
@@ -155,7 +198,7 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
     }
     if (status !== 0 && !isRetryableStatus(status)) {
       // The server refused this viewer: it is not counted, so there is nothing to leave.
-      needsLeave = false;
+      mayBeCounted = false;
       finish();
       report({ ...problem, fatal: true });
       return;
@@ -166,8 +209,7 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
       random: host.random,
     });
     failures += 1;
-    backingOff = true;
-    if (!left) schedule(delayMs);
+    if (mode === "running") wait(delayMs);
     const cause = "cause" in result ? { cause: result.cause } : {};
     report({ ...problem, ...cause, fatal: false, retryInMs: delayMs });
   }
@@ -179,9 +221,9 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
 
   /** Sends the leave if this viewer may be counted; the beacon is queued before it returns. */
   function dispatchLeave(): Promise<void> {
-    if (!needsLeave) return Promise.resolve();
-    needsLeave = false;
-    if (inFlight !== undefined) leaveAfterFlight = true;
+    if (!mayBeCounted) return Promise.resolve();
+    mayBeCounted = false;
+    if (next.step === "sending") next.leaveRaced = true;
     const body: ViewerBody = { token: lastToken };
     // The deadline only matters for the fallback fetch; a beacon is fire-and-forget.
     const deadline = startDeadline(host.timers, timeoutMs);
@@ -203,9 +245,14 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
     });
   }
 
+  /** Leaves `running` or `left` for `left` or `stopped`; a request on the wire runs its course. */
+  function end(to: "left" | "stopped"): void {
+    mode = to;
+    if (next.step !== "sending") moveTo(IDLE);
+  }
+
   function finish(): void {
-    stopped = true;
-    clearTimer();
+    end("stopped");
     visibility?.removeEventListener("visibilitychange", onVisibilityChange);
     host.window?.removeEventListener("pagehide", onPageHide);
     host.window?.removeEventListener("pageshow", onPageShow);
@@ -213,41 +260,37 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
 
   function onVisibilityChange(): void {
     hidden = visibility?.visibilityState === "hidden";
-    if (!hidden && due) beat();
+    if (!hidden && next.step === "due") beat();
   }
 
   function onPageHide(): void {
-    if (left) return;
-    left = true;
-    clearTimer();
+    if (mode !== "running") return;
+    end("left");
     void dispatchLeave();
   }
 
   /** Fires on every load too; only a page restored from the back/forward cache has `left`. */
   function onPageShow(): void {
-    if (!left) return;
-    left = false;
-    if (hidden) due = true;
-    else beat();
+    if (mode !== "left") return;
+    mode = "running";
+    beatOrHold();
   }
 
   function status(): HeartbeatLoopStatus {
-    if (stopped) return "stopped";
-    if (left) return "left";
+    if (mode !== "running") return mode;
     if (hidden) return "paused";
-    return backingOff ? "backing-off" : "running";
+    return failures > 0 ? "backing-off" : "running";
   }
 
   visibility?.addEventListener("visibilitychange", onVisibilityChange);
   host.window?.addEventListener("pagehide", onPageHide);
   host.window?.addEventListener("pageshow", onPageShow);
-  if (hidden) due = true;
-  else beat();
+  beatOrHold();
 
   return {
     stop() {
       stopping ??= (async () => {
-        const pending = inFlight;
+        const pending = next.step === "sending" ? next.attempt : undefined;
         finish();
         if (pending !== undefined) await pending;
         await dispatchLeave();
@@ -255,14 +298,14 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
       return stopping;
     },
     leave() {
-      if (stopped) return;
+      if (mode === "stopped") return;
       finish();
       void dispatchLeave();
     },
     get state(): HeartbeatLoopState {
       return {
         status: status(),
-        inFlight: inFlight !== undefined,
+        inFlight: next.step === "sending",
         lastHeartbeat,
         consecutiveFailures: failures,
         lastProblem,

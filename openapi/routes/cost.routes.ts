@@ -9,7 +9,7 @@ export const estimateCostRoute = createRoute({
   tags: ["Cost"],
   summary: "What would it cost?",
   description:
-    "The monthly bill, tier by tier, of this system and its alternatives (pure DynamoDB on demand and provisioned, batched writes, Redis only, Upstash pay-as-you-go or fixed plan, ElastiCache for reference) for an audience, from a dated price catalogue. Pure computation: no store is read. Cacheable for an hour.",
+    "The monthly bill, tier by tier, of this system and its alternatives (pure DynamoDB on demand and provisioned, batched writes, Redis only, Upstash pay-as-you-go or fixed plan, ElastiCache for reference, Durable Objects) for an audience, from a dated price catalogue. Pure computation: no store is read. Cacheable for an hour.",
   security: [],
   request: { query: CostQuerySchema },
   responses: {

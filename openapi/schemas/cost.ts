@@ -45,8 +45,9 @@ export const CostQuerySchema = z.object({
       param: { name: "commands", in: "query" },
       // Not nullable: a generated client would send `commands=null` (refused with 400).
       type: "number",
-      description: "Upstash commands per heartbeat (default: this system's measured 2.06).",
-      example: 2.06,
+      description:
+        "Upstash commands per heartbeat (default: this system's measured figure, shared/cost/measured.ts).",
+      example: 1.31,
     }),
   bytes: z.coerce
     .number()
@@ -57,8 +58,20 @@ export const CostQuerySchema = z.object({
       param: { name: "bytes", in: "query" },
       type: "number",
       description:
-        "Upstash bandwidth per heartbeat, request plus response bytes (default: the measured 137).",
-      example: 137,
+        "Upstash bandwidth per heartbeat, request plus response body bytes (default: this system's measured figure, shared/cost/measured.ts).",
+      example: 103,
+    }),
+  tabs: z.coerce
+    .number()
+    .min(1)
+    .max(20)
+    .optional()
+    .openapi({
+      param: { name: "tabs", in: "query" },
+      type: "number",
+      description:
+        "Browser tabs or players per viewer, each sending its own heartbeats (default 1: a real audience's is not measured here).",
+      example: 1.2,
     }),
   packing: z.coerce
     .number()
@@ -145,6 +158,24 @@ export const CostEstimateSchema = z
       description: "Why the figures are what they are.",
       example: ["Edge tier included."],
     }),
+    storageByMonth: z
+      .array(
+        z
+          .object({
+            month: z
+              .number()
+              .int()
+              .openapi({ description: "Months since the start.", example: 12 }),
+            gb: number("DynamoDB storage held then, GB.", 22.3),
+            usd: number("Its monthly price then, US dollars (25 GB free).", 0),
+          })
+          .openapi("CostStorageAtMonth"),
+      )
+      .openapi({
+        description:
+          "DynamoDB storage at months 1, 12 and 36: viewing records and rollups are kept for good, so it grows.",
+        example: [{ month: 12, gb: 22.3, usd: 0 }],
+      }),
   })
   .openapi("CostEstimate");
 

@@ -19,6 +19,11 @@ const stageArn = plainText(1, 2048).openapi({
   description: "The AWS IVS stage ARN this stage mirrors, if any (kept for reference).",
   example: "arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234",
 });
+const databases = z.number().int().min(1).max(64).openapi({
+  description:
+    "How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 290,000 viewers at 10,000 commands/s). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.",
+  example: 4,
+});
 const status = z.enum(["live", "ended"]).openapi({
   description: "`live` stages accept heartbeats; `ended` stages refuse them with 410.",
   example: "live",
@@ -32,6 +37,7 @@ export const StageSchema = z
     allowAnonymous,
     auditTrail,
     stageArn: stageArn.optional(),
+    databases: databases.optional(),
     createdAt: TimestampSchema.openapi({ description: "When the stage was created." }),
     updatedAt: TimestampSchema.openapi({ description: "When the stage was last changed." }),
   })
@@ -48,6 +54,7 @@ export const CreateStageSchema = z
     allowAnonymous: allowAnonymous.default(false),
     auditTrail: auditTrail.default(false),
     stageArn: stageArn.optional(),
+    databases: databases.optional(),
   })
   .strict()
   .openapi("CreateStage");

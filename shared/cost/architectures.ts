@@ -1,4 +1,6 @@
 /** The architectures the model compares, with what a reader needs to know about each. */
+
+import { durableObjectsSnapshots } from "./durable-objects";
 import { batchedHeartbeatWrites, dynamoOnDemand, dynamoProvisioned } from "./dynamo-architectures";
 import type { ModelInput, ModelOutput } from "./model-kit";
 import {
@@ -90,5 +92,14 @@ export const ARCHITECTURES: Readonly<Record<ArchitectureId, Architecture>> = {
     usableFromEdge: false,
     keepsHistory: true,
     model: elastiCacheSnapshots,
+  },
+  "durable-objects-snapshots": {
+    id: "durable-objects-snapshots",
+    label: "Durable Objects + snapshots",
+    description:
+      "An alternative, not built: one Durable Object per stage holds presence, tabs connect by hibernatable WebSocket (incoming messages billed 20 to 1), history to DynamoDB as here.",
+    usableFromEdge: true,
+    keepsHistory: true,
+    model: durableObjectsSnapshots,
   },
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { heartbeatIntervalForBudget, hotPathMonthlyCost } from "./budget";
+import { measuredWorkload } from "./measured";
 import { defaultWorkload } from "./workload";
 
 const base = { baseIntervalSec: 30, maxIntervalSec: 120 };
@@ -8,6 +9,15 @@ describe("hotPathMonthlyCost", () => {
   it("is Workers plus Upstash pay-as-you-go commands", () => {
     // 100 viewers at 30 s: 8.76 M requests (within the 10 M included), 17.52 M commands.
     expect(hotPathMonthlyCost(defaultWorkload({ viewers: 100 }))).toBeCloseTo(5 + 35.04, 6);
+  });
+
+  it("counts the heartbeats sent: every tab's, with the client's jitter", () => {
+    const nominal = hotPathMonthlyCost(defaultWorkload({ viewers: 50 }));
+    const sent = hotPathMonthlyCost(
+      defaultWorkload({ viewers: 50, tabsPerViewer: 1.5, heartbeatsPerTabInterval: 1.1 }),
+    );
+    // 50 viewers stay within the included requests and CPU: only the commands grow.
+    expect(sent - 5).toBeCloseTo((nominal - 5) * 1.5 * 1.1, 6);
   });
 });
 
@@ -28,8 +38,9 @@ describe("heartbeatIntervalForBudget", () => {
   it("returns the smallest whole-second interval that fits", () => {
     const r = heartbeatIntervalForBudget({ viewers: 1_000, monthlyBudgetUsd: 200, ...base });
     expect(Number.isInteger(r.intervalSec)).toBe(true);
+    // Priced as this system was measured (measured.ts), as `npm run cost` prices it.
     const oneLess = hotPathMonthlyCost(
-      defaultWorkload({ viewers: 1_000, heartbeatIntervalSec: r.intervalSec - 1 }),
+      measuredWorkload({ viewers: 1_000, heartbeatIntervalSec: r.intervalSec - 1 }),
     );
     expect(oneLess).toBeGreaterThan(200);
   });

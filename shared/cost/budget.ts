@@ -4,9 +4,11 @@
  * result to viewers as `nextHeartbeatInMs`.
  */
 import type { PriceCatalogue } from "./catalogue-types";
+import { measuredWorkload } from "./measured";
 import { CURRENT_CATALOGUE } from "./prices";
 import { edgeCost, upstashPaygCost } from "./tiers";
-import { defaultWorkload, type Workload } from "./workload";
+import { monthlyUsage } from "./usage";
+import type { Workload } from "./workload";
 
 export interface IntervalBudgetInput {
   /** Concurrent viewers. */
@@ -17,7 +19,10 @@ export interface IntervalBudgetInput {
   baseIntervalSec: number;
   /** The longest interval the product accepts, s (e.g. 120). */
   maxIntervalSec: number;
-  /** Other workload assumptions (commands and CPU per heartbeat, hours per month). */
+  /**
+   * Other workload inputs (commands and CPU per heartbeat, tabs, hours per month), over this
+   * system's measured ones (measured.ts), as `npm run cost` and estimateCost use them.
+   */
   workload?: Partial<Workload>;
   catalogue?: PriceCatalogue;
 }
@@ -31,13 +36,15 @@ export interface IntervalBudgetResult {
   withinBudget: boolean;
 }
 
-/** Hot-path monthly cost (USD) of `workload`: Workers plus Upstash PAYG commands only. */
+/**
+ * Hot-path monthly cost (USD) of `workload`: Workers plus Upstash PAYG commands only, for the
+ * heartbeats sent (every tab's, with the client's jitter).
+ */
 export function hotPathMonthlyCost(
   workload: Workload,
   catalogue: PriceCatalogue = CURRENT_CATALOGUE,
 ): number {
-  const seconds = workload.hoursPerMonth * 3600;
-  const heartbeats = (workload.viewers * seconds) / workload.heartbeatIntervalSec;
+  const { heartbeats } = monthlyUsage(workload);
   const edge = edgeCost(heartbeats, heartbeats * workload.workerCpuMsPerHeartbeat, catalogue);
   const redis = upstashPaygCost(
     {
@@ -79,7 +86,7 @@ export function heartbeatIntervalForBudget(input: IntervalBudgetInput): Interval
   const catalogue = input.catalogue ?? CURRENT_CATALOGUE;
   const costAt = (intervalSec: number) =>
     hotPathMonthlyCost(
-      defaultWorkload({
+      measuredWorkload({
         ...input.workload,
         viewers,
         heartbeatIntervalSec: intervalSec,

@@ -118,6 +118,20 @@ export interface TransferPrices {
   readonly awsPerGb: Figure;
 }
 
+/** Cloudflare Durable Objects on Workers Paid (compute; storage is not used by the model). */
+export interface DurableObjectsPrices {
+  readonly includedRequests: Figure;
+  readonly perMillionRequests: Figure;
+  /** Incoming WebSocket messages per billed request (the 20:1 ratio). */
+  readonly webSocketMessagesPerRequest: Figure;
+  readonly includedGbSeconds: Figure;
+  readonly perMillionGbSeconds: Figure;
+  /** Memory duration is billed at, whatever an object uses. */
+  readonly billedMemoryGb: Figure;
+  /** Soft limit of requests per second one object takes before answering "overloaded". */
+  readonly maxRequestsPerSecPerObject: Figure;
+}
+
 /** A complete, dated catalogue. `asOf` is the date whose prices it holds. */
 export interface PriceCatalogue {
   readonly id: string;
@@ -128,5 +142,6 @@ export interface PriceCatalogue {
   readonly upstash: UpstashPrices;
   readonly elasticache: ElastiCachePrices;
   readonly workers: WorkersPrices;
+  readonly durableObjects: DurableObjectsPrices;
   readonly transfer: TransferPrices;
 }

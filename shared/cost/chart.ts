@@ -40,6 +40,7 @@ const COLOURS: Readonly<Record<ArchitectureId, string>> = {
   "redis-snapshots-payg": "#1f77b4",
   "redis-snapshots-fixed": "#2ca02c",
   "elasticache-snapshots": "#7f7f7f",
+  "durable-objects-snapshots": "#e377c2",
 };
 
 /** Lines that the next series hides almost exactly are drawn wide underneath it. */

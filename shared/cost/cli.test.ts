@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { main, parseArgs, UsageError } from "./cli";
-import { MEASURED_HEARTBEAT } from "./measured";
+import { estimateMonthlyCost } from "./estimate";
+import { formatUsd } from "./format";
+import { MEASUREMENTS, measuredInputs, measuredWorkload } from "./measured";
 import { ARCHITECTURE_IDS } from "./types";
 
 function run(...argv: string[]) {
@@ -49,8 +51,17 @@ describe("main", () => {
     expect(r.out).toMatch(
       /Architecture\s+Edge\s+Redis\s+DDB writes\s+DDB reads\s+DDB storage\s+Transfer\s+Total/,
     );
-    expect(r.out).toMatch(/DynamoDB on demand\s+281\.72\s+0\.00\s+547\.50/);
-    expect(r.out).toContain("Fixed 5GB");
+    const onDemand = estimateMonthlyCost(
+      measuredWorkload({ viewers: 10_000 }),
+      "dynamodb-on-demand",
+    );
+    expect(r.out).toContain(
+      `DynamoDB on demand              ${formatUsd(onDemand.tiers.edge)}      0.00      ${formatUsd(onDemand.tiers.dynamoWrites)}`,
+    );
+    expect(r.out).toMatch(
+      /Upstash fixed \+ snapshots\s.*\n[\s\S]*Upstash fixed \+ snapshots \[1 x Fixed /,
+    );
+    expect(r.out).toMatch(/Durable Objects \+ snapshots\s/);
   });
 
   it("prints raw estimates with --json", () => {
@@ -82,16 +93,14 @@ describe("main", () => {
 });
 
 describe("defaults", () => {
-  it("prices the measured heartbeat, as the API's estimateCost does", () => {
+  it("prices every measured input (measured.ts), as the API's estimateCost does", () => {
     const { code, out } = run("--viewers", "50000", "--json");
     expect(code).toBe(0);
-    const { workload } = JSON.parse(out) as {
-      workload: { redisCommandsPerHeartbeat: number; redisBytesPerHeartbeat: number };
-    };
-    expect(workload).toMatchObject({
-      redisCommandsPerHeartbeat: MEASURED_HEARTBEAT.redisCommandsPerHeartbeat,
-      redisBytesPerHeartbeat: MEASURED_HEARTBEAT.redisBytesPerHeartbeat,
-    });
+    const { workload } = JSON.parse(out) as { workload: Record<string, unknown> };
+    expect(workload).toMatchObject(measuredInputs());
+    for (const [field, m] of Object.entries(MEASUREMENTS)) {
+      expect(workload[field], field).toBe(m.value);
+    }
     const given = JSON.parse(run("--viewers", "50000", "--commands", "2", "--json").out);
     expect(given.workload.redisCommandsPerHeartbeat).toBe(2);
   });

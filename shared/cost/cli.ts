@@ -10,9 +10,9 @@
 import { pathToFileURL } from "node:url";
 import { compareArchitectures } from "./estimate";
 import { formatComparison } from "./format";
-import { MEASURED_HEARTBEAT } from "./measured";
+import { measuredInputs, measuredWorkload } from "./measured";
 import { renderSeedTableMarkdown, seedComparison } from "./seed-reproduction";
-import { defaultWorkload, type Workload, WorkloadError } from "./workload";
+import { type Workload, WorkloadError } from "./workload";
 
 type NumericField = Exclude<keyof Workload, "consistency">;
 
@@ -27,7 +27,15 @@ const NUMERIC_FLAGS: Readonly<Record<string, NumericField>> = {
   commands: "redisCommandsPerHeartbeat",
   bytes: "redisBytesPerHeartbeat",
   "cpu-ms": "workerCpuMsPerHeartbeat",
-  "sync-cpu-ms": "workerCpuMsPerSyncRun",
+  "sync-cpu-ms": "workerCpuMsPerSyncedViewer",
+  tabs: "tabsPerViewer",
+  "per-interval": "heartbeatsPerTabInterval",
+  "header-bytes": "redisHeaderBytesPerHeartbeat",
+  "count-headers": "redisBandwidthCountsHeaders",
+  "redis-bytes-per-viewer": "redisBytesPerViewer",
+  dashboards: "dashboards",
+  "dashboard-poll": "dashboardPollSec",
+  "do-ms": "durableObjectMsPerMessage",
   "heartbeat-item": "heartbeatItemSizeBytes",
   "snapshot-item": "snapshotItemSizeBytes",
   packing: "viewingRecordPackingFactor",
@@ -43,7 +51,7 @@ const BOOLEAN_FLAGS = ["json", "seed", "help"] as const;
 
 export const USAGE = `Usage: npx tsx shared/cost/cli.ts --viewers N [options] [--json] [--seed]
 
-Workload (defaults in shared/cost/workload.ts):
+Workload (defaults: the measured inputs in shared/cost/measured.ts, the rest in workload.ts):
 ${Object.entries(NUMERIC_FLAGS)
   .map(([flag, field]) => `  --${flag.padEnd(18)} ${field}`)
   .join("\n")}
@@ -117,13 +125,9 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.out(USAGE);
       return 0;
     }
-    // The measured heartbeat, as the API's estimateCost uses: one answer to one question.
-    const given = {
-      redisCommandsPerHeartbeat: MEASURED_HEARTBEAT.redisCommandsPerHeartbeat,
-      redisBytesPerHeartbeat: MEASURED_HEARTBEAT.redisBytesPerHeartbeat,
-      ...options.workload,
-    };
-    const workload = defaultWorkload(given);
+    // The measured inputs, as the API's estimateCost uses: one answer to one question.
+    const given = { ...measuredInputs(), ...options.workload };
+    const workload = measuredWorkload(options.workload);
     if (options.seed) {
       const { viewers: _ignored, ...assumptions } = given;
       const rows = seedComparison({ workload: assumptions });

@@ -130,7 +130,7 @@ export function batchedHeartbeatWrites(input: ModelInput): ModelOutput {
   const edge = edgeTier(input, false);
   const { writeUnits, readRequests, readUnits } = heartbeatTraffic(input);
   const writeRequests = u.heartbeats / c.dynamodb.units.batchWriteMaxItems.value;
-  const storedBytes = auditStoredBytes(w);
+  const storedBytes = auditStoredBytes(w, u);
   const outBytes = transferBytes(writeRequests, readRequests, input);
   return {
     tiers: {
@@ -156,7 +156,9 @@ export function batchedHeartbeatWrites(input: ModelInput): ModelOutput {
     notes: [
       EDGE_NOTE,
       "BatchWriteItem bills every item as a PutItem: batching saves requests, not write units.",
-      `Heartbeat events kept ${w.auditRetentionDays} days for the audit trail (storage grows with them).`,
+      w.auditRetentionDays === 0
+        ? `Heartbeat events kept for good (AUDIT_RETENTION_DAYS=0): storage grows every month, priced at month ${w.historyMonths}.`
+        : `Heartbeat events kept ${w.auditRetentionDays} days (AUDIT_RETENTION_DAYS) for the audit trail.`,
       "The buffer itself (a Redis stream or Durable Object between heartbeats and the batch) is not priced.",
     ],
   };

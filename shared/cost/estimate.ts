@@ -2,7 +2,17 @@
 import { ARCHITECTURES } from "./architectures";
 import type { PriceCatalogue } from "./catalogue-types";
 import { CURRENT_CATALOGUE } from "./prices";
-import { ARCHITECTURE_IDS, type ArchitectureId, type CostEstimate, TIER_NAMES } from "./types";
+import {
+  ARCHITECTURE_IDS,
+  type ArchitectureId,
+  type CostEstimate,
+  type StorageAtMonth,
+  TIER_NAMES,
+} from "./types";
+
+/** Months at which every estimate also shows its storage (history is kept forever). */
+export const STORAGE_MONTHS = [1, 12, 36] as const;
+
 import { monthlyUsage } from "./usage";
 import { validateWorkload, type Workload } from "./workload";
 
@@ -25,6 +35,11 @@ export function estimateMonthlyCost(
   const w = validateWorkload(workload);
   const out = arch.model({ w, u: monthlyUsage(w), c: catalogue });
   const total = TIER_NAMES.reduce((sum, tier) => sum + out.tiers[tier], 0);
+  const storageByMonth = STORAGE_MONTHS.map((month): StorageAtMonth => {
+    const at = { ...w, historyMonths: month };
+    const priced = arch.model({ w: at, u: monthlyUsage(at), c: catalogue });
+    return { month, gb: priced.counts.dynamoStorageGb, usd: priced.tiers.dynamoStorage };
+  });
   return {
     architecture,
     label: arch.label,
@@ -36,6 +51,7 @@ export function estimateMonthlyCost(
     limits: out.limits,
     ...(out.plan === undefined ? {} : { plan: out.plan }),
     notes: out.notes,
+    storageByMonth,
     catalogueId: catalogue.id,
     pricesAsOf: catalogue.asOf,
   };

@@ -59,9 +59,10 @@ function limitSummary(e: CostEstimate): string {
 export function describeAssumptions(w: Workload): string {
   return [
     `${w.stages} stages`,
-    `heartbeat every ${w.heartbeatIntervalSec} s`,
-    `${w.redisCommandsPerHeartbeat} commands / ${w.redisBytesPerHeartbeat} B per heartbeat`,
+    `heartbeat every ${w.heartbeatIntervalSec} s (x${w.heartbeatsPerTabInterval} sent, ${w.tabsPerViewer} tab a viewer)`,
+    `${w.redisCommandsPerHeartbeat} commands / ${w.redisBytesPerHeartbeat} B${w.redisBandwidthCountsHeaders === 1 ? ` + ${w.redisHeaderBytesPerHeartbeat} B of headers` : ""} per heartbeat`,
     `${w.workerCpuMsPerHeartbeat} ms CPU`,
+    `${w.redisBytesPerViewer} B of Redis a viewer`,
     `snapshots every ${w.snapshotIntervalSec} s`,
     `packing ${w.viewingRecordPackingFactor}`,
     `${w.consistency} reads`,

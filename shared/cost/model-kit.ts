@@ -55,18 +55,25 @@ export function baseCounts(u: MonthlyUsage): UsageCounts {
 
 /**
  * Workers requests and CPU: one request per heartbeat, plus one per sync run when the sync job
- * runs as a Cron Trigger of the same account (cron invocations are billed as requests).
+ * runs as a Cron Trigger of the same account (cron invocations are billed as requests), plus
+ * the consoles' polls of the history routes (`dashboardPolls`, each one request).
  */
 export function edgeTier(
   { w, u, c }: ModelInput,
   withSyncJob: boolean,
+  dashboardPolls = 0,
 ): { cost: number; requests: number; cpuMs: number } {
   const cronRequests = withSyncJob ? u.syncRuns * c.workers.cronInvocationRequests.value : 0;
-  const requests = u.heartbeats + cronRequests;
+  const requests = u.heartbeats + cronRequests + dashboardPolls;
   const cpuMs =
-    u.heartbeats * w.workerCpuMsPerHeartbeat +
-    (withSyncJob ? u.syncRuns * w.workerCpuMsPerSyncRun : 0);
+    (u.heartbeats + dashboardPolls) * w.workerCpuMsPerHeartbeat +
+    (withSyncJob ? syncCpuMs({ w, u }) : 0);
   return { cost: edgeCost(requests, cpuMs, c), requests, cpuMs };
+}
+
+/** The sync job's CPU in a month: every viewer synced once a run. */
+export function syncCpuMs({ w, u }: Pick<ModelInput, "w" | "u">): number {
+  return u.syncRuns * w.viewers * w.workerCpuMsPerSyncedViewer;
 }
 
 /** Average rate times the peak factor, per second. */

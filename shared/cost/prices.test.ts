@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { catalogueAsOf, onDemandPeriodOn, SEED_ERA_CATALOGUE } from "./catalogue-history";
 import type { Figure } from "./catalogue-types";
 import { CURRENT_CATALOGUE } from "./prices";
+import { SOURCES } from "./sources";
 
 /** Every figure in the catalogue, by its path ("dynamodb.onDemand.writePerMillion"). */
 function figures(node: unknown, path = ""): Map<string, Figure> {
@@ -79,9 +80,40 @@ const PINNED: Record<string, number> = {
   "workers.includedCpuMs": 30_000_000,
   "workers.perMillionCpuMs": 0.02,
   "workers.cronInvocationRequests": 1,
+  "durableObjects.includedRequests": 1_000_000,
+  "durableObjects.perMillionRequests": 0.15,
+  "durableObjects.webSocketMessagesPerRequest": 20,
+  "durableObjects.includedGbSeconds": 400_000,
+  "durableObjects.perMillionGbSeconds": 12.5,
+  "durableObjects.billedMemoryGb": 0.128,
+  "durableObjects.maxRequestsPerSecPerObject": 1_000,
   "transfer.awsFreeGb": 100,
   "transfer.awsPerGb": 0.09,
 };
+
+/**
+ * Every figure's source and the day it was read, by path: the first rule whose pattern matches
+ * a path applies. Changing where a figure comes from means changing it here too.
+ */
+const SOURCE_PINS: readonly [RegExp, keyof typeof SOURCES, string][] = [
+  [/^dynamodb\.onDemand\./, "dynamoOnDemand", "2026-11-27"],
+  [/^dynamodb\.provisioned\.(wcu|rcu)Hour$/, "dynamoProvisioned", "2026-11-27"],
+  [/^dynamodb\.(provisioned|storage)\./, "dynamoPricing", "2026-11-27"],
+  [/^dynamodb\.standardIa\./, "dynamoStandardIa", "2026-11-27"],
+  [/^dynamodb\.units\.batchWriteMaxItems$/, "dynamoBatchWrite", "2026-11-27"],
+  [/^dynamodb\.units\./, "dynamoOnDemand", "2026-11-27"],
+  [/^dynamodb\.quotas\./, "dynamoQuotas", "2026-11-27"],
+  [/^upstash\.payg\.maxRequestBytes$/, "upstashPricing", "2026-11-27"],
+  [/^upstash\.payg\./, "upstashBilling", "2026-11-27"],
+  [/^upstash\.fixedPlans\[/, "upstashPricing", "2026-11-27"],
+  [/^elasticache\.nodes\[/, "pricesMd", "2026-11-27"],
+  [/^elasticache\.vpcOnly$/, "elastiCacheVpc", "2026-11-27"],
+  [/^workers\./, "workersPricing", "2026-11-27"],
+  [/^durableObjects\.webSocketMessagesPerRequest$/, "durableObjectsWebSocketRatio", "2026-11-30"],
+  [/^durableObjects\.maxRequestsPerSecPerObject$/, "durableObjectsLimits", "2026-11-30"],
+  [/^durableObjects\./, "durableObjectsPricing", "2026-11-30"],
+  [/^transfer\./, "awsTransfer", "2026-11-27"],
+];
 
 describe("CURRENT_CATALOGUE", () => {
   const all = figures(CURRENT_CATALOGUE);
@@ -94,6 +126,14 @@ describe("CURRENT_CATALOGUE", () => {
     expect(all.get(path)?.value).toBe(value);
   });
 
+  it.each([...all.keys()])("%s: pinned to its source and read date", (path) => {
+    const rule = SOURCE_PINS.find(([pattern]) => pattern.test(path));
+    expect(rule, `no source pinned for ${path}`).toBeDefined();
+    const [, source, readOn] = rule!;
+    expect(all.get(path)?.source).toBe(SOURCES[source]);
+    expect(all.get(path)?.readOn).toBe(readOn);
+  });
+
   it("dates, sources and units every figure", () => {
     for (const [path, f] of all) {
       expect(f.readOn, path).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -102,11 +142,12 @@ describe("CURRENT_CATALOGUE", () => {
     }
   });
 
-  it("marks only the ElastiCache node figures and the batch size as unverified", () => {
+  it("marks only the ElastiCache node figures, the batch size and the object soft limit as unverified", () => {
     const unverified = [...all].filter(([, f]) => !f.verified).map(([p]) => p);
     expect(unverified.sort()).toEqual(
       [
         "dynamodb.units.batchWriteMaxItems",
+        "durableObjects.maxRequestsPerSecPerObject",
         ...[0, 1, 2, 3].flatMap((i) => [
           `elasticache.nodes[${i}].hourly`,
           `elasticache.nodes[${i}].memoryGiB`,

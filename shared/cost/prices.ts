@@ -10,7 +10,7 @@ import type {
   PriceCatalogue,
   UpstashFixedPlan,
 } from "./catalogue-types";
-import { READ_ON, SOURCES } from "./sources";
+import { DURABLE_OBJECTS_READ_ON, READ_ON, SOURCES } from "./sources";
 
 function fig(
   value: number,
@@ -22,6 +22,17 @@ function fig(
   return evidence === undefined
     ? { value, unit, source, readOn: READ_ON, verified }
     : { value, unit, source, readOn: READ_ON, verified, evidence };
+}
+
+/** A Durable Objects figure (read on {@link DURABLE_OBJECTS_READ_ON}). */
+function doFig(
+  value: number,
+  unit: string,
+  source: string,
+  evidence: string,
+  verified = true,
+): Figure {
+  return { value, unit, source, readOn: DURABLE_OBJECTS_READ_ON, verified, evidence };
 }
 
 const GB = 1e9;
@@ -261,6 +272,51 @@ export const CURRENT_CATALOGUE: PriceCatalogue = {
       SOURCES.workersPricing,
       true,
       "Pricing example 3: an hourly cron = 720 requests/month.",
+    ),
+  },
+  durableObjects: {
+    includedRequests: doFig(
+      1_000_000,
+      "Durable Objects requests included per month (Workers Paid)",
+      SOURCES.durableObjectsPricing,
+      "Table: 'Requests ... 1 million, + $0.15/million. Includes HTTP requests, RPC sessions, WebSocket messages, and alarm invocations'.",
+    ),
+    perMillionRequests: doFig(
+      0.15,
+      "USD per additional million Durable Objects requests",
+      SOURCES.durableObjectsPricing,
+      "Same table; footnote 2: 'A request is needed to create a WebSocket connection. There is no charge for outgoing WebSocket messages'.",
+    ),
+    webSocketMessagesPerRequest: doFig(
+      20,
+      "incoming WebSocket messages billed as one request",
+      SOURCES.durableObjectsWebSocketRatio,
+      "'100 WebSocket incoming messages would be charged as 5 requests'.",
+    ),
+    includedGbSeconds: doFig(
+      400_000,
+      "GB-s of duration included per month (Workers Paid)",
+      SOURCES.durableObjectsPricing,
+      "Table: 'Duration ... 400,000 GB-s, + $12.50/million GB-s'.",
+    ),
+    perMillionGbSeconds: doFig(
+      12.5,
+      "USD per additional million GB-s of duration",
+      SOURCES.durableObjectsPricing,
+      "Same table. Duration is wall-clock time while active; a hibernatable idle object is not billed.",
+    ),
+    billedMemoryGb: doFig(
+      0.128,
+      "GB of memory duration is billed at per object (128 MB)",
+      SOURCES.durableObjectsPricing,
+      "Footnote 5: 'Duration billing charges for the 128 MB of memory your Durable Object is allocated, regardless of actual usage'; examples multiply by 128 MB / 1 GB.",
+    ),
+    maxRequestsPerSecPerObject: doFig(
+      1_000,
+      "requests per second per object (soft limit)",
+      SOURCES.durableObjectsLimits,
+      "'An individual Object has a soft limit of 1,000 requests per second', quoted with the page's date (2026-06-01, 2026-08-06) by third-party notes found in the search corpus.",
+      false,
     ),
   },
   transfer: {

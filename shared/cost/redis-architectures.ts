@@ -15,12 +15,13 @@ import {
   awsTransferCost,
   BYTES_PER_GB,
   dynamoStorageCost,
+  onDemandReadCost,
   onDemandWriteCost,
   upstashPaygCost,
 } from "./tiers";
 import type { LimitCheck, TierCosts, UsageCounts } from "./types";
 import { selectFixedPlan } from "./upstash-plans";
-import { snapshotWrites } from "./usage";
+import { dashboardLoad, monthlyUsage, snapshotWrites } from "./usage";
 
 const BYTES_PER_MB = 1e6;
 /** Share of an ElastiCache node's memory usable for data (about 25% is reserved). */
@@ -35,13 +36,14 @@ interface HotTier {
 }
 
 function hotTier(input: ModelInput, withSyncJob: boolean): HotTier {
-  const { w, u } = input;
+  const { u } = input;
   const commands = u.heartbeatCommands + (withSyncJob ? u.syncCommands : 0);
   return {
     commands,
     bandwidthBytes: u.heartbeatBandwidthBytes + (withSyncJob ? u.syncBandwidthBytes : 0),
-    // Without the sync job nothing drains watch windows, so only presence is held.
-    dataBytes: withSyncJob ? u.redisDataBytes : w.viewers * w.redisBytesPerViewer,
+    // Measured with a closed window awaiting sync; without the job the open one alone is held
+    // (179 B against 186 B a viewer, redis-memory.ts), too close to model apart.
+    dataBytes: u.redisDataBytes,
     peakCommandsPerSec: peakPerSec(commands, input),
   };
 }
@@ -112,7 +114,36 @@ function snapshotTiers(input: ModelInput) {
     viewingRecordItems: s.viewingItems,
   };
   const note = `Sync job every ${w.snapshotIntervalSec} s: one snapshot per stage, viewing records packed ${w.viewingRecordPackingFactor} to an item; records kept forever, storage priced at month ${w.historyMonths}.`;
-  return { tiers, counts, note };
+  return { tiers, counts, note, outBytes };
+}
+
+/**
+ * The DynamoDB side of every architecture that keeps history here: the sync job's writes and
+ * storage, and the consoles reading it back (the history and stage routes).
+ */
+export function historyTiers(input: ModelInput) {
+  const { w, u, c } = input;
+  const snap = snapshotTiers(input);
+  const dashboard = dashboardLoad(w, u, c.dynamodb);
+  const outBytes = snap.outBytes + dashboard.outBytes;
+  return {
+    dashboard,
+    tiers: {
+      ...snap.tiers,
+      dynamoReads: onDemandReadCost(dashboard.readUnits, c),
+      transfer: awsTransferCost(outBytes, c),
+    },
+    counts: {
+      ...snap.counts,
+      dynamoReadUnits: dashboard.readUnits,
+      dynamoReadRequests: dashboard.polls,
+      transferOutGb: outBytes / BYTES_PER_GB,
+    },
+    notes: [
+      snap.note,
+      `DynamoDB is read by ${w.dashboards} console(s) open around the clock, polling every ${w.dashboardPollSec} s (${w.dashboardReadBytesPerPoll} B a poll: stages and a series), and by the restore after a Redis data loss (not priced: rare).`,
+    ],
+  };
 }
 
 const NO_HISTORY_NOTE =
@@ -209,25 +240,20 @@ function hybrid(
   },
   hot: HotTier,
 ): ModelOutput {
-  const edge = edgeTier(input, true);
-  const snap = snapshotTiers(input);
+  const history = historyTiers(input);
+  const edge = edgeTier(input, true, history.dashboard.polls);
   return {
-    tiers: { edge: edge.cost, redis: redis.cost, dynamoReads: 0, ...snap.tiers },
+    tiers: { edge: edge.cost, redis: redis.cost, ...history.tiers },
     counts: {
       ...baseCounts(input.u),
       workerRequests: edge.requests,
       workerCpuMs: edge.cpuMs,
       ...hotCounts(hot),
-      ...snap.counts,
+      ...history.counts,
     },
     limits: redis.limits,
     plan: redis.plan,
-    notes: [
-      EDGE_NOTE,
-      snap.note,
-      "DynamoDB reads only on restore after a Redis data loss (not priced).",
-      ...redis.notes,
-    ],
+    notes: [EDGE_NOTE, ...history.notes, ...redis.notes],
   };
 }
 
@@ -250,6 +276,23 @@ export function redisSnapshotsPayg(input: ModelInput): ModelOutput {
   );
 }
 
+/**
+ * What the fixed plan would be under the other reading of Upstash's bandwidth (bodies only, or
+ * with HTTP headers): Upstash does not document which it meters, so the estimate shows both.
+ */
+function headerSensitivityNote(input: ModelInput, choice: { plan: { name: string } }): string[] {
+  const { w } = input;
+  if (w.redisHeaderBytesPerHeartbeat === 0) return [];
+  const other = { ...w, redisBandwidthCountsHeaders: 1 - w.redisBandwidthCountsHeaders };
+  const otherInput = { ...input, w: other, u: monthlyUsage(other) };
+  const alt = cheapestFixedPlan(otherInput, hotTier(otherInput, true)).choice;
+  const gb = (x: ModelInput) => hotTier(x, true).bandwidthBytes / BYTES_PER_GB;
+  const counted = w.redisBandwidthCountsHeaders === 1;
+  return [
+    `Upstash does not document whether its bandwidth counts HTTP headers. ${counted ? "With" : "Bodies only"}: ${gb(input).toFixed(0)} GB a month, ${choice.plan.name}; ${counted ? "bodies only" : `with the ${w.redisHeaderBytesPerHeartbeat.toFixed(0)} B of headers a heartbeat measured locally`}: ${gb(otherInput).toFixed(0)} GB, ${alt.databases} x ${alt.plan.name} ($${alt.monthlyUsd}).`,
+  ];
+}
+
 /** This system on the cheapest Upstash fixed plan whose size, bandwidth and rate limits fit. */
 export function redisSnapshotsFixed(input: ModelInput): ModelOutput {
   const hot = hotTier(input, true);
@@ -266,6 +309,7 @@ export function redisSnapshotsFixed(input: ModelInput): ModelOutput {
         binding.length > 0
           ? `Chosen because of: ${binding.join(", ")}.`
           : "The smallest plan fits every limit.",
+        ...headerSensitivityNote(input, choice),
         ...shardNotes(choice.databases, input.w.stages),
       ],
     },

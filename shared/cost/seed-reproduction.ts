@@ -53,7 +53,8 @@ export interface SeedFigure {
 export interface SeedRow {
   viewers: number;
   item: string;
-  seed: SeedFigure;
+  /** The seed's figure; absent for rows the seed did not have (what a sceptic asks for). */
+  seed?: SeedFigure;
   /** The seed's own assumptions pushed through this model, where that is meaningful. */
   reproduced?: number;
   corrected: number;
@@ -123,11 +124,19 @@ function scaleRows(s: SeedScale, w: Workload, catalogue: PriceCatalogue): SeedRo
   const fixed = est("redis-snapshots-fixed");
   const provisioned = est("dynamodb-provisioned");
   const unpacked = est("redis-snapshots-fixed", { viewingRecordPackingFactor: 1 });
+  const nominal = est("redis-snapshots-fixed", { tabsPerViewer: 1, heartbeatsPerTabInterval: 1 });
+  const withHeaders = est("redis-snapshots-fixed", { redisBandwidthCountsHeaders: 1 });
+  const objects = est("durable-objects-snapshots");
   const r6g = catalogue.elasticache.nodes.find((n) => n.type === "cache.r6g.large");
-  const row = (item: string, seed: SeedFigure, corrected: number, reason: string): SeedRow => ({
+  const row = (
+    item: string,
+    seed: SeedFigure | undefined,
+    corrected: number,
+    reason: string,
+  ): SeedRow => ({
     viewers: s.viewers,
     item,
-    seed,
+    ...(seed === undefined ? {} : { seed }),
     corrected,
     reason,
   });
@@ -203,6 +212,30 @@ function scaleRows(s: SeedScale, w: Workload, catalogue: PriceCatalogue): SeedRo
       `The edge tier (${money(fixed.tiers.edge)}) is most of it; Upstash ${money(fixed.tiers.redis)}; DynamoDB ${money(coldTier(fixed))}.`,
     ),
     row(
+      "Of which heartbeats sent beyond one a viewer an interval",
+      undefined,
+      fixed.total - nominal.total,
+      `The client beats every 0.90 to 0.98 of the interval (x${w.heartbeatsPerTabInterval.toFixed(3)} measured) and each extra tab beats too (${w.tabsPerViewer} a viewer assumed: a real audience's tabs are not known here): ${(fixed.counts.heartbeats / 1e6).toFixed(0)} M heartbeats a month against ${(nominal.counts.heartbeats / 1e6).toFixed(0)} M nominal${fixed.plan?.name === nominal.plan?.name ? "" : `, which moves the plan from ${nominal.plan?.name} to ${fixed.plan?.name}`}.`,
+    ),
+    row(
+      "Hybrid total if Upstash meters HTTP headers",
+      undefined,
+      withHeaders.total,
+      `Upstash bills "bandwidth" without saying whether HTTP headers count: with the ${w.redisHeaderBytesPerHeartbeat.toFixed(0)} B a heartbeat @upstash/redis and the local endpoint exchange (HTTP/1.1, no TLS; production adds Cloudflare's and Upstash's own headers, not measured), ${withHeaders.counts.redisBandwidthGb.toFixed(0)} GB a month: ${withHeaders.plan?.databases ?? 1} x ${withHeaders.plan?.name ?? "?"}, against ${fixed.counts.redisBandwidthGb.toFixed(0)} GB and ${fixed.plan?.name ?? "?"} on bodies alone.`,
+    ),
+    row(
+      "DynamoDB storage, month 1 / 12 / 36",
+      undefined,
+      fixed.storageByMonth[2]?.usd ?? 0,
+      `History is kept for good, so storage grows: ${fixed.storageByMonth.map((m) => `${m.gb.toFixed(1)} GB at month ${m.month} ($${m.usd.toFixed(2)}/month)`).join(", ")}; 25 GB are free. Snapshots expire after ${w.snapshotRetentionDays} days (SNAPSHOT_RETENTION_DAYS). The figure is month 36's.`,
+    ),
+    row(
+      "Durable Objects instead (not built)",
+      undefined,
+      objects.total,
+      `One object per stage, tabs on hibernatable WebSockets (incoming messages billed 20 to 1, outgoing free), history to DynamoDB as here: ${money(objects.tiers.redis)} of objects, ${money(objects.tiers.edge)} of Workers. It wins on the bill because a heartbeat is no longer a Workers request; it loses a held connection per tab, reconnect storms on every deploy, a soft limit of ${catalogue.durableObjects.maxRequestsPerSecPerObject.value.toLocaleString("en-US")} requests/s per object (about ${(Math.round((catalogue.durableObjects.maxRequestsPerSecPerObject.value * w.heartbeatIntervalSec) / (w.tabsPerViewer * w.heartbeatsPerTabInterval) / 1000) * 1000).toLocaleString("en-US")} viewers a stage at ${w.heartbeatIntervalSec} s), and a rewrite of client, edge and sync. Priced from Cloudflare's pages, not measured.`,
+    ),
+    row(
       "Saving of the hybrid over pure DynamoDB",
       pct(s.saving),
       100 * (1 - fixed.total / pure.total),
@@ -222,6 +255,8 @@ function figure(value: number, unit: SeedFigure["unit"]): string {
   return unit === "%" ? `${value.toFixed(1)}%` : money(value);
 }
 
+const rowUnit = (r: SeedRow): SeedFigure["unit"] => r.seed?.unit ?? "USD/month";
+
 /** The comparison as a markdown table. */
 export function renderSeedTableMarkdown(rows: readonly SeedRow[]): string {
   const lines = [
@@ -230,12 +265,14 @@ export function renderSeedTableMarkdown(rows: readonly SeedRow[]): string {
   ];
   for (const r of rows) {
     const seed =
-      r.seed.low === r.seed.high
-        ? figure(r.seed.low, r.seed.unit)
-        : `${figure(r.seed.low, r.seed.unit)}–${figure(r.seed.high, r.seed.unit)}`;
-    const reproduced = r.reproduced === undefined ? "" : figure(r.reproduced, r.seed.unit);
+      r.seed === undefined
+        ? "—"
+        : r.seed.low === r.seed.high
+          ? figure(r.seed.low, r.seed.unit)
+          : `${figure(r.seed.low, r.seed.unit)}–${figure(r.seed.high, r.seed.unit)}`;
+    const reproduced = r.reproduced === undefined ? "" : figure(r.reproduced, rowUnit(r));
     lines.push(
-      `| ${r.viewers.toLocaleString("en-US")} | ${r.item} | ${seed} | ${reproduced} | ${figure(r.corrected, r.seed.unit)} | ${r.reason} |`,
+      `| ${r.viewers.toLocaleString("en-US")} | ${r.item} | ${seed} | ${reproduced} | ${figure(r.corrected, rowUnit(r))} | ${r.reason} |`,
     );
   }
   return lines.join("\n");

@@ -3,8 +3,11 @@
  * so a reader can see at a glance which documents the catalogue rests on.
  */
 
-/** The day the sources below were read for this catalogue. */
+/** The day the sources below were read for this catalogue (Durable Objects: see below). */
 export const READ_ON = "2026-11-27";
+
+/** The day the Durable Objects pages were read (added to the catalogue later). */
+export const DURABLE_OBJECTS_READ_ON = "2026-11-30";
 
 export const SOURCES = {
   dynamoOnDemand:
@@ -32,4 +35,10 @@ export const SOURCES = {
   awsTransfer:
     "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer (figures as quoted by https://wring.co/blog/aws-data-transfer-pricing-guide and https://www.egresscost.com/aws)",
   pricesMd: "/work/shared/PRICES.md (project notes; figure not re-checked)",
+  durableObjectsPricing:
+    "https://developers.cloudflare.com/durable-objects/platform/pricing/ (cloudflare/cloudflare-docs src/content/partials/durable-objects/durable-objects-pricing.mdx @ 07e200b7 and pricing.mdx @ 04a87f48)",
+  durableObjectsWebSocketRatio:
+    "https://developers.cloudflare.com/durable-objects/platform/changelog/ (2024-04-01: 'a 20:1 ratio for incoming WebSocket messages'); same in the pricing page's footnote 2",
+  durableObjectsLimits:
+    "https://developers.cloudflare.com/durable-objects/platform/limits/ (soft limit per object; quoted from it by dated third-party notes, the stored page excerpt stops before it)",
 } as const;

@@ -9,6 +9,7 @@ export const ARCHITECTURE_IDS = [
   "redis-snapshots-payg",
   "redis-snapshots-fixed",
   "elasticache-snapshots",
+  "durable-objects-snapshots",
 ] as const;
 
 export type ArchitectureId = (typeof ARCHITECTURE_IDS)[number];
@@ -17,7 +18,10 @@ export type ArchitectureId = (typeof ARCHITECTURE_IDS)[number];
 export interface TierCosts {
   /** Cloudflare Workers: plan minimum, requests beyond the included ones, CPU time. */
   edge: number;
-  /** The hot store: Upstash (commands, storage, bandwidth or a fixed plan) or ElastiCache nodes. */
+  /**
+   * The hot store: Upstash (commands, storage, bandwidth or a fixed plan), ElastiCache nodes, or
+   * Durable Objects (requests and duration).
+   */
   redis: number;
   dynamoWrites: number;
   dynamoReads: number;
@@ -70,6 +74,13 @@ export interface LimitCheck {
   status: "ok" | "binding" | "exceeded";
 }
 
+/** DynamoDB storage held at a month since the deployment started, and its monthly price. */
+export interface StorageAtMonth {
+  month: number;
+  gb: number;
+  usd: number;
+}
+
 export interface CostEstimate {
   architecture: ArchitectureId;
   label: string;
@@ -84,6 +95,8 @@ export interface CostEstimate {
   /** The chosen plan or node, where the architecture chooses one. */
   plan?: { name: string; databases: number };
   notes: string[];
+  /** DynamoDB storage at months 1, 12 and 36 (history grows: viewing records, rollups). */
+  storageByMonth: StorageAtMonth[];
   /** Catalogue the estimate was priced with. */
   catalogueId: string;
   pricesAsOf: string;

@@ -8,17 +8,16 @@ import { packedItemBytes, type Workload } from "./workload";
 const SECONDS_PER_DAY = 86_400;
 /** Length of the watch-time window the sync job closes, s (see shared/windows.ts). */
 const WATCH_WINDOW_SEC = 300;
-/** Windows held in Redis at once: the open one and the closed one awaiting sync. */
-const WATCH_WINDOWS_HELD = 2;
-/** Bytes on the wire per sync-job command besides the data it reads (key, reply). */
-const SYNC_BYTES_PER_COMMAND = 100;
 
 export interface MonthlyUsage {
   secondsPerMonth: number;
+  /** Heartbeats sent: every tab's, at the rate its jitter gives. */
   heartbeats: number;
+  /** Heartbeats one viewer would send with one tab and no jitter (the nominal count). */
+  nominalHeartbeats: number;
   heartbeatsPerSec: number;
   syncRuns: number;
-  /** Watch slots per viewer per window (one hash field each). */
+  /** Watch slots per viewer per window (one bitmap each, shared by the stage). */
   watchSlotsPerWindow: number;
   /** Viewing-record items written per sync run (packed, per stage, rounded up). */
   viewingItemsPerRun: number;
@@ -37,30 +36,30 @@ export interface MonthlyUsage {
 /** Monthly quantities of a (validated) workload. */
 export function monthlyUsage(w: Workload): MonthlyUsage {
   const secondsPerMonth = w.hoursPerMonth * 3600;
-  const heartbeats = (w.viewers * secondsPerMonth) / w.heartbeatIntervalSec;
+  const nominalHeartbeats = (w.viewers * secondsPerMonth) / w.heartbeatIntervalSec;
+  const heartbeats = nominalHeartbeats * w.tabsPerViewer * w.heartbeatsPerTabInterval;
   const syncRuns = secondsPerMonth / w.snapshotIntervalSec;
   const watchSlotsPerWindow = Math.ceil(WATCH_WINDOW_SEC / w.heartbeatIntervalSec);
   const viewersPerStage = w.viewers / w.stages;
   const viewingItemsPerRun = w.stages * Math.ceil(viewersPerStage / w.viewingRecordPackingFactor);
-  const redisDataBytes =
-    w.viewers *
-    (w.redisBytesPerViewer + WATCH_WINDOWS_HELD * watchSlotsPerWindow * w.redisBytesPerWatchSlot);
+  // A viewer's tabs share one index entry and one bit pair per slot.
+  const redisDataBytes = w.viewers * w.redisBytesPerViewer;
   const syncCommandsPerRun = w.syncCommandsPerRun + w.stages * w.syncCommandsPerStagePerRun;
-  // The job reads each closed window once: every viewer's slots travel to the job.
-  const syncBytesPerRun =
-    syncCommandsPerRun * SYNC_BYTES_PER_COMMAND +
-    w.viewers * watchSlotsPerWindow * w.redisBytesPerWatchSlot;
+  const syncBytesPerRun = w.viewers * w.syncBytesPerViewerPerRun;
+  const heartbeatBytes =
+    w.redisBytesPerHeartbeat + w.redisBandwidthCountsHeaders * w.redisHeaderBytesPerHeartbeat;
   return {
     secondsPerMonth,
     heartbeats,
-    heartbeatsPerSec: w.viewers / w.heartbeatIntervalSec,
+    nominalHeartbeats,
+    heartbeatsPerSec: heartbeats / secondsPerMonth,
     syncRuns,
     watchSlotsPerWindow,
     viewingItemsPerRun,
     snapshotItemsPerRun: w.stages,
     redisDataBytes,
     heartbeatCommands: heartbeats * w.redisCommandsPerHeartbeat,
-    heartbeatBandwidthBytes: heartbeats * w.redisBytesPerHeartbeat,
+    heartbeatBandwidthBytes: heartbeats * heartbeatBytes,
     syncCommands: syncRuns * syncCommandsPerRun,
     syncBandwidthBytes: syncRuns * syncBytesPerRun,
   };
@@ -116,7 +115,9 @@ export function snapshotWrites(w: Workload, u: MonthlyUsage, dynamo: DynamoPrice
   const perCall = dynamo.units.batchWriteMaxItems.value;
   const batchRequests =
     u.syncRuns * Math.ceil((u.snapshotItemsPerRun + u.viewingItemsPerRun) / perCall);
-  const runsRetained = (w.snapshotRetentionDays * SECONDS_PER_DAY) / w.snapshotIntervalSec;
+  // Snapshots expire after their retention (SNAPSHOT_RETENTION_DAYS), or are all still held.
+  const snapshotDays = Math.min(w.snapshotRetentionDays, elapsedDays(w));
+  const runsRetained = (snapshotDays * SECONDS_PER_DAY) / w.snapshotIntervalSec;
   // Rollups are kept forever: an item a stage an hour, and one a day.
   const rollupsKept = w.stages * (w.hoursPerMonth + w.hoursPerMonth / 24) * w.historyMonths;
   const storedBytes =
@@ -135,10 +136,40 @@ export function snapshotWrites(w: Workload, u: MonthlyUsage, dynamo: DynamoPrice
   };
 }
 
-/** Bytes of heartbeat events held when every heartbeat is kept for the audit period. */
-export function auditStoredBytes(w: Workload): number {
-  const perViewer = (w.auditRetentionDays * SECONDS_PER_DAY) / w.heartbeatIntervalSec;
-  return w.viewers * perViewer * w.heartbeatItemSizeBytes;
+/** Days of a workload's months (`historyMonths` of `hoursPerMonth`). */
+export function elapsedDays(w: Pick<Workload, "historyMonths" | "hoursPerMonth">): number {
+  return (w.historyMonths * w.hoursPerMonth) / 24;
+}
+
+/**
+ * Bytes of heartbeat events held at month `historyMonths` when every heartbeat is kept: the
+ * retention's days of them, or every day so far when it is 0 (kept for good) or not yet reached.
+ */
+export function auditStoredBytes(w: Workload, u: MonthlyUsage): number {
+  const days = elapsedDays(w);
+  const heldDays = w.auditRetentionDays === 0 ? days : Math.min(w.auditRetentionDays, days);
+  const heartbeatsPerDay = (u.heartbeats / u.secondsPerMonth) * SECONDS_PER_DAY;
+  return heldDays * heartbeatsPerDay * w.heartbeatItemSizeBytes;
+}
+
+/** What the consoles' polling of the history routes reads from DynamoDB in a month. */
+export interface DashboardLoad {
+  /** Polls: each a Workers request and a DynamoDB read. */
+  polls: number;
+  readUnits: number;
+  /** Bytes DynamoDB sends back (items plus response overhead): AWS data transfer out. */
+  outBytes: number;
+}
+
+export function dashboardLoad(w: Workload, u: MonthlyUsage, dynamo: DynamoPrices): DashboardLoad {
+  const polls = (w.dashboards * u.secondsPerMonth) / w.dashboardPollSec;
+  const strongUnits = Math.ceil(w.dashboardReadBytesPerPoll / dynamo.units.readUnitBytes.value);
+  const unitsPerPoll = w.consistency === "strong" ? strongUnits : strongUnits / 2;
+  return {
+    polls,
+    readUnits: w.dashboardReadBytesPerPoll > 0 ? polls * unitsPerPoll : 0,
+    outBytes: polls * (w.dashboardReadBytesPerPoll + w.dynamoResponseOverheadBytes),
+  };
 }
 
 export { SECONDS_PER_DAY };

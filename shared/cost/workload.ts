@@ -13,6 +13,18 @@ export interface Workload {
   stages: number;
   /** Seconds between a viewer's heartbeats. Default 30. */
   heartbeatIntervalSec: number;
+  /**
+   * Browser tabs (or players) per viewer; each sends its own heartbeats, while Redis holds the
+   * viewer once. Default 1. Not measurable on the local stack (the calibration's own audience
+   * has 1.2 by construction); set it from a real audience.
+   */
+  tabsPerViewer: number;
+  /**
+   * Heartbeats one tab sends per nominal interval. The typed client waits 0.90 to 0.98 of the
+   * interval (jitter), so about 1.06; default 1 (nominal), measured by `npm run cost:calibrate`
+   * (measured.ts).
+   */
+  heartbeatsPerTabInterval: number;
   /** Seconds a viewer counts as present after a heartbeat. Default 4 x the interval (120 s). */
   presenceTtlSec: number;
   /** Seconds between sync-job runs (snapshots, viewing records). Default 300. */
@@ -25,14 +37,24 @@ export interface Workload {
   /** Upstash commands per heartbeat (ZADD presence + ZADD watch slot). Default 2; measure it. */
   redisCommandsPerHeartbeat: number;
   /**
-   * Bytes Upstash bills as bandwidth per heartbeat: the pipelined commands and their replies.
-   * Assumption: 300 (two short keys, a viewer id, a score and a slot; HTTP headers not billed).
+   * Request plus response body bytes per heartbeat at Upstash. Assumption: 300. Whether Upstash
+   * meters bodies only or also HTTP headers is not documented: see `redisBandwidthCountsHeaders`.
    */
   redisBytesPerHeartbeat: number;
+  /**
+   * HTTP header bytes (request line, headers, status line; both ways) per heartbeat's Upstash
+   * requests. Default 0; measured against the local endpoint by `npm run cost:calibrate`.
+   */
+  redisHeaderBytesPerHeartbeat: number;
+  /**
+   * Whether Upstash's bandwidth includes HTTP headers (1) or bodies only (0). Upstash documents
+   * "data transfer" without saying; default 0, and the fixed-plan estimate notes the other case.
+   */
+  redisBandwidthCountsHeaders: number;
   /** Worker CPU per heartbeat, ms. Assumption: 1 (token check, one fetch, JSON). */
   workerCpuMsPerHeartbeat: number;
-  /** Worker CPU per sync-job run, ms. Assumption: 50. */
-  workerCpuMsPerSyncRun: number;
+  /** Worker CPU of the sync job per viewer synced, ms (one viewer of one window). Assumption: 0.05. */
+  workerCpuMsPerSyncedViewer: number;
   /** Size of a heartbeat item in DynamoDB, bytes. Default 200 (one write unit). */
   heartbeatItemSizeBytes: number;
   /** Size of a stage snapshot item, bytes. Default 300 (one write unit). */
@@ -60,13 +82,17 @@ export interface Workload {
   consistency: Consistency;
   /** Hours in a billing month. Default 730 (AWS's convention; the seed used 720). */
   hoursPerMonth: number;
-  /** Redis memory per present viewer (presence sorted-set entry), bytes. Assumption: 100. */
+  /**
+   * Redis memory per present viewer, everything held: the hour's index entry (with country and
+   * device), a closed window awaiting sync and the open one. Default 186, measured by
+   * `npx tsx test/bench/redis-memory.ts` (slot bitmaps, 2026-11-30).
+   */
   redisBytesPerViewer: number;
   /**
-   * Redis bytes per watch slot (one hash field per viewer per heartbeat slot per window),
-   * held in memory and read once more by the sync job. Assumption: 50.
+   * Upstash bytes (request plus response bodies) the sync job moves per viewer per run.
+   * Default 50: `npx tsx test/bench/sync-bench.ts`, one stage of 10,000 (0.1 MB sent, 0.4 MB read).
    */
-  redisBytesPerWatchSlot: number;
+  syncBytesPerViewerPerRun: number;
   /** Upstash commands per sync run, fixed part (lock, registry, marker, unlock). Default 4. */
   syncCommandsPerRun: number;
   /** Upstash commands per sync run per stage (ZCOUNT, HGETALL, DEL, prune). Default 4. */
@@ -80,24 +106,51 @@ export interface Workload {
    * billed as AWS data transfer out because the caller is an edge worker. Assumption: 300.
    */
   dynamoResponseOverheadBytes: number;
-  /** Days heartbeat events are kept when every heartbeat is stored (audit trail). Default 30. */
+  /**
+   * Days heartbeat events are kept when every heartbeat is stored (audit trail): the sync job's
+   * `AUDIT_RETENTION_DAYS` (shared/config.ts), default 30; 0 means for good, as there.
+   */
   auditRetentionDays: number;
   /** Days a snapshot item is kept (its TTL). Default 30. */
   snapshotRetentionDays: number;
-  /** Months of viewing records (kept forever) the storage figure is priced at. Default 12. */
+  /**
+   * Months since the deployment started, at which storage (viewing records and rollups, kept
+   * forever) is priced. Default 12; estimates also show months 1, 12 and 36.
+   */
   historyMonths: number;
+  /** Consoles open around the clock, each polling the history routes (DynamoDB). Default 1. */
+  dashboards: number;
+  /** Seconds between a console's polls. Default 10 (assumption). */
+  dashboardPollSec: number;
+  /**
+   * DynamoDB bytes one poll reads: a page of stages and a stage's series (about 100 snapshots
+   * or rollups). Assumption: 40,000 (10 read units strongly consistent, 5 eventually).
+   */
+  dashboardReadBytesPerPoll: number;
+  /**
+   * Durable Objects: wall-clock ms an object is active per incoming WebSocket message (it is
+   * billed for that time at 128 MB). Default 10, the figure of Cloudflare's pricing example 4; an
+   * assumption, not measured.
+   */
+  durableObjectMsPerMessage: number;
+  /** Durable Objects: hours a viewer's WebSocket stays connected before reconnecting. Default 1. */
+  webSocketSessionHours: number;
 }
 
 const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
   viewers: 10_000,
   stages: 10,
   heartbeatIntervalSec: 30,
+  tabsPerViewer: 1,
+  heartbeatsPerTabInterval: 1,
   snapshotIntervalSec: 300,
   countReadsPerHeartbeat: 1,
   redisCommandsPerHeartbeat: 2,
   redisBytesPerHeartbeat: 300,
+  redisHeaderBytesPerHeartbeat: 0,
+  redisBandwidthCountsHeaders: 0,
   workerCpuMsPerHeartbeat: 1,
-  workerCpuMsPerSyncRun: 50,
+  workerCpuMsPerSyncedViewer: 0.05,
   heartbeatItemSizeBytes: 200,
   snapshotItemSizeBytes: 300,
   rollupItemSizeBytes: 600,
@@ -106,8 +159,8 @@ const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
   viewingRecordBytes: 40,
   consistency: "eventual",
   hoursPerMonth: 730,
-  redisBytesPerViewer: 100,
-  redisBytesPerWatchSlot: 50,
+  redisBytesPerViewer: 186,
+  syncBytesPerViewerPerRun: 50,
   syncCommandsPerRun: 4,
   syncCommandsPerStagePerRun: 4,
   provisionedUtilisation: 0.7,
@@ -116,6 +169,11 @@ const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
   auditRetentionDays: 30,
   snapshotRetentionDays: 30,
   historyMonths: 12,
+  dashboards: 1,
+  dashboardPollSec: 10,
+  dashboardReadBytesPerPoll: 40_000,
+  durableObjectMsPerMessage: 10,
+  webSocketSessionHours: 1,
 };
 
 /** Bytes of a packed viewing-record item besides its records: pk, sk, entity type, ttl. */
@@ -173,13 +231,17 @@ const RULES: readonly Rule[] = [
   ["viewers", nonNegative, "a number >= 0"],
   ["stages", wholeAtLeastOne, "a whole number >= 1"],
   ["heartbeatIntervalSec", positive, "a number > 0"],
+  ["tabsPerViewer", atLeastOne, "a number >= 1"],
+  ["heartbeatsPerTabInterval", positive, "a number > 0"],
   ["presenceTtlSec", positive, "a number > 0"],
   ["snapshotIntervalSec", positive, "a number > 0"],
   ["countReadsPerHeartbeat", nonNegative, "a number >= 0"],
   ["redisCommandsPerHeartbeat", nonNegative, "a number >= 0"],
   ["redisBytesPerHeartbeat", nonNegative, "a number >= 0"],
   ["workerCpuMsPerHeartbeat", nonNegative, "a number >= 0"],
-  ["workerCpuMsPerSyncRun", nonNegative, "a number >= 0"],
+  ["redisHeaderBytesPerHeartbeat", nonNegative, "a number >= 0"],
+  ["redisBandwidthCountsHeaders", (v) => v === 0 || v === 1, "0 or 1"],
+  ["workerCpuMsPerSyncedViewer", nonNegative, "a number >= 0"],
   ["heartbeatItemSizeBytes", positive, "a number > 0"],
   ["snapshotItemSizeBytes", positive, "a number > 0"],
   ["rollupItemSizeBytes", positive, "a number > 0"],
@@ -188,7 +250,7 @@ const RULES: readonly Rule[] = [
   ["viewingRecordBytes", positive, "a number > 0"],
   ["hoursPerMonth", (v) => v > 0 && v <= 744, "a number > 0 and <= 744"],
   ["redisBytesPerViewer", nonNegative, "a number >= 0"],
-  ["redisBytesPerWatchSlot", nonNegative, "a number >= 0"],
+  ["syncBytesPerViewerPerRun", nonNegative, "a number >= 0"],
   ["syncCommandsPerRun", nonNegative, "a number >= 0"],
   ["syncCommandsPerStagePerRun", nonNegative, "a number >= 0"],
   ["provisionedUtilisation", (v) => v > 0 && v <= 1, "a number > 0 and <= 1"],
@@ -197,6 +259,11 @@ const RULES: readonly Rule[] = [
   ["auditRetentionDays", nonNegative, "a number >= 0"],
   ["snapshotRetentionDays", nonNegative, "a number >= 0"],
   ["historyMonths", nonNegative, "a number >= 0"],
+  ["dashboards", nonNegative, "a number >= 0"],
+  ["dashboardPollSec", positive, "a number > 0"],
+  ["dashboardReadBytesPerPoll", nonNegative, "a number >= 0"],
+  ["durableObjectMsPerMessage", nonNegative, "a number >= 0"],
+  ["webSocketSessionHours", positive, "a number > 0"],
 ];
 
 /**

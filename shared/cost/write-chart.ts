@@ -1,6 +1,6 @@
 /**
  * Writes docs/cost-chart.svg from the current catalogue and the default workload with this
- * system's measured heartbeat (measured.ts); a test fails when the committed file differs:
+ * system's measured inputs (measured.ts); a test fails when the committed file differs:
  *
  *   npx tsx shared/cost/write-chart.ts [output-path]
  */
@@ -8,7 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { costChartSvg } from "./chart";
-import { MEASURED_HEARTBEAT } from "./measured";
+import { measuredInputs } from "./measured";
 
 /** docs/cost-chart.svg at the repository root (two folders above this file). */
 export const DEFAULT_CHART_PATH = fileURLToPath(
@@ -17,8 +17,7 @@ export const DEFAULT_CHART_PATH = fileURLToPath(
 
 /** The chart the README shows, as committed in docs/cost-chart.svg. */
 export function docsCostChartSvg(): string {
-  const { redisCommandsPerHeartbeat, redisBytesPerHeartbeat } = MEASURED_HEARTBEAT;
-  return `${costChartSvg({ workload: { redisCommandsPerHeartbeat, redisBytesPerHeartbeat } })}\n`;
+  return `${costChartSvg({ workload: measuredInputs() })}\n`;
 }
 
 export async function writeCostChart(path: string = DEFAULT_CHART_PATH): Promise<string> {

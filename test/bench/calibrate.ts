@@ -3,23 +3,35 @@
  *
  * A simulated audience (the typed client's heartbeat loop, one per tab: 1,000 viewers on 10
  * stages, a fifth of them with two tabs) runs for 10 minutes of virtual time against the app on
- * the local stack (real Redis through the Upstash REST protocol, real DynamoDB-API server); the
- * sync job runs after each 5-minute window as the cron would. The Upstash-compatible endpoint
- * counts commands and bytes; the job reports the write units DynamoDB consumed. Then the
- * monthly bill at 10k, 50k and 1M viewers is projected with the assumed and the measured inputs.
+ * the local stack (real Redis through the Upstash REST protocol, real DynamoDB-API server, both in
+ * a child process); the sync job runs after each 5-minute window as the cron would. The
+ * Upstash-compatible endpoint counts commands and body bytes, a TCP counter in front of it the
+ * bytes on the wire (so the HTTP headers), each tab's heartbeat times give the jitter, and
+ * process CPU is read around each sync run. Then CPU per heartbeat against a bare Hono route
+ * (heartbeat-cpu.ts). Finally the monthly bill at 10k, 50k and 1M viewers with the round
+ * assumptions, with the inputs in shared/cost/measured.ts, and with this run's; the last two
+ * must agree within 10 % at 10k and 50k viewers (exit code 1 otherwise).
  */
 
 import { createApp } from "../../edge/app";
 import { startHeartbeatLoop } from "../../openapi/client";
 import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
-import { compareArchitectures, defaultWorkload, type Workload } from "../../shared/cost";
+import {
+  type CostEstimate,
+  compareArchitectures,
+  defaultWorkload,
+  type Workload,
+} from "../../shared/cost";
+import { MEASUREMENTS, measuredWorkload } from "../../shared/cost/measured";
 import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
 import { signViewerToken } from "../../shared/viewer-token";
 import { WINDOW_MS } from "../../shared/windows";
 import { runSync } from "../../sync/run-sync";
-import { startLocalStack } from "../stack";
+import { startBenchStack } from "./bench-stack";
+import { measureHeartbeatCpu } from "./heartbeat-cpu";
 import { VirtualTime } from "./virtual-time";
+import { startWireCounter } from "./wire-counter";
 
 const ADMIN = "calibrate-admin-key-0123456789";
 const SECRET = "calibrate-viewer-token-secret-0123456789ab";
@@ -43,8 +55,19 @@ function planOf(estimate: { plan?: { databases: number; name: string } }): strin
   return estimate.plan ? ` (${estimate.plan.databases} x ${estimate.plan.name})` : "";
 }
 
+const INTERVAL_MS = 30_000;
+/** The gap within which the model (measured.ts) and this run must agree. */
+const AGREEMENT = 0.1;
+
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 async function main() {
-  const stack = await startLocalStack();
+  const stack = await startBenchStack();
+  // The app reaches the endpoint through a byte counter; the sync job directly.
+  const wire = await startWireCounter(stack.env.UPSTASH_REDIS_REST_URL);
   const env = {
     ...stack.env,
     ADMIN_API_KEY: ADMIN,
@@ -52,16 +75,21 @@ async function main() {
     REDIS_KEY_PREFIX: "cal:",
   };
   const config = parseConfig(env);
+  const appEnv = { ...env, UPSTASH_REDIS_REST_URL: wire.url };
   // Start 10 s into a window, as a real audience would be (windows are epoch-aligned).
   const time = new VirtualTime(Date.UTC(2026, 10, 27, 12, 0, 10));
   // 1,200 loops start together in virtual time, so one process sends a burst of them through the
-  // local endpoint's single Redis connection: a longer deadline than production's 1 s, so the
-  // simulation measures commands, not the queue of a burst no Worker isolate would see.
+  // local endpoint's single Redis connection (and dynalite, for the first counts): longer
+  // deadlines than production's, so the simulation measures commands, not the queue of a burst
+  // no Worker isolate would see on a machine as loaded as this shared one can be.
   const app = createApp({
     now: time.now,
-    clients: { redis: (config) => createRedis(config, { timeoutMs: 30_000 }) },
+    clients: {
+      redis: (config) => createRedis(config, { timeoutMs: 30_000 }),
+      dynamo: (config) => createDocumentClient(config, { timeoutMs: 30_000 }),
+    },
   });
-  const fetchApp = (request: Request) => time.track(Promise.resolve(app.fetch(request, env)));
+  const fetchApp = (request: Request) => time.track(Promise.resolve(app.fetch(request, appEnv)));
   try {
     const admin = { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" };
     const tabs: { stageId: string; token: string }[] = [];
@@ -86,10 +114,13 @@ async function main() {
       }
     }
 
-    stack.proxy.resetStats();
+    await stack.resetStats();
+    wire.reset();
     let heartbeats = 0;
+    // Each tab's heartbeat times (virtual ms), for the gaps the client's jitter leaves.
+    const beats: number[][] = tabs.map(() => []);
     const random = seeded(42);
-    const loops = tabs.map(({ stageId, token }) =>
+    const loops = tabs.map(({ stageId, token }, tab) =>
       startHeartbeatLoop({
         baseUrl: "http://calibrate.local",
         stageId,
@@ -101,14 +132,19 @@ async function main() {
         document: null,
         window: null,
         navigator: null,
-        onUpdate: () => heartbeats++,
+        onUpdate: () => {
+          heartbeats++;
+          beats[tab]!.push(time.nowMs);
+        },
         onError: (problem) => {
           throw new Error(`heartbeat failed: ${problem.status} ${problem.detail ?? problem.title}`);
         },
       }),
     );
 
+    const syncCpuPerRunMs: number[] = [];
     const sync = {
+      cpuMs: 0,
       commands: 0,
       bytes: 0,
       runs: 0,
@@ -118,21 +154,38 @@ async function main() {
       viewingRecordItems: 0,
       snapshots: 0,
     };
-    const heartbeat = { commands: 0, bytes: 0 };
-    const redis = createRedis(config, SYNC_CALL_DEADLINES.redis);
+    const heartbeat = {
+      commands: 0,
+      bytes: 0,
+      requests: 0,
+      wireBytes: 0,
+      requestHeaderBytes: 0,
+      responseHeaderBytes: 0,
+    };
+    const redis = createRedis(config, SYNC_CALL_DEADLINES.redis); // direct, not counted on the wire
     const db = createDocumentClient(config, SYNC_CALL_DEADLINES.dynamo);
     const windowEnd = () => (Math.floor(time.nowMs / WINDOW_MS) + 1) * WINDOW_MS;
     for (let window = 0; window < 2; window++) {
       // Run the audience to 15 s past the window's end (the job's grace), then sync as cron would.
       await time.runFor(windowEnd() + 15_000 - time.nowMs);
-      const hot = stack.proxy.stats();
+      const hot = await stack.stats();
+      const onWire = wire.counts();
       heartbeat.commands += hot.commands;
+      heartbeat.requests += hot.requests;
       heartbeat.bytes += hot.requestBytes + hot.responseBytes;
-      stack.proxy.resetStats();
+      heartbeat.wireBytes += onWire.sent + onWire.received;
+      heartbeat.requestHeaderBytes += onWire.sent - hot.requestBytes;
+      heartbeat.responseHeaderBytes += onWire.received - hot.responseBytes;
+      await stack.resetStats();
+      wire.reset();
+      const cpuBefore = processCpuMs();
       const report = await runSync({ redis, db, config, now: time.now, log: () => {} });
-      const cold = stack.proxy.stats();
-      stack.proxy.resetStats();
+      const syncCpuMs = processCpuMs() - cpuBefore;
+      syncCpuPerRunMs.push(syncCpuMs);
+      const cold = await stack.stats();
+      await stack.resetStats();
       Object.assign(sync, {
+        cpuMs: sync.cpuMs + syncCpuMs,
         commands: sync.commands + cold.commands,
         bytes: sync.bytes + cold.requestBytes + cold.responseBytes,
         runs: sync.runs + 1,
@@ -163,55 +216,110 @@ async function main() {
       viewerDayItems: last.items - last.snapshots - last.viewingRecordItems,
     };
 
+    await wire.stop();
+
+    // Jitter: the interval over the mean gap between a tab's successive heartbeats.
+    const gaps = beats.flatMap((times) => times.slice(1).map((t, i) => t - times[i]!));
+    const meanGapMs = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+    const viewers = STAGES * VIEWERS_PER_STAGE;
+    const minutes = 10;
+    const nominal = (viewers * minutes * 60_000) / INTERVAL_MS;
+
+    const cpu = await measureHeartbeatCpu({
+      env: stack.env as unknown as Record<string, string>,
+      viewers: 200,
+      rounds: 10,
+    });
+
     const packing = sync.viewingRecords / Math.max(1, sync.viewingRecordItems);
-    const measured: Partial<Workload> = {
-      stages: STAGES,
+    const thisRun = {
       redisCommandsPerHeartbeat: heartbeat.commands / heartbeats,
       redisBytesPerHeartbeat: heartbeat.bytes / heartbeats,
-      syncCommandsPerRun: 0,
+      redisHeaderBytesPerHeartbeat: (heartbeat.wireBytes - heartbeat.bytes) / heartbeats,
+      heartbeatsPerTabInterval: INTERVAL_MS / meanGapMs,
+      workerCpuMsPerHeartbeat: cpu.heartbeatMs.median,
+      workerCpuMsPerSyncedViewer: sync.cpuMs / sync.viewingRecords,
       syncCommandsPerStagePerRun: sync.commands / sync.runs / STAGES,
+      syncBytesPerViewerPerRun: sync.bytes / sync.viewingRecords,
       viewingRecordPackingFactor: Math.floor(packing),
+    } satisfies Partial<Record<keyof typeof MEASUREMENTS, number>>;
+    const thisRunInputs: Partial<Workload> = {
+      ...thisRun,
+      syncCommandsPerRun: 0,
       // The model checks that packing fits 1 KB from a per-record size; derive it from the packing seen.
       viewingRecordBytes: Math.floor((1024 - 100) / Math.floor(packing)),
     };
 
     console.log(
-      `\nSimulated: ${tabs.length} tabs (${STAGES * VIEWERS_PER_STAGE} viewers) on ${STAGES} stages, 10 min virtual, ${heartbeats} heartbeats, ${sync.runs} sync runs.\n`,
+      `\nSimulated: ${tabs.length} tabs (${viewers} viewers) on ${STAGES} stages, ${minutes} min virtual, ${heartbeats} heartbeats (${nominal} nominal: one a viewer every 30 s), ${heartbeat.requests} Upstash requests, ${sync.runs} sync runs.`,
     );
-    console.log("| input | assumed (model default) | measured |");
-    console.log("|---|---:|---:|");
+    console.log(
+      `Heartbeats per viewer: ${(heartbeats / nominal).toFixed(3)} x nominal = ${(tabs.length / viewers).toFixed(2)} tabs (this simulation's audience) x ${(heartbeats / tabs.length / (minutes * 2)).toFixed(3)} a tab per interval over the run (the first heartbeat at once included); steady gap between a tab's heartbeats ${(meanGapMs / 1000).toFixed(2)} s (${gaps.length} gaps).\n`,
+    );
+    console.log("| input | assumed (workload.ts) | model (measured.ts) | this run |");
+    console.log("|---|---:|---:|---:|");
     const assumed = defaultWorkload({ stages: STAGES });
-    for (const key of [
-      "redisCommandsPerHeartbeat",
-      "redisBytesPerHeartbeat",
-      "syncCommandsPerStagePerRun",
-      "viewingRecordPackingFactor",
-    ] as const) {
-      console.log(`| ${key} | ${assumed[key]} | ${Number(measured[key]).toFixed(2)} |`);
+    for (const [key, value] of Object.entries(thisRun) as [keyof typeof thisRun, number][]) {
+      console.log(
+        `| ${key} | ${assumed[key]} | ${MEASUREMENTS[key].value} | ${value.toFixed(key.startsWith("worker") ? 4 : 3)} |`,
+      );
     }
     console.log(
-      `| DynamoDB write units per stage per window | | ${(sync.writeUnits / sync.runs / STAGES).toFixed(2)} (${sync.items} items: ${sync.snapshots} snapshots, ${sync.viewingRecordItems} packed items holding ${sync.viewingRecords} records) |`,
+      `| DynamoDB write units per stage per window | | | ${(sync.writeUnits / sync.runs / STAGES).toFixed(2)} (${sync.items} items: ${sync.snapshots} snapshots, ${sync.viewingRecordItems} packed items holding ${sync.viewingRecords} records) |`,
+    );
+    const ms = (x: { min: number; median: number; max: number }, digits = 3) =>
+      `${x.min.toFixed(digits)} / ${x.median.toFixed(digits)} / ${x.max.toFixed(digits)}`;
+    console.log(
+      `\nCPU per call, ${cpu.rounds} rounds of ${cpu.viewers} calls in alternating order, ms min / median / max: heartbeat ${ms(cpu.heartbeatMs)}; bare Hono route + the same BITFIELD ${ms(cpu.bareMs)}; heartbeat minus bare per round ${ms(cpu.aboveBareMs)}; ratio ${ms(cpu.ratio, 2)}.`,
+    );
+    console.log(
+      `Sync job CPU: ${sync.cpuMs.toFixed(1)} ms over ${sync.runs} runs of ${viewers} viewers (runs: ${syncCpuPerRunMs.map((x) => x.toFixed(1)).join(", ")} ms; ${(1000 * thisRun.workerCpuMsPerSyncedViewer).toFixed(1)} µs a viewer; the Workers Free plan allows 10 ms a run).`,
+    );
+    console.log(
+      `Upstash bytes per heartbeat: ${thisRun.redisBytesPerHeartbeat.toFixed(1)} of bodies, ${(thisRun.redisBytesPerHeartbeat + thisRun.redisHeaderBytesPerHeartbeat).toFixed(1)} on the wire with HTTP/1.1 headers (${thisRun.redisHeaderBytesPerHeartbeat.toFixed(1)}: ${(heartbeat.requestHeaderBytes / heartbeats).toFixed(1)} in requests from @upstash/redis, ${(heartbeat.responseHeaderBytes / heartbeats).toFixed(1)} in the local endpoint's responses; loopback, no TLS, and none of the headers Cloudflare or Upstash add or answer in production).`,
     );
 
     console.log(
       `| analytics items when the broadcasts end | one a viewer a day, 5 write units a broadcast | ${analytics.viewerDayItems} viewers' day items for ${STAGES * VIEWERS_PER_STAGE} viewers, ${analytics.broadcasts} broadcasts summarised |`,
     );
     console.log(
-      "\n| viewers | architecture | assumed $/month (plan) | measured $/month (plan) | gap |",
+      "\n| viewers | architecture | assumed $/month (plan) | model (measured.ts) $/month (plan) | this run $/month (plan) | model vs this run |",
     );
-    console.log("|---:|---|---:|---:|---:|");
+    console.log("|---:|---|---:|---:|---:|---:|");
+    let disagreements = 0;
+    const pick = (list: CostEstimate[], id: string) => list.find((e) => e.architecture === id)!;
     for (const viewers of [10_000, 50_000, 1_000_000]) {
       const stages = Math.max(STAGES, viewers / 1000);
-      const before = compareArchitectures(defaultWorkload({ viewers, stages }));
-      const after = compareArchitectures(defaultWorkload({ ...measured, viewers, stages }));
+      const assumedBill = compareArchitectures(defaultWorkload({ viewers, stages }));
+      const model = compareArchitectures(measuredWorkload({ viewers, stages }));
+      const run = compareArchitectures(measuredWorkload({ ...thisRunInputs, viewers, stages }));
+      const withHeaders = compareArchitectures(
+        measuredWorkload({ ...thisRunInputs, viewers, stages, redisBandwidthCountsHeaders: 1 }),
+      );
       for (const id of ["redis-snapshots-fixed", "redis-snapshots-payg"] as const) {
-        const a = before.find((estimate) => estimate.architecture === id)!;
-        const m = after.find((estimate) => estimate.architecture === id)!;
-        const gap = ((m.total - a.total) / a.total) * 100;
+        const a = pick(assumedBill, id);
+        const m = pick(model, id);
+        const r = pick(run, id);
+        const gap = (m.total - r.total) / r.total;
+        if (viewers <= 50_000 && Math.abs(gap) > AGREEMENT) disagreements++;
         console.log(
-          `| ${viewers.toLocaleString("en-US")} | ${m.label} | ${a.total.toFixed(0)}${planOf(a)} | ${m.total.toFixed(0)}${planOf(m)} | ${gap >= 0 ? "+" : ""}${gap.toFixed(1)} % |`,
+          `| ${viewers.toLocaleString("en-US")} | ${m.label} | ${a.total.toFixed(0)}${planOf(a)} | ${m.total.toFixed(0)}${planOf(m)} | ${r.total.toFixed(0)}${planOf(r)} | ${gap >= 0 ? "+" : ""}${(100 * gap).toFixed(1)} % |`,
         );
       }
+      const h = pick(withHeaders, "redis-snapshots-fixed");
+      console.log(
+        `| ${viewers.toLocaleString("en-US")} | Upstash fixed + snapshots, if Upstash meters headers (this run) | | | ${h.total.toFixed(0)}${planOf(h)} | |`,
+      );
+    }
+    if (disagreements > 0) {
+      console.error(
+        `\n${disagreements} estimate(s) at 10,000 or 50,000 viewers differ by more than ${100 * AGREEMENT} % between the model's measured inputs and this run: update shared/cost/measured.ts.`,
+      );
+      process.exitCode = 1;
+    } else {
+      console.log(
+        `\nThe model's measured inputs and this run agree within ${100 * AGREEMENT} % at 10,000 and 50,000 viewers.`,
+      );
     }
   } finally {
     await stack.stop();

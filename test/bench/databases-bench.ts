@@ -12,6 +12,9 @@
  * waiting Retry-After-like 100 ms after a 503. Throughput is the 200s per second. Runs alternate
  * the order of N (1, 2, 4, then 4, 2, 1, ...) and repeat; min / median / max per N, and each
  * N's median against the median of 1 database.
+ *
+ * Then the same for ONE stage created with `databases: N` (its viewers spread over the N
+ * databases, shared/rendezvous.ts): whether a stage larger than one database carries scales too.
  */
 import { createApp } from "../../edge/app";
 import { signViewerToken } from "../../shared/viewer-token";
@@ -29,12 +32,14 @@ const MEASURE_MS = 6_000;
 
 interface Run {
   databases: number;
+  /** One stage spread over the databases, instead of STAGES stages placed on them. */
+  spread: boolean;
   heartbeatsPerSecond: number;
   commandsPerHeartbeat: number;
   throttledRequests: number;
 }
 
-async function runOnce(databases: number): Promise<Run> {
+async function runOnce(databases: number, spread: boolean): Promise<Run> {
   const stack = await startBenchStack({ databases });
   try {
     const env = testBindings(stack.env as unknown as Record<string, string>, {
@@ -45,18 +50,19 @@ async function runOnce(databases: number): Promise<Run> {
       authorization: `Bearer ${env.ADMIN_API_KEY}`,
       "content-type": "application/json",
     };
-    const stageIds = Array.from({ length: STAGES }, () => uniqueId("tp"));
+    const stageIds = Array.from({ length: spread ? 1 : STAGES }, () => uniqueId("tp"));
     for (const id of stageIds) {
+      const body = spread ? { id, title: id, databases } : { id, title: id };
       const created = await app.request(
         "/v1/stages",
-        { method: "POST", headers: admin, body: JSON.stringify({ id, title: id }) },
+        { method: "POST", headers: admin, body: JSON.stringify(body) },
         env,
       );
       if (created.status !== 201) throw new Error(`create: ${created.status}`);
     }
     const viewers = await Promise.all(
       Array.from({ length: VIEWERS }, async (_, i) => {
-        const stageId = stageIds[i % STAGES]!;
+        const stageId = stageIds[i % stageIds.length]!;
         const { token } = await signViewerToken({
           secret: TEST_TOKEN_SECRET,
           viewerId: `viewer-${i}`,
@@ -109,6 +115,7 @@ async function runOnce(databases: number): Promise<Run> {
     const commands = stats.reduce((sum, s) => sum + s.commands, 0);
     return {
       databases,
+      spread,
       heartbeatsPerSecond: ok / seconds,
       commandsPerHeartbeat: commands / Math.max(1, ok),
       throttledRequests: stats.reduce((sum, s) => sum + s.throttled, 0),
@@ -125,27 +132,42 @@ const median = (values: number[]) => {
 
 export async function benchDatabases(): Promise<string> {
   const runs: Run[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? DATABASE_COUNTS : [...DATABASE_COUNTS].reverse();
-    for (const databases of order) {
-      console.error(`databases bench: round ${round + 1}, ${databases} database(s) ...`);
-      runs.push(await runOnce(databases));
+  for (const spread of [false, true]) {
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? DATABASE_COUNTS : [...DATABASE_COUNTS].reverse();
+      for (const databases of order) {
+        const what = spread ? "one stage spread over" : "stages placed on";
+        console.error(`databases bench: round ${round + 1}, ${what} ${databases} database(s) ...`);
+        runs.push(await runOnce(databases, spread));
+      }
     }
   }
-  const of = (n: number) => runs.filter((run) => run.databases === n);
-  const base = median(of(1).map((run) => run.heartbeatsPerSecond));
-  const rows = DATABASE_COUNTS.map((n) => {
-    const rates = of(n).map((run) => run.heartbeatsPerSecond);
-    const commands = median(of(n).map((run) => run.commandsPerHeartbeat));
-    const throttled = median(of(n).map((run) => run.throttledRequests));
-    return `| ${n} | ${Math.min(...rates).toFixed(0)} / ${median(rates).toFixed(0)} / ${Math.max(...rates).toFixed(0)} | ${(median(rates) / base).toFixed(2)}x | ${commands.toFixed(3)} | ${throttled} |`;
-  });
-  return [
-    `Each database capped at ${CAP_COMMANDS_PER_SECOND} commands/s; ${STAGES} stages, ${VIEWERS} viewers with tickets, ${CONCURRENCY} closed loops for ${MEASURE_MS / 1000} s a run; ${ROUNDS} runs per count, order alternating.`,
-    "",
+  const table = (spread: boolean) => {
+    const of = (n: number) => runs.filter((run) => run.databases === n && run.spread === spread);
+    const base = median(of(1).map((run) => run.heartbeatsPerSecond));
+    return DATABASE_COUNTS.map((n) => {
+      const rates = of(n).map((run) => run.heartbeatsPerSecond);
+      const commands = median(of(n).map((run) => run.commandsPerHeartbeat));
+      const throttled = median(of(n).map((run) => run.throttledRequests));
+      return `| ${n} | ${Math.min(...rates).toFixed(0)} / ${median(rates).toFixed(0)} / ${Math.max(...rates).toFixed(0)} | ${(median(rates) / base).toFixed(2)}x | ${commands.toFixed(3)} | ${throttled} |`;
+    });
+  };
+  const header = [
     "| databases | heartbeats/s (min / median / max) | median vs 1 database | commands per heartbeat (median) | requests throttled (median) |",
     "|---:|---:|---:|---:|---:|",
-    ...rows,
+  ];
+  return [
+    `Each database capped at ${CAP_COMMANDS_PER_SECOND} commands/s; ${VIEWERS} viewers with tickets, ${CONCURRENCY} closed loops for ${MEASURE_MS / 1000} s a run; ${ROUNDS} runs per count, order alternating.`,
+    "",
+    `${STAGES} stages, placed on the databases by rendezvous hashing:`,
+    "",
+    ...header,
+    ...table(false),
+    "",
+    "One stage created with `databases` equal to the count, its viewers spread over them:",
+    "",
+    ...header,
+    ...table(true),
   ].join("\n");
 }
 

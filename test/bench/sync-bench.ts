@@ -6,7 +6,8 @@
  * capped at a Worker's 128 MB, so what is measured is the job alone. Prints markdown.
  *
  *   npx tsx test/bench/sync-bench.ts                 # one stage of 10k, 50k, 200k viewers
- *   npx tsx test/bench/sync-bench.ts --scale full    # also 1M on one stage, 10,000 x 100
+ *   npx tsx test/bench/sync-bench.ts --scale full    # also 1M on one stage, 10,000 x 100, and
+ *                                                    # 10,000 x 100 with their hour closed
  *   npx tsx test/bench/sync-bench.ts --layout w2     # windows of older workers (`w2:` sorted sets)
  *
  * Diagnosis (not for the tables of record): `--only <text>` runs the scenarios whose label holds
@@ -33,6 +34,7 @@ const DEFAULT_SCENARIOS: Scenario[] = [
 const FULL_SCENARIOS: Scenario[] = [
   { label: "1 stage x 1,000,000", stages: 1, viewersPerStage: 1_000_000 },
   { label: "10,000 stages x 100", stages: 10_000, viewersPerStage: 100 },
+  { label: "10,000 stages x 100, hour closed", stages: 10_000, viewersPerStage: 100, rollUp: true },
 ];
 /** Rounds of the write comparison: each writer runs once a round, first in half of them. */
 const WRITE_ROUNDS = 10;

@@ -11,9 +11,15 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createRedis } from "../../shared/clients";
 import { parseConfig } from "../../shared/config";
-import { SNAPSHOT_ITEM_TYPE, VIEWING_RECORDS_ITEM_TYPE } from "../../shared/dynamo-keys";
+import {
+  DAY_ROLLUP_ITEM_TYPE,
+  HOUR_ROLLUP_ITEM_TYPE,
+  SNAPSHOT_ITEM_TYPE,
+  VIEWING_RECORDS_ITEM_TYPE,
+} from "../../shared/dynamo-keys";
 import type { Breakdown } from "../../shared/history-items";
 import { type RedisKeys, redisKeys, watchKeyPattern } from "../../shared/redis-keys";
+import { EPOCH_WINDOWS, epochAt } from "../../shared/slot-bitmaps";
 import { windowIndex } from "../../shared/windows";
 import { maxPresenceTtlSec } from "../../sync/cadence";
 import { findClosedSlotWindows, readSyncedWindows } from "../../sync/find-work";
@@ -40,6 +46,11 @@ export interface Scenario {
   label: string;
   stages: number;
   viewersPerStage: number;
+  /**
+   * Seed the window in an hour that ended two hours ago, and keep running until every hour is
+   * closed (rolled up, its index dropped): what the first runs after each hour's end do.
+   */
+  rollUp?: boolean;
 }
 
 export interface ScenarioResult {
@@ -52,6 +63,8 @@ export interface ScenarioResult {
   /** Redis used_memory after seeding, minus that of the empty server, in bytes. */
   redisBytes: number;
   runs: MeasuredRun[];
+  /** What each run sent to Redis, in the order of `runs`. */
+  runRedis: UpstashStats[];
   redis: UpstashStats;
   /** What DynamoDB holds after the runs (one Scan of the fresh table). */
   table: TableContents;
@@ -75,6 +88,9 @@ export interface TableContents {
   /** Viewers per country and per device class, summed over the snapshots' breakdowns. */
   countries: Record<string, number>;
   devices: Record<string, number>;
+  /** Hourly and daily rollup items. */
+  hourRollups: number;
+  dayRollups: number;
 }
 
 /** How the runs are made. */
@@ -117,8 +133,11 @@ export async function runScenario(
       config.upstashRedisRestToken,
     );
     const seedStarted = performance.now();
-    // Closed a window ago by the real clock: the runs use the real clock.
-    const window = windowIndex(Date.now()) - 2;
+    // Closed a window ago by the real clock: the runs use the real clock. To roll an hour up,
+    // the first window of the hour before last, so that hour has ended past any grace.
+    const window = scenario.rollUp
+      ? (epochAt(Date.now()) - 2) * EPOCH_WINDOWS
+      : windowIndex(Date.now()) - 2;
     await seedWindows(redis, keys, { ...scenario, window }, Date.now, layout);
     const seedMs = Math.round(performance.now() - seedStarted);
     const redisBytes =
@@ -140,12 +159,16 @@ export async function runScenario(
       throttled: 0,
     };
     const runs: MeasuredRun[] = [];
+    const runRedis: UpstashStats[] = [];
     let windowsLeft = scenario.stages;
+    const hoursOpen = async () =>
+      scenario.rollUp ? Number(await redis.scard(keys.indexedEpochs())) : 0;
+    let hoursLeft = await hoursOpen();
     // Runs as the cron would make them, while windows are left (a run takes at most
     // `maxWindows`, and stops at its deadline). After a failed run, another only if it made
     // progress (wrote items, or synced windows), as the next would resume from there; not after
     // one that made none, which the next would most likely repeat.
-    while (windowsLeft > 0 && runs.length < MAX_RUNS) {
+    while ((windowsLeft > 0 || hoursLeft > 0) && runs.length < MAX_RUNS) {
       console.error(`sync bench: ${scenario.label}: run ${runs.length + 1} ...`);
       const run = await measuredRun(env, {
         heapCapMb,
@@ -158,13 +181,15 @@ export async function runScenario(
       for (const name of Object.keys(redisStats) as (keyof UpstashStats)[]) {
         redisStats[name] += stats[name];
       }
-      const before = windowsLeft;
+      runRedis.push(stats);
+      const before = windowsLeft + hoursLeft;
       windowsLeft = await waiting();
+      hoursLeft = await hoursOpen();
       await stack.resetStats();
       console.error(
         `sync bench: ${scenario.label}: run ${runs.length}: ${run.failure ?? "ok"}, ${run.wallMs} ms, ${run.report?.items ?? "?"} items, ${windowsLeft} windows left`,
       );
-      const progressed = (run.report?.items ?? 0) > 0 || windowsLeft < before;
+      const progressed = (run.report?.items ?? 0) > 0 || windowsLeft + hoursLeft < before;
       if (run.failure !== undefined && !progressed) break;
     }
 
@@ -181,7 +206,9 @@ export async function runScenario(
       table.distinctViewers === viewers &&
       table.watchSeconds === viewers * SECONDS_PER_VIEWER &&
       // Slot-bitmap windows break viewers down by the country and device seeded with them.
-      (layout !== "bitmaps" || breakdownsMatch(scenario, table));
+      (layout !== "bitmaps" || breakdownsMatch(scenario, table)) &&
+      // Every stage's hour closed and rolled up, when asked.
+      (!scenario.rollUp || (hoursLeft === 0 && table.hourRollups === scenario.stages));
     result = {
       scenario,
       settings: { ...settings, layout },
@@ -189,6 +216,7 @@ export async function runScenario(
       seedMs,
       redisBytes,
       runs,
+      runRedis,
       redis: redisStats,
       table,
       windowsLeft,
@@ -254,6 +282,8 @@ async function readTable(
     watchSeconds: 0,
     countries: {},
     devices: {},
+    hourRollups: 0,
+    dayRollups: 0,
   };
   const add = (into: Record<string, number>, breakdown: unknown) => {
     for (const [key, [viewers]] of Object.entries((breakdown ?? {}) as Breakdown)) {
@@ -278,6 +308,10 @@ async function readTable(
         contents.snapshotViewers += Number(item.uniqueViewers);
         add(contents.countries, item.countries);
         add(contents.devices, item.devices);
+      } else if (item.type === HOUR_ROLLUP_ITEM_TYPE) {
+        contents.hourRollups++;
+      } else if (item.type === DAY_ROLLUP_ITEM_TYPE) {
+        contents.dayRollups++;
       } else if (item.type === VIEWING_RECORDS_ITEM_TYPE) {
         contents.viewingItems++;
         for (const [viewer, seconds] of item.records as [string, number][]) {

@@ -88,6 +88,15 @@ export function scaleTables(results: ScenarioResult[]): string[] {
           : ` Breakdowns, countries: ${breakdown(t.countries)}; devices: ${breakdown(t.devices)}.`),
     );
   }
+  for (const r of results.filter((result) => result.scenario.rollUp)) {
+    const per = r.runs.map(
+      (run, i) =>
+        `run ${i + 1}: ${run.report?.windows ?? "?"} windows synced, ${run.report?.droppedIndexes ?? "?"} hours closed, ${int(run.wallMs)} ms wall, ${int(run.cpuMs ?? Number.NaN)} ms CPU, peak heap ${run.peakHeapMb ?? "?"} MB, ${int(r.runRedis[i]?.requests ?? Number.NaN)} Redis requests / ${int(r.runRedis[i]?.commands ?? Number.NaN)} commands`,
+    );
+    lines.push(
+      `- ${r.scenario.label}: ${int(r.table.hourRollups)} hour and ${int(r.table.dayRollups)} day rollups in the table; ${per.join("; ")}.`,
+    );
+  }
   for (const r of results) {
     const last = r.runs.at(-1);
     const failed = r.runs.filter((run) => run.failure !== undefined);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { compareArchitectures } from "../../shared/cost/estimate";
+import { measuredWorkload } from "../../shared/cost/measured";
 import { ARCHITECTURE_IDS } from "../../shared/cost/types";
 import { createHarness, readProblem } from "./harness";
 
@@ -9,6 +11,7 @@ interface Comparison {
     total: number;
     usableFromEdge: boolean;
     tiers: Record<string, number>;
+    storageByMonth: { month: number; gb: number; usd: number }[];
   }[];
 }
 
@@ -33,8 +36,24 @@ describe("estimateCost", () => {
     // Counting alone is cheaper on a fixed plan; the hybrid's extra buys history.
     expect(byId["redis-only-fixed"]!.total).toBeLessThan(byId["redis-snapshots-fixed"]!.total);
     expect(byId["redis-only-fixed"]!.tiers.dynamoStorage).toBe(0);
-    // The edge tier is in every bill: 876 M Workers requests a month at 10,000 viewers.
-    expect(byId["dynamodb-on-demand"]!.tiers.edge).toBeCloseTo(281.7, 0);
+    // The edge tier is in every bill: 876 M nominal heartbeats a month at 10,000 viewers, times
+    // the measured jitter, each a Workers request.
+    const requests = ((10_000 * 730 * 3600) / 30) * measuredWorkload().heartbeatsPerTabInterval;
+    expect(byId["dynamodb-on-demand"]!.tiers.edge).toBeGreaterThan(
+      5 + ((requests - 10e6) / 1e6) * 0.3,
+    );
+  });
+
+  it("answers what `npm run cost` prints: the same measured inputs, storage at months 1, 12 and 36", async () => {
+    const h = createHarness();
+    const response = await h.request("/v1/cost-estimates?viewers=50000&stages=20");
+    const body = (await response.json()) as Comparison;
+    const local = compareArchitectures(measuredWorkload({ viewers: 50_000, stages: 20 }));
+    for (const estimate of local) {
+      const answered = body.estimates.find((e) => e.architecture === estimate.architecture)!;
+      expect(answered.total, estimate.architecture).toBeCloseTo(estimate.total, 9);
+      expect(answered.storageByMonth.map((s) => s.month)).toEqual([1, 12, 36]);
+    }
   });
 
   it("costs more for more viewers and less for a longer interval", async () => {
@@ -48,6 +67,20 @@ describe("estimateCost", () => {
     expect(await total("viewers=10000&interval=60")).toBeLessThan(
       await total("viewers=10000&interval=30"),
     );
+  });
+
+  it("prices the tabs per viewer it is given: each tab sends its own heartbeats", async () => {
+    const h = createHarness();
+    const edge = async (query: string) => {
+      const body = (await (await h.request(`/v1/cost-estimates?${query}`)).json()) as Comparison;
+      return body.estimates.find((e) => e.architecture === "dynamodb-on-demand")!.tiers;
+    };
+    const one = await edge("viewers=10000");
+    const two = await edge("viewers=10000&tabs=2");
+    expect(two.dynamoWrites).toBeCloseTo(2 * one.dynamoWrites!, 6);
+    const bad = await h.request("/v1/cost-estimates?viewers=10&tabs=0.5");
+    expect(bad.status).toBe(400);
+    expect((await readProblem(bad)).errors?.[0]?.path).toBe("query.tabs");
   });
 
   it("answers 400 naming the bad parameter", async () => {

@@ -155,7 +155,7 @@ describe("several Upstash databases", () => {
         config,
         now: () => T0,
         log: () => {},
-        holds: (stageId) => databaseForStage(t.urls, stageId) === lost,
+        holds: (stage) => databaseForStage(t.urls, stage.id) === lost,
       },
       {},
     );

@@ -189,6 +189,34 @@ describe("sendHeartbeat", () => {
     expect(await h.redis.zcard(h.keys.presence(stageId))).toBe(0);
   });
 
+  it("accepts tokens of a previous secret while rotating, and only then", async () => {
+    const previous = "the-previous-secret-the-previous-secret";
+    const rotating = createHarness({ bindings: { VIEWER_TOKEN_PREVIOUS_SECRETS: previous } });
+    const stageId = await rotating.createStage();
+    const { nowMs } = rotating.clock;
+    const old = (await signViewerToken({ secret: previous, viewerId: "erin", stageId, nowMs }))
+      .token;
+    expect((await rotating.heartbeat(stageId, old)).status).toBe(200);
+    expect((await rotating.heartbeat(stageId, await rotating.token("frank", stageId))).status).toBe(
+      200,
+    );
+    expect(await rotating.viewers(stageId)).toBe(2);
+
+    const rotated = createHarness();
+    const later = await rotated.createStage();
+    const stale = (
+      await signViewerToken({
+        secret: previous,
+        viewerId: "erin",
+        stageId: later,
+        nowMs: rotated.clock.nowMs,
+      })
+    ).token;
+    const refused = await rotated.heartbeat(later, stale);
+    expect(refused.status).toBe(401);
+    expect((await readProblem(refused)).detail).toMatch(/not accepted/);
+  });
+
   it("answers 400, 413 and 415 for bad bodies and ids, and changes nothing", async () => {
     const h = createHarness();
     const stageId = await h.createStage();

@@ -83,6 +83,8 @@ describe("stages", () => {
         if (authorization) headers.authorization = authorization;
         const response = await h.request(path, { ...init, headers });
         expect(response.status, `${name} with ${authorization}`).toBe(401);
+        // A bearer challenge (RFC 6750), so generic clients know what to send.
+        expect(response.headers.get("www-authenticate")).toMatch(/^Bearer /);
         expect((await readProblem(response)).type).toBe("/problems/unauthorized");
       }
     }

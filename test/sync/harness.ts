@@ -95,6 +95,7 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
         nowMs: atMs,
         intervalSec,
         checkStage: false,
+        databases: 1,
         anonymous: false,
         credited: true,
         auditTrail: false,

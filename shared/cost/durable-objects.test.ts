@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { durableObjectUsage } from "./durable-objects";
+import { estimateMonthlyCost } from "./estimate";
+import { CURRENT_CATALOGUE } from "./prices";
+import { monthlyUsage } from "./usage";
+import { defaultWorkload } from "./workload";
+
+const input = (overrides = {}) => {
+  const w = defaultWorkload(overrides);
+  return { w, u: monthlyUsage(w), c: CURRENT_CATALOGUE };
+};
+
+describe("Durable Objects + snapshots", () => {
+  it("bills a connection a session, incoming messages 20 to 1, and an alarm a stage a run", () => {
+    const use = durableObjectUsage(input({ viewers: 10_000, stages: 10 }));
+    const connections = 10_000 * 730; // one a viewer an hour
+    const messages = (10_000 * 730 * 3600) / 30;
+    const alarms = ((730 * 3600) / 300) * 10;
+    expect(use.connections).toBeCloseTo(connections, 3);
+    expect(use.messages).toBeCloseTo(messages, 3);
+    expect(use.billedRequests).toBeCloseTo(connections + messages / 20 + alarms, 3);
+  });
+
+  it("prices duration at 128 MB for the time the objects run, 10 ms a message by default", () => {
+    const use = durableObjectUsage(input({ viewers: 10_000, workerCpuMsPerSyncedViewer: 0 }));
+    const messages = (10_000 * 730 * 3600) / 30;
+    expect(use.gbSeconds).toBeCloseTo(messages * 0.01 * 0.128, 3);
+  });
+
+  it("never bills an object for more than the month's seconds", () => {
+    const w = { viewers: 1_000_000, stages: 1, durableObjectMsPerMessage: 100 };
+    const use = durableObjectUsage(input({ ...w, workerCpuMsPerSyncedViewer: 0 }));
+    expect(use.gbSeconds).toBeCloseTo(730 * 3600 * 0.128, 3);
+  });
+
+  it("puts the objects in the hot-store column and the upgrades in the edge column", () => {
+    const e = estimateMonthlyCost(
+      defaultWorkload({ viewers: 10_000 }),
+      "durable-objects-snapshots",
+    );
+    const use = durableObjectUsage(input({ viewers: 10_000 }));
+    const requests = ((use.billedRequests - 1e6) / 1e6) * 0.15;
+    const duration = ((use.gbSeconds - 400_000) / 1e6) * 12.5;
+    expect(e.tiers.redis).toBeCloseTo(requests + duration, 6);
+    // 7.3 M upgrades and the console's polls stay within Workers' included 10 M requests.
+    expect(e.tiers.edge).toBe(5);
+    expect(e.keepsHistory).toBe(true);
+  });
+
+  it("flags a stage too large for one object (soft limit 1,000 requests/s)", () => {
+    const small = estimateMonthlyCost(
+      defaultWorkload({ viewers: 10_000 }),
+      "durable-objects-snapshots",
+    );
+    expect(small.limits[0]!.status).toBe("ok");
+    const large = estimateMonthlyCost(
+      defaultWorkload({ viewers: 1_000_000, stages: 1 }),
+      "durable-objects-snapshots",
+    );
+    expect(large.limits[0]!.status).toBe("exceeded");
+    expect(large.limits[0]!.used).toBeCloseTo((1_000_000 / 30) * 1.5, 3);
+  });
+
+  it("costs far less than this system at 10,000 viewers, and says where it does not beat it", () => {
+    const w = defaultWorkload({ viewers: 10_000 });
+    const objects = estimateMonthlyCost(w, "durable-objects-snapshots");
+    const hybrid = estimateMonthlyCost(w, "redis-snapshots-fixed");
+    expect(objects.total).toBeLessThan(hybrid.total / 5);
+    expect(objects.notes.join(" ")).toMatch(/holds a connection|rewrite/);
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * A throwaway Node backend that issues a viewer token with the installed
+ * @viewer-presence/shared tarball (pack-install.test.ts runs it with Node outside the
+ * repository): `node sign-token.ts <stageId> <viewerId>` with VIEWER_TOKEN_SECRET set, prints
+ * the token.
+ */
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+
+const [stageId = "", viewerId = ""] = process.argv.slice(2);
+const { token } = await signViewerToken({
+  secret: process.env.VIEWER_TOKEN_SECRET ?? "",
+  stageId,
+  viewerId,
+  ttlSec: 600,
+});
+process.stdout.write(token);

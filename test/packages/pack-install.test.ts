@@ -1,0 +1,317 @@
+/**
+ * The packages as someone outside the repository gets them: `npm pack` of @viewer-presence/shared
+ * and @viewer-presence/client (each built by its prepack script), installed from the tarballs
+ * into a throwaway front end and a throwaway Node backend in a temporary directory, offline. The
+ * front end is type-checked with tsc and bundled with esbuild from what was installed; the
+ * backend signs a viewer token with the shared package; the bundled heartbeat loop then beats
+ * with that token in Chromium against the worker under `wrangler dev`, which accepts it.
+ *
+ * Offline: the client's one dependency, openapi-fetch (and its own, openapi-typescript-helpers),
+ * and the shared package's, jose, are packed from the repository's node_modules and installed
+ * beside the tarballs, standing in
+ * for the registry; `npm install --offline` with an empty cache then needs nothing else, on a
+ * fresh CI machine as here. Tools (tsc, esbuild) are the repository's, run on the throwaway
+ * projects, as a front end's own would be.
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { createPresenceClient } from "@viewer-presence/client";
+import { build } from "esbuild";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startWranglerDev } from "../stack";
+import { TEST_ADMIN_KEY, uniqueId } from "../test-env";
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("./", import.meta.url));
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+/** The backend's secret, which the worker is given too: only a token signed with it passes. */
+const SECRET = `pack-install-secret-${crypto.randomUUID()}`;
+
+interface PackedFile {
+  path: string;
+}
+interface Packed {
+  name: string;
+  filename: string;
+  files: PackedFile[];
+}
+
+let dir = "";
+let packed: Packed[] = [];
+let worker: Awaited<ReturnType<typeof startWranglerDev>> | undefined;
+let site: Server | undefined;
+let browser: Browser | undefined;
+
+async function npm(cwd: string, args: string[]): Promise<string> {
+  const { stdout } = await run("npm", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+  return stdout;
+}
+
+/** Installs tarballs (paths relative to the project) offline, with a cache of its own (empty). */
+async function installOffline(project: string, tarballs: string[]): Promise<void> {
+  await npm(project, [
+    "install",
+    "--offline",
+    "--no-audit",
+    "--no-fund",
+    "--cache",
+    join(dir, "npm-cache"),
+    ...tarballs.map((file) => relative(project, join(dir, file))),
+  ]);
+}
+
+async function project(name: string, tsconfig: object): Promise<string> {
+  const path = join(dir, name);
+  await mkdir(path);
+  await writeFile(
+    join(path, "package.json"),
+    JSON.stringify({ name, private: true, type: "module" }),
+  );
+  await writeFile(join(path, "tsconfig.json"), JSON.stringify(tsconfig));
+  return path;
+}
+
+function tarball(name: string): Packed {
+  const found = packed.find((p) => p.name === name);
+  if (!found) throw new Error(`${name} was not packed`);
+  return found;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "viewer-presence-packages-"));
+  packed = JSON.parse(
+    await npm(ROOT, ["pack", "-w", "shared", "-w", "openapi", "--pack-destination", dir, "--json"]),
+  ) as Packed[];
+  const registry = JSON.parse(
+    await npm(dir, [
+      "pack",
+      join(ROOT, "node_modules/openapi-fetch"),
+      join(ROOT, "node_modules/openapi-typescript-helpers"),
+      join(ROOT, "node_modules/jose"),
+      "--json",
+    ]),
+  ) as Packed[];
+
+  // Declarations are checked (skipLibCheck off), the packages' above all; TypeScript's own lib files are not.
+  const strict = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    skipDefaultLibCheck: true,
+    target: "ES2022",
+  };
+  const frontend = await project("frontend", {
+    compilerOptions: {
+      ...strict,
+      module: "ESNext",
+      moduleResolution: "Bundler",
+      lib: ["ES2022", "DOM"],
+      types: [],
+    },
+  });
+  await copyFile(join(FIXTURES, "frontend/main.ts"), join(frontend, "main.ts"));
+  const fromRegistry = (name: string) => registry.find((p) => p.name === name)!.filename;
+  await installOffline(frontend, [
+    tarball("@viewer-presence/client").filename,
+    fromRegistry("openapi-fetch"),
+    fromRegistry("openapi-typescript-helpers"),
+  ]);
+
+  const backend = await project("backend", {
+    compilerOptions: {
+      ...strict,
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      typeRoots: [join(ROOT, "node_modules/@types")],
+      types: ["node"],
+    },
+  });
+  await copyFile(join(FIXTURES, "backend/sign-token.ts"), join(backend, "sign-token.ts"));
+  await installOffline(backend, [
+    tarball("@viewer-presence/shared").filename,
+    fromRegistry("jose"),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.stop();
+  await new Promise((resolve) => (site ? site.close(resolve) : resolve(undefined)));
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("the packages, packed and installed outside the repository", () => {
+  it("hold built JavaScript and declarations, and nothing of the repository's own", () => {
+    const client = tarball("@viewer-presence/client").files.map((f) => f.path);
+    expect(client).toEqual(
+      expect.arrayContaining([
+        "package.json",
+        "openapi.json",
+        "dist/client/index.js",
+        "dist/client/index.d.ts",
+        "dist/client/heartbeat-loop.js",
+        "dist/types.gen.d.ts",
+      ]),
+    );
+    const shared = tarball("@viewer-presence/shared").files.map((f) => f.path);
+    expect(shared).toEqual(
+      expect.arrayContaining([
+        "dist/viewer-token.js",
+        "dist/viewer-token.d.ts",
+        "dist/config.js",
+        "dist/windows.js",
+        "dist/redis-keys.js",
+        "dist/cost/index.js",
+        "dist/cost/bin.js",
+      ]),
+    );
+    for (const path of [...client, ...shared]) {
+      // No TypeScript source (only declarations), no test, no contract source or emitter.
+      expect(path).not.toMatch(/(?<!\.d)\.ts$|\.test\.|^(routes|schemas|client\/testing)\/|emit/);
+    }
+  });
+
+  it("declare only openapi-fetch (client) and jose (shared) as dependencies", async () => {
+    const manifest = async (name: string) =>
+      JSON.parse(
+        await readFile(join(dir, "frontend/node_modules", name, "package.json"), "utf8"),
+      ) as { dependencies?: object; peerDependenciesMeta?: Record<string, { optional: boolean }> };
+    expect(Object.keys((await manifest("@viewer-presence/client")).dependencies ?? {})).toEqual([
+      "openapi-fetch",
+    ]);
+    const shared = JSON.parse(
+      await readFile(
+        join(dir, "backend/node_modules/@viewer-presence/shared/package.json"),
+        "utf8",
+      ),
+    ) as { dependencies?: object; peerDependenciesMeta?: Record<string, { optional: boolean }> };
+    expect(Object.keys(shared.dependencies ?? {})).toEqual(["jose"]);
+    for (const meta of Object.values(shared.peerDependenciesMeta ?? {})) {
+      expect(meta.optional).toBe(true);
+    }
+  });
+
+  it("type-check: the front end (bundler resolution) and the backend (NodeNext), lib checks on", async () => {
+    const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+    const check = (name: string) =>
+      run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: join(dir, name) }).catch(
+        (error: { stdout: string }) => ({ stdout: `${name}: ${error.stdout}`, failed: true }),
+      );
+    for (const result of await Promise.all([check("frontend"), check("backend")])) {
+      expect(result, result.stdout).not.toHaveProperty("failed");
+    }
+  }, 60_000);
+
+  it("serve the contract as @viewer-presence/client/openapi.json, and the cost model as a command", async () => {
+    const { stdout: version } = await run(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'import c from "@viewer-presence/client/openapi.json" with { type: "json" }; console.log(c.openapi)',
+      ],
+      { cwd: join(dir, "frontend") },
+    );
+    expect(version.trim()).toMatch(/^3\.1\./);
+    const { stdout: bill } = await run(
+      join(dir, "backend/node_modules/.bin/viewer-presence-cost"),
+      ["--viewers", "10000", "--json"],
+      { cwd: join(dir, "backend") },
+    );
+    expect(JSON.parse(bill)).toBeTruthy();
+  });
+
+  describe.skipIf(!hasChromium)("in Chromium (needs /usr/bin/chromium)", () => {
+    it("runs the bundled heartbeat loop against the worker with a token the backend signed", async () => {
+      const bundle = await build({
+        entryPoints: [join(dir, "frontend/main.ts")],
+        absWorkingDir: join(dir, "frontend"),
+        bundle: true,
+        platform: "browser",
+        format: "esm",
+        target: "es2022",
+        write: false,
+        metafile: true,
+      });
+      // Built from what npm installed, not from the repository's sources.
+      for (const input of Object.keys(bundle.metafile.inputs)) {
+        expect(input).toMatch(
+          /^(main\.ts|node_modules\/(@viewer-presence\/client\/dist|openapi-))/,
+        );
+      }
+      const code = bundle.outputFiles[0]!.contents;
+      site = createServer((request, response) => {
+        if (request.url?.startsWith("/main.js")) {
+          response.writeHead(200, { "content-type": "text/javascript" }).end(code);
+        } else {
+          response
+            .writeHead(200, { "content-type": "text/html" })
+            .end(
+              '<!doctype html><p id="viewers">-</p><script type="module" src="/main.js"></script>',
+            );
+        }
+      });
+      await new Promise<void>((resolve) => site!.listen(0, "127.0.0.1", resolve));
+      const siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+      [worker, browser] = await Promise.all([
+        startWranglerDev({
+          port: 0,
+          vars: {
+            ...inject("stackEnv"),
+            ADMIN_API_KEY: TEST_ADMIN_KEY,
+            VIEWER_TOKEN_SECRET: SECRET,
+            REDIS_KEY_PREFIX: `${uniqueId("pk")}:`,
+            CORS_ORIGINS: siteUrl,
+          },
+        }),
+        chromium.launch({
+          executablePath: CHROMIUM,
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
+        }),
+      ]);
+
+      const stageId = uniqueId("pk");
+      const admin = createPresenceClient({ baseUrl: worker.url, adminKey: TEST_ADMIN_KEY });
+      const created = await admin.POST("/v1/stages", { body: { id: stageId, title: "Packed" } });
+      expect(created.response.status).toBe(201);
+      const { stdout: token } = await run(
+        process.execPath,
+        ["sign-token.ts", stageId, "backend-viewer"],
+        { cwd: join(dir, "backend"), env: { ...process.env, VIEWER_TOKEN_SECRET: SECRET } },
+      );
+
+      const page = await browser.newPage();
+      await page.goto(
+        `${siteUrl}/?${new URLSearchParams({ api: worker.url, stage: stageId, token })}`,
+      );
+      await page.waitForFunction(
+        () => (window as unknown as { beats: unknown[] }).beats.length > 0,
+        null,
+        { timeout: 10_000 },
+      );
+      const beat = await page.evaluate(
+        () => (window as unknown as { beats: { viewerId: string; viewers: number }[] }).beats[0],
+      );
+      expect(beat).toMatchObject({ viewerId: "backend-viewer", viewers: 1 });
+      expect(await page.textContent("#viewers")).toBe("1");
+      await page.close();
+    }, 90_000);
+  });
+});
