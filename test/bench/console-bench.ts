@@ -33,6 +33,13 @@ const reps = Number(values.reps);
 const stageCounts = values.stages.split(",").map(Number);
 
 const stack = await startBenchStack();
+// Playwright's own SIGINT/SIGTERM handlers close the browser but keep this process alive: on
+// a signal, stop what was started (the stack; wrangler dev goes with this process) and exit.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void stack.stop().finally(() => process.exit(130));
+  });
+}
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
