@@ -226,7 +226,7 @@ async function main(): Promise<number> {
 Summary${stop.signal.aborted ? " (stopped early)" : ""}: ${clock(summary.elapsedMs)} of audience
   viewers            ${summary.viewers} (${summary.twoTabViewers} with two tabs), at most ${summary.peakWatching} at once
   heartbeats         ${summary.heartbeats} (${failures || "none refused"})
-  leaves sent        ${summary.leaves} (the others vanish and drop out within the presence TTL)
+  leaves             ${summary.leaves}${summary.leavesRefused ? ` (${summary.leavesRefused} refused)` : ""}; the other viewers vanish and drop out within the presence TTL
   sync runs          ${syncs.runs}${syncs.failed ? ` (${syncs.failed} failed)` : ""}${commands}
   stages             ${stageIds.map((id) => `${options.url}/console/#/stages/${id}`).join("\n                     ")}`);
   return summary.failures > summary.heartbeats / 10 ? 1 : 0;
