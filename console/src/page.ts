@@ -17,27 +17,33 @@ export interface Page {
 }
 
 /**
- * Runs `task` now and every `everyMs`, skipping ticks while the tab is hidden (a console left
- * in a background tab costs no requests) and catching up as soon as it is shown again.
- * Returns the function that stops it.
+ * Runs `task` now and then again `everyMs` after each run ends (a function: read anew each
+ * time), skipping ticks while the tab is hidden (a console left in a background tab costs no
+ * requests) and catching up as soon as it is shown again. Returns the function that stops it.
  */
-export function poll(task: () => Promise<void>, everyMs: number): () => void {
+export function poll(task: () => Promise<void>, everyMs: number | (() => number)): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
   let running = false;
+  const interval = () => (typeof everyMs === "function" ? everyMs() : everyMs);
   const tick = () => {
-    if (running || document.hidden) return;
+    clearTimeout(timer);
+    if (stopped || running) return;
+    if (document.hidden) return; // resumed by visibilitychange
     running = true;
     void task().finally(() => {
       running = false;
+      if (!stopped) timer = setTimeout(tick, interval());
     });
   };
-  const timer = setInterval(tick, everyMs);
   const onVisible = () => {
     if (!document.hidden) tick();
   };
   document.addEventListener("visibilitychange", onVisible);
   tick();
   return () => {
-    clearInterval(timer);
+    stopped = true;
+    clearTimeout(timer);
     document.removeEventListener("visibilitychange", onVisible);
   };
 }

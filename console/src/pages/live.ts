@@ -5,8 +5,15 @@ import { h, replaceChildren } from "../dom";
 import { formatClock, formatCount } from "../format";
 import { type Page, type PageContext, poll } from "../page";
 
-/** How often live counts are read (ms): the API caches them 2 s per isolate and 5 s in browsers. */
-export const COUNT_POLL_MS = 5_000;
+/**
+ * How often live counts are read (ms): every 5 s (the API caches a count 2 s per isolate and
+ * lets browsers keep it 5 s), and half a second per stage shown beyond 10, so that an open
+ * console's Redis cost stays near that of 10 stages however many it shows (each stage's count
+ * is about 4 commands: BENCHMARKS.md, "The console").
+ */
+export function countPollMs(stagesShown: number): number {
+  return Math.max(5_000, 500 * stagesShown);
+}
 /** How often the stage list is read again (ms): a DynamoDB Query, no Redis. */
 const STAGES_POLL_MS = 30_000;
 /** How often the sparklines are read again (ms): snapshots arrive once per 5-minute window. */
@@ -75,7 +82,7 @@ export function livePage(context: PageContext): Page {
     totalViewers.textContent = formatCount(viewers);
     totalViewers.dataset.viewers = String(viewers);
     activeStages.textContent = formatCount(stagesWithViewers);
-    asOf.textContent = `(as of ${formatClock(asOfMs)})`;
+    asOf.textContent = `(as of ${formatClock(asOfMs)}, every ${countPollMs(rows.size) / 1000} s)`;
   }
 
   // When every live stage has a row, the platform's total is the sum of their counts: reading
@@ -219,7 +226,7 @@ export function livePage(context: PageContext): Page {
   const stops: (() => void)[] = [];
   // The stage list first, so the first counts and sparklines have rows to fill.
   void refreshStages().then(() => {
-    stops.push(poll(refreshCounts, COUNT_POLL_MS));
+    stops.push(poll(refreshCounts, () => countPollMs(rows.size)));
     stops.push(poll(refreshSparklines, SPARKLINE_POLL_MS));
     stops.push(poll(refreshStages, STAGES_POLL_MS));
   });
@@ -278,7 +285,6 @@ function createStageForm(context: PageContext) {
     pattern: "[A-Za-z0-9_\\-]{1,64}",
     placeholder: "random when empty",
   });
-  const result = h("p", { class: "hint", "aria-live": "polite" });
   return h(
     "form",
     {
@@ -303,6 +309,5 @@ function createStageForm(context: PageContext) {
     h("label", { for: "new-id" }, "Id (optional)"),
     id,
     h("button", { type: "submit" }, "Create"),
-    result,
   );
 }
