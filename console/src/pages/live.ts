@@ -224,8 +224,11 @@ export function livePage(context: PageContext): Page {
   }
 
   const stops: (() => void)[] = [];
-  // The stage list first, so the first counts and sparklines have rows to fill.
+  let disposed = false;
+  // The stage list first, so the first counts and sparklines have rows to fill; not at all if
+  // the page was left meanwhile (its polls would outlive it).
   void refreshStages().then(() => {
+    if (disposed) return;
     stops.push(poll(refreshCounts, () => countPollMs(rows.size)));
     stops.push(poll(refreshSparklines, SPARKLINE_POLL_MS));
     stops.push(poll(refreshStages, STAGES_POLL_MS));
@@ -235,6 +238,7 @@ export function livePage(context: PageContext): Page {
     title: "Live",
     element,
     dispose() {
+      disposed = true;
       for (const stop of stops) stop();
       stops.length = 0;
       for (const row of rows.values()) row.sparkline.destroy();
