@@ -9,7 +9,7 @@ import { type Page, type PageContext, poll } from "../page";
  * How often live counts are read (ms): every 5 s (the API caches a count 2 s per isolate and
  * lets browsers keep it 5 s), and half a second per stage shown beyond 10, so that an open
  * console's Redis cost stays near that of 10 stages however many it shows (each stage's count
- * is about 4 commands: BENCHMARKS.md, "The console").
+ * is about 6 commands: BENCHMARKS.md, "The console").
  */
 export function countPollMs(stagesShown: number): number {
   return Math.max(5_000, 500 * stagesShown);
