@@ -10,6 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { startLocalStack, startWranglerDev } from "./stack";
+import { removeStackFile, writeStackFile } from "./stack/stack-file";
 
 /** Fixed local ports; override with the variable named beside each. */
 const PORTS = {
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     "PRESENCE_TTL_SEC",
     "REDIS_KEY_PREFIX",
     "CORS_ORIGINS",
+    "ANALYTICS_API_KEY",
   ]) {
     const value = process.env[name];
     if (value !== undefined && value !== "") vars[name] = value;
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log("\nStopping…");
+    await removeStackFile();
     await worker?.stop().catch((error) => console.error(error));
     await stack.stop().catch((error) => console.error(error));
     process.exit(code);
@@ -111,6 +114,13 @@ async function main(): Promise<void> {
   }
 
   const env = stack.env;
+  // For `npm run demo` in another terminal: the URL and keys, so nothing needs copying.
+  await writeStackFile({
+    url: worker.url,
+    upstashUrls: stack.databases.map(({ proxy }) => proxy.url),
+    adminKey: vars.ADMIN_API_KEY!,
+    ...(vars.ANALYTICS_API_KEY ? { analyticsKey: vars.ANALYTICS_API_KEY } : {}),
+  });
   const cap = process.env.UPSTASH_MAX_COMMANDS_PER_SECOND;
   const databases = stack.databases
     .map(
@@ -134,6 +144,8 @@ Try it:
   curl -s -X POST ${worker.url}/v1/stages/demo/heartbeats -H 'authorization: Bearer <token>'
   curl -s ${worker.url}/v1/stages/demo/viewers
   curl -s "${worker.url}/__scheduled?cron=1-59/5+*+*+*+*"   # run the sync job now (the cron's handler)
+
+Console: ${worker.url}/console/ (the admin key above; \`npm run demo\` in another terminal fills it)
 
 Ctrl-C stops everything.`);
 }

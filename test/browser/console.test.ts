@@ -1,0 +1,340 @@
+/**
+ * The operator console in Debian's Chromium (playwright-core), served by the worker under
+ * `wrangler dev` as Workers static assets, filled by the demo's audience:
+ * - history: the demo audience played on a virtual clock over the last 11 minutes through the
+ *   app in-process (same Redis prefix and table as the worker), then one sync run, so closed
+ *   windows exist without waiting for them;
+ * - live: a few viewers of the same audience code beating in real time against the worker.
+ * Screenshots of each page go to test/browser/artifacts/ (gitignored).
+ */
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createApp } from "../../edge/app";
+import { createPresenceClient, type PresenceClient } from "../../openapi/client";
+import { parseConfig } from "../../shared/config";
+import { syncOnce } from "../../sync";
+import { planAudience, seededRandom, type ViewerPlan } from "../demo/audience-plan";
+import { createDemoStages } from "../demo/demo-stages";
+import { runAudience, virtualClock, wallClock } from "../demo/run-audience";
+import { startWranglerDev } from "../stack";
+import { TEST_ADMIN_KEY, testBindings, uniqueId } from "../test-env";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
+/** The series colour the console draws peaks in (console/src/pages/stage.ts): rgb(43,108,176). */
+const PEAK_RGB = [43, 108, 176];
+const HOUR_MS = 3_600_000;
+
+let worker: Awaited<ReturnType<typeof startWranglerDev>> | undefined;
+let browser: Browser | undefined;
+let api: PresenceClient;
+let stageIds: string[] = [];
+const live = new AbortController();
+let liveRun: Promise<unknown> | undefined;
+const LIVE_VIEWERS = { main: 5, talk: 3 };
+const ANALYTICS_KEY = "test-analytics-key-0123456789";
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  await mkdir(ARTIFACTS, { recursive: true });
+  const env = testBindings(inject("stackEnv") as unknown as Record<string, string>, {
+    ANALYTICS_API_KEY: ANALYTICS_KEY,
+  });
+  worker = await startWranglerDev({ port: 0, vars: env });
+  api = createPresenceClient({ baseUrl: worker.url, adminKey: TEST_ADMIN_KEY });
+
+  // History: 11 minutes of the demo's audience, played in a few seconds on a virtual clock.
+  const clock = virtualClock(Date.now() - 11 * 60_000);
+  const app = createApp({ now: clock.now, logError: () => {} });
+  const inProcess = createPresenceClient({
+    baseUrl: "http://in-process",
+    adminKey: TEST_ADMIN_KEY,
+    fetch: (request) => Promise.resolve(app.request(request, undefined, env)),
+  });
+  const runId = uniqueId("demo");
+  stageIds = await createDemoStages(inProcess, runId, 2);
+  const durationMs = Date.now() - clock.nowMs - 1000;
+  const plan = planAudience({
+    viewers: 30,
+    stageIds,
+    durationMs,
+    random: seededRandom(11),
+    idPrefix: runId,
+  }).map((viewer) => ({ ...viewer, sendsLeave: true })); // none left to expire mid-test
+  const history = await runAudience({
+    client: inProcess,
+    plan,
+    durationMs,
+    clock,
+    everyoneLeavesAtEnd: true,
+  });
+  expect(history.failures).toBe(0);
+  expect(history.heartbeats).toBeGreaterThan(100);
+  await syncOnce(parseConfig(env), { log: () => {} });
+
+  // Live: a few viewers who stay, beating against the worker in real time.
+  const stay = (stageId: string, count: number, label: string): ViewerPlan[] =>
+    Array.from({ length: count }, (_, i) => ({
+      viewerId: `${runId}-${label}-${i}`,
+      stageId,
+      country: "DE",
+      userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0",
+      joinAtMs: 0,
+      leaveAtMs: Number.POSITIVE_INFINITY,
+      tabs: 1,
+      sendsLeave: true,
+    }));
+  liveRun = runAudience({
+    client: api,
+    plan: [
+      ...stay(stageIds[0]!, LIVE_VIEWERS.main, "live"),
+      ...stay(stageIds[1]!, LIVE_VIEWERS.talk, "live"),
+    ],
+    durationMs: 180_000,
+    clock: wallClock,
+    signal: live.signal,
+    everyoneLeavesAtEnd: true,
+  });
+  const deadline = Date.now() + 15_000;
+  while ((await viewersOf(stageIds[0]!)) !== LIVE_VIEWERS.main && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  live.abort();
+  await liveRun;
+  await browser?.close();
+  await worker?.stop();
+});
+
+async function viewersOf(stageId: string): Promise<number | undefined> {
+  const { data } = await api.GET("/v1/stages/{stageId}/viewers", {
+    params: { path: { stageId } },
+  });
+  return data?.viewers;
+}
+
+/** The API's 30-s series of a stage over the last hour: what the charts must hold. */
+async function lastHourPoints(stageId: string): Promise<number> {
+  const to = Date.now();
+  const { data } = await api.GET("/v1/stages/{stageId}/series", {
+    params: {
+      path: { stageId },
+      query: {
+        resolution: "30s",
+        from: new Date(to - HOUR_MS).toISOString(),
+        to: new Date(to).toISOString(),
+        limit: 120,
+      },
+    },
+  });
+  return data!.points.length;
+}
+
+/** A page whose console errors and uncaught exceptions are collected. */
+async function consolePage(width = 1200, height = 900): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser!.newPage({ viewport: { width, height } });
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(String(error)));
+  return { page, errors };
+}
+
+async function signIn(page: Page, key: string) {
+  await page.goto(`${worker!.url}/console/`);
+  await page.fill("#key", key);
+  await page.press("#key", "Enter");
+}
+
+describe.skipIf(!hasChromium)(
+  "the console in Chromium (needs /usr/bin/chromium: apt-get install chromium)",
+  () => {
+    it("shows each live stage's count as the API answers it, and sparklines of the API's points", async () => {
+      const { page, errors } = await consolePage();
+      await signIn(page, TEST_ADMIN_KEY);
+      const [main, talk] = stageIds as [string, string];
+      const count = (id: string) => `tr[data-stage-id="${id}"] .count[data-viewers]`;
+      await page.waitForSelector(count(main), { timeout: 15_000 });
+      await page.waitForSelector(count(talk), { timeout: 15_000 });
+      expect(Number(await page.getAttribute(count(main), "data-viewers"))).toBe(
+        await viewersOf(main),
+      );
+      expect(Number(await page.getAttribute(count(talk), "data-viewers"))).toBe(
+        await viewersOf(talk),
+      );
+      expect(await viewersOf(main)).toBe(LIVE_VIEWERS.main);
+      const total = await api.GET("/v1/viewers");
+      await page.waitForSelector("#total-viewers[data-viewers]");
+      expect(Number(await page.getAttribute("#total-viewers", "data-viewers"))).toBe(
+        total.data!.viewers,
+      );
+
+      const sparkline = `tr[data-stage-id="${main}"] .sparkline[data-points]`;
+      await page.waitForSelector(sparkline, { timeout: 15_000 });
+      const points = await lastHourPoints(main);
+      expect(points).toBeGreaterThanOrEqual(10);
+      expect(Number(await page.getAttribute(sparkline, "data-points"))).toBe(points);
+
+      // Keyboard: the first Tab reaches the skip link, the next ones the page links.
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+        "Skip to content",
+      );
+      await page.screenshot({ path: `${ARTIFACTS}console-live.png`, fullPage: true });
+      const phone = await consolePage(390);
+      await signIn(phone.page, TEST_ADMIN_KEY);
+      await phone.page.waitForSelector(count(main), { timeout: 15_000 });
+      await phone.page.screenshot({ path: `${ARTIFACTS}console-live-phone.png`, fullPage: true });
+      // Nothing wider than the phone's screen but the tables' own scrolling boxes.
+      expect(
+        await phone.page.evaluate(() => document.documentElement.scrollWidth),
+      ).toBeLessThanOrEqual(390);
+      await phone.page.close();
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it("draws the stage's concurrency chart from the API's series, with its summary and breakdowns", async () => {
+      const { page, errors } = await consolePage(1200, 1500);
+      await signIn(page, TEST_ADMIN_KEY);
+      const main = stageIds[0]!;
+      await page.waitForSelector("#stages");
+      await page.goto(`${worker!.url}/console/#/stages/${main}`);
+      await page.waitForSelector("#concurrency-chart[data-points]", { timeout: 15_000 });
+      const points = await lastHourPoints(main);
+      expect(Number(await page.getAttribute("#concurrency-chart", "data-points"))).toBe(points);
+      // The canvas holds the peak line: pixels of its colour, not just axes.
+      const peakPixels = await page.evaluate((rgb) => {
+        const canvas = document.querySelector("#concurrency-chart canvas") as HTMLCanvasElement;
+        const pixels = canvas
+          .getContext("2d")!
+          .getImageData(0, 0, canvas.width, canvas.height).data;
+        let count = 0;
+        for (let i = 0; i < pixels.length; i += 4) {
+          const near =
+            Math.abs(pixels[i]! - rgb[0]!) < 20 &&
+            Math.abs(pixels[i + 1]! - rgb[1]!) < 20 &&
+            Math.abs(pixels[i + 2]! - rgb[2]!) < 20 &&
+            pixels[i + 3]! > 200;
+          if (near) count++;
+        }
+        return count;
+      }, PEAK_RGB);
+      expect(peakPixels).toBeGreaterThan(100);
+      expect(await page.textContent("#summary-peak")).toMatch(/^\d+ at /);
+      await page.waitForSelector("#breakdown-country tbody tr");
+      expect(await page.locator("#breakdown-country tbody tr").count()).toBeGreaterThanOrEqual(3);
+      await page.waitForSelector("#records tbody tr td:nth-child(3)");
+      await page.waitForSelector("#stage-viewers[data-viewers]");
+      // The top of the page (chart, summary, breakdowns): the README's picture.
+      await page.screenshot({ path: `${ARTIFACTS}console-stage.png` });
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it("ends a stage from the console: its viewers' heartbeats answer 410", async () => {
+      const stageId = uniqueId("end");
+      await api.POST("/v1/stages", { body: { id: stageId, title: "To be ended" } });
+      const issued = await api.POST("/v1/stages/{stageId}/viewer-tokens", {
+        params: { path: { stageId } },
+        body: { viewerId: "last-viewer" },
+      });
+      const heartbeat = () =>
+        api.POST("/v1/stages/{stageId}/heartbeats", {
+          params: { path: { stageId } },
+          headers: { authorization: `Bearer ${issued.data!.token}` },
+        });
+      expect((await heartbeat()).response.status).toBe(200);
+
+      const { page, errors } = await consolePage();
+      page.on("dialog", (dialog) => void dialog.accept());
+      await signIn(page, TEST_ADMIN_KEY);
+      await page.waitForSelector("#stages");
+      await page.goto(`${worker!.url}/console/#/stages/${stageId}`);
+      await page.waitForSelector('#stage-status[data-status="live"]');
+      await page.click("#toggle-status");
+      await page.waitForSelector('#stage-status[data-status="ended"]', { timeout: 10_000 });
+      expect((await heartbeat()).response.status).toBe(410);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it("with the read-only analytics key: opens a stage by id and shows its history, with nothing to change", async () => {
+      const { page, errors } = await consolePage();
+      await signIn(page, ANALYTICS_KEY);
+      await page.waitForSelector("#open-stage");
+      expect(await page.textContent(".role")).toBe("analytics key (read only)");
+      await page.fill("#open-stage", stageIds[0]!);
+      await page.press("#open-stage", "Enter");
+      await page.waitForSelector("#concurrency-chart[data-points]", { timeout: 15_000 });
+      expect(Number(await page.getAttribute("#concurrency-chart", "data-points"))).toBe(
+        await lastHourPoints(stageIds[0]!),
+      );
+      expect(await page.locator("#toggle-status").count()).toBe(0);
+      // Telling the analytics key from the admin key costs a refused listStages (401) and a
+      // history read of a stage that does not exist (404), which the browser logs itself.
+      expect(errors.filter((e) => !/status of (401|404)/.test(e))).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it("says clearly when a key is wrong, and keeps the key out of the console", async () => {
+      const { page, errors } = await consolePage();
+      await signIn(page, "not-the-key-0123456789");
+      await page.waitForSelector("#signin-error:not([hidden])");
+      const message = await page.textContent("#signin-error");
+      expect(message).toContain("This key was refused");
+      expect(message).toContain("neither the admin key nor the analytics key");
+      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      await page.screenshot({ path: `${ARTIFACTS}console-wrong-key.png` });
+      // The browser itself logs each refused request; nothing else may appear.
+      expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it("prices an audience on the Cost page from estimateCost, and marks the Viewer page unavailable", async () => {
+      const { page, errors } = await consolePage();
+      await signIn(page, TEST_ADMIN_KEY);
+      await page.waitForSelector("#stages");
+      await page.goto(`${worker!.url}/console/#/cost`);
+      await page.waitForSelector("#estimates tr[data-architecture]");
+      const { data } = await api.GET("/v1/cost-estimates", {
+        params: { query: { viewers: 10_000, stages: 10 } },
+      });
+      expect(await page.locator("#estimates tr[data-architecture]").count()).toBe(
+        data!.estimates.length,
+      );
+      const ours = data!.estimates.find((e) => e.architecture === "redis-snapshots-fixed")!;
+      expect(
+        await page.textContent('#estimates tr[data-architecture="redis-snapshots-fixed"] strong'),
+      ).toBe(
+        `$${ours.total.toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+      );
+      await page.screenshot({ path: `${ARTIFACTS}console-cost.png`, fullPage: true });
+      await page.goto(`${worker!.url}/console/#/viewers`);
+      await page.waitForSelector("#viewer-watch-time");
+      expect(await page.textContent("#viewer-watch-time")).toContain("Not available in this build");
+      await page.screenshot({ path: `${ARTIFACTS}console-viewer.png` });
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+  },
+);
