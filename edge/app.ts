@@ -1,14 +1,18 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
+import { type Config, ConfigError, parseConfig } from "@viewer-presence/shared/config";
+import { redisKeys } from "@viewer-presence/shared/redis-keys";
+import {
+  databaseForStage,
+  stageDatabases,
+  viewerDatabase,
+} from "@viewer-presence/shared/rendezvous";
+import type { Stage } from "@viewer-presence/shared/stage";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { buildOpenApiDocument } from "../openapi/document";
-import { createDocumentClient, createRedis } from "../shared/clients";
-import { type Config, ConfigError, parseConfig } from "../shared/config";
-import { redisKeys } from "../shared/redis-keys";
-import { databaseForStage, stageDatabases, viewerDatabase } from "../shared/rendezvous";
-import type { Stage } from "../shared/stage";
 import { docsPage } from "./docs-page";
 import type { AppEnv, ClientFactories, Shard } from "./env";
 import { registerAnonymousSessionHandlers } from "./handlers/anonymous-sessions.handlers";

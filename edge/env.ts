@@ -1,8 +1,8 @@
-import type { DocumentClient } from "../shared/clients";
-import type { Config } from "../shared/config";
-import type { CallDeadline } from "../shared/deadlines";
-import type { RedisKeys } from "../shared/redis-keys";
-import type { Stage } from "../shared/stage";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import type { Config } from "@viewer-presence/shared/config";
+import type { CallDeadline } from "@viewer-presence/shared/deadlines";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
+import type { Stage } from "@viewer-presence/shared/stage";
 import type { HistoryTable } from "./history/history-table";
 import type { IsolateState } from "./isolate-state";
 import type { EdgeRedis } from "./redis-client";

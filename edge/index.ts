@@ -3,7 +3,7 @@
  * wrangler.toml, fanning it out on the `SYNC_QUEUE` queue (one message per Redis database) when
  * that is bound; `queue` runs those messages.
  */
-import { parseConfig } from "../shared/config";
+import { parseConfig } from "@viewer-presence/shared/config";
 import { parseSyncMessage, type SyncQueue, scheduleSync, syncOnce } from "../sync";
 import { createApp } from "./app";
 import type { Bindings } from "./env";

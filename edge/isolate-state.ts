@@ -1,10 +1,10 @@
-import { createScriptDigests } from "../shared/pipeline-scripts";
-import { createTicketSigner, type PresenceTicket } from "../shared/presence-ticket";
-import type { RestoreEstimate } from "../shared/restore-estimate";
-import type { Stage } from "../shared/stage";
-import { TtlCache } from "../shared/ttl-cache";
-import { createViewerTokenVerifier } from "../shared/viewer-token";
-import { WINDOW_MS } from "../shared/windows";
+import { createScriptDigests } from "@viewer-presence/shared/pipeline-scripts";
+import { createTicketSigner, type PresenceTicket } from "@viewer-presence/shared/presence-ticket";
+import type { RestoreEstimate } from "@viewer-presence/shared/restore-estimate";
+import type { Stage } from "@viewer-presence/shared/stage";
+import { TtlCache } from "@viewer-presence/shared/ttl-cache";
+import { createViewerTokenVerifier } from "@viewer-presence/shared/viewer-token";
+import { WINDOW_MS } from "@viewer-presence/shared/windows";
 import { createFallbackSessionLimiter } from "./presence/anonymous-sessions";
 import { RateLimiter } from "./presence/rate-limiter";
 import type { StageViewers } from "./presence/stage-viewers";

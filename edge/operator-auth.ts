@@ -1,7 +1,7 @@
+import type { Config } from "@viewer-presence/shared/config";
 import type { Context, MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
-import type { Config } from "../shared/config";
 import { problemResponse } from "./problems";
 import { type OperatorRole, operatorRoleOf } from "./route-roles";
 

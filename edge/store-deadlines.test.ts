@@ -1,5 +1,5 @@
+import { ADMIN_ROUTE_DEADLINES, VIEWER_ROUTE_DEADLINES } from "@viewer-presence/shared/deadlines";
 import { describe, expect, it } from "vitest";
-import { ADMIN_ROUTE_DEADLINES, VIEWER_ROUTE_DEADLINES } from "../shared/deadlines";
 import { storeDeadlines } from "./store-deadlines";
 
 describe("storeDeadlines", () => {

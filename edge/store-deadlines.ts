@@ -2,7 +2,7 @@ import {
   ADMIN_ROUTE_DEADLINES,
   type StoreDeadlines,
   VIEWER_ROUTE_DEADLINES,
-} from "../shared/deadlines";
+} from "@viewer-presence/shared/deadlines";
 import { isAdminOperation } from "./route-roles";
 
 /**

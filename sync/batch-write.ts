@@ -1,5 +1,5 @@
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { DocumentClient } from "../shared/clients";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
 
 /** Most PutRequests one BatchWriteItem call takes (a DynamoDB limit). */
 export const BATCH_WRITE_MAX_ITEMS = 25;

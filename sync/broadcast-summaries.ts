@@ -1,9 +1,14 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { latestBroadcast } from "../shared/broadcasts";
-import type { DocumentClient } from "../shared/clients";
-import { BROADCASTS_DUE_PARTITION, broadcastKeys } from "../shared/dynamo-keys";
-import type { BroadcastItem } from "../shared/history-items";
-import { CONCURRENCY_SLOT_SEC, WINDOW_MS, windowIndex, windowStartMs } from "../shared/windows";
+import { latestBroadcast } from "@viewer-presence/shared/broadcasts";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { BROADCASTS_DUE_PARTITION, broadcastKeys } from "@viewer-presence/shared/dynamo-keys";
+import type { BroadcastItem } from "@viewer-presence/shared/history-items";
+import {
+  CONCURRENCY_SLOT_SEC,
+  WINDOW_MS,
+  windowIndex,
+  windowStartMs,
+} from "@viewer-presence/shared/windows";
 import { dueItems, snapshotsIn, viewingRecordsIn } from "./history-reads";
 import { type ViewerDayDeps, writeViewerDay } from "./viewer-days";
 import { inViewerSlices, TooManyViewers } from "./viewer-slices";

@@ -3,10 +3,10 @@ import {
   type CadenceConfig,
   cadenceFor,
   parseChosenInterval,
-} from "../shared/cadence";
-import type { Config } from "../shared/config";
-import { heartbeatIntervalForBudget } from "../shared/cost/budget";
-import type { RedisKeys } from "../shared/redis-keys";
+} from "@viewer-presence/shared/cadence";
+import type { Config } from "@viewer-presence/shared/config";
+import { heartbeatIntervalForBudget } from "@viewer-presence/shared/cost/budget";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import type { SyncRedis } from "./sync-redis";
 
 /** The sync job's view of the cadence also needs how Upstash bills (to price the hot path). */

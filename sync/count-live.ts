@@ -1,6 +1,6 @@
-import { liveCountCall } from "../shared/live-count";
-import { createScriptDigests, execPipeline } from "../shared/pipeline-scripts";
-import type { RedisKeys } from "../shared/redis-keys";
+import { liveCountCall } from "@viewer-presence/shared/live-count";
+import { createScriptDigests, execPipeline } from "@viewer-presence/shared/pipeline-scripts";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import type { SyncRedis } from "./sync-redis";
 
 /** Stages counted per pipelined request. */

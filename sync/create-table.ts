@@ -11,9 +11,9 @@ import {
   type DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { createDynamoClient } from "../shared/clients";
-import { ConfigError, parseTableConfig } from "../shared/config";
-import { createTableInput, TTL_ATTRIBUTE } from "../shared/table";
+import { createDynamoClient } from "@viewer-presence/shared/clients";
+import { ConfigError, parseTableConfig } from "@viewer-presence/shared/config";
+import { createTableInput, TTL_ATTRIBUTE } from "@viewer-presence/shared/table";
 
 export interface CreateTableResult {
   table: "created" | "exists";

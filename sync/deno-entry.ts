@@ -17,7 +17,7 @@
  *   fallback to ~/.aws files (no AWS_ACCESS_KEY_ID) would need it;
  * - `Deno.cron` is undefined without `--unstable-cron` outside Deno Deploy.
  */
-import { parseConfig } from "../shared/config";
+import { parseConfig } from "@viewer-presence/shared/config";
 import { formatReport, SyncRunError } from "./run-report";
 import { syncOnce } from "./sync-once";
 

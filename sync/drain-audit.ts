@@ -1,6 +1,6 @@
-import type { DocumentClient } from "../shared/clients";
-import { AUDIT_ITEM_TYPE, auditEventKeys } from "../shared/dynamo-keys";
-import { auditKeyPattern, parseAuditKey } from "../shared/redis-keys";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { AUDIT_ITEM_TYPE, auditEventKeys } from "@viewer-presence/shared/dynamo-keys";
+import { auditKeyPattern, parseAuditKey } from "@viewer-presence/shared/redis-keys";
 import type { BatchWriteOptions } from "./batch-write";
 import type { RunReport } from "./run-report";
 import { type StreamEntry, type SyncRedis, scanKeys, streamEntries } from "./sync-redis";

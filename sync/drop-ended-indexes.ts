@@ -1,6 +1,6 @@
-import type { DocumentClient } from "../shared/clients";
-import type { RedisKeys } from "../shared/redis-keys";
-import { epochEndMs } from "../shared/slot-bitmaps";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
+import { epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
 import { rollUpHour } from "./hour-rollups";
 import { mapConcurrent } from "./map-concurrent";
 import { NO_SPREAD, type SpreadPlan, stageOf } from "./spread-stages";

@@ -1,4 +1,4 @@
-import type { Config } from "../shared/config";
+import type { Config } from "@viewer-presence/shared/config";
 import type { RunReport } from "./run-report";
 import { chooseIntervalAcrossDatabases, syncOnce } from "./sync-once";
 

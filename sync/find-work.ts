@@ -1,12 +1,12 @@
-import type { RedisKeys } from "../shared/redis-keys";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import {
   parseSlotBitmapKey,
   parseWatchKey,
   slotBitmapPattern,
   watchKeyPattern,
-} from "../shared/redis-keys";
-import { epochOfWindow } from "../shared/slot-bitmaps";
-import { type Slot, windowIndex, windowStartMs } from "../shared/windows";
+} from "@viewer-presence/shared/redis-keys";
+import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
+import { type Slot, windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { type SyncRedis, scanKeys } from "./sync-redis";
 
 /** A watch window that no heartbeat can add to any more. */

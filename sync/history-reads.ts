@@ -1,8 +1,12 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { DocumentClient } from "../shared/clients";
-import { SNAPSHOT_PREFIX, snapshotKeys, viewingRecordsPartition } from "../shared/dynamo-keys";
-import type { PackedViewingRecord } from "../shared/history-items";
-import { GSI1_NAME } from "../shared/table";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import {
+  SNAPSHOT_PREFIX,
+  snapshotKeys,
+  viewingRecordsPartition,
+} from "@viewer-presence/shared/dynamo-keys";
+import type { PackedViewingRecord } from "@viewer-presence/shared/history-items";
+import { GSI1_NAME } from "@viewer-presence/shared/table";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

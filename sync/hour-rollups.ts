@@ -1,6 +1,6 @@
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { parseViewerEntry } from "../shared/audience";
-import type { DocumentClient } from "../shared/clients";
+import { parseViewerEntry } from "@viewer-presence/shared/audience";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
 import {
   DAY_PREFIX,
   DAY_ROLLUP_ITEM_TYPE,
@@ -10,11 +10,11 @@ import {
   hourRollupKeys,
   SNAPSHOT_PREFIX,
   viewerDaysDueKeys,
-} from "../shared/dynamo-keys";
-import type { Breakdown, RollupItem } from "../shared/history-items";
-import type { RedisKeys } from "../shared/redis-keys";
-import { EPOCH_WINDOWS, epochEndMs } from "../shared/slot-bitmaps";
-import { WINDOW_MS } from "../shared/windows";
+} from "@viewer-presence/shared/dynamo-keys";
+import type { Breakdown, RollupItem } from "@viewer-presence/shared/history-items";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
+import { EPOCH_WINDOWS, epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
+import { WINDOW_MS } from "@viewer-presence/shared/windows";
 import { RedisReplyError, type SyncRedis } from "./sync-redis";
 import { viewerDayDueMs } from "./viewer-days";
 

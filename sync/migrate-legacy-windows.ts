@@ -5,8 +5,8 @@ import {
   WATCH_KEY_EXPIRY_SEC,
   watchKeyPattern,
   watchMember,
-} from "../shared/redis-keys";
-import { windowIndex } from "../shared/windows";
+} from "@viewer-presence/shared/redis-keys";
+import { windowIndex } from "@viewer-presence/shared/windows";
 import { type SyncRedis, scanKeys, scanPage } from "./sync-redis";
 
 /**

@@ -5,7 +5,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ConfigError, parseConfig } from "../shared/config";
+import { ConfigError, parseConfig } from "@viewer-presence/shared/config";
 import { IntervalError, parseInterval } from "./every-period";
 import { formatReport, type RunReport, SyncRunError } from "./run-report";
 import { runEvery, type ScheduleTimers } from "./schedule";

@@ -1,13 +1,13 @@
-import type { DocumentClient } from "../shared/clients";
-import { newGeneration } from "../shared/presence-ticket";
-import type { RedisKeys } from "../shared/redis-keys";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { newGeneration } from "@viewer-presence/shared/presence-ticket";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import {
   estimateFromSnapshot,
   formatEstimate,
   readLatestSnapshot,
-} from "../shared/restore-estimate";
-import type { Stage } from "../shared/stage";
-import { listStagePage, writeStagesToRegistry } from "../shared/stage-listing";
+} from "@viewer-presence/shared/restore-estimate";
+import type { Stage } from "@viewer-presence/shared/stage";
+import { listStagePage, writeStagesToRegistry } from "@viewer-presence/shared/stage-listing";
 import { mapConcurrent } from "./map-concurrent";
 import type { SyncRedis } from "./sync-redis";
 

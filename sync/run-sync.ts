@@ -1,8 +1,8 @@
-import { cadenceFor, countedWidthsSec } from "../shared/cadence";
-import type { DocumentClient } from "../shared/clients";
-import type { Config } from "../shared/config";
-import { redisKeys } from "../shared/redis-keys";
-import type { Stage } from "../shared/stage";
+import { cadenceFor, countedWidthsSec } from "@viewer-presence/shared/cadence";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import type { Config } from "@viewer-presence/shared/config";
+import { redisKeys } from "@viewer-presence/shared/redis-keys";
+import type { Stage } from "@viewer-presence/shared/stage";
 import type { BatchWriteOptions } from "./batch-write";
 import { summarizeDueBroadcasts } from "./broadcast-summaries";
 import { chooseInterval, maxPresenceTtlSec, readCadence, type SyncCadenceConfig } from "./cadence";

@@ -1,9 +1,9 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { reconcileBroadcast } from "../shared/broadcasts";
-import type { DocumentClient } from "../shared/clients";
-import { stageKeys } from "../shared/dynamo-keys";
-import type { RedisKeys } from "../shared/redis-keys";
-import { toStage } from "../shared/stage";
+import { reconcileBroadcast } from "@viewer-presence/shared/broadcasts";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { stageKeys } from "@viewer-presence/shared/dynamo-keys";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
+import { toStage } from "@viewer-presence/shared/stage";
 import { type SyncRedis, scanPage } from "./sync-redis";
 
 /**

@@ -1,6 +1,6 @@
-import type { RedisKeys } from "../shared/redis-keys";
-import { stageDatabases } from "../shared/rendezvous";
-import { type Stage, toStage } from "../shared/stage";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
+import { stageDatabases } from "@viewer-presence/shared/rendezvous";
+import { type Stage, toStage } from "@viewer-presence/shared/stage";
 import { findClosedSlotWindows, type SlotWorkList } from "./find-work";
 import type { SyncRedis } from "./sync-redis";
 

@@ -1,10 +1,10 @@
-import { countedWidthsSec } from "../shared/cadence";
-import { createDocumentClient, createRedis } from "../shared/clients";
-import type { Config } from "../shared/config";
-import { SYNC_CALL_DEADLINES, SYNC_RUN_DEADLINE_MS } from "../shared/deadlines";
-import { redisKeys } from "../shared/redis-keys";
-import { stageDatabases } from "../shared/rendezvous";
-import type { Stage } from "../shared/stage";
+import { countedWidthsSec } from "@viewer-presence/shared/cadence";
+import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
+import type { Config } from "@viewer-presence/shared/config";
+import { SYNC_CALL_DEADLINES, SYNC_RUN_DEADLINE_MS } from "@viewer-presence/shared/deadlines";
+import { redisKeys } from "@viewer-presence/shared/redis-keys";
+import { stageDatabases } from "@viewer-presence/shared/rendezvous";
+import type { Stage } from "@viewer-presence/shared/stage";
 import { chooseInterval, readCadence } from "./cadence";
 import { countLiveViewers } from "./count-live";
 import { combineReports, type RunReport, SyncRunError } from "./run-report";

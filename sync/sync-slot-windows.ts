@@ -1,10 +1,18 @@
-import { parseViewerEntry } from "../shared/audience";
-import type { DocumentClient } from "../shared/clients";
-import type { ViewingRecordsItem } from "../shared/history-items";
-import { liveCountCall } from "../shared/live-count";
-import { createScriptDigests, execPipeline, type PipelineStep } from "../shared/pipeline-scripts";
-import { INDEX_KEY_EXPIRY_SEC, type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "../shared/redis-keys";
-import type { Slot } from "../shared/windows";
+import { parseViewerEntry } from "@viewer-presence/shared/audience";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import type { ViewingRecordsItem } from "@viewer-presence/shared/history-items";
+import { liveCountCall } from "@viewer-presence/shared/live-count";
+import {
+  createScriptDigests,
+  execPipeline,
+  type PipelineStep,
+} from "@viewer-presence/shared/pipeline-scripts";
+import {
+  INDEX_KEY_EXPIRY_SEC,
+  type RedisKeys,
+  WATCH_KEY_EXPIRY_SEC,
+} from "@viewer-presence/shared/redis-keys";
+import type { Slot } from "@viewer-presence/shared/windows";
 import type { ClosedSlotWindow } from "./find-work";
 import type { RunReport } from "./run-report";
 import { RedisReplyError, type SyncRedis } from "./sync-redis";

@@ -1,6 +1,6 @@
-import type { DocumentClient } from "../shared/clients";
-import type { ViewingRecordsItem } from "../shared/history-items";
-import { type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "../shared/redis-keys";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import type { ViewingRecordsItem } from "@viewer-presence/shared/history-items";
+import { type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
 import type { BatchWriteOptions } from "./batch-write";
 import type { ClosedWindow } from "./find-work";
 import { readWindowPages } from "./read-windows";

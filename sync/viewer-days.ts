@@ -1,12 +1,12 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { DocumentClient } from "../shared/clients";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
 import {
   dayRollupKeys,
   VIEWER_DAY_ITEM_TYPE,
   VIEWER_DAYS_DUE_PARTITION,
   viewerDayKeys,
-} from "../shared/dynamo-keys";
-import type { ViewerDayItem } from "../shared/history-items";
+} from "@viewer-presence/shared/dynamo-keys";
+import type { ViewerDayItem } from "@viewer-presence/shared/history-items";
 import type { BatchWriteOptions } from "./batch-write";
 import { dueItems, viewingRecordsIn } from "./history-reads";
 import type { RunReport } from "./run-report";

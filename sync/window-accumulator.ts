@@ -1,12 +1,12 @@
-import type { Audience } from "../shared/audience";
-import type { Breakdown, PackedViewingRecord } from "../shared/history-items";
-import { parseWatchMember, watchMemberViewer } from "../shared/redis-keys";
+import type { Audience } from "@viewer-presence/shared/audience";
+import type { Breakdown, PackedViewingRecord } from "@viewer-presence/shared/history-items";
+import { parseWatchMember, watchMemberViewer } from "@viewer-presence/shared/redis-keys";
 import {
   CONCURRENCY_SLOT_SEC,
   CONCURRENCY_SLOTS,
   coveredSeconds,
   type Slot,
-} from "../shared/windows";
+} from "@viewer-presence/shared/windows";
 
 /** One viewer's watch time in one window: `[viewerId, seconds]` (the stored shape, kept short). */
 export type WindowRecord = PackedViewingRecord;

@@ -1,6 +1,6 @@
+import { watchMember } from "@viewer-presence/shared/redis-keys";
+import { windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { watchMember } from "../shared/redis-keys";
-import { windowIndex } from "../shared/windows";
 import { itemBytes } from "./item-size";
 import { summarizeMembers, type WindowRecord } from "./window-accumulator";
 import { packViewingRecords, snapshotItem } from "./window-items";

@@ -3,9 +3,9 @@ import {
   snapshotKeys,
   VIEWING_RECORDS_ITEM_TYPE,
   viewingRecordsKeys,
-} from "../shared/dynamo-keys";
-import type { SnapshotItem, ViewingRecordsItem } from "../shared/history-items";
-import { WINDOW_MS, windowStartMs } from "../shared/windows";
+} from "@viewer-presence/shared/dynamo-keys";
+import type { SnapshotItem, ViewingRecordsItem } from "@viewer-presence/shared/history-items";
+import { WINDOW_MS, windowStartMs } from "@viewer-presence/shared/windows";
 import { itemBytes, valueBytes } from "./item-size";
 import type { WindowRecord, WindowTotals } from "./window-accumulator";
 

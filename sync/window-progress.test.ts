@@ -1,5 +1,5 @@
+import { CONCURRENCY_SLOTS } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { CONCURRENCY_SLOTS } from "../shared/windows";
 import { parseProgress, progressFields, type WindowProgress } from "./window-progress";
 
 /** A progress hash as HGETALL answers it: `[field, value, ...]`. */

@@ -1,4 +1,4 @@
-import type { DocumentClient } from "../shared/clients";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
 import { BatchWriteError, type BatchWriteOptions, batchWrite } from "./batch-write";
 import type { RunReport } from "./run-report";
 

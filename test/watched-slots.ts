@@ -1,7 +1,7 @@
 import type { Redis } from "@upstash/redis";
-import { parseSlotBitmapKey, type RedisKeys } from "../shared/redis-keys";
-import { epochOfWindow } from "../shared/slot-bitmaps";
-import type { Slot } from "../shared/windows";
+import { parseSlotBitmapKey, type RedisKeys } from "@viewer-presence/shared/redis-keys";
+import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
+import type { Slot } from "@viewer-presence/shared/windows";
 
 /**
  * What the tests read back from the slot-bitmap layout: the slots whose watched bit (2i+1) is

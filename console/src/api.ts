@@ -1,4 +1,4 @@
-import { createPresenceClient, type PresenceClient } from "../../openapi/client";
+import { createPresenceClient, type PresenceClient } from "@viewer-presence/client";
 import type { Role } from "./session-key";
 
 /**

@@ -1,4 +1,4 @@
-import type { PresenceClient } from "../../openapi/client";
+import type { PresenceClient } from "@viewer-presence/client";
 import type { Role } from "./session-key";
 
 /** What every page is given. */

@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { viewerTokenSecrets } from "@viewer-presence/shared/config";
+import { isAnonymousViewerId, randomAnonymousViewerId } from "@viewer-presence/shared/ids";
+import { signViewerToken, ViewerTokenError } from "@viewer-presence/shared/viewer-token";
 import { startAnonymousSessionRoute } from "../../openapi/routes";
-import { viewerTokenSecrets } from "../../shared/config";
-import { isAnonymousViewerId, randomAnonymousViewerId } from "../../shared/ids";
-import { signViewerToken, ViewerTokenError } from "../../shared/viewer-token";
 import type { AppEnv } from "../env";
 import {
   ANONYMOUS_RENEWAL_GRACE_MS,

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { BROADCAST_PREFIX } from "@viewer-presence/shared/dynamo-keys";
 import { getBroadcastRoute, listBroadcastsRoute } from "../../openapi/routes";
-import { BROADCAST_PREFIX } from "../../shared/dynamo-keys";
 import type { AppEnv } from "../env";
 import { analyticsTable } from "../history/analytics-table";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";

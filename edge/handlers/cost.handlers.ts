@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { compareArchitectures } from "@viewer-presence/shared/cost/estimate";
+import { measuredWorkload } from "@viewer-presence/shared/cost/measured";
+import { WorkloadError } from "@viewer-presence/shared/cost/workload";
 import { estimateCostRoute } from "../../openapi/routes";
-import { compareArchitectures } from "../../shared/cost/estimate";
-import { measuredWorkload } from "../../shared/cost/measured";
-import { WorkloadError } from "../../shared/cost/workload";
 import type { AppEnv } from "../env";
 import { problems } from "../problems";
 

@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { CONCURRENCY_SLOT_SEC, CONCURRENCY_SLOTS } from "@viewer-presence/shared/windows";
 import { stream } from "hono/streaming";
 import {
   exportViewingRecordsRoute,
@@ -8,7 +9,6 @@ import {
   listStageSnapshotsRoute,
   listViewingRecordsRoute,
 } from "../../openapi/routes";
-import { CONCURRENCY_SLOT_SEC, CONCURRENCY_SLOTS } from "../../shared/windows";
 import type { AppEnv } from "../env";
 import type { RangeQuery, Snapshot } from "../history/history-table";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";

@@ -1,19 +1,19 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { audienceTag, countryOf, deviceClass } from "@viewer-presence/shared/audience";
+import { countedWidthsSec } from "@viewer-presence/shared/cadence";
+import { type Config, viewerTokenSecrets } from "@viewer-presence/shared/config";
+import { liveCountCall } from "@viewer-presence/shared/live-count";
+import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
+import type { TicketSigner } from "@viewer-presence/shared/presence-ticket";
+import { databaseForStage } from "@viewer-presence/shared/rendezvous";
+import { epochAt, presenceSlots } from "@viewer-presence/shared/slot-bitmaps";
+import type { Stage } from "@viewer-presence/shared/stage";
 import {
   getStageViewersRoute,
   getViewerTotalsRoute,
   leaveStageRoute,
   sendHeartbeatRoute,
 } from "../../openapi/routes";
-import { audienceTag, countryOf, deviceClass } from "../../shared/audience";
-import { countedWidthsSec } from "../../shared/cadence";
-import { type Config, viewerTokenSecrets } from "../../shared/config";
-import { liveCountCall } from "../../shared/live-count";
-import { execPipeline } from "../../shared/pipeline-scripts";
-import type { TicketSigner } from "../../shared/presence-ticket";
-import { databaseForStage } from "../../shared/rendezvous";
-import { epochAt, presenceSlots } from "../../shared/slot-bitmaps";
-import type { Stage } from "../../shared/stage";
 import type { AppEnv, Shard } from "../env";
 import { type IsolateState, rememberStage, viewerIndexKey } from "../isolate-state";
 import { currentCadence, intervalIsStale, rememberInterval } from "../presence/cadence";

@@ -1,4 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { reconcileBroadcast } from "@viewer-presence/shared/broadcasts";
+import { STAGE_ID_PATTERN } from "@viewer-presence/shared/ids";
+import { isRepeatedCreate, type Stage } from "@viewer-presence/shared/stage";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import {
   createStageRoute,
   getStageRoute,
@@ -6,10 +10,6 @@ import {
   listStagesRoute,
   updateStageRoute,
 } from "../../openapi/routes";
-import { reconcileBroadcast } from "../../shared/broadcasts";
-import { STAGE_ID_PATTERN } from "../../shared/ids";
-import { isRepeatedCreate, type Stage } from "../../shared/stage";
-import { signViewerToken } from "../../shared/viewer-token";
 import { dynamoCall } from "../dynamo-call";
 import type { AppEnv, Services, Shard } from "../env";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";

@@ -1,11 +1,11 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { DocumentClient } from "../../shared/clients";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
 import {
   BROADCAST_PREFIX,
   broadcastKeys,
   DAY_PREFIX,
   viewerPartition,
-} from "../../shared/dynamo-keys";
+} from "@viewer-presence/shared/dynamo-keys";
 import { dynamoCall } from "../dynamo-call";
 
 /** A broadcast as the API answers it (figures 0 and `peakAt` null until summarised). */

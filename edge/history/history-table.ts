@@ -1,16 +1,16 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { DeviceClass } from "../../shared/audience";
-import type { DocumentClient } from "../../shared/clients";
+import type { DeviceClass } from "@viewer-presence/shared/audience";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
 import {
   DAY_PREFIX,
   HOUR_PREFIX,
   SNAPSHOT_PREFIX,
   snapshotKeys,
   viewingRecordsPartition,
-} from "../../shared/dynamo-keys";
-import type { RollupItem, SnapshotItem } from "../../shared/history-items";
-import { readLatestSnapshot } from "../../shared/restore-estimate";
-import { WINDOW_MS } from "../../shared/windows";
+} from "@viewer-presence/shared/dynamo-keys";
+import type { RollupItem, SnapshotItem } from "@viewer-presence/shared/history-items";
+import { readLatestSnapshot } from "@viewer-presence/shared/restore-estimate";
+import { WINDOW_MS } from "@viewer-presence/shared/windows";
 import { dynamoCall } from "../dynamo-call";
 import { problems } from "../problems";
 

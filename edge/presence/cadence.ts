@@ -1,5 +1,5 @@
-import { type Cadence, cadenceFor, parseChosenInterval } from "../../shared/cadence";
-import type { Config } from "../../shared/config";
+import { type Cadence, cadenceFor, parseChosenInterval } from "@viewer-presence/shared/cadence";
+import type { Config } from "@viewer-presence/shared/config";
 import type { IsolateState } from "../isolate-state";
 
 /**

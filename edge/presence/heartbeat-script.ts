@@ -2,9 +2,9 @@ import {
   INDEX_KEY_EXPIRY_SEC,
   type RedisKeys,
   WATCH_KEY_EXPIRY_SEC,
-} from "../../shared/redis-keys";
-import { epochAt } from "../../shared/slot-bitmaps";
-import { slotAt, windowIndex } from "../../shared/windows";
+} from "@viewer-presence/shared/redis-keys";
+import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
+import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
 
 /**
  * The Lua scripts of the presence layout (shared/slot-bitmaps.ts). The usual heartbeat runs

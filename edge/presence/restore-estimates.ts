@@ -1,10 +1,10 @@
-import type { RedisKeys } from "../../shared/redis-keys";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import {
   answerCount,
   estimateFromSnapshot,
   formatEstimate,
   type RestoreEstimate,
-} from "../../shared/restore-estimate";
+} from "@viewer-presence/shared/restore-estimate";
 import type { HistoryTable } from "../history/history-table";
 import type { IsolateState, LiveCount } from "../isolate-state";
 import { StoreUnavailableError } from "../problems";

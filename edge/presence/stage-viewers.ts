@@ -1,6 +1,6 @@
-import { liveCountCall } from "../../shared/live-count";
-import { execPipeline } from "../../shared/pipeline-scripts";
-import { parseEstimate } from "../../shared/restore-estimate";
+import { liveCountCall } from "@viewer-presence/shared/live-count";
+import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
+import { parseEstimate } from "@viewer-presence/shared/restore-estimate";
 import { redisCall } from "../redis-client";
 import { countToAnswer, type EstimateDeps } from "./restore-estimates";
 

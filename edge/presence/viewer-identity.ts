@@ -1,7 +1,7 @@
+import { isAnonymousViewerId } from "@viewer-presence/shared/ids";
+import { ViewerTokenError } from "@viewer-presence/shared/viewer-token";
 import type { Context } from "hono";
 import { ViewerBodySchema } from "../../openapi/schemas/presence";
-import { isAnonymousViewerId } from "../../shared/ids";
-import { ViewerTokenError } from "../../shared/viewer-token";
 import { problems } from "../problems";
 import { validationErrors } from "../validation";
 

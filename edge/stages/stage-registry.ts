@@ -1,7 +1,7 @@
-import { newGeneration } from "../../shared/presence-ticket";
-import type { RedisKeys } from "../../shared/redis-keys";
-import { type Stage, toStage } from "../../shared/stage";
-import { writeStagesToRegistry } from "../../shared/stage-listing";
+import { newGeneration } from "@viewer-presence/shared/presence-ticket";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
+import { type Stage, toStage } from "@viewer-presence/shared/stage";
+import { writeStagesToRegistry } from "@viewer-presence/shared/stage-listing";
 import {
   applyRegistryCheck,
   cachedStage,

@@ -1,8 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { DocumentClient } from "../../shared/clients";
-import { STAGE_ITEM_TYPE, stageIndexKeys, stageKeys } from "../../shared/dynamo-keys";
-import { type Stage, type StageChanges, toStage } from "../../shared/stage";
-import { listStagePage } from "../../shared/stage-listing";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { STAGE_ITEM_TYPE, stageIndexKeys, stageKeys } from "@viewer-presence/shared/dynamo-keys";
+import { type Stage, type StageChanges, toStage } from "@viewer-presence/shared/stage";
+import { listStagePage } from "@viewer-presence/shared/stage-listing";
 import { isConditionFailure, dynamoCall as send } from "../dynamo-call";
 import { problems } from "../problems";
 

@@ -1,5 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { RECORDED_VIEWER_ID_PATTERN, STAGE_ID_PATTERN, VIEWER_ID_PATTERN } from "../../shared/ids";
+import {
+  RECORDED_VIEWER_ID_PATTERN,
+  STAGE_ID_PATTERN,
+  VIEWER_ID_PATTERN,
+} from "@viewer-presence/shared/ids";
 
 export const StageIdSchema = z.string().regex(STAGE_ID_PATTERN).openapi({
   description: "Stage id: 1-64 letters, digits, `_` or `-`.",

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ARCHITECTURE_IDS } from "../../shared/cost/types";
+import { ARCHITECTURE_IDS } from "@viewer-presence/shared/cost/types";
 
 const number = (description: string, example: number) =>
   z.number().openapi({ description, example });

@@ -13,20 +13,20 @@
  * must agree within 10 % at 10k and 50k viewers (exit code 1 otherwise).
  */
 
-import { createApp } from "../../edge/app";
-import { startHeartbeatLoop } from "../../openapi/client";
-import { createDocumentClient, createRedis } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
+import { startHeartbeatLoop } from "@viewer-presence/client";
+import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
 import {
   type CostEstimate,
   compareArchitectures,
   defaultWorkload,
   type Workload,
-} from "../../shared/cost";
-import { MEASUREMENTS, measuredWorkload } from "../../shared/cost/measured";
-import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
-import { signViewerToken } from "../../shared/viewer-token";
-import { WINDOW_MS } from "../../shared/windows";
+} from "@viewer-presence/shared/cost";
+import { MEASUREMENTS, measuredWorkload } from "@viewer-presence/shared/cost/measured";
+import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { WINDOW_MS } from "@viewer-presence/shared/windows";
+import { createApp } from "../../edge/app";
 import { runSync } from "../../sync/run-sync";
 import { startBenchStack } from "./bench-stack";
 import { measureHeartbeatCpu } from "./heartbeat-cpu";

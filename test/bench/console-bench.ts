@@ -11,8 +11,8 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
+import { createPresenceClient } from "@viewer-presence/client";
 import { chromium } from "playwright-core";
-import { createPresenceClient } from "../../openapi/client";
 import type { ViewerPlan } from "../demo/audience-plan";
 import { runAudience, wallClock } from "../demo/run-audience";
 import { startWranglerDev } from "../stack";

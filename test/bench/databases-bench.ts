@@ -16,8 +16,9 @@
  * Then the same for ONE stage created with `databases: N` (its viewers spread over the N
  * databases, shared/rendezvous.ts): whether a stage larger than one database carries scales too.
  */
+
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import { createApp } from "../../edge/app";
-import { signViewerToken } from "../../shared/viewer-token";
 import { TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
 import { startBenchStack } from "./bench-stack";
 

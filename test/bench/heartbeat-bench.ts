@@ -11,8 +11,8 @@
  *    child process (bench-stack.ts), so its servers share no CPU time with what is measured.
  */
 import { Redis } from "@upstash/redis";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import { createApp } from "../../edge/app";
-import { signViewerToken } from "../../shared/viewer-token";
 import { startWranglerDev } from "../stack";
 import type { UpstashStats } from "../stack/upstash-proxy";
 import { startBenchStack } from "./bench-stack";

@@ -8,11 +8,12 @@
  * I/O outside the isolate, so the absolute figures are an upper bound for a Worker, and the
  * difference is the app's own work.
  */
+
+import { createRedis } from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import { Hono } from "hono";
 import { createApp } from "../../edge/app";
-import { createRedis } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
-import { signViewerToken } from "../../shared/viewer-token";
 
 export interface CpuSummary {
   min: number;

@@ -8,11 +8,12 @@
  * before the first heartbeat and after each window; per-key `MEMORY USAGE` shows where it goes.
  * Commands per heartbeat are the proxy's count over the second window.
  */
+
+import { redisKeys } from "@viewer-presence/shared/redis-keys";
+import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { createApp } from "../../edge/app";
-import { redisKeys } from "../../shared/redis-keys";
-import { epochOfWindow } from "../../shared/slot-bitmaps";
-import { signViewerToken } from "../../shared/viewer-token";
-import { windowIndex, windowStartMs } from "../../shared/windows";
 import { startLocalStack } from "../stack";
 import { openRespConnection, type RespConnection } from "../stack/resp-connection";
 import { TEST_TOKEN_SECRET, testBindings } from "../test-env";

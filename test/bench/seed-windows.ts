@@ -17,9 +17,9 @@
  * Either way every stage is in the registry, so a million viewers seed in a minute or so.
  */
 import type { Redis } from "@upstash/redis";
-import { type Audience, audienceTag, type DeviceClass } from "../../shared/audience";
-import { type RedisKeys, watchMember } from "../../shared/redis-keys";
-import { epochOfWindow } from "../../shared/slot-bitmaps";
+import { type Audience, audienceTag, type DeviceClass } from "@viewer-presence/shared/audience";
+import { type RedisKeys, watchMember } from "@viewer-presence/shared/redis-keys";
+import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
 
 /** The layouts the benchmark can seed: slot bitmaps (now), `w2:` sorted sets (older workers). */
 export type BenchLayout = "bitmaps" | "w2";

@@ -9,18 +9,18 @@
  * exactly once with the 300 s each watched.
  */
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { createDocumentClient, createRedis } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
+import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
 import {
   DAY_ROLLUP_ITEM_TYPE,
   HOUR_ROLLUP_ITEM_TYPE,
   SNAPSHOT_ITEM_TYPE,
   VIEWING_RECORDS_ITEM_TYPE,
-} from "../../shared/dynamo-keys";
-import type { Breakdown } from "../../shared/history-items";
-import { type RedisKeys, redisKeys, watchKeyPattern } from "../../shared/redis-keys";
-import { EPOCH_WINDOWS, epochAt } from "../../shared/slot-bitmaps";
-import { windowIndex } from "../../shared/windows";
+} from "@viewer-presence/shared/dynamo-keys";
+import type { Breakdown } from "@viewer-presence/shared/history-items";
+import { type RedisKeys, redisKeys, watchKeyPattern } from "@viewer-presence/shared/redis-keys";
+import { EPOCH_WINDOWS, epochAt } from "@viewer-presence/shared/slot-bitmaps";
+import { windowIndex } from "@viewer-presence/shared/windows";
 import { maxPresenceTtlSec } from "../../sync/cadence";
 import { findClosedSlotWindows, readSyncedWindows } from "../../sync/find-work";
 import { type SyncRedis, scanKeys } from "../../sync/sync-redis";

@@ -1,4 +1,4 @@
-import type { Timers } from "../../openapi/client";
+import type { Timers } from "@viewer-presence/client";
 
 interface Task {
   at: number;

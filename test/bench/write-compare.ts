@@ -6,10 +6,10 @@
  * overwritten, against dynalite in another process.
  */
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { DocumentClient } from "../../shared/clients";
-import { createDocumentClient } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
-import { watchMember } from "../../shared/redis-keys";
+import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { createDocumentClient } from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
+import { watchMember } from "@viewer-presence/shared/redis-keys";
 import { BATCH_WRITE_MAX_ITEMS, batchWrite } from "../../sync/batch-write";
 import { summarizeMembers } from "../../sync/window-accumulator";
 import { packViewingRecords, snapshotItem, unpackedViewingRecords } from "../../sync/window-items";

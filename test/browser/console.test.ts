@@ -10,11 +10,11 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { createPresenceClient, type PresenceClient } from "@viewer-presence/client";
+import { parseConfig } from "@viewer-presence/shared/config";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApp } from "../../edge/app";
-import { createPresenceClient, type PresenceClient } from "../../openapi/client";
-import { parseConfig } from "../../shared/config";
 import { syncOnce } from "../../sync";
 import { planAudience, seededRandom, type ViewerPlan } from "../demo/audience-plan";
 import { createDemoStages } from "../demo/demo-stages";

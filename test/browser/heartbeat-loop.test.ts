@@ -8,10 +8,10 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { createPresenceClient } from "@viewer-presence/client";
 import { build } from "esbuild";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createPresenceClient } from "../../openapi/client";
 import { startWranglerDev } from "../stack";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET, uniqueId } from "../test-env";
 

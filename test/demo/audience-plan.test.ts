@@ -1,5 +1,5 @@
+import { deviceClass } from "@viewer-presence/shared/audience";
 import { describe, expect, it } from "vitest";
-import { deviceClass } from "../../shared/audience";
 import { planAudience, presentAt, seededRandom } from "./audience-plan";
 
 const MINUTE = 60_000;

@@ -1,4 +1,4 @@
-import type { PresenceClient } from "../../openapi/client";
+import type { PresenceClient } from "@viewer-presence/client";
 
 /** The demo's stages, by share of the audience (see audience-plan.ts's stage weights). */
 const TITLES = ["Main stage", "Talk room", "Backstage"];

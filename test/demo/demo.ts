@@ -7,7 +7,7 @@
  * `--minutes` (default 10) or on Ctrl-C, and starts no process.
  */
 import { parseArgs } from "node:util";
-import { createPresenceClient } from "../../openapi/client";
+import { createPresenceClient } from "@viewer-presence/client";
 import { readStackFile } from "../stack/stack-file";
 import { planAudience, seededRandom } from "./audience-plan";
 import { createDemoStages } from "./demo-stages";

@@ -5,7 +5,7 @@
  * Time is a parameter: the demo passes the real clock, the browser test a virtual one that
  * moves as fast as the in-process app answers.
  */
-import type { PresenceClient } from "../../openapi/client";
+import type { PresenceClient } from "@viewer-presence/client";
 import type { ViewerPlan } from "./audience-plan";
 
 /** The clock the run follows: the wall clock, or a virtual one whose sleep moves it. */

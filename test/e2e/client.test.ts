@@ -2,8 +2,9 @@
  * The typed client and the heartbeat loop, as a front end uses them, against the worker running
  * in `wrangler dev` (workerd) on the local stack: real HTTP all the way to Redis and DynamoDB.
  */
+
+import { createPresenceClient, type Heartbeat, startHeartbeatLoop } from "@viewer-presence/client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createPresenceClient, type Heartbeat, startHeartbeatLoop } from "../../openapi/client";
 import { startWranglerDev } from "../stack";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET, uniqueId } from "../test-env";
 

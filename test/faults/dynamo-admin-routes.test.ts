@@ -4,10 +4,10 @@
  * deadline, never a 500; what became of the data; and retries that succeed afterwards.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "@viewer-presence/shared/clients";
+import { ADMIN_ROUTE_DEADLINES } from "@viewer-presence/shared/deadlines";
+import { stageKeys } from "@viewer-presence/shared/dynamo-keys";
 import { describe, expect, it } from "vitest";
-import { createDocumentClient } from "../../shared/clients";
-import { ADMIN_ROUTE_DEADLINES } from "../../shared/deadlines";
-import { stageKeys } from "../../shared/dynamo-keys";
 import { adminHeaders, uniqueId } from "../test-env";
 import { SLACK_MS, useFaultHarness } from "./harness";
 

@@ -3,8 +3,9 @@
  * releases its lock, deletes from Redis only the windows DynamoDB confirmed, and the next run
  * finishes the work; heartbeats never notice. Ledger check after each.
  */
+
+import { windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { windowIndex, windowStartMs } from "../../shared/windows";
 import { SyncRunError } from "../../sync/run-report";
 import { windowAwaitingSync } from "../watched-slots";
 import {

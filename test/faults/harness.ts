@@ -1,10 +1,10 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
+import { ADMIN_ROUTE_DEADLINES } from "@viewer-presence/shared/deadlines";
+import { viewingRecordsPartition } from "@viewer-presence/shared/dynamo-keys";
+import { windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { afterAll, beforeAll } from "vitest";
-import { createDocumentClient } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
-import { ADMIN_ROUTE_DEADLINES } from "../../shared/deadlines";
-import { viewingRecordsPartition } from "../../shared/dynamo-keys";
-import { windowIndex, windowStartMs } from "../../shared/windows";
 import type { RunReport } from "../../sync/run-report";
 import { type RunSyncOptions, runSync } from "../../sync/run-sync";
 import { type SyncDeadlines, syncClients, syncOnce } from "../../sync/sync-once";

@@ -4,7 +4,7 @@ import {
   slotAt,
   windowIndex,
   windowStartMs,
-} from "../../shared/windows";
+} from "@viewer-presence/shared/windows";
 
 /** `<viewer>@<window start ISO>`: one viewer's watch time in one window. */
 export type WatchKey = string;

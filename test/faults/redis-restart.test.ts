@@ -4,9 +4,10 @@
  * else restarted, and the watch time lost is exactly the acknowledged heartbeats of the window
  * that was not synced yet: the recovery point.
  */
+
+import { VIEWER_ROUTE_DEADLINES } from "@viewer-presence/shared/deadlines";
+import { WINDOW_MS, windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { VIEWER_ROUTE_DEADLINES } from "../../shared/deadlines";
-import { WINDOW_MS, windowIndex, windowStartMs } from "../../shared/windows";
 import { SLACK_MS, useFaultHarness, viewers } from "./harness";
 import { watchKeyWindowMs } from "./ledger";
 

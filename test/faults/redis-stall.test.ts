@@ -5,10 +5,10 @@
  */
 
 import { Redis } from "@upstash/redis";
+import { createRedis } from "@viewer-presence/shared/clients";
+import { VIEWER_ROUTE_DEADLINES } from "@viewer-presence/shared/deadlines";
+import { WINDOW_MS, windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { createRedis } from "../../shared/clients";
-import { VIEWER_ROUTE_DEADLINES } from "../../shared/deadlines";
-import { WINDOW_MS, windowIndex, windowStartMs } from "../../shared/windows";
 import { SyncRunError } from "../../sync/run-report";
 import { createHarness } from "../in-process/harness";
 import { windowAwaitingSync } from "../watched-slots";

@@ -3,8 +3,9 @@
  * killed between its DynamoDB write and its Redis delete holds the lock until it expires, and
  * the next run writes the same windows again under the same keys, so nothing counts twice.
  */
+
+import { windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { windowIndex, windowStartMs } from "../../shared/windows";
 import type { SyncRedis } from "../../sync/sync-redis";
 import { windowAwaitingSync } from "../watched-slots";
 import { useFaultHarness, viewers } from "./harness";

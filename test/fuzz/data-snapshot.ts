@@ -16,9 +16,9 @@ import {
   STAGE_INDEX_PARTITION,
   stageKeys,
   viewingRecordsPartition,
-} from "../../shared/dynamo-keys";
-import { redisKeys as redisKeyLayout } from "../../shared/redis-keys";
-import { GSI1_NAME } from "../../shared/table";
+} from "@viewer-presence/shared/dynamo-keys";
+import { redisKeys as redisKeyLayout } from "@viewer-presence/shared/redis-keys";
+import { GSI1_NAME } from "@viewer-presence/shared/table";
 
 export type DataSnapshot = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
-import { STAGE_ID_PATTERN } from "../../shared/ids";
-import { signViewerToken } from "../../shared/viewer-token";
+import { STAGE_ID_PATTERN } from "@viewer-presence/shared/ids";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import type { Harness } from "../in-process/harness";
 import { adminHeaders, TEST_TOKEN_SECRET } from "../test-env";
 import type { TokenSpec } from "./plan";

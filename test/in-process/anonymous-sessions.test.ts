@@ -4,9 +4,9 @@
  * addresses; and their ids can never name a viewer of the operator's.
  */
 
+import { ANONYMOUS_VIEWER_ID_PATTERN } from "@viewer-presence/shared/ids";
+import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { describe, expect, it } from "vitest";
-import { ANONYMOUS_VIEWER_ID_PATTERN } from "../../shared/ids";
-import { epochAt } from "../../shared/slot-bitmaps";
 import { adminHeaders } from "../test-env";
 import { createHarness, type Harness, readProblem } from "./harness";
 

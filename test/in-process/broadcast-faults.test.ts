@@ -4,9 +4,10 @@
  * settle step finishes it anyway (DynamoDB failing on demand is a fault the local server cannot
  * produce, so the client is wrapped).
  */
+
+import { createDocumentClient } from "@viewer-presence/shared/clients";
+import { ADMIN_ROUTE_DEADLINES } from "@viewer-presence/shared/deadlines";
 import { describe, expect, it } from "vitest";
-import { createDocumentClient } from "../../shared/clients";
-import { ADMIN_ROUTE_DEADLINES } from "../../shared/deadlines";
 import { adminHeaders, uniqueId } from "../test-env";
 import { createHarness, readProblem } from "./harness";
 

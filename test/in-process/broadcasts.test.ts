@@ -6,11 +6,15 @@
  * the day's late rewrite, which must change nothing; then bad input.
  */
 import { DeleteCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient, createDynamoClient } from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
+import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
+import {
+  broadcastDueKeys,
+  broadcastKeys,
+  viewerPartition,
+} from "@viewer-presence/shared/dynamo-keys";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDocumentClient, createDynamoClient } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
-import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
-import { broadcastDueKeys, broadcastKeys, viewerPartition } from "../../shared/dynamo-keys";
 import { broadcastFigures } from "../../sync/broadcast-summaries";
 import { createTable } from "../../sync/create-table";
 import { emptyReport } from "../../sync/run-report";

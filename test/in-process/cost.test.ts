@@ -1,7 +1,7 @@
+import { compareArchitectures } from "@viewer-presence/shared/cost/estimate";
+import { measuredWorkload } from "@viewer-presence/shared/cost/measured";
+import { ARCHITECTURE_IDS } from "@viewer-presence/shared/cost/types";
 import { describe, expect, it } from "vitest";
-import { compareArchitectures } from "../../shared/cost/estimate";
-import { measuredWorkload } from "../../shared/cost/measured";
-import { ARCHITECTURE_IDS } from "../../shared/cost/types";
 import { createHarness, readProblem } from "./harness";
 
 interface Comparison {

@@ -5,12 +5,12 @@
  * that lost its data rebuilds only its own stages.
  */
 import { Redis } from "@upstash/redis";
+import { parseConfig } from "@viewer-presence/shared/config";
+import { redisKeys } from "@viewer-presence/shared/redis-keys";
+import { databaseForStage } from "@viewer-presence/shared/rendezvous";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../edge/app";
-import { parseConfig } from "../../shared/config";
-import { redisKeys } from "../../shared/redis-keys";
-import { databaseForStage } from "../../shared/rendezvous";
-import { signViewerToken } from "../../shared/viewer-token";
 import { runSync } from "../../sync/run-sync";
 import { syncOnce } from "../../sync/sync-once";
 import { type LocalStack, startLocalStack } from "../stack";
@@ -149,7 +149,7 @@ describe("several Upstash databases", () => {
     const report = await runSync(
       {
         redis: t.direct[lost]! as never,
-        db: (await import("../../shared/clients")).createDocumentClient(config, {
+        db: (await import("@viewer-presence/shared/clients")).createDocumentClient(config, {
           timeoutMs: 5_000,
         }),
         config,

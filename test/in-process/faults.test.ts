@@ -1,9 +1,9 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
+import { ADMIN_ROUTE_DEADLINES, SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
+import { stageKeys } from "@viewer-presence/shared/dynamo-keys";
 import { describe, expect, it } from "vitest";
-import { createDocumentClient, createRedis } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
-import { ADMIN_ROUTE_DEADLINES, SYNC_CALL_DEADLINES } from "../../shared/deadlines";
-import { stageKeys } from "../../shared/dynamo-keys";
 import { runSync } from "../../sync/run-sync";
 import { adminHeaders, uniqueId } from "../test-env";
 import { createHarness, readProblem } from "./harness";

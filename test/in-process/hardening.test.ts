@@ -2,9 +2,10 @@
  * Regressions of the defects found by attacking the service (issue 7), each reproduced as it was
  * reported, in-process against the real local stack.
  */
+
+import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
+import { slotAt, windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { epochAt } from "../../shared/slot-bitmaps";
-import { slotAt, windowIndex, windowStartMs } from "../../shared/windows";
 import { adminHeaders } from "../test-env";
 import { createHarness, type Harness, readProblem } from "./harness";
 

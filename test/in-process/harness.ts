@@ -1,12 +1,12 @@
 import { Redis } from "@upstash/redis";
+import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
+import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
+import { redisKeys } from "@viewer-presence/shared/redis-keys";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import type { Slot } from "@viewer-presence/shared/windows";
 import { inject } from "vitest";
 import { type AppOptions, createApp } from "../../edge/app";
-import { createDocumentClient, createRedis } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
-import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
-import { redisKeys } from "../../shared/redis-keys";
-import { signViewerToken } from "../../shared/viewer-token";
-import type { Slot } from "../../shared/windows";
 import { runSync } from "../../sync/run-sync";
 import { adminHeaders, TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
 import { readWatchedSlots } from "../watched-slots";

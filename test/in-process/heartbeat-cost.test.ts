@@ -3,10 +3,10 @@
  * redis-server (so no other test's commands are counted). Counts, not timings: they are exact.
  */
 import { Redis } from "@upstash/redis";
+import { COUNT_SCRIPT } from "@viewer-presence/shared/live-count";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../edge/app";
-import { COUNT_SCRIPT } from "../../shared/live-count";
-import { signViewerToken } from "../../shared/viewer-token";
 import { type LocalStack, startLocalStack } from "../stack";
 import { TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
 import { T0 } from "./harness";

@@ -1,6 +1,6 @@
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { coveredSeconds, windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { signViewerToken } from "../../shared/viewer-token";
-import { coveredSeconds, windowIndex } from "../../shared/windows";
 import { TEST_TOKEN_SECRET, uniqueId } from "../test-env";
 import { createHarness, readProblem } from "./harness";
 

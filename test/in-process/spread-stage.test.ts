@@ -5,13 +5,13 @@
  * sync job of the stage's home writes each window once, with every part's viewers.
  */
 import { Redis } from "@upstash/redis";
+import { parseConfig } from "@viewer-presence/shared/config";
+import { redisKeys } from "@viewer-presence/shared/redis-keys";
+import { stageDatabases, viewerDatabase } from "@viewer-presence/shared/rendezvous";
+import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../edge/app";
-import { parseConfig } from "../../shared/config";
-import { redisKeys } from "../../shared/redis-keys";
-import { stageDatabases, viewerDatabase } from "../../shared/rendezvous";
-import { epochAt } from "../../shared/slot-bitmaps";
-import { signViewerToken } from "../../shared/viewer-token";
 import { syncOnce } from "../../sync/sync-once";
 import { type LocalStack, startLocalStack } from "../stack";
 import { TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";

@@ -3,8 +3,9 @@
  * earn becomes history the API serves; a Redis that lost its data answers estimates until
  * live heartbeats return; a budget lengthens the interval for a large audience.
  */
+
+import { windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { windowIndex, windowStartMs } from "../../shared/windows";
 import { adminHeaders } from "../test-env";
 import { createHarness, type Harness, readProblem } from "./harness";
 

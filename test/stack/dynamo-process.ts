@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { createTableInput } from "../../shared/table";
+import { createTableInput } from "@viewer-presence/shared/table";
 import { captureOutput } from "./child-output";
 import { type DynamoHandle, LOCAL_AWS, waitUntilActive } from "./dynamo";
 import { findFreePort } from "./free-port";

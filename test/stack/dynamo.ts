@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createTableInput } from "@viewer-presence/shared/table";
 import dynalite from "dynalite";
-import { createTableInput } from "../../shared/table";
 
 export interface DynamoOptions {
   tableName: string;

@@ -1,5 +1,5 @@
+import { cadenceFor } from "@viewer-presence/shared/cadence";
 import { describe, expect, it } from "vitest";
-import { cadenceFor } from "../../shared/cadence";
 import { maxPresenceTtlSec } from "../../sync/cadence";
 import { syncTestContext, T0 } from "./harness";
 

@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { createDynamoClient } from "@viewer-presence/shared/clients";
+import { parseTableConfig } from "@viewer-presence/shared/config";
 import { describe, expect, inject, it } from "vitest";
-import { createDynamoClient } from "../../shared/clients";
-import { parseTableConfig } from "../../shared/config";
 import { createTable } from "../../sync/create-table";
 import { uniqueId } from "../test-env";
 

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
+import { windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { windowIndex } from "../../shared/windows";
 import { syncTestContext } from "./harness";
 
 /** The flags the Deno entry needs (see deno-entry.ts): no more permissions than these. */

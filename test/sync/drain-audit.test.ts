@@ -1,5 +1,5 @@
+import { AUDIT_ITEM_TYPE } from "@viewer-presence/shared/dynamo-keys";
 import { describe, expect, it } from "vitest";
-import { AUDIT_ITEM_TYPE } from "../../shared/dynamo-keys";
 import { SyncRunError } from "../../sync/run-report";
 import { faultyRedis, type SyncTestContext, syncTestContext, T0 } from "./harness";
 

@@ -4,20 +4,24 @@
  * clients the job gets in production, and heartbeats written with the edge's commands.
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { inject } from "vitest";
-import { heartbeatScriptCall } from "../../edge/presence/heartbeat-script";
 import {
   createDocumentClient,
   createDynamoClient,
   createRedis,
   type DocumentClient,
-} from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
-import { SYNC_CALL_DEADLINES } from "../../shared/deadlines";
-import { SNAPSHOT_PREFIX, stageKeys, viewingRecordsPartition } from "../../shared/dynamo-keys";
-import { redisKeys, watchMember } from "../../shared/redis-keys";
-import { epochOfWindow } from "../../shared/slot-bitmaps";
-import { slotAt, windowIndex } from "../../shared/windows";
+} from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
+import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
+import {
+  SNAPSHOT_PREFIX,
+  stageKeys,
+  viewingRecordsPartition,
+} from "@viewer-presence/shared/dynamo-keys";
+import { redisKeys, watchMember } from "@viewer-presence/shared/redis-keys";
+import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
+import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
+import { inject } from "vitest";
+import { heartbeatScriptCall } from "../../edge/presence/heartbeat-script";
 import { createTable } from "../../sync/create-table";
 import type { RunReport } from "../../sync/run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "../../sync/run-sync";

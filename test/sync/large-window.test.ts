@@ -6,8 +6,8 @@
  * memory" (issue 8).
  */
 import { spawn } from "node:child_process";
+import { windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { windowIndex } from "../../shared/windows";
 import { windowAwaitingSync } from "../watched-slots";
 import { syncTestContext } from "./harness";
 

@@ -10,7 +10,7 @@
  * Options (JSON in argv[2]): any RunSyncOptions, and `deadlines`.
  */
 import { getHeapStatistics } from "node:v8";
-import { parseConfig } from "../../shared/config";
+import { parseConfig } from "@viewer-presence/shared/config";
 import type { RunReport } from "../../sync/run-report";
 import { syncOnce } from "../../sync/sync-once";
 

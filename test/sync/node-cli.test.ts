@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
+import { windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { windowIndex } from "../../shared/windows";
 import { main, parseCliArgs, UsageError } from "../../sync/node-cli";
 import { emptyReport } from "../../sync/run-report";
 import type { ScheduleTimers } from "../../sync/schedule";

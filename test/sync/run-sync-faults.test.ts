@@ -1,5 +1,5 @@
+import { windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { windowIndex } from "../../shared/windows";
 import { SyncRunError } from "../../sync/run-report";
 import { windowAwaitingSync } from "../watched-slots";
 import { faultyDb, faultyRedis, type SyncTestContext, syncTestContext, T0 } from "./harness";

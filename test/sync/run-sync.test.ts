@@ -1,7 +1,7 @@
+import { watchMember } from "@viewer-presence/shared/redis-keys";
+import { epochAt, epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
+import { windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { watchMember } from "../../shared/redis-keys";
-import { epochAt, epochEndMs } from "../../shared/slot-bitmaps";
-import { windowIndex } from "../../shared/windows";
 import { batchWrite } from "../../sync/batch-write";
 import { rollUpHour } from "../../sync/hour-rollups";
 import { summarizeMembers } from "../../sync/window-accumulator";

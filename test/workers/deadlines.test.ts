@@ -4,9 +4,9 @@
  * success), and calls within their deadline work.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
 import { describe, expect, inject, it } from "vitest";
-import { createDocumentClient, createRedis } from "../../shared/clients";
-import { parseConfig } from "../../shared/config";
 
 function config() {
   return parseConfig({

@@ -1,4 +1,4 @@
-import type { components } from "../../../openapi/client";
+import type { components } from "@viewer-presence/client";
 import { unwrap } from "../api";
 import { h, replaceChildren } from "../dom";
 import { formatCount, formatDollars } from "../format";

@@ -1,4 +1,4 @@
-import type { Stage } from "../../../openapi/client";
+import type { Stage } from "@viewer-presence/client";
 import { unwrap } from "../api";
 import { type TimeChart, timeChart } from "../chart";
 import { h, replaceChildren } from "../dom";
