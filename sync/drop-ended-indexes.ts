@@ -27,6 +27,8 @@ export async function dropEndedIndexes(
   nowMs: number,
   options: {
     graceMs: number;
+    /** Most hours closed in this call, oldest first (the rest wait for the next run). */
+    maxHours?: number;
     epochsInUse: ReadonlySet<string>;
     /**
      * Stages spread over several databases (spread-stages.ts): those whose home is elsewhere are
@@ -42,13 +44,17 @@ export async function dropEndedIndexes(
     ...(await redis.smembers(keys.indexedEpochs())).map(String),
     ...(options.spread?.partEpochs ?? []),
   ]);
-  const ended = [...indexed].filter((member) => {
+  const endedAll = [...indexed].filter((member) => {
     if (plan.elsewhere.has(stageOf(member))) return false;
     const at = member.lastIndexOf(":");
     const epoch = Number(member.slice(at + 1));
     if (at <= 0 || !Number.isInteger(epoch)) return true;
     return epochEndMs(epoch) + options.graceMs <= nowMs && !options.epochsInUse.has(member);
   });
+  const epochOf = (member: string) => Number(member.slice(member.lastIndexOf(":") + 1)) || 0;
+  const ended = endedAll
+    .sort((a, b) => epochOf(a) - epochOf(b))
+    .slice(0, options.maxHours ?? Number.POSITIVE_INFINITY);
   await mapConcurrent(ended, ROLLUP_CONCURRENCY, async (member) => {
     const at = member.lastIndexOf(":");
     const stageId = member.slice(0, at);

@@ -70,6 +70,15 @@ export interface RunSyncOptions {
    * what ends a long run is its deadline, after which the windows not yet written wait).
    */
   maxWindows?: number;
+  /**
+   * Most ended hours closed (rolled up, their index dropped) per run, oldest first; the rest
+   * wait for the next run (default 1,000). Closing an hour costs about a dozen Redis and DynamoDB
+   * calls: in the sync benchmark, a run that synced 10,000 stages' windows and then closed their
+   * hours ran into its 10-minute deadline after about 9,300 of them, with 12 minutes of CPU in
+   * all (BENCHMARKS.md), more than a Worker's 5; a thousand a run close them within a few runs,
+   * long before the next hour ends.
+   */
+  maxHoursPerRun?: number;
   /** Time after a window's end before it counts as closed, in ms (default 10 000). */
   closeGraceMs?: number;
   /** Days snapshots are kept (their `ttl`; default 30). */
@@ -261,6 +270,7 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         nowMs,
         {
           graceMs,
+          maxHours: options.maxHoursPerRun ?? 1_000,
           epochsInUse: slotWork.epochsInUse,
           spread: { plan, partEpochs: parts.flatMap((part) => part.indexedEpochs) },
         },

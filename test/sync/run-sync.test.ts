@@ -171,6 +171,25 @@ describe("runSync", () => {
     expect(await t.redis.exists(t.keys.viewerList(stageId, epoch))).toBe(0);
   });
 
+  it("closes at most maxHoursPerRun ended hours a run, oldest first; the next run closes the rest", async () => {
+    const t = syncTestContext();
+    const stages = [t.stageId(), t.stageId(), t.stageId()];
+    for (const stageId of stages) await t.heartbeat(stageId, "viewer", T0);
+    const epoch = epochAt(T0);
+    t.clock.nowMs = T0 + 5 * MIN;
+    expect(await t.run()).toMatchObject({ windows: 3, droppedIndexes: 0 });
+    t.clock.nowMs = epochEndMs(epoch) + 5 * MIN;
+    expect(await t.run({ maxHoursPerRun: 2 })).toMatchObject({ droppedIndexes: 2 });
+    const left = await Promise.all(
+      stages.map((stageId) => t.redis.exists(t.keys.viewerIndex(stageId, epoch))),
+    );
+    expect(left.filter((exists) => exists === 1)).toHaveLength(1);
+    expect(await t.run({ maxHoursPerRun: 2 })).toMatchObject({ droppedIndexes: 1 });
+    for (const stageId of stages) {
+      expect(await t.redis.exists(t.keys.viewerIndex(stageId, epoch))).toBe(0);
+    }
+  });
+
   it("rolls an ended hour up with its exact distinct viewers, and its day, rewriting never adding", async () => {
     const t = syncTestContext();
     const stageId = t.stageId();
