@@ -1,4 +1,5 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { z } from "@hono/zod-openapi";
 import type { DeviceClass } from "@viewer-presence/shared/audience";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import {
@@ -11,6 +12,7 @@ import {
 import type { RollupItem, SnapshotItem } from "@viewer-presence/shared/history-items";
 import { readLatestSnapshot } from "@viewer-presence/shared/restore-estimate";
 import { WINDOW_MS } from "@viewer-presence/shared/windows";
+import type { ViewingRecordSchema } from "../../openapi/schemas/history";
 import { dynamoCall } from "../dynamo-call";
 import { problems } from "../problems";
 
@@ -24,13 +26,8 @@ export type Snapshot = Omit<
   devices?: { device: DeviceClass; viewers: number; seconds: number }[];
 };
 
-export interface ViewingRecord {
-  stageId: string;
-  viewerId: string;
-  windowStart: string;
-  windowEnd: string;
-  seconds: number;
-}
+/** A viewing record as the API answers it: the contract's one definition. */
+export type ViewingRecord = z.infer<typeof ViewingRecordSchema>;
 
 /** Windows starting in [fromMs, toMs), a page after `afterSk` (the cursor). */
 export interface RangeQuery {

@@ -1,7 +1,7 @@
 /** Building blocks shared by the architecture models: the edge tier, limits, empty counts. */
 import type { PriceCatalogue } from "./catalogue-types";
 import { edgeCost } from "./tiers";
-import type { CostEstimate, LimitCheck, TierCosts, UsageCounts } from "./types";
+import type { CostEstimate, LimitCheck, UsageCounts } from "./types";
 import type { MonthlyUsage } from "./usage";
 import type { Workload } from "./workload";
 
@@ -24,10 +24,6 @@ export const EDGE_NOTE =
 export function limit(name: string, used: number, cap: number, unit: string): LimitCheck {
   const status = used > cap ? "exceeded" : used >= BINDING_SHARE * cap ? "binding" : "ok";
   return { name, used, limit: cap, unit, status };
-}
-
-export function zeroTiers(): TierCosts {
-  return { edge: 0, redis: 0, dynamoWrites: 0, dynamoReads: 0, dynamoStorage: 0, transfer: 0 };
 }
 
 export function baseCounts(u: MonthlyUsage): UsageCounts {
