@@ -93,7 +93,7 @@ export interface ViewingRecordsItem {
 /**
  * One broadcast: a stage from going live to being ended. The edge writes its start and end
  * (shared/broadcasts.ts); the sync job adds the figures once the last window is synced
- * (sync/broadcast-summaries.ts). Kept permanently.
+ * (sync/history/broadcast-summaries.ts). Kept permanently.
  */
 export interface BroadcastItem {
   pk: string;

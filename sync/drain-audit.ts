@@ -1,10 +1,10 @@
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import { AUDIT_ITEM_TYPE, auditEventKeys } from "@viewer-presence/shared/dynamo-keys";
 import { auditKeyPattern, parseAuditKey } from "@viewer-presence/shared/redis-keys";
-import type { BatchWriteOptions } from "./batch-write";
 import type { RunReport } from "./run-report";
 import { type StreamEntry, type SyncRedis, scanKeys, streamEntries } from "./sync-redis";
-import { writeItems } from "./write-items";
+import type { BatchWriteOptions } from "./windows/batch-write";
+import { writeItems } from "./windows/write-items";
 
 /** One accepted heartbeat, as kept for billing and audit. */
 export interface AuditItem {

@@ -28,9 +28,9 @@ export interface RunReport {
   auditEvents: number;
   /** Ended epochs whose viewer index (`ix:`, `il:`) was deleted, all their windows synced. */
   droppedIndexes: number;
-  /** Ended broadcasts summarised (sync/broadcast-summaries.ts). */
+  /** Ended broadcasts summarised (sync/history/broadcast-summaries.ts). */
   broadcasts?: number;
-  /** Stage-days whose per-viewer watch time was written (sync/viewer-days.ts). */
+  /** Stage-days whose per-viewer watch time was written (sync/history/viewer-days.ts). */
   viewerDays?: number;
   /** With a hot-path budget: live viewers over all stages, and the interval chosen for them (s). */
   liveViewers?: number;

@@ -3,30 +3,30 @@ import type { DocumentClient } from "@viewer-presence/shared/clients";
 import type { Config } from "@viewer-presence/shared/config";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import type { Stage } from "@viewer-presence/shared/stage";
-import type { BatchWriteOptions } from "./batch-write";
-import { summarizeDueBroadcasts } from "./broadcast-summaries";
 import { chooseInterval, maxPresenceTtlSec, readCadence, type SyncCadenceConfig } from "./cadence";
 import { countLiveViewers } from "./count-live";
 import { drainAuditStreams } from "./drain-audit";
-import { dropEndedIndexes } from "./drop-ended-indexes";
-import { findClosedSlotWindows, findClosedWindows, readSyncedWindows } from "./find-work";
-import { firstOpenWindow, migrateLegacyWindows } from "./migrate-legacy-windows";
-import { restoreFromSnapshots } from "./restore";
+import { summarizeDueBroadcasts } from "./history/broadcast-summaries";
+import { dropEndedIndexes } from "./history/drop-ended-indexes";
+import { writeDueViewerDays } from "./history/viewer-days";
+import { restoreFromSnapshots } from "./registry/restore";
+import { settleStages } from "./registry/settle-stages";
 import { emptyReport, type RunReport, reportLogLine, SyncRunError } from "./run-report";
-import { settleStages } from "./settle-stages";
+import { acquireLock, DEFAULT_LOCK_TTL_MS, releaseLock } from "./sync-lock";
+import type { SyncRedis } from "./sync-redis";
+import type { BatchWriteOptions } from "./windows/batch-write";
+import { findClosedSlotWindows, findClosedWindows, readSyncedWindows } from "./windows/find-work";
+import { firstOpenWindow, migrateLegacyWindows } from "./windows/migrate-legacy-windows";
 import {
   type DeploymentDatabases,
   findStageWindows,
   NO_SPREAD,
   readSpreadPlan,
   withSpreadWork,
-} from "./spread-stages";
-import { acquireLock, DEFAULT_LOCK_TTL_MS, releaseLock } from "./sync-lock";
-import type { SyncRedis } from "./sync-redis";
-import { syncSlotWindows } from "./sync-slot-windows";
-import { syncClosedWindows } from "./sync-windows";
-import { writeDueViewerDays } from "./viewer-days";
-import { MAX_PACKED_ITEM_BYTES, PACKING_MARGIN_BYTES } from "./window-items";
+} from "./windows/spread-stages";
+import { syncSlotWindows } from "./windows/sync-slot-windows";
+import { syncClosedWindows } from "./windows/sync-windows";
+import { MAX_PACKED_ITEM_BYTES, PACKING_MARGIN_BYTES } from "./windows/window-items";
 
 export interface RunSyncDeps {
   /** Upstash client with raw replies (`createRedis` from shared/clients.ts). */

@@ -86,7 +86,7 @@ export interface SnapshotWrites {
   /** Hour and day rollups written (each hour: its item, and its day's again). */
   rollupItems: number;
   /**
-   * Viewers' day totals written (one per viewer per day; sync/viewer-days.ts), plus the day
+   * Viewers' day totals written (one per viewer per day; sync/history/viewer-days.ts), plus the day
    * rollup's index entry that lists the day as due (once a stage an hour) and a broadcast a
    * stage a day (start, end with its index entry, summary): the analytics writes.
    */

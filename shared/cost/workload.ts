@@ -60,13 +60,13 @@ export interface Workload {
   /** Size of a stage snapshot item, bytes. Default 300 (one write unit). */
   snapshotItemSizeBytes: number;
   /**
-   * Size of an hour or day rollup item, bytes (sync/hour-rollups.ts: figures plus breakdowns by
+   * Size of an hour or day rollup item, bytes (sync/history/hour-rollups.ts: figures plus breakdowns by
    * country and device). Assumption: 600 (one write unit). Two a stage an hour: the hour, and
    * its day written again.
    */
   rollupItemSizeBytes: number;
   /**
-   * Size of a viewer's watch time for one stage and UTC day, bytes (sync/viewer-days.ts: keys,
+   * Size of a viewer's watch time for one stage and UTC day, bytes (sync/history/viewer-days.ts: keys,
    * ids, the day, seconds). Assumption: 150 (one write unit). One a viewer a day (viewers watch
    * around the clock), kept forever.
    */

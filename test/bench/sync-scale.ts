@@ -22,8 +22,8 @@ import { type RedisKeys, redisKeys, watchKeyPattern } from "@viewer-presence/sha
 import { EPOCH_WINDOWS, epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { windowIndex } from "@viewer-presence/shared/windows";
 import { maxPresenceTtlSec } from "../../sync/cadence";
-import { findClosedSlotWindows, readSyncedWindows } from "../../sync/find-work";
 import { type SyncRedis, scanKeys } from "../../sync/sync-redis";
+import { findClosedSlotWindows, readSyncedWindows } from "../../sync/windows/find-work";
 import type { UpstashStats } from "../stack/upstash-proxy";
 import { startBenchStack } from "./bench-stack";
 import { type MeasuredRun, measuredRun } from "./measured-run";

@@ -1,6 +1,6 @@
 /**
  * The sync job's write phase against a bare loop, fairly: the same packed items (one
- * 10,000-viewer window), written by `batchWrite` (sync/batch-write.ts: 4 calls in flight,
+ * 10,000-viewer window), written by `batchWrite` (sync/windows/batch-write.ts: 4 calls in flight,
  * retries) and by a sequential BatchWriteItem loop, in alternating order (A B B A A B ...) so
  * neither always runs on a warmer server, each under stage ids of its own so nothing is
  * overwritten, against dynalite in another process.
@@ -10,9 +10,13 @@ import type { DocumentClient } from "@viewer-presence/shared/clients";
 import { createDocumentClient } from "@viewer-presence/shared/clients";
 import { parseConfig } from "@viewer-presence/shared/config";
 import { watchMember } from "@viewer-presence/shared/redis-keys";
-import { BATCH_WRITE_MAX_ITEMS, batchWrite } from "../../sync/batch-write";
-import { summarizeMembers } from "../../sync/window-accumulator";
-import { packViewingRecords, snapshotItem, unpackedViewingRecords } from "../../sync/window-items";
+import { BATCH_WRITE_MAX_ITEMS, batchWrite } from "../../sync/windows/batch-write";
+import { summarizeMembers } from "../../sync/windows/window-accumulator";
+import {
+  packViewingRecords,
+  snapshotItem,
+  unpackedViewingRecords,
+} from "../../sync/windows/window-items";
 import { startBenchStack } from "./bench-stack";
 import { viewerId } from "./seed-windows";
 

@@ -15,10 +15,10 @@ import {
   viewerPartition,
 } from "@viewer-presence/shared/dynamo-keys";
 import { beforeAll, describe, expect, it } from "vitest";
-import { broadcastFigures } from "../../sync/broadcast-summaries";
 import { createTable } from "../../sync/create-table";
+import { broadcastFigures } from "../../sync/history/broadcast-summaries";
+import { writeViewerDay } from "../../sync/history/viewer-days";
 import { emptyReport } from "../../sync/run-report";
-import { writeViewerDay } from "../../sync/viewer-days";
 import { adminHeaders, uniqueId } from "../test-env";
 import { createHarness, type Harness, readProblem, T0 } from "./harness";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BatchWriteError, batchWrite } from "../../sync/batch-write";
+import { BatchWriteError, batchWrite } from "../../sync/windows/batch-write";
 import { faultyDb, noSleep, syncTestContext } from "./harness";
 
 function items(pk: string, count: number) {

@@ -2,10 +2,10 @@ import { watchMember } from "@viewer-presence/shared/redis-keys";
 import { epochAt, epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
 import { windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { batchWrite } from "../../sync/batch-write";
-import { rollUpHour } from "../../sync/hour-rollups";
-import { summarizeMembers } from "../../sync/window-accumulator";
-import { unpackedViewingRecords } from "../../sync/window-items";
+import { rollUpHour } from "../../sync/history/hour-rollups";
+import { batchWrite } from "../../sync/windows/batch-write";
+import { summarizeMembers } from "../../sync/windows/window-accumulator";
+import { unpackedViewingRecords } from "../../sync/windows/window-items";
 import { createHarness } from "../in-process/harness";
 import { syncTestContext, T0 } from "./harness";
 

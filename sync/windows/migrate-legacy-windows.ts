@@ -7,7 +7,7 @@ import {
   watchMember,
 } from "@viewer-presence/shared/redis-keys";
 import { windowIndex } from "@viewer-presence/shared/windows";
-import { type SyncRedis, scanKeys, scanPage } from "./sync-redis";
+import { type SyncRedis, scanKeys, scanPage } from "../sync-redis";
 
 /**
  * Moves closed watch windows of the layout before sorted sets (`w:` hashes, written by workers

@@ -1,10 +1,10 @@
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
+import { mapConcurrent } from "../map-concurrent";
+import type { SyncRedis } from "../sync-redis";
+import { NO_SPREAD, type SpreadPlan, stageOf } from "../windows/spread-stages";
 import { rollUpHour } from "./hour-rollups";
-import { mapConcurrent } from "./map-concurrent";
-import { NO_SPREAD, type SpreadPlan, stageOf } from "./spread-stages";
-import type { SyncRedis } from "./sync-redis";
 
 /** Hours rolled up at once (each a few Redis requests and DynamoDB calls). */
 const ROLLUP_CONCURRENCY = 8;

@@ -7,7 +7,7 @@ import {
 } from "@viewer-presence/shared/redis-keys";
 import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
 import { type Slot, windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
-import { type SyncRedis, scanKeys } from "./sync-redis";
+import { type SyncRedis, scanKeys } from "../sync-redis";
 
 /** A watch window that no heartbeat can add to any more. */
 export interface ClosedWindow {
@@ -61,7 +61,7 @@ export interface ClosedSlotWindow {
   bitmaps: ({ key: string } & Slot)[];
   /**
    * A stage spread over several databases: the window's part in each of its other databases,
-   * read by its home's run (sync/spread-stages.ts).
+   * read by its home's run (sync/windows/spread-stages.ts).
    */
   parts?: { redis: SyncRedis; bitmaps: ({ key: string } & Slot)[] }[];
 }

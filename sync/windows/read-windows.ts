@@ -1,4 +1,4 @@
-import { RedisReplyError, type SyncRedis } from "./sync-redis";
+import { RedisReplyError, type SyncRedis } from "../sync-redis";
 
 type Pipeline = ReturnType<SyncRedis["pipeline"]>;
 

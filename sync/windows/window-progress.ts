@@ -1,6 +1,6 @@
 import type { Breakdown, ViewingRecordsItem } from "@viewer-presence/shared/history-items";
 import { CONCURRENCY_SLOTS } from "@viewer-presence/shared/windows";
-import type { RunReport } from "./run-report";
+import type { RunReport } from "../run-report";
 import { createWindowAccumulator, type WindowTotals } from "./window-accumulator";
 import { createRecordPacker } from "./window-items";
 

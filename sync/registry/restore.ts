@@ -8,8 +8,8 @@ import {
 } from "@viewer-presence/shared/restore-estimate";
 import type { Stage } from "@viewer-presence/shared/stage";
 import { listStagePage, writeStagesToRegistry } from "@viewer-presence/shared/stage-listing";
-import { mapConcurrent } from "./map-concurrent";
-import type { SyncRedis } from "./sync-redis";
+import { mapConcurrent } from "../map-concurrent";
+import type { SyncRedis } from "../sync-redis";
 
 /** What a restore put back into Redis. */
 export interface RestoreResult {

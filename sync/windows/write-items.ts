@@ -1,6 +1,6 @@
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import type { RunReport } from "../run-report";
 import { BatchWriteError, type BatchWriteOptions, batchWrite } from "./batch-write";
-import type { RunReport } from "./run-report";
 
 /**
  * {@link batchWrite}, with what DynamoDB confirmed (items, write units, retries) added to the

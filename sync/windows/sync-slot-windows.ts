@@ -13,9 +13,9 @@ import {
   WATCH_KEY_EXPIRY_SEC,
 } from "@viewer-presence/shared/redis-keys";
 import type { Slot } from "@viewer-presence/shared/windows";
+import type { RunReport } from "../run-report";
+import { RedisReplyError, type SyncRedis } from "../sync-redis";
 import type { ClosedSlotWindow } from "./find-work";
-import type { RunReport } from "./run-report";
-import { RedisReplyError, type SyncRedis } from "./sync-redis";
 import type { SyncWindowsOptions } from "./sync-windows";
 import { snapshotItem } from "./window-items";
 import {

@@ -4,7 +4,7 @@ import type { DocumentClient } from "@viewer-presence/shared/clients";
 import { stageKeys } from "@viewer-presence/shared/dynamo-keys";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { toStage } from "@viewer-presence/shared/stage";
-import { type SyncRedis, scanPage } from "./sync-redis";
+import { type SyncRedis, scanPage } from "../sync-redis";
 
 /**
  * Writes stage copies into Redis unless the copy there is the same or newer (by `updatedAt`),

@@ -1,8 +1,8 @@
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { stageDatabases } from "@viewer-presence/shared/rendezvous";
 import { type Stage, toStage } from "@viewer-presence/shared/stage";
+import type { SyncRedis } from "../sync-redis";
 import { findClosedSlotWindows, type SlotWorkList } from "./find-work";
-import type { SyncRedis } from "./sync-redis";
 
 /**
  * Stages spread over several databases (`databases` > 1, shared/rendezvous.ts) in the sync job.

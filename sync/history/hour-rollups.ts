@@ -15,7 +15,7 @@ import type { Breakdown, RollupItem } from "@viewer-presence/shared/history-item
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { EPOCH_WINDOWS, epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
 import { WINDOW_MS } from "@viewer-presence/shared/windows";
-import { RedisReplyError, type SyncRedis } from "./sync-redis";
+import { RedisReplyError, type SyncRedis } from "../sync-redis";
 import { viewerDayDueMs } from "./viewer-days";
 
 /** Viewer indexes read per request when an hour is rolled up (as a window is read). */
@@ -129,7 +129,7 @@ export async function rollUpHour(deps: Deps, stageId: string, epoch: number): Pr
     peakViewers: Math.max(0, ...hours.map((item) => Number(item.peakViewers ?? 0))),
     averageViewers: Math.round((daySeconds / (DAY_MS / 1000)) * 100) / 100,
     parts: hours.length,
-    // The day's per-viewer totals are (again) due once it is over (sync/viewer-days.ts).
+    // The day's per-viewer totals are (again) due once it is over (sync/history/viewer-days.ts).
     ...viewerDaysDueKeys(stageId, day, viewerDayDueMs(day)),
   };
   await deps.db.send(new PutCommand({ TableName: deps.tableName, Item: dayItem }));

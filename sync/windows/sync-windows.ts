@@ -1,11 +1,11 @@
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import type { ViewingRecordsItem } from "@viewer-presence/shared/history-items";
 import { type RedisKeys, WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
+import type { RunReport } from "../run-report";
+import type { SyncRedis } from "../sync-redis";
 import type { BatchWriteOptions } from "./batch-write";
 import type { ClosedWindow } from "./find-work";
 import { readWindowPages } from "./read-windows";
-import type { RunReport } from "./run-report";
-import type { SyncRedis } from "./sync-redis";
 import { snapshotItem } from "./window-items";
 import {
   createWindowWriter,
