@@ -38,17 +38,22 @@ import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
  * stage refused the heartbeat, or -2 when it spreads over another number of databases }.
  */
 export const HEARTBEAT_SCRIPT = `
+local stageKey, markerKey, versionKey, restoredAtKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local estimateKey, generationKey, indexKey, listKey = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local indexedEpochsKey, slotKey, auditKey = KEYS[9], KEYS[10], KEYS[11]
 local check, anonymous, viewer, index = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local credited, now, slotExpiry, indexExpiry = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local stageEpoch, audit, setExpiry = ARGV[9], ARGV[10] == '1', ARGV[11] == '1'
+local audience, assumedDatabases = ARGV[12], ARGV[13]
 local found = {false, false, false, false, false, false}
-local audit = ARGV[10] == '1'
 if check == '1' then
-  found = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+  found = redis.call('MGET', stageKey, markerKey, versionKey, restoredAtKey, estimateKey, generationKey)
   local stage = found[1]
   local refused = {stage, found[2], found[3], found[4], found[5], found[6], -1}
   if not stage then return refused end
   -- A stage spread over another number of databases than the isolate assumed: this viewer may
   -- belong in another database, so nothing is written here (the isolate routes again).
-  if (string.match(stage, '"databases":(%d+)') or '1') ~= ARGV[13] then
+  if (string.match(stage, '"databases":(%d+)') or '1') ~= assumedDatabases then
     refused[7] = -2
     return refused
   end
@@ -58,27 +63,27 @@ if check == '1' then
   audit = string.find(stage, '"auditTrail":true', 1, true) ~= nil
 end
 if index == '' then
-  index = redis.call('HGET', KEYS[7], viewer)
+  index = redis.call('HGET', indexKey, viewer)
   if not index then
-    index = redis.call('RPUSH', KEYS[8], viewer .. '|' .. ARGV[12]) - 1
-    redis.call('HSET', KEYS[7], viewer, index)
+    index = redis.call('RPUSH', listKey, viewer .. '|' .. audience) - 1
+    redis.call('HSET', indexKey, viewer, index)
     if index == 0 then
-      redis.call('EXPIRE', KEYS[7], ARGV[8])
-      redis.call('EXPIRE', KEYS[8], ARGV[8])
-      redis.call('SADD', KEYS[9], ARGV[9])
+      redis.call('EXPIRE', indexKey, indexExpiry)
+      redis.call('EXPIRE', listKey, indexExpiry)
+      redis.call('SADD', indexedEpochsKey, stageEpoch)
     end
   end
 end
 index = tonumber(index)
-if ARGV[5] == '1' then
-  redis.call('BITFIELD', KEYS[10], 'SET', 'u2', '#' .. index, 3)
+if credited == '1' then
+  redis.call('BITFIELD', slotKey, 'SET', 'u2', '#' .. index, 3)
 else
-  redis.call('BITFIELD', KEYS[10], 'SET', 'u1', 2 * index, 1)
+  redis.call('BITFIELD', slotKey, 'SET', 'u1', 2 * index, 1)
 end
-if ARGV[11] == '1' then redis.call('EXPIRE', KEYS[10], ARGV[7]) end
+if setExpiry then redis.call('EXPIRE', slotKey, slotExpiry) end
 if audit then
-  redis.call('XADD', KEYS[11], '*', 'v', viewer, 't', ARGV[6])
-  redis.call('EXPIRE', KEYS[11], ARGV[7])
+  redis.call('XADD', auditKey, '*', 'v', viewer, 't', now)
+  redis.call('EXPIRE', auditKey, slotExpiry)
 end
 return {found[1], found[2], found[3], found[4], found[5], found[6], index}
 `;
