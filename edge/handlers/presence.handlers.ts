@@ -147,7 +147,10 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     }
     const count =
       (outcome.stage.databases ?? 1) > 1
-        ? spreadCount(c.var.services.stageShards(outcome.stage), stageId, nowMs)
+        ? spreadCount(c.var.services.stageShards(outcome.stage), stageId, nowMs, {
+            shard,
+            live: outcome.count.live,
+          })
         : await countToAnswer(
             { ...c.var.services, ...shard },
             stageId,
@@ -329,18 +332,24 @@ function ticketScope(stageId: string, shard: Shard, config: Config): string {
 const databaseUrls = (config: Config) => config.redisDatabases.map((database) => database.url);
 
 /**
- * The live count of a stage spread over several databases: the sum of the counts this isolate
- * last read from each (each refreshed by the heartbeats it sends there, so no request of its
- * own). A part this isolate has no count of yet is estimated as the mean of the others, and the
+ * The live count of a stage spread over several databases: the count the heartbeat's own
+ * database just answered, plus those this isolate last read from the others (each refreshed by
+ * the heartbeats it sends there, so no request of its own). A part this isolate has no count of yet is estimated as the mean of the others, and the
  * answer says it is an estimate.
  */
 function spreadCount(
   shards: Shard[],
   stageId: string,
   nowMs: number,
+  /** The count this heartbeat's own database answered (whether or not it was cached). */
+  own: { shard: Shard; live: number },
 ): { viewers: number; estimated: boolean } {
   const known = shards
-    .map(({ isolate }) => isolate.counts.get(stageId, nowMs)?.live)
+    .map((part) =>
+      part.database === own.shard.database
+        ? own.live
+        : part.isolate.counts.get(stageId, nowMs)?.live,
+    )
     .filter((live) => live !== undefined);
   const sum = known.reduce((total, live) => total + live, 0);
   if (known.length === shards.length) return { viewers: sum, estimated: false };

@@ -99,7 +99,14 @@ describe("a stage spread over several databases", () => {
       expect(await t.direct[part]!.sismember(t.keys.spreadStages(), stageId)).toBe(1);
     }
     const viewers = viewersOf(40);
-    for (const viewer of viewers) expect((await t.beat(stageId, viewer)).status).toBe(200);
+    // The first heartbeat of a new deployment (no registry marker yet: the isolate rebuilds the
+    // registry and forgets its counts) still counts its own viewer; the other part is estimated.
+    const first = await (await t.beat(stageId, viewers[0]!)).json();
+    expect(first.viewers).toBeGreaterThan(0);
+    expect(first.estimated).toBe(true);
+    for (const viewer of viewers.slice(1)) {
+      expect((await t.beat(stageId, viewer)).status).toBe(200);
+    }
 
     const placed = await Promise.all(parts.map((part) => t.listed(part, stageId)));
     expect(placed.flat().sort()).toEqual([...viewers].sort());
