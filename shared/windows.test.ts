@@ -1,7 +1,20 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { coveredSeconds, slotAt, WINDOW_MS, windowIndex, windowStartMs } from "./windows";
+import {
+  coveredSeconds,
+  SYNC_CRON,
+  slotAt,
+  WINDOW_MS,
+  windowIndex,
+  windowStartMs,
+} from "./windows";
 
 describe("windows and slots", () => {
+  it("has wrangler.toml run the sync job on SYNC_CRON, the schedule the other entries use", () => {
+    const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
+    expect(/^crons = \[(.*)\]$/m.exec(toml)?.[1]).toBe(JSON.stringify(SYNC_CRON));
+  });
+
   it("aligns windows to the epoch", () => {
     const at = Date.UTC(2026, 10, 27, 12, 7, 30);
     expect(windowStartMs(windowIndex(at))).toBe(Date.UTC(2026, 10, 27, 12, 5, 0));

@@ -12,6 +12,13 @@
 /** Length of a watch-time window, in ms (5 minutes, the sync job's period). */
 export const WINDOW_MS = 300_000;
 
+/**
+ * When the sync job runs: one minute past each window's end, every 5 minutes (a window counts as
+ * closed 10 s after its end, and at :00/:05 the run would find it still open). The Deno entry and
+ * the demo use this; `wrangler.toml`'s `crons` must hold the same (a test checks it).
+ */
+export const SYNC_CRON = "1-59/5 * * * *";
+
 /** The window a moment falls in, as a whole number (epoch ms / {@link WINDOW_MS}). */
 export function windowIndex(nowMs: number): number {
   return Math.floor(nowMs / WINDOW_MS);

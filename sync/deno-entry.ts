@@ -18,12 +18,13 @@
  * - `Deno.cron` is undefined without `--unstable-cron` outside Deno Deploy.
  */
 import { parseConfig } from "@viewer-presence/shared/config";
+import { SYNC_CRON } from "@viewer-presence/shared/windows";
 import { formatReport, SyncRunError } from "./run-report";
 import { syncOnce } from "./sync-once";
 
 /** The cron's name (unique per Deno Deploy project) and schedule: every 5 minutes, one minute past each window (as wrangler.toml; see there), UTC. */
 export const DENO_CRON_NAME = "viewer-presence-sync";
-export const DENO_CRON_SCHEDULE = "1-59/5 * * * *";
+export const DENO_CRON_SCHEDULE = SYNC_CRON;
 
 async function runOnce(): Promise<boolean> {
   try {

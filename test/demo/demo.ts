@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { createPresenceClient } from "@viewer-presence/client";
+import { SYNC_CRON } from "@viewer-presence/shared/windows";
 import { readStackFile } from "../stack/stack-file";
 import { planAudience, seededRandom } from "./audience-plan";
 import { createDemoStages } from "./demo-stages";
@@ -20,7 +21,6 @@ which npm start writes; or give --url and --admin-key / ADMIN_API_KEY).
 Without --sync-every the sync job runs as the cron does: a minute past every 5-minute boundary.`;
 
 /** The worker's cron expression (wrangler.toml), as `wrangler dev --test-scheduled` takes it. */
-const CRON = "1-59/5 * * * *";
 
 interface DemoOptions {
   minutes: number;
@@ -167,7 +167,7 @@ async function main(): Promise<number> {
   const syncs = { runs: 0, failed: 0 };
   const sync = async () => {
     const response = await fetch(
-      `${options.url}/__scheduled?cron=${encodeURIComponent(CRON)}`,
+      `${options.url}/__scheduled?cron=${encodeURIComponent(SYNC_CRON)}`,
     ).catch(() => undefined);
     syncs.runs++;
     if (!response?.ok) syncs.failed++;
