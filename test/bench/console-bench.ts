@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { createPresenceClient } from "@viewer-presence/client";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../browser/chromium";
 import type { ViewerPlan } from "../demo/audience-plan";
 import { runAudience, wallClock } from "../demo/run-audience";
 import { startWranglerDev } from "../stack";
@@ -40,10 +40,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     void stack.stop().finally(() => process.exit(130));
   });
 }
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-});
+const browser = await launchChromium();
 
 async function commands(): Promise<number> {
   return (await stack.stats()).commands;

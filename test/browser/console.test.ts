@@ -1,18 +1,8 @@
-/**
- * The operator console in Debian's Chromium (playwright-core), served by the worker under
- * `wrangler dev` as Workers static assets, filled by the demo's audience:
- * - history: the demo audience played on a virtual clock over the last 11 minutes through the
- *   app in-process (same Redis prefix and table as the worker), then one sync run, so closed
- *   windows exist without waiting for them;
- * - live: a few viewers of the same audience code beating in real time against the worker.
- * Screenshots of each page go to test/browser/artifacts/ (gitignored).
- */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { createPresenceClient, type PresenceClient } from "@viewer-presence/client";
 import { parseConfig } from "@viewer-presence/shared/config";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApp } from "../../edge/app";
 import { syncOnce } from "../../sync";
@@ -21,9 +11,8 @@ import { createDemoStages } from "../demo/demo-stages";
 import { runAudience, virtualClock, wallClock } from "../demo/run-audience";
 import { startWranglerDev } from "../stack";
 import { TEST_ADMIN_KEY, testBindings, uniqueId } from "../test-env";
+import { hasChromium, launchChromium } from "./chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
 /** The series colour the console draws peaks in (console/src/pages/stage.ts): rgb(43,108,176). */
 const PEAK_RGB = [43, 108, 176];
@@ -104,17 +93,7 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

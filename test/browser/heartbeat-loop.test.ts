@@ -1,22 +1,13 @@
-/**
- * The typed client as a front end ships it: bundled for browsers by esbuild, loaded by a page on
- * another origin in headless Chromium (Debian's package, driven by playwright-core), beating
- * against the worker in `wrangler dev` through CORS, and leaving by `navigator.sendBeacon` when
- * the page goes away.
- */
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createPresenceClient } from "@viewer-presence/client";
 import { build } from "esbuild";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startWranglerDev } from "../stack";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET, uniqueId } from "../test-env";
-
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
+import { hasChromium, launchChromium } from "./chromium";
 
 let worker: Awaited<ReturnType<typeof startWranglerDev>> | undefined;
 let site: Server | undefined;
@@ -70,17 +61,7 @@ beforeAll(async () => {
       CORS_ORIGINS: siteUrl,
     },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -14,7 +14,6 @@
  * projects, as a front end's own would be.
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -24,16 +23,15 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createPresenceClient } from "@viewer-presence/client";
 import { build } from "esbuild";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { hasChromium, launchChromium } from "../browser/chromium";
 import { startWranglerDev } from "../stack";
 import { TEST_ADMIN_KEY, uniqueId } from "../test-env";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./", import.meta.url));
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 /** The backend's secret, which the worker is given too: only a token signed with it passes. */
 const SECRET = `pack-install-secret-${crypto.randomUUID()}`;
 
@@ -274,17 +272,7 @@ describe("the packages, packed and installed outside the repository", () => {
             CORS_ORIGINS: siteUrl,
           },
         }),
-        chromium.launch({
-          executablePath: CHROMIUM,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
-        }),
+        launchChromium(),
       ]);
 
       const stageId = uniqueId("pk");
