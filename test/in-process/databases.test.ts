@@ -1,20 +1,11 @@
-/**
- * Several Upstash databases (UPSTASH_REDIS_REST_URL and _TOKEN listing three): each stage lives
- * in the database rendezvous hashing gives it, heartbeats of a stage cost one request to that
- * database only, totals sum every database, the sync job covers every database, and a database
- * that lost its data rebuilds only its own stages.
- */
-import { Redis } from "@upstash/redis";
 import { parseConfig } from "@viewer-presence/shared/config";
-import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { databaseForStage } from "@viewer-presence/shared/rendezvous";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../edge/app";
 import { runSync } from "../../sync/run-sync";
 import { syncOnce } from "../../sync/sync-once";
 import { type LocalStack, startLocalStack } from "../stack";
-import { TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
+import { uniqueId } from "../test-env";
+import { severalDatabases } from "./databases-harness";
 import { T0 } from "./harness";
 
 const DATABASES = 3;
@@ -25,40 +16,11 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 function setup() {
-  const env = testBindings(stack.env as unknown as Record<string, string>);
-  const keys = redisKeys(env.REDIS_KEY_PREFIX!);
-  const clock = { nowMs: T0 };
-  const app = createApp({ now: () => clock.nowMs, logError: () => {} });
-  const urls = stack.databases.map((database) => database.proxy.url);
-  const direct = stack.databases.map(
-    ({ proxy }) => new Redis({ url: proxy.url, token: proxy.token, enableTelemetry: false }),
-  );
-  const admin = {
-    authorization: `Bearer ${env.ADMIN_API_KEY}`,
-    "content-type": "application/json",
-  };
-  const request = (path: string, init: RequestInit = {}) => app.request(path, init, env);
+  const t = severalDatabases(stack);
   const createStage = async (id: string) => {
-    const response = await request("/v1/stages", {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify({ id, title: id }),
-    });
-    expect(response.status).toBe(201);
+    expect((await t.createStage({ id, title: id })).status).toBe(201);
   };
-  const beat = async (stageId: string, viewerId: string) => {
-    const { token } = await signViewerToken({
-      secret: TEST_TOKEN_SECRET,
-      viewerId,
-      stageId,
-      nowMs: clock.nowMs,
-    });
-    return request(`/v1/stages/${stageId}/heartbeats`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}` },
-    });
-  };
-  return { env, keys, clock, app, urls, direct, request, createStage, beat };
+  return { ...t, createStage };
 }
 
 /** Stage ids, at least one held by each database. */

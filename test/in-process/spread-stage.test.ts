@@ -1,20 +1,11 @@
-/**
- * A stage spread over several Upstash databases (`databases` at creation): each viewer writes
- * to one of the stage's databases, always the same, in one request; the live count is the sum
- * of the parts; leave, tickets, ending the stage and the totals work across the parts; and the
- * sync job of the stage's home writes each window once, with every part's viewers.
- */
-import { Redis } from "@upstash/redis";
 import { parseConfig } from "@viewer-presence/shared/config";
-import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { stageDatabases, viewerDatabase } from "@viewer-presence/shared/rendezvous";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../edge/app";
 import { syncOnce } from "../../sync/sync-once";
 import { type LocalStack, startLocalStack } from "../stack";
-import { TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
+import { uniqueId } from "../test-env";
+import { severalDatabases } from "./databases-harness";
 import { T0 } from "./harness";
 
 const DATABASES = 3;
@@ -25,61 +16,20 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 function setup() {
-  const env = testBindings(stack.env as unknown as Record<string, string>);
-  const keys = redisKeys(env.REDIS_KEY_PREFIX!);
-  const clock = { nowMs: T0 };
-  const newApp = () => createApp({ now: () => clock.nowMs, logError: () => {} });
-  let app = newApp();
-  const urls = stack.databases.map((database) => database.proxy.url);
-  const direct = stack.databases.map(
-    ({ proxy }) => new Redis({ url: proxy.url, token: proxy.token, enableTelemetry: false }),
-  );
-  const admin = {
-    authorization: `Bearer ${env.ADMIN_API_KEY}`,
-    "content-type": "application/json",
-  };
-  const request = (path: string, init: RequestInit = {}) => app.request(path, init, env);
-  const token = async (stageId: string, viewerId: string) =>
-    (await signViewerToken({ secret: TEST_TOKEN_SECRET, viewerId, stageId, nowMs: clock.nowMs }))
-      .token;
-  const beat = async (stageId: string, viewerId: string, ticket?: string) => {
-    const query = ticket === undefined ? "" : `?ticket=${encodeURIComponent(ticket)}`;
-    return request(`/v1/stages/${stageId}/heartbeats${query}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${await token(stageId, viewerId)}` },
-    });
-  };
+  const t = severalDatabases(stack);
   /** Viewers listed in a database's index of the stage this hour. */
   const listed = async (database: number, stageId: string) =>
-    (await direct[database]!.lrange(keys.viewerList(stageId, epochAt(clock.nowMs)), 0, -1)).map(
-      (entry) => String(entry).split("|")[0]!,
-    );
-  return {
-    env,
-    keys,
-    clock,
-    urls,
-    direct,
-    request,
-    token,
-    beat,
-    listed,
-    admin,
-    restartIsolate() {
-      app = newApp();
-    },
-  };
+    (
+      await t.direct[database]!.lrange(t.keys.viewerList(stageId, epochAt(t.clock.nowMs)), 0, -1)
+    ).map((entry) => String(entry).split("|")[0]!);
+  return { ...t, listed };
 }
 
 type Setup = ReturnType<typeof setup>;
 
 async function createSpreadStage(t: Setup, databases: number) {
   const id = uniqueId("spread");
-  const response = await t.request("/v1/stages", {
-    method: "POST",
-    headers: t.admin,
-    body: JSON.stringify({ id, title: id, databases }),
-  });
+  const response = await t.createStage({ id, title: id, databases });
   expect(response.status).toBe(201);
   expect(await response.json()).toMatchObject({ id, databases });
   return id;
