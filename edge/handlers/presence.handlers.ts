@@ -5,7 +5,6 @@ import { type Config, viewerTokenSecrets } from "@viewer-presence/shared/config"
 import { liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { TicketSigner } from "@viewer-presence/shared/presence-ticket";
-import { databaseForStage } from "@viewer-presence/shared/rendezvous";
 import { epochAt, presenceSlots } from "@viewer-presence/shared/slot-bitmaps";
 import type { Stage } from "@viewer-presence/shared/stage";
 import {
@@ -74,7 +73,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     const beat = async (stage: Stage | undefined) => {
       const shard = stage === undefined ? home : c.var.services.viewerShard(stage, viewer.viewerId);
       const { redis, isolate, registry } = shard;
-      const scope = ticketScope(stageId, shard, config);
+      const scope = ticketScope(stageId, shard, home, config);
       const ticketIndex =
         ticket === undefined
           ? undefined
@@ -319,17 +318,13 @@ async function ticketIndexFor(
 }
 
 /**
- * What a presence ticket is signed for: the stage, and for a stage spread over several databases
- * also the database (its URL), since an index names a viewer in one database only.
+ * What a presence ticket is signed for: the stage, and for a spread stage's database other than
+ * its home also that database (its URL), since an index names a viewer in one database only.
  */
-function ticketScope(stageId: string, shard: Shard, config: Config): string {
-  const databases = config.redisDatabases;
-  if (databases.length <= 1 || shard.database === databaseForStage(databaseUrls(config), stageId))
-    return stageId;
-  return `${stageId}\n${databases[shard.database]!.url}`;
+function ticketScope(stageId: string, shard: Shard, home: Shard, config: Config): string {
+  if (shard.database === home.database) return stageId;
+  return `${stageId}\n${config.redisDatabases[shard.database]!.url}`;
 }
-
-const databaseUrls = (config: Config) => config.redisDatabases.map((database) => database.url);
 
 /**
  * The live count of a stage spread over several databases: the count the heartbeat's own
