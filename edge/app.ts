@@ -129,11 +129,11 @@ export function createApp(options: AppOptions = {}) {
   // any other origin that somehow holds the admin key still cannot use it from a browser.
   app.use("/v1/*", async (c, next) => {
     const config = configFor(c.env);
-    const admin = isAdminOperation(
-      c.req.method,
-      c.req.path,
-      c.req.header("access-control-request-method"),
-    );
+    const asked =
+      c.req.method === "OPTIONS"
+        ? (c.req.header("access-control-request-method") ?? "")
+        : c.req.method;
+    const admin = isAdminOperation(asked, c.req.path);
     const origins = admin
       ? config.corsOrigins.filter((origin) => origin !== "*")
       : config.corsOrigins;
