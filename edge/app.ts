@@ -10,9 +10,9 @@ import {
 import type { Stage } from "@viewer-presence/shared/stage";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { buildOpenApiDocument } from "../openapi/document";
+import { corsPolicy } from "./cors-policy";
 import { docsPage } from "./docs-page";
 import type { AppEnv, ClientFactories, Shard } from "./env";
 import { registerAnonymousSessionHandlers } from "./handlers/anonymous-sessions.handlers";
@@ -28,7 +28,7 @@ import { createIsolateCommon, createIsolateState, type IsolateState } from "./is
 import { operatorAuth } from "./operator-auth";
 import { currentCadence } from "./presence/cadence";
 import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
-import { isAdminOperation, isOptionalBodyOperation } from "./route-roles";
+import { isOptionalBodyOperation } from "./route-roles";
 import { stageRegistry } from "./stages/stage-registry";
 import { stageTable } from "./stages/stage-table";
 import { storeDeadlines } from "./store-deadlines";
@@ -125,27 +125,13 @@ export function createApp(options: AppOptions = {}) {
   );
 
   // Browsers may call the viewer-facing routes from the origins in CORS_ORIGINS (default any).
-  // Admin operations get CORS headers only for origins listed by name (a console's): a page on
-  // any other origin that somehow holds the admin key still cannot use it from a browser.
-  app.use("/v1/*", async (c, next) => {
-    const config = configFor(c.env);
-    const admin = isAdminOperation(
-      c.req.method,
-      c.req.path,
-      c.req.header("access-control-request-method"),
-    );
-    const origins = admin
-      ? config.corsOrigins.filter((origin) => origin !== "*")
-      : config.corsOrigins;
-    if (origins.length === 0) return next();
-    return cors({
-      origin: origins.includes("*") ? "*" : origins,
-      allowMethods: ["GET", "POST", "PATCH", "OPTIONS"],
-      allowHeaders: ["Authorization", "Content-Type"],
-      exposeHeaders: ["Retry-After"],
-      maxAge: 86_400,
-    })(c, next);
-  });
+  // Operations that need an operator key answer browsers only on origins listed by name (a
+  // console's): a page on any other origin that somehow holds the admin key still cannot use it.
+  // What a preflight grants follows every operation of its path (edge/cors-policy.ts).
+  app.use(
+    "/v1/*",
+    corsPolicy((c) => configFor(c.env)),
+  );
 
   const tooLarge = (c: Context) =>
     problemResponse(

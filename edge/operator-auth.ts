@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { problemResponse } from "./problems";
-import { type OperatorRole, operatorRoleOf } from "./route-roles";
+import { needsOperatorKey, type OperatorRole, operatorRoleOf } from "./route-roles";
 
 type OperatorKeys = Pick<Config, "adminApiKey" | "analyticsApiKey" | "publicViewerTotals">;
 
@@ -13,6 +13,8 @@ type OperatorKeys = Pick<Config, "adminApiKey" | "analyticsApiKey" | "publicView
  * every key the role accepts, each in constant time, all of them whatever the first gives (no
  * timing tells which key came close). Its refusals are our problem+json 401s, with its
  * `WWW-Authenticate` challenge.
+ * The role is the operation's that answers the request, whatever the method (route-roles.ts):
+ * HEAD needs what GET needs, and a method an operator path does not have needs its strictest.
  * Viewer and public routes pass through: the viewer token is checked by the routes themselves,
  * which need the viewer's id from it.
  */
@@ -21,7 +23,7 @@ export function operatorAuth(configFor: (c: Context) => OperatorKeys): Middlewar
     const role = operatorRoleOf(c.req.method, c.req.path);
     if (role === undefined) return next();
     const config = configFor(c);
-    if (role === "reader-unless-public" && config.publicViewerTotals) return next();
+    if (!needsOperatorKey(role, config)) return next();
     const accepted = acceptedKeys(role, config);
     const named = accepted.length > 1 ? "ANALYTICS_API_KEY or ADMIN_API_KEY" : "ADMIN_API_KEY";
     return bearerAuth({

@@ -1,3 +1,4 @@
+import type { Config } from "@viewer-presence/shared/config";
 import { contractRoutes } from "../openapi/routes";
 
 /** A route template of the contract (`/v1/stages/{stageId}`) as a matcher of request paths. */
@@ -34,29 +35,70 @@ function roleOf(security: Record<string, string[]>[]): OperatorRole | undefined 
   return readers ? "reader" : "admin";
 }
 
-const operatorOperations = contractRoutes.flatMap((route) => {
-  const role = roleOf((route as Security).security ?? []);
-  return role === undefined
-    ? []
-    : [{ method: route.method.toUpperCase(), path: pathMatcher(route.path), role }];
+/** One operation of the contract, as the request paths it answers and who may call it. */
+export interface PathOperation {
+  method: string;
+  path: RegExp;
+  /** `undefined`: no operator key (a public or a viewer operation). */
+  role: OperatorRole | undefined;
+}
+
+const operations: readonly PathOperation[] = contractRoutes.flatMap((route) => {
+  const operation = {
+    method: route.method.toUpperCase(),
+    path: pathMatcher(route.path),
+    role: roleOf((route as Security).security ?? []),
+  };
+  // Hono answers HEAD with the GET handler (which runs in full), so HEAD is that operation.
+  return operation.method === "GET" ? [operation, { ...operation, method: "HEAD" }] : [operation];
 });
 
+/** Every operation of the contract on a request path, whatever its method (HEAD as GET's). */
+export function operationsAt(path: string): PathOperation[] {
+  return operations.filter((op) => op.path.test(path));
+}
+
+const STRICTNESS = { admin: 3, reader: 2, "reader-unless-public": 1 } as const;
+
+/** The role that admits fewest callers; `undefined` only if no operation has a role. */
+function strictest(roles: (OperatorRole | undefined)[]): OperatorRole | undefined {
+  let found: OperatorRole | undefined;
+  for (const role of roles) {
+    if (role !== undefined && (found === undefined || STRICTNESS[role] > STRICTNESS[found])) {
+      found = role;
+    }
+  }
+  return found;
+}
+
 /**
- * The operator role a request needs, if any. A preflight (`OPTIONS`) is judged by the method it
- * asks for (`Access-Control-Request-Method`).
+ * The operator role a request needs, if any, from the operation that answers it (HEAD is
+ * answered by GET's). Fails closed: a method the path does not have (OPTIONS, DELETE, one made
+ * up) needs the strictest role of the path's operations, so no method turns an operator path
+ * public, whatever the router then does with it.
  */
-export function operatorRoleOf(
-  method: string,
-  path: string,
-  preflightMethod?: string,
-): OperatorRole | undefined {
-  const asked = (method === "OPTIONS" ? (preflightMethod ?? "") : method).toUpperCase();
-  return operatorOperations.find((op) => op.method === asked && op.path.test(path))?.role;
+export function operatorRoleOf(method: string, path: string): OperatorRole | undefined {
+  const here = operationsAt(path);
+  const asked = method.toUpperCase();
+  const own = here.filter((op) => op.method === asked);
+  return strictest((own.length > 0 ? own : here).map((op) => op.role));
+}
+
+/**
+ * Whether a role needs a key in this deployment: always, except `reader-unless-public` where
+ * PUBLIC_VIEWER_TOTALS makes it public.
+ */
+export function needsOperatorKey(
+  role: OperatorRole | undefined,
+  config: Pick<Config, "publicViewerTotals">,
+): boolean {
+  if (role === undefined) return false;
+  return role !== "reader-unless-public" || !config.publicViewerTotals;
 }
 
 /** Whether a request is for an operation that needs an operator's key (admin or analytics). */
-export function isAdminOperation(method: string, path: string, preflightMethod?: string): boolean {
-  const role = operatorRoleOf(method, path, preflightMethod);
+export function isAdminOperation(method: string, path: string): boolean {
+  const role = operatorRoleOf(method, path);
   return role === "admin" || role === "reader";
 }
 

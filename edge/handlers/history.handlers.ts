@@ -10,6 +10,7 @@ import {
   listViewingRecordsRoute,
 } from "../../openapi/routes";
 import type { AppEnv } from "../env";
+import { csvRow } from "../history/csv-row";
 import type { RangeQuery, Snapshot } from "../history/history-table";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
 import { problems } from "../problems";
@@ -185,11 +186,11 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
     c.header("content-type", format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson");
     c.header("cache-control", "no-store");
     return stream(c, async (out) => {
-      if (format === "csv") await out.write("stageId,viewerId,windowStart,windowEnd,seconds\n");
+      if (format === "csv") await out.write(csvRow(EXPORT_COLUMNS));
       for (;;) {
         const lines = page.items.map((record) =>
           format === "csv"
-            ? `${record.stageId},${record.viewerId},${record.windowStart},${record.windowEnd},${record.seconds}\n`
+            ? csvRow(EXPORT_COLUMNS.map((column) => record[column]))
             : `${JSON.stringify(record)}\n`,
         );
         if (lines.length > 0) await out.write(lines.join(""));
@@ -258,13 +259,15 @@ function slotPoints(snapshot: Snapshot): SeriesPoint[] {
   }));
 }
 
+/** The CSV export's columns, in order: the header row, and the record fields of each line. */
+const EXPORT_COLUMNS = ["stageId", "viewerId", "windowStart", "windowEnd", "seconds"] as const;
+
 /** Records per page of an export, and items read at most for one. */
 const EXPORT_PAGE = { limit: 5_000, maxItems: 200 };
 
 /**
  * The export's format from `Accept`: NDJSON when asked for, CSV when asked for, or when no type
- * or any type is; `undefined` (406) otherwise. Viewer and stage ids hold no comma, quote or line
- * break (their patterns), so CSV needs no quoting.
+ * or any type is; `undefined` (406) otherwise.
  */
 function exportFormat(accept: string | undefined): "csv" | "ndjson" | undefined {
   const types = (accept ?? "*/*")
