@@ -124,6 +124,9 @@ export function createIsolateState(common: IsolateCommon = createIsolateCommon()
     totals: new TtlCache<Map<string, number>>(COUNT_READ_CACHE_MS, 1),
     /** Viewer indexes this isolate handed out or looked up, by `<stage>|<epoch>|<viewer>`. */
     viewerIndexes: new TtlCache<number>(3_600_000, 50_000),
+    /** How many indexes each stage has handed out this epoch, at least, by `<stage>|<epoch>`
+     *  (presence/ticket-index.ts): tickets naming one below need no check. */
+    indexCounts: new TtlCache<number>(3_600_000, 10_000),
     /** Tickets this isolate verified, by `<stage>|<viewer>|<ticket>`. */
     verifiedTickets: new TtlCache<PresenceTicket>(3_600_000, 10_000),
     /** Keys this isolate has already given an expiry in their current window. */
@@ -209,6 +212,7 @@ export function forgetRedisState(isolate: IsolateState): void {
   isolate.countReads.clear();
   isolate.expirySet.clear();
   isolate.viewerIndexes.clear();
+  isolate.indexCounts.clear();
   isolate.verifiedTickets.clear();
   isolate.estimates.clear();
   isolate.totals.clear();

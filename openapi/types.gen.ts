@@ -100,7 +100,7 @@ export interface paths {
         put?: never;
         /**
          * Start watching without an account
-         * @description On stages that allow anonymous viewers: a viewer token for a new anonymous viewer (id `~` and 22 random characters), valid 10 minutes; send it in heartbeats like any viewer token, and renew it before or after it expires by sending it back here (the id stays). Limited per client IP address (10 a minute by default, Cloudflare's Rate Limiting), so one address can keep at most about 100 anonymous viewers counted (rate x lifetime). Tabs of one browser should share the token so they count once.
+         * @description On stages that allow anonymous viewers: a viewer token for a new anonymous viewer (id `~` and 22 random characters), valid 10 minutes; send it in heartbeats like any viewer token, and renew it before or after it expires by sending it back here (the id stays). Limited per client IP address (10 a minute by default, Cloudflare's Rate Limiting), so one address can keep at most 130 anonymous viewers counted (10 in each fixed minute of the last 12: the token lifetime plus the 2-minute presence TTL, and a burst at a minute boundary). Tabs of one browser should share the token so they count once.
          */
         post: operations["startAnonymousSession"];
         delete?: never;
@@ -2082,7 +2082,7 @@ export interface operations {
             query?: {
                 /** @description What the player is doing. Every state counts the viewer as present (the live count); only `playing` is credited watch time (viewing records, billing), as services that bill by watch time do. Absent means `playing`, so clients that send no state are credited as before. */
                 state?: "playing" | "paused" | "buffering";
-                /** @description The `ticket` of the last answer. With it a heartbeat costs one Redis command; without it (or with one that is stale: a new hour, or Redis lost its data) the server looks the viewer up, which costs about four, and answers a new ticket. A well-formed ticket that is not valid (altered, another viewer's, last hour's, or from before Redis lost its data) is ignored, never refused; a malformed one is a 400. */
+                /** @description The `ticket` of the last answer. With it a heartbeat costs one Redis command; without it (or with one that is stale: a new hour, or Redis lost its data) the server looks the viewer up, which costs about four, and answers a new ticket. A well-formed ticket that is not valid (altered, another viewer's, last hour's, or from before Redis lost its data) is ignored, never refused; a malformed one is a 400, and so is a validly signed one naming an index the stage has not handed out this hour (only a holder of the viewer-token secret can make one), which writes nothing. */
                 ticket?: string;
             };
             header?: never;

@@ -4,7 +4,7 @@ import { countedWidthsSec } from "@viewer-presence/shared/cadence";
 import { type Config, viewerTokenSecrets } from "@viewer-presence/shared/config";
 import { liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
-import type { TicketSigner } from "@viewer-presence/shared/presence-ticket";
+import type { PresenceTicket, TicketSigner } from "@viewer-presence/shared/presence-ticket";
 import { epochAt, presenceSlots } from "@viewer-presence/shared/slot-bitmaps";
 import type { Stage } from "@viewer-presence/shared/stage";
 import {
@@ -74,14 +74,15 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       const shard = stage === undefined ? home : c.var.services.viewerShard(stage, viewer.viewerId);
       const { redis, isolate, registry } = shard;
       const scope = ticketScope(stageId, shard, home, config);
-      const ticketIndex =
+      const ticketed =
         ticket === undefined
           ? undefined
-          : await ticketIndexFor(isolate, signer, ticket, {
+          : await validTicket(isolate, signer, ticket, {
               stageId: scope,
               viewerId: viewer.viewerId,
               nowMs,
             });
+      const ticketIndex = ticketed?.index;
       const index =
         ticketIndex ??
         isolate.viewerIndexes.get(viewerIndexKey(stageId, epoch, viewer.viewerId), nowMs);
@@ -95,6 +96,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
         audienceTag: audience,
         databases: stage?.databases ?? 1,
         ...(index === undefined ? {} : { index }),
+        ...(ticketed === undefined ? {} : { ticketGeneration: ticketed.generation }),
         ...(intervalIsStale(config, isolate, nowMs)
           ? { intervalKey: keys.heartbeatInterval() }
           : {}),
@@ -106,7 +108,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
         // Redis lost its data (or this deployment is new): rebuild the registry, then try again.
         await registry.restore();
         ticketHolds = false;
-        const { index: _stale, ...lookedUp } = input;
+        const { index: _stale, ticketGeneration: _of, ...lookedUp } = input;
         outcome = await recordHeartbeat({ redis, keys, isolate }, lookedUp);
       } else if (outcome.kind !== "unknown-stage" && outcome.registryLost) {
         // Noticed by the registry check: this heartbeat is recorded; rebuild the registry now.
@@ -116,7 +118,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
         // new generation, so the ticket answered is good (a stale bit set meanwhile: see
         // docs/redis-layout.md).
         if (input.index !== undefined) {
-          const { index: _stale, ...lookedUp } = input;
+          const { index: _stale, ticketGeneration: _of, ...lookedUp } = input;
           outcome = await recordHeartbeat({ redis, keys, isolate }, lookedUp);
         }
       }
@@ -140,6 +142,12 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     const { outcome, shard, scope, ticketIndex, ticketHolds } = attempt;
     if (outcome.kind === "unknown-stage") throw problems.stageNotFound(stageId);
     if (outcome.kind === "refused") throw refusal(outcome.stage, viewer.anonymous);
+    if (outcome.kind === "unknown-index") {
+      // Validly signed, so made with the viewer-token secret, yet naming no viewer's index.
+      throw problems.validation([
+        { path: "query.ticket", message: "names an index not handed out on this stage this hour" },
+      ]);
+    }
     const { isolate } = shard;
     if (outcome.intervalJson !== undefined) {
       rememberInterval(isolate, outcome.intervalJson, config.heartbeatIntervalSec, nowMs);
@@ -293,17 +301,18 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
 }
 
 /**
- * The index a ticket names, when it is this signer's, for this stage and viewer, of this epoch,
- * and of the data generation in force (when this isolate knows it yet: a fresh isolate learns it
- * from the registry check riding on this very heartbeat). Anything else is no ticket: the
- * heartbeat looks the viewer up instead. Verified tickets are remembered by the isolate.
+ * The ticket, when it is this signer's, for this stage and viewer, of this epoch, and of the
+ * data generation in force (when this isolate knows it yet: a fresh isolate learns it from the
+ * registry check riding on this very heartbeat). Anything else is no ticket: the heartbeat looks
+ * the viewer up instead. Verified tickets are remembered by the isolate. Its index is checked
+ * when the heartbeat is recorded (presence/ticket-index.ts).
  */
-async function ticketIndexFor(
+async function validTicket(
   isolate: IsolateState,
   signer: TicketSigner,
   text: string,
   { stageId, viewerId, nowMs }: { stageId: string; viewerId: string; nowMs: number },
-): Promise<number | undefined> {
+): Promise<PresenceTicket | undefined> {
   const cacheKey = `${stageId}|${viewerId}|${text}`;
   let ticket = isolate.verifiedTickets.get(cacheKey, nowMs);
   if (ticket === undefined) {
@@ -314,7 +323,7 @@ async function ticketIndexFor(
   const generation = isolate.registry.generation;
   if (ticket.epoch !== epochAt(nowMs)) return undefined;
   if (generation !== undefined && ticket.generation !== generation) return undefined;
-  return ticket.index;
+  return ticket;
 }
 
 /**

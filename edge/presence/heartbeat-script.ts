@@ -13,10 +13,13 @@ import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
 
 /**
  * A heartbeat that needs more than a BITFIELD: its stage is not vouched for by the isolate
- * (not cached, changed since, or refusing while a registry check is due: ARGV[1] = '1'), or its
- * viewer has no index yet this epoch (no valid ticket: ARGV[4] = ''). In one request it checks
- * the stage, finds or hands out the viewer's index (HGET, else RPUSH + HSET), and sets the
- * viewer's bits in the slot bitmap. Billed as EVALSHA + HGET + BITFIELD for a known viewer,
+ * (not cached, changed since, or refusing while a registry check is due: ARGV[1] = '1'), its
+ * viewer has no index yet this epoch (no valid ticket: ARGV[4] = ''), or its ticket names an
+ * index the isolate cannot vouch for (ARGV[14], the ticket's generation). In one request it
+ * checks the stage, checks such an index against the index list (MGET m g, LLEN: a ticket made
+ * with the viewer-token secret outside the edge could name any index, and BITFIELD would grow
+ * the bitmap to it), finds or hands out the viewer's index (HGET, else RPUSH + HSET), and sets
+ * the viewer's bits in the slot bitmap. Billed as EVALSHA + HGET + BITFIELD for a known viewer,
  * + RPUSH + HSET for a new one, + MGET when it checks the stage, + EXPIRE for a slot this isolate
  * has not given one yet (+ 3 for an epoch's first viewer, + 2 with the audit trail).
  *
@@ -32,10 +35,14 @@ import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
  * now (ms), slot expiry (s), index expiry (s), `<stage>:<epoch>`, audit trail ('1'/'0', when
  * the stage is not checked), set the slot's expiry ('1'/'0': not when this isolate already did),
  * the viewer's audience tag `<country>|<device>` (kept with a new viewer's id in the list), the
- * number of databases the isolate assumed the stage spreads over (its `databases`, '1' if none).
+ * number of databases the isolate assumed the stage spreads over (its `databases`, '1' if none),
+ * the generation of the ticket whose index to check ('' when there is none to check).
  *
  * Returns { stage JSON or nil, m, v, rs, e, g (all nil when not checked), index, or -1 when the
- * stage refused the heartbeat, or -2 when it spreads over another number of databases }.
+ * stage refused the heartbeat, or -2 when it spreads over another number of databases, or -3
+ * when the ticket's index was not handed out (nothing written), and the index list's length
+ * when the ticket was checked }. A checked ticket of another generation than `g`, or with the
+ * marker gone, predates a data loss: it is ignored and the viewer looked up, as before.
  */
 export const HEARTBEAT_SCRIPT = `
 local stageKey, markerKey, versionKey, restoredAtKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -44,7 +51,7 @@ local indexedEpochsKey, slotKey, auditKey = KEYS[9], KEYS[10], KEYS[11]
 local check, anonymous, viewer, index = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local credited, now, slotExpiry, indexExpiry = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local stageEpoch, audit, setExpiry = ARGV[9], ARGV[10] == '1', ARGV[11] == '1'
-local audience, assumedDatabases = ARGV[12], ARGV[13]
+local audience, assumedDatabases, ticketGeneration = ARGV[12], ARGV[13], ARGV[14]
 local found = {false, false, false, false, false, false}
 if check == '1' then
   found = redis.call('MGET', stageKey, markerKey, versionKey, restoredAtKey, estimateKey, generationKey)
@@ -61,6 +68,19 @@ if check == '1' then
   local anonymousAllowed = string.find(stage, '"allowAnonymous":true', 1, true)
   if not live or (anonymous == '1' and not anonymousAllowed) then return refused end
   audit = string.find(stage, '"auditTrail":true', 1, true) ~= nil
+end
+local listLength = false
+if index ~= '' and ticketGeneration ~= '' then
+  local marker, generation = found[2], found[6]
+  if check ~= '1' then marker, generation = unpack(redis.call('MGET', markerKey, generationKey)) end
+  if marker and (generation or '0') == ticketGeneration then
+    listLength = redis.call('LLEN', listKey)
+    if tonumber(index) >= listLength then
+      return {found[1], found[2], found[3], found[4], found[5], found[6], -3}
+    end
+  else
+    index = ''
+  end
 end
 if index == '' then
   index = redis.call('HGET', indexKey, viewer)
@@ -85,7 +105,7 @@ if audit then
   redis.call('XADD', auditKey, '*', 'v', viewer, 't', now)
   redis.call('EXPIRE', auditKey, slotExpiry)
 end
-return {found[1], found[2], found[3], found[4], found[5], found[6], index}
+return {found[1], found[2], found[3], found[4], found[5], found[6], index, listLength}
 `;
 
 /** What one run of HEARTBEAT_SCRIPT records. */
@@ -99,6 +119,11 @@ export interface HeartbeatScriptInput {
   anonymous: boolean;
   /** The viewer's index this hour, when known; else the script finds or hands it out. */
   index?: number;
+  /**
+   * The generation of the ticket `index` came from, when the isolate cannot vouch for that
+   * index: the script checks it against the index list before writing.
+   */
+  ticketGeneration?: string;
   credited: boolean;
   /** The stage keeps an audit trail (read from the stage itself when it is checked). */
   auditTrail: boolean;
@@ -143,6 +168,7 @@ export function heartbeatScriptCall(keys: RedisKeys, input: HeartbeatScriptInput
       input.setExpiry ? "1" : "0",
       input.audienceTag,
       String(input.databases),
+      input.ticketGeneration ?? "",
     ],
   };
 }

@@ -18,6 +18,7 @@ import {
 } from "../isolate-state";
 import { type EdgeRedis, redisCall } from "../redis-client";
 import { heartbeatScriptCall } from "./heartbeat-script";
+import { learnIndexCount, ticketIndexVouched } from "./ticket-index";
 
 export interface HeartbeatInput {
   stageId: string;
@@ -27,6 +28,8 @@ export interface HeartbeatInput {
   credited: boolean;
   /** The viewer's index this epoch, from a valid ticket or this isolate's memory, if known. */
   index?: number;
+  /** The generation of the ticket `index` came from (ticket-index.ts), if it came from one. */
+  ticketGeneration?: string;
   /** Where and on what the viewer watches (shared/audience.ts `audienceTag`), when needed. */
   audienceTag: () => string;
   /** The stage's `databases` as this isolate knows it (1 when it knows no better). */
@@ -57,6 +60,8 @@ export type HeartbeatOutcome =
   /** The stage spreads its viewers over another number of databases than assumed: nothing
    *  was written; send the heartbeat to the viewer's database of `stage`. */
   | { kind: "elsewhere"; stage: Stage; registryLost: boolean }
+  /** The ticket names an index the stage has not handed out this hour: nothing was written. */
+  | { kind: "unknown-index"; stage: Stage; registryLost: boolean }
   | { kind: "unknown-stage"; registryComplete: boolean };
 
 type Deps = { redis: EdgeRedis; keys: RedisKeys; isolate: IsolateState };
@@ -128,7 +133,10 @@ async function record(
   const epoch = epochAt(nowMs);
   const slotKey = keys.slotBitmap(stageId, window, slotAt(nowMs, input.intervalSec));
   const checkStage = cached === undefined;
-  const scripted = checkStage || input.index === undefined;
+  const checkIndex =
+    input.ticketGeneration !== undefined &&
+    !ticketIndexVouched(isolate, stageId, epoch, input.index!, nowMs);
+  const scripted = checkStage || input.index === undefined || checkIndex;
   const steps: PipelineStep[] = [];
   const reads = new Map<"write" | "registry" | "count" | "estimate" | "interval", number>();
   const step = (name: Parameters<typeof reads.set>[0] | undefined, add: PipelineStep) => {
@@ -142,12 +150,13 @@ async function record(
     step(
       "write",
       heartbeatScriptCall(keys, {
-        ...input,
+        ...withoutTicketGeneration(input),
         checkStage,
         auditTrail: cached?.auditTrail === true,
         setExpiry,
         // Worked out only here: a heartbeat with its ticket never needs it.
         audienceTag: input.audienceTag(),
+        ...(checkIndex ? { ticketGeneration: input.ticketGeneration! } : {}),
       }),
     );
   } else {
@@ -243,8 +252,9 @@ async function record(
   let registryLost = false;
   let stage = cached;
   let index = input.index;
+  let unknownIndex = false;
   if (written !== undefined) {
-    const [stageJson, marker, version, restoredAt, , generation, given] = written;
+    const [stageJson, marker, version, restoredAt, , generation, given, listLength] = written;
     if (checkStage) {
       registryLost =
         applyRegistryCheck(isolate, [marker, version, restoredAt, generation], nowMs) === "lost";
@@ -255,14 +265,19 @@ async function record(
       stage = toStage(JSON.parse(String(stageJson)));
       rememberStage(isolate, stageId, stage, nowMs);
       if (Number(given) === -2) return { kind: "elsewhere", stage, registryLost };
-      if (Number(given) < 0) return { kind: "refused", stage, registryLost };
+      if (Number(given) === -1) return { kind: "refused", stage, registryLost };
     }
-    index = Number(given);
-    isolate.viewerIndexes.set(viewerIndexKey(stageId, epoch, viewerId), index, nowMs);
+    unknownIndex = Number(given) === -3;
+    if (!unknownIndex) {
+      index = Number(given);
+      isolate.viewerIndexes.set(viewerIndexKey(stageId, epoch, viewerId), index, nowMs);
+      learnIndexCount(isolate, stageId, epoch, Math.max(index + 1, Number(listLength ?? 0)), nowMs);
+    }
   }
   if (checkRegistry) {
     registryLost = applyRegistryCheck(isolate, reply("registry") as unknown[], nowMs) === "lost";
   }
+  if (unknownIndex) return { kind: "unknown-index", stage: stage!, registryLost };
   const counted = {
     kind: "counted" as const,
     stage: stage!,
@@ -281,6 +296,11 @@ async function record(
   const outcome = { ...counted, count: live };
   if (!reads.has("interval")) return outcome;
   return { ...outcome, intervalJson: reply("interval") as string | null };
+}
+
+/** The input without its ticket's generation: the script checks only what the isolate cannot vouch for. */
+function withoutTicketGeneration({ ticketGeneration: _, ...input }: HeartbeatInput) {
+  return input;
 }
 
 /** A stage's live count in a request of its own (COUNT_SCRIPT). */

@@ -77,7 +77,7 @@ export const startAnonymousSessionRoute = createRoute({
   tags: ["Presence"],
   summary: "Start watching without an account",
   description:
-    "On stages that allow anonymous viewers: a viewer token for a new anonymous viewer (id `~` and 22 random characters), valid 10 minutes; send it in heartbeats like any viewer token, and renew it before or after it expires by sending it back here (the id stays). Limited per client IP address (10 a minute by default, Cloudflare's Rate Limiting), so one address can keep at most about 100 anonymous viewers counted (rate x lifetime). Tabs of one browser should share the token so they count once.",
+    "On stages that allow anonymous viewers: a viewer token for a new anonymous viewer (id `~` and 22 random characters), valid 10 minutes; send it in heartbeats like any viewer token, and renew it before or after it expires by sending it back here (the id stays). Limited per client IP address (10 a minute by default, Cloudflare's Rate Limiting), so one address can keep at most 130 anonymous viewers counted (10 in each fixed minute of the last 12: the token lifetime plus the 2-minute presence TTL, and a burst at a minute boundary). Tabs of one browser should share the token so they count once.",
   security: [],
   request: {
     params: StageParamsSchema,

@@ -23,7 +23,7 @@ export const HeartbeatQuerySchema = z.object({
   ticket: TicketTextSchema.optional().openapi({
     param: { name: "ticket", in: "query" },
     description:
-      "The `ticket` of the last answer. With it a heartbeat costs one Redis command; without it (or with one that is stale: a new hour, or Redis lost its data) the server looks the viewer up, which costs about four, and answers a new ticket. A well-formed ticket that is not valid (altered, another viewer's, last hour's, or from before Redis lost its data) is ignored, never refused; a malformed one is a 400.",
+      "The `ticket` of the last answer. With it a heartbeat costs one Redis command; without it (or with one that is stale: a new hour, or Redis lost its data) the server looks the viewer up, which costs about four, and answers a new ticket. A well-formed ticket that is not valid (altered, another viewer's, last hour's, or from before Redis lost its data) is ignored, never refused; a malformed one is a 400, and so is a validly signed one naming an index the stage has not handed out this hour (only a holder of the viewer-token secret can make one), which writes nothing.",
     example: "493612.57.0.hY2bC1xk3mQ0pZr8sT4uVw",
   }),
 });

@@ -1,8 +1,14 @@
 /**
  * What the stores hold for one test, read back so a refused request can be shown to have
- * changed nothing: every Redis key under the test's prefix with its value, and the DynamoDB
- * items of the stages the test touched (stage configs of its tagged ids, and the partitions of
- * the stages it names).
+ * changed nothing: every Redis key under the test's prefix with its value and its time to live,
+ * and the DynamoDB items of the stages the test touched (stage configs of its tagged ids, and
+ * the partitions of the stages it names).
+ *
+ * Some keys expire on their own (`rs` and `e:` one presence TTL after a restore, in real time,
+ * whatever the test's clock): such a key may vanish between two snapshots with no request
+ * touching it. So each snapshot keeps the PTTL of every key and when it was read, and a key may
+ * go missing only when its expiry fell before the second read ended; a key still there must have
+ * kept its value and its expiry moment, so a request that only moves an expiry is seen too.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
@@ -21,6 +27,20 @@ import { redisKeys as redisKeyLayout } from "@viewer-presence/shared/redis-keys"
 import { GSI1_NAME } from "@viewer-presence/shared/table";
 
 export type DataSnapshot = Record<string, unknown>;
+
+/** A Redis key as a snapshot read it. */
+interface RedisEntry {
+  type: string;
+  value: unknown;
+  /** Its PTTL when read: ms left before it expires, or -1 when it has no expiry. */
+  pttlMs: number;
+}
+
+/** When a snapshot read Redis (epoch ms): every key was read between the two. */
+interface ReadSpan {
+  fromMs: number;
+  toMs: number;
+}
 
 export function createSnapshotter(env: Record<string, string>) {
   const redis = new Redis({
@@ -60,32 +80,41 @@ export function createSnapshotter(env: Record<string, string>) {
     return keys.filter((key) => !scratch.has(key)).sort();
   }
 
-  /** Every key under the prefix with its value, read whole (these keys stay small in a test). */
-  async function redisData(): Promise<DataSnapshot> {
+  /**
+   * Every key under the prefix with its value and PTTL, read whole (these keys stay small in a
+   * test), and when they were read. A key that expired while being read is absent.
+   */
+  async function redisData(): Promise<{ entries: Record<string, RedisEntry>; read: ReadSpan }> {
+    const fromMs = Date.now();
     const keys = await redisKeys();
-    if (keys.length === 0) return {};
-    const typing = redis.pipeline();
-    for (const key of keys) typing.type(key);
-    const types = await typing.exec<string[]>();
-    const reading = redis.pipeline();
-    keys.forEach((key, i) => {
-      const type = types[i];
-      if (type === "string") reading.get(key);
-      else if (type === "hash") reading.hgetall(key);
-      else if (type === "zset") reading.zrange(key, 0, -1, { withScores: true });
-      else if (type === "set") reading.smembers(key);
-      else if (type === "list") reading.lrange(key, 0, -1);
-      else if (type === "stream") reading.xrange(key, "-", "+");
-      else reading.exists(key); // expired between the two reads: "none"
-    });
-    const values = await reading.exec<unknown[]>();
-    return Object.fromEntries(
-      keys.map((key, i) => {
+    const entries: Record<string, RedisEntry> = {};
+    if (keys.length > 0) {
+      const typing = redis.pipeline();
+      for (const key of keys) typing.type(key);
+      const types = await typing.exec<string[]>();
+      const reading = redis.pipeline();
+      keys.forEach((key, i) => {
+        const type = types[i];
+        if (type === "string") reading.get(key);
+        else if (type === "hash") reading.hgetall(key);
+        else if (type === "zset") reading.zrange(key, 0, -1, { withScores: true });
+        else if (type === "set") reading.smembers(key);
+        else if (type === "list") reading.lrange(key, 0, -1);
+        else if (type === "stream") reading.xrange(key, "-", "+");
+        else reading.exists(key); // expired between the two reads: "none"
+        reading.pttl(key);
+      });
+      const replies = await reading.exec<unknown[]>();
+      keys.forEach((key, i) => {
+        const [value, pttlMs] = [replies[2 * i], Number(replies[2 * i + 1])];
+        // Expired before its value or its PTTL was read (PTTL -2: no such key).
+        if (types[i] === "none" || pttlMs === -2) return;
         // SMEMBERS answers in no set order.
-        const value = types[i] === "set" ? [...(values[i] as string[])].sort() : values[i];
-        return [key, { type: types[i], value: canonical(value) }];
-      }),
-    );
+        const sorted = types[i] === "set" ? [...(value as string[])].sort() : value;
+        entries[key] = { type: types[i]!, value: canonical(sorted), pttlMs };
+      });
+    }
+    return { entries, read: { fromMs, toMs: Date.now() } };
   }
 
   async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
@@ -133,7 +162,8 @@ export function createSnapshotter(env: Record<string, string>) {
   return {
     /** Redis under the prefix, and DynamoDB as `dynamoData` reads it. */
     async take(tag: string, stageIds: Iterable<string>): Promise<DataSnapshot> {
-      return { redis: await redisData(), dynamodb: await dynamoData(tag, stageIds) };
+      const { entries, read } = await redisData();
+      return { redis: entries, redisRead: read, dynamodb: await dynamoData(tag, stageIds) };
     },
     /**
      * The history of `stageIds` (snapshots, rollups, viewing records, broadcasts' figures are
@@ -166,7 +196,38 @@ function canonical(value: unknown): unknown {
   );
 }
 
-/** The top-level entries whose values differ, named for a report. */
+/**
+ * Redis (on this machine: the same clock as Date.now) counts expiry in whole ms and drops a key
+ * the ms after its expiry moment; 1 ms covers the truncation at either end of a read.
+ */
+const CLOCK_SLACK_MS = 1;
+
+/**
+ * Whether a Redis key read as `was` (during `before`) and as `is` (during `after`, undefined
+ * when absent) shows a change that its own expiry does not explain. Its expiry moment is known
+ * to within the read's span: the PTTL counted from some moment of it.
+ */
+function redisKeyChanged(
+  was: RedisEntry | undefined,
+  is: RedisEntry | undefined,
+  before: ReadSpan,
+  after: ReadSpan,
+): boolean {
+  if (was === undefined || is === undefined) {
+    if (was === undefined) return is !== undefined;
+    // Gone: unchanged only if it had an expiry that may have come before `after` ended.
+    return !(was.pttlMs >= 0 && before.fromMs + was.pttlMs <= after.toMs + CLOCK_SLACK_MS);
+  }
+  if (was.type !== is.type || JSON.stringify(was.value) !== JSON.stringify(is.value)) return true;
+  if (was.pttlMs < 0 || is.pttlMs < 0) return was.pttlMs !== is.pttlMs;
+  const wasExpiry = { from: before.fromMs + was.pttlMs, to: before.toMs + was.pttlMs };
+  const isExpiry = { from: after.fromMs + is.pttlMs, to: after.toMs + is.pttlMs };
+  return (
+    isExpiry.from > wasExpiry.to + CLOCK_SLACK_MS || isExpiry.to < wasExpiry.from - CLOCK_SLACK_MS
+  );
+}
+
+/** The top-level entries that changed, named for a report (Redis keys as redisKeyChanged says). */
 export function snapshotDiff(before: DataSnapshot, after: DataSnapshot): string[] {
   const changed: string[] = [];
   for (const store of ["redis", "dynamodb"]) {
@@ -175,7 +236,16 @@ export function snapshotDiff(before: DataSnapshot, after: DataSnapshot): string[
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const was = JSON.stringify(a[key]);
       const is = JSON.stringify(b[key]);
-      if (was !== is) changed.push(`${store} ${key}: ${short(was)} -> ${short(is)}`);
+      const differs =
+        store === "redis"
+          ? redisKeyChanged(
+              a[key] as RedisEntry | undefined,
+              b[key] as RedisEntry | undefined,
+              before.redisRead as ReadSpan,
+              after.redisRead as ReadSpan,
+            )
+          : was !== is;
+      if (differs) changed.push(`${store} ${key}: ${short(was)} -> ${short(is)}`);
     }
   }
   return changed;

@@ -132,10 +132,11 @@ describe("heartbeat cost", () => {
     const fresh = createApp({ now: () => clock.nowMs, logError: () => {} });
     stack.proxy.resetStats();
     await beat("x", { through: fresh });
-    // EVALSHA + MGET (stage, marker, version, restored-at, estimate, generation), BITFIELD,
-    // EXPIRE; and the count. Scripts go by SHA-1 (Redis has them since the warm-up), not in full.
+    // EVALSHA + MGET (stage, marker, version, restored-at, estimate, generation), LLEN (the
+    // ticket's index is checked: this isolate has seen none handed out), BITFIELD, EXPIRE; and
+    // the count. Scripts go by SHA-1 (Redis has them since the warm-up), not in full.
     const stats = stack.proxy.stats();
-    expect(stats).toMatchObject({ requests: 1, commands: 4 + COUNT });
+    expect(stats).toMatchObject({ requests: 1, commands: 5 + COUNT });
     expect(stats.requestBytes).toBeLessThan(1000);
     console.info(
       `cache-miss heartbeat: ${stats.requestBytes} B sent, ${stats.responseBytes} B back`,
@@ -174,9 +175,9 @@ describe("heartbeat cost", () => {
     const beat = (viewerId: string) => beatOn(viewerId, { through: fresh });
     stack.proxy.resetStats();
     await Promise.all(Array.from({ length: 32 }, (_, i) => beat(`viewer-${i}`)));
-    // One script (EVALSHA, MGET, BITFIELD, EXPIRE) and the count; the 31 others waited for it
-    // and sent a BITFIELD each.
-    expect(stack.proxy.stats()).toMatchObject({ requests: 32, commands: 4 + COUNT + 31 });
+    // One script (EVALSHA, MGET, LLEN, BITFIELD, EXPIRE) and the count; the 31 others waited
+    // for it and sent a BITFIELD each (LLEN told the isolate their indexes were handed out).
+    expect(stack.proxy.stats()).toMatchObject({ requests: 32, commands: 5 + COUNT + 31 });
 
     clock.nowMs += 10_000; // a new slot; the count and the registry check are due again
     stack.proxy.resetStats();

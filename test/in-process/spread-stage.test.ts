@@ -1,10 +1,11 @@
 import { parseConfig } from "@viewer-presence/shared/config";
+import { createTicketSigner } from "@viewer-presence/shared/presence-ticket";
 import { stageDatabases, viewerDatabase } from "@viewer-presence/shared/rendezvous";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncOnce } from "../../sync/sync-once";
 import { type LocalStack, startLocalStack } from "../stack";
-import { uniqueId } from "../test-env";
+import { TEST_TOKEN_SECRET, uniqueId } from "../test-env";
 import { severalDatabases } from "./databases-harness";
 import { T0 } from "./harness";
 
@@ -210,5 +211,38 @@ describe("a stage spread over several databases", () => {
         ),
       ).toBe(0);
     }
+  });
+
+  it("refuses a ticket naming an index beyond its part's list, writing nothing there", async () => {
+    const t = setup();
+    const stageId = await createSpreadStage(t, 3);
+    const stage = { id: stageId, databases: 3 };
+    const [home] = stageDatabases(t.urls, stage);
+    const viewer = viewersOf(20).find((v) => viewerDatabase(t.urls, stage, v) !== home)!;
+    const part = viewerDatabase(t.urls, stage, viewer);
+    const { ticket } = (await (await t.beat(stageId, viewer)).json()) as { ticket: string };
+    const [epoch, , generation] = ticket.split(".") as [string, string, string];
+    // Signed as the edge signs a part's tickets (over the part's URL), with the secret.
+    const signer = createTicketSigner(TEST_TOKEN_SECRET);
+    const listed = (await t.listed(part, stageId)).length;
+    const lengths = async () => {
+      const keys = await t.direct[part]!.keys(`${t.env.REDIS_KEY_PREFIX}b:*`);
+      return Promise.all(keys.map((key) => t.direct[part]!.strlen(key)));
+    };
+    const before = await lengths();
+    for (const fresh of [false, true]) {
+      if (fresh) t.restartIsolate();
+      for (const index of [999_999_999, listed]) {
+        const forged = await signer.sign(`${stageId}\n${t.urls[part]}`, viewer, {
+          epoch: Number(epoch),
+          index,
+          generation,
+        });
+        const response = await t.beat(stageId, viewer, forged);
+        expect(await lengths()).toEqual(before);
+        expect(response.status).toBe(400);
+      }
+    }
+    expect((await t.beat(stageId, viewer, ticket)).status).toBe(200);
   });
 });
