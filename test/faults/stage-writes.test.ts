@@ -171,13 +171,21 @@ async function liveStage(id: string, databases?: number): Promise<string> {
  * routes' Redis deadline is 2 s; the stop lasts a while longer, as an outage would), expects
  * its 503, and waits until what they were sent meanwhile has run; then one sync run.
  */
-async function answeredWhileStalled(databases: readonly number[], write: () => Promise<Response>) {
+async function answeredWhileStalled(
+  databases: readonly number[],
+  write: () => Response | Promise<Response>,
+) {
+  let ms = 0;
   const answer = await withStalled(databases, async () => {
+    const started = performance.now();
     const response = await write();
+    ms = performance.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     return response;
   });
   expectUnavailable(answer);
+  const { type } = (await answer.clone().json()) as { type: string };
+  console.info(`redis stalled: stage write answered 503 ${type} after ${ms.toFixed(0)} ms`);
   await queuedWritesLanded();
   const run = await fault.h.sync();
   expect(run.error).toBeUndefined();
