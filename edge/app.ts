@@ -185,7 +185,8 @@ export function createApp(options: AppOptions = {}) {
       dynamo ??= clients.dynamo(config, deadlines.dynamo);
       return dynamo;
     };
-    const lazyStageTable = () => stageTable(lazyDynamo(), config.dynamodbTable);
+    const lazyStageTable = () =>
+      stageTable(lazyDynamo(), config.dynamodbTable, config.redisKeyPrefix);
     const urls = config.redisDatabases.map((database) => database.url);
     const shards = new Map<number, Shard>();
     const shardOf = (database: number): Shard => {

@@ -9,6 +9,7 @@
  * | hour rollup     | `STAGE#<id>`             | `HOUR#<hour start ISO>`         |          |        |
  * | day rollup      | `STAGE#<id>`             | `DAY#<yyyy-mm-dd>`              | (1)      | (1)    |
  * | broadcast       | `STAGE#<id>`             | `BROADCAST#<start ISO>`         | (2)      | (2)    |
+ * | unsettled mark  | `UNSETTLED#<key prefix>` | `<stage id>#<mark id>`          |          |        |
  * | viewer's day    | `VIEWER#<viewer id>`     | `DAY#<yyyy-mm-dd>#<stage id>`   |          |        |
  * | viewing records | `VIEWS#<id>`             | `<window start ISO>#<part 000>` |          |        |
  * | audit events    | `AUDIT#<id>#<yyyy-mm-dd>`| `<stream entry id>`             |          |        |
@@ -37,6 +38,23 @@ export const stageIndexKeys = (stageId: string) => ({
 });
 
 export const STAGE_ITEM_TYPE = "Stage";
+
+export const UNSETTLED_STAGE_ITEM_TYPE = "UnsettledStage";
+
+/** The partition holding a deployment's unsettled marks. */
+export const unsettledMarksPartition = (keyPrefix: string) => `UNSETTLED#${keyPrefix}`;
+
+/**
+ * One unsettled mark of a stage, for the Redis registry of the deployment whose keys start with
+ * `keyPrefix` (REDIS_KEY_PREFIX): the edge writes one before each write of the stage (`markId`
+ * names it), so whatever part of that write then fails or lands late, that deployment's sync job
+ * finds the stage (one Query of the partition, strongly consistent) and puts DynamoDB's version
+ * in force in its Redis (shared/unsettled-stages.ts).
+ */
+export const unsettledMarkKeys = (keyPrefix: string, stageId: string, markId: string) => ({
+  pk: unsettledMarksPartition(keyPrefix),
+  sk: `${stageId}#${markId}`,
+});
 
 export const SNAPSHOT_PREFIX = "SNAPSHOT#";
 export const SNAPSHOT_ITEM_TYPE = "Snapshot";

@@ -103,8 +103,9 @@ export interface RedisKeys {
   /** Stream `a:<stage>`: audit events (one per accepted heartbeat) on stages with `auditTrail`. */
   audit(stageId: string): string;
   /**
-   * Set `us`: ids of stages whose last write to DynamoDB got no answer in time (the write may
-   * still land). The sync job re-reads them from DynamoDB and repairs the Redis copy.
+   * Set `us`: ids of stages an edge of an earlier version marked unsettled here (a write to
+   * DynamoDB got no answer in time). Marks now live in DynamoDB (shared/unsettled-stages.ts);
+   * the sync job moves these there.
    */
   unsettledStages(): string;
   /** String `lock`: held by the sync run in progress (value: its run id). */

@@ -39,6 +39,26 @@ export function toStage(record: Record<string, unknown>): Stage {
 }
 
 /**
+ * A stage as DynamoDB stores it: its configuration and its revision, 1 at creation and raised by
+ * one with every update. Redis' copies carry the revision (shared/stage-copies.ts), so a copy
+ * written late never replaces a newer one, whatever the clocks of the isolates that wrote them.
+ */
+export interface StoredStage {
+  stage: Stage;
+  /** 0 for a stage stored before revisions were. */
+  revision: number;
+}
+
+/** Reads a stored stage item into a {@link StoredStage}. */
+export function toStoredStage(record: Record<string, unknown>): StoredStage {
+  const revision = Number(record.revision ?? 0);
+  return {
+    stage: toStage(record),
+    revision: Number.isSafeInteger(revision) && revision > 0 ? revision : 0,
+  };
+}
+
+/**
  * Whether `stored` is what a create of `requested` writes, untouched since: the stage a
  * retried create finds when its first attempt timed out (503) yet reached DynamoDB anyway, as
  * a write in flight can. Timestamps aside, every field the request sets must match.

@@ -15,7 +15,7 @@ export interface RunReport {
   windows: number;
   /** Closed windows left for the next run (over `maxWindows`). */
   deferredWindows: number;
-  /** Stage copies repaired from DynamoDB after a write whose answer timed out (`us` marks). */
+  /** Stage copies in Redis written or removed to agree with DynamoDB (unsettled marks). */
   settledStages?: number;
   /** Closed windows of an older deploy's layout (`w:` hashes) moved to the current one first. */
   migratedWindows?: number;

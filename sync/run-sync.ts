@@ -108,7 +108,8 @@ export interface RunSyncOptions {
  * 1. takes the lock (`SET lock <runId> NX PX`); if another run holds it, returns a report with
  *    `skipped: "locked"` and does nothing else;
  * 2. restores registry and estimates from DynamoDB when the marker `m` is not `full`, and
- *    repairs the stages whose write to DynamoDB timed out at the edge (settle-stages.ts);
+ *    puts DynamoDB's version of every stage marked unsettled in force in Redis
+ *    (settle-stages.ts);
  * 3. moves every closed watch window to DynamoDB (snapshot + packed viewing records), deleting
  *    a window's hash only after DynamoDB confirmed all of its items;
  *    and drops the viewer index of every ended epoch whose windows are all synced;
@@ -205,7 +206,16 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
       );
     });
     await step("settle", async () => {
-      const settled = await settleStages({ redis, db, keys }, config.dynamodbTable);
+      const settled = await settleStages(
+        {
+          redis,
+          db,
+          keys,
+          ...(deps.deployment ? { deployment: deps.deployment } : {}),
+          ...(deps.holds ? { holds: deps.holds } : {}),
+        },
+        { tableName: config.dynamodbTable, keyPrefix: config.redisKeyPrefix, nowMs },
+      );
       if (settled > 0) report.settledStages = settled;
     });
     const windowsSynced = await step("windows", async () => {

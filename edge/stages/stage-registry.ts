@@ -1,7 +1,11 @@
 import { newGeneration } from "@viewer-presence/shared/presence-ticket";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
-import { type Stage, toStage } from "@viewer-presence/shared/stage";
-import { writeStagesToRegistry } from "@viewer-presence/shared/stage-listing";
+import { type Stage, type StoredStage, toStage } from "@viewer-presence/shared/stage";
+import {
+  PUT_STAGE_COPIES_SCRIPT,
+  putStageCopiesCall,
+  restoreStageCopies,
+} from "@viewer-presence/shared/stage-copies";
 import {
   applyRegistryCheck,
   cachedStage,
@@ -13,7 +17,8 @@ import type { StageTable } from "./stage-table";
 
 /**
  * Stage configuration as the edge sees it, for one Redis database: DynamoDB holds it durably;
- * the database that holds a stage (shared/rendezvous.ts) holds a copy of it (`s:<id>`, and the id in `stages`) plus a marker `m` saying the copy is complete;
+ * the databases that hold a stage (shared/rendezvous.ts) hold a copy of DynamoDB's version of it
+ * (shared/stage-copies.ts) plus a marker `m` saying the copy is complete;
  * the isolate remembers answers, checking every few seconds whether any stage changed (the
  * registry version `v`, raised by every update). With the marker present, a stage missing from
  * Redis does not exist, so random stage ids never turn into DynamoDB reads. Without it (a new
@@ -31,19 +36,6 @@ export function stageRegistry(deps: {
   holds?: (stage: Stage) => boolean;
 }) {
   const { redis, keys, isolate, nowMs } = deps;
-
-  /** Writes stages to the Redis registry (a restore only what is missing). */
-  async function cacheInRedis(
-    stages: Stage[],
-    options: { restoring: boolean; changed?: boolean },
-  ): Promise<void> {
-    const pipeline = redis.pipeline();
-    writeStagesToRegistry(pipeline, keys, stages, { onlyMissing: options.restoring });
-    // A changed stage tells every isolate to re-read what it cached (a new one needs not: an
-    // isolate trusts an absence for one check period only).
-    if (options.changed) pipeline.incr(keys.registryVersion());
-    if (stages.length > 0) await redisCall(() => pipeline.exec());
-  }
 
   const registry = {
     /** Remembers in the isolate what Redis or DynamoDB said about a stage. */
@@ -70,20 +62,14 @@ export function stageRegistry(deps: {
     },
 
     /**
-     * Notes that a write of this stage to DynamoDB got no answer in time and may still land, so
-     * the sync job re-reads it and repairs Redis' copy even if the client never retries. Best
-     * effort: when Redis fails too, the client's retry is the repair.
+     * Puts in force a version of the stage DynamoDB has just confirmed, unless this database
+     * already holds that revision or a newer one (shared/stage-copies.ts): a write that times
+     * out here may still land later, after a newer one, and must not undo it.
      */
-    async markUnsettled(stageId: string): Promise<void> {
-      await redisCall(() => redis.pipeline().sadd(keys.unsettledStages(), stageId).exec()).catch(
-        () => undefined,
-      );
-    },
-
-    /** Caches a stage that DynamoDB has just stored (`changed`: an update, not a create). */
-    async cache(stage: Stage, options: { changed: boolean }): Promise<void> {
-      await cacheInRedis([stage], { restoring: false, changed: options.changed });
-      registry.remember(stage.id, stage);
+    async put(stored: StoredStage): Promise<void> {
+      const call = putStageCopiesCall(keys, [{ id: stored.stage.id, stored }]);
+      await redisCall(() => redis.eval(PUT_STAGE_COPIES_SCRIPT, call.keys, call.args));
+      registry.remember(stored.stage.id, stored.stage);
     },
 
     /**
@@ -106,8 +92,12 @@ export function stageRegistry(deps: {
     let after: string | undefined;
     do {
       const page = await table.list(100, after);
-      const held = deps.holds ? page.stages.filter((stage) => deps.holds!(stage)) : page.stages;
-      await cacheInRedis(held, { restoring: true });
+      const held = deps.holds ? page.stages.filter(({ stage }) => deps.holds!(stage)) : page.stages;
+      if (held.length > 0) {
+        const pipeline = redis.pipeline();
+        restoreStageCopies(pipeline, keys, held);
+        await redisCall(() => pipeline.exec());
+      }
       restored += held.length;
       after = page.lastId;
     } while (after !== undefined);

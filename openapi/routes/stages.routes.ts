@@ -19,7 +19,7 @@ export const createStageRoute = createRoute({
   tags: ["Stages"],
   summary: "Create a stage",
   description:
-    "Writes the configuration to DynamoDB and caches it in Redis. Needs the admin key. Safe to retry after a 503 (which may have reached DynamoDB anyway): a stage stored exactly as asked and unchanged since is answered 201 again; any other stage with that id is 409. Without a retry, a create that reached DynamoDB after its 503 is put in force by the next sync run.",
+    "Writes the configuration to DynamoDB and caches it in Redis. Needs the admin key. Safe to retry after a 503 (which may have reached DynamoDB anyway): a stage stored exactly as asked and unchanged since is answered 201 again; any other stage with that id is 409. Without a retry, a create that reached DynamoDB after its 503 is put in force by the next sync run. A 503 `partially_applied` means the stage is stored but not yet in force (Redis did not answer): the retry finishes it, and the next sync run puts it in force anyway (within 5 minutes).",
   security: adminOnly,
   request: {
     body: { required: true, content: { "application/json": { schema: CreateStageSchema } } },
@@ -75,7 +75,7 @@ export const updateStageRoute = createRoute({
   tags: ["Stages"],
   summary: "Change a stage",
   description:
-    "Changes the title, status or options. Ending a stage makes heartbeats answer 410 within 10 s everywhere, and reopening it makes them accepted again within 10 s (isolates check the registry version that often). A 503 `store_unavailable` means the change is not in force; if DynamoDB took it and only its answer was late, the next sync run puts it in force (within 5 minutes); retrying the same request settles it at once. A 503 `partially_applied` means the change is stored but not yet in force (Redis failed and the change could not be undone): retry the same request to finish it. Needs the admin key.",
+    "Changes the title, status or options. Ending a stage makes heartbeats answer 410 within 10 s everywhere, and reopening it makes them accepted again within 10 s (isolates check the registry version that often). A 503 `store_unavailable` means the change is not in force; if DynamoDB took it and only its answer was late, the next sync run puts it in force (within 5 minutes); retrying the same request settles it at once. A 503 `partially_applied` means the change is stored but not yet in force (Redis did not answer): retrying the same request finishes it at once, and the next sync run puts it in force anyway (within 5 minutes). Needs the admin key.",
   security: adminOnly,
   request: {
     params: StageParamsSchema,

@@ -6,8 +6,9 @@ import {
   formatEstimate,
   readLatestSnapshot,
 } from "@viewer-presence/shared/restore-estimate";
-import type { Stage } from "@viewer-presence/shared/stage";
-import { listStagePage, writeStagesToRegistry } from "@viewer-presence/shared/stage-listing";
+import type { Stage, StoredStage } from "@viewer-presence/shared/stage";
+import { restoreStageCopies } from "@viewer-presence/shared/stage-copies";
+import { listStagePage } from "@viewer-presence/shared/stage-listing";
 import { mapConcurrent } from "../map-concurrent";
 import type { SyncRedis } from "../sync-redis";
 
@@ -38,7 +39,8 @@ const RESTORE_BATCH_STAGES = 250;
  * The seed's `restoreFromSnapshot`, done right, for when Redis lost its data (marker `m`
  * missing, or `registry` after the edge rebuilt only the registry):
  * 1. every stage from the `gsi1` listing (Query, paginated; never a Scan) goes back into Redis:
- *    `s:<id>` (SET NX: a copy already there is as new or newer) and SADD `stages`;
+ *    `s:<id>` with its revision (SET NX: a copy already there is as new or newer) and SADD
+ *    `stages` (shared/stage-copies.ts);
  * 2. for each live stage, one Query for its latest snapshot (newest first, `Limit: 1`) sets
  *    `e:<id>` = `{ viewers, asOf }`, expiring one presence TTL after the loss (`rs`), unless the
  *    snapshot is older than ESTIMATE_MAX_AGE_MS at the loss (an audience that may have left);
@@ -61,10 +63,12 @@ export async function restoreFromSnapshots(
   );
   const holds = options.holds;
   const stages = (await listStages(db, options.tableName)).filter(
-    (stage) => holds === undefined || holds(stage),
+    ({ stage }) => holds === undefined || holds(stage),
   );
   const estimates = await mapConcurrent(
-    estimateTtlSec > 0 ? stages.filter((stage) => stage.status !== "ended") : [],
+    estimateTtlSec > 0
+      ? stages.filter(({ stage }) => stage.status !== "ended").map(({ stage }) => stage)
+      : [],
     options.concurrency ?? 8,
     async (stage) => {
       const snapshot = await readLatestSnapshot(db, options.tableName, stage.id);
@@ -77,12 +81,15 @@ export async function restoreFromSnapshots(
   for (let start = 0; start < stages.length; start += RESTORE_BATCH_STAGES) {
     const batch = stages.slice(start, start + RESTORE_BATCH_STAGES);
     const pipeline = redis.pipeline();
-    writeStagesToRegistry(pipeline, keys, batch, { onlyMissing: true });
-    for (const { id } of batch) {
-      const estimate = estimateById.get(id);
+    restoreStageCopies(pipeline, keys, batch);
+    for (const { stage } of batch) {
+      const estimate = estimateById.get(stage.id);
       if (estimate === undefined) continue;
       // NX: an estimate the edge already wrote came from the same snapshot or a newer one.
-      pipeline.set(keys.estimate(id), formatEstimate(estimate), { nx: true, ex: estimateTtlSec });
+      pipeline.set(keys.estimate(stage.id), formatEstimate(estimate), {
+        nx: true,
+        ex: estimateTtlSec,
+      });
       restoredEstimates++;
     }
     await pipeline.exec();
@@ -94,8 +101,8 @@ export async function restoreFromSnapshots(
 }
 
 /** Every stage's configuration as stored, every page of the stage index. */
-async function listStages(db: DocumentClient, tableName: string): Promise<Stage[]> {
-  const stages: Stage[] = [];
+async function listStages(db: DocumentClient, tableName: string): Promise<StoredStage[]> {
+  const stages: StoredStage[] = [];
   let after: string | undefined;
   do {
     const page = await listStagePage(db, tableName, RESTORE_BATCH_STAGES, after);

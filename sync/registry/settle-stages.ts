@@ -3,90 +3,180 @@ import { reconcileBroadcast } from "@viewer-presence/shared/broadcasts";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import { stageKeys } from "@viewer-presence/shared/dynamo-keys";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
-import { toStage } from "@viewer-presence/shared/stage";
+import { databaseForStage, stageDatabases } from "@viewer-presence/shared/rendezvous";
+import { type Stage, type StoredStage, toStoredStage } from "@viewer-presence/shared/stage";
+import {
+  PUT_STAGE_COPIES_SCRIPT,
+  putStageCopiesCall,
+  type StageCopyEntry,
+} from "@viewer-presence/shared/stage-copies";
+import {
+  dropUnsettledMark,
+  listUnsettledMarks,
+  markStageUnsettled,
+  type UnsettledMark,
+} from "@viewer-presence/shared/unsettled-stages";
 import { type SyncRedis, scanPage } from "../sync-redis";
+import type { DeploymentDatabases } from "../windows/spread-stages";
 
-/**
- * Writes stage copies into Redis unless the copy there is the same or newer (by `updatedAt`),
- * and raises the registry version when any changed, so every isolate re-reads its stages.
- * The stored JSON is never decoded: `"updatedAt":"<ISO>"` is found as plain text, exact for
- * JSON.stringify's output (inside a JSON string every `"` is escaped, so the text can only be
- * the member itself).
- *
- * KEYS[1] registry version `v`   KEYS[2] stage set `stages`   KEYS[3] spread stages `spr`
- * KEYS[4..] stage keys `s:<id>`
- * ARGV[i] the stage JSON for KEYS[i + 3], ARGV[n + i] its updatedAt, ARGV[2n + i] its id,
- * ARGV[3n + i] '1' when it is spread over several databases, n = #KEYS - 3
- *
- * Returns how many copies were written.
- */
-export const SETTLE_STAGES_SCRIPT = `
-local versionKey, stagesKey, spreadKey = KEYS[1], KEYS[2], KEYS[3]
-local count = #KEYS - 3
-local written = 0
-for i = 1, count do
-  local key, json, updatedAt = KEYS[i + 3], ARGV[i], ARGV[count + i]
-  local current = redis.call('GET', key)
-  local currentAt = current and string.match(current, '"updatedAt":"([^"]*)"')
-  if not current or (current ~= json and currentAt <= updatedAt) then
-    redis.call('SET', key, json)
-    redis.call('SADD', stagesKey, ARGV[2 * count + i])
-    if ARGV[3 * count + i] == '1' then redis.call('SADD', spreadKey, ARGV[2 * count + i]) end
-    written = written + 1
-  end
-end
-if written > 0 then redis.call('INCR', versionKey) end
-return written
-`;
-
-/** Most unsettled stages handled per run (the rest wait for the next). */
+/** Most marked stages settled per run (the rest wait for the next). */
 const SETTLE_BATCH = 100;
 
 /**
- * Repairs Redis' copy of the stages the edge marked unsettled (`us`: a write to DynamoDB got no
- * answer in time and may have landed after the client was told 503): each is read back from
- * DynamoDB, the source of truth, and put in force unless Redis already holds it or a newer
- * change, and its broadcasts made to agree with its status (shared/broadcasts.ts). A mark is removed only once its stage is settled, so a run that fails midway leaves
- * them for the next. Returns how many stage copies were written.
+ * How long after its mark a stage write may still land in DynamoDB, in ms. The edge gives a
+ * write up after its deadline (3 s), but a request already on its way is carried out when it
+ * arrives; a minute covers one held up in a network queue. A mark younger than this is settled
+ * and kept, so should the write land after this run read the stage, the next run settles it.
+ */
+export const UNSETTLED_GRACE_MS = 60_000;
+
+export interface SettleOptions {
+  tableName: string;
+  /** The deployment's REDIS_KEY_PREFIX: whose marks these are. */
+  keyPrefix: string;
+  /** The run's clock, epoch ms. */
+  nowMs: number;
+}
+
+/**
+ * Puts DynamoDB's version of every stage marked unsettled (shared/unsettled-stages.ts) in force
+ * in Redis: each is read back from DynamoDB (strongly consistent) and written to every database
+ * it lives in, the parts first and its home last, unless a database holds that revision or a
+ * newer one (shared/stage-copies.ts); a stage DynamoDB does not have loses any copy Redis holds
+ * of it. Its broadcasts are made to agree with its status (shared/broadcasts.ts). With several
+ * databases, a stage is settled by its home's run, which writes its other databases too. A mark
+ * is dropped once its stage is settled and the grace has passed, so a run that fails midway
+ * leaves it for the next. Returns how many copies were written or removed.
+ *
+ * So Redis disagrees with DynamoDB about a stage at most until the first run that starts after
+ * the stage's write landed in DynamoDB (one cron period, 5 minutes), whatever part of the write
+ * timed out and whenever its Redis writes land.
  */
 export async function settleStages(
-  deps: { redis: Pick<SyncRedis, "sscan" | "eval" | "srem">; db: DocumentClient; keys: RedisKeys },
-  tableName: string,
+  deps: {
+    redis: Pick<SyncRedis, "sscan" | "eval" | "srem">;
+    db: DocumentClient;
+    keys: RedisKeys;
+    /** Every database, when there are several: the run settles the stages homed in its own. */
+    deployment?: DeploymentDatabases;
+    /** Without `deployment`: the stages this run's database holds (default every one). */
+    holds?: (stage: Stage) => boolean;
+  },
+  options: SettleOptions,
 ): Promise<number> {
+  const { db, deployment } = deps;
+  await adoptRedisMarks(deps, options);
+  const homedHere = (mark: UnsettledMark) =>
+    deployment === undefined ||
+    databaseForStage(deployment.urls, mark.stageId) === deployment.database;
+  // A stage's marks, one per write; a stage is settled once for all of them.
+  const marksOf = new Map<string, UnsettledMark[]>();
+  for (const mark of await listUnsettledMarks(db, options.tableName, options.keyPrefix)) {
+    if (!homedHere(mark)) continue;
+    if (!marksOf.has(mark.stageId) && marksOf.size === SETTLE_BATCH) continue;
+    marksOf.set(mark.stageId, [...(marksOf.get(mark.stageId) ?? []), mark]);
+  }
+  const read = await Promise.all(
+    [...marksOf.keys()].map(async (id) => ({ id, stored: await readStage(db, options, id) })),
+  );
+  // A run that knows no other database settles only what its own holds, and leaves the rest.
+  const settling = read.filter(
+    ({ id, stored }) =>
+      deployment !== undefined ||
+      deps.holds === undefined ||
+      deps.holds(stored?.stage ?? ({ id } as Stage)),
+  );
+  if (settling.length === 0) return 0;
+  const written = await putCopies(deps, settling);
+  // The edge starts and ends broadcasts after a stage write; one that failed did not.
+  for (const { stored } of settling) {
+    if (stored !== undefined) await reconcileBroadcast(db, options.tableName, stored.stage);
+  }
+  for (const { id } of settling) {
+    for (const mark of marksOf.get(id)!) {
+      if (options.nowMs - mark.markedAtMs < UNSETTLED_GRACE_MS) continue;
+      await dropUnsettledMark(db, options.tableName, options.keyPrefix, mark);
+    }
+  }
+  return written;
+}
+
+/**
+ * Writes DynamoDB's versions to the databases that must hold them: every part first, then every
+ * home, one script call per database. Returns how many copies were written or removed.
+ */
+async function putCopies(
+  deps: { redis: Pick<SyncRedis, "eval">; keys: RedisKeys; deployment?: DeploymentDatabases },
+  entries: readonly StageCopyEntry[],
+): Promise<number> {
+  const { redis, keys, deployment } = deps;
+  const parts = new Map<number, StageCopyEntry[]>();
+  const homes = new Map<number, StageCopyEntry[]>();
+  const add = (to: Map<number, StageCopyEntry[]>, database: number, entry: StageCopyEntry) =>
+    to.set(database, [...(to.get(database) ?? []), entry]);
+  for (const entry of entries) {
+    const [home, ...others] = databasesOf(deployment, entry);
+    for (const database of others) add(parts, database, entry);
+    add(homes, home!, entry);
+  }
+  let written = 0;
+  for (const byDatabase of [parts, homes]) {
+    for (const [database, batch] of byDatabase) {
+      const client =
+        deployment === undefined || database === deployment.database
+          ? redis
+          : deployment.redisOf(database);
+      const call = putStageCopiesCall(keys, batch);
+      written += Number(await client.eval(PUT_STAGE_COPIES_SCRIPT, call.keys, call.args));
+    }
+  }
+  return written;
+}
+
+async function readStage(
+  db: DocumentClient,
+  { tableName }: SettleOptions,
+  stageId: string,
+): Promise<StoredStage | undefined> {
+  const result = await db.send(
+    new GetCommand({ TableName: tableName, Key: stageKeys(stageId), ConsistentRead: true }),
+  );
+  return result.Item === undefined ? undefined : toStoredStage(result.Item);
+}
+
+/**
+ * The databases that must hold DynamoDB's version of a stage, its home first. A stage DynamoDB
+ * does not have is removed from every database: its copies, if any, may be anywhere.
+ */
+function databasesOf(
+  deployment: DeploymentDatabases | undefined,
+  { id, stored }: StageCopyEntry,
+): number[] {
+  if (deployment === undefined) return [0];
+  if (stored !== undefined) return stageDatabases(deployment.urls, stored.stage);
+  const home = databaseForStage(deployment.urls, id);
+  return [home, ...[...deployment.urls.keys()].filter((database) => database !== home)];
+}
+
+/**
+ * Marks an edge of an earlier version left in Redis (`us`, written when a stage write to
+ * DynamoDB timed out), made DynamoDB marks so that they are settled like the rest. One SSCAN a
+ * run; remove once no deployment runs that version.
+ */
+async function adoptRedisMarks(
+  deps: { redis: Pick<SyncRedis, "sscan" | "srem">; db: DocumentClient; keys: RedisKeys },
+  options: SettleOptions,
+): Promise<void> {
   const { redis, db, keys } = deps;
   const page = scanPage(await redis.sscan(keys.unsettledStages(), "0", { count: SETTLE_BATCH }));
-  const ids = [...new Set(page.keys)].slice(0, SETTLE_BATCH);
-  if (ids.length === 0) return 0;
-  const stored = await Promise.all(
-    ids.map(async (id) => {
-      const result = await db.send(new GetCommand({ TableName: tableName, Key: stageKeys(id) }));
-      return result.Item === undefined ? undefined : toStage(result.Item);
-    }),
-  );
-  // A stage DynamoDB does not have was never created: nothing to put in force.
-  const stages = stored.filter((stage) => stage !== undefined);
-  let written = 0;
-  if (stages.length > 0) {
-    written = Number(
-      await redis.eval(
-        SETTLE_STAGES_SCRIPT,
-        [
-          keys.registryVersion(),
-          keys.stages(),
-          keys.spreadStages(),
-          ...stages.map((stage) => keys.stage(stage.id)),
-        ],
-        [
-          ...stages.map((stage) => JSON.stringify(stage)),
-          ...stages.map((stage) => stage.updatedAt),
-          ...stages.map((stage) => stage.id),
-          ...stages.map((stage) => ((stage.databases ?? 1) > 1 ? "1" : "0")),
-        ],
-      ),
-    );
+  const ids = [...new Set(page.keys)];
+  if (ids.length === 0) return;
+  for (const stageId of ids) {
+    await markStageUnsettled(db, options.tableName, options.keyPrefix, {
+      stageId,
+      markedAtMs: options.nowMs - UNSETTLED_GRACE_MS,
+      markId: crypto.randomUUID(),
+    });
   }
-  // The edge starts and ends broadcasts after a stage write; one that timed out did not.
-  for (const stage of stages) await reconcileBroadcast(db, tableName, stage);
   await redis.srem(keys.unsettledStages(), ids[0]!, ...ids.slice(1));
-  return written;
 }

@@ -56,10 +56,11 @@ async function windowsLeftInRedis(stageIds: readonly string[], window: number) {
 describe("DynamoDB failing during a sync run", () => {
   it("stalled after the first window: the run ends within its call deadline, the next run finishes", async () => {
     const { stageIds, window } = await threeClosedWindows();
+    let batchWrites = 0; // the run reads the stages' unsettled marks first
     const run = await fault.h.tappedSync(
       {
-        afterDynamo: (command, call) => {
-          if (command === "BatchWriteCommand" && call === 1) fault.stack.dynamo.stall();
+        afterDynamo: (command) => {
+          if (command === "BatchWriteCommand" && ++batchWrites === 1) fault.stack.dynamo.stall();
         },
       },
       { batchWindows: 1 },
@@ -94,10 +95,13 @@ describe("DynamoDB failing during a sync run", () => {
 
   it("killed after the first window and restarted: what it confirmed survives, the next run writes the rest", async () => {
     const { stageIds, window } = await threeClosedWindows();
+    let batchWrites = 0; // the run reads the stages' unsettled marks first
     const run = await fault.h.tappedSync(
       {
-        afterDynamo: async (command, call) => {
-          if (command === "BatchWriteCommand" && call === 1) await fault.stack.dynamo.kill();
+        afterDynamo: async (command) => {
+          if (command === "BatchWriteCommand" && ++batchWrites === 1) {
+            await fault.stack.dynamo.kill();
+          }
         },
       },
       { batchWindows: 1 },

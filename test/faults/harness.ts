@@ -173,12 +173,16 @@ export const viewers = (n: number) =>
 
 /**
  * A fault stack and its harness for one test file: started before its tests (then `ready`
- * runs, for the file's own setup), stopped after them. Read `stack` and `h` inside tests.
+ * runs, for the file's own setup), stopped after them; `stack` says how many Redis databases
+ * (default 1). Read `stack` and `h` inside tests.
  */
-export function useFaultHarness(ready?: (h: FaultHarness) => Promise<void>) {
+export function useFaultHarness(
+  ready?: (h: FaultHarness) => Promise<void>,
+  stack: Parameters<typeof startFaultStack>[0] = {},
+) {
   const fault = {} as { stack: FaultStack; h: FaultHarness };
   beforeAll(async () => {
-    fault.stack = await startFaultStack();
+    fault.stack = await startFaultStack(stack);
     fault.h = faultHarness(fault.stack);
     await ready?.(fault.h);
   });

@@ -28,6 +28,7 @@ describe("restore after Redis lost its data", () => {
       body: JSON.stringify({ status: "ended" }),
     });
     expect(patched.status).toBe(200);
+    await t.run(); // settles the PATCH (its unsettled mark): what follows is the restore alone
 
     // Redis loses every key of this deployment.
     const lost = await t.redis.keys(`${t.config.redisKeyPrefix}*`);
