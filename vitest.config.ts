@@ -12,6 +12,21 @@ import { defineConfig } from "vitest/config";
  * as they do for tsc, tsx and wrangler's esbuild, so no package is built before a test.
  */
 const resolve = { tsconfigPaths: true };
+
+/**
+ * The bindings of the worker under test in the `workers` project, what requests sent with
+ * `exports.default.fetch` (each a request of its own in workerd) run with: the local stack,
+ * test secrets, and a key prefix no test that calls `worker.fetch` directly uses. Tests read
+ * them back from `cloudflare:test`'s `env`.
+ */
+function workerBindings(stackEnv: object): Record<string, string> {
+  return {
+    ...(stackEnv as Record<string, string>),
+    ADMIN_API_KEY: "self-admin-key-0123456789",
+    VIEWER_TOKEN_SECRET: "self-viewer-token-secret-0123456789abcd",
+    REDIS_KEY_PREFIX: "self:",
+  };
+}
 export default defineConfig({
   test: {
     projects: [
@@ -42,7 +57,14 @@ export default defineConfig({
       },
       {
         resolve,
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        // The worker's own bindings (what `exports.default.fetch` requests see, each a request of
+        // its own in workerd) point at the stack globalSetup started.
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: workerBindings(inject("stackEnv")) },
+          })),
+        ],
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],

@@ -187,6 +187,17 @@ export function createApp(options: AppOptions = {}) {
     };
     const lazyStageTable = () =>
       stageTable(lazyDynamo(), config.dynamodbTable, config.redisKeyPrefix);
+    // Work that must finish even if the client leaves (the Worker's `waitUntil`); in Node and
+    // in-process tests there is no ExecutionContext, and nothing cancels a request there.
+    const keepAlive = (work: Promise<unknown>) => {
+      let ctx: { waitUntil(work: Promise<unknown>): void } | undefined;
+      try {
+        ctx = c.executionCtx;
+      } catch {
+        ctx = undefined;
+      }
+      ctx?.waitUntil(work.catch(() => undefined));
+    };
     const urls = config.redisDatabases.map((database) => database.url);
     const shards = new Map<number, Shard>();
     const shardOf = (database: number): Shard => {
@@ -199,6 +210,7 @@ export function createApp(options: AppOptions = {}) {
           keys,
           isolate,
           table: lazyStageTable,
+          keepAlive,
           nowMs,
           presenceTtlSec: currentCadence(config, isolate, nowMs).presenceTtlSec,
           ...(urls.length > 1

@@ -1,10 +1,12 @@
 import { createScriptDigests } from "@viewer-presence/shared/pipeline-scripts";
 import { createTicketSigner, type PresenceTicket } from "@viewer-presence/shared/presence-ticket";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import type { RestoreEstimate } from "@viewer-presence/shared/restore-estimate";
 import type { Stage } from "@viewer-presence/shared/stage";
 import { TtlCache } from "@viewer-presence/shared/ttl-cache";
 import { createViewerTokenVerifier } from "@viewer-presence/shared/viewer-token";
 import { WINDOW_MS } from "@viewer-presence/shared/windows";
+import { InFlight } from "./in-flight";
 import { createFallbackSessionLimiter } from "./presence/anonymous-sessions";
 import { RateLimiter } from "./presence/rate-limiter";
 import type { StageViewers } from "./presence/stage-viewers";
@@ -24,6 +26,31 @@ export const STAGE_KEEP_MS = 600_000;
 export const COUNT_CACHE_MS = 10_000;
 /** How long an isolate reuses what it answered to a count read (`getStageViewers`, totals). */
 export const COUNT_READ_CACHE_MS = 2_000;
+/**
+ * How long a request's mark that it is checking a stage, refreshing a count or checking the
+ * registry holds at most (edge/in-flight.ts): the one Redis request that carries it, under its
+ * 1 s deadline, plus the re-send of a script Redis lacked, under another.
+ */
+export const STORE_CALL_LEASE_MS = 2_000;
+/**
+ * How long a heartbeat waits (on its own timers) for another's stage check or count refresh
+ * before doing its own: Upstash answers a Worker in a few ms to tens of ms, so a holder still
+ * busy after this is slow or gone (its request cancelled), and two such waits keep a
+ * heartbeat's answer within about a second.
+ */
+export const STORE_CALL_WAIT_MS = 500;
+/**
+ * How long a request's mark that it is rebuilding the registry holds at most: a page of 100
+ * stages costs a DynamoDB Query and a Redis pipeline, each under a 1 s deadline, and takes tens
+ * of ms. A rebuild whose request died (cancelled) blocks others no longer than this; one that
+ * takes longer gets a second, concurrent one (idempotent), never more than one per lease.
+ */
+export const RESTORE_LEASE_MS = 10_000;
+/**
+ * How long a request waits (on its own timers) for the rebuild another request of the isolate
+ * runs, before answering 503 with Retry-After: a heartbeat answers within about a second.
+ */
+export const RESTORE_WAIT_MS = 1_000;
 
 /** A stage as cached, with the registry version it was read under (`null`: no such stage). */
 interface CachedStage {
@@ -37,8 +64,6 @@ interface RegistryView {
   version: string | null;
   /** When the check ran (epoch ms); 0 before the first. */
   checkedAtMs: number;
-  /** Whether a request carrying the check is in flight (others do not repeat it). */
-  inFlight: boolean;
   /** Epoch ms of the last restore after a data loss, while `rs` exists. */
   restoredAtMs: number | undefined;
   /** The data generation `g` ("0" while none was set); undefined before the first check. */
@@ -98,22 +123,23 @@ export function createIsolateState(common: IsolateCommon = createIsolateCommon()
     ...common,
     /** Stage configuration by id, with the registry version it was read under. */
     stages: new TtlCache<CachedStage>(STAGE_KEEP_MS),
-    /** A rebuild of the registry from DynamoDB in flight: concurrent requests wait for it. */
-    registryRestore: undefined as Promise<number> | undefined,
-    /** Cache-miss scripts in flight by stage id: concurrent heartbeats wait for one. */
-    stageLoads: new Map<string, Promise<unknown>>(),
+    /** The registry's rebuild from DynamoDB, while a request runs it (key {@link REGISTRY}). */
+    restores: new InFlight(RESTORE_LEASE_MS, RESTORE_WAIT_MS),
+    /** Heartbeats checking their stage (HEARTBEAT_SCRIPT), by stage id. */
+    stageChecks: new InFlight(STORE_CALL_LEASE_MS, STORE_CALL_WAIT_MS),
+    /** A request carrying the registry check (key {@link REGISTRY}): others do not repeat it. */
+    registryChecks: new InFlight(STORE_CALL_LEASE_MS, STORE_CALL_WAIT_MS),
     registry: {
       version: null,
       checkedAtMs: 0,
-      inFlight: false,
       restoredAtMs: undefined,
       generation: undefined,
     } as RegistryView,
     /** Counts by stage id, as returned with heartbeats; fresh for COUNT_CACHE_MS, kept longer
      *  so concurrent heartbeats can answer it while one of them refreshes it. */
     counts: new TtlCache<LiveCount>(STAGE_KEEP_MS),
-    /** Count refreshes in flight by stage: what they will read (undefined if they fail). */
-    countsInFlight: new Map<string, Promise<LiveCount | undefined>>(),
+    /** Heartbeats refreshing their stage's count, by stage id. */
+    countRefreshes: new InFlight(STORE_CALL_LEASE_MS, STORE_CALL_WAIT_MS),
     /** Restore estimates fetched from DynamoDB by this isolate (or found missing), by stage. */
     estimates: new TtlCache<RestoreEstimate | null>(120_000),
     /** Live count by stage id, as returned to count reads. */
@@ -135,6 +161,9 @@ export function createIsolateState(common: IsolateCommon = createIsolateCommon()
 }
 
 export type IsolateState = ReturnType<typeof createIsolateState>;
+
+/** The key of the isolate's one registry in `restores` and `registryChecks`. */
+export const REGISTRY = "registry";
 
 /** The key of `viewerIndexes`: a viewer's index is per stage and per epoch (hour). */
 export function viewerIndexKey(stageId: string, epoch: number, viewerId: string): string {
@@ -172,6 +201,14 @@ export function rememberStage(
   isolate.stages.set(stageId, entry, nowMs, stage === undefined ? REGISTRY_CHECK_MS : undefined);
 }
 
+/**
+ * What a registry check reads (`MGET m v rs g`: marker, version, restored-at, generation), in
+ * the order {@link applyRegistryCheck} decodes them; a caller may append keys of its own.
+ */
+export function registryCheckKeys(keys: RedisKeys): [string, string, string, string] {
+  return [keys.marker(), keys.registryVersion(), keys.restoredAt(), keys.generation()];
+}
+
 /** Whether the next request should carry the registry check (`MGET m v rs g`). */
 export function registryCheckDue(isolate: IsolateState, nowMs: number): boolean {
   return nowMs - isolate.registry.checkedAtMs >= REGISTRY_CHECK_MS;
@@ -191,7 +228,6 @@ export function applyRegistryCheck(
   const [marker, version, restoredAt, generation] = reply;
   const view = isolate.registry;
   view.checkedAtMs = nowMs;
-  view.inFlight = false;
   view.restoredAtMs =
     restoredAt === null || restoredAt === undefined ? undefined : Number(restoredAt);
   const newVersion = version === null || version === undefined ? null : String(version);

@@ -18,13 +18,18 @@ export async function scriptSha1(script: string): Promise<string> {
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** A memo of {@link scriptSha1}: each script's digest computed once (per isolate, per run). */
+/**
+ * A memo of {@link scriptSha1}: each script's digest kept once known (per isolate, per run).
+ * It keeps the digest, never the promise of it: in a Worker, a promise one request started
+ * never settles for another once the first is cancelled (a client that went away), and every
+ * request waiting for it would hang. Requests that find no digest yet each compute it.
+ */
 export function createScriptDigests(): (script: string) => Promise<string> {
-  const digests = new Map<string, Promise<string>>();
-  return (script) => {
+  const digests = new Map<string, string>();
+  return async (script) => {
     let digest = digests.get(script);
     if (digest === undefined) {
-      digest = scriptSha1(script);
+      digest = await scriptSha1(script);
       digests.set(script, digest);
     }
     return digest;

@@ -31,11 +31,14 @@ function base64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** Signs and checks tickets with one key (imported once, on first use). */
+/**
+ * Signs and checks tickets with one key (imported on first use, and kept: the key, never the
+ * promise of it, which a Worker request other than the one that started it must not await).
+ */
 export function createTicketSigner(secret: string) {
-  let key: Promise<CryptoKey> | undefined;
+  let key: CryptoKey | undefined;
   const mac = async (stageId: string, viewerId: string, ticket: PresenceTicket) => {
-    key ??= crypto.subtle.importKey(
+    key ??= await crypto.subtle.importKey(
       "raw",
       encoder.encode(secret),
       { name: "HMAC", hash: "SHA-256" },
@@ -43,7 +46,7 @@ export function createTicketSigner(secret: string) {
       ["sign"],
     );
     const message = `pt1\n${stageId}\n${viewerId}\n${ticket.epoch}\n${ticket.index}\n${ticket.generation}`;
-    const signature = await crypto.subtle.sign("HMAC", await key, encoder.encode(message));
+    const signature = await crypto.subtle.sign("HMAC", key, encoder.encode(message));
     return base64Url(new Uint8Array(signature, 0, MAC_BYTES));
   };
   return {

@@ -110,7 +110,9 @@ const CLOCK_SKEW_SEC = 30;
  */
 export function createViewerTokenVerifier(secrets: string | readonly string[]) {
   const accepted = typeof secrets === "string" ? [secrets] : [...secrets];
-  let keys: Promise<{ kid: string; key: CryptoKey }[]> | undefined;
+  // The imported keys once known: never the promise of them, which a Worker request other than
+  // the one that started it must not await (it never settles once that one is cancelled).
+  let keys: { kid: string; key: CryptoKey }[] | undefined;
   const verified = new Map<string, ViewerClaims>();
 
   function check(
@@ -136,13 +138,13 @@ export function createViewerTokenVerifier(secrets: string | readonly string[]) {
     if (header.alg !== "HS256") {
       throw new ViewerTokenError("malformed", "only HS256 tokens are accepted");
     }
-    keys ??= Promise.all(
+    keys ??= await Promise.all(
       accepted.map(async (secret) => ({
         kid: await viewerTokenKeyId(secret),
         key: await importHmacKey(secret),
       })),
     );
-    const held = await keys;
+    const held = keys;
     if (header.kid === undefined) return held.map(({ key }) => key);
     const named = held.find(({ kid }) => kid === header.kid);
     if (named === undefined) {

@@ -24,6 +24,7 @@ import { readStageViewers } from "../presence/stage-viewers";
 import { resolveViewer } from "../presence/viewer-identity";
 import { problems, StoreUnavailableError } from "../problems";
 import { redisCall } from "../redis-client";
+import { registryRebuilding } from "../stages/stage-registry";
 
 function refusal(stage: Stage, anonymous: boolean) {
   if (stage.status !== "live") return problems.stageEnded(stage.id);
@@ -104,22 +105,22 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       let outcome = await recordHeartbeat({ redis, keys, isolate }, input);
       // Whether the client's ticket is still the one to answer (not after a data loss).
       let ticketHolds = ticketIndex !== undefined;
-      if (outcome.kind === "unknown-stage" && !outcome.registryComplete) {
-        // Redis lost its data (or this deployment is new): rebuild the registry, then try again.
+      const unknown = outcome.kind === "unknown-stage";
+      if (outcome.kind === "unknown-stage" ? !outcome.registryComplete : outcome.registryLost) {
+        // Redis lost its data (or this deployment is new): rebuild the registry (or wait for
+        // the request of this isolate rebuilding it). A recorded heartbeat's index came from
+        // before the loss and names no one now: look the viewer up in the new generation, so
+        // the ticket answered is good (a stale bit set meanwhile: see docs/redis-layout.md).
+        // An unknown stage is looked up again.
         await registry.restore();
         ticketHolds = false;
-        const { index: _stale, ticketGeneration: _of, ...lookedUp } = input;
-        outcome = await recordHeartbeat({ redis, keys, isolate }, lookedUp);
-      } else if (outcome.kind !== "unknown-stage" && outcome.registryLost) {
-        // Noticed by the registry check: this heartbeat is recorded; rebuild the registry now.
-        await registry.restore();
-        ticketHolds = false;
-        // Its index came from before the loss: it names no one now. Look the viewer up in the
-        // new generation, so the ticket answered is good (a stale bit set meanwhile: see
-        // docs/redis-layout.md).
-        if (input.index !== undefined) {
+        if (unknown || input.index !== undefined) {
           const { index: _stale, ticketGeneration: _of, ...lookedUp } = input;
           outcome = await recordHeartbeat({ redis, keys, isolate }, lookedUp);
+          // Not rebuilt yet (another request is at it), or lost again: a 503, never a 404.
+          if (outcome.kind === "unknown-stage" && !outcome.registryComplete) {
+            throw registryRebuilding();
+          }
         }
       }
       return { outcome, shard, scope, ticketIndex, ticketHolds };

@@ -12,7 +12,9 @@ import {
   cachedStage,
   type IsolateState,
   type LiveCount,
+  REGISTRY,
   registryCheckDue,
+  registryCheckKeys,
   rememberStage,
   viewerIndexKey,
 } from "../isolate-state";
@@ -75,7 +77,8 @@ const refuses = (stage: Stage, anonymous: boolean) =>
  * reads that ride along now and then (see {@link record}). Otherwise the request carries
  * HEARTBEAT_SCRIPT, which checks the stage and finds or hands out the viewer's index; the stage
  * check runs once per stage per isolate at a time: concurrent heartbeats of that stage wait for
- * it rather than each running it.
+ * it (on their own timers, at most STORE_CALL_WAIT_MS) and use what it cached, rather than
+ * each running it.
  */
 export async function recordHeartbeat(
   deps: Deps,
@@ -83,8 +86,8 @@ export async function recordHeartbeat(
 ): Promise<HeartbeatOutcome> {
   const { isolate } = deps;
   const { stageId, nowMs } = input;
-  const loading = isolate.stageLoads.get(stageId);
-  if (loading !== undefined) await loading.catch(() => undefined);
+  // Never on the other heartbeat's promise: workerd forbids it (edge/in-flight.ts).
+  await isolate.stageChecks.waitFor(stageId, nowMs);
 
   const known = cachedStage(isolate, stageId, nowMs);
   const trusted = known?.current === true && !known.checkDue;
@@ -97,12 +100,13 @@ export async function recordHeartbeat(
     !known.current ||
     (refuses(known.stage, input.anonymous) && known.checkDue)
   ) {
-    const load = record(deps, input, undefined);
-    isolate.stageLoads.set(stageId, load);
+    // Marked even over a check waited for in vain (its request was cancelled, or is stuck):
+    // heartbeats arriving from now on wait for this one.
+    isolate.stageChecks.take(stageId, nowMs);
     try {
-      return await load;
+      return await record(deps, input, undefined);
     } finally {
-      if (isolate.stageLoads.get(stageId) === load) isolate.stageLoads.delete(stageId);
+      isolate.stageChecks.end(stageId);
     }
   }
   if (refuses(known.stage, input.anonymous)) {
@@ -116,11 +120,11 @@ export async function recordHeartbeat(
  * bits, or only present while paused) when the stage is vouched for (`cached`) and the index is
  * known, else HEARTBEAT_SCRIPT. `XADD` follows on stages that keep an audit trail. Reads ride
  * after the writes only when due: `EXPIRE`s once per key per isolate; the registry check
- * (`MGET m v rs g`) once per isolate every REGISTRY_CHECK_MS (the script reads it itself when it
- * checks the stage); the live count (COUNT_SCRIPT, with the restore estimate shortly after a
- * data loss, and the budget's interval) once per stage per isolate every COUNT_CACHE_MS. What
- * one heartbeat is already fetching or setting, concurrent ones do not repeat: the marks are set
- * when the request is built, not when it returns.
+ * (`MGET m v rs g`) once per isolate every REGISTRY_CHECK_MS and with every count refresh (the
+ * script reads it itself when it checks the stage); the live count (COUNT_SCRIPT, with the
+ * restore estimate shortly after a data loss, and the budget's interval) once per stage per
+ * isolate every COUNT_CACHE_MS. What one heartbeat is already fetching or setting, concurrent
+ * ones do not repeat: the marks are set when the request is built, not when it returns.
  */
 async function record(
   deps: Deps,
@@ -138,7 +142,7 @@ async function record(
     !ticketIndexVouched(isolate, stageId, epoch, input.index!, nowMs);
   const scripted = checkStage || input.index === undefined || checkIndex;
   const steps: PipelineStep[] = [];
-  const reads = new Map<"write" | "registry" | "count" | "estimate" | "interval", number>();
+  const reads = new Map<"write" | "registry" | "count" | "interval", number>();
   const step = (name: Parameters<typeof reads.set>[0] | undefined, add: PipelineStep) => {
     if (name !== undefined) reads.set(name, steps.length);
     steps.push(add);
@@ -184,37 +188,35 @@ async function record(
       step(undefined, (pipeline) => pipeline.expire(keys.audit(stageId), WATCH_KEY_EXPIRY_SEC));
     }
   }
-  const checkRegistry =
-    !checkStage && registryCheckDue(isolate, nowMs) && !isolate.registry.inFlight;
-  if (checkRegistry) {
-    isolate.registry.inFlight = true;
-    step("registry", (pipeline) =>
-      pipeline.mget(keys.marker(), keys.registryVersion(), keys.restoredAt(), keys.generation()),
-    );
-  }
   const count = isolate.counts.getWithAge(stageId, nowMs);
   // One count refresh per stage per isolate at a time: concurrent heartbeats answer the cached
   // count or, with none yet (a fresh isolate, a restore), wait for the one in flight.
-  const countInFlight = isolate.countsInFlight.get(stageId);
   const refreshCount =
-    countInFlight === undefined && (count === undefined || count.ageMs >= COUNT_CACHE_MS);
-  let settleCount: (count: LiveCount | undefined) => void = () => {};
-  if (refreshCount) {
-    isolate.countsInFlight.set(
-      stageId,
-      new Promise((resolve) => {
-        settleCount = resolve;
-      }),
+    (count === undefined || count.ageMs >= COUNT_CACHE_MS) &&
+    isolate.countRefreshes.begin(stageId, nowMs);
+  // The registry check rides along when due, and with every count refresh: a count read without
+  // the marker cannot tell an audience that left from a Redis that lost its data (it answered
+  // 2 viewers of 20, unflagged, until the next check). The script reads it itself.
+  const checkRegistry =
+    !checkStage &&
+    (refreshCount ||
+      (registryCheckDue(isolate, nowMs) && !isolate.registryChecks.holds(REGISTRY, nowMs)));
+  // Shortly after a restore, the stage's estimate rides in the same MGET, unless this isolate
+  // already found it has none (no recent snapshot: a new deployment, or an audience long gone).
+  const restoredAtMs = isolate.registry.restoredAtMs;
+  const readEstimate =
+    refreshCount &&
+    restoredAtMs !== undefined &&
+    nowMs < restoredAtMs + input.presenceTtlSec * 1000 &&
+    isolate.estimates.get(stageId, nowMs) !== null;
+  if (checkRegistry) {
+    isolate.registryChecks.take(REGISTRY, nowMs);
+    step("registry", (pipeline) =>
+      pipeline.mget(...registryCheckKeys(keys), ...(readEstimate ? [keys.estimate(stageId)] : [])),
     );
+  }
+  if (refreshCount) {
     step("count", liveCountCall(keys, stageId, nowMs, input.presenceTtlSec, input.countWidthsSec));
-    // Shortly after a restore, the estimate rides along, unless this isolate already found the
-    // stage has none (no recent snapshot: a new deployment, or an audience long gone).
-    const restoredAtMs = isolate.registry.restoredAtMs;
-    const recentlyRestored =
-      restoredAtMs !== undefined && nowMs < restoredAtMs + input.presenceTtlSec * 1000;
-    if (!checkStage && recentlyRestored && isolate.estimates.get(stageId, nowMs) !== null) {
-      step("estimate", (pipeline) => pipeline.get(keys.estimate(stageId)));
-    }
     if (input.intervalKey !== undefined) {
       step("interval", (pipeline) => pipeline.get(input.intervalKey!));
     }
@@ -225,28 +227,26 @@ async function record(
     replies = await redisCall(() => execPipeline(redis, steps, isolate.scriptSha1));
   } catch (error) {
     if (setExpiry) isolate.expirySet.delete(slotKey);
-    if (checkRegistry) isolate.registry.inFlight = false;
-    if (refreshCount) {
-      isolate.countsInFlight.delete(stageId);
-      settleCount(undefined);
-    }
     throw error;
+  } finally {
+    // Heartbeats waiting for this refresh or check read what it leaves in the isolate's caches,
+    // written below before this request yields again (nothing below awaits before them).
+    if (refreshCount) isolate.countRefreshes.end(stageId);
+    if (checkRegistry) isolate.registryChecks.end(REGISTRY);
   }
   const reply = (name: Parameters<typeof reads.get>[0]) => {
     const at = reads.get(name);
     return at === undefined ? undefined : (replies[at] ?? null);
   };
   const written = scripted ? (reply("write") as unknown[]) : undefined;
-  // The refresh settles first, whatever this heartbeat comes to: others may be waiting for it.
+  const check = reply("registry") as unknown[] | undefined;
   let live: LiveCount | undefined;
   if (refreshCount) {
-    const estimateJson = checkStage ? written![4] : reply("estimate");
+    const estimateJson = checkStage ? written![4] : check![4];
     live = {
       live: Number(reply("count") ?? 0),
       estimate: parseEstimate(estimateJson as string | null | undefined),
     };
-    isolate.countsInFlight.delete(stageId);
-    settleCount(live);
   }
 
   let registryLost = false;
@@ -274,9 +274,7 @@ async function record(
       learnIndexCount(isolate, stageId, epoch, Math.max(index + 1, Number(listLength ?? 0)), nowMs);
     }
   }
-  if (checkRegistry) {
-    registryLost = applyRegistryCheck(isolate, reply("registry") as unknown[], nowMs) === "lost";
-  }
+  if (check !== undefined) registryLost = applyRegistryCheck(isolate, check, nowMs) === "lost";
   if (unknownIndex) return { kind: "unknown-index", stage: stage!, registryLost };
   const counted = {
     kind: "counted" as const,
@@ -286,11 +284,20 @@ async function record(
   };
   if (live === undefined) {
     if (count !== undefined) return { ...counted, count: count.value };
-    // Only when the refresh this heartbeat waited for failed: a count of its own.
-    const shared =
-      (await countInFlight) ??
-      (await readLiveCount(deps, stageId, nowMs, input.presenceTtlSec, input.countWidthsSec));
-    return { ...counted, count: shared };
+    // None cached, and another heartbeat is refreshing it: wait for that one on this request's
+    // own timers and answer what it cached. When it cached nothing (it failed, or found Redis
+    // had lost its data), or the wait ran out: a count of its own.
+    await isolate.countRefreshes.waitFor(stageId, nowMs);
+    const refreshed = isolate.counts.get(stageId, nowMs);
+    if (refreshed !== undefined) return { ...counted, count: refreshed };
+    const own = await readLiveCount(
+      deps,
+      stageId,
+      nowMs,
+      input.presenceTtlSec,
+      input.countWidthsSec,
+    );
+    return { ...counted, registryLost: registryLost || own.registryLost, count: own.count };
   }
   if (!registryLost) isolate.counts.set(stageId, live, nowMs);
   const outcome = { ...counted, count: live };
@@ -303,15 +310,29 @@ function withoutTicketGeneration({ ticketGeneration: _, ...input }: HeartbeatInp
   return input;
 }
 
-/** A stage's live count in a request of its own (COUNT_SCRIPT). */
+/**
+ * A stage's live count in a request of its own (COUNT_SCRIPT), with the registry check, so that
+ * a count read after Redis lost its data says so (`registryLost`).
+ */
 async function readLiveCount(
   { redis, keys, isolate }: Deps,
   stageId: string,
   nowMs: number,
   presenceTtlSec: number,
   widthsSec: readonly number[],
-): Promise<LiveCount> {
-  const call = liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec);
-  const [live] = await redisCall(() => execPipeline(redis, [call], isolate.scriptSha1));
-  return { live: Number(live ?? 0), estimate: undefined };
+): Promise<{ count: LiveCount; registryLost: boolean }> {
+  const [check, live] = await redisCall(() =>
+    execPipeline(
+      redis,
+      [
+        (pipeline) => pipeline.mget(...registryCheckKeys(keys)),
+        liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
+      ],
+      isolate.scriptSha1,
+    ),
+  );
+  return {
+    count: { live: Number(live ?? 0), estimate: undefined },
+    registryLost: applyRegistryCheck(isolate, check as unknown[], nowMs) === "lost",
+  };
 }

@@ -1,7 +1,9 @@
 import { liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import { parseEstimate } from "@viewer-presence/shared/restore-estimate";
+import { applyRegistryCheck, registryCheckKeys } from "../isolate-state";
 import { redisCall } from "../redis-client";
+import type { StageRegistry } from "../stages/stage-registry";
 import { countToAnswer, type EstimateDeps } from "./restore-estimates";
 
 export interface StageViewers {
@@ -12,14 +14,17 @@ export interface StageViewers {
 }
 
 /**
- * The live count of a stage, in one request (COUNT_SCRIPT and the restore estimate) and at
- * most once per isolate per count-read cache period. After Redis lost its data, presence is
- * empty until viewers' next heartbeats; meanwhile the stage's last snapshot count is answered,
- * flagged `estimated`, for as long as it exceeds the live count that is building up again
- * (restore-estimates.ts).
+ * The live count of a stage, in one request (COUNT_SCRIPT, and the registry check with the
+ * restore estimate in one MGET) and at most once per isolate per count-read cache period. After
+ * Redis lost its data, presence is empty until viewers' next heartbeats; meanwhile the stage's
+ * last snapshot count is answered, flagged `estimated`, for as long as it exceeds the live count
+ * that is building up again (restore-estimates.ts). The marker read beside the count says
+ * whether the data was lost, so the count never answers an emptied Redis as an audience that
+ * left: the loss is noticed here, the registry rebuilt (or a 503 while another request of the
+ * isolate rebuilds it), and the estimate answered.
  */
 export async function readStageViewers(
-  deps: EstimateDeps,
+  deps: EstimateDeps & { registry: Pick<StageRegistry, "restore"> },
   stageId: string,
   nowMs: number,
   presenceTtlSec: number,
@@ -28,17 +33,19 @@ export async function readStageViewers(
   const { redis, keys, isolate } = deps;
   const cached = isolate.countReads.get(stageId, nowMs);
   if (cached !== undefined) return cached;
-  const [live, estimateJson] = await redisCall(() =>
+  const [check, live] = await redisCall(() =>
     execPipeline(
       redis,
       [
+        (pipeline) => pipeline.mget(...registryCheckKeys(keys), keys.estimate(stageId)),
         liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
-        (pipeline) => pipeline.get(keys.estimate(stageId)),
       ],
       isolate.scriptSha1,
     ),
   );
-  const count = { live: Number(live), estimate: parseEstimate(estimateJson as string | null) };
+  const reads = check as unknown[];
+  if (applyRegistryCheck(isolate, reads, nowMs) === "lost") await deps.registry.restore();
+  const count = { live: Number(live), estimate: parseEstimate(reads[4] as string | null) };
   const answer = await countToAnswer(deps, stageId, count, nowMs, presenceTtlSec);
   isolate.countReads.set(stageId, answer, nowMs);
   return answer;

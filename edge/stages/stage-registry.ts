@@ -10,8 +10,11 @@ import {
   applyRegistryCheck,
   cachedStage,
   type IsolateState,
+  REGISTRY,
+  registryCheckKeys,
   rememberStage,
 } from "../isolate-state";
+import { StoreUnavailableError } from "../problems";
 import { type EdgeRedis, redisCall } from "../redis-client";
 import type { StageTable } from "./stage-table";
 
@@ -29,6 +32,8 @@ export function stageRegistry(deps: {
   keys: RedisKeys;
   isolate: IsolateState;
   table: () => StageTable;
+  /** Keeps the request alive until `work` settles, even if its client leaves (`waitUntil`). */
+  keepAlive?: (work: Promise<unknown>) => void;
   nowMs: number;
   /** How long restore estimates may be answered after a data loss (one presence TTL), in s. */
   presenceTtlSec: number;
@@ -43,22 +48,20 @@ export function stageRegistry(deps: {
       rememberStage(isolate, stageId, stage, nowMs);
     },
 
-    /** The stage, or `undefined` when it does not exist. */
+    /**
+     * The stage, or `undefined` when it does not exist. When Redis lost its data, the registry
+     * is rebuilt first, then read once more: still incomplete (the rebuild another request runs
+     * has not finished, or Redis lost its data again), the answer is a 503.
+     */
     async lookup(stageId: string): Promise<Stage | undefined> {
       const cached = cachedStage(isolate, stageId, nowMs);
       if (cached?.current && !cached.checkDue) return cached.stage ?? undefined;
-      const pipeline = redis
-        .pipeline()
-        .get(keys.stage(stageId))
-        .mget(keys.marker(), keys.registryVersion(), keys.restoredAt(), keys.generation());
-      const [config, check] = await redisCall(() => pipeline.exec<[string | null, unknown[]]>());
-      if (applyRegistryCheck(isolate, check, nowMs) === "lost") {
-        await registry.restore();
-        return registry.lookup(stageId);
-      }
-      const stage = config === null ? undefined : toStage(JSON.parse(config));
-      registry.remember(stageId, stage);
-      return stage;
+      const first = await read(stageId);
+      if (!first.lost) return first.stage;
+      await registry.restore();
+      const again = await read(stageId);
+      if (again.lost) throw registryRebuilding();
+      return again.stage;
     },
 
     /**
@@ -74,21 +77,43 @@ export function stageRegistry(deps: {
 
     /**
      * Copies every stage from DynamoDB into Redis, then sets the marker. Idempotent: several
-     * isolates restoring at once write the same values.
+     * isolates restoring at once write the same values. Heartbeats of many stages notice one
+     * loss at once, and one listing of every stage per isolate is enough: while a request of
+     * this isolate runs it, the others wait for it on their own timers (RESTORE_WAIT_MS at
+     * most; never on its promise, which workerd forbids). Throws the 503 of
+     * {@link registryRebuilding} when the one waited for has not rebuilt it (still running,
+     * failed, or its request was cancelled).
      */
-    restore(): Promise<number> {
-      // Heartbeats of many stages notice one loss at once: they share one restore, not one
-      // listing of every stage each.
-      isolate.registryRestore ??= restoreAll().finally(() => {
-        isolate.registryRestore = undefined;
-      });
-      return isolate.registryRestore;
+    async restore(): Promise<void> {
+      if (isolate.restores.begin(REGISTRY, nowMs)) {
+        // Finished (and its mark ended) even if this request's client leaves meanwhile: others
+        // wait for it. The lease covers a request that dies all the same.
+        const rebuild = restoreAll().finally(() => isolate.restores.end(REGISTRY));
+        deps.keepAlive?.(rebuild);
+        await rebuild;
+        return;
+      }
+      await isolate.restores.waitFor(REGISTRY, nowMs);
+      // A rebuild sets `restoredAtMs`; noticing the loss cleared it (`rs` went with the data).
+      if (isolate.registry.restoredAtMs === undefined) throw registryRebuilding();
     },
   };
 
-  async function restoreAll(): Promise<number> {
+  /** A stage's copy in Redis, with the registry check (`lost`: the marker is gone). */
+  async function read(stageId: string): Promise<{ lost: boolean; stage?: Stage }> {
+    const pipeline = redis
+      .pipeline()
+      .get(keys.stage(stageId))
+      .mget(...registryCheckKeys(keys));
+    const [config, check] = await redisCall(() => pipeline.exec<[string | null, unknown[]]>());
+    if (applyRegistryCheck(isolate, check, nowMs) === "lost") return { lost: true };
+    const stage = config === null ? undefined : toStage(JSON.parse(config));
+    registry.remember(stageId, stage);
+    return { lost: false, stage };
+  }
+
+  async function restoreAll(): Promise<void> {
     const table = deps.table();
-    let restored = 0;
     let after: string | undefined;
     do {
       const page = await table.list(100, after);
@@ -98,7 +123,6 @@ export function stageRegistry(deps: {
         restoreStageCopies(pipeline, keys, held);
         await redisCall(() => pipeline.exec());
       }
-      restored += held.length;
       after = page.lastId;
     } while (after !== undefined);
     // "registry": the sync job still has each stage's last snapshot count to restore ("full").
@@ -116,9 +140,19 @@ export function stageRegistry(deps: {
     // Tickets this isolate signs from now on name the new generation.
     if (generation !== null) isolate.registry.generation = String(generation);
     if (isolate.registry.restoredAtMs === undefined) isolate.registry.restoredAtMs = nowMs;
-    return restored;
   }
   return registry;
 }
 
 export type StageRegistry = ReturnType<typeof stageRegistry>;
+
+/**
+ * Redis lost its data and the stage registry is not rebuilt yet (another request of this
+ * isolate is rebuilding it, or the data was lost again meanwhile): a 503 with Retry-After,
+ * never a 404 for a stage that exists.
+ */
+export function registryRebuilding(): StoreUnavailableError {
+  return new StoreUnavailableError("redis", {
+    cause: new Error("Redis lost its data; the stage registry is being rebuilt"),
+  });
+}

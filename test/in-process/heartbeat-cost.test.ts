@@ -115,6 +115,49 @@ describe("heartbeat cost", () => {
     expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 3 + COUNT + 1 });
   });
 
+  it("reads the marker with every count: one MGET more per 10 s for each other stage of the isolate", async () => {
+    const { app, env, clock, beat } = await setup();
+    const other = uniqueId("cost");
+    const created = await app.request(
+      "/v1/stages",
+      {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${env.ADMIN_API_KEY}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ id: other, title: "Other" }),
+      },
+      env,
+    );
+    expect(created.status).toBe(201);
+    const { token } = await signViewerToken({
+      secret: TEST_TOKEN_SECRET,
+      viewerId: "x",
+      stageId: other,
+      nowMs: clock.nowMs,
+    });
+    let ticket = "";
+    const beatOther = async () => {
+      const response = await app.request(
+        `/v1/stages/${other}/heartbeats?${ticket}`,
+        { method: "POST", headers: { authorization: `Bearer ${token}` } },
+        env,
+      );
+      expect(response.status).toBe(200);
+      ticket = `ticket=${((await response.json()) as { ticket: string }).ticket}`;
+    };
+    await beat("a");
+    await beatOther();
+    clock.nowMs += 10_000; // a new slot; both counts and the registry check are due
+    stack.proxy.resetStats();
+    await beat("a"); // BITFIELD, EXPIRE, MGET m v rs g, COUNT
+    // BITFIELD, EXPIRE, COUNT, and MGET again: a count read without the marker could not tell
+    // viewers who left from a Redis that lost its data (issue 21, defect 9).
+    await beatOther();
+    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 2 * (3 + COUNT) });
+  });
+
   it("looks a viewer without a ticket up in the same one request, once per isolate", async () => {
     const { clock, beat } = await setup();
     clock.nowMs += 1000;

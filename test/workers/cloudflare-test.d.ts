@@ -25,3 +25,11 @@ declare module "cloudflare:test" {
     retryMessages: unknown[];
   }>;
 }
+
+// What `cloudflare:workers` gives these tests: the worker under test's own handlers, each call a
+// request of its own in workerd (its own I/O context), as production requests are.
+declare module "cloudflare:workers" {
+  export const exports: {
+    default: { fetch(input: string | Request, init?: RequestInit): Promise<Response> };
+  };
+}
