@@ -10,11 +10,11 @@ export function uniqueId(label = "t"): string {
 
 /** Worker bindings for one test: the stack's endpoints, test secrets, and its own key prefix. */
 export function testBindings(
-  stackEnv: Record<string, string>,
+  stackEnv: object,
   overrides: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    ...stackEnv,
+    ...(stackEnv as Record<string, string>),
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     VIEWER_TOKEN_SECRET: TEST_TOKEN_SECRET,
     REDIS_KEY_PREFIX: `${uniqueId()}:`,

@@ -30,7 +30,7 @@ const ANALYTICS_KEY = "test-analytics-key-0123456789";
 beforeAll(async () => {
   if (!hasChromium) return;
   await mkdir(ARTIFACTS, { recursive: true });
-  const env = testBindings(inject("stackEnv") as unknown as Record<string, string>, {
+  const env = testBindings(inject("stackEnv"), {
     ANALYTICS_API_KEY: ANALYTICS_KEY,
   });
   worker = await startWranglerDev({ port: 0, vars: env });

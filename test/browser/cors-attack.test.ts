@@ -13,7 +13,7 @@ import { createPresenceClient, type PresenceClient } from "@viewer-presence/clie
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startWranglerDev } from "../stack";
-import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET, uniqueId } from "../test-env";
+import { TEST_ADMIN_KEY, testBindings, uniqueId } from "../test-env";
 import { hasChromium, launchChromium } from "./chromium";
 
 let worker: Awaited<ReturnType<typeof startWranglerDev>> | undefined;
@@ -86,14 +86,11 @@ beforeAll(async () => {
   consoleUrl = await serveBlankPage();
   worker = await startWranglerDev({
     port: 0,
-    vars: {
-      ...inject("stackEnv"),
-      ADMIN_API_KEY: TEST_ADMIN_KEY,
-      VIEWER_TOKEN_SECRET: TEST_TOKEN_SECRET,
+    vars: testBindings(inject("stackEnv"), {
       REDIS_KEY_PREFIX: `${uniqueId("cors")}:`,
       // Viewer routes open to any origin (the default), admin routes to the console's.
       CORS_ORIGINS: `*,${consoleUrl}`,
-    },
+    }),
   });
   admin = createPresenceClient({ baseUrl: worker.url, adminKey: TEST_ADMIN_KEY });
   browser = await launchChromium();

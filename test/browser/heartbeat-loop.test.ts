@@ -6,7 +6,7 @@ import { build } from "esbuild";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startWranglerDev } from "../stack";
-import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET, uniqueId } from "../test-env";
+import { TEST_ADMIN_KEY, testBindings, uniqueId } from "../test-env";
 import { hasChromium, launchChromium } from "./chromium";
 
 let worker: Awaited<ReturnType<typeof startWranglerDev>> | undefined;
@@ -53,13 +53,10 @@ beforeAll(async () => {
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
   worker = await startWranglerDev({
     port: 0,
-    vars: {
-      ...inject("stackEnv"),
-      ADMIN_API_KEY: TEST_ADMIN_KEY,
-      VIEWER_TOKEN_SECRET: TEST_TOKEN_SECRET,
+    vars: testBindings(inject("stackEnv"), {
       REDIS_KEY_PREFIX: `${uniqueId("br")}:`,
       CORS_ORIGINS: siteUrl,
-    },
+    }),
   });
   browser = await launchChromium();
 }, 120_000);

@@ -6,19 +6,14 @@
 import { createPresenceClient, type Heartbeat, startHeartbeatLoop } from "@viewer-presence/client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startWranglerDev } from "../stack";
-import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET, uniqueId } from "../test-env";
+import { TEST_ADMIN_KEY, testBindings, uniqueId } from "../test-env";
 
 let worker: Awaited<ReturnType<typeof startWranglerDev>>;
 
 beforeAll(async () => {
   worker = await startWranglerDev({
     port: 0,
-    vars: {
-      ...inject("stackEnv"),
-      ADMIN_API_KEY: TEST_ADMIN_KEY,
-      VIEWER_TOKEN_SECRET: TEST_TOKEN_SECRET,
-      REDIS_KEY_PREFIX: `${uniqueId("e2e")}:`,
-    },
+    vars: testBindings(inject("stackEnv"), { REDIS_KEY_PREFIX: `${uniqueId("e2e")}:` }),
   });
 }, 90_000);
 
