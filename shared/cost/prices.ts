@@ -137,10 +137,14 @@ function node(type: string, hourlyUsd: number, memoryGiB: number): ElastiCacheNo
 
 const upstashPayg = SOURCES.upstashBilling;
 
-/** The current catalogue: prices in effect on {@link READ_ON}. */
+/**
+ * The current catalogue: prices in effect on {@link BILL_LINES_READ_ON}, the last day any of
+ * them was read (the others on {@link READ_ON} and {@link DURABLE_OBJECTS_READ_ON}). Workers
+ * Logs changed its pricing on 2026-12-01, so no earlier date would describe it.
+ */
 export const CURRENT_CATALOGUE: PriceCatalogue = {
-  id: `us-east-1@${READ_ON}`,
-  asOf: READ_ON,
+  id: `us-east-1@${BILL_LINES_READ_ON}`,
+  asOf: BILL_LINES_READ_ON,
   region: "us-east-1",
   currency: "USD",
   dynamodb: {
