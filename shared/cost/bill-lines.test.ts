@@ -90,6 +90,9 @@ describe("leaves and token requests", () => {
     const half = monthlyUsage(measuredWorkload({ viewers: 10_000, sessionMinutes: 30 }));
     expect(hour.leaves).toBeCloseTo(10_000 * 730, 6);
     expect(half.leaves).toBeCloseTo(2 * hour.leaves, 6);
+    // Each tab runs its own loop, so each sends its own leave.
+    const twoTabs = monthlyUsage(measuredWorkload({ viewers: 10_000, tabsPerViewer: 2 }));
+    expect(twoTabs.leaves).toBeCloseTo(2 * hour.leaves, 6);
     expect(hour.leaveCommands).toBeCloseTo(7 * hour.leaves, 6);
     const e = fixed();
     const cron = RUNS;

@@ -7,6 +7,7 @@ import {
   ARCHITECTURE_IDS,
   type ArchitectureId,
   type CostEstimate,
+  type RangedCostEstimate,
   type StorageAtMonth,
   TIER_NAMES,
 } from "./types";
@@ -65,7 +66,7 @@ export function estimateMonthlyCost(
 export function compareArchitectures(
   workload: Workload,
   catalogue: PriceCatalogue = CURRENT_CATALOGUE,
-): CostEstimate[] {
+): RangedCostEstimate[] {
   return ARCHITECTURE_IDS.map((id) => ({
     ...estimateMonthlyCost(workload, id, catalogue),
     range: estimateRange(workload, (w) => estimateMonthlyCost(w, id, catalogue).total),

@@ -135,3 +135,6 @@ export interface CostEstimate {
   catalogueId: string;
   pricesAsOf: string;
 }
+
+/** An estimate with its range, as compareArchitectures (and the API's estimateCost) give it. */
+export type RangedCostEstimate = CostEstimate & { range: CostRange };

@@ -28,7 +28,7 @@ export interface MonthlyUsage {
   liveSyncRuns: number;
   /** Viewing sessions started (and ended by a leave) in the month. */
   sessions: number;
-  /** Leave requests: one a session (sendBeacon on pagehide, or stop()). */
+  /** Leave requests: one a tab a session (sendBeacon on pagehide, or stop()). */
   leaves: number;
   /** Token requests of anonymous viewers (startAnonymousSession and its renewals). */
   tokenRequests: number;
@@ -81,17 +81,18 @@ export function monthlyUsage(w: Workload): MonthlyUsage {
     syncRuns,
     liveSyncRuns,
     sessions,
-    leaves: sessions,
-    tokenRequests: sessions * w.anonymousViewerShare * tokensPerSession,
+    // Every tab runs its own loop: its own leave, and (anonymous) its own session's tokens.
+    leaves: sessions * w.tabsPerViewer,
+    tokenRequests: sessions * w.tabsPerViewer * w.anonymousViewerShare * tokensPerSession,
     watchSlotsPerWindow,
     viewingItemsPerRun,
     snapshotItemsPerRun: w.stages,
     redisDataBytes,
     heartbeatCommands: heartbeats * w.redisCommandsPerHeartbeat,
     heartbeatBandwidthBytes: heartbeats * heartbeatBytes,
-    leaveCommands: sessions * w.redisCommandsPerLeave,
+    leaveCommands: sessions * w.tabsPerViewer * w.redisCommandsPerLeave,
     // A leave is a request of a heartbeat's size (a token and ids in, one number out).
-    leaveBandwidthBytes: sessions * heartbeatBytes,
+    leaveBandwidthBytes: sessions * w.tabsPerViewer * heartbeatBytes,
     // The lock and registry commands run every run; a stage's only when there is an audience.
     syncCommands:
       syncRuns * w.syncCommandsPerRun + liveSyncRuns * w.stages * w.syncCommandsPerStagePerRun,
