@@ -4,7 +4,7 @@
  * database carries.
  */
 import { viewersPerDatabase } from "./capacity";
-import { formatCount, formatUsd, formatWholeUsd, LINE_WIDTH, wrap } from "./text";
+import { formatCount, formatUsd, formatWholeUsd, LINE_WIDTH, plural, wrap } from "./text";
 import type { CostEstimate } from "./types";
 import type { Workload } from "./workload";
 
@@ -47,7 +47,7 @@ function billLines(e: CostEstimate, w: Workload): string[] {
     ...line(
       "DynamoDB reads",
       e.tiers.dynamoReads,
-      `${millions(c.dynamoReadUnits)} read units: ${w.dashboards} console(s) polling every ${w.dashboardPollSec} s`,
+      `${millions(c.dynamoReadUnits)} read units: ${plural(w.dashboards, "console")} polling every ${w.dashboardPollSec} s`,
     ),
     ...line(
       "DynamoDB storage",
@@ -90,7 +90,7 @@ function scaleLines(w: Workload): string[] {
     formatCount(Math.round(viewersPerDatabase(w, limit) / 1000) * 1000),
   );
   return wrap(
-    `Scale: one database at ${formatCount(COMMAND_LIMITS[0])} commands/s carries about ${most} viewers (${formatCount(COMMAND_LIMITS[1])}/s, the two largest plans: ${largest}) at these inputs: their peak x${w.peakToAverage}, ${w.tabsPerViewer} tab(s), ${w.heartbeatsPerTabInterval} heartbeats a tab every ${w.heartbeatIntervalSec} s, ${w.redisCommandsPerHeartbeat} commands each. Bandwidth and the plan's size decide sooner (notes below).`,
+    `Scale: one database at ${formatCount(COMMAND_LIMITS[0])} commands/s carries about ${most} viewers (${formatCount(COMMAND_LIMITS[1])}/s, the two largest plans: ${largest}) at these inputs: their peak x${w.peakToAverage}, ${plural(w.tabsPerViewer, "tab")}, ${w.heartbeatsPerTabInterval} heartbeats a tab every ${w.heartbeatIntervalSec} s, ${w.redisCommandsPerHeartbeat} commands each. Bandwidth and the plan's size decide sooner (notes below).`,
   );
 }
 

@@ -20,7 +20,7 @@ export function pitrOption(
   return {
     name: "DynamoDB point-in-time recovery",
     monthlyUsd: dynamoPitrCost(storedBytes, c),
-    note: `Restore the table to any second of the last 35 days; billed on its size (${gb.toFixed(1)} GB at month ${historyMonths}, $${c.dynamodb.pitrPerGbMonth.value} per GB-month, no free allowance). History grows, so this does.`,
+    note: `Restore the table to any second of the last 35 days; billed on its size (${gb.toFixed(1)} GB at month ${historyMonths}, $${c.dynamodb.pitrPerGbMonth.value.toFixed(2)} per GB-month, no free allowance). History grows, so this does.`,
   };
 }
 

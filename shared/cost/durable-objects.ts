@@ -7,9 +7,12 @@
 import { invocationLogsOption } from "./bill-options";
 import { historyTiers } from "./history-tiers";
 import { baseCounts, limit, logsTier, type ModelInput, type ModelOutput } from "./model-kit";
+import { formatCount } from "./text";
 import { edgeCost } from "./tiers";
 
 const MILLION = 1e6;
+const millions = (v: number) =>
+  `${v < 10 * MILLION ? (v / MILLION).toFixed(1) : formatCount(v / MILLION)} M`;
 const beyond = (used: number, included: number) => Math.max(0, used - included);
 
 /**
@@ -106,11 +109,13 @@ export function durableObjectsSnapshots(input: ModelInput): ModelOutput {
       databases: use.objects,
     },
     notes: [
-      `Edge: Workers, ${(use.connections / MILLION).toFixed(1)} M WebSocket upgrades and the console polls. Hot store (the Redis column): Durable Objects, ${(use.billedRequests / MILLION).toFixed(1)} M billed requests (${(use.messages / MILLION).toFixed(0)} M incoming messages counted 20 to 1), ${(use.gbSeconds / MILLION).toFixed(2)} M GB-s at ${w.durableObjectMsPerMessage} ms a message (an assumption).`,
+      `Edge: Workers, ${millions(use.connections)} WebSocket upgrades and the console polls. Hot store (the Redis column): Durable Objects, ${millions(use.billedRequests)} billed requests (${millions(use.messages)} incoming messages counted 20 to 1), ${millions(use.gbSeconds)} GB-s at ${w.durableObjectMsPerMessage} ms a message (an assumption).`,
       "Beats this system on the bill: a heartbeat is a WebSocket message (1/20 of a request, no Worker request, no Redis command), so the edge tier, most of this system's bill, nearly vanishes.",
-      use.shardsPerStage > 1
-        ? `One object takes about ${viewersPerObject.toLocaleString("en-US")} viewers at their peak (soft limit ${d.maxRequestsPerSecPerObject.value.toLocaleString("en-US")} requests/s): each stage is priced as ${use.shardsPerStage} shards, which report their counts to the stage's first object every ${SHARD_MERGE_SEC} s (${(use.merges / MILLION).toFixed(1)} M requests).`
-        : `One object takes about ${viewersPerObject.toLocaleString("en-US")} viewers at their peak (soft limit ${d.maxRequestsPerSecPerObject.value.toLocaleString("en-US")} requests/s); beyond that a stage needs shards and a merge, priced when needed.`,
+      `One object carries a stage of about ${formatCount(viewersPerObject)} viewers: their peak (x${w.peakToAverage}) reaches its soft limit of ${formatCount(d.maxRequestsPerSecPerObject.value)} requests/s. ${
+        use.shardsPerStage > 1
+          ? `Each stage is priced as ${use.shardsPerStage} shards, which report their counts to the stage's first object every ${SHARD_MERGE_SEC} s (${millions(use.merges)} requests).`
+          : "A larger stage would be split into shards with a merge (priced when needed)."
+      }`,
       "Where it loses: every tab holds a connection (mobile networks and background tabs drop them), a deploy closes every WebSocket at once, and it is a rewrite of client, edge and sync job. Not built or measured: priced from Cloudflare's pages.",
       ...history.notes,
     ],

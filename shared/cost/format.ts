@@ -4,7 +4,7 @@
  * architecture's limits, notes and options.
  */
 import { formatSystemBill } from "./bill-format";
-import { formatCount, formatUsd, formatWholeUsd, LINE_WIDTH, wrap } from "./text";
+import { formatCount, formatUsd, formatWholeUsd, LINE_WIDTH, plural, wrap } from "./text";
 import type { CostEstimate, LimitCheck } from "./types";
 import type { Workload } from "./workload";
 
@@ -82,7 +82,7 @@ function header(estimates: readonly CostEstimate[], w: Workload): string[] {
   return [
     `Monthly cost in USD, prices as of ${first?.pricesAsOf ?? "?"} (us-east-1; sources: shared/cost/prices.ts)`,
     ...wrap(
-      `Audience: ${formatCount(w.viewers)} viewers on average while live, ${w.hoursLivePerDay} h a day, peaking at x${w.peakToAverage} (${formatCount(peak)}); ${w.stages} stages; ${w.tabsPerViewer} tab(s) a viewer; ${w.sessionMinutes}-minute sessions; ${Math.round(w.anonymousViewerShare * 100)} % anonymous.`,
+      `Audience: ${formatCount(w.viewers)} viewers on average while live, ${w.hoursLivePerDay} h a day, peaking at x${w.peakToAverage} (${formatCount(peak)}); ${plural(w.stages, "stage")}; ${plural(w.tabsPerViewer, "tab")} a viewer; ${w.sessionMinutes}-minute sessions; ${Math.round(w.anonymousViewerShare * 100)} % anonymous.`,
     ),
     ...wrap(
       `Per heartbeat: ${w.redisCommandsPerHeartbeat} Upstash commands, ${w.redisBytesPerHeartbeat} B (bodies), ${w.workerCpuMsPerHeartbeat} ms of Worker CPU; a tab sends ${w.heartbeatsPerTabInterval} every ${w.heartbeatIntervalSec} s (measured: shared/cost/measured.ts). Change any input: npm run cost -- --help`,

@@ -5,6 +5,7 @@
  */
 import { pitrOption } from "./bill-options";
 import type { ModelInput } from "./model-kit";
+import { plural } from "./text";
 import {
   awsTransferCost,
   BYTES_PER_GB,
@@ -63,7 +64,7 @@ export function historyTiers(input: ModelInput) {
     },
     notes: [
       snap.note,
-      `DynamoDB is read by ${w.dashboards} console(s) open around the clock, polling every ${w.dashboardPollSec} s (${w.dashboardReadBytesPerPoll.toLocaleString("en-US")} B a poll), and by the restore after a Redis data loss (rare, not priced).`,
+      `DynamoDB is read by ${plural(w.dashboards, "console")} open around the clock, polling every ${w.dashboardPollSec} s (${w.dashboardReadBytesPerPoll.toLocaleString("en-US")} B a poll), and by the restore after a Redis data loss (rare, not priced).`,
     ],
     options: [pitrOption(snap.storedBytes, w.historyMonths, c)],
   };

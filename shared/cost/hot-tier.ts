@@ -5,6 +5,7 @@
  * the Prod Pack priced as an option.
  */
 import { limit, type ModelInput, peakPerSec } from "./model-kit";
+import { plural } from "./text";
 import { BYTES_PER_GB, upstashPaygCost } from "./tiers";
 import type { LimitCheck, PricedOption, UsageCounts } from "./types";
 import {
@@ -75,7 +76,7 @@ function requirements(input: ModelInput, hot: HotTier): PlanRequirements {
 function spreadNote(databases: number, stages: number): string[] {
   if (databases <= 1) return [];
   return [
-    `Priced as ${databases} databases each carrying 1/${databases} of the load: list them all in UPSTASH_REDIS_REST_URL and _TOKEN and create each stage with \`databases: ${Math.min(databases, MAX_DATABASES)}\`, so its viewers spread evenly. Placed whole, ${stages} stage(s) land on ${databases} databases by rendezvous hashing, which does not share them evenly.`,
+    `Priced as ${databases} databases each carrying 1/${databases} of the load: list them all in UPSTASH_REDIS_REST_URL and _TOKEN and create each stage with \`databases: ${Math.min(databases, MAX_DATABASES)}\`, so its viewers spread evenly. Placed whole, ${plural(stages, "stage")} land on ${databases} databases by rendezvous hashing, which does not share them evenly.`,
   ];
 }
 
@@ -136,7 +137,7 @@ function prodPack(databases: number, perDatabase: number): PricedOption {
   return {
     name: PROD_PACK,
     monthlyUsd: databases * perDatabase,
-    note: `Uptime SLA, multi-zone replication, encryption at rest: $${perDatabase} a month for each of ${databases} database(s).`,
+    note: `Uptime SLA, multi-zone replication, encryption at rest: $${perDatabase} a month a database (${plural(databases, "database")}).`,
   };
 }
 

@@ -46,3 +46,8 @@ export function wrap(
   lines.push(line);
   return lines;
 }
+
+/** `count word`, with an "s" unless the count is 1: "1 tab", "1.2 tabs". */
+export function plural(count: number, word: string): string {
+  return `${count.toLocaleString("en-US")} ${word}${count === 1 ? "" : "s"}`;
+}
