@@ -86,7 +86,7 @@ function enterpriseNote(input: ModelInput, hot: HotTier, fits: boolean): string[
   if (fits && hot.peakCommandsPerSec < threshold / 2) return [];
   const billion = input.u.heartbeats / 1e9;
   return [
-    `Enterprise: Upstash sells it from ${count(threshold)} commands/s (custom price, unlimited bandwidth and databases); this audience peaks at ${count(hot.peakCommandsPerSec)} commands/s${fits ? "" : `, and no set of at most ${MAX_DATABASES} databases of one plan carries it`}. Workers would serve ${billion.toFixed(1)} billion requests a month: Cloudflare publishes no threshold, but that is a volume to price with their sales too.`,
+    `Enterprise: Upstash sells it from ${count(threshold)} commands/s (custom price, unlimited bandwidth and databases); this audience peaks at ${count(hot.peakCommandsPerSec)} commands/s${fits ? "" : `, and no set of at most ${MAX_DATABASES} databases of one plan carries it`}. Workers would serve ${billion.toFixed(1)} billion heartbeats a month, each a request: Cloudflare publishes no threshold, but that is a volume to price with their sales too.`,
   ];
 }
 

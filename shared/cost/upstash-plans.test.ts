@@ -140,7 +140,7 @@ describe("this system at 1,000,000 viewers (issue 18)", () => {
   it("names Upstash's Enterprise threshold and the Workers volume", () => {
     const note = e.notes.find((n) => n.startsWith("Enterprise:"));
     expect(note).toMatch(/from 100,000 commands\/s/);
-    expect(note).toMatch(/93\.\d billion requests a month/);
+    expect(note).toMatch(/93\.\d billion heartbeats a month, each a request/);
   });
 
   it("flags no limit as exceeded on a row priced on several databases (pay-as-you-go too)", () => {
