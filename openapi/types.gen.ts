@@ -574,6 +574,17 @@ export interface components {
              */
             notes: string[];
             /**
+             * @description What a production deployment may add (Upstash's Prod Pack, DynamoDB point-in-time recovery, Workers invocation logs), priced, not in the total.
+             * @example [
+             *       {
+             *         "monthlyUsd": 7.53,
+             *         "name": "DynamoDB point-in-time recovery",
+             *         "note": "Billed on the table's size."
+             *       }
+             *     ]
+             */
+            options: components["schemas"]["CostOption"][];
+            /**
              * @description The plan or node chosen, where the architecture chooses one.
              * @example {
              *       "databases": 1,
@@ -592,6 +603,7 @@ export interface components {
                  */
                 name: string;
             };
+            range: components["schemas"]["CostRange"];
             /**
              * @description DynamoDB storage at months 1, 12 and 36: viewing records and rollups are kept for good, so it grows.
              * @example [
@@ -606,7 +618,7 @@ export interface components {
             tiers: components["schemas"]["CostTiers"];
             /**
              * @description Monthly total, US dollars.
-             * @example 390.11
+             * @example 412.45
              */
             total: number;
             /**
@@ -627,8 +639,8 @@ export interface components {
              */
             name: string;
             /**
-             * @description `binding`: it decided the choice, or usage is at 80 % of it or more; `exceeded`: usage is over it.
-             * @example binding
+             * @description Per database or object where there are several. `binding`: usage is at 80 % of the limit or more; `exceeded`: over it. Which limit decided a plan is in the notes.
+             * @example ok
              * @enum {string}
              */
             status: "ok" | "binding" | "exceeded";
@@ -642,6 +654,60 @@ export interface components {
              * @example 157
              */
             used: number;
+        };
+        /** @description Something a production deployment may add, priced apart from the total. */
+        CostOption: {
+            /**
+             * @description What it adds to the month, US dollars (not in the total).
+             * @example 200
+             */
+            monthlyUsd: number;
+            /**
+             * @description What may be added.
+             * @example Upstash Prod Pack
+             */
+            name: string;
+            /**
+             * @description What it buys, and how it is priced.
+             * @example Uptime SLA, multi-zone replication, encryption at rest: $200 a month a database.
+             */
+            note: string;
+        };
+        /** @description The total as a range: what nobody knows before an audience arrives, moved. */
+        CostRange: {
+            /**
+             * @description The highest, US dollars a month.
+             * @example 589.69
+             */
+            high: number;
+            /**
+             * @description The lowest total the unknowns give, US dollars a month.
+             * @example 332.45
+             */
+            low: number;
+            /**
+             * @description Each unknown alone (steady-state heartbeats, headers metered, more tabs, anonymous viewers), then those that raise the total together and those that lower it together.
+             * @example [
+             *       {
+             *         "name": "1.2 tabs a viewer (x1.2)",
+             *         "total": 473.07
+             *       }
+             *     ]
+             */
+            movers: components["schemas"]["CostRangeMover"][];
+        };
+        /** @description One unknown moved, and the total it gives. */
+        CostRangeMover: {
+            /**
+             * @description What is assumed instead of the measured input.
+             * @example Upstash meters HTTP headers too (544 B a heartbeat)
+             */
+            name: string;
+            /**
+             * @description The monthly total with it, US dollars.
+             * @example 512.45
+             */
+            total: number;
         };
         CostStorageAtMonth: {
             /**
@@ -664,24 +730,29 @@ export interface components {
         CostTiers: {
             /**
              * @description DynamoDB read units.
-             * @example 0
+             * @example 0.16
              */
             dynamoReads: number;
             /**
-             * @description DynamoDB storage.
-             * @example 5.58
+             * @description DynamoDB storage, 100 B of overhead an item included.
+             * @example 3.16
              */
             dynamoStorage: number;
             /**
              * @description DynamoDB write units.
-             * @example 2.79
+             * @example 1.96
              */
             dynamoWrites: number;
             /**
-             * @description Cloudflare Workers: plan minimum, requests beyond those included, CPU time.
-             * @example 281.72
+             * @description Cloudflare Workers: plan minimum, requests beyond those included (heartbeats, leaves, anonymous tokens, cron, consoles), CPU time.
+             * @example 307.17
              */
             edge: number;
+            /**
+             * @description Workers Logs (Cloudflare Observability): GB ingested and kept beyond the included. With invocation logs off, as wrangler.toml has them, only the lines the worker writes.
+             * @example 0
+             */
+            logs: number;
             /**
              * @description The hot store: Upstash commands, storage and bandwidth, or a fixed plan.
              * @example 100
@@ -707,7 +778,7 @@ export interface components {
              */
             auditTrail?: boolean;
             /**
-             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 290,000 viewers at 10,000 commands/s). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
+             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 142,000 viewers at 10,000 commands/s, with their peak of 1.5 times as many; `npm run cost` prints it for other inputs). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
              * @example 4
              */
             databases?: number;
@@ -1172,7 +1243,7 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 290,000 viewers at 10,000 commands/s). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
+             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 142,000 viewers at 10,000 commands/s, with their peak of 1.5 times as many; `npm run cost` prints it for other inputs). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
              * @example 4
              */
             databases?: number;
@@ -1469,7 +1540,7 @@ export interface operations {
                 stages?: number;
                 /** @description Browser tabs or players per viewer, each sending its own heartbeats (default 1: a real audience's is not measured here). */
                 tabs?: number;
-                /** @description Concurrent viewers, watching around the clock. */
+                /** @description Concurrent viewers on average, watching around the clock and peaking at 1.5 times as many (plans are sized for the peak). `npm run cost -- --hours-live H --peak X` prices a show of H hours a day. */
                 viewers: number;
             };
             header?: never;

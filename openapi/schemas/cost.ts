@@ -12,7 +12,8 @@ export const CostQuerySchema = z.object({
     .max(100_000_000)
     .openapi({
       param: { name: "viewers", in: "query" },
-      description: "Concurrent viewers, watching around the clock.",
+      description:
+        "Concurrent viewers on average, watching around the clock and peaking at 1.5 times as many (plans are sized for the peak). `npm run cost -- --hours-live H --peak X` prices a show of H hours a day.",
       example: 10_000,
     }),
   stages: z.coerce
@@ -98,13 +99,17 @@ export const CostQuerySchema = z.object({
 const TiersSchema = z
   .object({
     edge: number(
-      "Cloudflare Workers: plan minimum, requests beyond those included, CPU time.",
-      281.72,
+      "Cloudflare Workers: plan minimum, requests beyond those included (heartbeats, leaves, anonymous tokens, cron, consoles), CPU time.",
+      307.17,
+    ),
+    logs: number(
+      "Workers Logs (Cloudflare Observability): GB ingested and kept beyond the included. With invocation logs off, as wrangler.toml has them, only the lines the worker writes.",
+      0,
     ),
     redis: number("The hot store: Upstash commands, storage and bandwidth, or a fixed plan.", 100),
-    dynamoWrites: number("DynamoDB write units.", 2.79),
-    dynamoReads: number("DynamoDB read units.", 0),
-    dynamoStorage: number("DynamoDB storage.", 5.58),
+    dynamoWrites: number("DynamoDB write units.", 1.96),
+    dynamoReads: number("DynamoDB read units.", 0.16),
+    dynamoStorage: number("DynamoDB storage, 100 B of overhead an item included.", 3.16),
     transfer: number("AWS data transfer out (DynamoDB answering an edge worker).", 0),
   })
   .openapi("CostTiers", { description: "Monthly US dollars per tier." });
@@ -117,11 +122,48 @@ const LimitSchema = z
     unit: z.string().openapi({ description: "Unit of `used` and `limit`.", example: "GB/month" }),
     status: z.enum(["ok", "binding", "exceeded"]).openapi({
       description:
-        "`binding`: it decided the choice, or usage is at 80 % of it or more; `exceeded`: usage is over it.",
-      example: "binding",
+        "Per database or object where there are several. `binding`: usage is at 80 % of the limit or more; `exceeded`: over it. Which limit decided a plan is in the notes.",
+      example: "ok",
     }),
   })
   .openapi("CostLimit");
+
+const OptionSchema = z
+  .object({
+    name: z.string().openapi({ description: "What may be added.", example: "Upstash Prod Pack" }),
+    monthlyUsd: number("What it adds to the month, US dollars (not in the total).", 200),
+    note: z.string().openapi({
+      description: "What it buys, and how it is priced.",
+      example: "Uptime SLA, multi-zone replication, encryption at rest: $200 a month a database.",
+    }),
+  })
+  .openapi("CostOption", {
+    description: "Something a production deployment may add, priced apart from the total.",
+  });
+
+const RangeMoverSchema = z
+  .object({
+    name: z.string().openapi({
+      description: "What is assumed instead of the measured input.",
+      example: "Upstash meters HTTP headers too (544 B a heartbeat)",
+    }),
+    total: number("The monthly total with it, US dollars.", 512.45),
+  })
+  .openapi("CostRangeMover", { description: "One unknown moved, and the total it gives." });
+
+const RangeSchema = z
+  .object({
+    low: number("The lowest total the unknowns give, US dollars a month.", 332.45),
+    high: number("The highest, US dollars a month.", 589.69),
+    movers: z.array(RangeMoverSchema).openapi({
+      description:
+        "Each unknown alone (steady-state heartbeats, headers metered, more tabs, anonymous viewers), then those that raise the total together and those that lower it together.",
+      example: [{ name: "1.2 tabs a viewer (x1.2)", total: 473.07 }],
+    }),
+  })
+  .openapi("CostRange", {
+    description: "The total as a range: what nobody knows before an audience arrives, moved.",
+  });
 
 export const CostEstimateSchema = z
   .object({
@@ -140,7 +182,7 @@ export const CostEstimateSchema = z
       example: true,
     }),
     tiers: TiersSchema.openapi({ description: "Monthly US dollars per tier." }),
-    total: number("Monthly total, US dollars.", 390.11),
+    total: number("Monthly total, US dollars.", 412.45),
     limits: z
       .array(LimitSchema)
       .openapi({ description: "Limits checked against the workload.", example: [] }),
@@ -158,6 +200,18 @@ export const CostEstimateSchema = z
       description: "Why the figures are what they are.",
       example: ["Edge tier included."],
     }),
+    options: z.array(OptionSchema).openapi({
+      description:
+        "What a production deployment may add (Upstash's Prod Pack, DynamoDB point-in-time recovery, Workers invocation logs), priced, not in the total.",
+      example: [
+        {
+          name: "DynamoDB point-in-time recovery",
+          monthlyUsd: 7.53,
+          note: "Billed on the table's size.",
+        },
+      ],
+    }),
+    range: RangeSchema,
     storageByMonth: z
       .array(
         z

@@ -55,6 +55,10 @@ export interface DynamoPrices {
     /** Items per BatchWriteItem call; each item is still billed as its own write. */
     readonly batchWriteMaxItems: Figure;
   };
+  /** Point-in-time recovery (continuous backups), an option a production table usually has. */
+  readonly pitrPerGbMonth: Figure;
+  /** Bytes DynamoDB adds to every item for indexing when it bills storage. */
+  readonly storageOverheadBytesPerItem: Figure;
   /** Default throughput quota of an on-demand table (raisable on request). */
   readonly quotas: {
     readonly tableWriteUnitsPerSec: Figure;
@@ -86,6 +90,10 @@ export interface UpstashPrices {
   };
   /** Fixed plans, cheapest first. */
   readonly fixedPlans: readonly UpstashFixedPlan[];
+  /** Prod Pack (uptime SLA, multi-zone replication, encryption at rest): per database. */
+  readonly prodPackPerDatabase: Figure;
+  /** The command rate from which Upstash sells Enterprise (custom prices) instead of plans. */
+  readonly enterpriseCommandsPerSec: Figure;
 }
 
 export interface ElastiCacheNode {
@@ -110,6 +118,21 @@ export interface WorkersPrices {
   readonly perMillionCpuMs: Figure;
   /** 1 = every Cron Trigger invocation is billed as one request. */
   readonly cronInvocationRequests: Figure;
+}
+
+/**
+ * Workers Logs, billed since 2026-12-01 as Cloudflare Observability: ingested and stored GB,
+ * with allowances per account and billing cycle (Workers Paid).
+ */
+export interface WorkersLogsPrices {
+  readonly includedIngestGb: Figure;
+  readonly perIngestGb: Figure;
+  readonly includedStorageGbMonths: Figure;
+  readonly perStorageGbMonth: Figure;
+  /** Days an event stays queryable (and billed as storage). */
+  readonly retentionDays: Figure;
+  /** Average size of a Workers log event as ingested (body and enriched attributes). */
+  readonly bytesPerWorkersEvent: Figure;
 }
 
 export interface TransferPrices {
@@ -142,6 +165,7 @@ export interface PriceCatalogue {
   readonly upstash: UpstashPrices;
   readonly elasticache: ElastiCachePrices;
   readonly workers: WorkersPrices;
+  readonly workersLogs: WorkersLogsPrices;
   readonly durableObjects: DurableObjectsPrices;
   readonly transfer: TransferPrices;
 }

@@ -170,7 +170,7 @@ export function costChartSvg(options: CostChartOptions = {}): string {
     "<style>.major{stroke:#ccc;stroke-width:1}.minor{stroke:#eee;stroke-width:1}.tick{font-size:12px;fill:#333}.legend{font-size:13px;fill:#222}.note{font-size:11px;fill:#555}polyline{fill:none;stroke-width:2.5;stroke-linejoin:round}</style>",
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${MARGIN.left}" y="30" font-size="18" font-weight="bold" fill="#111">Monthly cost by architecture (USD, log-log)</text>`,
-    `<text x="${MARGIN.left}" y="50" class="note">Prices ${escapeXml(catalogue.id)}; every heartbeat is a Workers request; Upstash fixed plan = cheapest whose limits fit.</text>`,
+    `<text x="${MARGIN.left}" y="50" class="note">Prices ${escapeXml(catalogue.id)}; every heartbeat is a Workers request; Upstash fixed: the cheapest plan one database of which fits, else the cheapest set.</text>`,
     ...grid,
     `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`,
     ...lines,

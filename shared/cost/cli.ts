@@ -1,11 +1,8 @@
 /**
- * Command line for the cost model:
- *
- *   npx tsx shared/cost/cli.ts --viewers 10000 [--stages 10 --interval 30 --commands 2
- *     --bytes 300 --packing 20 ...] [--json] [--seed]
- *
- * Prints every architecture's monthly bill by tier (or, with --seed, the seed document's
- * tables beside corrected figures). Bad flags print a readable error and exit with code 2.
+ * The cost model's command line, `npm run cost -- --viewers 10000 [options]` in the repository
+ * (bin.ts when installed): this system's monthly bill and its alternatives' for an audience, or
+ * with --seed the seed document's tables beside corrected figures. Bad flags print a readable
+ * error and exit with code 2.
  */
 import { pathToFileURL } from "node:url";
 import { compareArchitectures } from "./estimate";
@@ -16,51 +13,124 @@ import { type Workload, WorkloadError } from "./workload";
 
 type NumericField = Exclude<keyof Workload, "consistency">;
 
-/** Numeric flags and the workload field each sets. */
-const NUMERIC_FLAGS: Readonly<Record<string, NumericField>> = {
-  viewers: "viewers",
-  stages: "stages",
-  interval: "heartbeatIntervalSec",
-  ttl: "presenceTtlSec",
-  "snapshot-interval": "snapshotIntervalSec",
-  reads: "countReadsPerHeartbeat",
-  commands: "redisCommandsPerHeartbeat",
-  bytes: "redisBytesPerHeartbeat",
-  "cpu-ms": "workerCpuMsPerHeartbeat",
-  "sync-cpu-ms": "workerCpuMsPerSyncedViewer",
-  tabs: "tabsPerViewer",
-  "per-interval": "heartbeatsPerTabInterval",
-  "header-bytes": "redisHeaderBytesPerHeartbeat",
-  "count-headers": "redisBandwidthCountsHeaders",
-  "redis-bytes-per-viewer": "redisBytesPerViewer",
-  dashboards: "dashboards",
-  "dashboard-poll": "dashboardPollSec",
-  "do-ms": "durableObjectMsPerMessage",
-  "heartbeat-item": "heartbeatItemSizeBytes",
-  "snapshot-item": "snapshotItemSizeBytes",
-  packing: "viewingRecordPackingFactor",
-  "record-bytes": "viewingRecordBytes",
-  hours: "hoursPerMonth",
-  utilisation: "provisionedUtilisation",
-  peak: "peakToAverage",
-  "history-months": "historyMonths",
-  "audit-days": "auditRetentionDays",
-};
+interface FlagSpec {
+  flag: string;
+  field: NumericField;
+  /** The value's name in the help, with its unit. */
+  arg: string;
+  /** What it is, for a buyer; the default is appended. */
+  help: string;
+}
+
+const spec = (flag: string, field: NumericField, arg: string, help: string): FlagSpec => ({
+  flag,
+  field,
+  arg,
+  help,
+});
+
+/** The numeric flags, grouped as the help shows them. */
+const FLAG_GROUPS: readonly { title: string; flags: readonly FlagSpec[] }[] = [
+  {
+    title: "Your audience",
+    flags: [
+      spec("viewers", "viewers", "N", "concurrent viewers, on average while live"),
+      spec("hours-live", "hoursLivePerDay", "H", "hours a day they watch (a 2-hour show: 2)"),
+      spec("peak", "peakToAverage", "X", "peak viewers over the average; plans are sized for it"),
+      spec("stages", "stages", "N", "live stages (streams) they are spread over"),
+      spec("tabs", "tabsPerViewer", "X", "tabs or players a viewer has open, each beating"),
+      spec("session-minutes", "sessionMinutes", "MIN", "how long a viewer stays (a leave each)"),
+      spec("anonymous", "anonymousViewerShare", "0-1", "share of viewers without your token"),
+      spec("interval", "heartbeatIntervalSec", "S", "seconds between a tab's heartbeats"),
+      spec("history-months", "historyMonths", "N", "months of history kept so far (storage)"),
+    ],
+  },
+  {
+    title: "Per heartbeat (defaults measured on the local stack, shared/cost/measured.ts)",
+    flags: [
+      spec("commands", "redisCommandsPerHeartbeat", "N", "Upstash commands"),
+      spec("bytes", "redisBytesPerHeartbeat", "B", "Upstash request + response body bytes"),
+      spec("header-bytes", "redisHeaderBytesPerHeartbeat", "B", "HTTP header bytes both ways"),
+      spec("count-headers", "redisBandwidthCountsHeaders", "0|1", "Upstash bills header bytes"),
+      spec("cpu-ms", "workerCpuMsPerHeartbeat", "MS", "Worker CPU"),
+      spec("per-interval", "heartbeatsPerTabInterval", "X", "heartbeats a tab sends an interval"),
+      spec("leave-commands", "redisCommandsPerLeave", "N", "Upstash commands of a leave"),
+      spec("ttl", "presenceTtlSec", "S", "seconds counted after a heartbeat"),
+    ],
+  },
+  {
+    title: "Sync job and history",
+    flags: [
+      spec("snapshot-interval", "snapshotIntervalSec", "S", "seconds between sync runs"),
+      spec("sync-cpu-ms", "workerCpuMsPerSyncedViewer", "MS", "Worker CPU per viewer synced"),
+      spec("packing", "viewingRecordPackingFactor", "N", "viewing records per DynamoDB item"),
+      spec("record-bytes", "viewingRecordBytes", "B", "bytes of one viewing record"),
+      spec("snapshot-item", "snapshotItemSizeBytes", "B", "bytes of a stage snapshot item"),
+      spec("redis-bytes-per-viewer", "redisBytesPerViewer", "B", "Redis memory a viewer"),
+      spec("dashboards", "dashboards", "N", "consoles open around the clock"),
+      spec("dashboard-poll", "dashboardPollSec", "S", "seconds between a console's polls"),
+      spec("invocation-logs", "invocationLogSampling", "0-1", "invocation logs' sampling rate"),
+    ],
+  },
+  {
+    title: "The alternatives",
+    flags: [
+      spec("reads", "countReadsPerHeartbeat", "N", "pure DynamoDB: count reads a heartbeat"),
+      spec("heartbeat-item", "heartbeatItemSizeBytes", "B", "pure DynamoDB: heartbeat item"),
+      spec("audit-days", "auditRetentionDays", "D", "batched writes: days events are kept"),
+      spec("utilisation", "provisionedUtilisation", "0-1", "provisioned capacity's target"),
+      spec("do-ms", "durableObjectMsPerMessage", "MS", "Durable Objects: time a message"),
+      spec("hours", "hoursPerMonth", "H", "hours in a billing month"),
+    ],
+  },
+];
+
+const NUMERIC_FLAGS: ReadonlyMap<string, NumericField> = new Map(
+  FLAG_GROUPS.flatMap((g) => g.flags.map((f) => [f.flag, f.field] as const)),
+);
 
 const BOOLEAN_FLAGS = ["json", "seed", "help"] as const;
 
-export const USAGE = `Usage: npx tsx shared/cost/cli.ts --viewers N [options] [--json] [--seed]
+/** Width of the flag column in the help. */
+const PAD = 29;
 
-Workload (defaults: the measured inputs in shared/cost/measured.ts, the rest in workload.ts):
-${Object.entries(NUMERIC_FLAGS)
-  .map(([flag, field]) => `  --${flag.padEnd(18)} ${field}`)
-  .join("\n")}
-  --consistency        eventual | strong
+function defaultText(field: NumericField, defaults: Workload): string {
+  if (field === "viewers") return "required";
+  if (field === "presenceTtlSec") return `default 4 intervals: ${defaults.presenceTtlSec}`;
+  return `default ${defaults[field]}`;
+}
 
-Output:
-  --json               the raw estimates (or seed rows) as JSON
-  --seed               the seed document's figures beside corrected ones (markdown)
-  --help               this text`;
+/** The help, written for someone deciding what to buy: every flag with its unit and default. */
+export function usage(): string {
+  const defaults = measuredWorkload();
+  const lines = FLAG_GROUPS.flatMap((group) => [
+    "",
+    `${group.title}:`,
+    ...group.flags.map(
+      (f) => `  --${`${f.flag} ${f.arg}`.padEnd(PAD)}${f.help} (${defaultText(f.field, defaults)})`,
+    ),
+  ]);
+  return [
+    "Usage: npm run cost -- --viewers N [options]",
+    "  (installed: npx -p @viewer-presence/shared viewer-presence-cost --viewers N [options])",
+    "",
+    "What this system and its alternatives cost a month for your audience: this system's bill",
+    "line by line, the range it moves in and why, the options a production setup adds, and the",
+    "plan to buy. Prices carry their source and the day they were read (shared/cost/prices.ts).",
+    "Units: S seconds, MS milliseconds, B bytes, H hours, D days, MIN minutes; N a count, X a",
+    "ratio, 0-1 a share.",
+    ...lines,
+    `  --${"consistency eventual|strong".padEnd(PAD)}pure DynamoDB: count reads (default ${defaults.consistency})`,
+    "",
+    "Output:",
+    `  --${"json".padEnd(PAD)}the estimates as JSON (every count, range and option)`,
+    `  --${"seed".padEnd(PAD)}the original design's figures beside corrected ones (markdown)`,
+    `  --${"help".padEnd(PAD)}this text`,
+    "",
+    "Example, a two-hour show a day peaking at twice its average:",
+    "  npm run cost -- --viewers 10000 --hours-live 2 --peak 2",
+  ].join("\n");
+}
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -96,7 +166,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       options.workload.consistency = value;
       continue;
     }
-    const field = NUMERIC_FLAGS[name];
+    const field = NUMERIC_FLAGS.get(name);
     if (field === undefined) throw new UsageError(`Unknown flag --${name}`);
     const number = Number(value.replaceAll("_", ""));
     if (value.trim() === "" || !Number.isFinite(number)) {
@@ -122,18 +192,21 @@ export function main(argv: readonly string[], io: CliIo): number {
   try {
     const options = parseArgs(argv);
     if (options.help) {
-      io.out(USAGE);
+      io.out(usage());
       return 0;
     }
     // The measured inputs, as the API's estimateCost uses: one answer to one question.
     const given = { ...measuredInputs(), ...options.workload };
-    const workload = measuredWorkload(options.workload);
     if (options.seed) {
       const { viewers: _ignored, ...assumptions } = given;
       const rows = seedComparison({ workload: assumptions });
       io.out(options.json ? JSON.stringify(rows, null, 2) : renderSeedTableMarkdown(rows));
       return 0;
     }
+    if (options.workload.viewers === undefined) {
+      throw new UsageError("--viewers is required: concurrent viewers, on average while live");
+    }
+    const workload = measuredWorkload(options.workload);
     const estimates = compareArchitectures(workload);
     io.out(
       options.json
@@ -143,7 +216,7 @@ export function main(argv: readonly string[], io: CliIo): number {
     return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof WorkloadError) {
-      io.err(`${error.message}\n\n${USAGE}`);
+      io.err(`${error.message}\n\nEvery option, with its unit and default: npm run cost -- --help`);
       return 2;
     }
     throw error;

@@ -28,8 +28,10 @@ describe("Durable Objects + snapshots", () => {
   });
 
   it("never bills an object for more than the month's seconds", () => {
-    const w = { viewers: 1_000_000, stages: 1, durableObjectMsPerMessage: 100 };
+    // 500 messages/s at the peak: one object, busy 1 s a message, far more than a month.
+    const w = { viewers: 10_000, stages: 1, durableObjectMsPerMessage: 1_000 };
     const use = durableObjectUsage(input({ ...w, workerCpuMsPerSyncedViewer: 0 }));
+    expect(use.objects).toBe(1);
     expect(use.gbSeconds).toBeCloseTo(730 * 3600 * 0.128, 3);
   });
 
@@ -47,18 +49,30 @@ describe("Durable Objects + snapshots", () => {
     expect(e.keepsHistory).toBe(true);
   });
 
-  it("flags a stage too large for one object (soft limit 1,000 requests/s)", () => {
+  it("splits a stage too large for one object into shards under the soft limit of 1,000 requests/s", () => {
     const small = estimateMonthlyCost(
       defaultWorkload({ viewers: 10_000 }),
       "durable-objects-snapshots",
     );
     expect(small.limits[0]!.status).toBe("ok");
+    expect(small.plan).toEqual({ name: "Durable Objects, 1 per stage", databases: 10 });
+    // One stage peaking at 50,000 messages/s: 50 shards of 1,000.
     const large = estimateMonthlyCost(
       defaultWorkload({ viewers: 1_000_000, stages: 1 }),
       "durable-objects-snapshots",
     );
-    expect(large.limits[0]!.status).toBe("exceeded");
-    expect(large.limits[0]!.used).toBeCloseTo((1_000_000 / 30) * 1.5, 3);
+    expect(large.plan).toEqual({ name: "Durable Objects, 50 per stage", databases: 50 });
+    expect(large.limits[0]!.status).not.toBe("exceeded");
+    expect(large.limits[0]!.used).toBeCloseTo(((1_000_000 / 30) * 1.5) / 50, 3);
+  });
+
+  it("prices the shards' merge and alarms: each shard reports its count every 10 s", () => {
+    const use = durableObjectUsage(input({ viewers: 1_000_000, stages: 10 }));
+    // 100,000 viewers a stage peak at 5,000 messages/s: 5 shards a stage.
+    expect(use.shardsPerStage).toBe(5);
+    expect(use.objects).toBe(50);
+    expect(use.merges).toBeCloseTo((50 * 730 * 3600) / 10, 3);
+    expect(use.alarms).toBeCloseTo(((730 * 3600) / 300) * 50, 3);
   });
 
   it("costs far less than this system at 10,000 viewers, and says where it does not beat it", () => {

@@ -1,33 +1,62 @@
 /**
- * What a user might pick instead: Cloudflare Durable Objects, one object per stage holding its
- * presence, every viewer's tab connected by a hibernatable WebSocket that carries the heartbeats,
- * and history written to DynamoDB by each object's alarm as the sync job does here.
+ * What a user might pick instead: Cloudflare Durable Objects holding each stage's presence (one
+ * object per stage, or several shards of it when its peak exceeds one object's soft limit),
+ * every viewer's tab connected by a hibernatable WebSocket that carries the heartbeats, and
+ * history written to DynamoDB by each object's alarm as the sync job does here.
  */
-import { baseCounts, limit, type ModelInput, type ModelOutput } from "./model-kit";
-import { historyTiers } from "./redis-architectures";
+import { invocationLogsOption } from "./bill-options";
+import { historyTiers } from "./history-tiers";
+import { baseCounts, limit, logsTier, type ModelInput, type ModelOutput } from "./model-kit";
+import { formatCount } from "./text";
 import { edgeCost } from "./tiers";
 
 const MILLION = 1e6;
+const millions = (v: number) =>
+  `${v < 10 * MILLION ? (v / MILLION).toFixed(1) : formatCount(v / MILLION)} M`;
 const beyond = (used: number, included: number) => Math.max(0, used - included);
 
-/** Durable Objects monthly quantities: connections, billed requests, active seconds. */
+/**
+ * Seconds between a shard's reports of its count to its stage's first object, which sums them
+ * (as each isolate here refreshes a stage's count every 10 s). An assumption of this sketch.
+ */
+export const SHARD_MERGE_SEC = 10;
+
+/** Durable Objects monthly quantities: connections, billed requests, active seconds, shards. */
 export function durableObjectUsage({ w, u, c }: ModelInput) {
   const d = c.durableObjects;
   // A tab holds one WebSocket; it is opened (one request, through a Worker) once a session.
-  const connections = (w.viewers * w.tabsPerViewer * w.hoursPerMonth) / w.webSocketSessionHours;
+  const connections = (w.viewers * w.tabsPerViewer * u.liveHoursPerMonth) / w.webSocketSessionHours;
   const messages = u.heartbeats;
-  // Each object's alarm writes its stage's window, as a sync run does.
-  const alarms = u.syncRuns * w.stages;
-  const billedRequests = connections + messages / d.webSocketMessagesPerRequest.value + alarms;
+  // A stage whose peak exceeds one object's soft limit is split into shards, by viewer.
+  const peakMessagesPerSecPerStage = (u.heartbeatsPerSec / w.stages) * w.peakToAverage;
+  const shardsPerStage = Math.max(
+    1,
+    Math.ceil(peakMessagesPerSecPerStage / d.maxRequestsPerSecPerObject.value),
+  );
+  const objects = w.stages * shardsPerStage;
+  const merges = shardsPerStage > 1 ? (objects * u.liveSecondsPerMonth) / SHARD_MERGE_SEC : 0;
+  // Each object's alarm writes its part of the stage's window, as a sync run does.
+  const alarms = u.liveSyncRuns * objects;
+  const billedRequests =
+    connections + messages / d.webSocketMessagesPerRequest.value + alarms + merges;
   // An object is billed while it runs (a hibernatable idle one is not): per message, and per
   // alarm the job's measured CPU per viewer (a lower bound: it also waits on DynamoDB).
-  const perStageMessageSec = (messages / w.stages) * (w.durableObjectMsPerMessage / 1000);
-  const perStageActiveSec = Math.min(u.secondsPerMonth, perStageMessageSec);
-  const alarmSec = (u.syncRuns * w.viewers * w.workerCpuMsPerSyncedViewer) / 1000;
-  const activeSec = w.stages * perStageActiveSec + alarmSec;
+  const perObjectMessageSec = (messages / objects) * (w.durableObjectMsPerMessage / 1000);
+  const perObjectActiveSec = Math.min(u.liveSecondsPerMonth, perObjectMessageSec);
+  const alarmSec = (u.liveSyncRuns * w.viewers * w.workerCpuMsPerSyncedViewer) / 1000;
+  const activeSec = objects * perObjectActiveSec + alarmSec;
   const gbSeconds = activeSec * d.billedMemoryGb.value;
-  const peakMessagesPerSecPerObject = (u.heartbeatsPerSec / w.stages) * w.peakToAverage;
-  return { connections, messages, alarms, billedRequests, gbSeconds, peakMessagesPerSecPerObject };
+  return {
+    connections,
+    messages,
+    alarms,
+    merges,
+    shardsPerStage,
+    objects,
+    billedRequests,
+    gbSeconds,
+    peakMessagesPerSecPerObject: peakMessagesPerSecPerStage / shardsPerStage,
+  };
 }
 
 export function durableObjectsSnapshots(input: ModelInput): ModelOutput {
@@ -35,16 +64,26 @@ export function durableObjectsSnapshots(input: ModelInput): ModelOutput {
   const d = c.durableObjects;
   const use = durableObjectUsage(input);
   const history = historyTiers(input);
-  // Workers: each WebSocket upgrade and each console poll is a Worker request.
-  const workerRequests = use.connections + history.dashboard.polls;
+  // Workers: each WebSocket upgrade, anonymous token request and console poll is a request.
+  const workerRequests = use.connections + u.tokenRequests + history.dashboard.polls;
   const workerCpuMs = workerRequests * w.workerCpuMsPerHeartbeat;
   const objects =
     (beyond(use.billedRequests, d.includedRequests.value) / MILLION) * d.perMillionRequests.value +
     (beyond(use.gbSeconds, d.includedGbSeconds.value) / MILLION) * d.perMillionGbSeconds.value;
-  const perStageViewers = w.viewers / w.stages;
+  // Every incoming message and alarm runs the object: an invocation for invocation logs.
+  const invocations = workerRequests + use.messages + use.alarms + use.merges;
+  const logs = logsTier(input, invocations, use.objects);
+  const invocationLogs = invocationLogsOption(input, invocations, use.objects, logs.cost);
+  const viewersPerObject =
+    Math.round(
+      (d.maxRequestsPerSecPerObject.value * w.heartbeatIntervalSec) /
+        (w.tabsPerViewer * w.heartbeatsPerTabInterval * w.peakToAverage) /
+        1000,
+    ) * 1000;
   return {
     tiers: {
       edge: edgeCost(workerRequests, workerCpuMs, c),
+      logs: logs.cost,
       // The objects are the hot store here, in the column Upstash takes elsewhere.
       redis: objects,
       ...history.tiers,
@@ -53,22 +92,33 @@ export function durableObjectsSnapshots(input: ModelInput): ModelOutput {
       ...baseCounts(u),
       workerRequests,
       workerCpuMs,
+      logEvents: logs.events,
+      logIngestGb: logs.ingestGb,
       ...history.counts,
     },
     limits: [
       limit(
-        "Messages per second into one stage's object at peak (soft limit)",
+        "Messages per second into one object at peak (soft limit)",
         use.peakMessagesPerSecPerObject,
         d.maxRequestsPerSecPerObject.value,
         "messages/s",
       ),
     ],
-    plan: { name: "Durable Objects, one per stage", databases: w.stages },
+    plan: {
+      name: `Durable Objects, ${use.shardsPerStage} per stage`,
+      databases: use.objects,
+    },
     notes: [
-      `Edge: Workers, ${(use.connections / MILLION).toFixed(1)} M WebSocket upgrades and the console polls. Hot store (the Redis column): Durable Objects, ${(use.billedRequests / MILLION).toFixed(1)} M billed requests, ${(use.messages / MILLION).toFixed(0)} M incoming messages counted 20 to 1; ${(use.gbSeconds / MILLION).toFixed(2)} M GB-s at ${w.durableObjectMsPerMessage} ms a message, an assumption.`,
-      "Beats this system on the bill: a heartbeat is a WebSocket message (1/20 of a request, no Worker request, no Redis command), so the edge tier, most of this system's bill, nearly vanishes. Outgoing messages (the count pushed to viewers) are free.",
-      `Where it does not: every tab holds a connection (mobile networks, proxies and backgrounded tabs drop them; each drop is a reconnect), a deploy closes every WebSocket at once (Cloudflare's WebSockets page: 'Code updates will disconnect all WebSockets'), one object is single-threaded with a soft limit of 1,000 requests/s, about ${(Math.round((d.maxRequestsPerSecPerObject.value * w.heartbeatIntervalSec) / (w.tabsPerViewer * w.heartbeatsPerTabInterval) / 1000) * 1000).toLocaleString("en-US")} viewers a stage at this interval (here ${Math.round(perStageViewers).toLocaleString("en-US")}), beyond which a stage needs several objects and a merge; and it is a rewrite: the client, the edge and the sync job all change. Not built, not measured: priced from Cloudflare's published prices only.`,
+      `Edge: Workers, ${millions(use.connections)} WebSocket upgrades and the console polls. Hot store (the Redis column): Durable Objects, ${millions(use.billedRequests)} billed requests (${millions(use.messages)} incoming messages counted 20 to 1), ${millions(use.gbSeconds)} GB-s at ${w.durableObjectMsPerMessage} ms a message (an assumption).`,
+      "Beats this system on the bill: a heartbeat is a WebSocket message (1/20 of a request, no Worker request, no Redis command), so the edge tier, most of this system's bill, nearly vanishes.",
+      `One object carries a stage of about ${formatCount(viewersPerObject)} viewers: their peak (x${w.peakToAverage}) reaches its soft limit of ${formatCount(d.maxRequestsPerSecPerObject.value)} requests/s. ${
+        use.shardsPerStage > 1
+          ? `Each stage is priced as ${use.shardsPerStage} shards, which report their counts to the stage's first object every ${SHARD_MERGE_SEC} s (${millions(use.merges)} requests).`
+          : "A larger stage would be split into shards with a merge (priced when needed)."
+      }`,
+      "Where it loses: every tab holds a connection (mobile networks and background tabs drop them), a deploy closes every WebSocket at once, and it is a rewrite of client, edge and sync job. Not built or measured: priced from Cloudflare's pages.",
       ...history.notes,
     ],
+    options: [...history.options, ...(invocationLogs === undefined ? [] : [invocationLogs])],
   };
 }

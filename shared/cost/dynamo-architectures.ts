@@ -2,11 +2,13 @@
  * Architectures that write every heartbeat to DynamoDB: on demand, provisioned, and the seed's
  * scheme 2 (heartbeats buffered and written with BatchWriteItem).
  */
+import { invocationLogsOption, pitrOption } from "./bill-options";
 import {
   baseCounts,
   EDGE_NOTE,
   edgeTier,
   limit,
+  logsTier,
   type ModelInput,
   type ModelOutput,
   peakPerSec,
@@ -21,9 +23,10 @@ import {
 } from "./tiers";
 import { auditStoredBytes, readUnitsPerRead, writeUnitsPerItem } from "./usage";
 
-/** Heartbeat writes and count reads, shared by the three architectures. */
+/** Heartbeat writes (and a leave's delete) and count reads, shared by the three architectures. */
 function heartbeatTraffic({ w, u, c }: ModelInput) {
-  const writeUnits = u.heartbeats * writeUnitsPerItem(w.heartbeatItemSizeBytes, c.dynamodb);
+  const writeUnits =
+    u.heartbeats * writeUnitsPerItem(w.heartbeatItemSizeBytes, c.dynamodb) + u.leaves;
   const readRequests = u.heartbeats * w.countReadsPerHeartbeat;
   const readUnits = readRequests * readUnitsPerRead(w.heartbeatItemSizeBytes, w, c.dynamodb);
   return { writeUnits, readRequests, readUnits };
@@ -52,16 +55,35 @@ function quotaLimits(writeUnits: number, readUnits: number, input: ModelInput) {
   ];
 }
 
+/** Workers Logs of an architecture without the sync job: invocation logs only, if on. */
+function logsOf(input: ModelInput, requests: number, storedBytes: number) {
+  const logs = logsTier(input, requests, 0);
+  const invocationLogs = invocationLogsOption(input, requests, 0, logs.cost);
+  return {
+    logs,
+    options: [
+      pitrOption(storedBytes, input.w.historyMonths, input.c),
+      ...(invocationLogs === undefined ? [] : [invocationLogs]),
+    ],
+  };
+}
+
 /** Every heartbeat a PutItem (overwriting the viewer's presence item) plus the count reads. */
 export function dynamoOnDemand(input: ModelInput): ModelOutput {
   const { w, u, c } = input;
   const edge = edgeTier(input, false);
   const { writeUnits, readRequests, readUnits } = heartbeatTraffic(input);
-  const storedBytes = w.viewers * w.heartbeatItemSizeBytes;
-  const outBytes = transferBytes(u.heartbeats, readRequests, input);
+  // One presence item a viewer present at the peak, each with DynamoDB's 100 B of overhead.
+  const storedBytes =
+    w.viewers *
+    w.peakToAverage *
+    (w.heartbeatItemSizeBytes + c.dynamodb.storageOverheadBytesPerItem.value);
+  const outBytes = transferBytes(u.heartbeats + u.leaves, readRequests, input);
+  const { logs, options } = logsOf(input, edge.requests, storedBytes);
   return {
     tiers: {
       edge: edge.cost,
+      logs: logs.cost,
       redis: 0,
       dynamoWrites: onDemandWriteCost(writeUnits, c),
       dynamoReads: onDemandReadCost(readUnits, c),
@@ -72,8 +94,10 @@ export function dynamoOnDemand(input: ModelInput): ModelOutput {
       ...baseCounts(u),
       workerRequests: edge.requests,
       workerCpuMs: edge.cpuMs,
+      logEvents: logs.events,
+      logIngestGb: logs.ingestGb,
       dynamoWriteUnits: writeUnits,
-      dynamoWriteRequests: u.heartbeats,
+      dynamoWriteRequests: u.heartbeats + u.leaves,
       dynamoReadUnits: readUnits,
       dynamoReadRequests: readRequests,
       dynamoStorageGb: storedBytes / BYTES_PER_GB,
@@ -82,9 +106,10 @@ export function dynamoOnDemand(input: ModelInput): ModelOutput {
     limits: quotaLimits(writeUnits, readUnits, input),
     notes: [
       EDGE_NOTE,
-      "Presence items are overwritten per viewer (TTL deletes are free), so storage stays small.",
+      "Presence items are overwritten per viewer and deleted on leave (TTL deletes are free), so storage stays small.",
       "DynamoDB responses travel to the edge worker and are billed as AWS data transfer out.",
     ],
+    options,
   };
 }
 
@@ -93,9 +118,10 @@ export function dynamoProvisioned(input: ModelInput): ModelOutput {
   const { w, u, c } = input;
   const onDemand = dynamoOnDemand(input);
   const { writeUnits, readUnits } = heartbeatTraffic(input);
-  const avgWrite = writeUnits / u.secondsPerMonth;
+  // Sized to the rate while live; held all month (scheduled scaling could follow a show).
+  const avgWrite = writeUnits / u.liveSecondsPerMonth;
   // One RCU serves one strongly consistent read per second, i.e. one read unit per second.
-  const avgRead = readUnits / u.secondsPerMonth;
+  const avgRead = readUnits / u.liveSecondsPerMonth;
   const wcu = Math.ceil(avgWrite / w.provisionedUtilisation);
   const rcu = Math.ceil(avgRead / w.provisionedUtilisation);
   const cost = provisionedCost(wcu, rcu, w.hoursPerMonth, c);
@@ -116,6 +142,7 @@ export function dynamoProvisioned(input: ModelInput): ModelOutput {
         : `Peaks (x${w.peakToAverage}) fit within the provisioned capacity.`,
       "DynamoDB responses travel to the edge worker and are billed as AWS data transfer out.",
     ],
+    options: onDemand.options,
   };
 }
 
@@ -129,12 +156,14 @@ export function batchedHeartbeatWrites(input: ModelInput): ModelOutput {
   const { w, u, c } = input;
   const edge = edgeTier(input, false);
   const { writeUnits, readRequests, readUnits } = heartbeatTraffic(input);
-  const writeRequests = u.heartbeats / c.dynamodb.units.batchWriteMaxItems.value;
-  const storedBytes = auditStoredBytes(w, u);
+  const writeRequests = (u.heartbeats + u.leaves) / c.dynamodb.units.batchWriteMaxItems.value;
+  const storedBytes = auditStoredBytes(w, u, c.dynamodb);
   const outBytes = transferBytes(writeRequests, readRequests, input);
+  const { logs, options } = logsOf(input, edge.requests, storedBytes);
   return {
     tiers: {
       edge: edge.cost,
+      logs: logs.cost,
       redis: 0,
       dynamoWrites: onDemandWriteCost(writeUnits, c),
       dynamoReads: onDemandReadCost(readUnits, c),
@@ -145,6 +174,8 @@ export function batchedHeartbeatWrites(input: ModelInput): ModelOutput {
       ...baseCounts(u),
       workerRequests: edge.requests,
       workerCpuMs: edge.cpuMs,
+      logEvents: logs.events,
+      logIngestGb: logs.ingestGb,
       dynamoWriteUnits: writeUnits,
       dynamoWriteRequests: writeRequests,
       dynamoReadUnits: readUnits,
@@ -161,5 +192,6 @@ export function batchedHeartbeatWrites(input: ModelInput): ModelOutput {
         : `Heartbeat events kept ${w.auditRetentionDays} days (AUDIT_RETENTION_DAYS) for the audit trail.`,
       "The buffer itself (a Redis stream or Durable Object between heartbeats and the batch) is not priced.",
     ],
+    options,
   };
 }

@@ -27,14 +27,16 @@ describe("estimateMonthlyCost", () => {
   it("prices the edge tier at 10k viewers as requests plus CPU beyond the included ones", () => {
     const e = estimateMonthlyCost(defaultWorkload(), "dynamodb-on-demand");
     expect(e.counts.heartbeats).toBe(876_000_000);
-    // 5 + (876M - 10M) x 0.30/M + (876M - 30M) ms x 0.02/M
-    expect(e.tiers.edge).toBeCloseTo(5 + 866 * 0.3 + 846 * 0.02, 6);
+    // 876 M heartbeats and 7.3 M leaves (10,000 viewers, one an hour-long session, 730 h).
+    expect(e.counts.workerRequests).toBe(883_300_000);
+    // 5 + (883.3M - 10M) x 0.30/M + (883.3M - 30M) ms x 0.02/M
+    expect(e.tiers.edge).toBeCloseTo(5 + 873.3 * 0.3 + 853.3 * 0.02, 6);
   });
 
-  it("bills one write unit per heartbeat on demand at today's price", () => {
+  it("bills one write unit per heartbeat (and a delete per leave) on demand at today's price", () => {
     const e = estimateMonthlyCost(defaultWorkload(), "dynamodb-on-demand");
-    expect(e.counts.dynamoWriteUnits).toBe(876_000_000);
-    expect(e.tiers.dynamoWrites).toBeCloseTo(547.5, 6);
+    expect(e.counts.dynamoWriteUnits).toBe(883_300_000);
+    expect(e.tiers.dynamoWrites).toBeCloseTo(883.3 * 0.625, 6);
     // eventually consistent: half a read unit each
     expect(e.tiers.dynamoReads).toBeCloseTo(54.75, 6);
   });
@@ -50,7 +52,8 @@ describe("estimateMonthlyCost", () => {
 
   it("counts every Upstash command on pay-as-you-go", () => {
     const e = estimateMonthlyCost(defaultWorkload(), "redis-only");
-    expect(e.counts.redisCommands).toBe(1_752_000_000);
+    // 2 a heartbeat, and 7 a leave (7.3 M leaves).
+    expect(e.counts.redisCommands).toBe(1_752_000_000 + 7 * 7_300_000);
     expect(e.tiers.redis).toBeGreaterThanOrEqual(3504);
   });
 

@@ -2,19 +2,20 @@
 import { ARCHITECTURES } from "./architectures";
 import type { PriceCatalogue } from "./catalogue-types";
 import { CURRENT_CATALOGUE } from "./prices";
+import { estimateRange } from "./range";
 import {
   ARCHITECTURE_IDS,
   type ArchitectureId,
   type CostEstimate,
+  type RangedCostEstimate,
   type StorageAtMonth,
   TIER_NAMES,
 } from "./types";
+import { monthlyUsage } from "./usage";
+import { validateWorkload, type Workload } from "./workload";
 
 /** Months at which every estimate also shows its storage (history is kept forever). */
 export const STORAGE_MONTHS = [1, 12, 36] as const;
-
-import { monthlyUsage } from "./usage";
-import { validateWorkload, type Workload } from "./workload";
 
 /**
  * Monthly cost (USD) of running `workload` on `architecture`, per tier, with the counts behind
@@ -51,16 +52,23 @@ export function estimateMonthlyCost(
     limits: out.limits,
     ...(out.plan === undefined ? {} : { plan: out.plan }),
     notes: out.notes,
+    options: out.options,
     storageByMonth,
     catalogueId: catalogue.id,
     pricesAsOf: catalogue.asOf,
   };
 }
 
-/** Every architecture priced for `workload`, in the order of {@link ARCHITECTURE_IDS}. */
+/**
+ * Every architecture priced for `workload`, in the order of {@link ARCHITECTURE_IDS}, each with
+ * the range its total moves in (range.ts).
+ */
 export function compareArchitectures(
   workload: Workload,
   catalogue: PriceCatalogue = CURRENT_CATALOGUE,
-): CostEstimate[] {
-  return ARCHITECTURE_IDS.map((id) => estimateMonthlyCost(workload, id, catalogue));
+): RangedCostEstimate[] {
+  return ARCHITECTURE_IDS.map((id) => ({
+    ...estimateMonthlyCost(workload, id, catalogue),
+    range: estimateRange(workload, (w) => estimateMonthlyCost(w, id, catalogue).total),
+  }));
 }

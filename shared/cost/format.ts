@@ -1,17 +1,14 @@
-/** Plain-text rendering of estimates: a table of architectures by tier, then limits and notes. */
+/**
+ * Plain-text rendering of estimates, no line wider than {@link LINE_WIDTH}: what was priced, a
+ * table of architectures, this system's bill line by line (bill-format.ts), then each
+ * architecture's limits, notes and options.
+ */
+import { formatSystemBill } from "./bill-format";
+import { formatCount, formatUsd, formatWholeUsd, LINE_WIDTH, plural, wrap } from "./text";
 import type { CostEstimate, LimitCheck } from "./types";
 import type { Workload } from "./workload";
 
-const usdFormat = new Intl.NumberFormat("en-US", {
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
-const countFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-
-/** Dollars with thousands separators and cents, e.g. "1,234.56". */
-export function formatUsd(value: number): string {
-  return usdFormat.format(value);
-}
+export { formatUsd } from "./text";
 
 /** A quantity in the unit a person reads it in (bytes as MB/GB/TB). */
 export function formatQuantity(value: number, unit: string): string {
@@ -25,9 +22,9 @@ export function formatQuantity(value: number, unit: string): string {
     ] as const) {
       if (value >= size) return `${(value / size).toFixed(1)} ${name}${suffix}`;
     }
-    return `${countFormat.format(value)} B${suffix}`;
+    return `${formatCount(value)} B${suffix}`;
   }
-  return `${countFormat.format(value)} ${unit}`;
+  return `${formatCount(value)} ${unit}`;
 }
 
 export function formatLimit(l: LimitCheck): string {
@@ -35,11 +32,13 @@ export function formatLimit(l: LimitCheck): string {
 }
 
 const COLUMNS = [
-  ["Edge", (e: CostEstimate) => e.tiers.edge],
-  ["Redis", (e: CostEstimate) => e.tiers.redis],
-  ["DDB writes", (e: CostEstimate) => e.tiers.dynamoWrites],
-  ["DDB reads", (e: CostEstimate) => e.tiers.dynamoReads],
-  ["DDB storage", (e: CostEstimate) => e.tiers.dynamoStorage],
+  ["Workers", (e: CostEstimate) => e.tiers.edge],
+  ["Logs", (e: CostEstimate) => e.tiers.logs],
+  ["Hot store", (e: CostEstimate) => e.tiers.redis],
+  [
+    "DynamoDB",
+    (e: CostEstimate) => e.tiers.dynamoWrites + e.tiers.dynamoReads + e.tiers.dynamoStorage,
+  ],
   ["Transfer", (e: CostEstimate) => e.tiers.transfer],
   ["Total", (e: CostEstimate) => e.total],
 ] as const;
@@ -48,9 +47,9 @@ function limitSummary(e: CostEstimate): string {
   const exceeded = e.limits.filter((l) => l.status === "exceeded").length;
   const binding = e.limits.filter((l) => l.status === "binding").length;
   const parts = [
-    ...(e.usableFromEdge ? [] : ["unusable from edge"]),
-    ...(exceeded > 0 ? [`${exceeded} exceeded`] : []),
-    ...(binding > 0 ? [`${binding} binding`] : []),
+    ...(e.usableFromEdge ? [] : ["VPC only"]),
+    ...(exceeded > 0 ? [`${exceeded} over`] : []),
+    ...(binding > 0 ? [`${binding} near`] : []),
   ];
   return parts.length > 0 ? parts.join(", ") : "ok";
 }
@@ -59,6 +58,7 @@ function limitSummary(e: CostEstimate): string {
 export function describeAssumptions(w: Workload): string {
   return [
     `${w.stages} stages`,
+    `${w.hoursLivePerDay} h live a day, peak x${w.peakToAverage}`,
     `heartbeat every ${w.heartbeatIntervalSec} s (x${w.heartbeatsPerTabInterval} sent, ${w.tabsPerViewer} tab a viewer)`,
     `${w.redisCommandsPerHeartbeat} commands / ${w.redisBytesPerHeartbeat} B${w.redisBandwidthCountsHeaders === 1 ? ` + ${w.redisHeaderBytesPerHeartbeat} B of headers` : ""} per heartbeat`,
     `${w.workerCpuMsPerHeartbeat} ms CPU`,
@@ -72,27 +72,35 @@ export function describeAssumptions(w: Workload): string {
 
 /** One line describing the workload the table was priced for. */
 export function describeWorkload(w: Workload): string {
-  return `${countFormat.format(w.viewers)} viewers; ${describeAssumptions(w)}`;
+  return `${formatCount(w.viewers)} viewers; ${describeAssumptions(w)}`;
 }
 
-/** The comparison as an aligned text table followed by each architecture's limits and notes. */
-export function formatComparison(estimates: readonly CostEstimate[], workload: Workload): string {
+/** What was priced, for a buyer: the audience, then the per-heartbeat figures. */
+function header(estimates: readonly CostEstimate[], w: Workload): string[] {
   const first = estimates[0];
-  const header = [
-    `Monthly cost in USD${first ? ` (${first.catalogueId}, prices as of ${first.pricesAsOf})` : ""}`,
-    describeWorkload(workload),
-    "",
+  const peak = w.viewers * w.peakToAverage;
+  return [
+    `Monthly cost in USD, prices as of ${first?.pricesAsOf ?? "?"} (us-east-1; sources: shared/cost/prices.ts)`,
+    ...wrap(
+      `Audience: ${formatCount(w.viewers)} viewers on average while live, ${w.hoursLivePerDay} h a day, peaking at x${w.peakToAverage} (${formatCount(peak)}); ${plural(w.stages, "stage")}; ${plural(w.tabsPerViewer, "tab")} a viewer; ${w.sessionMinutes}-minute sessions; ${Math.round(w.anonymousViewerShare * 100)} % anonymous.`,
+    ),
+    ...wrap(
+      `Per heartbeat: ${w.redisCommandsPerHeartbeat} Upstash commands, ${w.redisBytesPerHeartbeat} B (bodies), ${w.workerCpuMsPerHeartbeat} ms of Worker CPU; a tab sends ${w.heartbeatsPerTabInterval} every ${w.heartbeatIntervalSec} s (measured: shared/cost/measured.ts). Change any input: npm run cost -- --help`,
+    ),
   ];
+}
+
+function table(estimates: readonly CostEstimate[]): string[] {
   const rows = [
     ["Architecture", ...COLUMNS.map(([name]) => name), "Limits"],
     ...estimates.map((e) => [
       e.label,
-      ...COLUMNS.map(([, get]) => formatUsd(get(e))),
+      ...COLUMNS.map(([, get]) => formatWholeUsd(get(e))),
       limitSummary(e),
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const table = rows.map((r) =>
+  return rows.map((r) =>
     r
       .map((cell, i) =>
         i === 0 || i === r.length - 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!),
@@ -100,11 +108,37 @@ export function formatComparison(estimates: readonly CostEstimate[], workload: W
       .join("  ")
       .trimEnd(),
   );
-  const details = estimates.flatMap((e) => [
+}
+
+function details(e: CostEstimate): string[] {
+  return [
     "",
     `${e.label}${e.plan ? ` [${e.plan.databases} x ${e.plan.name}]` : ""}`,
-    ...e.limits.filter((l) => l.status !== "ok").map((l) => `  ! ${formatLimit(l)}`),
-    ...e.notes.map((n) => `  - ${n}`),
-  ]);
-  return [...header, ...table, ...details].join("\n");
+    ...e.limits
+      .filter((l) => l.status !== "ok")
+      .flatMap((l) => wrap(formatLimit(l), "    ", LINE_WIDTH, "  ! ")),
+    ...e.notes.flatMap((n) => wrap(n, "    ", LINE_WIDTH, "  - ")),
+    ...e.options.flatMap((o) =>
+      wrap(`option, +${formatUsd(o.monthlyUsd)}: ${o.name}. ${o.note}`, "    ", LINE_WIDTH, "  + "),
+    ),
+  ];
+}
+
+/** The architecture a buyer of this system runs, whose bill is shown line by line. */
+const THIS_SYSTEM = "redis-snapshots-fixed";
+
+/**
+ * The comparison as text: what was priced, a table of architectures (whole dollars; `Limits`
+ * counts those near (80 %+) or over), this system's bill with its range and options, then each
+ * architecture's limits, notes and options.
+ */
+export function formatComparison(estimates: readonly CostEstimate[], workload: Workload): string {
+  const ours = estimates.find((e) => e.architecture === THIS_SYSTEM);
+  return [
+    ...header(estimates, workload),
+    "",
+    ...table(estimates),
+    ...(ours === undefined ? [] : ["", ...formatSystemBill(ours, workload)]),
+    ...estimates.flatMap(details),
+  ].join("\n");
 }

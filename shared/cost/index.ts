@@ -8,6 +8,7 @@ export type { Architecture } from "./architectures";
 export { ARCHITECTURES } from "./architectures";
 export type { IntervalBudgetInput, IntervalBudgetResult } from "./budget";
 export { heartbeatIntervalForBudget, hotPathMonthlyCost } from "./budget";
+export { viewersPerDatabase } from "./capacity";
 export { catalogueAsOf, onDemandPeriodOn, SEED_ERA_CATALOGUE } from "./catalogue-history";
 export type {
   DynamoPrices,
@@ -19,6 +20,7 @@ export type {
   TransferPrices,
   UpstashFixedPlan,
   UpstashPrices,
+  WorkersLogsPrices,
   WorkersPrices,
 } from "./catalogue-types";
 export type { ChartSeries, CostChartOptions } from "./chart";
@@ -32,7 +34,9 @@ export {
   formatQuantity,
   formatUsd,
 } from "./format";
+export { MEASUREMENTS, measuredWorkload, STEADY_STATE_HEARTBEAT } from "./measured";
 export { CURRENT_CATALOGUE, ON_DEMAND_PERIODS, UPSTASH_FIXED_PLANS } from "./prices";
+export { estimateRange, RANGE_MOVERS } from "./range";
 export type { PureDynamoBill, SeedFigure, SeedRow } from "./seed-reproduction";
 export {
   renderSeedTableMarkdown,
@@ -40,21 +44,25 @@ export {
   seedComparison,
   seedPureDynamoBill,
 } from "./seed-reproduction";
-export { READ_ON, SOURCES } from "./sources";
+export { BILL_LINES_READ_ON, READ_ON, SOURCES } from "./sources";
 export type {
   ArchitectureId,
   CostEstimate,
+  CostRange,
   LimitCheck,
+  PricedOption,
+  RangedCostEstimate,
   TierCosts,
   UsageCounts,
 } from "./types";
 export { ARCHITECTURE_IDS, TIER_NAMES } from "./types";
 export type { PlanChoice, PlanRequirements } from "./upstash-plans";
-export { selectFixedPlan } from "./upstash-plans";
+export { cheaperSet, selectFixedPlan } from "./upstash-plans";
 export type { MonthlyUsage } from "./usage";
 export { monthlyUsage } from "./usage";
 export type { Consistency, Workload } from "./workload";
 export {
+  ANONYMOUS_TOKEN_RENEW_SEC,
   defaultWorkload,
   PRESENCE_TTL_INTERVALS,
   packedItemBytes,

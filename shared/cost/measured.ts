@@ -84,6 +84,21 @@ export const MEASUREMENTS = {
   },
 } as const satisfies Partial<Record<keyof Workload, Measurement>>;
 
+/**
+ * A heartbeat in the steady state, once every tab has its ticket (hour-long sessions come close
+ * to it): `npm run bench`, in-process app, rounds 2-10 (BENCHMARKS.md, "What a heartbeat costs
+ * at Upstash"), 2026-11-30 03:58 UTC. The calibration's 1.32 commands and 105 B carry every
+ * viewer's joining in a 10-minute session; where a real audience sits between them is one of
+ * the things a cost range moves with (range.ts).
+ */
+export const STEADY_STATE_HEARTBEAT = {
+  redisCommandsPerHeartbeat: 1.027,
+  /** 60.2 B of requests and 16.2 B of responses. */
+  redisBytesPerHeartbeat: 76,
+  command: "npm run bench",
+  measuredOn: "2026-11-30",
+} as const;
+
 /** The measured inputs as workload overrides. */
 export function measuredInputs(): Partial<Workload> {
   const inputs: Partial<Workload> = Object.fromEntries(

@@ -1,6 +1,6 @@
 /** Building blocks shared by the architecture models: the edge tier, limits, empty counts. */
 import type { PriceCatalogue } from "./catalogue-types";
-import { edgeCost } from "./tiers";
+import { edgeCost, workersLogsCost } from "./tiers";
 import type { CostEstimate, LimitCheck, UsageCounts } from "./types";
 import type { MonthlyUsage } from "./usage";
 import type { Workload } from "./workload";
@@ -11,7 +11,10 @@ export interface ModelInput {
   c: PriceCatalogue;
 }
 
-export type ModelOutput = Pick<CostEstimate, "tiers" | "counts" | "limits" | "notes"> & {
+export type ModelOutput = Pick<
+  CostEstimate,
+  "tiers" | "counts" | "limits" | "notes" | "options"
+> & {
   plan?: CostEstimate["plan"];
 };
 
@@ -31,6 +34,8 @@ export function baseCounts(u: MonthlyUsage): UsageCounts {
     heartbeats: u.heartbeats,
     workerRequests: 0,
     workerCpuMs: 0,
+    logEvents: 0,
+    logIngestGb: 0,
     redisCommands: 0,
     redisBandwidthGb: 0,
     redisDataMb: 0,
@@ -50,9 +55,10 @@ export function baseCounts(u: MonthlyUsage): UsageCounts {
 }
 
 /**
- * Workers requests and CPU: one request per heartbeat, plus one per sync run when the sync job
- * runs as a Cron Trigger of the same account (cron invocations are billed as requests), plus
- * the consoles' polls of the history routes (`dashboardPolls`, each one request).
+ * Workers requests and CPU: one request per heartbeat, leave and anonymous token request, plus
+ * one per sync run when the sync job runs as a Cron Trigger of the same account (cron
+ * invocations are billed as requests), plus the consoles' polls of the history routes
+ * (`dashboardPolls`, each one request). Leaves and token requests are charged a heartbeat's CPU.
  */
 export function edgeTier(
   { w, u, c }: ModelInput,
@@ -60,19 +66,34 @@ export function edgeTier(
   dashboardPolls = 0,
 ): { cost: number; requests: number; cpuMs: number } {
   const cronRequests = withSyncJob ? u.syncRuns * c.workers.cronInvocationRequests.value : 0;
-  const requests = u.heartbeats + cronRequests + dashboardPolls;
+  const viewerRequests = u.heartbeats + u.leaves + u.tokenRequests;
+  const requests = viewerRequests + cronRequests + dashboardPolls;
   const cpuMs =
-    (u.heartbeats + dashboardPolls) * w.workerCpuMsPerHeartbeat +
+    (viewerRequests + dashboardPolls) * w.workerCpuMsPerHeartbeat +
     (withSyncJob ? syncCpuMs({ w, u }) : 0);
   return { cost: edgeCost(requests, cpuMs, c), requests, cpuMs };
 }
 
-/** The sync job's CPU in a month: every viewer synced once a run. */
+/** The sync job's CPU in a month: every viewer synced once a run while the audience watches. */
 export function syncCpuMs({ w, u }: Pick<ModelInput, "w" | "u">): number {
-  return u.syncRuns * w.viewers * w.workerCpuMsPerSyncedViewer;
+  return u.liveSyncRuns * w.viewers * w.workerCpuMsPerSyncedViewer;
 }
 
-/** Average rate times the peak factor, per second. */
+/** The rate while live times the peak factor, per second. */
 export function peakPerSec(perMonth: number, { w, u }: Pick<ModelInput, "w" | "u">): number {
-  return (perMonth / u.secondsPerMonth) * w.peakToAverage;
+  return (perMonth / u.liveSecondsPerMonth) * w.peakToAverage;
+}
+
+/**
+ * Workers Logs: an invocation log for the sampled share of `invocations` (none with invocation
+ * logs off, as wrangler.toml has them), plus the lines the worker writes: one per sync run and
+ * database (`syncDatabases`, 0 without a sync job).
+ */
+export function logsTier(
+  { w, u, c }: ModelInput,
+  invocations: number,
+  syncDatabases: number,
+): { cost: number; events: number; ingestGb: number; storageGbMonths: number } {
+  const events = invocations * w.invocationLogSampling + u.syncRuns * syncDatabases;
+  return { ...workersLogsCost(events, w.hoursPerMonth, c), events };
 }

@@ -46,6 +46,8 @@ const PINNED: Record<string, number> = {
   "dynamodb.units.writeUnitBytes": 1024,
   "dynamodb.units.readUnitBytes": 4096,
   "dynamodb.units.batchWriteMaxItems": 25,
+  "dynamodb.pitrPerGbMonth": 0.2,
+  "dynamodb.storageOverheadBytesPerItem": 100,
   "dynamodb.quotas.tableWriteUnitsPerSec": 40_000,
   "dynamodb.quotas.tableReadUnitsPerSec": 40_000,
   "upstash.payg.per100kCommands": 0.2,
@@ -65,6 +67,8 @@ const PINNED: Record<string, number> = {
   ...plan(4, 400, 50 * GB, 5 * TB, 10_000, 50 * MB),
   ...plan(5, 800, 100 * GB, 10 * TB, 16_000, 75 * MB),
   ...plan(6, 1500, 500 * GB, 20 * TB, 16_000, 100 * MB),
+  "upstash.prodPackPerDatabase": 200,
+  "upstash.enterpriseCommandsPerSec": 100_000,
   "elasticache.nodes[0].hourly": 0.016,
   "elasticache.nodes[0].memoryGiB": 0.5,
   "elasticache.nodes[1].hourly": 0.032,
@@ -87,6 +91,12 @@ const PINNED: Record<string, number> = {
   "durableObjects.perMillionGbSeconds": 12.5,
   "durableObjects.billedMemoryGb": 0.128,
   "durableObjects.maxRequestsPerSecPerObject": 1_000,
+  "workersLogs.includedIngestGb": 50,
+  "workersLogs.perIngestGb": 0.25,
+  "workersLogs.includedStorageGbMonths": 12,
+  "workersLogs.perStorageGbMonth": 0.1,
+  "workersLogs.retentionDays": 7,
+  "workersLogs.bytesPerWorkersEvent": 4840,
   "transfer.awsFreeGb": 100,
   "transfer.awsPerGb": 0.09,
 };
@@ -96,6 +106,12 @@ const PINNED: Record<string, number> = {
  * a path applies. Changing where a figure comes from means changing it here too.
  */
 const SOURCE_PINS: readonly [RegExp, keyof typeof SOURCES, string][] = [
+  [/^dynamodb\.pitrPerGbMonth$/, "dynamoPitr", "2026-12-07"],
+  [/^dynamodb\.storageOverheadBytesPerItem$/, "dynamoItemOverhead", "2026-12-07"],
+  [/^upstash\.prodPackPerDatabase$/, "upstashProdPack", "2026-12-07"],
+  [/^upstash\.enterpriseCommandsPerSec$/, "upstashEnterprise", "2026-12-07"],
+  [/^workersLogs\.(retentionDays|bytesPerWorkersEvent)$/, "observabilityDatasets", "2026-12-07"],
+  [/^workersLogs\./, "observabilityPricing", "2026-12-07"],
   [/^dynamodb\.onDemand\./, "dynamoOnDemand", "2026-11-27"],
   [/^dynamodb\.provisioned\.(wcu|rcu)Hour$/, "dynamoProvisioned", "2026-11-27"],
   [/^dynamodb\.(provisioned|storage)\./, "dynamoPricing", "2026-11-27"],

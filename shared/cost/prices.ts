@@ -10,7 +10,7 @@ import type {
   PriceCatalogue,
   UpstashFixedPlan,
 } from "./catalogue-types";
-import { DURABLE_OBJECTS_READ_ON, READ_ON, SOURCES } from "./sources";
+import { BILL_LINES_READ_ON, DURABLE_OBJECTS_READ_ON, READ_ON, SOURCES } from "./sources";
 
 function fig(
   value: number,
@@ -33,6 +33,11 @@ function doFig(
   verified = true,
 ): Figure {
   return { value, unit, source, readOn: DURABLE_OBJECTS_READ_ON, verified, evidence };
+}
+
+/** A figure of the lines a real bill has (read on {@link BILL_LINES_READ_ON}). */
+function billFig(value: number, unit: string, source: string, evidence: string): Figure {
+  return { value, unit, source, readOn: BILL_LINES_READ_ON, verified: true, evidence };
 }
 
 const GB = 1e9;
@@ -132,10 +137,14 @@ function node(type: string, hourlyUsd: number, memoryGiB: number): ElastiCacheNo
 
 const upstashPayg = SOURCES.upstashBilling;
 
-/** The current catalogue: prices in effect on {@link READ_ON}. */
+/**
+ * The current catalogue: prices in effect on {@link BILL_LINES_READ_ON}, the last day any of
+ * them was read (the others on {@link READ_ON} and {@link DURABLE_OBJECTS_READ_ON}). Workers
+ * Logs changed its pricing on 2026-12-01, so no earlier date would describe it.
+ */
 export const CURRENT_CATALOGUE: PriceCatalogue = {
-  id: `us-east-1@${READ_ON}`,
-  asOf: READ_ON,
+  id: `us-east-1@${BILL_LINES_READ_ON}`,
+  asOf: BILL_LINES_READ_ON,
   region: "us-east-1",
   currency: "USD",
   dynamodb: {
@@ -210,6 +219,18 @@ export const CURRENT_CATALOGUE: PriceCatalogue = {
         false,
       ),
     },
+    pitrPerGbMonth: billFig(
+      0.2,
+      "USD per GB-month of table size (point-in-time recovery, an option)",
+      SOURCES.dynamoPitr,
+      "$0.20 per GB-month in every dated copy found (us-east-1); AWS bills PITR on the table's size, data and local indexes, whatever the recovery period.",
+    ),
+    storageOverheadBytesPerItem: billFig(
+      100,
+      "bytes of storage billed per item besides its attributes",
+      SOURCES.dynamoItemOverhead,
+      "AWS developer guide, item sizes: 100 bytes of overhead per item for indexing (global tables add 48 more; not used here).",
+    ),
     quotas: {
       tableWriteUnitsPerSec: fig(
         40_000,
@@ -241,6 +262,18 @@ export const CURRENT_CATALOGUE: PriceCatalogue = {
       perExtraDatabase: fig(0.5, "USD per month per database beyond 10", upstashPayg),
     },
     fixedPlans: UPSTASH_FIXED_PLANS,
+    prodPackPerDatabase: billFig(
+      200,
+      "USD per month per database (Prod Pack add-on: uptime SLA, multi-zone, encryption at rest)",
+      SOURCES.upstashProdPack,
+      "Upstash's production checklist: 'a $200/month add-on per database for all paid plans except Free tier'; the pricing page's Prod Pack card: '+$200/month per database'.",
+    ),
+    enterpriseCommandsPerSec: billFig(
+      100_000,
+      "commands per second from which Upstash sells Enterprise (custom price)",
+      SOURCES.upstashEnterprise,
+      "Enterprise card of the pricing page: '100K+ commands per second', 'Unlimited bandwidth and database count'; no published price.",
+    ),
   },
   elasticache: {
     nodes: [
@@ -317,6 +350,44 @@ export const CURRENT_CATALOGUE: PriceCatalogue = {
       SOURCES.durableObjectsLimits,
       "'An individual Object has a soft limit of 1,000 requests per second', quoted with the page's date (2026-06-01, 2026-08-06) by third-party notes found in the search corpus.",
       false,
+    ),
+  },
+  workersLogs: {
+    includedIngestGb: billFig(
+      50,
+      "GB of log ingestion included per billing cycle (Workers Paid, per account)",
+      SOURCES.observabilityPricing,
+      "Plans table, Paid: '50 GB per billing cycle'. Until 2026-12-01 Workers Logs was billed per event (20 million included, $0.60 per million beyond).",
+    ),
+    perIngestGb: billFig(
+      0.25,
+      "USD per GB of log ingestion beyond the included",
+      SOURCES.observabilityPricing,
+      "Plans table, Paid, additional ingestion: '$0.25 per GB'; ingestion counts the event body and its enriched and custom attributes, before compression.",
+    ),
+    includedStorageGbMonths: billFig(
+      12,
+      "GB-months of log storage included per billing cycle",
+      SOURCES.observabilityPricing,
+      "Plans table, Paid: '12 GB-month per billing cycle'; GB-month = sum of each day's maximum queryable GB / 30.",
+    ),
+    perStorageGbMonth: billFig(
+      0.1,
+      "USD per GB-month of log storage beyond the included",
+      SOURCES.observabilityPricing,
+      "Plans table, Paid, additional storage: '$0.10 per GB-month'.",
+    ),
+    retentionDays: billFig(
+      7,
+      "days a Workers log event stays queryable",
+      SOURCES.observabilityDatasets,
+      "Datasets table, Workers: default retention 7 days.",
+    ),
+    bytesPerWorkersEvent: billFig(
+      4840,
+      "bytes per Workers log event as ingested (average)",
+      SOURCES.observabilityDatasets,
+      "Datasets table, Workers: average event size 4.84 KB ('Event sizes are estimates and vary by record'); taken as 4,840 bytes.",
     ),
   },
   transfer: {

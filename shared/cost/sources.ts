@@ -9,6 +9,13 @@ export const READ_ON = "2026-11-27";
 /** The day the Durable Objects pages were read (added to the catalogue later). */
 export const DURABLE_OBJECTS_READ_ON = "2026-11-30";
 
+/**
+ * The day the lines a real bill has were read (issue 18): Workers Logs (Cloudflare
+ * Observability pricing from 2026-12-01), Upstash's Prod Pack and Enterprise threshold,
+ * DynamoDB point-in-time recovery and its per-item storage overhead.
+ */
+export const BILL_LINES_READ_ON = "2026-12-07";
+
 export const SOURCES = {
   dynamoOnDemand:
     "https://aws.amazon.com/dynamodb/pricing/on-demand/ (AWS DynamoDB on-demand pricing page)",
@@ -41,4 +48,16 @@ export const SOURCES = {
     "https://developers.cloudflare.com/durable-objects/platform/changelog/ (2024-04-01: 'a 20:1 ratio for incoming WebSocket messages'); same in the pricing page's footnote 2",
   durableObjectsLimits:
     "https://developers.cloudflare.com/durable-objects/platform/limits/ (soft limit per object; quoted from it by dated third-party notes, the stored page excerpt stops before it)",
+  observabilityPricing:
+    "https://developers.cloudflare.com/observability/pricing/ (cloudflare/cloudflare-docs src/content/docs/observability/pricing/index.mdx @ 0ec9be22: Paid, 50 GB ingestion and 12 GB-month storage included, $0.25 per GB, $0.10 per GB-month; Workers Logs moved to it on 2026-12-01, src/content/partials/workers/workers_logs_pricing.mdx)",
+  observabilityDatasets:
+    "https://developers.cloudflare.com/observability/logs/datasets/ (cloudflare/cloudflare-docs src/content/docs/observability/logs/datasets.mdx @ 0ec9be22: Workers, average event size 4.84 KB, 7 days retention)",
+  upstashProdPack:
+    "https://upstash.com/docs/common/help/production-checklist ('Prod Pack is available as a $200/month add-on per database'); https://upstash.com/pricing/redis (Prod Pack: Uptime SLA, Multi-Zone HA, transcribed 2026-09-20 in api-evangelist/upstash plans/upstash-plans-pricing.yml)",
+  upstashEnterprise:
+    "https://upstash.com/pricing/redis (Enterprise card: '100K+ commands per second', 'Unlimited bandwidth and database count', contact sales; transcribed 2026-09-20 in api-evangelist/upstash plans/upstash-plans-pricing.yml)",
+  dynamoPitr:
+    "https://aws.amazon.com/dynamodb/pricing/on-demand/ (continuous backups, PITR, us-east-1; the stored page excerpts stop before the figure, quoted by several dated third-party copies); billed on table size: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html",
+  dynamoItemOverhead:
+    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html ('Every item in DynamoDB requires 100 bytes of storage overhead for indexing'; read in the ja and ko editions of the page)",
 } as const;

@@ -21,6 +21,28 @@ export function edgeCost(requests: number, cpuMs: number, c: PriceCatalogue): nu
   );
 }
 
+/**
+ * Workers Logs as Cloudflare Observability bills it (since 2026-12-01): GB ingested beyond the
+ * included 50 GB, and GB-months stored beyond the included 12. Each event stays queryable for
+ * the retention (7 days), so a month holds that many days of it: GB-months = ingested GB x
+ * retention days / 30 (the page's "sum of each day's maximum queryable GB / 30").
+ */
+export function workersLogsCost(
+  events: number,
+  hoursPerMonth: number,
+  c: PriceCatalogue,
+): { cost: number; ingestGb: number; storageGbMonths: number } {
+  const l = c.workersLogs;
+  const ingestGb = (events * l.bytesPerWorkersEvent.value) / BYTES_PER_GB;
+  const daysPerMonth = hoursPerMonth / 24;
+  const keptDays = Math.min(l.retentionDays.value, daysPerMonth);
+  const storageGbMonths = (ingestGb / daysPerMonth) * keptDays * (daysPerMonth / 30);
+  const cost =
+    beyond(ingestGb, l.includedIngestGb.value) * l.perIngestGb.value +
+    beyond(storageGbMonths, l.includedStorageGbMonths.value) * l.perStorageGbMonth.value;
+  return { cost, ingestGb, storageGbMonths };
+}
+
 /** Upstash pay-as-you-go: every command, data beyond 1 GB, bandwidth beyond 200 GB, databases. */
 export function upstashPaygCost(
   usage: { commands: number; bandwidthBytes: number; dataBytes: number; databases: number },
@@ -57,6 +79,11 @@ export function provisionedCost(
     writes: beyond(wcu, p.freeWcu.value) * hours * p.wcuHour.value,
     reads: beyond(rcu, p.freeRcu.value) * hours * p.rcuHour.value,
   };
+}
+
+/** DynamoDB point-in-time recovery on tables of `bytes` (no free allowance). */
+export function dynamoPitrCost(bytes: number, c: PriceCatalogue): number {
+  return (bytes / BYTES_PER_GB) * c.dynamodb.pitrPerGbMonth.value;
 }
 
 /** DynamoDB Standard storage beyond the free 25 GB. */

@@ -19,6 +19,11 @@ export interface TierCosts {
   /** Cloudflare Workers: plan minimum, requests beyond the included ones, CPU time. */
   edge: number;
   /**
+   * Workers Logs (Cloudflare Observability): log events ingested and stored beyond the included
+   * allowances. With invocation logs off (wrangler.toml) only the lines the worker writes.
+   */
+  logs: number;
+  /**
    * The hot store: Upstash (commands, storage, bandwidth or a fixed plan), ElastiCache nodes, or
    * Durable Objects (requests and duration).
    */
@@ -32,6 +37,7 @@ export interface TierCosts {
 
 export const TIER_NAMES = [
   "edge",
+  "logs",
   "redis",
   "dynamoWrites",
   "dynamoReads",
@@ -44,6 +50,9 @@ export interface UsageCounts {
   heartbeats: number;
   workerRequests: number;
   workerCpuMs: number;
+  /** Workers Logs events, and the GB they are ingested as. */
+  logEvents: number;
+  logIngestGb: number;
   redisCommands: number;
   redisBandwidthGb: number;
   redisDataMb: number;
@@ -63,8 +72,9 @@ export interface UsageCounts {
 }
 
 /**
- * A limit checked against the workload. `binding` means it decided the choice (a cheaper plan
- * failed on it) or usage is at 80% or more of it; `exceeded` means usage is over it.
+ * A limit checked against the workload, per database or object where there are several:
+ * `binding` means usage is at 80% or more of it, `exceeded` that usage is over it. (Which limit
+ * decided a plan is said in the estimate's notes.)
  */
 export interface LimitCheck {
   name: string;
@@ -72,6 +82,26 @@ export interface LimitCheck {
   limit: number;
   unit: string;
   status: "ok" | "binding" | "exceeded";
+}
+
+/**
+ * Something a buyer may add that the total leaves out (an SLA, backups, invocation logs), with
+ * its monthly price and why.
+ */
+export interface PricedOption {
+  name: string;
+  /** USD per month on top of the total. */
+  monthlyUsd: number;
+  note: string;
+}
+
+/** A total as a range, and what moves it (range.ts). */
+export interface CostRange {
+  /** USD per month at the most favourable of the movers (or the total itself). */
+  low: number;
+  high: number;
+  /** Each thing that moves the total, with the total it gives. */
+  movers: { name: string; total: number }[];
 }
 
 /** DynamoDB storage held at a month since the deployment started, and its monthly price. */
@@ -95,9 +125,16 @@ export interface CostEstimate {
   /** The chosen plan or node, where the architecture chooses one. */
   plan?: { name: string; databases: number };
   notes: string[];
+  /** What a buyer may add on top of the total, priced (not included in it). */
+  options: PricedOption[];
+  /** The total's range as the inputs nobody knows in advance move (compareArchitectures sets it). */
+  range?: CostRange;
   /** DynamoDB storage at months 1, 12 and 36 (history grows: viewing records, rollups). */
   storageByMonth: StorageAtMonth[];
   /** Catalogue the estimate was priced with. */
   catalogueId: string;
   pricesAsOf: string;
 }
+
+/** An estimate with its range, as compareArchitectures (and the API's estimateCost) give it. */
+export type RangedCostEstimate = CostEstimate & { range: CostRange };

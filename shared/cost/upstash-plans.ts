@@ -1,6 +1,7 @@
 /**
- * Choosing an Upstash fixed plan: the cheapest one whose single database holds the data,
- * carries the monthly bandwidth and serves the peak command rate.
+ * Choosing Upstash fixed plans: one database of the cheapest plan that holds the data, carries
+ * the monthly bandwidth and serves the peak command rate; when none does, the cheapest set of
+ * databases of one plan that does, each carrying an even share.
  */
 import type { UpstashFixedPlan } from "./catalogue-types";
 import type { LimitCheck } from "./types";
@@ -13,13 +14,35 @@ export interface PlanRequirements {
   largestRequestBytes: number;
 }
 
+export interface PlanSetOptions {
+  /**
+   * Most databases the deployment can use (MAX_REDIS_DATABASES in shared/config.ts: 64).
+   * Default 64.
+   */
+  maxDatabases?: number;
+  /** USD per month added to each database (e.g. Upstash's Prod Pack). Default 0. */
+  extraPerDatabaseUsd?: number;
+}
+
 export interface PlanChoice {
   plan: UpstashFixedPlan;
-  /** Databases of `plan` needed (1 unless even the largest plan cannot carry the load). */
+  /** Databases of `plan` (1 unless no single database of any plan carries the load). */
   databases: number;
+  /** What they cost a month: databases x (plan + extra per database), USD. */
   monthlyUsd: number;
+  /** Each limit against one database's share. */
   limits: LimitCheck[];
+  /**
+   * The limits that decided the choice: those a cheaper plan's single database could not meet,
+   * or, for several databases, those that set how many. Empty when the cheapest plan fits.
+   */
+  decidedBy: string[];
+  /** False when no set of at most `maxDatabases` databases fits (priced on the fewest anyway). */
+  fits: boolean;
 }
+
+/** The default of {@link PlanSetOptions.maxDatabases}; shared/cost/upstash-plans.test.ts keeps it equal to the configuration's. */
+export const MAX_DATABASES = 64;
 
 const BINDING_SHARE = 0.8;
 
@@ -54,47 +77,87 @@ export function databasesNeeded(plan: UpstashFixedPlan, r: PlanRequirements): nu
 }
 
 /**
- * The cheapest plan one database of which fits `r` (data, bandwidth, peak rate, request size).
- * When even the largest plan does not, as many databases of the largest plan as the worst
- * limit needs, with stages spread evenly over them (rendezvous hashing, UPSTASH_REDIS_REST_URL
- * listing them all): the limits are checked per database, each carrying its share. `plans`
- * must be non-empty.
+ * The plan a buyer would pick for `r`. One database of the cheapest plan that fits it, when
+ * there is one: one database needs no stage spread over several and no more than one Prod Pack.
+ * Otherwise the cheapest set of N databases of one plan (N <= `maxDatabases`), each carrying
+ * 1/N of the data, bandwidth and rate (stages spread evenly; rendezvous hashing treats every
+ * database alike, so a set is of one plan). Ties go to fewer databases. `plans` must be
+ * non-empty.
  */
 export function selectFixedPlan(
   plans: readonly UpstashFixedPlan[],
   r: PlanRequirements,
+  options: PlanSetOptions = {},
 ): PlanChoice {
+  const maxDatabases = options.maxDatabases ?? MAX_DATABASES;
+  const extra = options.extraPerDatabaseUsd ?? 0;
   const byPrice = [...plans].sort((a, b) => a.monthly.value - b.monthly.value);
-  const single = byPrice.find((p) => databasesNeeded(p, r) === 1);
-  const largest = byPrice[byPrice.length - 1];
-  if (largest === undefined) throw new RangeError("No Upstash fixed plans in the catalogue");
-  const plan = single ?? largest;
-  const databases = databasesNeeded(plan, r);
-  if (!Number.isFinite(databases)) {
+  if (byPrice.length === 0) throw new RangeError("No Upstash fixed plans in the catalogue");
+  const sets = byPrice
+    .map((plan) => ({ plan, databases: databasesNeeded(plan, r) }))
+    .filter((s) => Number.isFinite(s.databases));
+  if (sets.length === 0) {
     throw new RangeError(`No Upstash fixed plan accepts a ${r.largestRequestBytes}-byte request`);
   }
-  const cheaper = byPrice.filter((p) => p.monthly.value < plan.monthly.value);
+  const cost = (s: { plan: UpstashFixedPlan; databases: number }) =>
+    s.databases * (s.plan.monthly.value + extra);
+  const cheapestFirst = (a: (typeof sets)[number], b: (typeof sets)[number]) =>
+    cost(a) - cost(b) || a.databases - b.databases;
+  const single = sets.find((s) => s.databases === 1);
+  const allowed = sets.filter((s) => s.databases <= maxDatabases).sort(cheapestFirst);
+  const fewest = [...sets].sort((a, b) => a.databases - b.databases || cheapestFirst(a, b))[0]!;
+  const chosen = single ?? allowed[0] ?? fewest;
   return {
-    plan,
-    databases,
-    monthlyUsd: databases * plan.monthly.value,
-    limits: planLimits(plan, r, cheaper, databases),
+    plan: chosen.plan,
+    databases: chosen.databases,
+    monthlyUsd: cost(chosen),
+    limits: planLimits(chosen.plan, r, chosen.databases),
+    decidedBy: decidingLimits(chosen.plan, chosen.databases, byPrice, r),
+    fits: chosen.databases <= maxDatabases,
   };
 }
 
-function planLimits(
-  plan: UpstashFixedPlan,
+/**
+ * The cheapest set of databases that fits `r` whatever its size (several cheap databases may
+ * cost less than one large one, at the price of spreading every stage over them), or undefined
+ * when it is `choice` itself.
+ */
+export function cheaperSet(
+  plans: readonly UpstashFixedPlan[],
   r: PlanRequirements,
-  cheaper: readonly UpstashFixedPlan[],
+  choice: PlanChoice,
+  maxDatabases = MAX_DATABASES,
+): { plan: UpstashFixedPlan; databases: number; monthlyUsd: number } | undefined {
+  const best = plans
+    .map((plan) => ({ plan, databases: databasesNeeded(plan, r) }))
+    .filter((s) => s.databases <= maxDatabases)
+    .map((s) => ({ ...s, monthlyUsd: s.databases * s.plan.monthly.value }))
+    .sort((a, b) => a.monthlyUsd - b.monthlyUsd || a.databases - b.databases)[0];
+  const choiceUsd = choice.databases * choice.plan.monthly.value;
+  return best !== undefined && best.monthlyUsd < choiceUsd ? best : undefined;
+}
+
+function decidingLimits(
+  plan: UpstashFixedPlan,
   databases: number,
-): LimitCheck[] {
+  byPrice: readonly UpstashFixedPlan[],
+  r: PlanRequirements,
+): string[] {
+  if (databases > 1) {
+    return DIMENSIONS.filter((d) => Math.ceil(d.need(r) / d.cap(plan)) === databases).map(
+      (d) => d.name,
+    );
+  }
+  const cheaper = byPrice.filter((p) => p.monthly.value < plan.monthly.value);
+  return DIMENSIONS.filter((d) => cheaper.some((p) => d.need(r) > d.cap(p))).map((d) => d.name);
+}
+
+function planLimits(plan: UpstashFixedPlan, r: PlanRequirements, databases: number): LimitCheck[] {
   const limits = DIMENSIONS.map((d): LimitCheck => {
     // Each database carries its share of data, bandwidth and rate.
     const used = d.need(r) / databases;
     const limit = d.cap(plan);
-    const forcedUpgrade = cheaper.some((p) => used > d.cap(p));
-    const status =
-      used > limit ? "exceeded" : forcedUpgrade || used >= BINDING_SHARE * limit ? "binding" : "ok";
+    const status = used > limit ? "exceeded" : used >= BINDING_SHARE * limit ? "binding" : "ok";
     return { name: `${plan.name} ${d.name}`, used, limit, unit: d.unit, status };
   });
   limits.push({

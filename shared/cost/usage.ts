@@ -3,7 +3,7 @@
  * bytes. Every architecture is priced from these quantities, so they agree with each other.
  */
 import type { DynamoPrices } from "./catalogue-types";
-import { packedItemBytes, type Workload } from "./workload";
+import { ANONYMOUS_TOKEN_RENEW_SEC, packedItemBytes, type Workload } from "./workload";
 
 const SECONDS_PER_DAY = 86_400;
 /** Length of the watch-time window the sync job closes, s (see shared/windows.ts). */
@@ -11,23 +11,41 @@ const WATCH_WINDOW_SEC = 300;
 
 export interface MonthlyUsage {
   secondsPerMonth: number;
+  /** Share of the day the audience watches (`hoursLivePerDay` / 24). */
+  liveShare: number;
+  /** Seconds of the month the audience watches: rates while live are per these seconds. */
+  liveSecondsPerMonth: number;
+  liveHoursPerMonth: number;
   /** Heartbeats sent: every tab's, at the rate its jitter gives. */
   heartbeats: number;
   /** Heartbeats one viewer would send with one tab and no jitter (the nominal count). */
   nominalHeartbeats: number;
+  /** Heartbeats per second while live (the average; the peak is `peakToAverage` times it). */
   heartbeatsPerSec: number;
+  /** Sync runs: the cron fires every run all month, live or not. */
   syncRuns: number;
+  /** Sync runs with an audience to sync (the others find nothing and write nothing). */
+  liveSyncRuns: number;
+  /** Viewing sessions started (and ended by a leave) in the month. */
+  sessions: number;
+  /** Leave requests: one a tab a session (sendBeacon on pagehide, or stop()). */
+  leaves: number;
+  /** Token requests of anonymous viewers (startAnonymousSession and its renewals). */
+  tokenRequests: number;
   /** Watch slots per viewer per window (one bitmap each, shared by the stage). */
   watchSlotsPerWindow: number;
   /** Viewing-record items written per sync run (packed, per stage, rounded up). */
   viewingItemsPerRun: number;
   /** Snapshot items written per sync run (one per stage). */
   snapshotItemsPerRun: number;
-  /** Redis data held at once, bytes. */
+  /** Redis data held at the peak, bytes. */
   redisDataBytes: number;
   /** Upstash commands and bytes of the heartbeats alone. */
   heartbeatCommands: number;
   heartbeatBandwidthBytes: number;
+  /** Upstash commands and bytes of the leaves. */
+  leaveCommands: number;
+  leaveBandwidthBytes: number;
   /** Upstash commands and bytes of the sync job. */
   syncCommands: number;
   syncBandwidthBytes: number;
@@ -36,32 +54,49 @@ export interface MonthlyUsage {
 /** Monthly quantities of a (validated) workload. */
 export function monthlyUsage(w: Workload): MonthlyUsage {
   const secondsPerMonth = w.hoursPerMonth * 3600;
-  const nominalHeartbeats = (w.viewers * secondsPerMonth) / w.heartbeatIntervalSec;
+  const liveShare = w.hoursLivePerDay / 24;
+  const liveSecondsPerMonth = secondsPerMonth * liveShare;
+  const nominalHeartbeats = (w.viewers * liveSecondsPerMonth) / w.heartbeatIntervalSec;
   const heartbeats = nominalHeartbeats * w.tabsPerViewer * w.heartbeatsPerTabInterval;
   const syncRuns = secondsPerMonth / w.snapshotIntervalSec;
+  const liveSyncRuns = syncRuns * liveShare;
+  const sessionSec = w.sessionMinutes * 60;
+  const sessions = (w.viewers * liveSecondsPerMonth) / sessionSec;
+  const tokensPerSession = Math.max(1, Math.ceil(sessionSec / ANONYMOUS_TOKEN_RENEW_SEC));
   const watchSlotsPerWindow = Math.ceil(WATCH_WINDOW_SEC / w.heartbeatIntervalSec);
   const viewersPerStage = w.viewers / w.stages;
   const viewingItemsPerRun = w.stages * Math.ceil(viewersPerStage / w.viewingRecordPackingFactor);
-  // A viewer's tabs share one index entry and one bit pair per slot.
-  const redisDataBytes = w.viewers * w.redisBytesPerViewer;
-  const syncCommandsPerRun = w.syncCommandsPerRun + w.stages * w.syncCommandsPerStagePerRun;
-  const syncBytesPerRun = w.viewers * w.syncBytesPerViewerPerRun;
+  // A viewer's tabs share one index entry and one bit pair per slot; memory is sized for the peak.
+  const redisDataBytes = w.viewers * w.peakToAverage * w.redisBytesPerViewer;
   const heartbeatBytes =
     w.redisBytesPerHeartbeat + w.redisBandwidthCountsHeaders * w.redisHeaderBytesPerHeartbeat;
   return {
     secondsPerMonth,
+    liveShare,
+    liveSecondsPerMonth,
+    liveHoursPerMonth: w.hoursPerMonth * liveShare,
     heartbeats,
     nominalHeartbeats,
-    heartbeatsPerSec: heartbeats / secondsPerMonth,
+    heartbeatsPerSec: heartbeats / liveSecondsPerMonth,
     syncRuns,
+    liveSyncRuns,
+    sessions,
+    // Every tab runs its own loop: its own leave, and (anonymous) its own session's tokens.
+    leaves: sessions * w.tabsPerViewer,
+    tokenRequests: sessions * w.tabsPerViewer * w.anonymousViewerShare * tokensPerSession,
     watchSlotsPerWindow,
     viewingItemsPerRun,
     snapshotItemsPerRun: w.stages,
     redisDataBytes,
     heartbeatCommands: heartbeats * w.redisCommandsPerHeartbeat,
     heartbeatBandwidthBytes: heartbeats * heartbeatBytes,
-    syncCommands: syncRuns * syncCommandsPerRun,
-    syncBandwidthBytes: syncRuns * syncBytesPerRun,
+    leaveCommands: sessions * w.tabsPerViewer * w.redisCommandsPerLeave,
+    // A leave is a request of a heartbeat's size (a token and ids in, one number out).
+    leaveBandwidthBytes: sessions * w.tabsPerViewer * heartbeatBytes,
+    // The lock and registry commands run every run; a stage's only when there is an audience.
+    syncCommands:
+      syncRuns * w.syncCommandsPerRun + liveSyncRuns * w.stages * w.syncCommandsPerStagePerRun,
+    syncBandwidthBytes: liveSyncRuns * w.viewers * w.syncBytesPerViewerPerRun,
   };
 }
 
@@ -93,19 +128,23 @@ export interface SnapshotWrites {
   analyticsWriteUnits: number;
   writeUnits: number;
   batchRequests: number;
-  /** Items held at the priced month: snapshots within their TTL, records ever written. */
+  /**
+   * Bytes held at the priced month, as DynamoDB bills them (each item's attributes plus its
+   * 100 B of overhead): snapshots within their TTL, records ever written.
+   */
   storedBytes: number;
 }
 
 export function snapshotWrites(w: Workload, u: MonthlyUsage, dynamo: DynamoPrices): SnapshotWrites {
-  const snapshotItems = u.syncRuns * u.snapshotItemsPerRun;
-  const viewingItems = u.syncRuns * u.viewingItemsPerRun;
-  const rollupItems = 2 * w.stages * w.hoursPerMonth;
+  const snapshotItems = u.liveSyncRuns * u.snapshotItemsPerRun;
+  const viewingItems = u.liveSyncRuns * u.viewingItemsPerRun;
+  // Hours with an audience get a rollup (and their day again); the others have nothing to roll.
+  const rollupItems = 2 * w.stages * u.liveHoursPerMonth;
   const daysPerMonth = w.hoursPerMonth / 24;
   const viewerDayItems = w.viewers * daysPerMonth;
   const analyticsWriteUnits =
     viewerDayItems * writeUnitsPerItem(w.viewerDayItemSizeBytes, dynamo) +
-    w.stages * w.hoursPerMonth +
+    w.stages * u.liveHoursPerMonth +
     BROADCAST_WRITE_UNITS * w.stages * daysPerMonth;
   const writeUnits =
     analyticsWriteUnits +
@@ -114,17 +153,18 @@ export function snapshotWrites(w: Workload, u: MonthlyUsage, dynamo: DynamoPrice
     rollupItems * writeUnitsPerItem(w.rollupItemSizeBytes, dynamo);
   const perCall = dynamo.units.batchWriteMaxItems.value;
   const batchRequests =
-    u.syncRuns * Math.ceil((u.snapshotItemsPerRun + u.viewingItemsPerRun) / perCall);
+    u.liveSyncRuns * Math.ceil((u.snapshotItemsPerRun + u.viewingItemsPerRun) / perCall);
   // Snapshots expire after their retention (SNAPSHOT_RETENTION_DAYS), or are all still held.
   const snapshotDays = Math.min(w.snapshotRetentionDays, elapsedDays(w));
-  const runsRetained = (snapshotDays * SECONDS_PER_DAY) / w.snapshotIntervalSec;
-  // Rollups are kept forever: an item a stage an hour, and one a day.
-  const rollupsKept = w.stages * (w.hoursPerMonth + w.hoursPerMonth / 24) * w.historyMonths;
+  const runsRetained = ((snapshotDays * SECONDS_PER_DAY) / w.snapshotIntervalSec) * u.liveShare;
+  // Rollups are kept forever: an item a stage a live hour, and one a day.
+  const rollupsKept = w.stages * (u.liveHoursPerMonth + w.hoursPerMonth / 24) * w.historyMonths;
+  const overhead = dynamo.storageOverheadBytesPerItem.value;
   const storedBytes =
-    runsRetained * u.snapshotItemsPerRun * w.snapshotItemSizeBytes +
-    viewingItems * w.historyMonths * packedItemBytes(w) +
-    rollupsKept * w.rollupItemSizeBytes +
-    viewerDayItems * w.historyMonths * w.viewerDayItemSizeBytes;
+    runsRetained * u.snapshotItemsPerRun * (w.snapshotItemSizeBytes + overhead) +
+    viewingItems * w.historyMonths * (packedItemBytes(w) + overhead) +
+    rollupsKept * (w.rollupItemSizeBytes + overhead) +
+    viewerDayItems * w.historyMonths * (w.viewerDayItemSizeBytes + overhead);
   return {
     snapshotItems,
     viewingItems,
@@ -145,11 +185,12 @@ export function elapsedDays(w: Pick<Workload, "historyMonths" | "hoursPerMonth">
  * Bytes of heartbeat events held at month `historyMonths` when every heartbeat is kept: the
  * retention's days of them, or every day so far when it is 0 (kept for good) or not yet reached.
  */
-export function auditStoredBytes(w: Workload, u: MonthlyUsage): number {
+export function auditStoredBytes(w: Workload, u: MonthlyUsage, dynamo: DynamoPrices): number {
   const days = elapsedDays(w);
   const heldDays = w.auditRetentionDays === 0 ? days : Math.min(w.auditRetentionDays, days);
   const heartbeatsPerDay = (u.heartbeats / u.secondsPerMonth) * SECONDS_PER_DAY;
-  return heldDays * heartbeatsPerDay * w.heartbeatItemSizeBytes;
+  const itemBytes = w.heartbeatItemSizeBytes + dynamo.storageOverheadBytesPerItem.value;
+  return heldDays * heartbeatsPerDay * itemBytes;
 }
 
 /** What the consoles' polling of the history routes reads from DynamoDB in a month. */

@@ -7,8 +7,17 @@
 export type Consistency = "eventual" | "strong";
 
 export interface Workload {
-  /** Concurrent viewers, watching around the clock (a steady month). */
+  /**
+   * Concurrent viewers, on average over the hours the audience watches (`hoursLivePerDay`); the
+   * peak is `peakToAverage` times as many.
+   */
   viewers: number;
+  /**
+   * Hours a day the audience watches: 2 for a two-hour show a day, 24 (the default) for an
+   * audience around the clock. Heartbeats, sync work and history scale with it; the cron still
+   * runs every 5 minutes all day, and the plan is still sized for the peak.
+   */
+  hoursLivePerDay: number;
   /** Active stages the viewers are spread over (evenly). Default 10. */
   stages: number;
   /** Seconds between a viewer's heartbeats. Default 30. */
@@ -99,8 +108,37 @@ export interface Workload {
   syncCommandsPerStagePerRun: number;
   /** Provisioned capacity is sized to average rate / this target. Default 0.7 (70%). */
   provisionedUtilisation: number;
-  /** Peak-to-average ratio of the command rate (joins at stream start). Assumption: 1.5. */
+  /**
+   * Peak concurrent viewers over the average while live (joins at a show's start). Databases are
+   * sized for the peak: commands/s, Redis memory, DynamoDB's table quota. Assumption: 1.5.
+   */
   peakToAverage: number;
+  /**
+   * Minutes a viewer watches before leaving: each session ends with a leave (a Worker request
+   * and a Redis script) and, for an anonymous viewer, starts with a token request. Default 60
+   * (assumption).
+   */
+  sessionMinutes: number;
+  /**
+   * Share of viewers on anonymous sessions: their token comes from the Worker
+   * (startAnonymousSession), one request when the session starts and one every
+   * {@link ANONYMOUS_TOKEN_RENEW_SEC}. Viewers with a token from your backend cost the Worker
+   * nothing for it. Default 0.
+   */
+  anonymousViewerShare: number;
+  /**
+   * Upstash commands of a leave: the script, its HGET and a BITFIELD per slot of the presence
+   * TTL (edge LEAVE_SCRIPT; Upstash bills each command a script runs). Default 7, counted from
+   * the script, not measured.
+   */
+  redisCommandsPerLeave: number;
+  /**
+   * Workers invocation logs: the share of invocations that log one (`head_sampling_rate` with
+   * `invocation_logs` on); 0 = invocation logs off, as wrangler.toml configures them, so only
+   * the lines the worker writes are logged (one per sync run and database; failures, at most
+   * one per 10 s per database and isolate, are not priced). Default 0.
+   */
+  invocationLogSampling: number;
   /**
    * Bytes DynamoDB sends back per request besides the item (HTTP headers, JSON envelope);
    * billed as AWS data transfer out because the caller is an edge worker. Assumption: 300.
@@ -139,6 +177,7 @@ export interface Workload {
 
 const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
   viewers: 10_000,
+  hoursLivePerDay: 24,
   stages: 10,
   heartbeatIntervalSec: 30,
   tabsPerViewer: 1,
@@ -165,6 +204,10 @@ const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
   syncCommandsPerStagePerRun: 4,
   provisionedUtilisation: 0.7,
   peakToAverage: 1.5,
+  sessionMinutes: 60,
+  anonymousViewerShare: 0,
+  redisCommandsPerLeave: 7,
+  invocationLogSampling: 0,
   dynamoResponseOverheadBytes: 300,
   auditRetentionDays: 30,
   snapshotRetentionDays: 30,
@@ -187,6 +230,13 @@ export function packedItemBytes(
 ): number {
   return VIEWING_ITEM_KEY_BYTES + w.viewingRecordPackingFactor * w.viewingRecordBytes;
 }
+
+/**
+ * Seconds between an anonymous viewer's token requests: the token lives 600 s
+ * (ANONYMOUS_SESSION_TTL_SEC, edge/presence/anonymous-sessions.ts) and the typed client renews
+ * it 60 s before it expires (openapi/client/anonymous-session.ts).
+ */
+export const ANONYMOUS_TOKEN_RENEW_SEC = 540;
 
 /** The presence TTL used when none is given: four heartbeat intervals. */
 export const PRESENCE_TTL_INTERVALS = 4;
@@ -229,6 +279,11 @@ const wholeAtLeastOne = (v: number) => Number.isInteger(v) && v >= 1;
 
 const RULES: readonly Rule[] = [
   ["viewers", nonNegative, "a number >= 0"],
+  ["hoursLivePerDay", (v) => v > 0 && v <= 24, "a number > 0 and <= 24"],
+  ["sessionMinutes", positive, "a number > 0"],
+  ["anonymousViewerShare", (v) => v >= 0 && v <= 1, "a number from 0 to 1"],
+  ["redisCommandsPerLeave", nonNegative, "a number >= 0"],
+  ["invocationLogSampling", (v) => v >= 0 && v <= 1, "a number from 0 to 1"],
   ["stages", wholeAtLeastOne, "a whole number >= 1"],
   ["heartbeatIntervalSec", positive, "a number > 0"],
   ["tabsPerViewer", atLeastOne, "a number >= 1"],

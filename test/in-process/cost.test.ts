@@ -22,7 +22,7 @@ describe("estimateCost", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("public, max-age=3600");
     const body = (await response.json()) as Comparison;
-    expect(body.pricesAsOf).toBe("2026-11-27");
+    expect(body.pricesAsOf).toBe("2026-12-07");
     expect(body.estimates.map((estimate) => estimate.architecture).sort()).toEqual(
       [...ARCHITECTURE_IDS].sort(),
     );

@@ -12,6 +12,7 @@ const MAX_VIEWERS = 1_000_000;
 const THIS_SYSTEM = "redis-snapshots-fixed";
 const TIERS = [
   ["edge", "Workers"],
+  ["logs", "Workers Logs"],
   ["redis", "Redis"],
   ["dynamoWrites", "DynamoDB writes"],
   ["dynamoReads", "DynamoDB reads"],
