@@ -7,24 +7,17 @@ import {
   execPipeline,
   type PipelineStep,
 } from "@viewer-presence/shared/pipeline-scripts";
-import {
-  INDEX_KEY_EXPIRY_SEC,
-  type RedisKeys,
-  WATCH_KEY_EXPIRY_SEC,
-} from "@viewer-presence/shared/redis-keys";
-import type { Slot } from "@viewer-presence/shared/windows";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
+import { CONCURRENCY_SLOTS, type Slot } from "@viewer-presence/shared/windows";
 import type { RunReport } from "../run-report";
 import { RedisReplyError, type SyncRedis } from "../sync-redis";
 import type { ClosedSlotWindow } from "./find-work";
+import { deleteParts, type LedgerWindow, writeWithProgress } from "./ledger-progress";
+import { markWindowsSynced, type WindowSource, windowSources } from "./mark-synced";
 import type { SyncWindowsOptions } from "./sync-windows";
 import { snapshotItem } from "./window-items";
-import {
-  createWindowWriter,
-  parseProgress,
-  progressFields,
-  type WindowProgress,
-  type WindowWriter,
-} from "./window-progress";
+import { checkLedger, type StartedWindow } from "./window-ledger";
+import { createWindowWriter, type WindowProgress, type WindowWriter } from "./window-progress";
 import { writeItems } from "./write-items";
 
 /**
@@ -41,9 +34,15 @@ const FLUSH_ITEMS = 100;
  * request a round: `LRANGE il` for the viewer ids and `BITFIELD GET` for their bits in every
  * bitmap of the window), each viewer summed at once (the union of the slots whose watched bit
  * is set), records packed and written as items fill. Memory holds one round, whatever the size
- * of the stage. A window too large for one run saves where it stands (`wb:`) after each write
- * and the next run resumes from there. Only after DynamoDB confirmed every item of a window is
- * it marked synced (`bsy`); its bitmaps stay while the live count may read them.
+ * of the stage. Only after DynamoDB confirmed every item of a window is its snapshot written,
+ * and then it is marked synced (`bsy`); its bitmaps stay while the live count may read them.
+ *
+ * DynamoDB is the ledger of what was written (window-ledger.ts), checked first: windows it
+ * already holds are only marked synced, whatever Redis lost; a window an earlier run started
+ * resumes where its progress item says, and parts an earlier attempt wrote past where this one
+ * ends are deleted. A window read over several rounds saves its progress in DynamoDB around
+ * each write it is in (ledger-progress.ts), so a run that stops (its deadline, a crash, its
+ * Redis gone) leaves the next one to resume there, not to start over.
  *
  * Widths: `options.countWidthsSec` are the slot widths the live count covers (the snapshot's
  * `viewerCount`).
@@ -57,37 +56,48 @@ export async function syncSlotWindows(
   const { redis, db, keys } = deps;
   const flushItems = options.flushItems ?? FLUSH_ITEMS;
   const sha1 = createScriptDigests();
-  const progressKey = (w: ClosedSlotWindow) => keys.slotWindowProgress(w.stageId, w.window);
   const liveCounts = new Map<string, number>();
   const stagesBefore = report.stages;
   const syncedStages = new Set<string>();
-  const inProgress =
-    windows.length === 0
-      ? new Set<string>()
-      : new Set((await redis.smembers(keys.windowsInProgress())).map(String));
+  const { toWrite, synced, started } = await checkLedger(
+    { redis, db, keys, tableName: options.tableName },
+    windows,
+    { nowMs: options.nowMs },
+    report,
+  );
+  if (synced.length > 0) {
+    await markWindowsSynced(
+      redis,
+      keys,
+      synced.map((closed) => ({ closed, sources: windowSources(redis, closed) })),
+    );
+    report.alreadySynced = (report.alreadySynced ?? 0) + synced.length;
+  }
+  const ledgerDeps = {
+    db,
+    tableName: options.tableName,
+    write: options.write,
+    nowMs: options.nowMs,
+    report,
+  };
   let ready: object[] = [];
-  const flush = async () => {
+  /** Writes the items ready; `final`: the batch's windows are read to their end. */
+  const flush = async (states: SlotWindowState[], final: boolean) => {
     const items = ready;
     ready = [];
-    await writeItems(db, options.tableName, items, options.write, report);
+    await writeWithProgress(ledgerDeps, states, items, final);
   };
 
-  for (let start = 0; start < windows.length; start += options.batchWindows) {
-    const batch = windows.slice(start, start + options.batchWindows);
+  for (let start = 0; start < toWrite.length; start += options.batchWindows) {
+    const batch = toWrite.slice(start, start + options.batchWindows);
     const uncounted = [...new Set(batch.map((w) => w.stageId))].filter(
       (stageId) => !liveCounts.has(stageId),
     );
-    const resuming = batch.filter((w) => inProgress.has(progressKey(w)));
     const first: PipelineStep[] = [
       ...batch.map(
         (w): PipelineStep =>
           (pipeline) =>
             pipeline.llen(keys.viewerList(w.stageId, w.epoch)),
-      ),
-      ...resuming.map(
-        (w): PipelineStep =>
-          (pipeline) =>
-            pipeline.hgetall(progressKey(w)),
       ),
       ...uncounted.map((stageId) =>
         liveCountCall(keys, stageId, options.nowMs, options.presenceTtlSec, options.countWidthsSec),
@@ -95,7 +105,7 @@ export async function syncSlotWindows(
     ];
     const replies = await execPipeline(redis, first, sha1);
     uncounted.forEach((stageId, i) => {
-      liveCounts.set(stageId, Number(replies[batch.length + resuming.length + i]));
+      liveCounts.set(stageId, Number(replies[batch.length + i]));
     });
     // A stage spread over several databases: each other part's index length, and its share of
     // the live count (viewers are disjoint across parts), one request per part.
@@ -130,15 +140,17 @@ export async function syncSlotWindows(
         ),
       ),
     );
-    const states = batch.map((closed, i) => {
-      const at = resuming.indexOf(closed);
-      const progress = at < 0 ? undefined : parseProgress(replies[batch.length + at]);
-      const sources = [{ redis, bitmaps: closed.bitmaps }, ...(closed.parts ?? [])];
-      const lengths = [Number(replies[i]), ...partLengths[i]!];
-      return windowState(closed, sources, lengths, progress, options, report, (item) =>
-        ready.push(item),
-      );
-    });
+    const states = batch.map((closed, i) =>
+      windowState(
+        closed,
+        windowSources(redis, closed),
+        [Number(replies[i]), ...partLengths[i]!],
+        started.get(`${closed.stageId}:${closed.window}`),
+        options,
+        report,
+        (item) => ready.push(item),
+      ),
+    );
 
     for (;;) {
       const reading = states.filter((state) => state.source < state.sources.length);
@@ -203,71 +215,49 @@ export async function syncSlotWindows(
           nextSource(state);
         }
       }
-      if (ready.length >= flushItems) {
-        await flush();
-        await saveProgress(redis, keys, states);
+      // Windows still being read carry on after this write; once every window of the batch is
+      // read, their items go in the batch's last write (so a window read in one round never
+      // needs progress saved).
+      if (ready.length >= flushItems && states.some((s) => s.source < s.sources.length)) {
+        await flush(states, false);
       }
     }
 
-    let snapshots = 0;
-    for (const { closed, accumulator, packer } of states) {
+    const snapshots: object[] = [];
+    const parts = states.map(({ closed, accumulator, packer }) => {
       const totals = accumulator.finish();
-      packer.finish();
-      if (totals.uniqueViewers === 0) continue;
-      ready.push(
-        snapshotItem({
-          stageId: closed.stageId,
-          window: closed.window,
-          totals,
-          viewerCount: liveCounts.get(closed.stageId) ?? 0,
-          takenAtMs: options.nowMs,
-          ttlDays: options.snapshotTtlDays,
-        }),
-      );
-      snapshots++;
-      syncedStages.add(closed.stageId);
-    }
-    await flush();
-    const progressed = states.filter((s) => s.saved || inProgress.has(progressKey(s.closed)));
-    // The commit point: from here on the windows count as synced (a run that dies before it
-    // leaves them to the next run, which writes the same items under the same keys). Their
-    // bitmaps are the live count's too: they stay until no count can read them (the presence
-    // TTL after the window's end); the first run after that deletes them (one DEL for all), and
-    // if no run comes, their own expiry (a week) does.
-    // Before that, each window's bits join its hour's (`hw:`), which give the hour's exact
-    // distinct viewers once the windows' own bitmaps are gone (OR is idempotent: a window
-    // joined twice changes nothing).
-    // Each part of a spread stage's window joins its own database's `hw:`.
-    const hours = new Map<SyncRedis, ReturnType<SyncRedis["pipeline"]>>();
-    for (const { closed, sources } of states) {
-      const hourKey = keys.hourBits(closed.stageId, closed.epoch);
-      for (const source of sources) {
-        if (source.bitmaps.length === 0) continue;
-        const pipeline = hours.get(source.redis) ?? source.redis.pipeline();
-        hours.set(source.redis, pipeline);
-        pipeline.bitop("or", hourKey, hourKey, ...source.bitmaps.map((bitmap) => bitmap.key));
-        pipeline.expire(hourKey, INDEX_KEY_EXPIRY_SEC);
+      const written = packer.finish();
+      if (totals.uniqueViewers > 0) {
+        snapshots.push(
+          snapshotItem({
+            stageId: closed.stageId,
+            window: closed.window,
+            totals,
+            viewerCount: liveCounts.get(closed.stageId) ?? 0,
+            takenAtMs: options.nowMs,
+            ttlDays: options.snapshotTtlDays,
+          }),
+        );
+        syncedStages.add(closed.stageId);
       }
-    }
-    await Promise.all([...hours.values()].map((pipeline) => pipeline.exec()));
-    const [synced, ...moreSynced] = batch.map(({ stageId, window }) => `${stageId}:${window}`);
-    if (synced !== undefined) await redis.sadd(keys.syncedWindows(), synced, ...moreSynced);
-    if (progressed.length > 0)
-      await redis.del(...progressed.map(({ closed }) => progressKey(closed)));
-    report.windows += snapshots;
-    report.snapshots += snapshots;
-    if (progressed.length > 0) {
-      const [first, ...rest] = progressed.map(({ closed }) => progressKey(closed));
-      await redis.srem(keys.windowsInProgress(), first!, ...rest);
-    }
+      return written;
+    });
+    await flush(states, true);
+    // Parts an earlier attempt wrote past this one's end (its input had more viewers, or its
+    // write failed part way): gone before the snapshot says the window is whole.
+    await Promise.all(
+      states.map(({ closed, ledger }, i) =>
+        ledger.upTo > parts[i]!
+          ? deleteParts(db, options.tableName, closed, parts[i]!, ledger.upTo, report)
+          : undefined,
+      ),
+    );
+    await writeItems(db, options.tableName, snapshots, options.write, report);
+    await markWindowsSynced(redis, keys, states);
+    report.windows += snapshots.length;
+    report.snapshots += snapshots.length;
     report.stages = stagesBefore + syncedStages.size;
   }
-}
-
-/** Where a window is read: its index list and bitmaps in one database. */
-interface WindowSource {
-  redis: SyncRedis;
-  bitmaps: ClosedSlotWindow["bitmaps"];
 }
 
 /** Where a window's reading stands: the source, and the index in it. */
@@ -280,28 +270,44 @@ interface ReadPosition {
  * A window being read: its sources (this run's database, then a spread stage's others, read one
  * after the other), where it stands, its running totals and packer.
  */
-type SlotWindowState = WindowWriter<ReadPosition> & {
-  closed: ClosedSlotWindow;
-  sources: WindowSource[];
-  /** Viewers in each source's index list (LLEN when the window was first read). */
-  lengths: number[];
-  /** The source being read; `sources.length` once all are read. */
-  source: number;
-  /** First index of the source not read yet. */
-  next: number;
-  /** The index being added (the first one a new item does not hold). */
-  current: number;
-};
+type SlotWindowState = WindowWriter<ReadPosition> &
+  LedgerWindow & {
+    closed: ClosedSlotWindow;
+    sources: WindowSource[];
+    /** Viewers in each source's index list (LLEN when the window was first read). */
+    lengths: number[];
+    /** The source being read; `sources.length` once all are read. */
+    source: number;
+    /** First index of the source not read yet. */
+    next: number;
+    /** The index being added (the first one a new item does not hold). */
+    current: number;
+  };
+
+/** Where a window starts: nothing written. */
+const windowStart = (): WindowProgress => ({
+  part: 0,
+  source: 0,
+  next: 0,
+  totals: {
+    uniqueViewers: 0,
+    watchSeconds: 0,
+    slotViewers: new Array<number>(CONCURRENCY_SLOTS).fill(0),
+    countries: {},
+    devices: {},
+  },
+});
 
 function windowState(
   closed: ClosedSlotWindow,
   sources: WindowSource[],
   lengths: number[],
-  resumed: WindowProgress | undefined,
+  started: StartedWindow | undefined,
   options: SyncWindowsOptions,
   report: RunReport,
   emit: (item: ViewingRecordsItem) => void,
 ): SlotWindowState {
+  const resumed = started?.progress;
   const writer = createWindowWriter(closed, resumed, options, report, emit, () => ({
     source: state.source,
     next: state.current,
@@ -313,6 +319,11 @@ function windowState(
     source: resumed?.source ?? 0,
     next: resumed?.next ?? 0,
     current: 0,
+    ledger: {
+      confirmed: resumed ?? windowStart(),
+      upTo: started?.upTo ?? 0,
+      saved: started?.saved ?? false,
+    },
   });
   nextSource(state);
   return state;
@@ -324,26 +335,4 @@ function nextSource(state: SlotWindowState): void {
     state.source++;
     state.next = 0;
   }
-}
-
-/** Saves, after a write, where each window with a written item stands (see syncSlotWindows). */
-async function saveProgress(
-  redis: Pick<SyncRedis, "pipeline">,
-  keys: RedisKeys,
-  states: SlotWindowState[],
-): Promise<void> {
-  const saving = states.filter((state) => state.pending !== undefined);
-  if (saving.length === 0) return;
-  const pipeline = redis.pipeline();
-  for (const state of saving) {
-    const { closed } = state;
-    const key = keys.slotWindowProgress(closed.stageId, closed.window);
-    const { at, ...progress } = state.pending!;
-    pipeline.hset(key, progressFields({ ...progress, ...at }));
-    pipeline.expire(key, WATCH_KEY_EXPIRY_SEC);
-    pipeline.sadd(keys.windowsInProgress(), key);
-    state.pending = undefined;
-    state.saved = true;
-  }
-  await pipeline.exec();
 }

@@ -56,10 +56,12 @@ async function windowsLeftInRedis(stageIds: readonly string[], window: number) {
 describe("DynamoDB failing during a sync run", () => {
   it("stalled after the first window: the run ends within its call deadline, the next run finishes", async () => {
     const { stageIds, window } = await threeClosedWindows();
+    let writes = 0;
     const run = await fault.h.tappedSync(
       {
-        afterDynamo: (command, call) => {
-          if (command === "BatchWriteCommand" && call === 1) fault.stack.dynamo.stall();
+        // The first window's two writes: its records, then its snapshot.
+        afterDynamo: (command) => {
+          if (command === "BatchWriteCommand" && ++writes === 2) fault.stack.dynamo.stall();
         },
       },
       { batchWindows: 1 },
@@ -94,10 +96,12 @@ describe("DynamoDB failing during a sync run", () => {
 
   it("killed after the first window and restarted: what it confirmed survives, the next run writes the rest", async () => {
     const { stageIds, window } = await threeClosedWindows();
+    let writes = 0;
     const run = await fault.h.tappedSync(
       {
-        afterDynamo: async (command, call) => {
-          if (command === "BatchWriteCommand" && call === 1) await fault.stack.dynamo.kill();
+        // The first window's two writes: its records, then its snapshot.
+        afterDynamo: async (command) => {
+          if (command === "BatchWriteCommand" && ++writes === 2) await fault.stack.dynamo.kill();
         },
       },
       { batchWindows: 1 },
