@@ -1,9 +1,11 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import {
+  SNAPSHOT_ITEM_TYPE,
   SYNC_WATERMARK_ITEM_TYPE,
   snapshotKeys,
   syncWatermarkKeys,
+  VIEWING_RECORDS_ITEM_TYPE,
   viewingRecordsKeys,
   viewingRecordsPart,
   windowProgressKeys,
@@ -33,9 +35,19 @@ import type { WindowProgress } from "./window-progress";
  *   the highest window this database's runs have started writing, raised before they write.
  *   A window above it was never touched, and is written with no read of the ledger (the steady
  *   state: one read and one write a run, none a window). A window at or below it that `bsy`
- *   does not list is checked (two items read, consistently): with a snapshot it is synced, and
- *   is only marked so in Redis; with progress it resumes there; with neither, its items left by
- *   an attempt that failed are counted (one Query) and it is written from the start.
+ *   does not list is checked (three items read, consistently: its snapshot, its progress, its
+ *   first records item): with a snapshot it is synced, and is only marked so in Redis; with
+ *   progress it resumes there; with neither, the items an attempt that failed left are counted
+ *   (one Query, when the first is there) and it is written from the start.
+ *
+ * What may still go: of a window not yet whole when Redis lost data, the records no progress
+ * item vouches for (those of its last write before the snapshot, for a window read in one
+ * round) are written again from what is left, and parts past the new end are deleted: only
+ * watch time of a window not yet synced (the recovery point). One case is not covered: that
+ * last write failing for the batch holding the window's first part while a later batch of it
+ * landed, then Redis losing data before the next run: its later parts go unnoticed, and may
+ * hold viewers written again. Writes are not conditional: the lock keeps runs of one database
+ * apart, and items go in 25-item batches.
  */
 
 /** A window some run started writing and did not finish: where to go on. */
@@ -61,7 +73,7 @@ export interface LedgerCheck {
 const BATCH_GET_MAX_KEYS = 100;
 /** Calls per BatchGetItem chunk before its UnprocessedKeys fail the run. */
 const MAX_ATTEMPTS = 8;
-/** Windows without progress whose items are counted at once (one Query each). */
+/** Ledger reads in flight at once (BatchGetItem calls, or Queries of a window's items). */
 const QUERY_CONCURRENCY = 8;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -90,9 +102,11 @@ export async function checkLedger(
   const watermark = await readWatermark(db, tableName, generation, report);
   const suspects = windows.filter((w) => watermark === undefined || w.window <= watermark);
   const found = await readLedgerItems(db, tableName, suspects, report);
+  // Items with neither a snapshot nor progress: left by an attempt whose one write failed (or
+  // whose snapshot did). Counted only when its first part is there, the first written.
   const unknown = suspects.filter((w) => {
     const ledger = found.get(windowId(w))!;
-    return !ledger.synced && ledger.started === undefined;
+    return !ledger.synced && ledger.started === undefined && ledger.firstPart;
   });
   const written = await mapConcurrent(unknown, QUERY_CONCURRENCY, (w) =>
     partsWritten(db, tableName, w, report),
@@ -195,9 +209,14 @@ interface LedgerItems {
   synced: boolean;
   /** Its progress item, or the parts an attempt without one left. */
   started?: Omit<StartedWindow, "saved">;
+  /** Its first viewing-records item is there. */
+  firstPart: boolean;
 }
 
-/** The snapshot and progress items of `windows`, consistently read, by window id. */
+/**
+ * The snapshot, progress and first records item of `windows`, consistently read, by window id
+ * (BATCH_GET_MAX_KEYS keys a call, QUERY_CONCURRENCY calls at once).
+ */
 async function readLedgerItems(
   db: DocumentClient,
   tableName: string,
@@ -208,16 +227,24 @@ async function readLedgerItems(
   const owner = new Map<string, LedgerItems>();
   const keys: Record<string, string>[] = [];
   for (const w of windows) {
-    const entry: LedgerItems = { synced: false };
+    const entry: LedgerItems = { synced: false, firstPart: false };
     found.set(windowId(w), entry);
     const startMs = windowStartMs(w.window);
-    for (const key of [snapshotKeys(w.stageId, startMs), windowProgressKeys(w.stageId, startMs)]) {
+    for (const key of [
+      snapshotKeys(w.stageId, startMs),
+      windowProgressKeys(w.stageId, startMs),
+      viewingRecordsKeys(w.stageId, startMs, 0),
+    ]) {
       owner.set(`${key.pk}\n${key.sk}`, entry);
       keys.push(key);
     }
   }
+  const chunks: Record<string, unknown>[][] = [];
   for (let start = 0; start < keys.length; start += BATCH_GET_MAX_KEYS) {
-    let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_MAX_KEYS);
+    chunks.push(keys.slice(start, start + BATCH_GET_MAX_KEYS));
+  }
+  await mapConcurrent(chunks, QUERY_CONCURRENCY, async (chunk) => {
+    let pending = chunk;
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > MAX_ATTEMPTS) {
         throw new Error(`DynamoDB left ${pending.length} ledger keys unread`);
@@ -233,13 +260,13 @@ async function readLedgerItems(
       for (const item of output.Responses?.[tableName] ?? []) {
         const entry = owner.get(`${item.pk}\n${item.sk}`);
         if (entry === undefined) continue;
-        const started = parseProgressItem(item);
-        if (started === undefined) entry.synced = true;
-        else entry.started = started;
+        if (item.type === VIEWING_RECORDS_ITEM_TYPE) entry.firstPart = true;
+        else if (item.type === SNAPSHOT_ITEM_TYPE) entry.synced = true;
+        else entry.started = parseProgressItem(item);
       }
       pending = output.UnprocessedKeys?.[tableName]?.Keys ?? [];
     }
-  }
+  });
   return found;
 }
 
