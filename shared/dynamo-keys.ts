@@ -13,7 +13,7 @@
  * | viewing records | `VIEWS#<id>`             | `<window start ISO>#<part 000>` |          |        |
  * | audit events    | `AUDIT#<id>#<yyyy-mm-dd>`| `<stream entry id>`             |          |        |
  * | window progress | `STAGE#<id>`             | `PROGRESS#<window start ISO>`   |          |        |
- * | sync watermark  | `SYNC#<generation g>`    | `WATERMARK`                     |          |        |
+ * | sync watermark  | `SYNC#<prefix>@<Redis URL>` | `WATERMARK`                  |          |        |
  *
  * (1) `VIEWER_DAYS_DUE` / `<due ISO>#<stage id>#<day>` until the sync job has written the day's
  *     per-viewer totals (a sparse index entry: one Query finds the days due, never a Scan).
@@ -93,11 +93,11 @@ export const windowProgressKeys = (stageId: string, windowStartMs: number) => ({
 export const SYNC_WATERMARK_ITEM_TYPE = "SyncWatermark";
 
 /**
- * The highest window the sync runs of one Redis database have started writing, per generation
- * of its data (`g` in Redis: a database that lost its data has a new one).
+ * The highest window the sync runs of one Redis database (its REST URL, and the deployment's
+ * key prefix in it) have started writing.
  */
-export const syncWatermarkKeys = (generation: string) => ({
-  pk: `SYNC#${generation}`,
+export const syncWatermarkKeys = (redisUrl: string, keyPrefix: string) => ({
+  pk: `SYNC#${keyPrefix}@${redisUrl}`,
   sk: "WATERMARK",
 });
 

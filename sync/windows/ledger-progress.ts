@@ -148,41 +148,54 @@ export interface LedgerWindow {
 }
 
 /**
- * Writes `items` (viewing records of `windows`) with the ledger kept around the write. Before
- * it, each window with items in it that has a progress item, and (unless `final`: the windows'
- * last write, after which their snapshots follow) each that gets one now, records the parts this
- * write may create (`upTo`); after it (unless `final`), where each such window then stands. So
- * a rerun that finds a window's progress item resumes right after its last confirmed write, and
- * knows which parts an unconfirmed write may have left: never an item it cannot account for.
- * Windows read in one go never get one: their items all go in their `final` write.
+ * Writes viewing-records items with the ledger kept around each write (`write(windows, items,
+ * final)`). Before it, each window with items in it that has a progress item, and (unless
+ * `final`: the windows' last write, after which their snapshots follow) each that gets one now,
+ * records the parts this write may create (`upTo`), unless a record already covers them; after
+ * it (unless `final`), where each such window then stands. So a rerun that finds a window's
+ * progress item resumes right after its last confirmed write, and knows which parts an
+ * unconfirmed write may have left: never an item it cannot account for. Windows read in one go
+ * never get one: their items all go in their `final` write.
+ *
+ * The progress saved after a write goes on while the next round is read; the next write waits
+ * for it first (the item must not be overtaken), and so must the caller before it returns
+ * (`settle`), also when it fails.
  */
-export async function writeWithProgress(
-  deps: {
-    db: DocumentClient;
-    tableName: string;
-    write: BatchWriteOptions;
-    nowMs: number;
-    report: RunReport;
-  },
-  windows: readonly LedgerWindow[],
-  items: readonly object[],
-  final: boolean,
-): Promise<void> {
+export function createProgressWriter(deps: {
+  db: DocumentClient;
+  tableName: string;
+  write: BatchWriteOptions;
+  nowMs: number;
+  report: RunReport;
+}) {
   const { db, tableName, write, nowMs, report } = deps;
   const progressItems = (list: readonly LedgerWindow[]) =>
     list.map(({ closed, ledger }) => progressItem(closed, ledger.confirmed, ledger.upTo, nowMs));
-  const writing = windows.filter((w) => w.pending !== undefined);
-  const tracked = writing.filter((w) => !final || w.ledger.saved);
-  for (const { pending, ledger } of tracked) {
-    ledger.upTo = Math.max(ledger.upTo, pending!.part);
-    ledger.saved = true;
-  }
-  await writeItems(db, tableName, progressItems(tracked), write, report);
-  await writeItems(db, tableName, items, write, report);
-  for (const w of writing) {
-    const { at, ...progress } = w.pending!;
-    w.ledger.confirmed = { ...progress, ...at };
-    w.pending = undefined;
-  }
-  if (!final) await writeItems(db, tableName, progressItems(tracked), write, report);
+  /** The progress saved after the last write, maybe still in flight. */
+  let saving: Promise<void> = Promise.resolve();
+  return {
+    async write(windows: readonly LedgerWindow[], items: readonly object[], final: boolean) {
+      await saving;
+      const writing = windows.filter((w) => w.pending !== undefined);
+      const tracked = writing.filter((w) => !final || w.ledger.saved);
+      const ahead = tracked.filter(({ pending, ledger }) => pending!.part > ledger.upTo);
+      for (const { pending, ledger } of tracked) {
+        ledger.upTo = Math.max(ledger.upTo, pending!.part);
+        ledger.saved = true;
+      }
+      await writeItems(db, tableName, progressItems(ahead), write, report);
+      await writeItems(db, tableName, items, write, report);
+      for (const w of writing) {
+        const { at, ...progress } = w.pending!;
+        w.ledger.confirmed = { ...progress, ...at };
+        w.pending = undefined;
+      }
+      if (final) return;
+      saving = writeItems(db, tableName, progressItems(tracked), write, report);
+      // Seen by the next write or `settle`; a run that fails before either has its own error.
+      saving.catch(() => undefined);
+    },
+    /** Waits for the progress saved after the last write. */
+    settle: () => saving,
+  };
 }

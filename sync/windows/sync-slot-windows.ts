@@ -1,6 +1,5 @@
 import { parseViewerEntry } from "@viewer-presence/shared/audience";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
-import type { ViewingRecordsItem } from "@viewer-presence/shared/history-items";
 import { liveCountCall } from "@viewer-presence/shared/live-count";
 import {
   createScriptDigests,
@@ -8,16 +7,16 @@ import {
   type PipelineStep,
 } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
-import { CONCURRENCY_SLOTS, type Slot } from "@viewer-presence/shared/windows";
+import type { Slot } from "@viewer-presence/shared/windows";
 import type { RunReport } from "../run-report";
 import { RedisReplyError, type SyncRedis } from "../sync-redis";
 import type { ClosedSlotWindow } from "./find-work";
-import { deleteParts, type LedgerWindow, writeWithProgress } from "./ledger-progress";
-import { markWindowsSynced, type WindowSource, windowSources } from "./mark-synced";
+import { createProgressWriter, deleteParts } from "./ledger-progress";
+import { markWindowsSynced, windowSources } from "./mark-synced";
+import { nextSource, type SlotWindowState, windowState } from "./slot-window-state";
 import type { SyncWindowsOptions } from "./sync-windows";
 import { snapshotItem } from "./window-items";
-import { checkLedger, type StartedWindow } from "./window-ledger";
-import { createWindowWriter, type WindowProgress, type WindowWriter } from "./window-progress";
+import { checkLedger, type LedgerOptions } from "./window-ledger";
 import { writeItems } from "./write-items";
 
 /**
@@ -50,7 +49,12 @@ const FLUSH_ITEMS = 100;
 export async function syncSlotWindows(
   deps: { redis: SyncRedis; db: DocumentClient; keys: RedisKeys },
   windows: readonly ClosedSlotWindow[],
-  options: SyncWindowsOptions & { countWidthsSec: readonly number[]; chunkViewers?: number },
+  options: SyncWindowsOptions & {
+    countWidthsSec: readonly number[];
+    chunkViewers?: number;
+    /** Which database's watermark the ledger keeps (window-ledger.ts). */
+    ledger: Omit<LedgerOptions, "nowMs">;
+  },
   report: RunReport,
 ): Promise<void> {
   const { redis, db, keys } = deps;
@@ -60,9 +64,9 @@ export async function syncSlotWindows(
   const stagesBefore = report.stages;
   const syncedStages = new Set<string>();
   const { toWrite, synced, started } = await checkLedger(
-    { redis, db, keys, tableName: options.tableName },
+    { db, tableName: options.tableName },
     windows,
-    { nowMs: options.nowMs },
+    { ...options.ledger, nowMs: options.nowMs },
     report,
   );
   if (synced.length > 0) {
@@ -73,266 +77,200 @@ export async function syncSlotWindows(
     );
     report.alreadySynced = (report.alreadySynced ?? 0) + synced.length;
   }
-  const ledgerDeps = {
+  const progress = createProgressWriter({
     db,
     tableName: options.tableName,
     write: options.write,
     nowMs: options.nowMs,
     report,
-  };
+  });
   let ready: object[] = [];
   /** Writes the items ready; `final`: the batch's windows are read to their end. */
   const flush = async (states: SlotWindowState[], final: boolean) => {
     const items = ready;
     ready = [];
-    await writeWithProgress(ledgerDeps, states, items, final);
+    await progress.write(states, items, final);
   };
 
-  for (let start = 0; start < toWrite.length; start += options.batchWindows) {
-    const batch = toWrite.slice(start, start + options.batchWindows);
-    const uncounted = [...new Set(batch.map((w) => w.stageId))].filter(
-      (stageId) => !liveCounts.has(stageId),
-    );
-    const first: PipelineStep[] = [
-      ...batch.map(
-        (w): PipelineStep =>
-          (pipeline) =>
-            pipeline.llen(keys.viewerList(w.stageId, w.epoch)),
-      ),
-      ...uncounted.map((stageId) =>
-        liveCountCall(keys, stageId, options.nowMs, options.presenceTtlSec, options.countWidthsSec),
-      ),
-    ];
-    const replies = await execPipeline(redis, first, sha1);
-    uncounted.forEach((stageId, i) => {
-      liveCounts.set(stageId, Number(replies[batch.length + i]));
-    });
-    // A stage spread over several databases: each other part's index length, and its share of
-    // the live count (viewers are disjoint across parts), one request per part.
-    const partLengths = await Promise.all(
-      batch.map((w) =>
-        Promise.all(
-          (w.parts ?? []).map(async (part) => {
-            const counting = uncounted.includes(w.stageId);
-            const [length, live] = await execPipeline(
-              part.redis,
-              [
-                (pipeline) => pipeline.llen(keys.viewerList(w.stageId, w.epoch)),
-                ...(counting
-                  ? [
-                      liveCountCall(
-                        keys,
-                        w.stageId,
-                        options.nowMs,
-                        options.presenceTtlSec,
-                        options.countWidthsSec,
-                      ),
-                    ]
-                  : []),
-              ],
-              sha1,
-            );
-            if (counting) {
-              liveCounts.set(w.stageId, (liveCounts.get(w.stageId) ?? 0) + Number(live));
-            }
-            return Number(length);
-          }),
-        ),
-      ),
-    );
-    const states = batch.map((closed, i) =>
-      windowState(
-        closed,
-        windowSources(redis, closed),
-        [Number(replies[i]), ...partLengths[i]!],
-        started.get(`${closed.stageId}:${closed.window}`),
-        options,
-        report,
-        (item) => ready.push(item),
-      ),
-    );
-
-    for (;;) {
-      const reading = states.filter((state) => state.source < state.sources.length);
-      if (reading.length === 0) break;
-      // One request per database a round: most windows' only source is this run's database.
-      const rounds = new Map<SyncRedis, { steps: PipelineStep[]; states: SlotWindowState[] }>();
-      for (const state of reading) {
-        const { closed, next } = state;
-        const source = state.sources[state.source]!;
-        const round = rounds.get(source.redis) ?? { steps: [], states: [] };
-        rounds.set(source.redis, round);
-        round.states.push(state);
-        const length = state.lengths[state.source]!;
-        const last = Math.min(next + (options.chunkViewers ?? CHUNK_VIEWERS), length) - 1;
-        round.steps.push((pipeline) =>
-          pipeline.lrange(keys.viewerList(closed.stageId, closed.epoch), next, last),
-        );
-        for (const { key } of source.bitmaps) {
-          round.steps.push((pipeline) => {
-            const fields = pipeline.bitfield(key);
-            // Bits 2i and 2i+1 of indexes next..last, in whole 32-bit words.
-            for (let word = Math.floor(next / 16); word <= Math.floor(last / 16); word++) {
-              fields.get("u32", `#${word}`);
-            }
-            fields.exec();
-          });
-        }
-      }
-      const answered = await Promise.all(
-        [...rounds].map(async ([client, round]) => ({
-          round,
-          replies: await execPipeline(client, round.steps, sha1),
-        })),
+  try {
+    for (let start = 0; start < toWrite.length; start += options.batchWindows) {
+      const batch = toWrite.slice(start, start + options.batchWindows);
+      const uncounted = [...new Set(batch.map((w) => w.stageId))].filter(
+        (stageId) => !liveCounts.has(stageId),
       );
-      for (const { round, replies: roundReplies } of answered) {
-        let at = 0;
-        for (const state of round.states) {
-          const bitmaps = state.sources[state.source]!.bitmaps;
-          const viewers = roundReplies[at++];
-          if (!Array.isArray(viewers)) throw new RedisReplyError("LRANGE", viewers);
-          const words = bitmaps.map(() => roundReplies[at++] as number[]);
-          const firstWord = Math.floor(state.next / 16);
-          viewers.forEach((viewer, offset) => {
-            const index = state.next + offset;
-            const slots: Slot[] = [];
-            bitmaps.forEach((bitmap, b) => {
-              const word = Number(words[b]![Math.floor(index / 16) - firstWord] ?? 0);
-              // Watched is bit 2i+1, counted from the word's most significant bit.
-              const watched = (word >>> (31 - ((2 * index + 1) % 32))) & 1;
-              if (watched === 1)
-                slots.push({ offsetSec: bitmap.offsetSec, widthSec: bitmap.widthSec });
+      const first: PipelineStep[] = [
+        ...batch.map(
+          (w): PipelineStep =>
+            (pipeline) =>
+              pipeline.llen(keys.viewerList(w.stageId, w.epoch)),
+        ),
+        ...uncounted.map((stageId) =>
+          liveCountCall(
+            keys,
+            stageId,
+            options.nowMs,
+            options.presenceTtlSec,
+            options.countWidthsSec,
+          ),
+        ),
+      ];
+      const replies = await execPipeline(redis, first, sha1);
+      uncounted.forEach((stageId, i) => {
+        liveCounts.set(stageId, Number(replies[batch.length + i]));
+      });
+      // A stage spread over several databases: each other part's index length, and its share of
+      // the live count (viewers are disjoint across parts), one request per part.
+      const partLengths = await Promise.all(
+        batch.map((w) =>
+          Promise.all(
+            (w.parts ?? []).map(async (part) => {
+              const counting = uncounted.includes(w.stageId);
+              const [length, live] = await execPipeline(
+                part.redis,
+                [
+                  (pipeline) => pipeline.llen(keys.viewerList(w.stageId, w.epoch)),
+                  ...(counting
+                    ? [
+                        liveCountCall(
+                          keys,
+                          w.stageId,
+                          options.nowMs,
+                          options.presenceTtlSec,
+                          options.countWidthsSec,
+                        ),
+                      ]
+                    : []),
+                ],
+                sha1,
+              );
+              if (counting) {
+                liveCounts.set(w.stageId, (liveCounts.get(w.stageId) ?? 0) + Number(live));
+              }
+              return Number(length);
+            }),
+          ),
+        ),
+      );
+      const states = batch.map((closed, i) =>
+        windowState(
+          closed,
+          windowSources(redis, closed),
+          [Number(replies[i]), ...partLengths[i]!],
+          started.get(`${closed.stageId}:${closed.window}`),
+          options,
+          report,
+          (item) => ready.push(item),
+        ),
+      );
+
+      for (;;) {
+        const reading = states.filter((state) => state.source < state.sources.length);
+        if (reading.length === 0) break;
+        // One request per database a round: most windows' only source is this run's database.
+        const rounds = new Map<SyncRedis, { steps: PipelineStep[]; states: SlotWindowState[] }>();
+        for (const state of reading) {
+          const { closed, next } = state;
+          const source = state.sources[state.source]!;
+          const round = rounds.get(source.redis) ?? { steps: [], states: [] };
+          rounds.set(source.redis, round);
+          round.states.push(state);
+          const length = state.lengths[state.source]!;
+          const last = Math.min(next + (options.chunkViewers ?? CHUNK_VIEWERS), length) - 1;
+          round.steps.push((pipeline) =>
+            pipeline.lrange(keys.viewerList(closed.stageId, closed.epoch), next, last),
+          );
+          for (const { key } of source.bitmaps) {
+            round.steps.push((pipeline) => {
+              const fields = pipeline.bitfield(key);
+              // Bits 2i and 2i+1 of indexes next..last, in whole 32-bit words.
+              for (let word = Math.floor(next / 16); word <= Math.floor(last / 16); word++) {
+                fields.get("u32", `#${word}`);
+              }
+              fields.exec();
             });
-            state.current = index;
-            if (slots.length > 0) {
-              const { viewerId, ...audience } = parseViewerEntry(String(viewer));
-              state.accumulator.addViewer(viewerId, slots, audience);
-            }
-          });
-          state.next += viewers.length;
-          // A list shorter than LLEN said (expired meanwhile): nothing more to read there.
-          if (viewers.length === 0) state.next = state.lengths[state.source]!;
-          nextSource(state);
+          }
+        }
+        const answered = await Promise.all(
+          [...rounds].map(async ([client, round]) => ({
+            round,
+            replies: await execPipeline(client, round.steps, sha1),
+          })),
+        );
+        for (const { round, replies: roundReplies } of answered) {
+          let at = 0;
+          for (const state of round.states) {
+            const bitmaps = state.sources[state.source]!.bitmaps;
+            const viewers = roundReplies[at++];
+            if (!Array.isArray(viewers)) throw new RedisReplyError("LRANGE", viewers);
+            const words = bitmaps.map(() => roundReplies[at++] as number[]);
+            const firstWord = Math.floor(state.next / 16);
+            viewers.forEach((viewer, offset) => {
+              const index = state.next + offset;
+              const slots: Slot[] = [];
+              bitmaps.forEach((bitmap, b) => {
+                const word = Number(words[b]![Math.floor(index / 16) - firstWord] ?? 0);
+                // Watched is bit 2i+1, counted from the word's most significant bit.
+                const watched = (word >>> (31 - ((2 * index + 1) % 32))) & 1;
+                if (watched === 1)
+                  slots.push({ offsetSec: bitmap.offsetSec, widthSec: bitmap.widthSec });
+              });
+              state.current = index;
+              if (slots.length > 0) {
+                const { viewerId, ...audience } = parseViewerEntry(String(viewer));
+                state.accumulator.addViewer(viewerId, slots, audience);
+              }
+            });
+            state.next += viewers.length;
+            // A list shorter than LLEN said (expired meanwhile): nothing more to read there.
+            if (viewers.length === 0) state.next = state.lengths[state.source]!;
+            nextSource(state);
+          }
+        }
+        // Windows still being read carry on after this write; once every window of the batch is
+        // read, their items go in the batch's last write (so a window read in one round never
+        // needs progress saved).
+        if (ready.length >= flushItems && states.some((s) => s.source < s.sources.length)) {
+          await flush(states, false);
         }
       }
-      // Windows still being read carry on after this write; once every window of the batch is
-      // read, their items go in the batch's last write (so a window read in one round never
-      // needs progress saved).
-      if (ready.length >= flushItems && states.some((s) => s.source < s.sources.length)) {
-        await flush(states, false);
-      }
+
+      const snapshots: object[] = [];
+      const parts = states.map(({ closed, accumulator, packer }) => {
+        const totals = accumulator.finish();
+        const written = packer.finish();
+        if (totals.uniqueViewers > 0) {
+          snapshots.push(
+            snapshotItem({
+              stageId: closed.stageId,
+              window: closed.window,
+              totals,
+              viewerCount: liveCounts.get(closed.stageId) ?? 0,
+              takenAtMs: options.nowMs,
+              ttlDays: options.snapshotTtlDays,
+            }),
+          );
+          syncedStages.add(closed.stageId);
+        }
+        return written;
+      });
+      await flush(states, true);
+      // Parts an earlier attempt wrote past this one's end (its input had more viewers, or its
+      // write failed part way): gone before the snapshot says the window is whole.
+      await Promise.all(
+        states.map(({ closed, ledger }, i) =>
+          ledger.upTo > parts[i]!
+            ? deleteParts(db, options.tableName, closed, parts[i]!, ledger.upTo, report)
+            : undefined,
+        ),
+      );
+      await writeItems(db, options.tableName, snapshots, options.write, report);
+      await markWindowsSynced(redis, keys, states);
+      report.windows += snapshots.length;
+      report.snapshots += snapshots.length;
+      report.stages = stagesBefore + syncedStages.size;
     }
-
-    const snapshots: object[] = [];
-    const parts = states.map(({ closed, accumulator, packer }) => {
-      const totals = accumulator.finish();
-      const written = packer.finish();
-      if (totals.uniqueViewers > 0) {
-        snapshots.push(
-          snapshotItem({
-            stageId: closed.stageId,
-            window: closed.window,
-            totals,
-            viewerCount: liveCounts.get(closed.stageId) ?? 0,
-            takenAtMs: options.nowMs,
-            ttlDays: options.snapshotTtlDays,
-          }),
-        );
-        syncedStages.add(closed.stageId);
-      }
-      return written;
-    });
-    await flush(states, true);
-    // Parts an earlier attempt wrote past this one's end (its input had more viewers, or its
-    // write failed part way): gone before the snapshot says the window is whole.
-    await Promise.all(
-      states.map(({ closed, ledger }, i) =>
-        ledger.upTo > parts[i]!
-          ? deleteParts(db, options.tableName, closed, parts[i]!, ledger.upTo, report)
-          : undefined,
-      ),
-    );
-    await writeItems(db, options.tableName, snapshots, options.write, report);
-    await markWindowsSynced(redis, keys, states);
-    report.windows += snapshots.length;
-    report.snapshots += snapshots.length;
-    report.stages = stagesBefore + syncedStages.size;
-  }
-}
-
-/** Where a window's reading stands: the source, and the index in it. */
-interface ReadPosition {
-  source: number;
-  next: number;
-}
-
-/**
- * A window being read: its sources (this run's database, then a spread stage's others, read one
- * after the other), where it stands, its running totals and packer.
- */
-type SlotWindowState = WindowWriter<ReadPosition> &
-  LedgerWindow & {
-    closed: ClosedSlotWindow;
-    sources: WindowSource[];
-    /** Viewers in each source's index list (LLEN when the window was first read). */
-    lengths: number[];
-    /** The source being read; `sources.length` once all are read. */
-    source: number;
-    /** First index of the source not read yet. */
-    next: number;
-    /** The index being added (the first one a new item does not hold). */
-    current: number;
-  };
-
-/** Where a window starts: nothing written. */
-const windowStart = (): WindowProgress => ({
-  part: 0,
-  source: 0,
-  next: 0,
-  totals: {
-    uniqueViewers: 0,
-    watchSeconds: 0,
-    slotViewers: new Array<number>(CONCURRENCY_SLOTS).fill(0),
-    countries: {},
-    devices: {},
-  },
-});
-
-function windowState(
-  closed: ClosedSlotWindow,
-  sources: WindowSource[],
-  lengths: number[],
-  started: StartedWindow | undefined,
-  options: SyncWindowsOptions,
-  report: RunReport,
-  emit: (item: ViewingRecordsItem) => void,
-): SlotWindowState {
-  const resumed = started?.progress;
-  const writer = createWindowWriter(closed, resumed, options, report, emit, () => ({
-    source: state.source,
-    next: state.current,
-  }));
-  const state: SlotWindowState = Object.assign(writer, {
-    closed,
-    sources,
-    lengths,
-    source: resumed?.source ?? 0,
-    next: resumed?.next ?? 0,
-    current: 0,
-    ledger: {
-      confirmed: resumed ?? windowStart(),
-      upTo: started?.upTo ?? 0,
-      saved: started?.saved ?? false,
-    },
-  });
-  nextSource(state);
-  return state;
-}
-
-/** Moves past every source read to its end (or empty). */
-function nextSource(state: SlotWindowState): void {
-  while (state.source < state.sources.length && state.next >= state.lengths[state.source]!) {
-    state.source++;
-    state.next = 0;
+  } finally {
+    // A run that stops (Redis gone, its deadline) still lands the progress of its last write.
+    await progress.settle().catch(() => undefined);
   }
 }

@@ -10,12 +10,9 @@ import {
   viewingRecordsPart,
   windowProgressKeys,
 } from "@viewer-presence/shared/dynamo-keys";
-import { newGeneration } from "@viewer-presence/shared/presence-ticket";
-import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { windowStartMs } from "@viewer-presence/shared/windows";
 import { mapConcurrent } from "../map-concurrent";
 import type { RunReport } from "../run-report";
-import type { SyncRedis } from "../sync-redis";
 import type { ClosedSlotWindow } from "./find-work";
 import { LEDGER_KEEP_SEC, parseProgressItem } from "./ledger-progress";
 import type { WindowProgress } from "./window-progress";
@@ -31,14 +28,16 @@ import type { WindowProgress } from "./window-progress";
  *   viewing-records item of the window (sync-slot-windows.ts).
  * - A window written over several writes keeps a progress item (ledger-progress.ts): before
  *   each write, the parts that write may create (`upTo`); after it, where the window stands.
- * - A watermark per generation of the data (`g`, which a Redis that lost its data gets anew):
- *   the highest window this database's runs have started writing, raised before they write.
- *   A window above it was never touched, and is written with no read of the ledger (the steady
- *   state: one read and one write a run, none a window). A window at or below it that `bsy`
- *   does not list is checked (three items read, consistently: its snapshot, its progress, its
- *   first records item): with a snapshot it is synced, and is only marked so in Redis; with
- *   progress it resumes there; with neither, the items an attempt that failed left are counted
- *   (one Query, when the first is there) and it is written from the start.
+ * - A watermark per Redis database (its URL and the key prefix): the highest window its runs
+ *   have started writing, raised before they write. It outlives whatever Redis loses. A window
+ *   above it was never touched, and is written with no read of the ledger (the steady state:
+ *   one read and one write a run, none a window); so is every window while there is no
+ *   watermark yet (a new deployment, the first runs of this code, a database under a new URL):
+ *   its Redis, not having lost data since, still lists what it synced. A window at or below it
+ *   that `bsy` does not list is checked (three items read, consistently: its snapshot, its
+ *   progress, its first records item): with a snapshot it is synced, and is only marked so in
+ *   Redis; with progress it resumes there; with neither, the items an attempt that failed left
+ *   are counted (one Query, when the first is there) and it is written from the start.
  *
  * What may still go: of a window not yet whole when Redis lost data, the records no progress
  * item vouches for (those of its last write before the snapshot, for a window read in one
@@ -46,8 +45,9 @@ import type { WindowProgress } from "./window-progress";
  * watch time of a window not yet synced (the recovery point). One case is not covered: that
  * last write failing for the batch holding the window's first part while a later batch of it
  * landed, then Redis losing data before the next run: its later parts go unnoticed, and may
- * hold viewers written again. Writes are not conditional: the lock keeps runs of one database
- * apart, and items go in 25-item batches.
+ * hold viewers written again; nor is a database that loses its data while it has no watermark
+ * (the first run of this code, or just after its URL changed). Writes are not conditional: the
+ * lock keeps runs of one database apart, and items go in 25-item batches.
  */
 
 /** A window some run started writing and did not finish: where to go on. */
@@ -69,6 +69,16 @@ export interface LedgerCheck {
   started: Map<string, StartedWindow>;
 }
 
+/** Which database's watermark, and the run's clock. */
+export interface LedgerOptions {
+  /** The Redis database's REST URL, and the deployment's key prefix in it. */
+  redisUrl: string;
+  keyPrefix: string;
+  nowMs: number;
+}
+
+type WatermarkKey = ReturnType<typeof syncWatermarkKeys>;
+
 /** Keys a BatchGetItem call takes at most (a DynamoDB limit). */
 const BATCH_GET_MAX_KEYS = 100;
 /** Calls per BatchGetItem chunk before its UnprocessedKeys fail the run. */
@@ -85,22 +95,17 @@ const windowId = (w: { stageId: string; window: number }) => `${w.stageId}:${w.w
  * them before anything is written (see the top of this file). Read units go to `report`.
  */
 export async function checkLedger(
-  deps: {
-    redis: Pick<SyncRedis, "pipeline">;
-    db: DocumentClient;
-    keys: RedisKeys;
-    tableName: string;
-  },
+  deps: { db: DocumentClient; tableName: string },
   windows: readonly ClosedSlotWindow[],
-  options: { nowMs: number },
+  options: LedgerOptions,
   report: RunReport,
 ): Promise<LedgerCheck> {
   const check: LedgerCheck = { toWrite: [], synced: [], started: new Map() };
   if (windows.length === 0) return check;
   const { db, tableName } = deps;
-  const generation = await dataGeneration(deps.redis, deps.keys);
-  const watermark = await readWatermark(db, tableName, generation, report);
-  const suspects = windows.filter((w) => watermark === undefined || w.window <= watermark);
+  const key = syncWatermarkKeys(options.redisUrl, options.keyPrefix);
+  const watermark = await readWatermark(db, tableName, key, report);
+  const suspects = windows.filter((w) => watermark !== undefined && w.window <= watermark);
   const found = await readLedgerItems(db, tableName, suspects, report);
   // Items with neither a snapshot nor progress: left by an attempt whose one write failed (or
   // whose snapshot did). Counted only when its first part is there, the first written.
@@ -128,23 +133,9 @@ export async function checkLedger(
   }
   const highest = Math.max(...windows.map((w) => w.window));
   if (watermark === undefined || highest > watermark) {
-    await raiseWatermark(db, tableName, generation, highest, options.nowMs, report);
+    await raiseWatermark(db, tableName, key, highest, options.nowMs, report);
   }
   return check;
-}
-
-/**
- * The data's generation `g` (set if missing, as a restore would): a Redis that lost its data
- * has a new one, so its watermark starts empty and every window it still finds is checked.
- */
-async function dataGeneration(redis: Pick<SyncRedis, "pipeline">, keys: RedisKeys) {
-  const [, generation] = await redis
-    .pipeline()
-    .set(keys.generation(), newGeneration(), { nx: true })
-    .get(keys.generation())
-    .exec<[unknown, string | null]>();
-  if (generation === null) throw new Error("Redis lost the data generation `g` just set");
-  return String(generation);
 }
 
 function addReadUnits(report: RunReport, consumed: { CapacityUnits?: number }[] | undefined) {
@@ -155,13 +146,13 @@ function addReadUnits(report: RunReport, consumed: { CapacityUnits?: number }[] 
 async function readWatermark(
   db: DocumentClient,
   tableName: string,
-  generation: string,
+  key: WatermarkKey,
   report: RunReport,
 ): Promise<number | undefined> {
   const output = await db.send(
     new GetCommand({
       TableName: tableName,
-      Key: syncWatermarkKeys(generation),
+      Key: key,
       ConsistentRead: true,
       ReturnConsumedCapacity: "TOTAL",
     }),
@@ -175,7 +166,7 @@ async function readWatermark(
 async function raiseWatermark(
   db: DocumentClient,
   tableName: string,
-  generation: string,
+  key: WatermarkKey,
   window: number,
   nowMs: number,
   report: RunReport,
@@ -184,14 +175,14 @@ async function raiseWatermark(
     const output = await db.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: syncWatermarkKeys(generation),
+        Key: key,
         UpdateExpression: "SET #window = :window, #type = :type, #ttl = :ttl",
         ConditionExpression: "attribute_not_exists(#window) OR #window < :window",
         ExpressionAttributeNames: { "#window": "window", "#type": "type", "#ttl": "ttl" },
         ExpressionAttributeValues: {
           ":window": window,
           ":type": SYNC_WATERMARK_ITEM_TYPE,
-          // Refreshed by every run that raises it; a generation no run uses any more goes.
+          // Refreshed by every run that raises it; a database no run syncs any more goes.
           ":ttl": Math.floor(nowMs / 1000) + LEDGER_KEEP_SEC,
         },
         ReturnConsumedCapacity: "TOTAL",

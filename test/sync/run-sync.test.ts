@@ -102,8 +102,7 @@ describe("runSync", () => {
 
     // Once the next window closes, it is synced too: amy's watch time adds up. The ledger costs
     // what it costs every run from now on: one read (its watermark), one write (raising it), and
-    // nothing for the window, which is above the watermark (the first run, of a new generation
-    // of Redis data, checked its window against the table).
+    // nothing for the window, which is above the watermark.
     t.clock.nowMs = T0 + 10 * MIN;
     expect(await t.run()).toMatchObject({
       windows: 1,
