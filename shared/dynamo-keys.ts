@@ -13,6 +13,8 @@
  * | viewer's day    | `VIEWER#<viewer id>`     | `DAY#<yyyy-mm-dd>#<stage id>`   |          |        |
  * | viewing records | `VIEWS#<id>`             | `<window start ISO>#<part 000>` |          |        |
  * | audit events    | `AUDIT#<id>#<yyyy-mm-dd>`| `<stream entry id>`             |          |        |
+ * | window progress | `STAGE#<id>`             | `PROGRESS#<window start ISO>`   |          |        |
+ * | sync watermark  | `SYNC#<prefix>@<Redis URL>` | `WATERMARK`                  |          |        |
  *
  * (1) `VIEWER_DAYS_DUE` / `<due ISO>#<stage id>#<day>` until the sync job has written the day's
  *     per-viewer totals (a sparse index entry: one Query finds the days due, never a Scan).
@@ -22,6 +24,8 @@
  * Snapshot and viewing-record keys derive from the window, not from when the job ran, so a
  * retried run overwrites what an interrupted one wrote instead of adding duplicates. A stage's
  * latest snapshot is one Query (`begins_with(sk, "SNAPSHOT#")`, newest first, `Limit: 1`).
+ * Window progress and the sync watermark are the sync job's ledger (sync/windows/window-ledger.ts):
+ * what it wrote, kept where a Redis data loss cannot take it.
  */
 export const stageKeys = (stageId: string) => ({
   pk: `STAGE#${stageId}`,
@@ -91,6 +95,28 @@ export const viewingRecordsPartition = (stageId: string) => `VIEWS#${stageId}`;
 export const viewingRecordsKeys = (stageId: string, windowStartMs: number, part: number) => ({
   pk: viewingRecordsPartition(stageId),
   sk: `${new Date(windowStartMs).toISOString()}#${String(part).padStart(3, "0")}`,
+});
+
+/** The part number of a viewing-records item's sort key (`...#<part>`). */
+export const viewingRecordsPart = (sk: string) => Number(sk.slice(sk.lastIndexOf("#") + 1));
+
+export const WINDOW_PROGRESS_ITEM_TYPE = "WindowProgress";
+
+/** How far the sync job got writing one window of a stage (`windowStartMs`: its first ms). */
+export const windowProgressKeys = (stageId: string, windowStartMs: number) => ({
+  pk: `STAGE#${stageId}`,
+  sk: `PROGRESS#${new Date(windowStartMs).toISOString()}`,
+});
+
+export const SYNC_WATERMARK_ITEM_TYPE = "SyncWatermark";
+
+/**
+ * The highest window the sync runs of one Redis database (its REST URL, and the deployment's
+ * key prefix in it) have started writing.
+ */
+export const syncWatermarkKeys = (redisUrl: string, keyPrefix: string) => ({
+  pk: `SYNC#${keyPrefix}@${redisUrl}`,
+  sk: "WATERMARK",
 });
 
 export const AUDIT_ITEM_TYPE = "AuditEvent";

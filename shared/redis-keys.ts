@@ -60,13 +60,12 @@ export interface RedisKeys {
    */
   legacyWatch(stageId: string, window: number): string;
   /**
-   * Hash `wp:<stage>:<window>`: how far the sync job got in a window too large for one run
-   * (`part`, the next item's number, and the totals of the viewers already written, whose
-   * members it removed from the window). Deleted with the window.
+   * Hash `wp:<stage>:<window>`: how far the sync job got in a sorted-set window too large for
+   * one run (`part`, the next item's number, and the totals of the viewers already written, whose
+   * members it removed from the window). Deleted with the window. (Slot-bitmap windows keep
+   * their progress in DynamoDB, where a Redis data loss cannot take it: sync/windows/ledger-progress.ts.)
    */
   windowProgress(stageId: string, window: number): string;
-  /** Hash `wb:<stage>:<window>`: as `wp:`, for a window of slot bitmaps (`next`: first index to read). */
-  slotWindowProgress(stageId: string, window: number): string;
   /**
    * Set `wps`: the watch keys that have a progress hash, so a run reads progress (one SMEMBERS)
    * only for the windows that have one, not one HGETALL per window.
@@ -141,7 +140,6 @@ export function redisKeys(prefix: string): RedisKeys {
     watch: (stageId, window) => `${prefix}w2:${stageId}:${window}`,
     legacyWatch: (stageId, window) => `${prefix}w:${stageId}:${window}`,
     windowProgress: (stageId, window) => `${prefix}wp:${stageId}:${window}`,
-    slotWindowProgress: (stageId, window) => `${prefix}wb:${stageId}:${window}`,
     windowsInProgress: () => `${prefix}wps`,
     stage: (stageId) => `${prefix}s:${stageId}`,
     stages: () => `${prefix}stages`,

@@ -15,6 +15,11 @@ export interface RunReport {
   windows: number;
   /** Closed windows left for the next run (over `maxWindows`). */
   deferredWindows: number;
+  /**
+   * Closed windows Redis did not list as synced that the ledger showed DynamoDB holds whole
+   * (Redis lost data since they were written): marked synced, not written again.
+   */
+  alreadySynced?: number;
   /** Stage copies in Redis written or removed to agree with DynamoDB (unsettled marks). */
   settledStages?: number;
   /** Closed windows of an older deploy's layout (`w:` hashes) moved to the current one first. */
@@ -39,6 +44,8 @@ export interface RunReport {
   items: number;
   /** Write capacity units consumed (ConsumedCapacity, summed). */
   writeUnits: number;
+  /** Read capacity units the ledger's checks consumed (sync/windows/window-ledger.ts). */
+  ledgerReadUnits?: number;
   /** BatchWriteItem calls that resent unprocessed items. */
   retries: number;
   /** Watch-window members of an unknown shape, skipped. */
@@ -103,7 +110,12 @@ export function combineReports(reports: readonly RunReport[]): RunReport {
         estimates: (combined.restored?.estimates ?? 0) + report.restored.estimates,
       };
     }
-    for (const counter of ["broadcasts", "viewerDays"] as const) {
+    for (const counter of [
+      "broadcasts",
+      "viewerDays",
+      "alreadySynced",
+      "ledgerReadUnits",
+    ] as const) {
       if (report[counter] !== undefined)
         combined[counter] = (combined[counter] ?? 0) + report[counter];
     }
@@ -155,7 +167,8 @@ export function formatReport(report: RunReport): string {
       [
         "windows",
         `${report.windows} closed windows of ${report.stages} stages` +
-          (report.deferredWindows > 0 ? ` (${report.deferredWindows} deferred)` : ""),
+          (report.deferredWindows > 0 ? ` (${report.deferredWindows} deferred)` : "") +
+          (report.alreadySynced ? ` (${report.alreadySynced} already in DynamoDB)` : ""),
       ],
       ["snapshots", String(report.snapshots)],
       ["viewing", `${report.viewingRecords} records packed in ${report.viewingRecordItems} items`],
@@ -171,7 +184,8 @@ export function formatReport(report: RunReport): string {
           ] as [string, string][])),
       [
         "dynamodb",
-        `${report.items} items, ${report.writeUnits} write units, ${report.retries} retries`,
+        `${report.items} items, ${report.writeUnits} write units, ${report.retries} retries` +
+          (report.ledgerReadUnits ? `, ${report.ledgerReadUnits} read units (ledger)` : ""),
       ],
     );
   }

@@ -39,7 +39,7 @@ export interface RunSyncDeps {
   db: DocumentClient;
   /** The whole run's deadline: once it aborts, no further step starts. */
   deadline?: AbortSignal;
-  config: Pick<Config, "dynamodbTable" | "redisKeyPrefix"> & SyncCadenceConfig;
+  config: Pick<Config, "dynamodbTable" | "redisKeyPrefix" | "redisDatabases"> & SyncCadenceConfig;
   /** The clock, epoch ms. */
   now: () => number;
   /** Receives the run's one JSON log line (default console.log). */
@@ -263,6 +263,10 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
           ...windowOptions,
           countWidthsSec: countWidths,
           ...(options.chunkViewers === undefined ? {} : { chunkViewers: options.chunkViewers }),
+          ledger: {
+            redisUrl: config.redisDatabases[deps.deployment?.database ?? 0]?.url ?? "",
+            keyPrefix: config.redisKeyPrefix,
+          },
         },
         report,
       );

@@ -102,7 +102,6 @@ async function syncDatabase(
 ): Promise<RunReport> {
   const { now, log, random, deadlines, databases: _only, ...runOptions } = options;
   const clients = syncClients(config, deadlines, database);
-  const urls = config.redisDatabases.map((entry) => entry.url);
   try {
     return await runSync(
       {
@@ -111,27 +110,7 @@ async function syncDatabase(
         now: now ?? Date.now,
         ...(log ? { log } : {}),
         ...(random ? { random } : {}),
-        ...(urls.length > 1
-          ? {
-              holds: (stage: Stage) => stageDatabases(urls, stage).includes(database),
-              budgetElsewhere: true,
-              deployment: {
-                database,
-                urls,
-                // Other databases' clients, made when a spread stage needs them, bound to this
-                // run's deadline like its own.
-                redisOf: (other: number) =>
-                  createRedis(
-                    config,
-                    {
-                      timeoutMs: { ...DEFAULT_SYNC_DEADLINES, ...deadlines }.redisMs,
-                      signal: clients.deadline,
-                    },
-                    other,
-                  ),
-              },
-            }
-          : {}),
+        ...databaseRunDeps(config, database, clients.deadline, deadlines),
       },
       {
         snapshotTtlDays: config.snapshotRetentionDays,
@@ -144,6 +123,36 @@ async function syncDatabase(
   } finally {
     clients.db.destroy();
   }
+}
+
+/**
+ * What a run over one of several databases needs beyond its clients: the stages it holds, and
+ * the deployment's other databases (for the spread stages whose home it is), their clients
+ * bound to the run's `deadline` like its own. Nothing with one database.
+ */
+export function databaseRunDeps(
+  config: Config,
+  database: number,
+  deadline: AbortSignal,
+  deadlines: Partial<SyncDeadlines> = {},
+): Pick<RunSyncDeps, "holds" | "budgetElsewhere" | "deployment"> {
+  const urls = config.redisDatabases.map((entry) => entry.url);
+  if (urls.length <= 1) return {};
+  return {
+    holds: (stage: Stage) => stageDatabases(urls, stage).includes(database),
+    budgetElsewhere: true,
+    deployment: {
+      database,
+      urls,
+      // Other databases' clients, made when a spread stage needs them.
+      redisOf: (other: number) =>
+        createRedis(
+          config,
+          { timeoutMs: { ...DEFAULT_SYNC_DEADLINES, ...deadlines }.redisMs, signal: deadline },
+          other,
+        ),
+    },
+  };
 }
 
 /**

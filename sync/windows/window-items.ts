@@ -7,6 +7,7 @@ import {
 import type { SnapshotItem, ViewingRecordsItem } from "@viewer-presence/shared/history-items";
 import { WINDOW_MS, windowStartMs } from "@viewer-presence/shared/windows";
 import { itemBytes, valueBytes } from "./item-size";
+import { LEDGER_KEEP_SEC } from "./ledger-progress";
 import type { WindowRecord, WindowTotals } from "./window-accumulator";
 
 /** Largest item the packing aims for, in bytes: one write unit. */
@@ -14,6 +15,7 @@ export const MAX_PACKED_ITEM_BYTES = 1024;
 /** Room left below {@link MAX_PACKED_ITEM_BYTES} for estimate error, in bytes. */
 export const PACKING_MARGIN_BYTES = 32;
 
+/** A window's snapshot, kept `ttlDays` (at least LEDGER_KEEP_SEC). */
 export function snapshotItem(input: {
   stageId: string;
   window: number;
@@ -40,7 +42,11 @@ export function snapshotItem(input: {
     ...(Object.keys(input.totals.countries).length > 0
       ? { countries: input.totals.countries, devices: input.totals.devices }
       : {}),
-    ttl: Math.floor(input.takenAtMs / 1000) + Math.round(input.ttlDays * 86_400),
+    // A snapshot is also the ledger's proof that its window is whole (window-ledger.ts): it
+    // outlives any copy of the window Redis may still hold, whatever the retention asked.
+    ttl:
+      Math.floor(input.takenAtMs / 1000) +
+      Math.max(Math.round(input.ttlDays * 86_400), LEDGER_KEEP_SEC),
   };
 }
 

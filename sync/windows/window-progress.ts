@@ -1,3 +1,4 @@
+import { viewingRecordsPart } from "@viewer-presence/shared/dynamo-keys";
 import type { Breakdown, ViewingRecordsItem } from "@viewer-presence/shared/history-items";
 import { CONCURRENCY_SLOTS } from "@viewer-presence/shared/windows";
 import type { RunReport } from "../run-report";
@@ -9,7 +10,9 @@ import { createRecordPacker } from "./window-items";
  * layouts' resumable windows (sync-windows.ts for sorted sets, sync-slot-windows.ts for slot
  * bitmaps). A window too large for one run saves, after each write, the next item's part number
  * and the totals of every viewer written so far, plus where to read on (`next`, or for sorted
- * sets the members removed); the next run starts from there.
+ * sets the members removed); the next run starts from there. Sorted-set windows save it in
+ * Redis (`wp:`, the hash below); slot-bitmap windows in DynamoDB (ledger-progress.ts), where a
+ * Redis data loss cannot take it.
  */
 export interface WindowProgress {
   /** Slot-bitmap windows: the first viewer index not yet written. */
@@ -105,7 +108,7 @@ export function createWindowWriter<At>(
       emit(item);
       report.viewingRecordItems++;
       writer.pending = {
-        part: Number(item.sk.slice(item.sk.lastIndexOf("#") + 1)) + 1,
+        part: viewingRecordsPart(item.sk) + 1,
         totals: writer.accumulator.totalsSoFar(),
         at: position(item),
       };

@@ -56,11 +56,13 @@ async function windowsLeftInRedis(stageIds: readonly string[], window: number) {
 describe("DynamoDB failing during a sync run", () => {
   it("stalled after the first window: the run ends within its call deadline, the next run finishes", async () => {
     const { stageIds, window } = await threeClosedWindows();
-    let batchWrites = 0; // the run reads the stages' unsettled marks first
+    let writes = 0;
     const run = await fault.h.tappedSync(
       {
+        // The first window's two writes: its records, then its snapshot (the stages' unsettled
+        // marks are read before them, by a Query).
         afterDynamo: (command) => {
-          if (command === "BatchWriteCommand" && ++batchWrites === 1) fault.stack.dynamo.stall();
+          if (command === "BatchWriteCommand" && ++writes === 2) fault.stack.dynamo.stall();
         },
       },
       { batchWindows: 1 },
@@ -95,13 +97,13 @@ describe("DynamoDB failing during a sync run", () => {
 
   it("killed after the first window and restarted: what it confirmed survives, the next run writes the rest", async () => {
     const { stageIds, window } = await threeClosedWindows();
-    let batchWrites = 0; // the run reads the stages' unsettled marks first
+    let writes = 0;
     const run = await fault.h.tappedSync(
       {
+        // The first window's two writes: its records, then its snapshot (the stages' unsettled
+        // marks are read before them, by a Query).
         afterDynamo: async (command) => {
-          if (command === "BatchWriteCommand" && ++batchWrites === 1) {
-            await fault.stack.dynamo.kill();
-          }
+          if (command === "BatchWriteCommand" && ++writes === 2) await fault.stack.dynamo.kill();
         },
       },
       { batchWindows: 1 },

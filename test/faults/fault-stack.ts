@@ -28,33 +28,33 @@ export interface FaultStack {
 }
 
 /**
- * redis-server, the Upstash REST proxy over it (one of each per database, `databases` default
- * 1), and dynalite in a process of its own (so it can be stalled and killed; see
+ * A redis-server and the Upstash REST proxy over it per database (`databases`, default 1), and
+ * dynalite in a process of its own (so it can be stalled and killed; see
  * test/stack/dynamo-process.ts). Never the shared stack of `inject("stackEnv")`: other test
  * files use that one while a fault test stops its parts.
  */
 export async function startFaultStack(options: { databases?: number } = {}): Promise<FaultStack> {
   const databases: FaultDatabase[] = [];
-  const stopDatabases = async () => {
-    for (const { redis, proxy } of databases) {
-      // Whatever a failed test left stalled must still stop.
-      redis.resume();
-      await proxy.stop().catch(() => undefined);
-      await redis.stop();
-    }
-  };
+  const stopDatabases = () =>
+    Promise.allSettled(
+      databases.map(async ({ redis, proxy }) => {
+        // Whatever a failed test left stalled must still stop.
+        redis.resume();
+        await proxy.stop();
+        await redis.stop();
+      }),
+    );
   let dynamo: DynamoProcessHandle;
   try {
     for (let i = 0; i < (options.databases ?? 1); i++) {
       const redis = await startRedisServer();
-      const proxy = await startUpstashProxy({
-        redisPort: redis.port,
-        token: `local-${randomUUID()}`,
-      }).catch(async (error: unknown) => {
+      try {
+        const token = `local-${randomUUID()}`;
+        databases.push({ redis, proxy: await startUpstashProxy({ redisPort: redis.port, token }) });
+      } catch (error) {
         await redis.stop();
         throw error;
-      });
-      databases.push({ redis, proxy });
+      }
     }
     dynamo = await startDynamoProcess({ tableName: "viewer-presence-faults" });
   } catch (error) {
@@ -64,7 +64,7 @@ export async function startFaultStack(options: { databases?: number } = {}): Pro
   const [first] = databases as [FaultDatabase, ...FaultDatabase[]];
   return {
     env: stackEnv(
-      databases.map((database) => database.proxy),
+      databases.map(({ proxy }) => proxy),
       dynamo,
     ),
     redis: first.redis,
@@ -73,8 +73,7 @@ export async function startFaultStack(options: { databases?: number } = {}): Pro
     dynamo,
     async stop() {
       dynamo.resume();
-      await Promise.allSettled([dynamo.stop()]);
-      await stopDatabases();
+      await Promise.allSettled([dynamo.stop(), stopDatabases()]);
     },
   };
 }

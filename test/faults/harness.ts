@@ -1,13 +1,14 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "@viewer-presence/shared/clients";
 import { parseConfig } from "@viewer-presence/shared/config";
 import { ADMIN_ROUTE_DEADLINES } from "@viewer-presence/shared/deadlines";
-import { viewingRecordsPartition } from "@viewer-presence/shared/dynamo-keys";
+import { snapshotKeys, viewingRecordsPartition } from "@viewer-presence/shared/dynamo-keys";
+import type { SnapshotItem } from "@viewer-presence/shared/history-items";
 import { windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { afterAll, beforeAll } from "vitest";
 import type { RunReport } from "../../sync/run-report";
 import { type RunSyncOptions, runSync } from "../../sync/run-sync";
-import { type SyncDeadlines, syncClients, syncOnce } from "../../sync/sync-once";
+import { databaseRunDeps, type SyncDeadlines, syncClients, syncOnce } from "../../sync/sync-once";
 import type { SyncRedis } from "../../sync/sync-redis";
 import { createHarness } from "../in-process/harness";
 import { type FaultStack, startFaultStack } from "./fault-stack";
@@ -34,6 +35,8 @@ export function faultHarness(stack: FaultStack) {
     ...h,
     config,
     ledger,
+    /** The Redis databases' URLs, in the configured order (what rendezvous hashing ranks). */
+    urls: config.redisDatabases.map((database) => database.url),
     /** One heartbeat at the clock's time, recorded in the ledger: its status, delay, Retry-After. */
     async beat(stageId: string, viewerId: string) {
       const key = `${stageId}|${viewerId}`;
@@ -91,26 +94,38 @@ export function faultHarness(stack: FaultStack) {
       );
     },
     /**
-     * One run with the production clients (syncClients), watched at two points to time a real
-     * fault: `afterDynamo` runs after each DynamoDB call returned (the call counted from 1);
-     * `redis` may replace the job's Redis client (to make a run die at a given call).
+     * One run over one database (`database`, default the first) with the production clients
+     * and wiring (syncClients, databaseRunDeps), watched at two points to time a real fault:
+     * `afterDynamo` runs after each DynamoDB call returned (the call counted from 1, with the
+     * command sent); `redis` may replace the job's Redis client (to make a run die at a given
+     * call).
      */
     tappedSync(
       taps: {
-        afterDynamo?: (command: string, call: number) => void | Promise<void>;
+        afterDynamo?: (
+          command: string,
+          call: number,
+          sent: { input?: unknown },
+        ) => void | Promise<void>;
         redis?: (real: SyncRedis) => SyncRedis;
         deadlines?: Partial<SyncDeadlines>;
+        database?: number;
       },
       options: RunSyncOptions = {},
     ): Promise<{ report?: RunReport; error?: unknown; ms: number }> {
-      const clients = syncClients(config, { ...TEST_SYNC_DEADLINES, ...taps.deadlines });
+      const deadlines = { ...TEST_SYNC_DEADLINES, ...taps.deadlines };
+      const database = taps.database ?? 0;
+      const clients = syncClients(config, deadlines, database);
       let calls = 0;
-      const send = (async (command: { constructor: { name: string } }, ...rest: never[]) => {
+      const send = (async (
+        command: { constructor: { name: string }; input?: unknown },
+        ...rest: never[]
+      ) => {
         const output = await (clients.db.send as (...args: unknown[]) => Promise<unknown>)(
           command,
           ...rest,
         );
-        await taps.afterDynamo?.(command.constructor.name, ++calls);
+        await taps.afterDynamo?.(command.constructor.name, ++calls, command);
         return output;
       }) as typeof clients.db.send;
       const started = performance.now();
@@ -122,6 +137,7 @@ export function faultHarness(stack: FaultStack) {
           config,
           now: () => h.clock.nowMs,
           log: () => {},
+          ...databaseRunDeps(config, database, clients.deadline, deadlines),
         },
         options,
       )
@@ -137,6 +153,15 @@ export function faultHarness(stack: FaultStack) {
      */
     async stored(stageId: string): Promise<Map<WatchKey, number>> {
       const seconds = new Map<WatchKey, number>();
+      for (const [key, watched] of await harness.storedRecords(stageId)) {
+        if (seconds.has(key)) throw new Error(`${key} is stored twice`);
+        seconds.set(key, watched);
+      }
+      return new Map([...seconds].sort(([a], [b]) => a.localeCompare(b)));
+    },
+    /** Every viewing record stored for a stage, as `[viewer@window, seconds]`, duplicates kept. */
+    async storedRecords(stageId: string): Promise<[WatchKey, number][]> {
+      const records: [WatchKey, number][] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await db.send(
@@ -149,14 +174,23 @@ export function faultHarness(stack: FaultStack) {
         );
         for (const item of page.Items ?? []) {
           for (const [viewerId, watched] of item.records as [string, number][]) {
-            const key = `${viewerId}@${item.windowStart}`;
-            if (seconds.has(key)) throw new Error(`${key} is stored twice`);
-            seconds.set(key, watched);
+            records.push([`${viewerId}@${item.windowStart}`, watched]);
           }
         }
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
-      return new Map([...seconds].sort(([a], [b]) => a.localeCompare(b)));
+      return records;
+    },
+    /** A window's snapshot as stored (undefined when there is none). */
+    async snapshot(stageId: string, window: number): Promise<SnapshotItem | undefined> {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: config.dynamodbTable,
+          Key: snapshotKeys(stageId, windowStartMs(window)),
+          ConsistentRead: true,
+        }),
+      );
+      return Item as SnapshotItem | undefined;
     },
     close() {
       db.destroy();
@@ -178,11 +212,12 @@ export const viewers = (n: number) =>
  */
 export function useFaultHarness(
   ready?: (h: FaultHarness) => Promise<void>,
-  stack: Parameters<typeof startFaultStack>[0] = {},
+  /** Redis databases in the stack (default 1). */
+  options: { databases?: number } = {},
 ) {
   const fault = {} as { stack: FaultStack; h: FaultHarness };
   beforeAll(async () => {
-    fault.stack = await startFaultStack(stack);
+    fault.stack = await startFaultStack(options);
     fault.h = faultHarness(fault.stack);
     await ready?.(fault.h);
   });

@@ -79,3 +79,41 @@ export type Ledger = ReturnType<typeof createLedger>;
 export function watchKeyWindowMs(key: WatchKey): number {
   return Date.parse(key.slice(key.lastIndexOf("@") + 1));
 }
+
+/**
+ * How the watch time stored for some windows changed between two reads of the table (`before`,
+ * e.g. right after a sync; `after`, after a fault and the runs that followed): `lost` holds each
+ * viewer-window stored before and missing or shorter after (by the seconds missing), `added`
+ * each one new or longer after (by the seconds added). `inWindows` picks the windows compared.
+ * A rerun that neither loses nor doubles what was written leaves both empty.
+ */
+export function storedChanges(
+  before: ReadonlyMap<WatchKey, number>,
+  after: ReadonlyMap<WatchKey, number>,
+  inWindows: (windowMs: number) => boolean = () => true,
+): { lost: Map<WatchKey, number>; added: Map<WatchKey, number> } {
+  const lost = new Map<WatchKey, number>();
+  const added = new Map<WatchKey, number>();
+  for (const [key, seconds] of before) {
+    if (!inWindows(watchKeyWindowMs(key))) continue;
+    const kept = after.get(key) ?? 0;
+    if (kept < seconds) lost.set(key, seconds - kept);
+  }
+  for (const [key, seconds] of after) {
+    if (!inWindows(watchKeyWindowMs(key))) continue;
+    const was = before.get(key) ?? 0;
+    if (seconds > was) added.set(key, seconds - was);
+  }
+  return { lost, added };
+}
+
+/** The seconds of a {@link storedChanges} map, summed. */
+export const totalSeconds = (changes: ReadonlyMap<WatchKey, number>) =>
+  [...changes.values()].reduce((sum, seconds) => sum + seconds, 0);
+
+/** Records as stored (a viewer may appear twice), summed per viewer and window. */
+export function summed(records: readonly (readonly [WatchKey, number])[]): Map<WatchKey, number> {
+  const seconds = new Map<WatchKey, number>();
+  for (const [key, watched] of records) seconds.set(key, (seconds.get(key) ?? 0) + watched);
+  return seconds;
+}

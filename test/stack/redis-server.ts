@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { captureOutput } from "./child-output";
 import { findFreePort } from "./free-port";
+import { RespError } from "./resp";
+import { openRespConnection } from "./resp-connection";
 
 export interface RedisServerOptions {
   /** TCP port on 127.0.0.1; 0 or absent picks a free one. 6379 is refused (the machine's own). */
@@ -26,8 +28,17 @@ export interface RedisServerHandle {
   resume(): void;
   /** SIGKILL, and wait for the exit: connections reset, the in-memory data is gone. */
   kill(): Promise<void>;
-  /** Kills it if it runs, then starts a new, empty redis-server on the same port. */
+  /**
+   * Kills it if it runs, then starts a new redis-server on the same port: empty, or with the
+   * data of the last `save()` if there was one.
+   */
   restart(): Promise<void>;
+  /**
+   * SAVE: writes the data to disk (RDB) as Redis' own persistence does, so a later `restart()`
+   * starts from it: a Redis that comes back from its last persistence point, without what was
+   * written after it.
+   */
+  save(): Promise<void>;
   /** SIGTERM, wait for exit (SIGKILL after 5 s), remove the temp dir. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -86,6 +97,15 @@ async function launch(
     async restart() {
       await server.kill();
       server = await spawnRedis(binary, port, dir, startTimeoutMs);
+    },
+    async save() {
+      const connection = await openRespConnection(port, HOST);
+      try {
+        const [reply] = await connection.send([["SAVE"]]);
+        if (reply instanceof RespError) throw new Error(`SAVE failed: ${reply.message}`);
+      } finally {
+        await connection.close();
+      }
     },
     stop: () => {
       stopped ??= (async () => {

@@ -44,7 +44,8 @@ describe("runSync", () => {
       viewingRecordItems: 1,
       viewingRecords: 3,
       items: 2,
-      writeUnits: 2,
+      // The snapshot and the records item; and the ledger's watermark, raised over the window.
+      writeUnits: 3,
       retries: 0,
     });
     // Redis had no marker "full" (a new deployment), so the run restored the registry first.
@@ -99,9 +100,18 @@ describe("runSync", () => {
     expect(await t.snapshots(stageId)).toHaveLength(1);
     expect(await t.viewingItems(stageId)).toHaveLength(1);
 
-    // Once the next window closes, it is synced too: amy's watch time adds up.
+    // Once the next window closes, it is synced too: amy's watch time adds up. The ledger costs
+    // what it costs every run from now on: one read (its watermark), one write (raising it), and
+    // nothing for the window, which is above the watermark.
     t.clock.nowMs = T0 + 10 * MIN;
-    expect(await t.run()).toMatchObject({ windows: 1, snapshots: 1, viewingRecords: 1 });
+    expect(await t.run()).toMatchObject({
+      windows: 1,
+      snapshots: 1,
+      viewingRecords: 1,
+      items: 2,
+      writeUnits: 3,
+      ledgerReadUnits: 1,
+    });
     expect(await t.snapshots(stageId)).toHaveLength(2);
     expect(Object.fromEntries(await t.viewingSeconds(stageId))).toEqual({
       amy: 330,
