@@ -24,7 +24,17 @@ export const SLACK_MS = 1_500;
  * of every heartbeat's answer and the table read back for the ledger check.
  */
 export function faultHarness(stack: FaultStack) {
-  const h = createHarness({ bindings: { ...stack.env } });
+  /** What the app logged (`logError`), in order; printed too with DEBUG_APP set. */
+  const logged: { message: string; error: unknown }[] = [];
+  const h = createHarness({
+    bindings: { ...stack.env },
+    app: {
+      logError: (message, error) => {
+        logged.push({ message, error });
+        if (process.env.DEBUG_APP) console.error(message, error);
+      },
+    },
+  });
   const config = parseConfig(h.env);
   const ledger = createLedger(config.heartbeatIntervalSec);
   const tokens = new Map<string, string>();
@@ -34,6 +44,7 @@ export function faultHarness(stack: FaultStack) {
     ...h,
     config,
     ledger,
+    logged,
     /** One heartbeat at the clock's time, recorded in the ledger: its status, delay, Retry-After. */
     async beat(stageId: string, viewerId: string) {
       const key = `${stageId}|${viewerId}`;
@@ -172,13 +183,17 @@ export const viewers = (n: number) =>
   Array.from({ length: n }, (_, i) => `v${String(i).padStart(2, "0")}`);
 
 /**
- * A fault stack and its harness for one test file: started before its tests (then `ready`
- * runs, for the file's own setup), stopped after them. Read `stack` and `h` inside tests.
+ * A fault stack (of `databases` databases, default 1) and its harness for one test file:
+ * started before its tests (then `ready` runs, for the file's own setup), stopped after them.
+ * Read `stack` and `h` inside tests.
  */
-export function useFaultHarness(ready?: (h: FaultHarness) => Promise<void>) {
+export function useFaultHarness(
+  ready?: (h: FaultHarness) => Promise<void>,
+  options: { databases?: number } = {},
+) {
   const fault = {} as { stack: FaultStack; h: FaultHarness };
   beforeAll(async () => {
-    fault.stack = await startFaultStack();
+    fault.stack = await startFaultStack(options);
     fault.h = faultHarness(fault.stack);
     await ready?.(fault.h);
   });
