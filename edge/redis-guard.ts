@@ -1,0 +1,215 @@
+import { StoreUnavailableError } from "./problems";
+
+/**
+ * What one Redis database may cost this isolate when it stalls or makes calls wait, with its
+ * defaults. The deadline (shared/deadlines.ts) bounds each call; these bound how many calls
+ * wait for it.
+ */
+export interface RedisGuardLimits {
+  /**
+   * Consecutive calls that ran out of their deadline after which the breaker opens: 3. One
+   * miss can be a blip; a stalled database makes every call in flight miss at once.
+   */
+  tripAfterMisses: number;
+  /**
+   * How long the breaker stays open, answering 503 without calling, before one probe may go,
+   * in ms: 5,000, the `Retry-After` every 503 carries, so viewers come back when it may close.
+   */
+  coolDownMs: number;
+  /**
+   * A call in flight this long shows the database makes calls wait, in ms: 250, tens of times
+   * an Upstash answer (a few ms, tens across regions), a quarter of the 1 s deadline.
+   */
+  slowCallMs: number;
+  /**
+   * How many calls may wait on a database that makes them wait (its oldest call in flight is
+   * older than `slowCallMs`); more are refused at once: 32. A database that answers takes any
+   * burst, since its calls return before they age.
+   */
+  maxInFlightWhileSlow: number;
+  /** At most one log line per database this often, in ms: 10,000. */
+  logIntervalMs: number;
+}
+
+export const REDIS_GUARD_LIMITS: RedisGuardLimits = {
+  tripAfterMisses: 3,
+  coolDownMs: 5_000,
+  slowCallMs: 250,
+  maxInFlightWhileSlow: 32,
+  logIntervalMs: 10_000,
+};
+
+export interface RedisGuardOptions {
+  /** The database's index in `config.redisDatabases`, for the log line. */
+  database: number;
+  /** The app's clock, epoch ms: the breaker's cool-down and the log interval. */
+  now: () => number;
+  /** A monotonic clock in ms for the age of calls in flight (default `performance.now`). */
+  elapsed?: () => number;
+  /** Where the once-per-interval summary goes. */
+  log: (summary: string) => void;
+  /**
+   * False: no breaker and no in-flight budget, every call waits for its deadline as before
+   * (`REDIS_LOAD_SHEDDING=false`, to measure the difference). Failures are still summarised.
+   */
+  shedLoad?: boolean;
+  limits?: Partial<RedisGuardLimits>;
+}
+
+/**
+ * The breaker, as a small state machine. `closed`: calls go, counting consecutive deadline
+ * misses. `open`: none goes until `untilMs`. `probing`: one call went to see whether the
+ * database answers again; the others are refused until it returns.
+ */
+type Breaker =
+  | { state: "closed"; misses: number }
+  | { state: "open"; untilMs: number }
+  | { state: "probing" };
+
+/** Why a call was refused without being sent. */
+type Refusal = "breaker open" | "over budget";
+
+export interface RedisGuard {
+  /**
+   * Runs one Redis call (one HTTP request to Upstash, already under its deadline), or refuses
+   * it at once. Any failure, and any refusal, throws {@link StoreUnavailableError} (503).
+   */
+  call<T>(run: () => Promise<T>): Promise<T>;
+  /** The breaker's state, for tests and logs. */
+  readonly state: Breaker["state"];
+}
+
+/**
+ * Guards the calls of one isolate to one Redis database (one per database, in its isolate
+ * state), so that a database that stalls or throttles costs a bounded number of requests that
+ * wait for the deadline, and nothing for its neighbours:
+ *
+ * - a **breaker**: after `tripAfterMisses` calls in a row ran out of their deadline, every call
+ *   is answered 503 at once for `coolDownMs`; then one probe goes, and the first call that comes
+ *   back in time (an answer or an error: the database is there) closes it;
+ * - an **in-flight budget**: while the database makes calls wait, at most
+ *   `maxInFlightWhileSlow` calls wait for it; the others are answered 503 before the deadline
+ *   rather than after it (Upstash throttles a database over its plan by making commands wait);
+ * - a **summary**: failures are counted and logged once per `logIntervalMs`, never a line (or a
+ *   stack) per request: under wrangler dev a stack per failed request blocked the isolate for
+ *   seconds, and in production each line is a billed log event.
+ *
+ * Plain numbers in isolate memory: no request ever waits on another request's promise, which
+ * workerd forbids.
+ */
+export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
+  const limits = { ...REDIS_GUARD_LIMITS, ...options.limits };
+  const elapsed = options.elapsed ?? (() => performance.now());
+  const shedLoad = options.shedLoad ?? true;
+  let breaker: Breaker = { state: "closed", misses: 0 };
+  /** Start times (`elapsed`) of the calls in flight. */
+  const inFlight = new Set<{ startedAt: number }>();
+  const tally = { missed: 0, failed: 0, refused: 0, last: "", sinceMs: 0, loggedAtMs: -Infinity };
+
+  function admit(nowMs: number): Refusal | "probe" | "call" {
+    if (!shedLoad) return "call";
+    if (breaker.state === "probing") return "breaker open";
+    if (breaker.state === "open") {
+      if (nowMs < breaker.untilMs) return "breaker open";
+      breaker = { state: "probing" };
+      return "probe";
+    }
+    if (inFlight.size >= limits.maxInFlightWhileSlow && oldestAgeMs() >= limits.slowCallMs) {
+      return "over budget";
+    }
+    return "call";
+  }
+
+  function oldestAgeMs(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const call of inFlight) oldest = Math.min(oldest, call.startedAt);
+    return elapsed() - oldest;
+  }
+
+  /** A call came back in time (an answer, or an error from a database that is there). */
+  function answered(nowMs: number): void {
+    breaker = { state: "closed", misses: 0 };
+    summarise(nowMs);
+  }
+
+  function missed(probe: boolean, nowMs: number): void {
+    if (probe || (breaker.state === "closed" && breaker.misses + 1 >= limits.tripAfterMisses)) {
+      breaker = { state: "open", untilMs: nowMs + limits.coolDownMs };
+    } else if (breaker.state === "closed") {
+      breaker = { state: "closed", misses: breaker.misses + 1 };
+    }
+  }
+
+  function count(kind: "missed" | "failed" | "refused", detail: string, nowMs: number): void {
+    if (tally.missed + tally.failed + tally.refused === 0) tally.sinceMs = nowMs;
+    tally[kind] += 1;
+    tally.last = detail;
+    summarise(nowMs);
+  }
+
+  /** Logs what failed since the last line, if anything did and the interval has passed. */
+  function summarise(nowMs: number): void {
+    const total = tally.missed + tally.failed + tally.refused;
+    if (total === 0 || nowMs - tally.loggedAtMs < limits.logIntervalMs) return;
+    const seconds = ((nowMs - tally.sinceMs) / 1000).toFixed(1);
+    options.log(
+      `database ${options.database}: ${total} calls failed in ${seconds} s ` +
+        `(${tally.missed} missed the deadline, ${tally.failed} failed, ` +
+        `${tally.refused} refused unsent); breaker ${breaker.state}; last: ${tally.last}`,
+    );
+    tally.missed = tally.failed = tally.refused = 0;
+    tally.loggedAtMs = nowMs;
+  }
+
+  return {
+    get state() {
+      return breaker.state;
+    },
+    async call<T>(run: () => Promise<T>): Promise<T> {
+      const admission = admit(options.now());
+      if (admission === "breaker open" || admission === "over budget") {
+        const refusal = new Error(`redis database ${options.database}: ${admission}, not sent`);
+        count("refused", refusal.message, options.now());
+        throw new StoreUnavailableError("redis", { cause: refusal, counted: true });
+      }
+      const entry = { startedAt: elapsed() };
+      inFlight.add(entry);
+      try {
+        const result = await run();
+        answered(options.now());
+        return result;
+      } catch (error) {
+        const nowMs = options.now();
+        if (isDeadlineMiss(error)) {
+          missed(admission === "probe", nowMs);
+          count("missed", describe(error), nowMs);
+        } else {
+          answered(nowMs);
+          count("failed", describe(error), nowMs);
+        }
+        throw new StoreUnavailableError("redis", { cause: error, counted: true });
+      } finally {
+        inFlight.delete(entry);
+      }
+    },
+  };
+}
+
+/** Whether a call failed because its deadline aborted it (`AbortSignal.timeout`), at any depth. */
+export function isDeadlineMiss(error: unknown): boolean {
+  for (let at = error, depth = 0; at instanceof Object && depth < 5; depth++) {
+    const name = (at as { name?: unknown }).name;
+    if (name === "TimeoutError" || name === "AbortError") return true;
+    at = (at as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** One line for a log: the error's name and message, no stack. */
+function describe(error: unknown): string {
+  if (error instanceof Error || (error instanceof Object && "message" in error)) {
+    const { name, message } = error as { name?: unknown; message?: unknown };
+    return `${String(name ?? "Error")}: ${String(message)}`.slice(0, 300);
+  }
+  return String(error).slice(0, 300);
+}
