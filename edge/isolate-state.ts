@@ -8,6 +8,7 @@ import { WINDOW_MS } from "@viewer-presence/shared/windows";
 import { createFallbackSessionLimiter } from "./presence/anonymous-sessions";
 import { RateLimiter } from "./presence/rate-limiter";
 import type { StageViewers } from "./presence/stage-viewers";
+import type { RedisGuard } from "./redis-guard";
 
 /**
  * How often an isolate checks the registry (one `MGET m v rs g` riding on a request it sends
@@ -93,9 +94,11 @@ export type IsolateCommon = ReturnType<typeof createIsolateCommon>;
  * holds, their counts, its registry view), with the isolate-wide parts (`common`) beside. Created
  * by `createApp`, never at import, so every test and every app instance starts empty.
  */
-export function createIsolateState(common: IsolateCommon = createIsolateCommon()) {
+export function createIsolateState(common: IsolateCommon, redisGuard: RedisGuard) {
   return {
     ...common,
+    /** Every call to this database goes through it: its breaker and in-flight budget. */
+    redisGuard,
     /** Stage configuration by id, with the registry version it was read under. */
     stages: new TtlCache<CachedStage>(STAGE_KEEP_MS),
     /** A rebuild of the registry from DynamoDB in flight: concurrent requests wait for it. */

@@ -213,7 +213,9 @@ async function record(
 
   let replies: unknown[];
   try {
-    replies = await redisCall(() => execPipeline(redis, steps, isolate.scriptSha1));
+    replies = await redisCall(isolate.redisGuard, () =>
+      execPipeline(redis, steps, isolate.scriptSha1),
+    );
   } catch (error) {
     if (setExpiry) isolate.expirySet.delete(slotKey);
     if (checkRegistry) isolate.registry.inFlight = false;
@@ -292,6 +294,8 @@ async function readLiveCount(
   widthsSec: readonly number[],
 ): Promise<LiveCount> {
   const call = liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec);
-  const [live] = await redisCall(() => execPipeline(redis, [call], isolate.scriptSha1));
+  const [live] = await redisCall(isolate.redisGuard, () =>
+    execPipeline(redis, [call], isolate.scriptSha1),
+  );
   return { live: Number(live ?? 0), estimate: undefined };
 }

@@ -28,7 +28,7 @@ export async function readStageViewers(
   const { redis, keys, isolate } = deps;
   const cached = isolate.countReads.get(stageId, nowMs);
   if (cached !== undefined) return cached;
-  const [live, estimateJson] = await redisCall(() =>
+  const [live, estimateJson] = await redisCall(isolate.redisGuard, () =>
     execPipeline(
       redis,
       [

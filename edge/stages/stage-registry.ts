@@ -42,7 +42,7 @@ export function stageRegistry(deps: {
     // A changed stage tells every isolate to re-read what it cached (a new one needs not: an
     // isolate trusts an absence for one check period only).
     if (options.changed) pipeline.incr(keys.registryVersion());
-    if (stages.length > 0) await redisCall(() => pipeline.exec());
+    if (stages.length > 0) await redisCall(isolate.redisGuard, () => pipeline.exec());
   }
 
   const registry = {
@@ -59,7 +59,9 @@ export function stageRegistry(deps: {
         .pipeline()
         .get(keys.stage(stageId))
         .mget(keys.marker(), keys.registryVersion(), keys.restoredAt(), keys.generation());
-      const [config, check] = await redisCall(() => pipeline.exec<[string | null, unknown[]]>());
+      const [config, check] = await redisCall(isolate.redisGuard, () =>
+        pipeline.exec<[string | null, unknown[]]>(),
+      );
       if (applyRegistryCheck(isolate, check, nowMs) === "lost") {
         await registry.restore();
         return registry.lookup(stageId);
@@ -75,9 +77,9 @@ export function stageRegistry(deps: {
      * effort: when Redis fails too, the client's retry is the repair.
      */
     async markUnsettled(stageId: string): Promise<void> {
-      await redisCall(() => redis.pipeline().sadd(keys.unsettledStages(), stageId).exec()).catch(
-        () => undefined,
-      );
+      await redisCall(isolate.redisGuard, () =>
+        redis.pipeline().sadd(keys.unsettledStages(), stageId).exec(),
+      ).catch(() => undefined);
     },
 
     /** Caches a stage that DynamoDB has just stored (`changed`: an update, not a create). */
@@ -114,7 +116,7 @@ export function stageRegistry(deps: {
     // "registry": the sync job still has each stage's last snapshot count to restore ("full").
     // `rs` says for one presence TTL that counts may answer restore estimates meanwhile; a new
     // generation `g` voids the presence tickets handed out before the loss.
-    const [, , generation] = await redisCall(() =>
+    const [, , generation] = await redisCall(isolate.redisGuard, () =>
       redis
         .pipeline()
         .set(keys.restoredAt(), String(nowMs), { nx: true, ex: deps.presenceTtlSec })
