@@ -2,10 +2,10 @@
  * One of two Redis databases stalled (SIGSTOP) under 200 concurrent heartbeats, with 200 more
  * on a stage of the other database at the same time. What bounds the stalled database's cost
  * (edge/redis-guard.ts): each call's deadline; a breaker that, once the database is known down,
- * answers 503 without calling it; an in-flight budget that refuses calls before their deadline
- * once calls wait on it; failures logged once per interval, not once per request. Asserted as
- * properties, not timings: every heartbeat answered, none after the deadline plus slack; what
- * reached the stalled endpoint (its `waiting()` count); what the app logged.
+ * answers 503 without calling it; an in-flight budget beyond which calls are refused at once;
+ * failures logged once per interval, not once per request. Asserted as properties, not
+ * timings: every heartbeat answered, none after the deadline plus slack; what reached the
+ * stalled endpoint (its `waiting()` count); what the app logged.
  */
 
 import { VIEWER_ROUTE_DEADLINES } from "@viewer-presence/shared/deadlines";
@@ -39,11 +39,15 @@ const audience = (label: string) => Array.from({ length: BURST }, (_, i) => `${l
 /**
  * Every viewer beats twice, as in the steady state: on a new database the first beats find no
  * registry marker, rebuild the registry and make the isolate forget what it cached; the second
- * cache the stage and the viewers' indexes again.
+ * cache the stage and the viewers' indexes again. At most BURST at once: more calls at once
+ * than the in-flight budget would be refused even by a database that answers.
  */
 async function warmUp(stageId: string, viewers: readonly string[]) {
   for (let round = 0; round < 2; round++) {
-    expect((await fault.h.beatAll(stageId, viewers)).every((b) => b.status === 200)).toBe(true);
+    for (let at = 0; at < viewers.length; at += BURST) {
+      const beats = await fault.h.beatAll(stageId, viewers.slice(at, at + BURST));
+      expect(beats.every((b) => b.status === 200)).toBe(true);
+    }
   }
 }
 
@@ -118,36 +122,45 @@ describe("one Redis database stalled under 200 concurrent heartbeats", () => {
     expect((await fault.h.beatAll(stalledStage, rest)).every((b) => b.status === 200)).toBe(true);
   });
 
-  it("refuses calls before their deadline once the in-flight budget waits on the database", async () => {
+  it("refuses calls beyond the in-flight budget at once, before any deadline", async () => {
     const stageId = await stageOn(STALLED);
-    const viewers = audience("budget");
+    const budget = REDIS_GUARD_LIMITS.maxInFlight;
+    const viewers = Array.from({ length: budget + 50 }, (_, i) => `budget${i}`);
     await warmUp(stageId, viewers);
-    const budget = REDIS_GUARD_LIMITS.maxInFlightWhileSlow;
 
     fault.h.advance(30_000);
     const stalled = fault.stack.databases[STALLED]!;
     const waitingAlready = stalled.proxy.waiting();
     stalled.redis.stall();
-    let waitingBeats: Promise<Beat[]>;
-    let late: Beat[];
-    let reachedByLate: number;
+    let answeredBeforeExtras: number;
+    let extras: Beat[];
+    let reachedByExtras: number;
     try {
-      // A budget's worth of heartbeats wait on the stalled database, long enough to show it.
-      waitingBeats = fault.h.beatAll(stageId, viewers.slice(0, budget));
-      await new Promise((resolve) => setTimeout(resolve, REDIS_GUARD_LIMITS.slowCallMs + 50));
+      // A budget's worth of heartbeats, each waiting on the stalled database for its deadline.
+      let answered = 0;
+      const waiting = viewers.slice(0, budget).map((viewer) =>
+        fault.h.beat(stageId, viewer).finally(() => {
+          answered += 1;
+        }),
+      );
+      while (stalled.proxy.waiting() - waitingAlready < budget && answered === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       const reachedBefore = stalled.proxy.waiting();
-      expect(reachedBefore - waitingAlready).toBe(budget);
-      // No deadline has passed yet, so no breaker: the budget refuses these.
-      late = await fault.h.beatAll(stageId, viewers.slice(budget));
-      reachedByLate = stalled.proxy.waiting() - reachedBefore;
-      for (const beat of await waitingBeats) expectStoreUnavailable(beat);
+      extras = await fault.h.beatAll(stageId, viewers.slice(budget));
+      answeredBeforeExtras = answered;
+      reachedByExtras = stalled.proxy.waiting() - reachedBefore;
+      for (const beat of await Promise.all(waiting)) expectStoreUnavailable(beat);
     } finally {
       stalled.redis.resume();
     }
-    for (const beat of late) expectStoreUnavailable(beat);
-    expect(reachedByLate).toBe(0);
+    // The extras were refused while every call in flight still waited: no deadline had passed,
+    // so no breaker had opened; the budget refused them.
+    expect(answeredBeforeExtras).toBe(0);
+    for (const beat of extras) expectStoreUnavailable(beat);
+    expect(reachedByExtras).toBe(0);
     console.info(
-      `budget: ${budget} heartbeats waiting on the stalled database; ${late.length} more refused unsent, ${spread(late)}`,
+      `budget: ${budget} heartbeats waiting on the stalled database; ${extras.length} more refused unsent, ${spread(extras)}`,
     );
   });
 });
