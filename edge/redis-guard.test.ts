@@ -77,6 +77,26 @@ describe("createRedisGuard", () => {
     expect(await refusedUnsent(guard)).toBe(true);
   });
 
+  it("does not count misses while the database answered other calls: the isolate was late, not the database", async () => {
+    const { guard } = guarded();
+    const late = Array.from({ length: REDIS_GUARD_LIMITS.tripAfterMisses }, () =>
+      pending<string>(),
+    );
+    const running = late.map((call) => guard.call(() => call.promise).catch(() => undefined));
+    expect(await guard.call(async () => "answered meanwhile")).toBe("answered meanwhile");
+    for (const call of late) call.reject(timeout());
+    await Promise.all(running);
+    expect(guard.state).toBe("closed");
+    // The same misses with the database silent throughout open it.
+    const silent = Array.from({ length: REDIS_GUARD_LIMITS.tripAfterMisses }, () =>
+      pending<string>(),
+    );
+    const stalled = silent.map((call) => guard.call(() => call.promise).catch(() => undefined));
+    for (const call of silent) call.reject(timeout());
+    await Promise.all(stalled);
+    expect(guard.state).toBe("open");
+  });
+
   it("counts only deadline misses: a call that comes back in time, even failing, resets the count", async () => {
     const { guard } = guarded();
     for (let round = 0; round < 3; round++) {

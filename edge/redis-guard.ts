@@ -7,8 +7,9 @@ import { StoreUnavailableError } from "./problems";
  */
 export interface RedisGuardLimits {
   /**
-   * Consecutive calls that ran out of their deadline after which the breaker opens: 3. One
-   * miss can be a blip; a stalled database makes every call in flight miss at once.
+   * Silent deadline misses in a row after which the breaker opens: 3. A miss is silent when
+   * the database answered no call at all while this one waited: what a stalled database does.
+   * One miss can be a blip; a stalled database makes every call in flight miss at once.
    */
   tripAfterMisses: number;
   /**
@@ -80,9 +81,13 @@ export interface RedisGuard {
  * state), so that a database that stalls or throttles costs a bounded number of requests that
  * wait for the deadline, and nothing for its neighbours:
  *
- * - a **breaker**: after `tripAfterMisses` calls in a row ran out of their deadline, every call
- *   is answered 503 at once for `coolDownMs`; then one probe goes, and the first call that comes
- *   back in time (an answer or an error: the database is there) closes it;
+ * - a **breaker**: after `tripAfterMisses` calls in a row ran out of their deadline while the
+ *   database answered nothing at all, every call is answered 503 at once for `coolDownMs`; then
+ *   one probe goes, and the first call that comes back in time (an answer or an error: the
+ *   database is there) closes it. Misses while other calls were answered do not count: they
+ *   are this isolate too busy to read its answers in time (wrangler dev with 400 requests at
+ *   once on 2 cores missed 1 s deadlines of a database that answered in ms), and refusing the
+ *   database would only add refusals;
  * - an **in-flight budget**: at most `maxInFlight` calls wait on the database at once; more are
  *   answered 503 at once, before any deadline, however fast they arrive;
  * - a **summary**: failures are counted and logged once per `logIntervalMs`, never a line (or a
@@ -97,6 +102,8 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
   const shedLoad = options.shedLoad ?? true;
   let breaker: Breaker = { state: "closed", misses: 0 };
   let inFlight = 0;
+  /** Calls that came back in time, ever: a miss is silent if none did while it waited. */
+  let answers = 0;
   const tally = { missed: 0, failed: 0, refused: 0, last: "", sinceMs: 0, loggedAtMs: -Infinity };
 
   function admit(nowMs: number): Refusal | "probe" | "call" {
@@ -112,15 +119,21 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
 
   /** A call came back in time (an answer, or an error from a database that is there). */
   function answered(nowMs: number): void {
+    answers += 1;
     breaker = { state: "closed", misses: 0 };
     summarise(nowMs);
   }
 
-  function missed(probe: boolean, nowMs: number): void {
-    if (probe || (breaker.state === "closed" && breaker.misses + 1 >= limits.tripAfterMisses)) {
+  /** A call ran out of its deadline; `silent`: the database answered nothing meanwhile. */
+  function missed(probe: boolean, silent: boolean, nowMs: number): void {
+    if (probe) {
       breaker = { state: "open", untilMs: nowMs + limits.coolDownMs };
-    } else if (breaker.state === "closed") {
-      breaker = { state: "closed", misses: breaker.misses + 1 };
+    } else if (breaker.state === "closed" && silent) {
+      const misses = breaker.misses + 1;
+      breaker =
+        misses >= limits.tripAfterMisses
+          ? { state: "open", untilMs: nowMs + limits.coolDownMs }
+          : { state: "closed", misses };
     }
   }
 
@@ -157,6 +170,7 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
         throw new StoreUnavailableError("redis", { cause: refusal, counted: true });
       }
       inFlight += 1;
+      const answersBefore = answers;
       try {
         const result = await run();
         answered(options.now());
@@ -164,7 +178,7 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
       } catch (error) {
         const nowMs = options.now();
         if (isDeadlineMiss(error)) {
-          missed(admission === "probe", nowMs);
+          missed(admission === "probe", answers === answersBefore, nowMs);
           count("missed", describe(error), nowMs);
         } else {
           answered(nowMs);
