@@ -72,7 +72,7 @@ export interface RedisGuard {
    * it at once. Any failure, and any refusal, throws {@link StoreUnavailableError} (503).
    */
   call<T>(run: () => Promise<T>): Promise<T>;
-  /** The breaker's state, for tests and logs. */
+  /** The breaker's state (always `closed` without `shedLoad`), for tests and logs. */
   readonly state: Breaker["state"];
 }
 
@@ -104,7 +104,15 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
   let inFlight = 0;
   /** Calls that came back in time, ever: a miss is silent if none did while it waited. */
   let answers = 0;
-  const tally = { missed: 0, failed: 0, refused: 0, last: "", sinceMs: 0, loggedAtMs: -Infinity };
+  const tally = {
+    missed: 0,
+    failed: 0,
+    refused: 0,
+    opened: 0,
+    last: "",
+    sinceMs: 0,
+    loggedAtMs: -Infinity,
+  };
 
   function admit(nowMs: number): Refusal | "probe" | "call" {
     if (!shedLoad) return "call";
@@ -126,14 +134,13 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
 
   /** A call ran out of its deadline; `silent`: the database answered nothing meanwhile. */
   function missed(probe: boolean, silent: boolean, nowMs: number): void {
-    if (probe) {
+    if (!shedLoad) return;
+    const misses = breaker.state === "closed" && silent ? breaker.misses + 1 : 0;
+    if (probe || misses >= limits.tripAfterMisses) {
       breaker = { state: "open", untilMs: nowMs + limits.coolDownMs };
-    } else if (breaker.state === "closed" && silent) {
-      const misses = breaker.misses + 1;
-      breaker =
-        misses >= limits.tripAfterMisses
-          ? { state: "open", untilMs: nowMs + limits.coolDownMs }
-          : { state: "closed", misses };
+      tally.opened += 1;
+    } else if (misses > 0) {
+      breaker = { state: "closed", misses };
     }
   }
 
@@ -152,9 +159,10 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
     options.log(
       `database ${options.database}: ${total} calls failed in ${seconds} s ` +
         `(${tally.missed} missed the deadline, ${tally.failed} failed, ` +
-        `${tally.refused} refused unsent); breaker ${breaker.state}; last: ${tally.last}`,
+        `${tally.refused} refused unsent); breaker opened ${tally.opened} times, now ${breaker.state}; ` +
+        `last: ${tally.last}`,
     );
-    tally.missed = tally.failed = tally.refused = 0;
+    tally.missed = tally.failed = tally.refused = tally.opened = 0;
     tally.loggedAtMs = nowMs;
   }
 

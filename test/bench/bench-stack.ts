@@ -18,6 +18,8 @@ export interface BenchStack {
   /** Caps every database at this many commands per second (`undefined`: no cap). */
   limit(maxCommandsPerSecond: number | undefined): Promise<void>;
   resetStats(): Promise<void>;
+  /** Each database's endpoint's requests waiting on Redis (`/__waiting`). */
+  waitingOfEach(): Promise<number[]>;
   /** Stops database `index`'s redis-server (SIGSTOP): a hung Redis behind a live endpoint. */
   stall(index: number): Promise<void>;
   /** Lets database `index`'s redis-server run again (SIGCONT). */
@@ -58,6 +60,13 @@ export async function startBenchStack(options: { databases?: number } = {}): Pro
     resetStats: async () => {
       await Promise.all(urls.map((url) => stats("/__stats/reset", "POST", url)));
     },
+    waitingOfEach: () =>
+      Promise.all(
+        urls.map(async (url) => {
+          const response = await fetch(`${url}/__waiting`);
+          return ((await response.json()) as { waiting: number }).waiting;
+        }),
+      ),
     stall: (index) => command(`stall ${index}`),
     resume: (index) => command(`resume ${index}`),
     stop: () =>

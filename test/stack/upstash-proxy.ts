@@ -50,6 +50,9 @@
  * closes its connection, but its commands were already written to Redis: they still run when
  * Redis runs again, as on Upstash, and the request counts in `waiting()` until then.
  *
+ * `GET /__waiting` answers `{ "waiting": n }`, the `waiting()` count, for benchmarks whose stack
+ * runs in another process.
+ *
  * Outage simulation: `pause()` makes every request (except `/__stats`) end with its socket
  * destroyed, which `fetch` reports as a network error ("fetch failed", "other side closed"),
  * as a real connection reset would; `resume()` ends it.
@@ -179,6 +182,7 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://proxy").pathname.replace(/\/+$/, "") || "/";
     if (path === "/__stats" && req.method === "GET") return void send(res, 200, { ...stats });
+    if (path === "/__waiting" && req.method === "GET") return void send(res, 200, { waiting });
     if (path === "/__stats/reset" && req.method === "POST") {
       stats = zero();
       return void send(res, 200, { ...stats });
