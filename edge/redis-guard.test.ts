@@ -124,6 +124,28 @@ describe("createRedisGuard", () => {
     await Promise.all(running);
   });
 
+  it("stops counting a call that never reports back once its lease ends (workerd may drop a cancelled request's continuation)", async () => {
+    const { guard, clock } = guarded();
+    const lost = Array.from({ length: REDIS_GUARD_LIMITS.maxInFlight }, () => pending<string>());
+    for (const call of lost) void guard.call(() => call.promise);
+    expect(await refusedUnsent(guard)).toBe(true);
+    clock.nowMs += REDIS_GUARD_LIMITS.callLeaseMs;
+    expect(await guard.call(async () => "sent")).toBe("sent");
+  });
+
+  it("lets another probe go when one never reports back", async () => {
+    const { guard, clock } = guarded();
+    for (let i = 0; i < REDIS_GUARD_LIMITS.tripAfterMisses; i++) {
+      await guard.call(() => Promise.reject(timeout())).catch(() => undefined);
+    }
+    clock.nowMs += REDIS_GUARD_LIMITS.coolDownMs;
+    void guard.call(() => pending<string>().promise);
+    expect(await refusedUnsent(guard)).toBe(true);
+    clock.nowMs += REDIS_GUARD_LIMITS.callLeaseMs;
+    expect(await guard.call(async () => "PONG")).toBe("PONG");
+    expect(guard.state).toBe("closed");
+  });
+
   it("with shedLoad false, every call is sent whatever failed before", async () => {
     const { guard } = guarded({ shedLoad: false });
     for (let i = 0; i < REDIS_GUARD_LIMITS.tripAfterMisses * 2; i++) {

@@ -27,6 +27,13 @@ export interface RedisGuardLimits {
    * answers its own calls late, and call ages cannot tell that from a slow database.)
    */
   maxInFlight: number;
+  /**
+   * How long a call may stay unsettled before it stops counting as in flight, in ms: 10,000,
+   * five times the longest edge deadline (2 s). In workerd a request the client cancels can
+   * be dropped with its continuations, so a call may never report back; without a lease its
+   * place in the budget, or a probe, would be held for good.
+   */
+  callLeaseMs: number;
   /** At most one log line per database this often, in ms: 10,000. */
   logIntervalMs: number;
 }
@@ -35,13 +42,14 @@ export const REDIS_GUARD_LIMITS: RedisGuardLimits = {
   tripAfterMisses: 3,
   coolDownMs: 5_000,
   maxInFlight: 256,
+  callLeaseMs: 10_000,
   logIntervalMs: 10_000,
 };
 
 export interface RedisGuardOptions {
   /** The database's index in `config.redisDatabases`, for the log line. */
   database: number;
-  /** The app's clock, epoch ms: the breaker's cool-down and the log interval. */
+  /** The app's clock, epoch ms: the breaker's cool-down, call leases and the log interval. */
   now: () => number;
   /** Where the once-per-interval summary goes. */
   log: (summary: string) => void;
@@ -54,14 +62,15 @@ export interface RedisGuardOptions {
 }
 
 /**
- * The breaker, as a small state machine. `closed`: calls go, counting consecutive deadline
- * misses. `open`: none goes until `untilMs`. `probing`: one call went to see whether the
- * database answers again; the others are refused until it returns.
+ * The breaker, as a small state machine. `closed`: calls go, counting consecutive silent
+ * deadline misses. `open`: none goes until `untilMs`. `probing`: one call went (at `sinceMs`)
+ * to see whether the database answers again; the others are refused until it returns or its
+ * lease ends.
  */
 type Breaker =
   | { state: "closed"; misses: number }
   | { state: "open"; untilMs: number }
-  | { state: "probing" };
+  | { state: "probing"; sinceMs: number };
 
 /** Why a call was refused without being sent. */
 type Refusal = "breaker open" | "over budget";
@@ -101,7 +110,8 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
   const limits = { ...REDIS_GUARD_LIMITS, ...options.limits };
   const shedLoad = options.shedLoad ?? true;
   let breaker: Breaker = { state: "closed", misses: 0 };
-  let inFlight = 0;
+  /** When each call in flight started (epoch ms): one entry per call, until it settles. */
+  const inFlight = new Set<{ startedAtMs: number }>();
   /** Calls that came back in time, ever: a miss is silent if none did while it waited. */
   let answers = 0;
   const tally = {
@@ -116,13 +126,23 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
 
   function admit(nowMs: number): Refusal | "probe" | "call" {
     if (!shedLoad) return "call";
-    if (breaker.state === "probing") return "breaker open";
-    if (breaker.state === "open") {
-      if (nowMs < breaker.untilMs) return "breaker open";
-      breaker = { state: "probing" };
+    if (breaker.state === "probing" && nowMs < breaker.sinceMs + limits.callLeaseMs) {
+      return "breaker open";
+    }
+    if (breaker.state === "open" && nowMs < breaker.untilMs) return "breaker open";
+    if (breaker.state !== "closed") {
+      breaker = { state: "probing", sinceMs: nowMs };
       return "probe";
     }
-    return inFlight >= limits.maxInFlight ? "over budget" : "call";
+    if (inFlight.size >= limits.maxInFlight) forgetExpiredCalls(nowMs);
+    return inFlight.size >= limits.maxInFlight ? "over budget" : "call";
+  }
+
+  /** Drops calls in flight past their lease: their requests were cancelled, not answered. */
+  function forgetExpiredCalls(nowMs: number): void {
+    for (const call of inFlight) {
+      if (nowMs - call.startedAtMs >= limits.callLeaseMs) inFlight.delete(call);
+    }
   }
 
   /** A call came back in time (an answer, or an error from a database that is there). */
@@ -177,7 +197,8 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
         count("refused", refusal.message, options.now());
         throw new StoreUnavailableError("redis", { cause: refusal, counted: true });
       }
-      inFlight += 1;
+      const call = { startedAtMs: options.now() };
+      inFlight.add(call);
       const answersBefore = answers;
       try {
         const result = await run();
@@ -194,7 +215,7 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
         }
         throw new StoreUnavailableError("redis", { cause: error, counted: true });
       } finally {
-        inFlight -= 1;
+        inFlight.delete(call);
       }
     },
   };
