@@ -28,6 +28,7 @@ import { createIsolateCommon, createIsolateState, type IsolateState } from "./is
 import { operatorAuth } from "./operator-auth";
 import { currentCadence } from "./presence/cadence";
 import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
+import { createRedisGuard } from "./redis-guard";
 import { isOptionalBodyOperation } from "./route-roles";
 import { stageRegistry } from "./stages/stage-registry";
 import { stageTable } from "./stages/stage-table";
@@ -61,8 +62,17 @@ export function createApp(options: AppOptions = {}) {
   // One isolate-wide part, and one memory per Redis database (created on first use).
   const common = createIsolateCommon();
   const isolates: IsolateState[] = [];
-  const isolateFor = (database: number) => {
-    isolates[database] ??= createIsolateState(common);
+  // A database's guard is made with the first request's configuration (a deployment has one).
+  const isolateFor = (database: number, config: Config) => {
+    isolates[database] ??= createIsolateState(
+      common,
+      createRedisGuard({
+        database,
+        now,
+        shedLoad: config.redisLoadShedding,
+        log: (summary) => logError("redis unavailable", summary),
+      }),
+    );
     return isolates[database]!;
   };
   const configs = new WeakMap<object, Config>();
@@ -83,7 +93,8 @@ export function createApp(options: AppOptions = {}) {
       return problemResponse(c, error.status, error.code, error.title, error.detail, error.extra);
     }
     if (error instanceof StoreUnavailableError) {
-      logError(`${error.store} unavailable`, error.cause);
+      // Redis failures are counted and logged once per interval by their database's guard.
+      if (!error.counted) logError(`${error.store} unavailable`, error.cause);
       return problemResponse(
         c,
         503,
@@ -204,7 +215,7 @@ export function createApp(options: AppOptions = {}) {
       let shard = shards.get(database);
       if (shard === undefined) {
         const redis = clients.redis(config, deadlines.redis, database);
-        const isolate = isolateFor(database);
+        const isolate = isolateFor(database, config);
         const registry = stageRegistry({
           redis,
           keys,

@@ -10,6 +10,7 @@ import { InFlight } from "./in-flight";
 import { createFallbackSessionLimiter } from "./presence/anonymous-sessions";
 import { RateLimiter } from "./presence/rate-limiter";
 import type { StageViewers } from "./presence/stage-viewers";
+import type { RedisGuard } from "./redis-guard";
 
 /**
  * How often an isolate checks the registry (one `MGET m v rs g` riding on a request it sends
@@ -118,9 +119,11 @@ export type IsolateCommon = ReturnType<typeof createIsolateCommon>;
  * holds, their counts, its registry view), with the isolate-wide parts (`common`) beside. Created
  * by `createApp`, never at import, so every test and every app instance starts empty.
  */
-export function createIsolateState(common: IsolateCommon = createIsolateCommon()) {
+export function createIsolateState(common: IsolateCommon, redisGuard: RedisGuard) {
   return {
     ...common,
+    /** Every call to this database goes through it: its breaker and in-flight budget. */
+    redisGuard,
     /** Stage configuration by id, with the registry version it was read under. */
     stages: new TtlCache<CachedStage>(STAGE_KEEP_MS),
     /** The registry's rebuild from DynamoDB, while a request runs it (key {@link REGISTRY}). */

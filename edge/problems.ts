@@ -27,11 +27,17 @@ export class HttpProblem extends Error {
 export class StoreUnavailableError extends Error {
   override readonly name = "StoreUnavailableError";
   readonly code = "store_unavailable";
+  /**
+   * Already counted by the database's guard (edge/redis-guard.ts), which logs failures once
+   * per interval: the app does not log it again per request.
+   */
+  readonly counted: boolean;
   constructor(
     readonly store: "redis" | "dynamodb",
-    options: { cause: unknown },
+    options: { cause: unknown; counted?: boolean },
   ) {
-    super(`${store} is unreachable`, options);
+    super(`${store} is unreachable`, { cause: options.cause });
+    this.counted = options.counted ?? false;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Redis } from "@upstash/redis";
-import { StoreUnavailableError } from "./problems";
+import type { RedisGuard } from "./redis-guard";
 
 /** The Redis calls the edge makes; tests and callers pass any client that has them. */
 export type EdgeRedis = Pick<
@@ -7,11 +7,11 @@ export type EdgeRedis = Pick<
   "pipeline" | "eval" | "createScript" | "get" | "set" | "zrem" | "zcount" | "smembers" | "ping"
 >;
 
-/** Runs a Redis call; any failure (network, auth, a Redis error) becomes a 503 for the client. */
-export async function redisCall<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw new StoreUnavailableError("redis", { cause: error });
-  }
+/**
+ * Runs a Redis call through its database's guard (the isolate state's `redisGuard`): any
+ * failure (network, auth, a Redis error, the deadline) becomes a 503 for the client, and so does
+ * a call the guard refuses unsent while the database is known down or makes calls wait.
+ */
+export function redisCall<T>(guard: RedisGuard, run: () => Promise<T>): Promise<T> {
+  return guard.call(run);
 }

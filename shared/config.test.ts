@@ -20,6 +20,7 @@ describe("parseConfig", () => {
       redisKeyPrefix: "",
       corsOrigins: ["*"],
       publicViewerTotals: true,
+      redisLoadShedding: true,
       snapshotRetentionDays: 30,
       auditRetentionDays: 30,
     });
@@ -128,6 +129,13 @@ describe("parseConfig", () => {
     );
     expect(() => parseConfig({ ...valid, AUDIT_RETENTION_DAYS: "a week" })).toThrow(
       /AUDIT_RETENTION_DAYS must be a whole number of days/,
+    );
+  });
+
+  it("sheds Redis load unless REDIS_LOAD_SHEDDING is false", () => {
+    expect(parseConfig({ ...valid, REDIS_LOAD_SHEDDING: "false" }).redisLoadShedding).toBe(false);
+    expect(() => parseConfig({ ...valid, REDIS_LOAD_SHEDDING: "off" })).toThrow(
+      /REDIS_LOAD_SHEDDING must be "true" or "false", got "off"/,
     );
   });
 

@@ -73,6 +73,12 @@ export interface Config {
    * the admin key: a competitor may read a public total as often as it likes.
    */
   publicViewerTotals: boolean;
+  /**
+   * Whether the edge sheds load from a Redis database that stalls or makes calls wait: a
+   * breaker and an in-flight budget per database (edge/redis-guard.ts). Default true;
+   * `REDIS_LOAD_SHEDDING=false` lets every call wait for its deadline, to measure the difference.
+   */
+  redisLoadShedding: boolean;
 }
 
 /** Thrown when a variable is missing or malformed; the message names every bad variable. */
@@ -295,6 +301,10 @@ export function parseConfig(env: Source): Config {
   if (publicTotals !== "true" && publicTotals !== "false") {
     problems.push(`PUBLIC_VIEWER_TOTALS must be "true" or "false", got "${publicTotals}"`);
   }
+  const loadShedding = optional("REDIS_LOAD_SHEDDING") ?? "true";
+  if (loadShedding !== "true" && loadShedding !== "false") {
+    problems.push(`REDIS_LOAD_SHEDDING must be "true" or "false", got "${loadShedding}"`);
+  }
   let table: TableConfig = { awsRegion: "", dynamodbTable: "" };
   try {
     table = parseTableConfig(env);
@@ -322,6 +332,7 @@ export function parseConfig(env: Source): Config {
     heartbeatIntervalMaxSec,
     upstashBilling: upstashBilling === "payg" ? "payg" : "fixed",
     publicViewerTotals: publicTotals !== "false",
+    redisLoadShedding: loadShedding !== "false",
     snapshotRetentionDays,
   };
   if (auditRetentionDays > 0) config.auditRetentionDays = auditRetentionDays;

@@ -7,7 +7,11 @@ import { redisCall } from "../redis-client";
 export function registerHealthHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(getHealthRoute, async (c) => {
     // Every database answers, or the service is not healthy.
-    await Promise.all(c.var.services.shards().map(({ redis }) => redisCall(() => redis.ping())));
+    await Promise.all(
+      c.var.services
+        .shards()
+        .map(({ redis, isolate }) => redisCall(isolate.redisGuard, () => redis.ping())),
+    );
     c.header("cache-control", "no-store");
     return c.json({ status: "ok" as const, version: API_VERSION }, 200);
   });

@@ -216,7 +216,9 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       ]),
       args: [viewer.viewerId, ...groups.map((group) => String(group.slots.length))],
     };
-    const [counted] = await redisCall(() => execPipeline(redis, [leave], isolate.scriptSha1));
+    const [counted] = await redisCall(isolate.redisGuard, () =>
+      execPipeline(redis, [leave], isolate.scriptSha1),
+    );
     // The count this isolate answers drops by one now; Redis' own is read again within 10 s.
     const cached = isolate.counts.getWithAge(stageId, nowMs);
     if (Number(counted) === 1 && cached !== undefined) {
@@ -273,7 +275,9 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       c.var.services.shards().map(async ({ redis, isolate }) => {
         const cached = isolate.totals.get("all", nowMs);
         if (cached !== undefined) return cached;
-        const stageIds = (await redisCall(() => redis.smembers(keys.stages()))).map(String);
+        const stageIds = (
+          await redisCall(isolate.redisGuard, () => redis.smembers(keys.stages()))
+        ).map(String);
         const cadence = currentCadence(config, isolate, nowMs);
         const widths = countedWidthsSec(config, cadence);
         const calls = stageIds.map((id) =>
@@ -282,7 +286,11 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
         const counts =
           calls.length === 0
             ? []
-            : (await redisCall(() => execPipeline(redis, calls, isolate.scriptSha1))).map(Number);
+            : (
+                await redisCall(isolate.redisGuard, () =>
+                  execPipeline(redis, calls, isolate.scriptSha1),
+                )
+              ).map(Number);
         const byStage = new Map(stageIds.map((id, i) => [id, counts[i] ?? 0]));
         isolate.totals.set("all", byStage, nowMs);
         return byStage;

@@ -224,7 +224,9 @@ async function record(
 
   let replies: unknown[];
   try {
-    replies = await redisCall(() => execPipeline(redis, steps, isolate.scriptSha1));
+    replies = await redisCall(isolate.redisGuard, () =>
+      execPipeline(redis, steps, isolate.scriptSha1),
+    );
   } catch (error) {
     if (setExpiry) isolate.expirySet.delete(slotKey);
     throw error;
@@ -321,7 +323,7 @@ async function readLiveCount(
   presenceTtlSec: number,
   widthsSec: readonly number[],
 ): Promise<{ count: LiveCount; registryLost: boolean }> {
-  const [check, live] = await redisCall(() =>
+  const [check, live] = await redisCall(isolate.redisGuard, () =>
     execPipeline(
       redis,
       [

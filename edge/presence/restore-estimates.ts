@@ -60,7 +60,7 @@ async function fetchEstimate(
     isolate.estimates.set(stageId, estimate ?? null, nowMs);
     if (estimate !== undefined) {
       const ttlSec = Math.ceil((untilMs - nowMs) / 1000);
-      await redisCall(() =>
+      await redisCall(isolate.redisGuard, () =>
         redis.set(keys.estimate(stageId), formatEstimate(estimate!), { nx: true, ex: ttlSec }),
       );
     }

@@ -33,7 +33,7 @@ export async function readStageViewers(
   const { redis, keys, isolate } = deps;
   const cached = isolate.countReads.get(stageId, nowMs);
   if (cached !== undefined) return cached;
-  const [check, live] = await redisCall(() =>
+  const [check, live] = await redisCall(isolate.redisGuard, () =>
     execPipeline(
       redis,
       [

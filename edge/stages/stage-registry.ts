@@ -71,7 +71,9 @@ export function stageRegistry(deps: {
      */
     async put(stored: StoredStage): Promise<void> {
       const call = putStageCopiesCall(keys, [{ id: stored.stage.id, stored }]);
-      await redisCall(() => redis.eval(PUT_STAGE_COPIES_SCRIPT, call.keys, call.args));
+      await redisCall(isolate.redisGuard, () =>
+        redis.eval(PUT_STAGE_COPIES_SCRIPT, call.keys, call.args),
+      );
       registry.remember(stored.stage.id, stored.stage);
     },
 
@@ -105,7 +107,9 @@ export function stageRegistry(deps: {
       .pipeline()
       .get(keys.stage(stageId))
       .mget(...registryCheckKeys(keys));
-    const [config, check] = await redisCall(() => pipeline.exec<[string | null, unknown[]]>());
+    const [config, check] = await redisCall(isolate.redisGuard, () =>
+      pipeline.exec<[string | null, unknown[]]>(),
+    );
     if (applyRegistryCheck(isolate, check, nowMs) === "lost") return { lost: true };
     const stage = config === null ? undefined : toStage(JSON.parse(config));
     registry.remember(stageId, stage);
@@ -121,14 +125,14 @@ export function stageRegistry(deps: {
       if (held.length > 0) {
         const pipeline = redis.pipeline();
         restoreStageCopies(pipeline, keys, held);
-        await redisCall(() => pipeline.exec());
+        await redisCall(isolate.redisGuard, () => pipeline.exec());
       }
       after = page.lastId;
     } while (after !== undefined);
     // "registry": the sync job still has each stage's last snapshot count to restore ("full").
     // `rs` says for one presence TTL that counts may answer restore estimates meanwhile; a new
     // generation `g` voids the presence tickets handed out before the loss.
-    const [, , generation] = await redisCall(() =>
+    const [, , generation] = await redisCall(isolate.redisGuard, () =>
       redis
         .pipeline()
         .set(keys.restoredAt(), String(nowMs), { nx: true, ex: deps.presenceTtlSec })

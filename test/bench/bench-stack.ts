@@ -4,6 +4,7 @@
  * measured. The proxy's counts are read over HTTP (`/__stats`), as any client would.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { LocalStackEnv } from "../stack";
 import type { UpstashStats } from "../stack/upstash-proxy";
@@ -17,6 +18,12 @@ export interface BenchStack {
   /** Caps every database at this many commands per second (`undefined`: no cap). */
   limit(maxCommandsPerSecond: number | undefined): Promise<void>;
   resetStats(): Promise<void>;
+  /** Each database's endpoint's requests waiting on Redis (`/__waiting`). */
+  waitingOfEach(): Promise<number[]>;
+  /** Stops database `index`'s redis-server (SIGSTOP): a hung Redis behind a live endpoint. */
+  stall(index: number): Promise<void>;
+  /** Lets database `index`'s redis-server run again (SIGCONT). */
+  resume(index: number): Promise<void>;
   /** Closes the child's stdin (serve.ts then stops the stack) and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -27,7 +34,14 @@ export async function startBenchStack(options: { databases?: number } = {}): Pro
   const child = spawn(process.execPath, args, {
     stdio: ["pipe", "pipe", "inherit"],
   });
-  const env = await firstJsonLine<LocalStackEnv>(child);
+  const lines = stdoutLines(child);
+  const env = JSON.parse(await lines.next()) as LocalStackEnv;
+  // serve.ts acknowledges each command with `ok <command>`, in order.
+  const command = async (line: string) => {
+    child.stdin?.write(`${line}\n`);
+    const answer = await lines.next();
+    if (answer !== `ok ${line}`) throw new Error(`the local stack answered "${answer}" to ${line}`);
+  };
   const urls = env.UPSTASH_REDIS_REST_URL.split(",");
   const stats = async (path = "/__stats", method = "GET", url = urls[0]!, body?: string) => {
     const response = await fetch(`${url}${path}`, { method, ...(body ? { body } : {}) });
@@ -46,6 +60,15 @@ export async function startBenchStack(options: { databases?: number } = {}): Pro
     resetStats: async () => {
       await Promise.all(urls.map((url) => stats("/__stats/reset", "POST", url)));
     },
+    waitingOfEach: () =>
+      Promise.all(
+        urls.map(async (url) => {
+          const response = await fetch(`${url}/__waiting`);
+          return ((await response.json()) as { waiting: number }).waiting;
+        }),
+      ),
+    stall: (index) => command(`stall ${index}`),
+    resume: (index) => command(`resume ${index}`),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -55,16 +78,29 @@ export async function startBenchStack(options: { databases?: number } = {}): Pro
   };
 }
 
-function firstJsonLine<T>(child: ChildProcess): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let output = "";
-    child.stdout?.setEncoding("utf8");
-    child.stdout?.on("data", (chunk: string) => {
-      output += chunk;
-      const end = output.indexOf("\n");
-      if (end >= 0) resolve(JSON.parse(output.slice(0, end)) as T);
-    });
-    child.once("exit", (code) => reject(new Error(`the local stack exited (code ${code})`)));
-    child.once("error", reject);
+/** The child's stdout line by line: `next()` resolves with the next line not yet taken. */
+function stdoutLines(child: ChildProcess) {
+  const buffered: string[] = [];
+  const waiting: { resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
+  let ended: Error | undefined;
+  child.stdout?.setEncoding("utf8");
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    const reader = waiting.shift();
+    if (reader) reader.resolve(line);
+    else buffered.push(line);
   });
+  const fail = (error: Error) => {
+    ended ??= error;
+    for (const reader of waiting.splice(0)) reader.reject(ended);
+  };
+  child.once("exit", (code) => fail(new Error(`the local stack exited (code ${code})`)));
+  child.once("error", fail);
+  return {
+    next(): Promise<string> {
+      const line = buffered.shift();
+      if (line !== undefined) return Promise.resolve(line);
+      if (ended) return Promise.reject(ended);
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+  };
 }

@@ -25,7 +25,17 @@ export const SLACK_MS = 1_500;
  * of every heartbeat's answer and the table read back for the ledger check.
  */
 export function faultHarness(stack: FaultStack) {
-  const h = createHarness({ bindings: { ...stack.env } });
+  /** What the app logged (`logError`), in order; printed too with DEBUG_APP set. */
+  const logged: { message: string; error: unknown }[] = [];
+  const h = createHarness({
+    bindings: { ...stack.env },
+    app: {
+      logError: (message, error) => {
+        logged.push({ message, error });
+        if (process.env.DEBUG_APP) console.error(message, error);
+      },
+    },
+  });
   const config = parseConfig(h.env);
   const ledger = createLedger(config.heartbeatIntervalSec);
   const tokens = new Map<string, string>();
@@ -37,6 +47,7 @@ export function faultHarness(stack: FaultStack) {
     ledger,
     /** The Redis databases' URLs, in the configured order (what rendezvous hashing ranks). */
     urls: config.redisDatabases.map((database) => database.url),
+    logged,
     /** One heartbeat at the clock's time, recorded in the ledger: its status, delay, Retry-After. */
     async beat(stageId: string, viewerId: string) {
       const key = `${stageId}|${viewerId}`;

@@ -479,6 +479,24 @@ describe("redis-server failing under the proxy", () => {
     expect(await pending).toBe("OK");
   });
 
+  it("counts requests waiting on a stalled redis-server, those whose client gave up too, until it runs again", async () => {
+    redisServer.stall();
+    try {
+      const gaveUp = client({ signal: () => AbortSignal.timeout(50) }).set(`${prefix}a`, "1");
+      await expect(gaveUp).rejects.toThrow();
+      const waiting = client().set(`${prefix}b`, "2");
+      while (proxy.waiting() < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await (await fetch(`${proxy.url}/__waiting`)).json()).toEqual({ waiting: 2 });
+      redisServer.resume();
+      expect(await waiting).toBe("OK");
+    } finally {
+      redisServer.resume();
+    }
+    // The request whose client gave up still ran once Redis did.
+    expect(await client().get(`${prefix}a`)).toBe(1);
+    expect(proxy.waiting()).toBe(0);
+  });
+
   it("reconnects to a redis-server restarted empty on the same port", async () => {
     const redis = client();
     await redis.set(`${prefix}k`, "v");

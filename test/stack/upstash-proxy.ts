@@ -46,7 +46,12 @@
  * Redis failing: the proxy keeps one RESP connection at a time (test/stack/reconnecting-resp.ts).
  * Requests whose commands were on a connection that failed answer HTTP 500 `{error}` (their
  * commands may or may not have run); the next request reconnects. A stalled redis-server
- * (SIGSTOP) leaves requests waiting until it runs again, or until the client gives up.
+ * (SIGSTOP) leaves requests waiting until it runs again. A client that gives up (its deadline)
+ * closes its connection, but its commands were already written to Redis: they still run when
+ * Redis runs again, as on Upstash, and the request counts in `waiting()` until then.
+ *
+ * `GET /__waiting` answers `{ "waiting": n }`, the `waiting()` count, for benchmarks whose stack
+ * runs in another process.
  *
  * Outage simulation: `pause()` makes every request (except `/__stats`) end with its socket
  * destroyed, which `fetch` reports as a network error ("fetch failed", "other side closed"),
@@ -94,6 +99,11 @@ export interface UpstashProxyHandle {
   /** Cumulative counts since start or the last reset. */
   stats(): UpstashStats;
   resetStats(): void;
+  /**
+   * Requests whose commands were sent to Redis and are not answered yet: with Redis stalled,
+   * every request that reached it since, including those whose client gave up.
+   */
+  waiting(): number;
   /** Sets (or, with `undefined`, lifts) the commands-per-second cap from now on. */
   setMaxCommandsPerSecond(max: number | undefined): void;
   /** Simulates an outage: requests get their connection destroyed until `resume()`. */
@@ -155,6 +165,7 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     throttled: 0,
   });
   let stats = zero();
+  let waiting = 0;
   let paused = false;
   const limiterFor = (max: number | undefined) =>
     max === undefined ? undefined : throughputLimiter(max, opts.now);
@@ -171,6 +182,7 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://proxy").pathname.replace(/\/+$/, "") || "/";
     if (path === "/__stats" && req.method === "GET") return void send(res, 200, { ...stats });
+    if (path === "/__waiting" && req.method === "GET") return void send(res, 200, { waiting });
     if (path === "/__stats/reset" && req.method === "POST") {
       stats = zero();
       return void send(res, 200, { ...stats });
@@ -214,7 +226,10 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
       return void send(res, status, payload);
     }
 
-    const replies = await redis.send([INFO, ...sent, INFO]);
+    waiting += 1;
+    const replies = await redis.send([INFO, ...sent, INFO]).finally(() => {
+      waiting -= 1;
+    });
     const measured =
       commandsProcessed(replies.at(-1)) - commandsProcessed(replies[0]) - infoOverhead;
     const [status, payload] = shapeReply(mode, replies.slice(1, -1), base64);
@@ -248,6 +263,7 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     token: opts.token,
     port,
     stats: () => ({ ...stats }),
+    waiting: () => waiting,
     resetStats: () => {
       stats = zero();
     },
