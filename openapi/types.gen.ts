@@ -1526,21 +1526,29 @@ export interface operations {
     estimateCost: {
         parameters: {
             query: {
+                /** @description Share of viewers without a token of yours, each starting an anonymous session (default 0). */
+                anonymous?: number;
                 /** @description Upstash bandwidth per heartbeat, request plus response body bytes (default: this system's measured figure, shared/cost/measured.ts). */
                 bytes?: number;
                 /** @description Upstash commands per heartbeat (default: this system's measured figure, shared/cost/measured.ts). */
                 commands?: number;
                 /** @description Consistency of DynamoDB count reads in the architectures that read (default eventual). */
                 consistency?: "eventual" | "strong";
+                /** @description Hours a day the audience watches (default 24; a 2-hour show a day: 2). */
+                hoursLive?: number;
                 /** @description Seconds between a viewer's heartbeats (default 30). */
                 interval?: number;
                 /** @description Viewing records packed per DynamoDB item of at most 1 KB (default 20). */
                 packing?: number;
+                /** @description Peak concurrent viewers over the average while live (default 1.5); databases and plans are sized for the peak. */
+                peak?: number;
+                /** @description How long a viewer stays, in minutes (default 60): each session ends in a leave. */
+                sessionMinutes?: number;
                 /** @description Stages the viewers are spread over (default 10). */
                 stages?: number;
                 /** @description Browser tabs or players per viewer, each sending its own heartbeats (default 1: a real audience's is not measured here). */
                 tabs?: number;
-                /** @description Concurrent viewers on average, watching around the clock and peaking at 1.5 times as many (plans are sized for the peak). `npm run cost -- --hours-live H --peak X` prices a show of H hours a day. */
+                /** @description Concurrent viewers on average while live (`hoursLive` hours a day, around the clock by default), peaking at `peak` times as many (plans are sized for the peak). */
                 viewers: number;
             };
             header?: never;

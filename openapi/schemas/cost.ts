@@ -13,8 +13,55 @@ export const CostQuerySchema = z.object({
     .openapi({
       param: { name: "viewers", in: "query" },
       description:
-        "Concurrent viewers on average, watching around the clock and peaking at 1.5 times as many (plans are sized for the peak). `npm run cost -- --hours-live H --peak X` prices a show of H hours a day.",
+        "Concurrent viewers on average while live (`hoursLive` hours a day, around the clock by default), peaking at `peak` times as many (plans are sized for the peak).",
       example: 10_000,
+    }),
+  hoursLive: z.coerce
+    .number()
+    .gt(0)
+    .max(24)
+    .optional()
+    .openapi({
+      param: { name: "hoursLive", in: "query" },
+      type: "number",
+      description: "Hours a day the audience watches (default 24; a 2-hour show a day: 2).",
+      example: 2,
+    }),
+  peak: z.coerce
+    .number()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({
+      param: { name: "peak", in: "query" },
+      type: "number",
+      description:
+        "Peak concurrent viewers over the average while live (default 1.5); databases and plans are sized for the peak.",
+      example: 2,
+    }),
+  sessionMinutes: z.coerce
+    .number()
+    .gt(0)
+    .max(1440)
+    .optional()
+    .openapi({
+      param: { name: "sessionMinutes", in: "query" },
+      type: "number",
+      description:
+        "How long a viewer stays, in minutes (default 60): each session ends in a leave.",
+      example: 60,
+    }),
+  anonymous: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .openapi({
+      param: { name: "anonymous", in: "query" },
+      type: "number",
+      description:
+        "Share of viewers without a token of yours, each starting an anonymous session (default 0).",
+      example: 0.2,
     }),
   stages: z.coerce
     .number()

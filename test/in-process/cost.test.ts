@@ -56,6 +56,34 @@ describe("estimateCost", () => {
     }
   });
 
+  it("prices an audience's shape as `npm run cost` does: hours live, peak, sessions, anonymous share", async () => {
+    const h = createHarness();
+    const response = await h.request(
+      "/v1/cost-estimates?viewers=10000&hoursLive=2&peak=2&sessionMinutes=30&anonymous=0.25",
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Comparison;
+    const shaped = measuredWorkload({
+      viewers: 10_000,
+      hoursLivePerDay: 2,
+      peakToAverage: 2,
+      sessionMinutes: 30,
+      anonymousViewerShare: 0.25,
+    });
+    const aroundTheClock = compareArchitectures(measuredWorkload({ viewers: 10_000 }));
+    for (const estimate of compareArchitectures(shaped)) {
+      const answered = body.estimates.find((e) => e.architecture === estimate.architecture)!;
+      expect(answered.total, estimate.architecture).toBeCloseTo(estimate.total, 9);
+    }
+    // Two hours a day is a fraction of the around-the-clock bill, not the same figure.
+    const ours = (estimates: { architecture: string; total: number }[]) =>
+      estimates.find((e) => e.architecture === "redis-snapshots-fixed")!.total;
+    expect(ours(body.estimates)).toBeLessThan(ours(aroundTheClock) / 4);
+    const refused = await h.request("/v1/cost-estimates?viewers=10000&hoursLive=25");
+    expect(refused.status).toBe(400);
+    expect((await readProblem(refused)).type).toBe("/problems/validation");
+  });
+
   it("costs more for more viewers and less for a longer interval", async () => {
     const h = createHarness();
     const total = async (query: string) => {
