@@ -1,5 +1,5 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { isConditionFailure, updateItem } from "@viewer-presence/shared/dynamo-items";
 import {
   dayRollupKeys,
   VIEWER_DAY_ITEM_TYPE,
@@ -106,18 +106,18 @@ export async function writeDueViewerDays(
     const day = String(item.periodStart).slice(0, 10);
     await writeViewerDay(deps, stageId, day);
     try {
-      await deps.db.send(
-        new UpdateCommand({
-          TableName: deps.tableName,
-          Key: dayRollupKeys(stageId, Date.parse(`${day}T00:00:00.000Z`)),
-          UpdateExpression: "REMOVE gsi1pk, gsi1sk",
-          ConditionExpression: "gsi1sk = :seen AND parts = :parts",
-          ExpressionAttributeValues: { ":seen": item.gsi1sk, ":parts": item.parts },
-        }),
+      await updateItem(
+        deps.db,
+        deps.tableName,
+        dayRollupKeys(stageId, Date.parse(`${day}T00:00:00.000Z`)),
+        {
+          expression: "REMOVE gsi1pk, gsi1sk",
+          condition: "gsi1sk = :seen AND parts = :parts",
+          values: { ":seen": item.gsi1sk, ":parts": item.parts },
+        },
       );
     } catch (error) {
-      if (!(error instanceof Error && error.name === "ConditionalCheckFailedException"))
-        throw error;
+      if (!isConditionFailure(error)) throw error;
     }
     written++;
   }

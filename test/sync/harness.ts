@@ -3,7 +3,6 @@
  * job): the real local stack from `inject("stackEnv")`, a key prefix of the test's own, the
  * clients the job gets in production, and heartbeats written with the edge's commands.
  */
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import {
   createDocumentClient,
   createDynamoClient,
@@ -17,6 +16,7 @@ import {
   stageKeys,
   viewingRecordsPartition,
 } from "@viewer-presence/shared/dynamo-keys";
+import { queryItems } from "@viewer-presence/shared/dynamo-query";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
 import { inject } from "vitest";
@@ -147,19 +147,12 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
     /** Every item of a partition (Query, paginated), optionally under a sort-key prefix. */
     async query(pk: string, skPrefix?: string, client: DocumentClient = db) {
       const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: config.dynamodbTable,
-            KeyConditionExpression: skPrefix ? "pk = :pk AND begins_with(sk, :sk)" : "pk = :pk",
-            ExpressionAttributeValues: skPrefix ? { ":pk": pk, ":sk": skPrefix } : { ":pk": pk },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      const query = queryItems(client, {
+        tableName: config.dynamodbTable,
+        partition: pk,
+        ...(skPrefix ? { sortKey: { beginsWith: skPrefix } } : {}),
+      });
+      for await (const item of query) items.push(item);
       return items;
     },
 
