@@ -4,7 +4,12 @@ import {
   SNAPSHOT_SORT_KEY,
   VIEWING_RECORDS_SORT_KEY,
 } from "@viewer-presence/shared/dynamo-keys";
-import { CONCURRENCY_SLOT_SEC, CONCURRENCY_SLOTS } from "@viewer-presence/shared/windows";
+import {
+  CONCURRENCY_SLOT_SEC,
+  CONCURRENCY_SLOTS,
+  DAY_MS,
+  WINDOW_MS,
+} from "@viewer-presence/shared/windows";
 import { stream } from "hono/streaming";
 import {
   exportViewingRecordsRoute,
@@ -19,8 +24,6 @@ import { csvRow } from "../history/csv-row";
 import type { RangeQuery, Snapshot } from "../history/history-table";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
 import { problems } from "../problems";
-
-const DAY_MS = 86_400_000;
 
 /** Turns `from`/`to` (defaults: the last 24 hours) into a range, or a 400 naming the bad one. */
 function range(stageId: string, nowMs: number, query: { from?: string; to?: string }): RangeQuery {
@@ -242,7 +245,7 @@ function windowPoint(snapshot: Snapshot): SeriesPoint {
   return {
     at: snapshot.windowStart,
     peakViewers: snapshot.peakViewers ?? snapshot.viewerCount,
-    averageViewers: snapshot.averageViewers ?? snapshot.watchSeconds / 300,
+    averageViewers: snapshot.averageViewers ?? snapshot.watchSeconds / (WINDOW_MS / 1000),
     uniqueViewers: snapshot.uniqueViewers,
     watchSeconds: snapshot.watchSeconds,
   };

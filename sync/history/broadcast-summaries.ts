@@ -5,6 +5,7 @@ import { BROADCASTS_DUE_PARTITION, broadcastKeys } from "@viewer-presence/shared
 import type { BroadcastItem } from "@viewer-presence/shared/history-items";
 import {
   CONCURRENCY_SLOT_SEC,
+  DAY_MS,
   WINDOW_MS,
   windowIndex,
   windowStartMs,
@@ -13,7 +14,6 @@ import { dueItems, snapshotsIn, viewingRecordsIn } from "./history-reads";
 import { type ViewerDayDeps, writeViewerDay } from "./viewer-days";
 import { inViewerSlices, TooManyViewers } from "./viewer-slices";
 
-const DAY_MS = 86_400_000;
 /**
  * Time after a broadcast's end before its summary is written: the window it ended in closes
  * (at most 5 min), plus the 10 s other isolates may still accept a heartbeat (their registry

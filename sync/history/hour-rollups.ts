@@ -15,15 +15,13 @@ import {
 import { queryItems } from "@viewer-presence/shared/dynamo-query";
 import type { Breakdown, RollupItem } from "@viewer-presence/shared/history-items";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
-import { EPOCH_WINDOWS, epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
-import { WINDOW_MS } from "@viewer-presence/shared/windows";
+import { epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
+import { DAY_MS, HOUR_MS } from "@viewer-presence/shared/windows";
 import { RedisReplyError, type SyncRedis } from "../sync-redis";
 import { viewerDayDueMs } from "./viewer-days";
 
 /** Viewer indexes read per request when an hour is rolled up (as a window is read). */
 const CHUNK_VIEWERS = 4096;
-const HOUR_MS = EPOCH_WINDOWS * WINDOW_MS;
-const DAY_MS = 24 * HOUR_MS;
 /** A day's HyperLogLog outlives the day by as long as its last hour may wait for sync. */
 const DAY_VIEWERS_EXPIRY_SEC = 8 * 86_400;
 

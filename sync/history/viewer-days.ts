@@ -7,21 +7,20 @@ import {
   viewerDayKeys,
 } from "@viewer-presence/shared/dynamo-keys";
 import type { ViewerDayItem } from "@viewer-presence/shared/history-items";
+import { DAY_MS, WINDOW_MS } from "@viewer-presence/shared/windows";
 import type { RunReport } from "../run-report";
 import type { BatchWriteOptions } from "../windows/batch-write";
 import { writeItems } from "../windows/write-items";
 import { dueItems, viewingRecordsIn } from "./history-reads";
 import { inViewerSlices, TooManyViewers } from "./viewer-slices";
 
-const DAY_MS = 86_400_000;
-
 /**
- * When a stage-day's per-viewer totals are due: 5 minutes after the day's end, by when its last
- * window (which starts at 23:55) has closed and a run has synced it. Written on the day's
+ * When a stage-day's per-viewer totals are due: one window after the day's end, by when its
+ * last window (which starts at 23:55) has closed and a run has synced it. Written on the day's
  * rollup item (sync/history/hour-rollups.ts), so every day that had a viewer is found.
  */
 export function viewerDayDueMs(day: string): number {
-  return Date.parse(`${day}T00:00:00.000Z`) + DAY_MS + 300_000;
+  return Date.parse(`${day}T00:00:00.000Z`) + DAY_MS + WINDOW_MS;
 }
 
 export interface ViewerDayDeps {
