@@ -3,7 +3,12 @@ import type { DocumentClient } from "@viewer-presence/shared/clients";
 import type { Config } from "@viewer-presence/shared/config";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import type { Stage } from "@viewer-presence/shared/stage";
-import { chooseInterval, maxPresenceTtlSec, readCadence, type SyncCadenceConfig } from "./cadence";
+import {
+  chooseInterval,
+  maxPresenceTtlSec,
+  readCadence,
+  type SyncCadenceConfig,
+} from "./budget-interval";
 import { countLiveViewers } from "./count-live";
 import { drainAuditStreams } from "./drain-audit";
 import { summarizeDueBroadcasts } from "./history/broadcast-summaries";
@@ -100,7 +105,7 @@ export interface RunSyncOptions {
 }
 
 /**
- * One run of the sync job (docs: DESIGN.md, "Cold path"). In order:
+ * One run of the sync job (README.md, "The sync job"). In order:
  * 1. takes the lock (`SET lock <runId> NX PX`); if another run holds it, returns a report with
  *    `skipped: "locked"` and does nothing else;
  * 2. restores registry and estimates from DynamoDB when the marker `m` is not `full`, and

@@ -5,7 +5,7 @@ import { SYNC_CALL_DEADLINES, SYNC_RUN_DEADLINE_MS } from "@viewer-presence/shar
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { stageDatabases } from "@viewer-presence/shared/rendezvous";
 import type { Stage } from "@viewer-presence/shared/stage";
-import { chooseInterval, readCadence } from "./cadence";
+import { chooseInterval, readCadence } from "./budget-interval";
 import { countLiveViewers } from "./count-live";
 import { combineReports, type RunReport, SyncRunError } from "./run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "./run-sync";

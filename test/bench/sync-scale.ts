@@ -21,7 +21,7 @@ import type { Breakdown } from "@viewer-presence/shared/history-items";
 import { type RedisKeys, redisKeys } from "@viewer-presence/shared/redis-keys";
 import { EPOCH_WINDOWS, epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { windowIndex } from "@viewer-presence/shared/windows";
-import { maxPresenceTtlSec } from "../../sync/cadence";
+import { maxPresenceTtlSec } from "../../sync/budget-interval";
 import type { SyncRedis } from "../../sync/sync-redis";
 import { findClosedSlotWindows, readSyncedWindows } from "../../sync/windows/find-work";
 import type { UpstashStats } from "../stack/upstash-proxy";
