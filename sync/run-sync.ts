@@ -1,6 +1,6 @@
-import { cadenceFor, countedWidthsSec } from "@viewer-presence/shared/cadence";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import type { Config } from "@viewer-presence/shared/config";
+import { cadenceFor, countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import type { Stage } from "@viewer-presence/shared/stage";
 import {

@@ -12,7 +12,7 @@ import {
 } from "@viewer-presence/shared/dynamo-keys";
 import { type PartitionQuery, queryPage } from "@viewer-presence/shared/dynamo-query";
 import type { RollupItem, SnapshotItem } from "@viewer-presence/shared/history-items";
-import { readLatestSnapshot } from "@viewer-presence/shared/restore-estimate";
+import { readLatestSnapshot } from "@viewer-presence/shared/snapshot-estimate";
 import { WINDOW_MS } from "@viewer-presence/shared/windows";
 import type { ViewingRecordSchema } from "../../openapi/schemas/history";
 import { dynamoCall } from "../dynamo-call";

@@ -1,4 +1,4 @@
-import { cadenceFor } from "@viewer-presence/shared/cadence";
+import { cadenceFor } from "@viewer-presence/shared/heartbeat-cadence";
 import { describe, expect, it } from "vitest";
 import { maxPresenceTtlSec } from "../../sync/budget-interval";
 import { syncTestContext, T0 } from "./harness";
