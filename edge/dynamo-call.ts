@@ -1,3 +1,4 @@
+import { isConditionFailure } from "@viewer-presence/shared/dynamo-items";
 import { HttpProblem, StoreUnavailableError } from "./problems";
 
 /**
@@ -22,8 +23,4 @@ export async function dynamoCall<T>(run: () => Promise<T>): Promise<T> {
     }
     throw new StoreUnavailableError("dynamodb", { cause: error });
   }
-}
-
-export function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
 }

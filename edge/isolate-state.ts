@@ -1,7 +1,7 @@
 import { createScriptDigests } from "@viewer-presence/shared/pipeline-scripts";
 import { createTicketSigner, type PresenceTicket } from "@viewer-presence/shared/presence-ticket";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
-import type { RestoreEstimate } from "@viewer-presence/shared/restore-estimate";
+import type { RestoreEstimate } from "@viewer-presence/shared/snapshot-estimate";
 import type { Stage } from "@viewer-presence/shared/stage";
 import { TtlCache } from "@viewer-presence/shared/ttl-cache";
 import { createViewerTokenVerifier } from "@viewer-presence/shared/viewer-token";

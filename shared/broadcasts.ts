@@ -5,15 +5,17 @@
  * (right after a stage is created or changed) and the sync job (repairing a stage whose write
  * timed out at the edge). It is idempotent: running it again changes nothing.
  */
-import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "./clients";
+import { isConditionFailure, putItem, updateItem } from "./dynamo-items";
 import {
   BROADCAST_ITEM_TYPE,
   BROADCAST_PREFIX,
   broadcastDueKeys,
   broadcastIdOf,
   broadcastKeys,
+  stagePartition,
 } from "./dynamo-keys";
+import { queryPage } from "./dynamo-query";
 import type { BroadcastItem } from "./history-items";
 import type { Stage } from "./stage";
 
@@ -24,23 +26,20 @@ export async function latestBroadcast(
   stageId: string,
   beforeMs?: number,
 ): Promise<BroadcastItem | undefined> {
-  const { pk } = broadcastKeys(stageId, 0);
-  const result = await db.send(
-    new QueryCommand({
-      TableName: tableName,
-      // Sort keys of other items of the partition (CONFIG, DAY#, ...) never fall in this range.
-      KeyConditionExpression: "pk = :pk AND sk BETWEEN :first AND :last",
-      ExpressionAttributeValues: {
-        ":pk": pk,
-        ":first": BROADCAST_PREFIX,
-        ":last":
-          beforeMs === undefined ? `${BROADCAST_PREFIX}~` : broadcastKeys(stageId, beforeMs - 1).sk,
-      },
-      ScanIndexForward: false,
-      Limit: 1,
-    }),
-  );
-  return result.Items?.[0] as BroadcastItem | undefined;
+  const result = await queryPage(db, {
+    tableName,
+    partition: stagePartition(stageId),
+    // Sort keys of other items of the partition (CONFIG, DAY#, ...) never fall in this range.
+    sortKey: {
+      between: [
+        BROADCAST_PREFIX,
+        beforeMs === undefined ? `${BROADCAST_PREFIX}~` : broadcastKeys(stageId, beforeMs - 1).sk,
+      ],
+    },
+    descending: true,
+    pageSize: 1,
+  });
+  return result.items[0] as BroadcastItem | undefined;
 }
 
 /**
@@ -66,19 +65,15 @@ export async function reconcileBroadcast(
   if (stage.status === "ended" && open) {
     const startMs = Date.parse(latest.startedAt);
     try {
-      await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: broadcastKeys(stage.id, startMs),
-          UpdateExpression: "SET endedAt = :end, gsi1pk = :gpk, gsi1sk = :gsk",
-          ConditionExpression: "endedAt = :null",
-          ExpressionAttributeValues: {
-            ":end": new Date(Math.max(atMs, startMs)).toISOString(),
-            ":null": null,
-            ...dueValues(broadcastDueKeys(stage.id, startMs, Math.max(atMs, startMs))),
-          },
-        }),
-      );
+      await updateItem(db, tableName, broadcastKeys(stage.id, startMs), {
+        expression: "SET endedAt = :end, gsi1pk = :gpk, gsi1sk = :gsk",
+        condition: "endedAt = :null",
+        values: {
+          ":end": new Date(Math.max(atMs, startMs)).toISOString(),
+          ":null": null,
+          ...dueValues(broadcastDueKeys(stage.id, startMs, Math.max(atMs, startMs))),
+        },
+      });
     } catch (error) {
       if (!isConditionFailure(error)) throw error; // ended meanwhile by another request
     }
@@ -112,18 +107,8 @@ async function putIfAbsent(
     ...(endMs === null ? {} : broadcastDueKeys(stageId, startMs, endMs)),
   };
   try {
-    await db.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: item,
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
+    await putItem(db, tableName, item, { ifAbsent: true });
   } catch (error) {
     if (!isConditionFailure(error)) throw error; // a concurrent request wrote the same one
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
 }

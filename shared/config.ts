@@ -3,6 +3,11 @@
  * validated configuration. Nothing else reads the environment, and nothing reads it at import.
  */
 
+import { WINDOW_MS } from "./windows";
+
+/** HEARTBEAT_INTERVAL_SEC when unset, in s (also the cost model's default). */
+export const DEFAULT_HEARTBEAT_INTERVAL_SEC = 30;
+
 /** One Upstash database: its REST URL (no trailing slash) and its token. */
 export interface RedisDatabase {
   url: string;
@@ -254,7 +259,13 @@ export function parseConfig(env: Source): Config {
   if (previousViewerTokenSecrets.some((secret) => secret.length < 32)) {
     problems.push("each of VIEWER_TOKEN_PREVIOUS_SECRETS must be at least 32 characters");
   }
-  const heartbeatIntervalSec = seconds("HEARTBEAT_INTERVAL_SEC", 30, 5, 300);
+  // At most a window: a slot is clipped at the window's end (windows.ts).
+  const heartbeatIntervalSec = seconds(
+    "HEARTBEAT_INTERVAL_SEC",
+    DEFAULT_HEARTBEAT_INTERVAL_SEC,
+    5,
+    WINDOW_MS / 1000,
+  );
   const presenceTtlSec = seconds("PRESENCE_TTL_SEC", 120, 10, 3600);
   if (presenceTtlSec < heartbeatIntervalSec * 2) {
     problems.push(

@@ -27,8 +27,18 @@
  * Window progress and the sync watermark are the sync job's ledger (sync/windows/window-ledger.ts):
  * what it wrote, kept where a Redis data loss cannot take it.
  */
+const iso = (ms: number) => new Date(ms).toISOString();
+/** An ISO time as `iso` writes it, in a RegExp. */
+const ISO_PATTERN = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
+
+/** The first and last sort key of a range, both included (a Query's `BETWEEN`). */
+export type SortKeyRange = readonly [from: string, to: string];
+
+/** The partition of a stage's own items: its config, snapshots, rollups, broadcasts, progress. */
+export const stagePartition = (stageId: string) => `STAGE#${stageId}`;
+
 export const stageKeys = (stageId: string) => ({
-  pk: `STAGE#${stageId}`,
+  pk: stagePartition(stageId),
   sk: "CONFIG",
 });
 
@@ -65,9 +75,18 @@ export const SNAPSHOT_ITEM_TYPE = "Snapshot";
 
 /** A stage's snapshot of one closed window (`windowStartMs` is the window's first ms). */
 export const snapshotKeys = (stageId: string, windowStartMs: number) => ({
-  pk: `STAGE#${stageId}`,
-  sk: `${SNAPSHOT_PREFIX}${new Date(windowStartMs).toISOString()}`,
+  pk: stagePartition(stageId),
+  sk: `${SNAPSHOT_PREFIX}${iso(windowStartMs)}`,
 });
+
+/** The snapshots of the windows starting in [fromMs, toMs). */
+export const snapshotRange = (fromMs: number, toMs: number): SortKeyRange => [
+  snapshotKeys("", fromMs).sk,
+  snapshotKeys("", toMs - 1).sk,
+];
+
+/** What a snapshot's sort key looks like (a cursor is checked against it). */
+export const SNAPSHOT_SORT_KEY = new RegExp(`^${SNAPSHOT_PREFIX}${ISO_PATTERN}$`);
 
 export const HOUR_PREFIX = "HOUR#";
 export const DAY_PREFIX = "DAY#";
@@ -76,36 +95,65 @@ export const DAY_ROLLUP_ITEM_TYPE = "DayRollup";
 
 /** A stage's figures for one hour (UTC), kept permanently. */
 export const hourRollupKeys = (stageId: string, hourStartMs: number) => ({
-  pk: `STAGE#${stageId}`,
-  sk: `${HOUR_PREFIX}${new Date(hourStartMs).toISOString()}`,
+  pk: stagePartition(stageId),
+  sk: `${HOUR_PREFIX}${iso(hourStartMs)}`,
 });
 
-/** A stage's figures for one UTC day, kept permanently. */
+/** A stage's figures for one UTC day, kept permanently (`dayStartMs`: any ms of the day). */
 export const dayRollupKeys = (stageId: string, dayStartMs: number) => ({
-  pk: `STAGE#${stageId}`,
-  sk: `${DAY_PREFIX}${new Date(dayStartMs).toISOString().slice(0, 10)}`,
+  pk: stagePartition(stageId),
+  sk: `${DAY_PREFIX}${iso(dayStartMs).slice(0, 10)}`,
 });
+
+/** The hour rollups of the hours starting in [fromMs, toMs). */
+export const hourRollupRange = (fromMs: number, toMs: number): SortKeyRange => [
+  hourRollupKeys("", fromMs).sk,
+  hourRollupKeys("", toMs - 1).sk,
+];
+
+/** The day rollups of the days starting in [fromMs, toMs): keyed by date, those whose date is. */
+export const dayRollupRange = (fromMs: number, toMs: number): SortKeyRange => [
+  dayRollupKeys("", fromMs).sk,
+  dayRollupKeys("", toMs - 1).sk,
+];
+
+/** What an hour or day rollup's sort key looks like (a cursor is checked against it). */
+export const ROLLUP_SORT_KEY = new RegExp(
+  `^(${HOUR_PREFIX}${ISO_PATTERN}|${DAY_PREFIX}\\d{4}-\\d{2}-\\d{2})$`,
+);
 
 export const VIEWING_RECORDS_ITEM_TYPE = "ViewingRecords";
 
 /** The partition holding a stage's packed viewing records, every window, kept permanently. */
 export const viewingRecordsPartition = (stageId: string) => `VIEWS#${stageId}`;
 
+/** What the sort keys of one window's viewing-records items begin with. */
+export const viewingRecordsWindowPrefix = (windowStartMs: number) => `${iso(windowStartMs)}#`;
+
 /** One packed item of viewing records: `part` numbers the items of a window from 0. */
 export const viewingRecordsKeys = (stageId: string, windowStartMs: number, part: number) => ({
   pk: viewingRecordsPartition(stageId),
-  sk: `${new Date(windowStartMs).toISOString()}#${String(part).padStart(3, "0")}`,
+  sk: `${viewingRecordsWindowPrefix(windowStartMs)}${String(part).padStart(3, "0")}`,
 });
 
 /** The part number of a viewing-records item's sort key (`...#<part>`). */
 export const viewingRecordsPart = (sk: string) => Number(sk.slice(sk.lastIndexOf("#") + 1));
 
+/** Every part of the windows starting in [fromMs, toMs) (`~` sorts after every part number). */
+export const viewingRecordsRange = (fromMs: number, toMs: number): SortKeyRange => [
+  iso(fromMs),
+  `${viewingRecordsWindowPrefix(toMs - 1)}~`,
+];
+
+/** What a viewing-records item's sort key looks like (a cursor is checked against it). */
+export const VIEWING_RECORDS_SORT_KEY = new RegExp(`^${ISO_PATTERN}#\\d{3,}$`);
+
 export const WINDOW_PROGRESS_ITEM_TYPE = "WindowProgress";
 
 /** How far the sync job got writing one window of a stage (`windowStartMs`: its first ms). */
 export const windowProgressKeys = (stageId: string, windowStartMs: number) => ({
-  pk: `STAGE#${stageId}`,
-  sk: `PROGRESS#${new Date(windowStartMs).toISOString()}`,
+  pk: stagePartition(stageId),
+  sk: `PROGRESS#${iso(windowStartMs)}`,
 });
 
 export const SYNC_WATERMARK_ITEM_TYPE = "SyncWatermark";
@@ -125,7 +173,7 @@ export const AUDIT_ITEM_TYPE = "AuditEvent";
 export const auditEventKeys = (stageId: string, streamEntryId: string) => {
   const ms = Number(streamEntryId.split("-")[0]);
   return {
-    pk: `AUDIT#${stageId}#${new Date(ms).toISOString().slice(0, 10)}`,
+    pk: `AUDIT#${stageId}#${iso(ms).slice(0, 10)}`,
     sk: streamEntryId,
   };
 };
@@ -140,14 +188,20 @@ export const broadcastIdOf = (startedAtMs: number) => String(startedAtMs);
 
 /** One broadcast of a stage (live to ended), kept permanently; `startedAtMs` names it. */
 export const broadcastKeys = (stageId: string, startedAtMs: number) => ({
-  pk: `STAGE#${stageId}`,
-  sk: `${BROADCAST_PREFIX}${new Date(startedAtMs).toISOString()}`,
+  pk: stagePartition(stageId),
+  sk: `${BROADCAST_PREFIX}${iso(startedAtMs)}`,
 });
+
+/** A stage's broadcasts, or those that started before `beforeMs` (`~` sorts after every ISO time). */
+export const broadcastRange = (beforeMs?: number): SortKeyRange => [
+  BROADCAST_PREFIX,
+  beforeMs === undefined ? `${BROADCAST_PREFIX}~` : broadcastKeys("", beforeMs - 1).sk,
+];
 
 /** The sparse index entry of a broadcast whose summary is due once its last window is synced. */
 export const broadcastDueKeys = (stageId: string, startedAtMs: number, endedAtMs: number) => ({
   gsi1pk: BROADCASTS_DUE_PARTITION,
-  gsi1sk: `${new Date(endedAtMs).toISOString()}#${stageId}#${broadcastIdOf(startedAtMs)}`,
+  gsi1sk: `${iso(endedAtMs)}#${stageId}#${broadcastIdOf(startedAtMs)}`,
 });
 
 export const VIEWER_DAY_ITEM_TYPE = "ViewerDay";
@@ -163,8 +217,17 @@ export const viewerDayKeys = (viewerId: string, day: string, stageId: string) =>
   sk: `${DAY_PREFIX}${day}#${stageId}`,
 });
 
+/**
+ * A viewer's days from `firstDay` to `lastDay` (yyyy-mm-dd, both included), every stage: stage
+ * ids never contain `~`, which sorts after every character they may hold.
+ */
+export const viewerDaysRange = (firstDay: string, lastDay: string): SortKeyRange => [
+  `${DAY_PREFIX}${firstDay}#`,
+  `${DAY_PREFIX}${lastDay}#~`,
+];
+
 /** The sparse index entry of a stage-day whose per-viewer totals are due at `dueMs`. */
 export const viewerDaysDueKeys = (stageId: string, day: string, dueMs: number) => ({
   gsi1pk: VIEWER_DAYS_DUE_PARTITION,
-  gsi1sk: `${new Date(dueMs).toISOString()}#${stageId}#${day}`,
+  gsi1sk: `${iso(dueMs)}#${stageId}#${day}`,
 });

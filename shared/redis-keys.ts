@@ -46,31 +46,6 @@ export interface RedisKeys {
    * loss. Tickets name it, so indexes handed out before a loss are not trusted after it.
    */
   generation(): string;
-  /**
-   * Sorted set `w2:<stage>:<window>`: the layout before slot bitmaps; one member `<viewer>|<slot offset s>|<slot width s>` per
-   * slot a viewer marked, all scored 0, so Redis keeps them in byte order and every viewer's
-   * members side by side: the sync job reads a window in pages (ZRANGE BYLEX) and finishes each
-   * viewer as it goes, in memory bounded by the page, not by the stage.
-   */
-  watch(stageId: string, window: number): string;
-  /**
-   * Hash `w:<stage>:<window>` (field `<viewer>|<slot offset s>`, value the width): the layout
-   * before sorted sets, written by workers of an older deploy; the sync job moves its closed
-   * windows into `w2:` page by page, then syncs them like any other.
-   */
-  legacyWatch(stageId: string, window: number): string;
-  /**
-   * Hash `wp:<stage>:<window>`: how far the sync job got in a sorted-set window too large for
-   * one run (`part`, the next item's number, and the totals of the viewers already written, whose
-   * members it removed from the window). Deleted with the window. (Slot-bitmap windows keep
-   * their progress in DynamoDB, where a Redis data loss cannot take it: sync/windows/ledger-progress.ts.)
-   */
-  windowProgress(stageId: string, window: number): string;
-  /**
-   * Set `wps`: the watch keys that have a progress hash, so a run reads progress (one SMEMBERS)
-   * only for the windows that have one, not one HGETALL per window.
-   */
-  windowsInProgress(): string;
   /** String `s:<stage>`: the stage's configuration as JSON (cache of DynamoDB). */
   stage(stageId: string): string;
   /** Set `stages`: ids of every stage known to this deployment (the registry). */
@@ -137,10 +112,6 @@ export function redisKeys(prefix: string): RedisKeys {
     presenceMask: () => `${prefix}mk`,
     countScratch: () => `${prefix}ct`,
     generation: () => `${prefix}g`,
-    watch: (stageId, window) => `${prefix}w2:${stageId}:${window}`,
-    legacyWatch: (stageId, window) => `${prefix}w:${stageId}:${window}`,
-    windowProgress: (stageId, window) => `${prefix}wp:${stageId}:${window}`,
-    windowsInProgress: () => `${prefix}wps`,
     stage: (stageId) => `${prefix}s:${stageId}`,
     stages: () => `${prefix}stages`,
     spreadStages: () => `${prefix}spr`,
@@ -169,63 +140,6 @@ export function parseSlotBitmapKey(prefix: string, key: string): SlotBitmap | un
   if (![window, offsetSec, widthSec].every((n) => Number.isInteger(n) && n! >= 0)) return undefined;
   if (widthSec === 0) return undefined;
   return { stageId, window: window!, offsetSec: offsetSec!, widthSec: widthSec! };
-}
-
-/** The layouts of a watch window: `w2:` sorted sets, and `w:` hashes of an older deploy. */
-export type WatchLayout = "w2" | "w";
-
-/** The pattern that finds every watch window of a layout with SCAN (the sync job's work list). */
-export function watchKeyPattern(prefix: string, layout: WatchLayout = "w2"): string {
-  return `${prefix}${layout}:*`;
-}
-
-/** Reads stage id and window back from a watch key; `undefined` for keys of another shape. */
-export function parseWatchKey(
-  prefix: string,
-  key: string,
-  layout: WatchLayout = "w2",
-): { stageId: string; window: number } | undefined {
-  if (!key.startsWith(`${prefix}${layout}:`)) return undefined;
-  const rest = key.slice(prefix.length + layout.length + 1);
-  const at = rest.lastIndexOf(":");
-  const window = Number(rest.slice(at + 1));
-  if (at <= 0 || !Number.isInteger(window)) return undefined;
-  return { stageId: rest.slice(0, at), window };
-}
-
-/** Separates viewer id, slot offset and width in a watch member; viewer ids cannot contain it. */
-export const WATCH_FIELD_SEPARATOR = "|";
-
-/** The member a heartbeat adds to its window: `<viewer>|<offset s>|<width s>`. */
-export function watchMember(viewerId: string, slot: Slot): string {
-  return `${viewerId}|${slot.offsetSec}|${slot.widthSec}`;
-}
-
-/** A watch member read back; `undefined` when it is not one (skipped, counted as malformed). */
-export function parseWatchMember(member: string): ({ viewerId: string } & Slot) | undefined {
-  const widthAt = member.lastIndexOf("|");
-  const offsetAt = member.lastIndexOf("|", widthAt - 1);
-  if (offsetAt <= 0) return undefined;
-  const offsetSec = Number(member.slice(offsetAt + 1, widthAt));
-  const widthSec = Number(member.slice(widthAt + 1));
-  if (
-    !(Number.isInteger(offsetSec) && offsetSec >= 0 && Number.isInteger(widthSec) && widthSec > 0)
-  ) {
-    return undefined;
-  }
-  return { viewerId: member.slice(0, offsetAt), offsetSec, widthSec };
-}
-
-/** The viewer a watch member belongs to (its text up to the first separator after the id). */
-export function watchMemberViewer(member: string): string {
-  const widthAt = member.lastIndexOf("|");
-  return member.slice(0, member.lastIndexOf("|", widthAt - 1));
-}
-
-/** A legacy hash field (`w:` layout): `<viewer>|<offset s>`, its value the width. */
-export function parseLegacyWatchField(field: string): { viewerId: string; offsetSec: number } {
-  const at = field.lastIndexOf(WATCH_FIELD_SEPARATOR);
-  return { viewerId: field.slice(0, at), offsetSec: Number(field.slice(at + 1)) };
 }
 
 /** The pattern that finds every audit stream of a deployment with SCAN (the sync job drains them). */

@@ -13,10 +13,10 @@
  *   the slots whose watched bit is set, as with the sorted-set layout before.
  * Tabs of one viewer share the index, so they set the same bits: counted once.
  */
-import { type Slot, WINDOW_MS, windowIndex, windowStartMs } from "./windows";
+import { HOUR_MS, type Slot, WINDOW_MS, windowIndex, windowStartMs } from "./windows";
 
-/** Length of an index epoch, in windows (12 x 5 min = one hour). */
-export const EPOCH_WINDOWS = 12;
+/** Length of an index epoch (an hour), in windows (12 of 5 minutes). */
+export const EPOCH_WINDOWS = HOUR_MS / WINDOW_MS;
 
 /** The epoch (hour) a window belongs to. Windows never straddle epochs. */
 export function epochOfWindow(window: number): number {

@@ -1,8 +1,7 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "./clients";
 import { STAGE_INDEX_PARTITION } from "./dynamo-keys";
+import { queryPage } from "./dynamo-query";
 import { type StoredStage, toStoredStage } from "./stage";
-import { GSI1_NAME } from "./table";
 
 /**
  * One page of stages in id order, from the stage index (`gsi1`, partition `STAGES`): never a
@@ -16,18 +15,14 @@ export async function listStagePage(
   limit: number,
   after?: string,
 ): Promise<{ stages: StoredStage[]; lastId?: string }> {
-  const result = await db.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: GSI1_NAME,
-      KeyConditionExpression: after ? "gsi1pk = :p AND gsi1sk > :after" : "gsi1pk = :p",
-      ExpressionAttributeValues: after
-        ? { ":p": STAGE_INDEX_PARTITION, ":after": after }
-        : { ":p": STAGE_INDEX_PARTITION },
-      Limit: limit + 1,
-    }),
-  );
-  const stages = (result.Items ?? []).map(toStoredStage);
+  const result = await queryPage(db, {
+    tableName,
+    index: "gsi1",
+    partition: STAGE_INDEX_PARTITION,
+    ...(after ? { sortKey: { above: after } } : {}),
+    pageSize: limit + 1,
+  });
+  const stages = result.items.map(toStoredStage);
   if (stages.length <= limit) return { stages };
   const page = stages.slice(0, limit);
   return { stages: page, lastId: page.at(-1)!.stage.id };

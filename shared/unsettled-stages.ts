@@ -1,10 +1,11 @@
-import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "./clients";
+import { deleteItem, putItem } from "./dynamo-items";
 import {
   UNSETTLED_STAGE_ITEM_TYPE,
   unsettledMarkKeys,
   unsettledMarksPartition,
 } from "./dynamo-keys";
+import { queryItems } from "./dynamo-query";
 
 /**
  * Unsettled marks: DynamoDB's list of stages whose Redis copies may disagree with DynamoDB. The
@@ -31,16 +32,11 @@ export async function markStageUnsettled(
   keyPrefix: string,
   mark: UnsettledMark,
 ): Promise<void> {
-  await db.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: {
-        ...unsettledMarkKeys(keyPrefix, mark.stageId, mark.markId),
-        type: UNSETTLED_STAGE_ITEM_TYPE,
-        ...mark,
-      },
-    }),
-  );
+  await putItem(db, tableName, {
+    ...unsettledMarkKeys(keyPrefix, mark.stageId, mark.markId),
+    type: UNSETTLED_STAGE_ITEM_TYPE,
+    ...mark,
+  });
 }
 
 /**
@@ -53,26 +49,18 @@ export async function listUnsettledMarks(
   keyPrefix: string,
 ): Promise<UnsettledMark[]> {
   const marks: UnsettledMark[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: "pk = :p",
-        ExpressionAttributeValues: { ":p": unsettledMarksPartition(keyPrefix) },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      marks.push({
-        stageId: String(item.stageId),
-        markedAtMs: Number(item.markedAtMs),
-        markId: String(item.markId),
-      });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  const items = queryItems(db, {
+    tableName,
+    partition: unsettledMarksPartition(keyPrefix),
+    consistentRead: true,
+  });
+  for await (const item of items) {
+    marks.push({
+      stageId: String(item.stageId),
+      markedAtMs: Number(item.markedAtMs),
+      markId: String(item.markId),
+    });
+  }
   return marks;
 }
 
@@ -83,10 +71,5 @@ export async function dropUnsettledMark(
   keyPrefix: string,
   mark: UnsettledMark,
 ): Promise<void> {
-  await db.send(
-    new DeleteCommand({
-      TableName: tableName,
-      Key: unsettledMarkKeys(keyPrefix, mark.stageId, mark.markId),
-    }),
-  );
+  await deleteItem(db, tableName, unsettledMarkKeys(keyPrefix, mark.stageId, mark.markId));
 }

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  CONCURRENCY_SLOT_SEC,
   coveredSeconds,
+  DAY_MS,
+  HOUR_MS,
   SYNC_CRON,
   slotAt,
   WINDOW_MS,
@@ -13,6 +16,14 @@ describe("windows and slots", () => {
   it("has wrangler.toml run the sync job on SYNC_CRON, the schedule the other entries use", () => {
     const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
     expect(/^crons = \[(.*)\]$/m.exec(toml)?.[1]).toBe(JSON.stringify(SYNC_CRON));
+  });
+
+  it("fits whole windows in an hour and a day, and whole concurrency slots in a window", () => {
+    // Windows never straddle an hour's viewer index nor a day's rollup, and every snapshot
+    // counts the same number of slots: each time constant is derived from these.
+    expect(HOUR_MS % WINDOW_MS).toBe(0);
+    expect(DAY_MS % WINDOW_MS).toBe(0);
+    expect(WINDOW_MS % (CONCURRENCY_SLOT_SEC * 1000)).toBe(0);
   });
 
   it("aligns windows to the epoch", () => {

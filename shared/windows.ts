@@ -13,6 +13,13 @@
 export const WINDOW_MS = 300_000;
 
 /**
+ * An hour and a UTC day, in ms: the periods the sync job rolls windows up into, and an hour is
+ * the life of a viewer index (slot-bitmaps.ts). A window must divide an hour (windows.test.ts).
+ */
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
+/**
  * When the sync job runs: one minute past each window's end, every 5 minutes (a window counts as
  * closed 10 s after its end, and at :00/:05 the run would find it still open). The Deno entry and
  * the demo use this; `wrangler.toml`'s `crons` must hold the same (a test checks it).
@@ -31,7 +38,7 @@ export function windowStartMs(index: number): number {
 
 /** Length of a concurrency slot, in s: snapshots count viewers per 30 s of their window. */
 export const CONCURRENCY_SLOT_SEC = 30;
-/** Concurrency slots in a window (10). */
+/** Concurrency slots in a window (10 in 5 minutes). */
 export const CONCURRENCY_SLOTS = WINDOW_MS / 1000 / CONCURRENCY_SLOT_SEC;
 
 /** The slot a heartbeat marks: its offset from the window start and its width, in seconds. */

@@ -22,8 +22,6 @@ export interface RunReport {
   alreadySynced?: number;
   /** Stage copies in Redis written or removed to agree with DynamoDB (unsettled marks). */
   settledStages?: number;
-  /** Closed windows of an older deploy's layout (`w:` hashes) moved to the current one first. */
-  migratedWindows?: number;
   snapshots: number;
   /** Packed items holding viewing records (made; `items` counts what DynamoDB confirmed). */
   viewingRecordItems: number;
@@ -48,8 +46,6 @@ export interface RunReport {
   ledgerReadUnits?: number;
   /** BatchWriteItem calls that resent unprocessed items. */
   retries: number;
-  /** Watch-window members of an unknown shape, skipped. */
-  malformedFields: number;
   /** Wall-clock duration, in ms. */
   durationMs: number;
   /** What failed, one line each; a report with errors comes with a thrown {@link SyncRunError}. */
@@ -71,7 +67,6 @@ export function emptyReport(runId: string, startedAtMs: number): RunReport {
     items: 0,
     writeUnits: 0,
     retries: 0,
-    malformedFields: 0,
     durationMs: 0,
   };
 }
@@ -97,7 +92,6 @@ export function combineReports(reports: readonly RunReport[]): RunReport {
     "items",
     "writeUnits",
     "retries",
-    "malformedFields",
     "durationMs",
   ] as const;
   const errors: string[] = [];

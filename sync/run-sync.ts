@@ -1,9 +1,14 @@
-import { cadenceFor, countedWidthsSec } from "@viewer-presence/shared/cadence";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import type { Config } from "@viewer-presence/shared/config";
+import { cadenceFor, countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import type { Stage } from "@viewer-presence/shared/stage";
-import { chooseInterval, maxPresenceTtlSec, readCadence, type SyncCadenceConfig } from "./cadence";
+import {
+  chooseInterval,
+  maxPresenceTtlSec,
+  readCadence,
+  type SyncCadenceConfig,
+} from "./budget-interval";
 import { countLiveViewers } from "./count-live";
 import { drainAuditStreams } from "./drain-audit";
 import { summarizeDueBroadcasts } from "./history/broadcast-summaries";
@@ -15,8 +20,7 @@ import { emptyReport, type RunReport, reportLogLine, SyncRunError } from "./run-
 import { acquireLock, DEFAULT_LOCK_TTL_MS, releaseLock } from "./sync-lock";
 import type { SyncRedis } from "./sync-redis";
 import type { BatchWriteOptions } from "./windows/batch-write";
-import { findClosedSlotWindows, findClosedWindows, readSyncedWindows } from "./windows/find-work";
-import { firstOpenWindow, migrateLegacyWindows } from "./windows/migrate-legacy-windows";
+import { findClosedSlotWindows, readSyncedWindows } from "./windows/find-work";
 import {
   type DeploymentDatabases,
   findStageWindows,
@@ -25,7 +29,6 @@ import {
   withSpreadWork,
 } from "./windows/spread-stages";
 import { syncSlotWindows } from "./windows/sync-slot-windows";
-import { syncClosedWindows } from "./windows/sync-windows";
 import { MAX_PACKED_ITEM_BYTES, PACKING_MARGIN_BYTES } from "./windows/window-items";
 
 export interface RunSyncDeps {
@@ -87,8 +90,6 @@ export interface RunSyncOptions {
   auditTtlDays?: number;
   /** Windows read per pipelined request and written per batchWrite (default 25). */
   batchWindows?: number;
-  /** Members read per window per request (ZRANGE LIMIT, and HSCAN COUNT for legacy hashes; default 1000). */
-  pageFields?: number;
   /** Largest packed viewing-records item, in bytes, margin included (default 1024 - 32). */
   maxItemBytes?: number;
   /** Items written together, and a large window's progress saved after each write (default 100). */
@@ -104,14 +105,14 @@ export interface RunSyncOptions {
 }
 
 /**
- * One run of the sync job (docs: DESIGN.md, "Cold path"). In order:
+ * One run of the sync job (README.md, "The sync job"). In order:
  * 1. takes the lock (`SET lock <runId> NX PX`); if another run holds it, returns a report with
  *    `skipped: "locked"` and does nothing else;
  * 2. restores registry and estimates from DynamoDB when the marker `m` is not `full`, and
  *    puts DynamoDB's version of every stage marked unsettled in force in Redis
  *    (settle-stages.ts);
- * 3. moves every closed watch window to DynamoDB (snapshot + packed viewing records), deleting
- *    a window's hash only after DynamoDB confirmed all of its items;
+ * 3. moves every closed watch window to DynamoDB (snapshot + packed viewing records), marking
+ *    a window synced in Redis only after DynamoDB confirmed all of its items;
  *    and drops the viewer index of every ended epoch whose windows are all synced;
  * 4. with a hot-path budget (HOT_PATH_BUDGET_USD), counts the live audience and chooses the
  *    heartbeat interval for it (`iv`);
@@ -220,14 +221,6 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
     });
     const windowsSynced = await step("windows", async () => {
       const graceMs = options.closeGraceMs ?? 10_000;
-      report.migratedWindows = await migrateLegacyWindows(redis, keys, config.redisKeyPrefix, {
-        firstOpenWindow: firstOpenWindow(nowMs, graceMs),
-        pageFields: options.pageFields ?? 1000,
-      });
-      const work = await findClosedWindows(redis, config.redisKeyPrefix, nowMs, {
-        graceMs,
-        maxWindows: options.maxWindows ?? 50_000,
-      });
       const presenceKeepSec = maxPresenceTtlSec(config);
       const synced = await readSyncedWindows(redis, keys, nowMs, presenceKeepSec);
       const ownSlotWork = await findClosedSlotWindows(redis, config.redisKeyPrefix, nowMs, {
@@ -242,25 +235,19 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         findStageWindows(config.redisKeyPrefix, nowMs, { graceMs, synced }),
         async (other) => (await other.smembers(keys.indexedEpochs())).map(String),
       );
-      report.deferredWindows = work.deferred + slotWork.deferred;
-      const windowOptions = {
-        nowMs,
-        tableName: config.dynamodbTable,
-        presenceTtlSec: cadence.presenceTtlSec,
-        snapshotTtlDays: options.snapshotTtlDays ?? 30,
-        batchWindows: options.batchWindows ?? 25,
-        pageFields: options.pageFields ?? 1000,
-        maxItemBytes: options.maxItemBytes ?? MAX_PACKED_ITEM_BYTES - PACKING_MARGIN_BYTES,
-        ...(options.flushItems === undefined ? {} : { flushItems: options.flushItems }),
-        write,
-      };
-      // Sorted-set windows are those of workers deployed before slot bitmaps.
-      await syncClosedWindows({ redis, db, keys }, work.windows, windowOptions, report);
+      report.deferredWindows = slotWork.deferred;
       await syncSlotWindows(
         { redis, db, keys },
         slotWork.windows,
         {
-          ...windowOptions,
+          nowMs,
+          tableName: config.dynamodbTable,
+          presenceTtlSec: cadence.presenceTtlSec,
+          snapshotTtlDays: options.snapshotTtlDays ?? 30,
+          batchWindows: options.batchWindows ?? 25,
+          maxItemBytes: options.maxItemBytes ?? MAX_PACKED_ITEM_BYTES - PACKING_MARGIN_BYTES,
+          ...(options.flushItems === undefined ? {} : { flushItems: options.flushItems }),
+          write,
           countWidthsSec: countWidths,
           ...(options.chunkViewers === undefined ? {} : { chunkViewers: options.chunkViewers }),
           ledger: {

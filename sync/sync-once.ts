@@ -1,11 +1,11 @@
-import { countedWidthsSec } from "@viewer-presence/shared/cadence";
 import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
 import type { Config } from "@viewer-presence/shared/config";
 import { SYNC_CALL_DEADLINES, SYNC_RUN_DEADLINE_MS } from "@viewer-presence/shared/deadlines";
+import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { stageDatabases } from "@viewer-presence/shared/rendezvous";
 import type { Stage } from "@viewer-presence/shared/stage";
-import { chooseInterval, readCadence } from "./cadence";
+import { chooseInterval, readCadence } from "./budget-interval";
 import { countLiveViewers } from "./count-live";
 import { combineReports, type RunReport, SyncRunError } from "./run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "./run-sync";

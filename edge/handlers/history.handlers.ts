@@ -1,5 +1,15 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { CONCURRENCY_SLOT_SEC, CONCURRENCY_SLOTS } from "@viewer-presence/shared/windows";
+import {
+  ROLLUP_SORT_KEY,
+  SNAPSHOT_SORT_KEY,
+  VIEWING_RECORDS_SORT_KEY,
+} from "@viewer-presence/shared/dynamo-keys";
+import {
+  CONCURRENCY_SLOT_SEC,
+  CONCURRENCY_SLOTS,
+  DAY_MS,
+  WINDOW_MS,
+} from "@viewer-presence/shared/windows";
 import { stream } from "hono/streaming";
 import {
   exportViewingRecordsRoute,
@@ -14,12 +24,6 @@ import { csvRow } from "../history/csv-row";
 import type { RangeQuery, Snapshot } from "../history/history-table";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
 import { problems } from "../problems";
-
-const DAY_MS = 86_400_000;
-const ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
-const SNAPSHOT_SK = new RegExp(`^SNAPSHOT#${ISO}$`);
-const VIEWING_RECORDS_SK = new RegExp(`^${ISO}#\\d{3,}$`);
-const ROLLUP_SK = new RegExp(`^(HOUR#${ISO}|DAY#\\d{4}-\\d{2}-\\d{2})$`);
 
 /** Turns `from`/`to` (defaults: the last 24 hours) into a range, or a 400 naming the bad one. */
 function range(stageId: string, nowMs: number, query: { from?: string; to?: string }): RangeQuery {
@@ -41,7 +45,8 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
     const { stageId } = c.req.valid("param");
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);
-    if (query.cursor !== undefined) window.afterSk = decodeSortKeyCursor(query.cursor, SNAPSHOT_SK);
+    if (query.cursor !== undefined)
+      window.afterSk = decodeSortKeyCursor(query.cursor, SNAPSHOT_SORT_KEY);
     const { registry } = c.var.services.shard(stageId);
     if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
     const page = await historyTable().snapshots(window, query.limit);
@@ -56,7 +61,8 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
     const { stageId } = c.req.valid("param");
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);
-    if (query.cursor !== undefined) window.afterSk = decodeSortKeyCursor(query.cursor, ROLLUP_SK);
+    if (query.cursor !== undefined)
+      window.afterSk = decodeSortKeyCursor(query.cursor, ROLLUP_SORT_KEY);
     const { registry } = c.var.services.shard(stageId);
     if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
     const page = await historyTable().rollups(window, query.period, query.limit);
@@ -82,7 +88,10 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
     }
     const fromSnapshots = query.resolution === "30s" || query.resolution === "5m";
     if (query.cursor !== undefined) {
-      window.afterSk = decodeSortKeyCursor(query.cursor, fromSnapshots ? SNAPSHOT_SK : ROLLUP_SK);
+      window.afterSk = decodeSortKeyCursor(
+        query.cursor,
+        fromSnapshots ? SNAPSHOT_SORT_KEY : ROLLUP_SORT_KEY,
+      );
     }
     const { registry } = c.var.services.shard(stageId);
     if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
@@ -206,7 +215,7 @@ export function registerHistoryHandlers(app: OpenAPIHono<AppEnv>) {
     const query = c.req.valid("query");
     const window = range(stageId, nowMs, query);
     if (query.cursor !== undefined)
-      window.afterSk = decodeSortKeyCursor(query.cursor, VIEWING_RECORDS_SK);
+      window.afterSk = decodeSortKeyCursor(query.cursor, VIEWING_RECORDS_SORT_KEY);
     const { registry } = c.var.services.shard(stageId);
     if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
     const page = await historyTable().viewingRecords(window, {
@@ -236,7 +245,7 @@ function windowPoint(snapshot: Snapshot): SeriesPoint {
   return {
     at: snapshot.windowStart,
     peakViewers: snapshot.peakViewers ?? snapshot.viewerCount,
-    averageViewers: snapshot.averageViewers ?? snapshot.watchSeconds / 300,
+    averageViewers: snapshot.averageViewers ?? snapshot.watchSeconds / (WINDOW_MS / 1000),
     uniqueViewers: snapshot.uniqueViewers,
     watchSeconds: snapshot.watchSeconds,
   };

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { audienceTag, countryOf, deviceClass } from "@viewer-presence/shared/audience";
-import { countedWidthsSec } from "@viewer-presence/shared/cadence";
 import { type Config, viewerTokenSecrets } from "@viewer-presence/shared/config";
+import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
 import { liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { PresenceTicket, TicketSigner } from "@viewer-presence/shared/presence-ticket";

@@ -1,10 +1,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { DAY_MS } from "@viewer-presence/shared/windows";
 import { getViewerWatchTimeRoute } from "../../openapi/routes";
 import type { AppEnv } from "../env";
 import { analyticsTable } from "../history/analytics-table";
 import { problems } from "../problems";
 
-const DAY_MS = 86_400_000;
 /** Most days one request may cover (a year, leap years included). */
 const MAX_DAYS = 366;
 

@@ -1,11 +1,13 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { getItem } from "@viewer-presence/shared/dynamo-items";
 import {
-  BROADCAST_PREFIX,
   broadcastKeys,
-  DAY_PREFIX,
+  broadcastRange,
+  stagePartition,
+  viewerDaysRange,
   viewerPartition,
 } from "@viewer-presence/shared/dynamo-keys";
+import { queryItems, queryPage } from "@viewer-presence/shared/dynamo-query";
 import { dynamoCall } from "../dynamo-call";
 
 /** A broadcast as the API answers it (figures 0 and `peakAt` null until summarised). */
@@ -48,35 +50,28 @@ export function analyticsTable(db: DocumentClient, tableName: string) {
       limit: number,
       beforeSk?: string,
     ): Promise<{ items: Broadcast[]; lastSk?: string }> {
-      const { pk } = broadcastKeys(stageId, 0);
       // One item more than asked tells whether another page exists.
       const result = await dynamoCall(() =>
-        db.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: "pk = :pk AND sk BETWEEN :first AND :last",
-            ExpressionAttributeValues: {
-              ":pk": pk,
-              ":first": BROADCAST_PREFIX,
-              ":last": `${BROADCAST_PREFIX}~`,
-            },
-            ScanIndexForward: false,
-            Limit: limit + 1,
-            ...(beforeSk ? { ExclusiveStartKey: { pk, sk: beforeSk } } : {}),
-          }),
-        ),
+        queryPage(db, {
+          tableName,
+          partition: stagePartition(stageId),
+          sortKey: { between: broadcastRange() },
+          descending: true,
+          pageSize: limit + 1,
+          ...(beforeSk ? { after: beforeSk } : {}),
+        }),
       );
-      const items = result.Items ?? [];
+      const items = result.items;
       if (items.length <= limit) return { items: items.map(toBroadcast) };
       const page = items.slice(0, limit);
       return { items: page.map(toBroadcast), lastSk: String(page.at(-1)!.sk) };
     },
 
     async broadcast(stageId: string, startedAtMs: number): Promise<Broadcast | undefined> {
-      const result = await dynamoCall(() =>
-        db.send(new GetCommand({ TableName: tableName, Key: broadcastKeys(stageId, startedAtMs) })),
+      const item = await dynamoCall(() =>
+        getItem(db, tableName, broadcastKeys(stageId, startedAtMs)),
       );
-      return result.Item ? toBroadcast(result.Item) : undefined;
+      return item ? toBroadcast(item) : undefined;
     },
 
     /**
@@ -88,31 +83,18 @@ export function analyticsTable(db: DocumentClient, tableName: string) {
       firstDay: string,
       lastDay: string,
     ): Promise<Map<string, number>> {
-      const pk = viewerPartition(viewerId);
       const seconds = new Map<string, number>();
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamoCall(() =>
-          db.send(
-            new QueryCommand({
-              TableName: tableName,
-              // Stage ids never contain `~`, which sorts after every character they may hold.
-              KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-              ExpressionAttributeValues: {
-                ":pk": pk,
-                ":from": `${DAY_PREFIX}${firstDay}#`,
-                ":to": `${DAY_PREFIX}${lastDay}#~`,
-              },
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        );
-        for (const item of page.Items ?? []) {
+      const items = queryItems(db, {
+        tableName,
+        partition: viewerPartition(viewerId),
+        sortKey: { between: viewerDaysRange(firstDay, lastDay) },
+      });
+      await dynamoCall(async () => {
+        for await (const item of items) {
           const stageId = String(item.stageId);
           seconds.set(stageId, (seconds.get(stageId) ?? 0) + Number(item.seconds ?? 0));
         }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      });
       return seconds;
     },
   };

@@ -1,16 +1,18 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { z } from "@hono/zod-openapi";
 import type { DeviceClass } from "@viewer-presence/shared/audience";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import {
-  DAY_PREFIX,
-  HOUR_PREFIX,
-  SNAPSHOT_PREFIX,
-  snapshotKeys,
+  dayRollupRange,
+  hourRollupRange,
+  type SortKeyRange,
+  snapshotRange,
+  stagePartition,
   viewingRecordsPartition,
+  viewingRecordsRange,
 } from "@viewer-presence/shared/dynamo-keys";
+import { type PartitionQuery, queryPage } from "@viewer-presence/shared/dynamo-query";
 import type { RollupItem, SnapshotItem } from "@viewer-presence/shared/history-items";
-import { readLatestSnapshot } from "@viewer-presence/shared/restore-estimate";
+import { readLatestSnapshot } from "@viewer-presence/shared/snapshot-estimate";
 import { WINDOW_MS } from "@viewer-presence/shared/windows";
 import type { ViewingRecordSchema } from "../../openapi/schemas/history";
 import { dynamoCall } from "../dynamo-call";
@@ -37,18 +39,17 @@ export interface RangeQuery {
   afterSk?: string;
 }
 
-function query(db: DocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]) {
-  return dynamoCall(() => db.send(new QueryCommand(input)));
+/** One page of a Query, its failures sorted for the API (dynamo-call.ts). */
+function query(db: DocumentClient, input: PartitionQuery) {
+  return dynamoCall(() => queryPage(db, input));
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * The sort keys a range covers, inclusive. A cursor is the last key of a page read inside a
  * range; one outside the range (forged, or from another range) is a 400: DynamoDB would refuse
  * it as an `ExclusiveStartKey` anyway, and a client must not retry it.
  */
-function checkCursor(afterSk: string | undefined, from: string, to: string): void {
+function checkCursor(afterSk: string | undefined, [from, to]: SortKeyRange): void {
   if (afterSk === undefined || (afterSk >= from && afterSk <= to)) return;
   throw problems.validation([
     { path: "query.cursor", message: "The cursor belongs to another range than `from`/`to`" },
@@ -62,18 +63,16 @@ export function historyTable(db: DocumentClient, tableName: string) {
       range: RangeQuery,
       limit: number,
     ): Promise<{ items: Snapshot[]; lastSk?: string }> {
-      const pk = snapshotKeys(range.stageId, 0).pk;
-      const from = `${SNAPSHOT_PREFIX}${iso(range.fromMs)}`;
-      const to = `${SNAPSHOT_PREFIX}${iso(range.toMs - 1)}`;
-      checkCursor(range.afterSk, from, to);
+      const between = snapshotRange(range.fromMs, range.toMs);
+      checkCursor(range.afterSk, between);
       const result = await query(db, {
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-        ExpressionAttributeValues: { ":pk": pk, ":from": from, ":to": to },
-        ...(range.afterSk ? { ExclusiveStartKey: { pk, sk: range.afterSk } } : {}),
-        Limit: limit,
+        tableName,
+        partition: stagePartition(range.stageId),
+        sortKey: { between },
+        ...(range.afterSk ? { after: range.afterSk } : {}),
+        pageSize: limit,
       });
-      const items = (result.Items ?? []).map((item) => ({
+      const items = result.items.map((item) => ({
         stageId: String(item.stageId ?? range.stageId),
         windowStart: String(item.windowStart),
         windowEnd: String(item.windowEnd),
@@ -91,7 +90,7 @@ export function historyTable(db: DocumentClient, tableName: string) {
           : {}),
         ...breakdowns(item),
       }));
-      const lastSk = result.LastEvaluatedKey?.sk;
+      const lastSk = result.lastKey?.sk;
       return typeof lastSk === "string" ? { items, lastSk } : { items };
     },
 
@@ -101,21 +100,19 @@ export function historyTable(db: DocumentClient, tableName: string) {
       period: "hour" | "day",
       limit: number,
     ): Promise<{ items: Rollup[]; lastSk?: string }> {
-      const pk = `STAGE#${range.stageId}`;
-      const key = (ms: number) =>
-        period === "hour" ? `${HOUR_PREFIX}${iso(ms)}` : `${DAY_PREFIX}${iso(ms).slice(0, 10)}`;
-      // Days are keyed by date: a day starts in the range when its date is within it.
-      const from = key(range.fromMs);
-      const to = key(range.toMs - 1);
-      checkCursor(range.afterSk, from, to);
+      const between = (period === "hour" ? hourRollupRange : dayRollupRange)(
+        range.fromMs,
+        range.toMs,
+      );
+      checkCursor(range.afterSk, between);
       const result = await query(db, {
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-        ExpressionAttributeValues: { ":pk": pk, ":from": from, ":to": to },
-        ...(range.afterSk ? { ExclusiveStartKey: { pk, sk: range.afterSk } } : {}),
-        Limit: limit,
+        tableName,
+        partition: stagePartition(range.stageId),
+        sortKey: { between },
+        ...(range.afterSk ? { after: range.afterSk } : {}),
+        pageSize: limit,
       });
-      const items = (result.Items ?? []).map(
+      const items = result.items.map(
         (item): Rollup => ({
           stageId: String(item.stageId ?? range.stageId),
           period,
@@ -129,7 +126,7 @@ export function historyTable(db: DocumentClient, tableName: string) {
           ...breakdowns(item),
         }),
       );
-      const lastSk = result.LastEvaluatedKey?.sk;
+      const lastSk = result.lastKey?.sk;
       return typeof lastSk === "string" ? { items, lastSk } : { items };
     },
 
@@ -147,23 +144,22 @@ export function historyTable(db: DocumentClient, tableName: string) {
       range: RangeQuery,
       options: { limit: number; viewerId?: string; maxItems?: number },
     ): Promise<{ items: ViewingRecord[]; lastSk?: string }> {
-      const pk = viewingRecordsPartition(range.stageId);
-      const from = iso(range.fromMs);
-      const to = `${iso(range.toMs - 1)}#~`;
-      checkCursor(range.afterSk, from, to);
+      const between = viewingRecordsRange(range.fromMs, range.toMs);
+      checkCursor(range.afterSk, between);
       const maxItems = options.maxItems ?? 50;
       const records: ViewingRecord[] = [];
       let afterSk = range.afterSk;
       let read = 0;
+      // Each request starts after the last item taken: a page of records may end inside one.
       while (read < maxItems) {
         const result = await query(db, {
-          TableName: tableName,
-          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-          ExpressionAttributeValues: { ":pk": pk, ":from": from, ":to": to },
-          ...(afterSk ? { ExclusiveStartKey: { pk, sk: afterSk } } : {}),
-          Limit: Math.min(10, maxItems - read),
+          tableName,
+          partition: viewingRecordsPartition(range.stageId),
+          sortKey: { between },
+          ...(afterSk ? { after: afterSk } : {}),
+          pageSize: Math.min(10, maxItems - read),
         });
-        for (const item of result.Items ?? []) {
+        for (const item of result.items) {
           const unpacked = unpack(item, range.stageId).filter(
             (record) => options.viewerId === undefined || record.viewerId === options.viewerId,
           );
@@ -174,12 +170,14 @@ export function historyTable(db: DocumentClient, tableName: string) {
           afterSk = String(item.sk);
           read++;
         }
-        if (!result.LastEvaluatedKey) return { items: records };
+        if (result.lastKey === undefined) return { items: records };
       }
       return afterSk === undefined ? { items: records } : { items: records, lastSk: afterSk };
     },
   };
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 function unpack(item: Record<string, unknown>, stageId: string): ViewingRecord[] {
   const windowStart = String(item.windowStart);

@@ -1,10 +1,14 @@
-import { type Cadence, cadenceFor, parseChosenInterval } from "@viewer-presence/shared/cadence";
 import type { Config } from "@viewer-presence/shared/config";
+import {
+  type Cadence,
+  cadenceFor,
+  parseChosenInterval,
+} from "@viewer-presence/shared/heartbeat-cadence";
 import type { IsolateState } from "../isolate-state";
 
 /**
- * The cadence this isolate uses (shared/cadence.ts), with the interval the sync job chose read
- * from Redis together with a count refresh and kept 30 s.
+ * The cadence this isolate uses (shared/heartbeat-cadence.ts), with the interval the sync job
+ * chose read from Redis together with a count refresh and kept 30 s.
  */
 export function currentCadence(config: Config, isolate: IsolateState, nowMs: number): Cadence {
   return cadenceFor(config, isolate.interval.get("iv", nowMs));

@@ -2,8 +2,8 @@ import { liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline, type PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
-import { parseEstimate } from "@viewer-presence/shared/restore-estimate";
 import { epochAt, PRESENT_AND_WATCHED } from "@viewer-presence/shared/slot-bitmaps";
+import { parseEstimate } from "@viewer-presence/shared/snapshot-estimate";
 import { type Stage, toStage } from "@viewer-presence/shared/stage";
 import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
 import {

@@ -4,7 +4,7 @@ import {
   estimateFromSnapshot,
   formatEstimate,
   type RestoreEstimate,
-} from "@viewer-presence/shared/restore-estimate";
+} from "@viewer-presence/shared/snapshot-estimate";
 import type { HistoryTable } from "../history/history-table";
 import type { IsolateState, LiveCount } from "../isolate-state";
 import { StoreUnavailableError } from "../problems";

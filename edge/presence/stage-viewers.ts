@@ -1,6 +1,6 @@
 import { liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
-import { parseEstimate } from "@viewer-presence/shared/restore-estimate";
+import { parseEstimate } from "@viewer-presence/shared/snapshot-estimate";
 import { applyRegistryCheck, registryCheckKeys } from "../isolate-state";
 import { redisCall } from "../redis-client";
 import type { StageRegistry } from "../stages/stage-registry";

@@ -1,5 +1,11 @@
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import {
+  getItem,
+  isConditionFailure,
+  putItem,
+  setFields,
+  updateItem,
+} from "@viewer-presence/shared/dynamo-items";
 import { STAGE_ITEM_TYPE, stageIndexKeys, stageKeys } from "@viewer-presence/shared/dynamo-keys";
 import {
   type Stage,
@@ -13,7 +19,7 @@ import {
   markStageUnsettled,
   type UnsettledMark,
 } from "@viewer-presence/shared/unsettled-stages";
-import { isConditionFailure, dynamoCall as send } from "../dynamo-call";
+import { dynamoCall as send } from "../dynamo-call";
 import { problems } from "../problems";
 
 /**
@@ -43,18 +49,17 @@ export function stageTable(db: DocumentClient, tableName: string, keyPrefix: str
       const stored = { stage, revision: 1 };
       try {
         await send(() =>
-          db.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: {
-                ...stageKeys(stage.id),
-                ...stageIndexKeys(stage.id),
-                type: STAGE_ITEM_TYPE,
-                ...stage,
-                revision: stored.revision,
-              },
-              ConditionExpression: "attribute_not_exists(pk)",
-            }),
+          putItem(
+            db,
+            tableName,
+            {
+              ...stageKeys(stage.id),
+              ...stageIndexKeys(stage.id),
+              type: STAGE_ITEM_TYPE,
+              ...stage,
+              revision: stored.revision,
+            },
+            { ifAbsent: true },
           ),
         );
       } catch (error) {
@@ -67,31 +72,18 @@ export function stageTable(db: DocumentClient, tableName: string, keyPrefix: str
 
     /** Applies changes and raises the revision; returns the stage as stored. 404 when none. */
     async update(stageId: string, changes: StageChanges, updatedAt: string): Promise<StoredStage> {
-      const fields = { ...changes, updatedAt };
-      const names = Object.keys(fields);
+      const set = setFields({ ...changes, updatedAt });
       try {
-        const result = await send(() =>
-          db.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: stageKeys(stageId),
-              UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(", ")} ADD #revision :one`,
-              ExpressionAttributeNames: {
-                ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
-                "#revision": "revision",
-              },
-              ExpressionAttributeValues: {
-                ...Object.fromEntries(
-                  names.map((name, i) => [`:v${i}`, fields[name as keyof typeof fields]]),
-                ),
-                ":one": 1,
-              },
-              ConditionExpression: "attribute_exists(pk)",
-              ReturnValues: "ALL_NEW",
-            }),
-          ),
+        const updated = await send(() =>
+          updateItem(db, tableName, stageKeys(stageId), {
+            expression: `${set.clause} ADD #revision :one`,
+            names: { ...set.names, "#revision": "revision" },
+            values: { ...set.values, ":one": 1 },
+            condition: "attribute_exists(pk)",
+            returnItem: true,
+          }),
         );
-        return toStoredStage(result.Attributes ?? {});
+        return toStoredStage(updated ?? {});
       } catch (error) {
         if (isConditionFailure(error)) throw problems.stageNotFound(stageId);
         throw error;
@@ -99,10 +91,8 @@ export function stageTable(db: DocumentClient, tableName: string, keyPrefix: str
     },
 
     async get(stageId: string): Promise<StoredStage | undefined> {
-      const result = await send(() =>
-        db.send(new GetCommand({ TableName: tableName, Key: stageKeys(stageId) })),
-      );
-      return result.Item ? toStoredStage(result.Item) : undefined;
+      const item = await send(() => getItem(db, tableName, stageKeys(stageId)));
+      return item ? toStoredStage(item) : undefined;
     },
 
     /** One page of stages in id order; `after` is the last id of the previous page. */

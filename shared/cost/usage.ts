@@ -2,12 +2,13 @@
  * What a workload does in a month, before any price is applied: heartbeats, sync runs, items,
  * bytes. Every architecture is priced from these quantities, so they agree with each other.
  */
+import { WINDOW_MS } from "../windows";
 import type { DynamoPrices } from "./catalogue-types";
 import { ANONYMOUS_TOKEN_RENEW_SEC, packedItemBytes, type Workload } from "./workload";
 
 const SECONDS_PER_DAY = 86_400;
-/** Length of the watch-time window the sync job closes, s (see shared/windows.ts). */
-const WATCH_WINDOW_SEC = 300;
+/** Length of the watch-time window the sync job closes, s. */
+const WATCH_WINDOW_SEC = WINDOW_MS / 1000;
 
 export interface MonthlyUsage {
   secondsPerMonth: number;

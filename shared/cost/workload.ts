@@ -4,6 +4,9 @@
  * field; the ones marked "assumption" should be replaced by measurements from the local stack.
  */
 
+import { DEFAULT_HEARTBEAT_INTERVAL_SEC } from "../config";
+import { WINDOW_MS } from "../windows";
+
 export type Consistency = "eventual" | "strong";
 
 export interface Workload {
@@ -179,10 +182,11 @@ const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
   viewers: 10_000,
   hoursLivePerDay: 24,
   stages: 10,
-  heartbeatIntervalSec: 30,
+  heartbeatIntervalSec: DEFAULT_HEARTBEAT_INTERVAL_SEC,
   tabsPerViewer: 1,
   heartbeatsPerTabInterval: 1,
-  snapshotIntervalSec: 300,
+  // The sync job's period: one watch-time window.
+  snapshotIntervalSec: WINDOW_MS / 1000,
   countReadsPerHeartbeat: 1,
   redisCommandsPerHeartbeat: 2,
   redisBytesPerHeartbeat: 300,

@@ -1,10 +1,11 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { latestBroadcast } from "@viewer-presence/shared/broadcasts";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { setFields, updateItem } from "@viewer-presence/shared/dynamo-items";
 import { BROADCASTS_DUE_PARTITION, broadcastKeys } from "@viewer-presence/shared/dynamo-keys";
 import type { BroadcastItem } from "@viewer-presence/shared/history-items";
 import {
   CONCURRENCY_SLOT_SEC,
+  DAY_MS,
   WINDOW_MS,
   windowIndex,
   windowStartMs,
@@ -13,7 +14,6 @@ import { dueItems, snapshotsIn, viewingRecordsIn } from "./history-reads";
 import { type ViewerDayDeps, writeViewerDay } from "./viewer-days";
 import { inViewerSlices, TooManyViewers } from "./viewer-slices";
 
-const DAY_MS = 86_400_000;
 /**
  * Time after a broadcast's end before its summary is written: the window it ended in closes
  * (at most 5 min), plus the 10 s other isolates may still accept a heartbeat (their registry
@@ -144,21 +144,13 @@ export async function summarizeDueBroadcasts(
       await writeViewerDay(deps, item.stageId, new Date(dayMs).toISOString().slice(0, 10));
     }
     const figures = await broadcastFigures(deps.db, deps.tableName, item, deps);
-    const values = { ...figures, summarizedAt: new Date(nowMs).toISOString() };
-    const names = Object.keys(values);
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: broadcastKeys(item.stageId, startMs),
-        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(", ")} REMOVE gsi1pk, gsi1sk`,
-        ConditionExpression: "endedAt = :end",
-        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
-        ExpressionAttributeValues: {
-          ...Object.fromEntries(names.map((n, i) => [`:v${i}`, values[n as keyof typeof values]])),
-          ":end": item.endedAt,
-        },
-      }),
-    );
+    const set = setFields({ ...figures, summarizedAt: new Date(nowMs).toISOString() });
+    await updateItem(deps.db, deps.tableName, broadcastKeys(item.stageId, startMs), {
+      expression: `${set.clause} REMOVE gsi1pk, gsi1sk`,
+      condition: "endedAt = :end",
+      names: set.names,
+      values: { ...set.values, ":end": item.endedAt },
+    });
     summarised++;
   }
   return summarised;

@@ -1,37 +1,12 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import {
-  SNAPSHOT_PREFIX,
-  snapshotKeys,
+  snapshotRange,
+  stagePartition,
   viewingRecordsPartition,
+  viewingRecordsRange,
 } from "@viewer-presence/shared/dynamo-keys";
+import { queryItems, queryPages } from "@viewer-presence/shared/dynamo-query";
 import type { PackedViewingRecord } from "@viewer-presence/shared/history-items";
-import { GSI1_NAME } from "@viewer-presence/shared/table";
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
-/** Every item of a partition whose sort key is in [from, to], page by page (Query, never Scan). */
-async function* queryRange(
-  db: DocumentClient,
-  tableName: string,
-  pk: string,
-  from: string,
-  to: string,
-): AsyncGenerator<Record<string, unknown>> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-        ExpressionAttributeValues: { ":pk": pk, ":from": from, ":to": to },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) yield item as Record<string, unknown>;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-}
 
 /**
  * The viewing records of a stage's windows starting in [fromMs, toMs), one at a time, read one
@@ -44,15 +19,11 @@ export async function* viewingRecordsIn(
   fromMs: number,
   toMs: number,
 ): AsyncGenerator<PackedViewingRecord> {
-  // Sort keys are `<window start ISO>#<part>`: every part of a window starting before `toMs`
-  // sorts before the ISO time of `toMs - 1` (equal-length ISO strings, then `#`).
-  const items = queryRange(
-    db,
+  const items = queryItems(db, {
     tableName,
-    viewingRecordsPartition(stageId),
-    iso(fromMs),
-    iso(toMs - 1),
-  );
+    partition: viewingRecordsPartition(stageId),
+    sortKey: { between: viewingRecordsRange(fromMs, toMs) },
+  });
   for await (const item of items) {
     for (const record of (item.records ?? []) as PackedViewingRecord[]) yield record;
   }
@@ -66,13 +37,11 @@ export function snapshotsIn(
   fromMs: number,
   toMs: number,
 ): AsyncGenerator<Record<string, unknown>> {
-  return queryRange(
-    db,
+  return queryItems(db, {
     tableName,
-    snapshotKeys(stageId, 0).pk,
-    `${SNAPSHOT_PREFIX}${iso(fromMs)}`,
-    `${SNAPSHOT_PREFIX}${iso(toMs - 1)}`,
-  );
+    partition: stagePartition(stageId),
+    sortKey: { between: snapshotRange(fromMs, toMs) },
+  });
 }
 
 /**
@@ -92,22 +61,17 @@ export async function dueItems(
   },
 ): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: GSI1_NAME,
-        KeyConditionExpression: "gsi1pk = :p AND gsi1sk < :bound",
-        ExpressionAttributeValues: { ":p": partition, ":bound": bound },
-        ExclusiveStartKey: startKey,
-        Limit: 100,
-      }),
-    );
-    const items = (page.Items ?? []) as Record<string, unknown>[];
+  const pages = queryPages(db, {
+    tableName,
+    index: "gsi1",
+    partition,
+    sortKey: { below: bound },
+    pageSize: 100,
+  });
+  for await (const { items } of pages) {
     const held = (await options.held?.(items.map(options.stageOf))) ?? items.map(() => true);
     found.push(...items.filter((_, at) => held[at]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined && found.length < options.max);
+    if (found.length >= options.max) break;
+  }
   return found.slice(0, options.max);
 }

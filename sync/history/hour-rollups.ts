@@ -1,27 +1,27 @@
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { parseViewerEntry } from "@viewer-presence/shared/audience";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { putItem } from "@viewer-presence/shared/dynamo-items";
 import {
-  DAY_PREFIX,
   DAY_ROLLUP_ITEM_TYPE,
   dayRollupKeys,
-  HOUR_PREFIX,
   HOUR_ROLLUP_ITEM_TYPE,
   hourRollupKeys,
-  SNAPSHOT_PREFIX,
+  hourRollupRange,
+  type SortKeyRange,
+  snapshotRange,
+  stagePartition,
   viewerDaysDueKeys,
 } from "@viewer-presence/shared/dynamo-keys";
+import { queryItems } from "@viewer-presence/shared/dynamo-query";
 import type { Breakdown, RollupItem } from "@viewer-presence/shared/history-items";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
-import { EPOCH_WINDOWS, epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
-import { WINDOW_MS } from "@viewer-presence/shared/windows";
+import { epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
+import { DAY_MS, HOUR_MS } from "@viewer-presence/shared/windows";
 import { RedisReplyError, type SyncRedis } from "../sync-redis";
 import { viewerDayDueMs } from "./viewer-days";
 
 /** Viewer indexes read per request when an hour is rolled up (as a window is read). */
 const CHUNK_VIEWERS = 4096;
-const HOUR_MS = EPOCH_WINDOWS * WINDOW_MS;
-const DAY_MS = 24 * HOUR_MS;
 /** A day's HyperLogLog outlives the day by as long as its last hour may wait for sync. */
 const DAY_VIEWERS_EXPIRY_SEC = 8 * 86_400;
 
@@ -87,7 +87,11 @@ export async function rollUpHour(deps: Deps, stageId: string, epoch: number): Pr
     }
   }
 
-  const snapshots = await query(deps, stageId, SNAPSHOT_PREFIX, hourStartMs, hourStartMs + HOUR_MS);
+  const snapshots = await stageItems(
+    deps,
+    stageId,
+    snapshotRange(hourStartMs, hourStartMs + HOUR_MS),
+  );
   let watchSeconds = 0;
   let peakViewers = 0;
   for (const snapshot of snapshots) {
@@ -111,10 +115,10 @@ export async function rollUpHour(deps: Deps, stageId: string, epoch: number): Pr
     devices,
     parts: snapshots.length,
   };
-  await deps.db.send(new PutCommand({ TableName: deps.tableName, Item: hour }));
+  await putItem(deps.db, deps.tableName, hour);
 
   const dayStartMs = Date.parse(`${day}T00:00:00.000Z`);
-  const hours = await query(deps, stageId, HOUR_PREFIX, dayStartMs, dayStartMs + DAY_MS);
+  const hours = await stageItems(deps, stageId, hourRollupRange(dayStartMs, dayStartMs + DAY_MS));
   const [dayViewers] = await redis.pipeline().pfcount(dayKey).exec<[number]>();
   const daySeconds = hours.reduce((sum, item) => sum + Number(item.watchSeconds ?? 0), 0);
   const dayItem: RollupItem = {
@@ -132,7 +136,7 @@ export async function rollUpHour(deps: Deps, stageId: string, epoch: number): Pr
     // The day's per-viewer totals are (again) due once it is over (sync/history/viewer-days.ts).
     ...viewerDaysDueKeys(stageId, day, viewerDayDueMs(day)),
   };
-  await deps.db.send(new PutCommand({ TableName: deps.tableName, Item: dayItem }));
+  await putItem(deps.db, deps.tableName, dayItem);
 }
 
 /** Adds a snapshot's seconds by key to a breakdown whose viewers were counted already. */
@@ -144,33 +148,19 @@ function addSeconds(into: Breakdown, stored: unknown): void {
   }
 }
 
-/** Every item of the stage under `prefix` from `fromMs` (inclusive) to `toMs` (exclusive). */
-async function query(
+/** Every item of the stage's partition whose sort key is in `between`. */
+async function stageItems(
   { db, tableName }: Deps,
   stageId: string,
-  prefix: string,
-  fromMs: number,
-  toMs: number,
+  between: SortKeyRange,
 ): Promise<Record<string, unknown>[]> {
-  const sortKey = (ms: number) =>
-    prefix === DAY_PREFIX ? new Date(ms).toISOString().slice(0, 10) : new Date(ms).toISOString();
   const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-        ExpressionAttributeValues: {
-          ":pk": `STAGE#${stageId}`,
-          ":from": `${prefix}${sortKey(fromMs)}`,
-          ":to": `${prefix}${sortKey(toMs - 1)}`,
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  for await (const item of queryItems(db, {
+    tableName,
+    partition: stagePartition(stageId),
+    sortKey: { between },
+  })) {
+    items.push(item);
+  }
   return items;
 }

@@ -1,5 +1,5 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { isConditionFailure, updateItem } from "@viewer-presence/shared/dynamo-items";
 import {
   dayRollupKeys,
   VIEWER_DAY_ITEM_TYPE,
@@ -7,21 +7,20 @@ import {
   viewerDayKeys,
 } from "@viewer-presence/shared/dynamo-keys";
 import type { ViewerDayItem } from "@viewer-presence/shared/history-items";
+import { DAY_MS, WINDOW_MS } from "@viewer-presence/shared/windows";
 import type { RunReport } from "../run-report";
 import type { BatchWriteOptions } from "../windows/batch-write";
 import { writeItems } from "../windows/write-items";
 import { dueItems, viewingRecordsIn } from "./history-reads";
 import { inViewerSlices, TooManyViewers } from "./viewer-slices";
 
-const DAY_MS = 86_400_000;
-
 /**
- * When a stage-day's per-viewer totals are due: 5 minutes after the day's end, by when its last
- * window (which starts at 23:55) has closed and a run has synced it. Written on the day's
+ * When a stage-day's per-viewer totals are due: one window after the day's end, by when its
+ * last window (which starts at 23:55) has closed and a run has synced it. Written on the day's
  * rollup item (sync/history/hour-rollups.ts), so every day that had a viewer is found.
  */
 export function viewerDayDueMs(day: string): number {
-  return Date.parse(`${day}T00:00:00.000Z`) + DAY_MS + 300_000;
+  return Date.parse(`${day}T00:00:00.000Z`) + DAY_MS + WINDOW_MS;
 }
 
 export interface ViewerDayDeps {
@@ -106,18 +105,18 @@ export async function writeDueViewerDays(
     const day = String(item.periodStart).slice(0, 10);
     await writeViewerDay(deps, stageId, day);
     try {
-      await deps.db.send(
-        new UpdateCommand({
-          TableName: deps.tableName,
-          Key: dayRollupKeys(stageId, Date.parse(`${day}T00:00:00.000Z`)),
-          UpdateExpression: "REMOVE gsi1pk, gsi1sk",
-          ConditionExpression: "gsi1sk = :seen AND parts = :parts",
-          ExpressionAttributeValues: { ":seen": item.gsi1sk, ":parts": item.parts },
-        }),
+      await updateItem(
+        deps.db,
+        deps.tableName,
+        dayRollupKeys(stageId, Date.parse(`${day}T00:00:00.000Z`)),
+        {
+          expression: "REMOVE gsi1pk, gsi1sk",
+          condition: "gsi1sk = :seen AND parts = :parts",
+          values: { ":seen": item.gsi1sk, ":parts": item.parts },
+        },
       );
     } catch (error) {
-      if (!(error instanceof Error && error.name === "ConditionalCheckFailedException"))
-        throw error;
+      if (!isConditionFailure(error)) throw error;
     }
     written++;
   }

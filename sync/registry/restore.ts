@@ -5,7 +5,7 @@ import {
   estimateFromSnapshot,
   formatEstimate,
   readLatestSnapshot,
-} from "@viewer-presence/shared/restore-estimate";
+} from "@viewer-presence/shared/snapshot-estimate";
 import type { Stage, StoredStage } from "@viewer-presence/shared/stage";
 import { restoreStageCopies } from "@viewer-presence/shared/stage-copies";
 import { listStagePage } from "@viewer-presence/shared/stage-listing";

@@ -1,6 +1,6 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { reconcileBroadcast } from "@viewer-presence/shared/broadcasts";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { getItem } from "@viewer-presence/shared/dynamo-items";
 import { stageKeys } from "@viewer-presence/shared/dynamo-keys";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { databaseForStage, stageDatabases } from "@viewer-presence/shared/rendezvous";
@@ -138,10 +138,8 @@ async function readStage(
   { tableName }: SettleOptions,
   stageId: string,
 ): Promise<StoredStage | undefined> {
-  const result = await db.send(
-    new GetCommand({ TableName: tableName, Key: stageKeys(stageId), ConsistentRead: true }),
-  );
-  return result.Item === undefined ? undefined : toStoredStage(result.Item);
+  const item = await getItem(db, tableName, stageKeys(stageId), { consistentRead: true });
+  return item === undefined ? undefined : toStoredStage(item);
 }
 
 /**

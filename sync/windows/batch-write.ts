@@ -1,5 +1,5 @@
-import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { batchPutItems } from "@viewer-presence/shared/dynamo-items";
 
 /** Most PutRequests one BatchWriteItem call takes (a DynamoDB limit). */
 export const BATCH_WRITE_MAX_ITEMS = 25;
@@ -54,7 +54,6 @@ export class BatchWriteError extends Error {
 
 /** A plain item, in document-client form (lib-dynamodb marshals it). */
 type Item = object;
-type PutRequest = { PutRequest: { Item: Record<string, unknown> } };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -78,35 +77,26 @@ export async function batchWrite(
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? defaultSleep;
 
-  const chunks: PutRequest[][] = [];
+  const chunks: Item[][] = [];
   for (let i = 0; i < items.length; i += BATCH_WRITE_MAX_ITEMS) {
-    chunks.push(
-      items
-        .slice(i, i + BATCH_WRITE_MAX_ITEMS)
-        .map((item) => ({ PutRequest: { Item: item as Record<string, unknown> } })),
-    );
+    chunks.push(items.slice(i, i + BATCH_WRITE_MAX_ITEMS));
   }
   const result: BatchWriteResult = { items: 0, writeUnits: 0, retries: 0, calls: 0 };
   let unwritten = 0;
   let failure: unknown;
   let next = 0;
 
-  async function writeChunk(chunk: PutRequest[]): Promise<void> {
+  async function writeChunk(chunk: Item[]): Promise<void> {
     let pending = chunk;
     for (let attempt = 1; ; attempt++) {
-      let left: PutRequest[];
+      let left: Item[];
       try {
         result.calls++;
-        const output = await db.send(
-          new BatchWriteCommand({
-            RequestItems: { [tableName]: pending },
-            ReturnConsumedCapacity: "TOTAL",
-          }),
-        );
-        for (const consumed of output.ConsumedCapacity ?? []) {
-          result.writeUnits += consumed.CapacityUnits ?? 0;
-        }
-        left = (output.UnprocessedItems?.[tableName] ?? []) as PutRequest[];
+        left = await batchPutItems(db, tableName, pending, {
+          onWriteUnits: (units) => {
+            result.writeUnits += units;
+          },
+        });
       } catch (error) {
         // A call that threw confirmed nothing of what it carried.
         unwritten += pending.length;

@@ -1,5 +1,5 @@
-import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { deleteItem } from "@viewer-presence/shared/dynamo-items";
 import {
   viewingRecordsKeys,
   WINDOW_PROGRESS_ITEM_TYPE,
@@ -117,16 +117,13 @@ export async function deleteParts(
 ): Promise<void> {
   const parts = Array.from({ length: Math.max(0, upTo - from) }, (_, i) => from + i);
   const startMs = windowStartMs(window.window);
-  await mapConcurrent(parts, 4, async (part) => {
-    const output = await db.send(
-      new DeleteCommand({
-        TableName: tableName,
-        Key: viewingRecordsKeys(window.stageId, startMs, part),
-        ReturnConsumedCapacity: "TOTAL",
-      }),
-    );
-    report.writeUnits += output.ConsumedCapacity?.CapacityUnits ?? 0;
-  });
+  await mapConcurrent(parts, 4, (part) =>
+    deleteItem(db, tableName, viewingRecordsKeys(window.stageId, startMs, part), {
+      onWriteUnits: (units) => {
+        report.writeUnits += units;
+      },
+    }),
+  );
 }
 
 /** What the ledger keeps of a window being written (sync-slot-windows.ts). */

@@ -4,7 +4,6 @@ import type { RunReport } from "../run-report";
 import type { ClosedSlotWindow } from "./find-work";
 import type { LedgerWindow } from "./ledger-progress";
 import type { WindowSource } from "./mark-synced";
-import type { SyncWindowsOptions } from "./sync-windows";
 import type { StartedWindow } from "./window-ledger";
 import { createWindowWriter, type WindowProgress, type WindowWriter } from "./window-progress";
 
@@ -54,7 +53,7 @@ export function windowState(
   sources: WindowSource[],
   lengths: number[],
   started: StartedWindow | undefined,
-  options: SyncWindowsOptions,
+  options: { maxItemBytes: number },
   report: RunReport,
   emit: (item: ViewingRecordsItem) => void,
 ): SlotWindowState {

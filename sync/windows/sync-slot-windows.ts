@@ -10,11 +10,11 @@ import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import type { Slot } from "@viewer-presence/shared/windows";
 import type { RunReport } from "../run-report";
 import { RedisReplyError, type SyncRedis } from "../sync-redis";
+import type { BatchWriteOptions } from "./batch-write";
 import type { ClosedSlotWindow } from "./find-work";
 import { createProgressWriter, deleteParts } from "./ledger-progress";
 import { markWindowsSynced, windowSources } from "./mark-synced";
 import { nextSource, type SlotWindowState, windowState } from "./slot-window-state";
-import type { SyncWindowsOptions } from "./sync-windows";
 import { snapshotItem } from "./window-items";
 import { checkLedger, type LedgerOptions } from "./window-ledger";
 import { writeItems } from "./write-items";
@@ -25,11 +25,35 @@ import { writeItems } from "./write-items";
  * replies). A window too large for one run resumes at a round's end.
  */
 const CHUNK_VIEWERS = 4096;
-const FLUSH_ITEMS = 100;
 
 /**
- * Moves closed windows of slot bitmaps to DynamoDB, as syncClosedWindows does for sorted sets:
- * a batch of windows at a time, each read in rounds of CHUNK_VIEWERS indexes (one pipelined
+ * Items written together once this many are ready: 4 BatchWriteItem calls of 25, the calls a
+ * write keeps in flight. Items wait for at most one more round, so memory stays bounded.
+ */
+const FLUSH_ITEMS = 100;
+
+export interface SlotWindowsOptions {
+  nowMs: number;
+  tableName: string;
+  presenceTtlSec: number;
+  snapshotTtlDays: number;
+  /** Windows read per pipelined request (default 25). */
+  batchWindows: number;
+  /** Largest packed viewing-records item, in bytes. */
+  maxItemBytes: number;
+  /** Items written together once this many are ready (default 100; tests make it small). */
+  flushItems?: number;
+  write: BatchWriteOptions;
+  /** The slot widths the live count covers (the snapshot's `viewerCount`), in s. */
+  countWidthsSec: readonly number[];
+  /** Viewer indexes read per window per round (default CHUNK_VIEWERS). */
+  chunkViewers?: number;
+  /** Which database's watermark the ledger keeps (window-ledger.ts). */
+  ledger: Omit<LedgerOptions, "nowMs">;
+}
+
+/**
+ * Moves closed windows of slot bitmaps to DynamoDB, a batch of windows at a time, each read in rounds of CHUNK_VIEWERS indexes (one pipelined
  * request a round: `LRANGE il` for the viewer ids and `BITFIELD GET` for their bits in every
  * bitmap of the window), each viewer summed at once (the union of the slots whose watched bit
  * is set), records packed and written as items fill. Memory holds one round, whatever the size
@@ -42,19 +66,11 @@ const FLUSH_ITEMS = 100;
  * ends are deleted. A window read over several rounds saves its progress in DynamoDB around
  * each write it is in (ledger-progress.ts), so a run that stops (its deadline, a crash, its
  * Redis gone) leaves the next one to resume there, not to start over.
- *
- * Widths: `options.countWidthsSec` are the slot widths the live count covers (the snapshot's
- * `viewerCount`).
  */
 export async function syncSlotWindows(
   deps: { redis: SyncRedis; db: DocumentClient; keys: RedisKeys },
   windows: readonly ClosedSlotWindow[],
-  options: SyncWindowsOptions & {
-    countWidthsSec: readonly number[];
-    chunkViewers?: number;
-    /** Which database's watermark the ledger keeps (window-ledger.ts). */
-    ledger: Omit<LedgerOptions, "nowMs">;
-  },
+  options: SlotWindowsOptions,
   report: RunReport,
 ): Promise<void> {
   const { redis, db, keys } = deps;

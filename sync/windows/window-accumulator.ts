@@ -1,6 +1,5 @@
 import type { Audience } from "@viewer-presence/shared/audience";
 import type { Breakdown, PackedViewingRecord } from "@viewer-presence/shared/history-items";
-import { parseWatchMember, watchMemberViewer } from "@viewer-presence/shared/redis-keys";
 import {
   CONCURRENCY_SLOT_SEC,
   CONCURRENCY_SLOTS,
@@ -17,14 +16,12 @@ export interface WindowTotals {
   uniqueViewers: number;
   /** Seconds watched, summed over viewers. */
   watchSeconds: number;
-  /** Members that were not `<viewer>|<offset s>|<width s>` (skipped, counted for the report). */
-  malformedFields: number;
   /**
    * Concurrent viewers per 30 s of the window (10 counts): viewers who marked a slot that
    * covers part of those 30 s. Tabs count once.
    */
   slotViewers: number[];
-  /** Viewers and seconds by country and by device class (slot-bitmap windows only). */
+  /** Viewers and seconds by country and by device class. */
   countries: Breakdown;
   devices: Breakdown;
 }
@@ -36,73 +33,43 @@ function tally(breakdown: Breakdown, key: string, seconds: number): void {
 }
 
 /**
- * Sums a watch window read in member order, where every viewer's members are side by side:
- * each viewer is credited the union of the slots they marked (tabs that marked the same slot
- * count once), and their record is emitted as soon as the next viewer starts, so memory holds
- * one viewer's slots at a time, whatever the size of the stage.
+ * Sums a watch window one viewer at a time: each viewer is credited the union of the slots they
+ * marked (tabs that marked the same slot count once), and their record is emitted at once, so
+ * memory holds one viewer's slots at a time, whatever the size of the stage.
  */
 export function createWindowAccumulator(
   onRecord: (record: WindowRecord) => void,
   /** Totals of the viewers a previous run already wrote (a window resumed), if any. */
-  resumed?: Omit<WindowTotals, "malformedFields">,
+  resumed?: WindowTotals,
 ) {
   const totals: WindowTotals = {
     uniqueViewers: resumed?.uniqueViewers ?? 0,
     watchSeconds: resumed?.watchSeconds ?? 0,
-    malformedFields: 0,
     slotViewers: resumed?.slotViewers.slice() ?? new Array<number>(CONCURRENCY_SLOTS).fill(0),
     countries: { ...resumed?.countries },
     devices: { ...resumed?.devices },
   };
-  let viewer: string | undefined;
-  let slots: Slot[] = [];
-  let audience: Audience | undefined;
-
-  const emit = () => {
-    if (viewer !== undefined && slots.length > 0) {
+  return {
+    /**
+     * A viewer and every slot they marked in the window: their record goes out now. A viewer
+     * with no slot (present but never playing in the window) has none.
+     */
+    addViewer(viewerId: string, slots: readonly Slot[], where?: Audience): void {
+      if (slots.length === 0) return;
       const seconds = coveredSeconds(slots);
       // The record goes out before it is added to the totals: whoever receives it (the packer,
       // closing a full item) sees the totals of the records before it.
-      onRecord([viewer, seconds]);
+      onRecord([viewerId, seconds]);
       totals.uniqueViewers++;
       totals.watchSeconds += seconds;
       for (const slot of concurrencySlots(slots)) totals.slotViewers[slot]! += 1;
-      if (audience !== undefined) {
-        tally(totals.countries, audience.country, seconds);
-        tally(totals.devices, audience.device, seconds);
+      if (where !== undefined) {
+        tally(totals.countries, where.country, seconds);
+        tally(totals.devices, where.device, seconds);
       }
-    }
-    viewer = undefined;
-    slots = [];
-    audience = undefined;
-  };
-
-  return {
-    add(member: string): void {
-      const parsed = parseWatchMember(member);
-      if (parsed === undefined) {
-        totals.malformedFields++;
-        return;
-      }
-      if (parsed.viewerId !== viewer) {
-        emit();
-        viewer = watchMemberViewer(member);
-      }
-      slots.push({ offsetSec: parsed.offsetSec, widthSec: parsed.widthSec });
     },
-    /**
-     * A viewer whose slots were all read at once (slot bitmaps): their record goes out now. A
-     * viewer with no slot (present but never playing in the window) has none.
-     */
-    addViewer(viewerId: string, viewerSlots: readonly Slot[], where?: Audience): void {
-      emit();
-      viewer = viewerId;
-      slots = [...viewerSlots];
-      audience = where;
-      emit();
-    },
-    /** The totals so far (a copy), without the viewer being read. */
-    totalsSoFar(): Omit<WindowTotals, "malformedFields"> {
+    /** The totals so far (a copy). */
+    totalsSoFar(): WindowTotals {
       return {
         uniqueViewers: totals.uniqueViewers,
         watchSeconds: totals.watchSeconds,
@@ -111,9 +78,8 @@ export function createWindowAccumulator(
         devices: { ...totals.devices },
       };
     },
-    /** Emits the last viewer; the totals are final after this. */
+    /** The totals, final once every viewer is added. */
     finish(): WindowTotals {
-      emit();
       return totals;
     },
   };
@@ -130,12 +96,12 @@ function concurrencySlots(slots: readonly Slot[]): Set<number> {
   return covered;
 }
 
-/** A whole window's records and totals at once (small windows, tests). */
-export function summarizeMembers(members: readonly string[]): WindowTotals & {
-  records: WindowRecord[];
-} {
+/** A whole window's records and totals at once, from each viewer's slots (small windows, tests). */
+export function summarizeViewers(
+  viewers: readonly (readonly [viewerId: string, slots: readonly Slot[]])[],
+): WindowTotals & { records: WindowRecord[] } {
   const records: WindowRecord[] = [];
   const accumulator = createWindowAccumulator((record) => records.push(record));
-  for (const member of members) accumulator.add(member);
+  for (const [viewerId, slots] of viewers) accumulator.addViewer(viewerId, slots);
   return { ...accumulator.finish(), records };
 }

@@ -1,8 +1,7 @@
-import { watchMember } from "@viewer-presence/shared/redis-keys";
 import { windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
 import { itemBytes } from "./item-size";
-import { summarizeMembers, type WindowRecord } from "./window-accumulator";
+import { summarizeViewers, type WindowRecord } from "./window-accumulator";
 import { packViewingRecords, snapshotItem } from "./window-items";
 
 const T = Date.UTC(2026, 10, 27, 12, 0, 10);
@@ -10,13 +9,22 @@ const W = windowIndex(T);
 
 describe("a closed window's items", () => {
   it("credits each viewer the union of their slots: two tabs count once", () => {
-    // In the order Redis keeps them: every viewer's members side by side.
-    const summary = summarizeMembers([
-      watchMember("amy", { offsetSec: 0, widthSec: 30 }),
-      watchMember("amy", { offsetSec: 270, widthSec: 30 }),
-      watchMember("bob", { offsetSec: 0, widthSec: 30 }),
-      watchMember("bob", { offsetSec: 0, widthSec: 60 }), // a tab on a longer interval overlaps
-      "garbage",
+    const summary = summarizeViewers([
+      [
+        "amy",
+        [
+          { offsetSec: 0, widthSec: 30 },
+          { offsetSec: 270, widthSec: 30 },
+        ],
+      ],
+      [
+        "bob",
+        [
+          { offsetSec: 0, widthSec: 30 },
+          { offsetSec: 0, widthSec: 60 }, // a tab on a longer interval overlaps
+        ],
+      ],
+      ["cid", []], // present, never playing: no record
     ]);
     expect(summary.records).toEqual([
       ["amy", 60],
@@ -26,11 +34,10 @@ describe("a closed window's items", () => {
     // Concurrency per 30 s: amy in slots 0 and 9; bob in 0 and 1 (his 60 s slot spans both).
     expect(summary.slotViewers).toEqual([2, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
     expect(summary.watchSeconds).toBe(120);
-    expect(summary.malformedFields).toBe(1);
   });
 
   it("builds the snapshot from the window, not from when the job ran", () => {
-    const totals = summarizeMembers([watchMember("amy", { offsetSec: 0, widthSec: 30 })]);
+    const totals = summarizeViewers([["amy", [{ offsetSec: 0, widthSec: 30 }]]]);
     const item = snapshotItem({
       stageId: "s1",
       window: W,

@@ -38,7 +38,7 @@ export function snapshotItem(input: {
     slotViewers: input.totals.slotViewers,
     peakViewers: Math.max(0, ...input.totals.slotViewers),
     averageViewers: Math.round((input.totals.watchSeconds / (WINDOW_MS / 1000)) * 100) / 100,
-    // Windows of the sorted-set layout carry no audience: no breakdown rather than a wrong one.
+    // Totals summed without audiences have none: no breakdown rather than a wrong one.
     ...(Object.keys(input.totals.countries).length > 0
       ? { countries: input.totals.countries, devices: input.totals.devices }
       : {}),

@@ -1,5 +1,10 @@
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import {
+  batchGetItems,
+  getItem,
+  isConditionFailure,
+  updateItem,
+} from "@viewer-presence/shared/dynamo-items";
 import {
   SNAPSHOT_ITEM_TYPE,
   SYNC_WATERMARK_ITEM_TYPE,
@@ -8,8 +13,11 @@ import {
   VIEWING_RECORDS_ITEM_TYPE,
   viewingRecordsKeys,
   viewingRecordsPart,
+  viewingRecordsPartition,
+  viewingRecordsWindowPrefix,
   windowProgressKeys,
 } from "@viewer-presence/shared/dynamo-keys";
+import { queryItems } from "@viewer-presence/shared/dynamo-query";
 import { windowStartMs } from "@viewer-presence/shared/windows";
 import { mapConcurrent } from "../map-concurrent";
 import type { RunReport } from "../run-report";
@@ -138,10 +146,10 @@ export async function checkLedger(
   return check;
 }
 
-function addReadUnits(report: RunReport, consumed: { CapacityUnits?: number }[] | undefined) {
-  const units = (consumed ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+/** Counts the ledger's read units into the report. */
+const readUnitsInto = (report: RunReport) => (units: number) => {
   report.ledgerReadUnits = (report.ledgerReadUnits ?? 0) + units;
-}
+};
 
 async function readWatermark(
   db: DocumentClient,
@@ -149,16 +157,11 @@ async function readWatermark(
   key: WatermarkKey,
   report: RunReport,
 ): Promise<number | undefined> {
-  const output = await db.send(
-    new GetCommand({
-      TableName: tableName,
-      Key: key,
-      ConsistentRead: true,
-      ReturnConsumedCapacity: "TOTAL",
-    }),
-  );
-  addReadUnits(report, output.ConsumedCapacity ? [output.ConsumedCapacity] : undefined);
-  const window = output.Item?.window;
+  const item = await getItem(db, tableName, key, {
+    consistentRead: true,
+    onReadUnits: readUnitsInto(report),
+  });
+  const window = item?.window;
   return typeof window === "number" ? window : undefined;
 }
 
@@ -172,25 +175,22 @@ async function raiseWatermark(
   report: RunReport,
 ): Promise<void> {
   try {
-    const output = await db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: key,
-        UpdateExpression: "SET #window = :window, #type = :type, #ttl = :ttl",
-        ConditionExpression: "attribute_not_exists(#window) OR #window < :window",
-        ExpressionAttributeNames: { "#window": "window", "#type": "type", "#ttl": "ttl" },
-        ExpressionAttributeValues: {
-          ":window": window,
-          ":type": SYNC_WATERMARK_ITEM_TYPE,
-          // Refreshed by every run that raises it; a database no run syncs any more goes.
-          ":ttl": Math.floor(nowMs / 1000) + LEDGER_KEEP_SEC,
-        },
-        ReturnConsumedCapacity: "TOTAL",
-      }),
-    );
-    report.writeUnits += output.ConsumedCapacity?.CapacityUnits ?? 0;
+    await updateItem(db, tableName, key, {
+      expression: "SET #window = :window, #type = :type, #ttl = :ttl",
+      condition: "attribute_not_exists(#window) OR #window < :window",
+      names: { "#window": "window", "#type": "type", "#ttl": "ttl" },
+      values: {
+        ":window": window,
+        ":type": SYNC_WATERMARK_ITEM_TYPE,
+        // Refreshed by every run that raises it; a database no run syncs any more goes.
+        ":ttl": Math.floor(nowMs / 1000) + LEDGER_KEEP_SEC,
+      },
+      onWriteUnits: (units) => {
+        report.writeUnits += units;
+      },
+    });
   } catch (error) {
-    if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+    if (!isConditionFailure(error)) throw error;
   }
 }
 
@@ -241,21 +241,18 @@ async function readLedgerItems(
         throw new Error(`DynamoDB left ${pending.length} ledger keys unread`);
       }
       if (attempt > 1) await sleep(Math.random() * 50 * 2 ** attempt);
-      const output = await db.send(
-        new BatchGetCommand({
-          RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } },
-          ReturnConsumedCapacity: "TOTAL",
-        }),
-      );
-      addReadUnits(report, output.ConsumedCapacity);
-      for (const item of output.Responses?.[tableName] ?? []) {
+      const { items, unprocessed } = await batchGetItems(db, tableName, pending, {
+        consistentRead: true,
+        onReadUnits: readUnitsInto(report),
+      });
+      for (const item of items) {
         const entry = owner.get(`${item.pk}\n${item.sk}`);
         if (entry === undefined) continue;
         if (item.type === VIEWING_RECORDS_ITEM_TYPE) entry.firstPart = true;
         else if (item.type === SNAPSHOT_ITEM_TYPE) entry.synced = true;
         else entry.started = parseProgressItem(item);
       }
-      pending = output.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      pending = unprocessed;
     }
   });
   return found;
@@ -271,27 +268,17 @@ async function partsWritten(
   closed: ClosedSlotWindow,
   report: RunReport,
 ): Promise<number> {
-  const first = viewingRecordsKeys(closed.stageId, windowStartMs(closed.window), 0);
-  const prefix = first.sk.slice(0, first.sk.lastIndexOf("#") + 1);
   let upTo = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": first.pk, ":prefix": prefix },
-        ProjectionExpression: "sk",
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-        ReturnConsumedCapacity: "TOTAL",
-      }),
-    );
-    addReadUnits(report, page.ConsumedCapacity ? [page.ConsumedCapacity] : undefined);
-    for (const item of page.Items ?? []) {
-      upTo = Math.max(upTo, viewingRecordsPart(String(item.sk)) + 1);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  const items = queryItems(db, {
+    tableName,
+    partition: viewingRecordsPartition(closed.stageId),
+    sortKey: { beginsWith: viewingRecordsWindowPrefix(windowStartMs(closed.window)) },
+    attributes: ["sk"],
+    consistentRead: true,
+    onReadUnits: readUnitsInto(report),
+  });
+  for await (const item of items) {
+    upTo = Math.max(upTo, viewingRecordsPart(String(item.sk)) + 1);
+  }
   return upTo;
 }

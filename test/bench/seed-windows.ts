@@ -1,32 +1,21 @@
 /**
- * Fills Redis as the edge leaves it after one full 5-minute window, in either layout:
+ * Fills Redis as the edge leaves it after one full 5-minute window (docs/redis-layout.md):
+ * every viewer has an index in the window's hour (`RPUSH il:<stage>:<epoch>
+ * <viewer>|<country>|<device>`, `HSET ix:<stage>:<epoch>`, the epoch listed in `ixs`; countries
+ * and devices spread over the viewers, see `audienceOf`) and both bits (present, watched) set in
+ * all 10 slot bitmaps of 30 s (`b:<stage>:<window>:<offset>:30`), as ten heartbeats of
+ * `BITFIELD SET u2 #<index> 3` leave them. Seeded as test/sync/harness.ts's `markBitmapSlots`
+ * does (RPUSH + HSET + BITFIELD in one pipelined request per 4,096 viewers), except that every
+ * viewer marks every slot, so the bits go in whole 32-bit words (16 viewers a `SET u32`): the
+ * same bytes. Nothing is seeded in the open window, so the live count finds no one present.
  *
- * - `bitmaps` (what workers write now, docs/redis-layout.md): every viewer has an index in the
- *   window's hour (`RPUSH il:<stage>:<epoch> <viewer>|<country>|<device>`, `HSET
- *   ix:<stage>:<epoch>`, the epoch listed in `ixs`; countries and devices spread over the
- *   viewers, see `audienceOf`) and both bits (present, watched) set in all 10 slot bitmaps of 30 s
- *   (`b:<stage>:<window>:<offset>:30`), as ten heartbeats of `BITFIELD SET u2 #<index> 3`
- *   leave them. Seeded as test/sync/harness.ts's `markBitmapSlots` does (RPUSH + HSET +
- *   BITFIELD in one pipelined request per 4,096 viewers), except that every viewer marks every
- *   slot, so the bits go in whole 32-bit words (16 viewers a `SET u32`): the same bytes.
- *   Nothing is seeded in the open window, so the live count finds no one present.
- * - `w2` (sorted sets, left by workers deployed before bitmaps): every viewer marked all 10
- *   slots (`ZADD w2:<stage>:<window> 0 <viewer>|<offset>|30`) and is present (`ZADD p:<stage>`),
- *   in pipelines of about 10,000 members a request.
- *
- * Either way every stage is in the registry, so a million viewers seed in a minute or so.
+ * Every stage is in the registry, so a million viewers seed in a minute or so.
  */
 import type { Redis } from "@upstash/redis";
 import { type Audience, audienceTag, type DeviceClass } from "@viewer-presence/shared/audience";
-import { type RedisKeys, watchMember } from "@viewer-presence/shared/redis-keys";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
 
-/** The layouts the benchmark can seed: slot bitmaps (now), `w2:` sorted sets (older workers). */
-export type BenchLayout = "bitmaps" | "w2";
-export const BENCH_LAYOUTS: readonly BenchLayout[] = ["bitmaps", "w2"];
-
-/** Members per pipelined request while seeding. */
-const SEED_MEMBERS_PER_REQUEST = 10_000;
 /** Viewers per pipelined request while seeding bitmaps (a multiple of 16: whole u32 words). */
 const SEED_VIEWERS_PER_REQUEST = 4_096;
 const SLOTS = 10;
@@ -57,27 +46,6 @@ export function audienceOf(n: number): Audience {
   return { country: COUNTRIES[n % COUNTRIES.length]!, device: DEVICES[n % DEVICES.length]! };
 }
 
-type Batch = { key: string; members: { score: number; member: string }[] }[];
-
-/** Sends ZADDs in pipelines of about SEED_MEMBERS_PER_REQUEST members. */
-async function zaddAll(redis: Redis, batches: Iterable<Batch[number]>): Promise<void> {
-  let pending: Batch = [];
-  let size = 0;
-  const send = async () => {
-    const pipeline = redis.pipeline();
-    for (const { key, members } of pending) pipeline.zadd(key, members[0]!, ...members.slice(1));
-    await pipeline.exec();
-    pending = [];
-    size = 0;
-  };
-  for (const batch of batches) {
-    pending.push(batch);
-    size += batch.members.length;
-    if (size >= SEED_MEMBERS_PER_REQUEST) await send();
-  }
-  if (pending.length > 0) await send();
-}
-
 /** Yields each stage's viewers in runs of at most `per` (bounded memory at a million). */
 function* chunks(plan: SeedPlan, per: number) {
   const ids = stageIds(plan);
@@ -95,16 +63,9 @@ function* chunks(plan: SeedPlan, per: number) {
   }
 }
 
-/** Seeds the plan in the layout given (see the top of this file). */
-export async function seedWindows(
-  redis: Redis,
-  keys: RedisKeys,
-  plan: SeedPlan,
-  presenceAtMs: () => number,
-  layout: BenchLayout = "bitmaps",
-): Promise<void> {
-  if (layout === "bitmaps") await seedBitmapWindows(redis, keys, plan);
-  else await seedSortedSetWindows(redis, keys, plan, presenceAtMs);
+/** Seeds the plan (see the top of this file). */
+export async function seedWindows(redis: Redis, keys: RedisKeys, plan: SeedPlan): Promise<void> {
+  await seedBitmapWindows(redis, keys, plan);
   const ids = stageIds(plan);
   await redis.sadd(keys.stages(), ids[0]!, ...ids.slice(1));
   // The registry is whole: the run does not try to restore it from DynamoDB.
@@ -158,46 +119,6 @@ async function seedBitmapWindows(redis: Redis, keys: RedisKeys, plan: SeedPlan):
     if (viewersInRequest >= SEED_VIEWERS_PER_REQUEST) await send();
   }
   if (viewersInRequest > 0) await send();
-}
-
-/**
- * The sorted-set layout of older workers; presence last and stamped `presenceAtMs`, so viewers
- * are live when the run starts (a run counts presence within the presence TTL, which seeding
- * could outlast).
- */
-async function seedSortedSetWindows(
-  redis: Redis,
-  keys: RedisKeys,
-  plan: SeedPlan,
-  presenceAtMs: () => number,
-): Promise<void> {
-  const perRequest = SEED_MEMBERS_PER_REQUEST / SLOTS;
-  await zaddAll(
-    redis,
-    (function* () {
-      for (const { stageId, viewers } of chunks(plan, perRequest)) {
-        const members = viewers.flatMap((viewer) =>
-          Array.from({ length: SLOTS }, (_, slot) => ({
-            score: 0,
-            member: watchMember(viewer, { offsetSec: slot * SLOT_SEC, widthSec: SLOT_SEC }),
-          })),
-        );
-        yield { key: keys.watch(stageId, plan.window), members };
-      }
-    })(),
-  );
-  const at = presenceAtMs();
-  await zaddAll(
-    redis,
-    (function* () {
-      for (const { stageId, viewers } of chunks(plan, SEED_MEMBERS_PER_REQUEST)) {
-        yield {
-          key: keys.presence(stageId),
-          members: viewers.map((member) => ({ score: at, member })),
-        };
-      }
-    })(),
-  );
 }
 
 /** Bytes Redis uses (INFO memory `used_memory`), through the REST endpoint. */

@@ -8,7 +8,6 @@
  *   npx tsx test/bench/sync-bench.ts                 # one stage of 10k, 50k, 200k viewers
  *   npx tsx test/bench/sync-bench.ts --scale full    # also 1M on one stage, 10,000 x 100, and
  *                                                    # 10,000 x 100 with their hour closed
- *   npx tsx test/bench/sync-bench.ts --layout w2     # windows of older workers (`w2:` sorted sets)
  *
  * Diagnosis (not for the tables of record): `--only <text>` runs the scenarios whose label holds
  * it, and skips the write comparison; `--heap-cap <MB>` changes the runs' cap; `--run-options
@@ -20,7 +19,6 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { BENCH_LAYOUTS, type BenchLayout } from "./seed-windows";
 import { HEAP_CAP_MB, type RunSettings, runScenario, type Scenario } from "./sync-scale";
 import { scaleTables, writeTables } from "./sync-tables";
 import { compareWrites } from "./write-compare";
@@ -51,7 +49,7 @@ export async function benchSync(options: {
       : [...DEFAULT_SCENARIOS, ...(options.scale === "full" ? FULL_SCENARIOS : [])];
   const results = [];
   for (const scenario of scenarios) {
-    console.error(`sync bench: ${scenario.label} (${options.settings.layout ?? "bitmaps"}) ...`);
+    console.error(`sync bench: ${scenario.label} ...`);
     const result = await runScenario(scenario, options.settings);
     console.error(
       `sync bench: ${scenario.label}: ${result.complete ? "complete" : "NOT complete"} in ${result.runs.length} run(s), scenario ${(result.scenarioMs / 1000).toFixed(1)} s`,
@@ -70,14 +68,6 @@ function arg(argv: string[], name: string): string | undefined {
   return at >= 0
     ? argv[at + 1]
     : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
-}
-
-function layoutArg(argv: string[]): BenchLayout {
-  const value = arg(argv, "--layout") ?? "bitmaps";
-  if ((BENCH_LAYOUTS as readonly string[]).includes(value)) return value as BenchLayout;
-  throw new Error(
-    `--layout must be one of ${BENCH_LAYOUTS.join(", ")}, not ${JSON.stringify(value)}`,
-  );
 }
 
 function scaleArg(argv: string[]): "default" | "full" {
@@ -101,7 +91,6 @@ if (entry !== undefined && realpathSync(entry) === realpathSync(fileURLToPath(im
       only: arg(argv, "--only"),
       settings: {
         heapCapMb,
-        layout: layoutArg(argv),
         ...(runOptions ? { runOptions: JSON.parse(runOptions) } : {}),
         ...(nodeFlags ? { nodeFlags } : {}),
       },

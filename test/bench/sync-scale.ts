@@ -1,6 +1,6 @@
 /**
  * One scale scenario of the sync benchmark: a fresh local stack (out of process), Redis seeded
- * as the edge leaves one closed window (slot bitmaps, or `w2:` sorted sets with `--layout w2`),
+ * as the edge leaves one closed window (slot bitmaps),
  * then production sync runs (`syncOnce`, each in a child capped at 128 MB) one after another,
  * as successive cron invocations, until no window is left, or a run fails having made no
  * progress (a run stopped by its deadline after writing items is followed by the next, which
@@ -18,22 +18,16 @@ import {
   VIEWING_RECORDS_ITEM_TYPE,
 } from "@viewer-presence/shared/dynamo-keys";
 import type { Breakdown } from "@viewer-presence/shared/history-items";
-import { type RedisKeys, redisKeys, watchKeyPattern } from "@viewer-presence/shared/redis-keys";
+import { type RedisKeys, redisKeys } from "@viewer-presence/shared/redis-keys";
 import { EPOCH_WINDOWS, epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { windowIndex } from "@viewer-presence/shared/windows";
-import { maxPresenceTtlSec } from "../../sync/cadence";
-import { type SyncRedis, scanKeys } from "../../sync/sync-redis";
+import { maxPresenceTtlSec } from "../../sync/budget-interval";
+import type { SyncRedis } from "../../sync/sync-redis";
 import { findClosedSlotWindows, readSyncedWindows } from "../../sync/windows/find-work";
 import type { UpstashStats } from "../stack/upstash-proxy";
 import { startBenchStack } from "./bench-stack";
 import { type MeasuredRun, measuredRun } from "./measured-run";
-import {
-  audienceOf,
-  type BenchLayout,
-  redisUsedMemory,
-  seedWindows,
-  stageIds,
-} from "./seed-windows";
+import { audienceOf, redisUsedMemory, seedWindows, stageIds } from "./seed-windows";
 
 /** A Worker's memory. */
 export const HEAP_CAP_MB = 128;
@@ -101,8 +95,6 @@ export interface RunSettings {
   runOptions?: object;
   /** More flags for the runs' node, e.g. `--max-semi-space-size=16` (diagnosis). */
   nodeFlags?: string[];
-  /** The layout seeded (default `bitmaps`, what workers write now). */
-  layout?: BenchLayout;
 }
 
 /** Seconds every seeded viewer watched: all 10 slots of 30 s. */
@@ -113,7 +105,6 @@ export async function runScenario(
   settings: RunSettings = { heapCapMb: HEAP_CAP_MB },
 ): Promise<ScenarioResult> {
   const { heapCapMb, runOptions, nodeFlags } = settings;
-  const layout = settings.layout ?? "bitmaps";
   const scenarioStarted = performance.now();
   const stack = await startBenchStack();
   let result: Omit<ScenarioResult, "scenarioMs">;
@@ -138,15 +129,12 @@ export async function runScenario(
     const window = scenario.rollUp
       ? (epochAt(Date.now()) - 2) * EPOCH_WINDOWS
       : windowIndex(Date.now()) - 2;
-    await seedWindows(redis, keys, { ...scenario, window }, Date.now, layout);
+    await seedWindows(redis, keys, { ...scenario, window });
     const seedMs = Math.round(performance.now() - seedStarted);
     const redisBytes =
       (await redisUsedMemory(config.upstashRedisRestUrl, config.upstashRedisRestToken)) -
       memoryBefore;
-    const waiting = () =>
-      layout === "bitmaps"
-        ? slotWindowsWaiting(redis, keys, config)
-        : scanKeys(redis, watchKeyPattern(config.redisKeyPrefix)).then((found) => found.length);
+    const waiting = () => slotWindowsWaiting(redis, keys, config);
 
     await stack.resetStats();
     // The endpoint's counts of the runs alone: read after each run, reset after the check
@@ -206,12 +194,12 @@ export async function runScenario(
       table.distinctViewers === viewers &&
       table.watchSeconds === viewers * SECONDS_PER_VIEWER &&
       // Slot-bitmap windows break viewers down by the country and device seeded with them.
-      (layout !== "bitmaps" || breakdownsMatch(scenario, table)) &&
+      breakdownsMatch(scenario, table) &&
       // Every stage's hour closed and rolled up, when asked.
       (!scenario.rollUp || (hoursLeft === 0 && table.hourRollups === scenario.stages));
     result = {
       scenario,
-      settings: { ...settings, layout },
+      settings,
       viewers,
       seedMs,
       redisBytes,

@@ -27,13 +27,6 @@ function runsUnder(settings: ScenarioResult["settings"] | undefined): string {
   return flags.join(" ") + options;
 }
 
-/** The layout seeded, as the tables name it. */
-function layoutName(settings: ScenarioResult["settings"] | undefined): string {
-  return settings?.layout === "w2"
-    ? "`w2:` sorted sets (workers before slot bitmaps)"
-    : "slot bitmaps (`b:` + hourly index)";
-}
-
 /** `key n, key n, ...`, largest first. */
 function breakdown(counts: Record<string, number>): string {
   return Object.entries(counts)
@@ -44,7 +37,7 @@ function breakdown(counts: Record<string, number>): string {
 
 export function scaleTables(results: ScenarioResult[]): string[] {
   const lines = [
-    `Layout: ${layoutName(results[0]?.settings)}. Memory and time, each run a child process under ${runsUnder(results[0]?.settings)}:`,
+    `Layout: slot bitmaps (\`b:\` + hourly index). Memory and time, each run a child process under ${runsUnder(results[0]?.settings)}:`,
     "",
     "| scenario | viewers | runs | peak heap MB (max of runs) | baseline heap MB | CPU ms | wall ms | CPU µs / viewer | wall µs / viewer | complete |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -82,10 +75,7 @@ export function scaleTables(results: ScenarioResult[]): string[] {
     // window seeded (two before the clock's) was the last of its hour, that run is this one.
     const dropped = r.runs.reduce((sum, run) => sum + (run.report?.droppedIndexes ?? 0), 0);
     lines.push(
-      `- ${r.scenario.label}: scenario ${fixed(r.scenarioMs / 1000)} s in all (stack, seeding, runs, check); the table holds ${int(t.snapshots)} snapshots (${int(t.snapshotViewers)} unique viewers) and ${int(t.records)} records of ${int(t.distinctViewers)} distinct viewers, ${int(t.watchSeconds)} s watched, in ${int(t.viewingItems)} items; ${int(dropped)} ended hourly indexes dropped.` +
-        (r.settings.layout === "w2"
-          ? ""
-          : ` Breakdowns, countries: ${breakdown(t.countries)}; devices: ${breakdown(t.devices)}.`),
+      `- ${r.scenario.label}: scenario ${fixed(r.scenarioMs / 1000)} s in all (stack, seeding, runs, check); the table holds ${int(t.snapshots)} snapshots (${int(t.snapshotViewers)} unique viewers) and ${int(t.records)} records of ${int(t.distinctViewers)} distinct viewers, ${int(t.watchSeconds)} s watched, in ${int(t.viewingItems)} items; ${int(dropped)} ended hourly indexes dropped. Breakdowns, countries: ${breakdown(t.countries)}; devices: ${breakdown(t.devices)}.`,
     );
   }
   for (const r of results.filter((result) => result.scenario.rollUp)) {

@@ -9,9 +9,8 @@ import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import { createDocumentClient } from "@viewer-presence/shared/clients";
 import { parseConfig } from "@viewer-presence/shared/config";
-import { watchMember } from "@viewer-presence/shared/redis-keys";
 import { BATCH_WRITE_MAX_ITEMS, batchWrite } from "../../sync/windows/batch-write";
-import { summarizeMembers } from "../../sync/windows/window-accumulator";
+import { summarizeViewers } from "../../sync/windows/window-accumulator";
 import {
   packViewingRecords,
   snapshotItem,
@@ -37,13 +36,10 @@ export interface WriteCompareResult {
 
 /** The items one 10,000-viewer window syncs to: its snapshot and packed records. */
 function windowItems(stageId: string, unpacked = false): object[] {
-  const members: string[] = [];
-  for (let v = 0; v < VIEWERS; v++) {
-    for (let slot = 0; slot < 10; slot++) {
-      members.push(watchMember(viewerId(v), { offsetSec: slot * 30, widthSec: 30 }));
-    }
-  }
-  const summary = summarizeMembers(members.sort());
+  const slots = Array.from({ length: 10 }, (_, slot) => ({ offsetSec: slot * 30, widthSec: 30 }));
+  const summary = summarizeViewers(
+    Array.from({ length: VIEWERS }, (_, v) => [viewerId(v), slots] as const),
+  );
   const snapshot = snapshotItem({
     stageId,
     window: WINDOW,

@@ -16,10 +16,7 @@ describe("Deno entry", () => {
   it("`deno run ... sync/deno-entry.ts --once` performs a run against the stack", async () => {
     const t = syncTestContext();
     const stageId = t.stageId();
-    await t.markSlots(stageId, windowIndex(Date.now()) - 2, [
-      ["amy", 0, 30],
-      ["bob", 30, 30],
-    ]);
+    await t.markBitmapSlots(stageId, windowIndex(Date.now()) - 2, ["amy", "bob"], (i) => [i * 30]);
     const child = spawn("npx", ["deno", ...DENO_FLAGS, "sync/deno-entry.ts", "--once"], {
       cwd: process.cwd(),
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", ...t.env },

@@ -3,7 +3,6 @@
  * job): the real local stack from `inject("stackEnv")`, a key prefix of the test's own, the
  * clients the job gets in production, and heartbeats written with the edge's commands.
  */
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import {
   createDocumentClient,
   createDynamoClient,
@@ -17,16 +16,16 @@ import {
   stageKeys,
   viewingRecordsPartition,
 } from "@viewer-presence/shared/dynamo-keys";
-import { redisKeys, watchMember } from "@viewer-presence/shared/redis-keys";
+import { queryItems } from "@viewer-presence/shared/dynamo-query";
+import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
-import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
 import { inject } from "vitest";
-import { heartbeatScriptCall } from "../../edge/presence/heartbeat-script";
 import { createTable } from "../../sync/create-table";
 import type { RunReport } from "../../sync/run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "../../sync/run-sync";
 import type { SyncRedis } from "../../sync/sync-redis";
 import { T0 } from "../in-process/harness";
+import { recordHeartbeat } from "../recorded-heartbeat";
 import { testBindings, uniqueId } from "../test-env";
 
 export { T0 };
@@ -93,44 +92,27 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
       intervalSec = 30,
       audience = "unknown|o",
     ) {
-      const call = heartbeatScriptCall(keys, {
+      await recordHeartbeat(redis, keys, {
         stageId,
         viewerId,
-        nowMs: atMs,
+        atMs,
         intervalSec,
-        checkStage: false,
-        databases: 1,
-        anonymous: false,
-        credited: true,
-        auditTrail: false,
-        setExpiry: true,
         audienceTag: audience,
       });
-      await redis.eval(call.script, call.keys, call.args);
-    },
-
-    /** A heartbeat of a worker deployed before slot bitmaps: ZADD presence, ZADD the slot. */
-    async legacyHeartbeat(stageId: string, viewerId: string, atMs = clock.nowMs, intervalSec = 30) {
-      const slot = slotAt(atMs, intervalSec);
-      const pipeline = redis.pipeline();
-      pipeline.zadd(keys.presence(stageId), { score: atMs, member: viewerId });
-      pipeline.zadd(keys.watch(stageId, windowIndex(atMs)), {
-        score: 0,
-        member: watchMember(viewerId, slot),
-      });
-      await pipeline.exec();
     },
 
     /**
      * Writes a window in the slot-bitmap layout directly, as heartbeats would (present and
-     * watched bits), for viewers new to the epoch: `slotsOf(i)` gives viewer i's slot offsets
-     * (width 30 s). Thousands of bits per BITFIELD, so large stages seed in seconds.
+     * watched bits), for viewers new to the epoch: `slotsOf(i)` gives viewer i's slot offsets,
+     * each slot `widthSec` wide (default 30). Thousands of bits per BITFIELD, so large stages
+     * seed in seconds.
      */
     async markBitmapSlots(
       stageId: string,
       window: number,
       viewerIds: readonly string[],
       slotsOf: (i: number) => readonly number[],
+      widthSec = 30,
     ) {
       const epoch = epochOfWindow(window);
       for (let i = 0; i < viewerIds.length; i += 5_000) {
@@ -152,7 +134,7 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
         });
         for (const [offset, indexes] of bySlot) {
           const bits = pipeline.bitfield(
-            keys.slotBitmap(stageId, window, { offsetSec: offset, widthSec: 30 }),
+            keys.slotBitmap(stageId, window, { offsetSec: offset, widthSec }),
           );
           for (const index of indexes) bits.set("u2", `#${index}`, 3);
           bits.exec();
@@ -162,33 +144,15 @@ export function syncTestContext(overrides: Record<string, string> = {}) {
       await redis.sadd(keys.indexedEpochs(), `${stageId}:${epoch}`);
     },
 
-    /** Marks slots of a window directly, as heartbeats would: `[viewer, offset s, width s]`. */
-    async markSlots(stageId: string, window: number, slots: [string, number, number][]) {
-      for (let i = 0; i < slots.length; i += 10_000) {
-        const members = slots.slice(i, i + 10_000).map(([viewerId, offsetSec, widthSec]) => ({
-          score: 0,
-          member: watchMember(viewerId, { offsetSec, widthSec }),
-        }));
-        await redis.zadd(keys.watch(stageId, window), members[0]!, ...members.slice(1));
-      }
-    },
-
     /** Every item of a partition (Query, paginated), optionally under a sort-key prefix. */
     async query(pk: string, skPrefix?: string, client: DocumentClient = db) {
       const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: config.dynamodbTable,
-            KeyConditionExpression: skPrefix ? "pk = :pk AND begins_with(sk, :sk)" : "pk = :pk",
-            ExpressionAttributeValues: skPrefix ? { ":pk": pk, ":sk": skPrefix } : { ":pk": pk },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      const query = queryItems(client, {
+        tableName: config.dynamodbTable,
+        partition: pk,
+        ...(skPrefix ? { sortKey: { beginsWith: skPrefix } } : {}),
+      });
+      for await (const item of query) items.push(item);
       return items;
     },
 

@@ -27,14 +27,10 @@ function exec(command: string, args: string[], env: Record<string, string>) {
   return { child, exit, out: () => stdout, err: () => stderr };
 }
 
-/**
- * A window that closed ten minutes ago by the real clock (the CLI has no test clock), written in
- * the layout of an older deploy (a `w:` hash), which the job migrates before syncing it.
- */
+/** A window that closed ten minutes ago by the real clock (the CLI has no test clock). */
 async function closedWindow(t: SyncTestContext) {
   const stageId = t.stageId();
-  const window = windowIndex(Date.now()) - 2;
-  await t.redis.hset(t.keys.legacyWatch(stageId, window), { "amy|0": 30 });
+  await t.markBitmapSlots(stageId, windowIndex(Date.now()) - 2, ["amy"], () => [0]);
   return stageId;
 }
 
@@ -104,7 +100,10 @@ describe("node CLI", () => {
     expect(await run.exit, run.err()).toBe(0);
     expect(run.out()).toMatch(/^status +ok in \d+ ms$/m);
     expect(run.out()).toMatch(/^windows +1 closed windows of 1 stages$/m);
-    expect(run.out()).toMatch(/^dynamodb +2 items, 2 write units, 0 retries$/m);
+    // The snapshot and one records item, and the ledger's watermark: one read and one write unit.
+    expect(run.out()).toMatch(
+      /^dynamodb +2 items, 3 write units, 0 retries, 1 read units \(ledger\)$/m,
+    );
     expect(await t.snapshots(stageId)).toHaveLength(1);
   });
 

@@ -13,11 +13,8 @@ const W0 = windowIndex(T0);
  * item, so a few hundred viewers need several BatchWriteItem calls.
  */
 async function fullWindow(t: SyncTestContext, stageId: string, viewers: number) {
-  await t.markSlots(
-    stageId,
-    W0,
-    Array.from({ length: viewers }, (_, v) => [viewerId(v), 0, 300] as [string, number, number]),
-  );
+  const ids = Array.from({ length: viewers }, (_, v) => viewerId(v));
+  await t.markBitmapSlots(stageId, W0, ids, () => [0], 300);
 }
 
 const viewerId = (v: number) => `${String(v).padStart(6, "0")}.${"x".repeat(44)}@example.com`;
@@ -44,7 +41,7 @@ describe("runSync under faults", () => {
     expect(report.errors).toBeUndefined();
     expect(report.items).toBe(1 + report.viewingRecordItems);
     expect(await itemCount(t, stageId)).toBe(report.items);
-    expect(await t.redis.exists(t.keys.watch(stageId, W0))).toBe(0);
+    expect(await windowAwaitingSync(t.redis, t.keys, stageId, W0)).toBe(false);
     expect([...(await t.viewingSeconds(stageId)).values()].every((s) => s === 300)).toBe(true);
   });
 
@@ -64,31 +61,33 @@ describe("runSync under faults", () => {
     expect(failed.items).toBe(25); // the first call got through
     expect(failed.windows).toBe(0);
     expect(JSON.parse(t.logs.at(-1)!)).toMatchObject({ event: "sync.run", errors: failed.errors });
-    expect(await t.redis.exists(t.keys.watch(stageId, W0))).toBe(1);
+    expect(await windowAwaitingSync(t.redis, t.keys, stageId, W0)).toBe(true);
     expect(await t.redis.exists(t.keys.syncLock())).toBe(0);
 
     const healthy = await t.run();
     expect(healthy).toMatchObject({ windows: 1, viewingRecords: 300 });
     expect(await itemCount(t, stageId)).toBe(healthy.items);
     expect((await t.viewingSeconds(stageId)).size).toBe(300);
-    expect(await t.redis.exists(t.keys.watch(stageId, W0))).toBe(0);
+    expect(await windowAwaitingSync(t.redis, t.keys, stageId, W0)).toBe(false);
   });
 
-  it("finishes a run killed between the DynamoDB write and the Redis delete, without duplicates", async () => {
+  it("finishes a run killed between the DynamoDB write and the Redis mark, without duplicates", async () => {
     const t = syncTestContext();
     const stageId = t.stageId();
     await fullWindow(t, stageId, 100);
     t.clock.nowMs = T0 + 5 * MIN;
     const killed = await t
-      .run({}, { redis: faultyRedis(t.redis, new Set(["del"])) })
+      .run({}, { redis: faultyRedis(t.redis, new Set(["sadd"])) })
       .catch((e: unknown) => e);
     expect(killed).toBeInstanceOf(SyncRunError);
     const written = await itemCount(t, stageId);
     expect(written).toBeGreaterThan(1);
-    expect(await t.redis.exists(t.keys.watch(stageId, W0))).toBe(1);
+    expect(await windowAwaitingSync(t.redis, t.keys, stageId, W0)).toBe(true);
 
+    // The ledger shows the window written whole: marked synced, nothing written again.
     const next = await t.run();
-    expect(next).toMatchObject({ windows: 1, items: written });
+    expect(next).toMatchObject({ windows: 0, alreadySynced: 1, items: 0 });
+    expect(await windowAwaitingSync(t.redis, t.keys, stageId, W0)).toBe(false);
     expect(await itemCount(t, stageId)).toBe(written);
     expect((await t.snapshots(stageId))[0]).toMatchObject({
       uniqueViewers: 100,
@@ -153,69 +152,47 @@ describe("a window written part way, then Redis loses some of it", () => {
 });
 
 describe("a window too large for one run", () => {
-  it.each(["slot bitmaps", "sorted sets of an older deploy"] as const)(
-    "is resumed where the last run stopped, and written exactly once in the end (%s)",
-    async (layout) => {
-      const t = syncTestContext();
-      const stageId = t.stageId("resume");
-      const viewers = Array.from({ length: 120 }, (_, i) => `viewer-${String(i).padStart(3, "0")}`);
-      const offsetsOf = (i: number) => Array.from({ length: (i % 10) + 1 }, (_, k) => k * 30);
-      if (layout === "slot bitmaps") {
-        await t.markBitmapSlots(stageId, W0, viewers, offsetsOf);
-      } else {
-        const slots: [string, number, number][] = [];
-        for (const [i, viewer] of viewers.entries()) {
-          for (const offset of offsetsOf(i)) slots.push([viewer, offset, 30]);
-        }
-        await t.markSlots(stageId, W0, slots);
-      }
-      t.clock.nowMs = T0 + 5 * MIN;
-      // Small pages, small items and a write every 3 items: many saved steps. Each run's fourth
-      // BatchWriteItem fails, as a run stopped by its deadline or killed would.
-      const options = { pageFields: 7, chunkViewers: 7, maxItemBytes: 200, flushItems: 3 } as const;
-      const stoppingDb = () => {
-        let writes = 0;
-        return faultyDb(t.db, (command) =>
-          command.constructor.name === "BatchWriteCommand" && ++writes === 4 ? "fail" : "pass",
-        ).db;
-      };
-      const pending = async () =>
-        layout === "slot bitmaps"
-          ? windowAwaitingSync(t.redis, t.keys, stageId, W0)
-          : (await t.redis.exists(t.keys.watch(stageId, W0))) === 1;
-      let runs = 0;
-      let left = true;
-      while (left && runs < 30) {
-        runs++;
-        await t.run(options, { db: stoppingDb() }).catch((error: unknown) => {
-          if (!(error instanceof SyncRunError)) throw error;
-        });
-        left = await pending();
-      }
-      expect(runs).toBeGreaterThan(2); // it did not fit one run
-      expect(left).toBe(false);
-      // Sorted-set windows keep their progress in Redis (slot bitmaps', in DynamoDB: gone with
-      // the window, it is left to expire there).
-      if (layout === "sorted sets of an older deploy") {
-        const progress = t.keys.windowProgress(stageId, W0);
-        expect(await t.redis.exists(progress)).toBe(0);
-        expect(await t.redis.smembers(t.keys.windowsInProgress())).not.toContain(progress);
-      }
-
-      // Every viewer exactly once, with their seconds; the snapshot's totals over all the runs.
-      const records = (await t.viewingItems(stageId)).flatMap(
-        (item) => item.records as [string, number][],
-      );
-      expect(records.map(([viewer]) => viewer).sort()).toEqual(viewers);
-      for (const [viewer, seconds] of records) {
-        expect(seconds).toBe(((Number(viewer.slice(-3)) % 10) + 1) * 30);
-      }
-      const [snapshot] = await t.snapshots(stageId);
-      expect(snapshot).toMatchObject({
-        uniqueViewers: 120,
-        watchSeconds: records.reduce((sum, [, seconds]) => sum + seconds, 0),
-        slotViewers: [120, 108, 96, 84, 72, 60, 48, 36, 24, 12],
+  it("is resumed where the last run stopped, and written exactly once in the end", async () => {
+    const t = syncTestContext();
+    const stageId = t.stageId("resume");
+    const viewers = Array.from({ length: 120 }, (_, i) => `viewer-${String(i).padStart(3, "0")}`);
+    const offsetsOf = (i: number) => Array.from({ length: (i % 10) + 1 }, (_, k) => k * 30);
+    await t.markBitmapSlots(stageId, W0, viewers, offsetsOf);
+    t.clock.nowMs = T0 + 5 * MIN;
+    // Small rounds, small items and a write every 3 items: many saved steps. Each run's fourth
+    // BatchWriteItem fails, as a run stopped by its deadline or killed would.
+    const options = { chunkViewers: 7, maxItemBytes: 200, flushItems: 3 } as const;
+    const stoppingDb = () => {
+      let writes = 0;
+      return faultyDb(t.db, (command) =>
+        command.constructor.name === "BatchWriteCommand" && ++writes === 4 ? "fail" : "pass",
+      ).db;
+    };
+    let runs = 0;
+    let left = true;
+    while (left && runs < 30) {
+      runs++;
+      await t.run(options, { db: stoppingDb() }).catch((error: unknown) => {
+        if (!(error instanceof SyncRunError)) throw error;
       });
-    },
-  );
+      left = await windowAwaitingSync(t.redis, t.keys, stageId, W0);
+    }
+    expect(runs).toBeGreaterThan(2); // it did not fit one run
+    expect(left).toBe(false);
+
+    // Every viewer exactly once, with their seconds; the snapshot's totals over all the runs.
+    const records = (await t.viewingItems(stageId)).flatMap(
+      (item) => item.records as [string, number][],
+    );
+    expect(records.map(([viewer]) => viewer).sort()).toEqual(viewers);
+    for (const [viewer, seconds] of records) {
+      expect(seconds).toBe(((Number(viewer.slice(-3)) % 10) + 1) * 30);
+    }
+    const [snapshot] = await t.snapshots(stageId);
+    expect(snapshot).toMatchObject({
+      uniqueViewers: 120,
+      watchSeconds: records.reduce((sum, [, seconds]) => sum + seconds, 0),
+      slotViewers: [120, 108, 96, 84, 72, 60, 48, 36, 24, 12],
+    });
+  });
 });

@@ -1,10 +1,9 @@
-import { watchMember } from "@viewer-presence/shared/redis-keys";
 import { epochAt, epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
 import { windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
 import { rollUpHour } from "../../sync/history/hour-rollups";
 import { batchWrite } from "../../sync/windows/batch-write";
-import { summarizeMembers } from "../../sync/windows/window-accumulator";
+import { summarizeViewers } from "../../sync/windows/window-accumulator";
 import { unpackedViewingRecords } from "../../sync/windows/window-items";
 import { createHarness } from "../in-process/harness";
 import { syncTestContext, T0 } from "./harness";
@@ -261,26 +260,27 @@ describe("runSync", () => {
     const stageId = t.stageId();
     const w0 = windowIndex(T0);
     const viewers = Array.from({ length: 400 }, (_, i) => `user-${String(i).padStart(6, "0")}`);
-    const slots: [string, number, number][] = [];
-    for (const [i, viewer] of viewers.entries()) {
-      for (let slot = 0; slot <= i % 10; slot++) slots.push([viewer, slot * 30, 30]);
-    }
-    await t.markSlots(stageId, w0, slots);
+    const offsetsOf = (i: number) => Array.from({ length: (i % 10) + 1 }, (_, slot) => slot * 30);
+    await t.markBitmapSlots(stageId, w0, viewers, offsetsOf);
     t.clock.nowMs = T0 + 5 * MIN;
     const packed = await t.run();
     expect(packed.viewingRecords).toBe(400);
-    // Every packed item fits one write unit (dynalite computes units from the item's size).
-    expect(packed.writeUnits).toBe(packed.items);
+    // Every packed item fits one write unit (dynalite computes units from the item's size); one
+    // more is the ledger's watermark.
+    expect(packed.writeUnits).toBe(packed.items + 1);
 
-    const records = summarizeMembers(
-      slots.map(([viewer, offsetSec, widthSec]) => watchMember(viewer, { offsetSec, widthSec })),
+    const records = summarizeViewers(
+      viewers.map((viewer, i) => [
+        viewer,
+        offsetsOf(i).map((offsetSec) => ({ offsetSec, widthSec: 30 })),
+      ]),
     ).records;
     const baseline = await batchWrite(
       t.db,
       t.table,
       unpackedViewingRecords(`${stageId}-unpacked`, w0, records),
     );
-    const packedUnits = packed.writeUnits - packed.snapshots;
+    const packedUnits = packed.writeUnits - packed.snapshots - 1;
     expect(baseline.writeUnits).toBe(400);
     expect(packedUnits).toBeLessThanOrEqual(Math.ceil(400 / 30));
     console.info(
@@ -288,56 +288,39 @@ describe("runSync", () => {
     );
   });
 
-  it("reads a window in pages and finishes every viewer once, whatever the page size", async () => {
+  it("reads a window in rounds of viewers and finishes every viewer once, whatever the round's size", async () => {
     const t = syncTestContext();
     const w0 = windowIndex(T0);
-    // Ids that are prefixes of one another, tabs on two intervals, up to 10 slots a viewer.
-    const viewers = ["ab", "abc", "abcd", "a", "b", "~AAAAAAAAAAAAAAAAAAAAAA", "user@x.io"];
-    const slots: [string, number, number][] = [];
-    for (const [i, viewer] of viewers.entries()) {
-      for (let k = 0; k <= (i * 3) % 10; k++) slots.push([viewer, k * 30, 30]);
-      if (i % 2 === 0) slots.push([viewer, 0, 60]); // a tab on a 60 s interval overlaps
-    }
-    const paged = t.stageId("paged");
+    // Rounds of 3 viewers cut across the 16 viewers of each 32-bit word read.
+    const viewers = Array.from({ length: 40 }, (_, i) => `viewer-${i}`);
+    const offsetsOf = (i: number) => Array.from({ length: ((i * 3) % 10) + 1 }, (_, k) => k * 30);
+    const chunked = t.stageId("chunked");
     const whole = t.stageId("whole");
-    await t.markSlots(paged, w0, slots);
+    await t.markBitmapSlots(chunked, w0, viewers, offsetsOf);
     t.clock.nowMs = T0 + 5 * MIN;
-    const small = await t.run({ pageFields: 3 });
-    await t.markSlots(whole, w0 + 1, slots);
+    const small = await t.run({ chunkViewers: 3 });
+    await t.markBitmapSlots(whole, w0 + 1, viewers, offsetsOf);
     t.clock.nowMs = T0 + 10 * MIN;
     await t.run();
 
     expect(small.viewingRecords).toBe(viewers.length);
-    const expected = summarizeMembers(
-      slots
-        .map(([viewer, offsetSec, widthSec]) => watchMember(viewer, { offsetSec, widthSec }))
-        .sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)),
+    const expected = summarizeViewers(
+      viewers.map((viewer, i) => [
+        viewer,
+        offsetsOf(i).map((offsetSec) => ({ offsetSec, widthSec: 30 })),
+      ]),
     );
-    expect(Object.fromEntries(await t.viewingSeconds(paged))).toEqual(
+    expect(Object.fromEntries(await t.viewingSeconds(chunked))).toEqual(
       Object.fromEntries(expected.records),
     );
     const records = async (stageId: string) =>
       (await t.viewingItems(stageId)).flatMap((item) => item.records as [string, number][]);
-    expect(await records(paged)).toEqual(await records(whole));
-    const [snapshot] = await t.snapshots(paged);
+    expect(await records(chunked)).toEqual(await records(whole));
+    const [snapshot] = await t.snapshots(chunked);
     expect(snapshot).toMatchObject({
       uniqueViewers: viewers.length,
       watchSeconds: expected.watchSeconds,
+      slotViewers: expected.slotViewers,
     });
-  });
-
-  it("moves closed windows of an older deploy's layout (w: hashes) to the current one, and syncs them", async () => {
-    const t = syncTestContext();
-    const stageId = t.stageId("legacy");
-    const w0 = windowIndex(T0);
-    await t.redis.hset(t.keys.legacyWatch(stageId, w0), { "amy|0": 30, "amy|30": 30, "bob|0": 60 });
-    await t.redis.hset(t.keys.legacyWatch(stageId, w0 + 1), { "amy|0": 30 }); // still open
-    t.clock.nowMs = T0 + 5 * MIN;
-    const report = await t.run({ pageFields: 2 });
-    expect(report).toMatchObject({ migratedWindows: 1, windows: 1, viewingRecords: 2 });
-    expect(Object.fromEntries(await t.viewingSeconds(stageId))).toEqual({ amy: 60, bob: 60 });
-    expect(await t.redis.exists(t.keys.legacyWatch(stageId, w0))).toBe(0);
-    expect(await t.redis.exists(t.keys.watch(stageId, w0))).toBe(0);
-    expect(await t.redis.exists(t.keys.legacyWatch(stageId, w0 + 1))).toBe(1);
   });
 });

@@ -11,8 +11,11 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { Redis } from "@upstash/redis";
+import { redisKeys } from "@viewer-presence/shared/redis-keys";
+import { windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { describe, expect, inject, it } from "vitest";
 import worker from "../../edge/index";
+import { recordHeartbeat } from "../recorded-heartbeat";
 
 const ADMIN_KEY = "workers-admin-key-0123456789";
 
@@ -30,6 +33,11 @@ async function call(env: Record<string, unknown>, path: string, init: RequestIni
   const response = await worker.fetch(new Request(`http://worker.test${path}`, init), env, ctx);
   await waitOnExecutionContext(ctx);
   return response;
+}
+
+/** Whether the sync job marked a window synced (`bsy`). */
+async function windowSynced(redis: Redis, prefix: string, stageId: string, window: number) {
+  return (await redis.sismember(redisKeys(prefix).syncedWindows(), `${stageId}:${window}`)) === 1;
 }
 
 async function proxyStats(env: { UPSTASH_REDIS_REST_URL: string }) {
@@ -128,23 +136,27 @@ describe("the worker in workerd", () => {
     });
     expect(created.status).toBe(201);
     // Two viewers watched a window that closed ten minutes ago (written as the edge writes it).
-    const window = Math.floor(Date.now() / 300_000) - 2;
+    const window = windowIndex(Date.now()) - 2;
+    const startMs = windowStartMs(window);
     const redis = new Redis({
       url: env.UPSTASH_REDIS_REST_URL,
       token: env.UPSTASH_REDIS_REST_TOKEN,
     });
-    await redis.hset(`${env.REDIS_KEY_PREFIX}w:${stageId}:${window}`, {
-      "alice|0": 30,
-      "alice|30": 30,
-      "bob|240": 30,
-    });
+    const keys = redisKeys(env.REDIS_KEY_PREFIX);
+    for (const [viewerId, offsetSec] of [
+      ["alice", 0],
+      ["alice", 30],
+      ["bob", 240],
+    ] as const) {
+      await recordHeartbeat(redis, keys, { stageId, viewerId, atMs: startMs + offsetSec * 1000 });
+    }
 
     const ctx = createExecutionContext();
     worker.scheduled(createScheduledController({ cron: "1-59/5 * * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
-    expect(await redis.exists(`${env.REDIS_KEY_PREFIX}w:${stageId}:${window}`)).toBe(0);
+    expect(await windowSynced(redis, env.REDIS_KEY_PREFIX, stageId, window)).toBe(true);
 
-    const windowStart = new Date(window * 300_000).toISOString();
+    const windowStart = new Date(startMs).toISOString();
     const range = `from=${encodeURIComponent(windowStart)}`;
     const snapshots = await call(env, `/v1/stages/${stageId}/snapshots?${range}`, {
       headers: admin,
@@ -195,13 +207,16 @@ describe("the worker in workerd", () => {
       body: JSON.stringify({ id: stageId, title: "Synced from the queue" }),
     });
     expect(created.status).toBe(201);
-    const window = Math.floor(Date.now() / 300_000) - 2;
+    const window = windowIndex(Date.now()) - 2;
     const redis = new Redis({
       url: env.UPSTASH_REDIS_REST_URL,
       token: env.UPSTASH_REDIS_REST_TOKEN,
     });
-    const key = `${env.REDIS_KEY_PREFIX}w:${stageId}:${window}`;
-    await redis.hset(key, { "carol|0": 30 });
+    await recordHeartbeat(redis, redisKeys(env.REDIS_KEY_PREFIX), {
+      stageId,
+      viewerId: "carol",
+      atMs: windowStartMs(window),
+    });
     const batch = createMessageBatch("viewer-presence-sync", [
       { id: "m1", timestamp: new Date(), attempts: 1, body: sent[0] },
       { id: "m2", timestamp: new Date(), attempts: 1, body: { database: 7 } }, // not ours: dropped
@@ -210,7 +225,7 @@ describe("the worker in workerd", () => {
     await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
-    expect(await redis.exists(key)).toBe(0);
+    expect(await windowSynced(redis, env.REDIS_KEY_PREFIX, stageId, window)).toBe(true);
     const snapshots = await call(env, `/v1/stages/${stageId}/snapshots`, { headers: admin });
     expect(await snapshots.json()).toMatchObject({ items: [{ stageId, uniqueViewers: 1 }] });
   });

@@ -1,6 +1,6 @@
-import { cadenceFor } from "@viewer-presence/shared/cadence";
+import { cadenceFor } from "@viewer-presence/shared/heartbeat-cadence";
 import { describe, expect, it } from "vitest";
-import { maxPresenceTtlSec } from "../../sync/cadence";
+import { maxPresenceTtlSec } from "../../sync/budget-interval";
 import { syncTestContext, T0 } from "./harness";
 
 const MIN = 60_000;

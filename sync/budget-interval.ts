@@ -1,11 +1,11 @@
+import type { Config } from "@viewer-presence/shared/config";
+import { heartbeatIntervalForBudget } from "@viewer-presence/shared/cost/budget";
 import {
   type Cadence,
   type CadenceConfig,
   cadenceFor,
   parseChosenInterval,
-} from "@viewer-presence/shared/cadence";
-import type { Config } from "@viewer-presence/shared/config";
-import { heartbeatIntervalForBudget } from "@viewer-presence/shared/cost/budget";
+} from "@viewer-presence/shared/heartbeat-cadence";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import type { SyncRedis } from "./sync-redis";
 

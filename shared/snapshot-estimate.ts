@@ -3,9 +3,9 @@
  * rebuilt presence: the live count of its last snapshot, flagged as an estimate. One definition
  * for the sync job and the edge, which both write it (`e:<stage>`), and the edge, which reads it.
  */
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DocumentClient } from "./clients";
-import { SNAPSHOT_PREFIX, stageKeys } from "./dynamo-keys";
+import { SNAPSHOT_PREFIX, stagePartition } from "./dynamo-keys";
+import { queryPage } from "./dynamo-query";
 import { WINDOW_MS } from "./windows";
 
 /**
@@ -74,16 +74,14 @@ export async function readLatestSnapshot(
   tableName: string,
   stageId: string,
 ): Promise<{ viewerCount: number; takenAt: string } | undefined> {
-  const result = await db.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :snapshot)",
-      ExpressionAttributeValues: { ":pk": stageKeys(stageId).pk, ":snapshot": SNAPSHOT_PREFIX },
-      ScanIndexForward: false,
-      Limit: 1,
-    }),
-  );
-  const item = result.Items?.[0];
+  const result = await queryPage(db, {
+    tableName,
+    partition: stagePartition(stageId),
+    sortKey: { beginsWith: SNAPSHOT_PREFIX },
+    descending: true,
+    pageSize: 1,
+  });
+  const item = result.items[0];
   if (item === undefined) return undefined;
   return { viewerCount: Number(item.viewerCount), takenAt: String(item.takenAt) };
 }
