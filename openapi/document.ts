@@ -1,11 +1,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { describeRequestDefaults } from "./request-defaults";
 import { contractRoutes } from "./routes";
 
 export const API_VERSION = "0.1.0";
 
 /**
  * Builds the OpenAPI 3.1 document from the route definitions alone (no server, no handlers),
- * with every object's keys sorted so the committed file diffs cleanly.
+ * with every object's keys sorted so the committed file diffs cleanly, and request bodies'
+ * defaults stated in prose (./request-defaults.ts says why).
  */
 export function buildOpenApiDocument(): Record<string, unknown> {
   const app = new OpenAPIHono();
@@ -38,17 +40,20 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       title: "Viewer presence API",
       version: API_VERSION,
       description:
-        "Live viewer counts for live-stream stages. Players send a heartbeat every `nextHeartbeatInMs`; the service keeps presence in Redis and history in DynamoDB. Errors are `application/problem+json` (RFC 9457).",
+        "Live viewer counts for live-stream stages. Players send a heartbeat every `nextHeartbeatInMs`; the service keeps presence in Redis and history in DynamoDB. Errors are `application/problem+json` (RFC 9457). Your deployment's `host` is where `wrangler deploy` put the worker (its workers.dev host), or your custom domain.",
       license: { name: "MIT", url: "https://opensource.org/license/mit" },
     },
     servers: [
+      // Short descriptions and variable names: generators build identifiers from them
+      // (oazapfts' `servers.yourDeployment({ host })`, orval's `baseUrl.variables.host`).
       {
         url: "https://{host}",
-        description:
-          "Your deployment: `host` is where `wrangler deploy` put the worker (its workers.dev host) or your custom domain.",
+        description: "Your deployment",
+        // No `description` on the variable: the OpenAPI 3.1 schema that swagger-parser (and the
+        // generators built on it) validates against misspells it, and refuses it. info says it.
         variables: { host: { default: "viewer-presence.example.workers.dev" } },
       },
-      { url: "http://127.0.0.1:8787", description: "Local stack (`npm start`)" },
+      { url: "http://127.0.0.1:8787", description: "Local stack" },
     ],
     tags: [
       { name: "Presence", description: "Heartbeats, leaves and live counts." },
@@ -58,7 +63,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: "Operations", description: "Health." },
     ],
   });
-  return sortKeys(document) as Record<string, unknown>;
+  return describeRequestDefaults(sortKeys(document) as Record<string, unknown>);
 }
 
 function sortKeys(value: unknown): unknown {

@@ -766,14 +766,12 @@ export interface components {
         };
         CreateStage: {
             /**
-             * @description Whether viewers without a signed token may send heartbeats (with a self-chosen `anonymousId`). Meant for demos: anonymous ids cannot be trusted for billing.
-             * @default false
+             * @description Whether viewers without a signed token may send heartbeats (with a self-chosen `anonymousId`). Meant for demos: anonymous ids cannot be trusted for billing. Default: `false`.
              * @example false
              */
             allowAnonymous?: boolean;
             /**
-             * @description Whether every accepted heartbeat is also kept as an audit event (the seed's scheme 2). Off by default because it multiplies DynamoDB writes; see the cost model.
-             * @default false
+             * @description Whether every accepted heartbeat is also kept as an audit event (the seed's scheme 2). Off by default because it multiplies DynamoDB writes; see the cost model. Default: `false`.
              * @example false
              */
             auditTrail?: boolean;
@@ -845,8 +843,7 @@ export interface components {
         };
         IssueViewerToken: {
             /**
-             * @description Lifetime in seconds, 60-86400 (default 3600).
-             * @default 3600
+             * @description Lifetime in seconds, 60-86400. Default: `3600`.
              * @example 3600
              */
             ttlSec?: number;

@@ -12,7 +12,7 @@ export const IssueViewerTokenSchema = z
       .max(MAX_VIEWER_TOKEN_TTL_SEC)
       .default(3600)
       .openapi({
-        description: `Lifetime in seconds, 60-${MAX_VIEWER_TOKEN_TTL_SEC} (default 3600).`,
+        description: `Lifetime in seconds, 60-${MAX_VIEWER_TOKEN_TTL_SEC}.`,
         example: 3600,
       }),
   })

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../edge/app";
 import { buildOpenApiDocument } from "../../openapi/document";
 import { emitContract } from "../../openapi/emit";
+import { CreateStageSchema } from "../../openapi/schemas/stage";
+import { IssueViewerTokenSchema } from "../../openapi/schemas/token";
 
 // biome-ignore lint/suspicious/noExplicitAny: the test walks an untyped JSON document
 type Json = Record<string, any>;
@@ -98,6 +100,36 @@ describe("the contract", () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it("states request bodies' defaults in prose, which generators read as optional fields", () => {
+    const document = buildOpenApiDocument() as Json;
+    const schemas = document.components.schemas as Json;
+    const withDefault: string[] = [];
+    for (const name of ["CreateStage", "IssueViewerToken", "UpdateStage", "ViewerBody"]) {
+      for (const [field, property] of Object.entries(schemas[name].properties as Json)) {
+        if ("default" in property) withDefault.push(`${name}.${field}`);
+      }
+    }
+    // openapi-typescript (default options) makes a component field with a `default` required.
+    expect(withDefault).toEqual([]);
+    expect(schemas.CreateStage.properties.allowAnonymous.description).toMatch(
+      /Default: `false`\.$/,
+    );
+    expect(schemas.IssueViewerToken.properties.ttlSec.description).toMatch(/Default: `3600`\.$/);
+    expect(schemas.CreateStage.required).toEqual(["title"]);
+    // The server still fills them in.
+    expect(CreateStageSchema.parse({ title: "t" })).toMatchObject({ allowAnonymous: false });
+    expect(IssueViewerTokenSchema.parse({ viewerId: "v" })).toMatchObject({ ttlSec: 3600 });
+  });
+
+  it("names its servers and their variables briefly, since generators make identifiers of them", () => {
+    const servers = (buildOpenApiDocument() as Json).servers as Json[];
+    for (const server of servers) {
+      // oazapfts: `servers.yourDeployment({ host })`, a camel-cased description.
+      expect(server.description).toMatch(/^[A-Za-z]+(?: [A-Za-z]+){0,2}$/);
+      for (const name of Object.keys(server.variables ?? {})) expect(name).toMatch(/^[a-z]{1,8}$/);
+    }
   });
 
   it("is served by the worker at /openapi.json, with a readable reference at /docs", async () => {
