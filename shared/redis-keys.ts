@@ -59,7 +59,9 @@ export interface RedisKeys {
   /**
    * String `m`: present while Redis holds the whole stage registry; missing means Redis lost its
    * data (or the deployment is new). Value `registry` when the edge rebuilt only the registry,
-   * `full` once the sync job has also restored each stage's last snapshot count.
+   * `full` once the sync job has also restored each stage's last snapshot count. Set at the end
+   * of a rebuild only if the generation `g` is still the one it began under, so a loss during
+   * the rebuild leaves it unset (shared/registry-marker.ts).
    */
   marker(): string;
   /**

@@ -1,5 +1,10 @@
-import { newGeneration } from "@viewer-presence/shared/presence-ticket";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
+import {
+  beginRegistryRebuild,
+  COMPLETE_REGISTRY_SCRIPT,
+  completeRegistryCall,
+  registryCompleted,
+} from "@viewer-presence/shared/registry-marker";
 import { type Stage, type StoredStage, toStage } from "@viewer-presence/shared/stage";
 import {
   PUT_STAGE_COPIES_SCRIPT,
@@ -78,7 +83,8 @@ export function stageRegistry(deps: {
     },
 
     /**
-     * Copies every stage from DynamoDB into Redis, then sets the marker. Idempotent: several
+     * Copies every stage from DynamoDB into Redis, then sets the marker, unless Redis lost its
+     * data again meanwhile (then the next request rebuilds it again). Idempotent: several
      * isolates restoring at once write the same values. Heartbeats of many stages notice one
      * loss at once, and one listing of every stage per isolate is enough: while a request of
      * this isolate runs it, the others wait for it on their own timers (RESTORE_WAIT_MS at
@@ -116,7 +122,13 @@ export function stageRegistry(deps: {
     return { lost: false, stage };
   }
 
+  /**
+   * One rebuild: every held stage's copy, then the marker, unless Redis lost its data again
+   * meanwhile (shared/registry-marker.ts): then it returns with the marker unset, `lookup`'s
+   * re-read finds it gone (a 503), and the next request rebuilds again.
+   */
   async function restoreAll(): Promise<void> {
+    const generation = await redisCall(isolate.redisGuard, () => beginRegistryRebuild(redis, keys));
     const table = deps.table();
     let after: string | undefined;
     do {
@@ -130,19 +142,19 @@ export function stageRegistry(deps: {
       after = page.lastId;
     } while (after !== undefined);
     // "registry": the sync job still has each stage's last snapshot count to restore ("full").
-    // `rs` says for one presence TTL that counts may answer restore estimates meanwhile; a new
+    // `rs` says for one presence TTL that counts may answer restore estimates meanwhile; the new
     // generation `g` voids the presence tickets handed out before the loss.
-    const [, , generation] = await redisCall(isolate.redisGuard, () =>
+    const complete = completeRegistryCall(keys, { generation, marker: "registry" });
+    const [, completed] = await redisCall(isolate.redisGuard, () =>
       redis
         .pipeline()
         .set(keys.restoredAt(), String(nowMs), { nx: true, ex: deps.presenceTtlSec })
-        .set(keys.generation(), newGeneration(), { nx: true })
-        .get(keys.generation())
-        .set(keys.marker(), "registry", { nx: true })
-        .exec<[unknown, unknown, string | null, unknown]>(),
+        .eval(COMPLETE_REGISTRY_SCRIPT, complete.keys, complete.args)
+        .exec<[unknown, unknown]>(),
     );
+    if (!registryCompleted(completed)) return;
     // Tickets this isolate signs from now on name the new generation.
-    if (generation !== null) isolate.registry.generation = String(generation);
+    isolate.registry.generation = generation;
     if (isolate.registry.restoredAtMs === undefined) isolate.registry.restoredAtMs = nowMs;
   }
   return registry;

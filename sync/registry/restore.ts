@@ -1,6 +1,11 @@
 import type { DocumentClient } from "@viewer-presence/shared/clients";
-import { newGeneration } from "@viewer-presence/shared/presence-ticket";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
+import {
+  beginRegistryRebuild,
+  COMPLETE_REGISTRY_SCRIPT,
+  completeRegistryCall,
+  registryCompleted,
+} from "@viewer-presence/shared/registry-marker";
 import {
   estimateFromSnapshot,
   formatEstimate,
@@ -44,10 +49,16 @@ const RESTORE_BATCH_STAGES = 250;
  * 2. for each live stage, one Query for its latest snapshot (newest first, `Limit: 1`) sets
  *    `e:<id>` = `{ viewers, asOf }`, expiring one presence TTL after the loss (`rs`), unless the
  *    snapshot is older than ESTIMATE_MAX_AGE_MS at the loss (an audience that may have left);
- * 3. the marker becomes `full`, last, so a restore cut short is done again by the next run.
+ * 3. the marker becomes `full`, last, so a restore cut short is done again by the next run;
+ *    and only if Redis kept its data since step 1 (shared/registry-marker.ts), else the run
+ *    fails with {@link RestoreUndoneError} and the next one restores again.
  */
 export async function restoreFromSnapshots(
-  deps: { redis: Pick<SyncRedis, "pipeline" | "set" | "get">; db: DocumentClient; keys: RedisKeys },
+  deps: {
+    redis: Pick<SyncRedis, "pipeline" | "set" | "get" | "eval">;
+    db: DocumentClient;
+    keys: RedisKeys;
+  },
   options: RestoreOptions,
 ): Promise<RestoreResult> {
   const { redis, db, keys } = deps;
@@ -57,6 +68,7 @@ export async function restoreFromSnapshots(
     nx: true,
     ex: options.presenceTtlSec,
   });
+  const generation = await beginRegistryRebuild(redis, keys);
   const restoredAt = Number((await redis.get<string>(keys.restoredAt())) ?? options.nowMs);
   const estimateTtlSec = Math.ceil(
     (restoredAt + options.presenceTtlSec * 1000 - options.nowMs) / 1000,
@@ -94,10 +106,25 @@ export async function restoreFromSnapshots(
     }
     await pipeline.exec();
   }
-  // Presence tickets handed out before the loss name indexes Redis no longer has.
-  await redis.set(keys.generation(), newGeneration(), { nx: true });
-  await redis.set(keys.marker(), "full");
+  const complete = completeRegistryCall(keys, { generation, marker: "full" });
+  if (
+    !registryCompleted(await redis.eval(COMPLETE_REGISTRY_SCRIPT, complete.keys, complete.args))
+  ) {
+    throw new RestoreUndoneError();
+  }
   return { stages: stages.length, estimates: restoredEstimates };
+}
+
+/**
+ * Redis lost its data again while the restore wrote it back (a FLUSHALL, a restart empty): the
+ * marker is left unset, so the edge rebuilds the registry and the next run restores.
+ */
+export class RestoreUndoneError extends Error {
+  override readonly name = "RestoreUndoneError";
+  readonly code = "redis_lost_during_restore";
+  constructor() {
+    super("Redis lost its data during the restore; the marker is left unset for the next run");
+  }
 }
 
 /** Every stage's configuration as stored, every page of the stage index. */
