@@ -1,6 +1,5 @@
 import { createScriptDigests } from "@viewer-presence/shared/pipeline-scripts";
 import { createTicketSigner, type PresenceTicket } from "@viewer-presence/shared/presence-ticket";
-import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import type { RestoreEstimate } from "@viewer-presence/shared/snapshot-estimate";
 import type { Stage } from "@viewer-presence/shared/stage";
 import { TtlCache } from "@viewer-presence/shared/ttl-cache";
@@ -9,6 +8,7 @@ import { WINDOW_MS } from "@viewer-presence/shared/windows";
 import { InFlight } from "./in-flight";
 import { createFallbackSessionLimiter } from "./presence/anonymous-sessions";
 import { RateLimiter } from "./presence/rate-limiter";
+import type { RegistryCheck } from "./presence/registry-check";
 import type { StageViewers } from "./presence/stage-viewers";
 import type { RedisGuard } from "./redis-guard";
 
@@ -204,14 +204,6 @@ export function rememberStage(
   isolate.stages.set(stageId, entry, nowMs, stage === undefined ? REGISTRY_CHECK_MS : undefined);
 }
 
-/**
- * What a registry check reads (`MGET m v rs g`: marker, version, restored-at, generation), in
- * the order {@link applyRegistryCheck} decodes them; a caller may append keys of its own.
- */
-export function registryCheckKeys(keys: RedisKeys): [string, string, string, string] {
-  return [keys.marker(), keys.registryVersion(), keys.restoredAt(), keys.generation()];
-}
-
 /** Whether the next request should carry the registry check (`MGET m v rs g`). */
 export function registryCheckDue(isolate: IsolateState, nowMs: number): boolean {
   return nowMs - isolate.registry.checkedAtMs >= REGISTRY_CHECK_MS;
@@ -225,23 +217,16 @@ export function registryCheckDue(isolate: IsolateState, nowMs: number): boolean 
  */
 export function applyRegistryCheck(
   isolate: IsolateState,
-  reply: readonly unknown[],
+  check: RegistryCheck,
   nowMs: number,
 ): "ok" | "lost" {
-  const [marker, version, restoredAt, generation] = reply;
   const view = isolate.registry;
   view.checkedAtMs = nowMs;
-  view.restoredAtMs =
-    restoredAt === null || restoredAt === undefined ? undefined : Number(restoredAt);
-  const newVersion = version === null || version === undefined ? null : String(version);
-  view.generation = generation === null || generation === undefined ? "0" : String(generation);
-  if (marker === null || marker === undefined) {
-    forgetRedisState(isolate);
-    view.version = newVersion;
-    return "lost";
-  }
-  view.version = newVersion;
-  return "ok";
+  view.restoredAtMs = check.restoredAtMs;
+  view.generation = check.generation;
+  if (!check.markerPresent) forgetRedisState(isolate);
+  view.version = check.version;
+  return check.markerPresent ? "ok" : "lost";
 }
 
 /** Forgets everything the isolate believed about Redis' contents. */

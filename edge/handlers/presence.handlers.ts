@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { audienceTag, countryOf, deviceClass } from "@viewer-presence/shared/audience";
 import { type Config, viewerTokenSecrets } from "@viewer-presence/shared/config";
 import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
-import { liveCountCall } from "@viewer-presence/shared/live-count";
+import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { PresenceTicket, TicketSigner } from "@viewer-presence/shared/presence-ticket";
 import { epochAt, presenceSlots } from "@viewer-presence/shared/slot-bitmaps";
@@ -17,7 +17,7 @@ import type { AppEnv, Shard } from "../env";
 import { type IsolateState, rememberStage, viewerIndexKey } from "../isolate-state";
 import { currentCadence, intervalIsStale, rememberInterval } from "../presence/cadence";
 import { recordHeartbeat } from "../presence/heartbeat";
-import { LEAVE_SCRIPT } from "../presence/heartbeat-script";
+import { decodeLeaveReply, LEAVE_SCRIPT } from "../presence/heartbeat-script";
 import { nextHeartbeatInMs } from "../presence/next-heartbeat";
 import { countToAnswer } from "../presence/restore-estimates";
 import { readStageViewers } from "../presence/stage-viewers";
@@ -221,7 +221,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     );
     // The count this isolate answers drops by one now; Redis' own is read again within 10 s.
     const cached = isolate.counts.getWithAge(stageId, nowMs);
-    if (Number(counted) === 1 && cached !== undefined) {
+    if (decodeLeaveReply(counted) && cached !== undefined) {
       const live = Math.max(0, cached.value.live - 1);
       isolate.counts.set(stageId, { ...cached.value, live }, nowMs - cached.ageMs);
     }
@@ -290,7 +290,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
                 await redisCall(isolate.redisGuard, () =>
                   execPipeline(redis, calls, isolate.scriptSha1),
                 )
-              ).map(Number);
+              ).map(decodeLiveCount);
         const byStage = new Map(stageIds.map((id, i) => [id, counts[i] ?? 0]));
         isolate.totals.set("all", byStage, nowMs);
         return byStage;

@@ -1,10 +1,9 @@
-import { liveCountCall } from "@viewer-presence/shared/live-count";
+import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline, type PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
 import { epochAt, PRESENT_AND_WATCHED } from "@viewer-presence/shared/slot-bitmaps";
-import { parseEstimate } from "@viewer-presence/shared/snapshot-estimate";
-import { type Stage, toStage } from "@viewer-presence/shared/stage";
+import type { Stage } from "@viewer-presence/shared/stage";
 import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
 import {
   applyRegistryCheck,
@@ -14,12 +13,12 @@ import {
   type LiveCount,
   REGISTRY,
   registryCheckDue,
-  registryCheckKeys,
   rememberStage,
   viewerIndexKey,
 } from "../isolate-state";
 import { type EdgeRedis, redisCall } from "../redis-client";
-import { heartbeatScriptCall } from "./heartbeat-script";
+import { decodeHeartbeatReply, heartbeatScriptCall } from "./heartbeat-script";
+import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
 import { learnIndexCount, ticketIndexVouched } from "./ticket-index";
 
 export interface HeartbeatInput {
@@ -212,7 +211,7 @@ async function record(
   if (checkRegistry) {
     isolate.registryChecks.take(REGISTRY, nowMs);
     step("registry", (pipeline) =>
-      pipeline.mget(...registryCheckKeys(keys), ...(readEstimate ? [keys.estimate(stageId)] : [])),
+      pipeline.mget(...registryCheckKeys(keys, readEstimate ? stageId : undefined)),
     );
   }
   if (refreshCount) {
@@ -240,14 +239,13 @@ async function record(
     const at = reads.get(name);
     return at === undefined ? undefined : (replies[at] ?? null);
   };
-  const written = scripted ? (reply("write") as unknown[]) : undefined;
-  const check = reply("registry") as unknown[] | undefined;
+  const written = scripted ? decodeHeartbeatReply(reply("write"), checkStage) : undefined;
+  const check = checkRegistry ? decodeRegistryCheck(reply("registry")) : undefined;
   let live: LiveCount | undefined;
   if (refreshCount) {
-    const estimateJson = checkStage ? written![4] : check![4];
     live = {
-      live: Number(reply("count") ?? 0),
-      estimate: parseEstimate(estimateJson as string | null | undefined),
+      live: decodeLiveCount(reply("count")),
+      estimate: checkStage ? written!.checked!.estimate : check!.estimate,
     };
   }
 
@@ -256,27 +254,27 @@ async function record(
   let index = input.index;
   let unknownIndex = false;
   if (written !== undefined) {
-    const [stageJson, marker, version, restoredAt, , generation, given, listLength] = written;
-    if (checkStage) {
-      registryLost =
-        applyRegistryCheck(isolate, [marker, version, restoredAt, generation], nowMs) === "lost";
-      if (stageJson === null || stageJson === undefined) {
+    const { checked, result } = written;
+    if (checked !== undefined) {
+      registryLost = applyRegistryCheck(isolate, checked.registry, nowMs) === "lost";
+      if (checked.stage === undefined) {
         if (!registryLost) rememberStage(isolate, stageId, undefined, nowMs);
         return { kind: "unknown-stage", registryComplete: !registryLost };
       }
-      stage = toStage(JSON.parse(String(stageJson)));
+      stage = checked.stage;
       rememberStage(isolate, stageId, stage, nowMs);
-      if (Number(given) === -2) return { kind: "elsewhere", stage, registryLost };
-      if (Number(given) === -1) return { kind: "refused", stage, registryLost };
+      if (result.kind === "elsewhere") return { kind: "elsewhere", stage, registryLost };
+      if (result.kind === "refused") return { kind: "refused", stage, registryLost };
     }
-    unknownIndex = Number(given) === -3;
-    if (!unknownIndex) {
-      index = Number(given);
+    unknownIndex = result.kind === "unknown-index";
+    if (result.kind === "written") {
+      index = result.index;
       isolate.viewerIndexes.set(viewerIndexKey(stageId, epoch, viewerId), index, nowMs);
-      learnIndexCount(isolate, stageId, epoch, Math.max(index + 1, Number(listLength ?? 0)), nowMs);
+      learnIndexCount(isolate, stageId, epoch, Math.max(index + 1, result.listLength ?? 0), nowMs);
     }
   }
-  if (check !== undefined) registryLost = applyRegistryCheck(isolate, check, nowMs) === "lost";
+  if (check !== undefined)
+    registryLost = applyRegistryCheck(isolate, check.check, nowMs) === "lost";
   if (unknownIndex) return { kind: "unknown-index", stage: stage!, registryLost };
   const counted = {
     kind: "counted" as const,
@@ -334,7 +332,7 @@ async function readLiveCount(
     ),
   );
   return {
-    count: { live: Number(live ?? 0), estimate: undefined },
-    registryLost: applyRegistryCheck(isolate, check as unknown[], nowMs) === "lost",
+    count: { live: decodeLiveCount(live), estimate: undefined },
+    registryLost: applyRegistryCheck(isolate, decodeRegistryCheck(check).check, nowMs) === "lost",
   };
 }

@@ -1,9 +1,9 @@
-import { liveCountCall } from "@viewer-presence/shared/live-count";
+import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
-import { parseEstimate } from "@viewer-presence/shared/snapshot-estimate";
-import { applyRegistryCheck, registryCheckKeys } from "../isolate-state";
+import { applyRegistryCheck } from "../isolate-state";
 import { redisCall } from "../redis-client";
 import type { StageRegistry } from "../stages/stage-registry";
+import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
 import { countToAnswer, type EstimateDeps } from "./restore-estimates";
 
 export interface StageViewers {
@@ -37,15 +37,15 @@ export async function readStageViewers(
     execPipeline(
       redis,
       [
-        (pipeline) => pipeline.mget(...registryCheckKeys(keys), keys.estimate(stageId)),
+        (pipeline) => pipeline.mget(...registryCheckKeys(keys, stageId)),
         liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
       ],
       isolate.scriptSha1,
     ),
   );
-  const reads = check as unknown[];
-  if (applyRegistryCheck(isolate, reads, nowMs) === "lost") await deps.registry.restore();
-  const count = { live: Number(live), estimate: parseEstimate(reads[4] as string | null) };
+  const registry = decodeRegistryCheck(check);
+  if (applyRegistryCheck(isolate, registry.check, nowMs) === "lost") await deps.registry.restore();
+  const count = { live: decodeLiveCount(live), estimate: registry.estimate };
   const answer = await countToAnswer(deps, stageId, count, nowMs, presenceTtlSec);
   isolate.countReads.set(stageId, answer, nowMs);
   return answer;

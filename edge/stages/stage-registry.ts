@@ -16,9 +16,9 @@ import {
   cachedStage,
   type IsolateState,
   REGISTRY,
-  registryCheckKeys,
   rememberStage,
 } from "../isolate-state";
+import { decodeRegistryCheck, registryCheckKeys } from "../presence/registry-check";
 import { StoreUnavailableError } from "../problems";
 import { type EdgeRedis, redisCall } from "../redis-client";
 import type { StageTable } from "./stage-table";
@@ -114,9 +114,11 @@ export function stageRegistry(deps: {
       .get(keys.stage(stageId))
       .mget(...registryCheckKeys(keys));
     const [config, check] = await redisCall(isolate.redisGuard, () =>
-      pipeline.exec<[string | null, unknown[]]>(),
+      pipeline.exec<[string | null, unknown]>(),
     );
-    if (applyRegistryCheck(isolate, check, nowMs) === "lost") return { lost: true };
+    if (applyRegistryCheck(isolate, decodeRegistryCheck(check).check, nowMs) === "lost") {
+      return { lost: true };
+    }
     const stage = config === null ? undefined : toStage(JSON.parse(config));
     registry.remember(stageId, stage);
     return { lost: false, stage };
