@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { audienceTag, countryOf, deviceClass } from "@viewer-presence/shared/audience";
 import { type Config, viewerTokenSecrets } from "@viewer-presence/shared/config";
+import type { HeartbeatAcceptance } from "@viewer-presence/shared/heartbeat-acceptance";
 import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
 import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
@@ -26,14 +27,14 @@ import { problems, StoreUnavailableError } from "../problems";
 import { redisCall } from "../redis-client";
 import { registryRebuilding } from "../stages/stage-registry";
 
-function refusal(stage: Stage, anonymous: boolean) {
-  if (stage.status !== "live") return problems.stageEnded(stage.id);
-  if (anonymous) {
+/** The problem a refused heartbeat answers (any reason but the anonymous one: the stage ended). */
+function refusal(stageId: string, reason: HeartbeatAcceptance) {
+  if (reason === "anonymous-refused") {
     return problems.forbidden(
-      `Stage "${stage.id}" does not allow anonymous viewers; send a viewer token.`,
+      `Stage "${stageId}" does not allow anonymous viewers; send a viewer token.`,
     );
   }
-  return problems.stageEnded(stage.id);
+  return problems.stageEnded(stageId);
 }
 
 export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
@@ -142,7 +143,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
     }
     const { outcome, shard, scope, ticketIndex, ticketHolds } = attempt;
     if (outcome.kind === "unknown-stage") throw problems.stageNotFound(stageId);
-    if (outcome.kind === "refused") throw refusal(outcome.stage, viewer.anonymous);
+    if (outcome.kind === "refused") throw refusal(stageId, outcome.reason);
     if (outcome.kind === "unknown-index") {
       // Validly signed, so made with the viewer-token secret, yet naming no viewer's index.
       throw problems.validation([

@@ -1,3 +1,4 @@
+import { viewerKind } from "@viewer-presence/shared/heartbeat-acceptance";
 import {
   INDEX_KEY_EXPIRY_SEC,
   type RedisKeys,
@@ -33,15 +34,18 @@ const NOT_WRITTEN = { refused: -1, elsewhere: -2, unknownIndex: -3 } as const;
  * + RPUSH + HSET for a new one, + MGET when it checks the stage, + EXPIRE for a slot this isolate
  * has not given one yet (+ 3 for an epoch's first viewer, + 2 with the audit trail).
  *
- * The stage's JSON is never decoded: Redis' cjson refuses some strings JavaScript's
+ * The stage's copy is never decoded: Redis' cjson refuses some strings JavaScript's
  * JSON.stringify writes (a lone surrogate in a title), which once made every heartbeat of such a
- * stage fail. The gates are found as plain text instead, which is exact for JSON that
+ * stage fail. Whether it takes this viewer's heartbeat is not decided here either: the copy starts
+ * with `{"accepts":"<kinds>"` (shared/stage-copies.ts), the viewer kinds the one rule
+ * (shared/heartbeat-acceptance.ts) accepts, and the script looks the viewer's kind up in it. The
+ * other gates (`databases`, `auditTrail`) are found as plain text, which is exact for JSON that
  * JSON.stringify wrote (no whitespace): inside a JSON string every `"` is escaped as `\"`, so
- * the text `"status":"live"` can only be the member itself, never part of a title.
+ * the text `"auditTrail":true` can only be the member itself, never part of a title.
  *
  * KEYS: stage, marker m, version v, restored-at rs, estimate e, generation g, index ix, index
  * list il, indexed epochs ixs, slot bitmap b, audit stream a.
- * ARGV: check stage ('1'/'0'), anonymous ('1'/'0'), viewer, index or '', credited ('1'/'0'),
+ * ARGV: check stage ('1'/'0'), viewer kind ('a'/'s', heartbeat-acceptance.ts `viewerKind`), viewer, index or '', credited ('1'/'0'),
  * now (ms), slot expiry (s), index expiry (s), `<stage>:<epoch>`, audit trail ('1'/'0', when
  * the stage is not checked), set the slot's expiry ('1'/'0': not when this isolate already did),
  * the viewer's audience tag `<country>|<device>` (kept with a new viewer's id in the list), the
@@ -58,7 +62,7 @@ export const HEARTBEAT_SCRIPT = `
 local stageKey, markerKey, versionKey, restoredAtKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local estimateKey, generationKey, indexKey, listKey = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local indexedEpochsKey, slotKey, auditKey = KEYS[9], KEYS[10], KEYS[11]
-local check, anonymous, viewer, index = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local check, viewerKind, viewer, index = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local credited, now, slotExpiry, indexExpiry = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local stageEpoch, audit, setExpiry = ARGV[9], ARGV[10] == '1', ARGV[11] == '1'
 local audience, assumedDatabases, ticketGeneration = ARGV[12], ARGV[13], ARGV[14]
@@ -74,9 +78,8 @@ if check == '1' then
     refused[7] = ${NOT_WRITTEN.elsewhere}
     return refused
   end
-  local live = string.find(stage, '"status":"live"', 1, true)
-  local anonymousAllowed = string.find(stage, '"allowAnonymous":true', 1, true)
-  if not live or (anonymous == '1' and not anonymousAllowed) then return refused end
+  local accepts = string.match(stage, '^{"accepts":"(%l*)"')
+  if not accepts or not string.find(accepts, viewerKind, 1, true) then return refused end
   audit = string.find(stage, '"auditTrail":true', 1, true) ~= nil
 end
 local listLength = false
@@ -166,7 +169,7 @@ export function heartbeatScriptCall(keys: RedisKeys, input: HeartbeatScriptInput
     ],
     args: [
       input.checkStage ? "1" : "0",
-      input.anonymous ? "1" : "0",
+      viewerKind(input.anonymous),
       input.viewerId,
       input.index === undefined ? "" : String(input.index),
       input.credited ? "1" : "0",

@@ -1,3 +1,7 @@
+import {
+  type HeartbeatAcceptance,
+  heartbeatAcceptance,
+} from "@viewer-presence/shared/heartbeat-acceptance";
 import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline, type PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
@@ -56,8 +60,8 @@ export type HeartbeatOutcome =
       /** The registry check found Redis had lost its data: rebuild the registry. */
       registryLost: boolean;
     }
-  /** The stage exists but refuses this heartbeat (ended, or anonymous viewers not allowed). */
-  | { kind: "refused"; stage: Stage; registryLost: boolean }
+  /** The stage exists but refuses this heartbeat: `reason`, by shared/heartbeat-acceptance.ts. */
+  | { kind: "refused"; stage: Stage; reason: HeartbeatAcceptance; registryLost: boolean }
   /** The stage spreads its viewers over another number of databases than assumed: nothing
    *  was written; send the heartbeat to the viewer's database of `stage`. */
   | { kind: "elsewhere"; stage: Stage; registryLost: boolean }
@@ -66,9 +70,6 @@ export type HeartbeatOutcome =
   | { kind: "unknown-stage"; registryComplete: boolean };
 
 type Deps = { redis: EdgeRedis; keys: RedisKeys; isolate: IsolateState };
-
-const refuses = (stage: Stage, anonymous: boolean) =>
-  stage.status !== "live" || (anonymous && !stage.allowAnonymous);
 
 /**
  * Records one heartbeat in ONE request to Upstash. For a stage the isolate can vouch for and a
@@ -89,16 +90,13 @@ export async function recordHeartbeat(
   await isolate.stageChecks.waitFor(stageId, nowMs);
 
   const known = cachedStage(isolate, stageId, nowMs);
+  const acceptance = known?.stage ? heartbeatAcceptance(known.stage, input.anonymous) : undefined;
   const trusted = known?.current === true && !known.checkDue;
   if (known?.stage === null && trusted) return { kind: "unknown-stage", registryComplete: true };
   // The script re-reads the stage before writing: for a stage not cached, changed since it was
   // cached (another isolate ended or reopened it), or refusing while the registry check is due
   // (so a stage reopened elsewhere is accepted within REGISTRY_CHECK_MS).
-  if (
-    known?.stage == null ||
-    !known.current ||
-    (refuses(known.stage, input.anonymous) && known.checkDue)
-  ) {
+  if (known?.stage == null || !known.current || (acceptance !== "accepted" && known.checkDue)) {
     // Marked even over a check waited for in vain (its request was cancelled, or is stuck):
     // heartbeats arriving from now on wait for this one.
     isolate.stageChecks.take(stageId, nowMs);
@@ -108,8 +106,8 @@ export async function recordHeartbeat(
       isolate.stageChecks.end(stageId);
     }
   }
-  if (refuses(known.stage, input.anonymous)) {
-    return { kind: "refused", stage: known.stage, registryLost: false };
+  if (acceptance !== "accepted") {
+    return { kind: "refused", stage: known.stage, reason: acceptance!, registryLost: false };
   }
   return record(deps, input, known.stage);
 }
@@ -264,7 +262,11 @@ async function record(
       stage = checked.stage;
       rememberStage(isolate, stageId, stage, nowMs);
       if (result.kind === "elsewhere") return { kind: "elsewhere", stage, registryLost };
-      if (result.kind === "refused") return { kind: "refused", stage, registryLost };
+      if (result.kind === "refused") {
+        // The script applied the copy's `accepts`, computed by the same rule: this says why.
+        const reason = heartbeatAcceptance(stage, input.anonymous);
+        return { kind: "refused", stage, reason, registryLost };
+      }
     }
     unknownIndex = result.kind === "unknown-index";
     if (result.kind === "written") {
