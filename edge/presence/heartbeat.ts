@@ -69,7 +69,8 @@ export type HeartbeatOutcome =
   | { kind: "unknown-index"; stage: Stage; registryLost: boolean }
   | { kind: "unknown-stage"; registryComplete: boolean };
 
-type Deps = { redis: EdgeRedis; keys: RedisKeys; isolate: IsolateState };
+/** The database a heartbeat is recorded in: its client, keys, and what the isolate knows of it. */
+export type RecordDeps = { redis: EdgeRedis; keys: RedisKeys; isolate: IsolateState };
 
 /**
  * Records one heartbeat in ONE request to Upstash. For a stage the isolate can vouch for and a
@@ -81,7 +82,7 @@ type Deps = { redis: EdgeRedis; keys: RedisKeys; isolate: IsolateState };
  * each running it.
  */
 export async function recordHeartbeat(
-  deps: Deps,
+  deps: RecordDeps,
   input: HeartbeatInput,
 ): Promise<HeartbeatOutcome> {
   const { isolate } = deps;
@@ -124,7 +125,7 @@ export async function recordHeartbeat(
  * ones do not repeat: the marks are set when the request is built, not when it returns.
  */
 async function record(
-  deps: Deps,
+  deps: RecordDeps,
   input: HeartbeatInput,
   cached: Stage | undefined,
 ): Promise<HeartbeatOutcome> {
@@ -317,7 +318,7 @@ function withoutTicketGeneration({ ticketGeneration: _, ...input }: HeartbeatInp
  * a count read after Redis lost its data says so (`registryLost`).
  */
 async function readLiveCount(
-  { redis, keys, isolate }: Deps,
+  { redis, keys, isolate }: RecordDeps,
   stageId: string,
   nowMs: number,
   presenceTtlSec: number,
