@@ -1,8 +1,12 @@
+import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
 import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
+import type { Stage } from "@viewer-presence/shared/stage";
+import type { Services } from "../env";
 import { applyRegistryCheck } from "../isolate-state";
 import { redisCall } from "../redis-client";
 import type { StageRegistry } from "../stages/stage-registry";
+import { currentCadence } from "./cadence";
 import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
 import { countToAnswer, type EstimateDeps } from "./restore-estimates";
 
@@ -14,7 +18,35 @@ export interface StageViewers {
 }
 
 /**
- * The live count of a stage, in one request (COUNT_SCRIPT, and the registry check with the
+ * The live count of a stage as count reads answer it: a stage spread over several databases has
+ * every part's count read at once, and summed.
+ */
+export async function stageViewers(services: Services, stage: Stage): Promise<StageViewers> {
+  const { config, nowMs } = services;
+  const cadence = currentCadence(config, services.shard(stage.id).isolate, nowMs);
+  const widthsSec = countedWidthsSec(config, cadence);
+  const parts = await Promise.all(
+    services
+      .stageShards(stage)
+      .map((part) =>
+        readStageViewers(
+          { ...services, ...part },
+          stage.id,
+          nowMs,
+          cadence.presenceTtlSec,
+          widthsSec,
+        ),
+      ),
+  );
+  return {
+    viewers: parts.reduce((sum, part) => sum + part.viewers, 0),
+    estimated: parts.some((part) => part.estimated),
+    asOfMs: Math.min(...parts.map((part) => part.asOfMs)),
+  };
+}
+
+/**
+ * The live count of a stage in one database, in one request (COUNT_SCRIPT, and the registry check with the
  * restore estimate in one MGET) and at most once per isolate per count-read cache period. After
  * Redis lost its data, presence is empty until viewers' next heartbeats; meanwhile the stage's
  * last snapshot count is answered, flagged `estimated`, for as long as it exceeds the live count
@@ -23,7 +55,7 @@ export interface StageViewers {
  * left: the loss is noticed here, the registry rebuilt (or a 503 while another request of the
  * isolate rebuilds it), and the estimate answered.
  */
-export async function readStageViewers(
+async function readStageViewers(
   deps: EstimateDeps & { registry: Pick<StageRegistry, "restore"> },
   stageId: string,
   nowMs: number,
