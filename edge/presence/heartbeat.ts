@@ -9,17 +9,15 @@ import { WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
 import { epochAt, PRESENT_AND_WATCHED } from "@viewer-presence/shared/slot-bitmaps";
 import type { Stage } from "@viewer-presence/shared/stage";
 import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
+import { COUNT_CACHE_MS, type LiveCount } from "../isolate/count-memory";
 import {
   applyRegistryCheck,
-  COUNT_CACHE_MS,
   cachedStage,
   type IsolateState,
-  type LiveCount,
-  REGISTRY,
-  registryCheckDue,
   rememberStage,
-  viewerIndexKey,
-} from "../isolate-state";
+} from "../isolate/isolate-state";
+import { REGISTRY, registryCheckDue } from "../isolate/registry-memory";
+import { viewerIndexKey } from "../isolate/viewer-memory";
 import { type EdgeRedis, redisCall } from "../redis-client";
 import {
   decodeHeartbeatReply,
@@ -92,7 +90,7 @@ export async function recordHeartbeat(
   const { isolate } = deps;
   const { stageId, nowMs } = input;
   // Never on the other heartbeat's promise: workerd forbids it (edge/in-flight.ts).
-  await isolate.stageChecks.waitFor(stageId, nowMs);
+  await isolate.stages.checks.waitFor(stageId, nowMs);
 
   const known = cachedStage(isolate, stageId, nowMs);
   const acceptance = known?.stage ? heartbeatAcceptance(known.stage, input.anonymous) : undefined;
@@ -104,11 +102,11 @@ export async function recordHeartbeat(
   if (known?.stage == null || !known.current || (acceptance !== "accepted" && known.checkDue)) {
     // Marked even over a check waited for in vain (its request was cancelled, or is stuck):
     // heartbeats arriving from now on wait for this one.
-    isolate.stageChecks.take(stageId, nowMs);
+    isolate.stages.checks.take(stageId, nowMs);
     try {
       return await record(deps, input, undefined);
     } finally {
-      isolate.stageChecks.end(stageId);
+      isolate.stages.checks.end(stageId);
     }
   }
   if (acceptance !== "accepted") {
@@ -157,7 +155,7 @@ async function record(
     live: decodeLiveCount(reply("count")),
     estimate: plan.checkStage ? written!.checked!.estimate : check!.estimate,
   };
-  if (!registryLost) deps.isolate.counts.set(input.stageId, live, input.nowMs);
+  if (!registryLost) deps.isolate.counts.live.set(input.stageId, live, input.nowMs);
   const outcome = { ...counted, count: live };
   if (!plan.reads.has("interval")) return outcome;
   return { ...outcome, intervalJson: reply("interval") as string | null };
@@ -174,11 +172,11 @@ interface Plan {
   /** Whether the write is HEARTBEAT_SCRIPT (else a BITFIELD). */
   scripted: boolean;
   checkStage: boolean;
-  /** Whether this request gives the slot's bitmap its expiry (marked in `expirySet`). */
+  /** Whether this request gives the slot's bitmap its expiry (marked in `expiries`). */
   setExpiry: boolean;
-  /** Whether this request refreshes the stage's count (marked in `countRefreshes`). */
+  /** Whether this request refreshes the stage's count (marked in `counts.refreshes`). */
   refreshCount: boolean;
-  /** Whether it carries the registry check (marked in `registryChecks`). */
+  /** Whether it carries the registry check (marked in `registry.checks`). */
   checkRegistry: boolean;
   /** The count the isolate holds, as it was when the request was built. */
   cachedCount: { value: LiveCount; ageMs: number } | undefined;
@@ -206,8 +204,8 @@ function planWrite(
     input.ticketGeneration !== undefined &&
     !ticketIndexVouched(isolate, stageId, epochAt(nowMs), input.index!, nowMs);
   const scripted = checkStage || input.index === undefined || checkIndex;
-  const setExpiry = isolate.expirySet.get(slotKey, nowMs) === undefined;
-  if (setExpiry) isolate.expirySet.set(slotKey, true, nowMs);
+  const setExpiry = isolate.expiries.get(slotKey, nowMs) === undefined;
+  if (setExpiry) isolate.expiries.set(slotKey, true, nowMs);
   const plan: Plan = {
     ...{ steps: [], reads: new Map(), slotKey, scripted, checkStage, setExpiry },
     ...{ refreshCount: false, checkRegistry: false, cachedCount: undefined },
@@ -257,29 +255,30 @@ function planWrite(
  */
 function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: Plan): void {
   const { stageId, nowMs } = input;
-  plan.cachedCount = isolate.counts.getWithAge(stageId, nowMs);
+  plan.cachedCount = isolate.counts.live.getWithAge(stageId, nowMs);
   // One count refresh per stage per isolate at a time: concurrent heartbeats answer the cached
   // count or, with none yet (a fresh isolate, a restore), wait for the one in flight.
   plan.refreshCount =
     (plan.cachedCount === undefined || plan.cachedCount.ageMs >= COUNT_CACHE_MS) &&
-    isolate.countRefreshes.begin(stageId, nowMs);
+    isolate.counts.refreshes.begin(stageId, nowMs);
   // The registry check rides along when due, and with every count refresh: a count read without
   // the marker cannot tell an audience that left from a Redis that lost its data (it answered
   // 2 viewers of 20, unflagged, until the next check). The script reads it itself.
   plan.checkRegistry =
     !plan.checkStage &&
     (plan.refreshCount ||
-      (registryCheckDue(isolate, nowMs) && !isolate.registryChecks.holds(REGISTRY, nowMs)));
+      (registryCheckDue(isolate.registry, nowMs) &&
+        !isolate.registry.checks.holds(REGISTRY, nowMs)));
   // Shortly after a restore, the stage's estimate rides in the same MGET, unless this isolate
   // already found it has none (no recent snapshot: a new deployment, or an audience long gone).
-  const restoredAtMs = isolate.registry.restoredAtMs;
+  const restoredAtMs = isolate.registry.view.restoredAtMs;
   const readEstimate =
     plan.refreshCount &&
     restoredAtMs !== undefined &&
     nowMs < restoredAtMs + input.presenceTtlSec * 1000 &&
-    isolate.estimates.get(stageId, nowMs) !== null;
+    isolate.counts.estimates.get(stageId, nowMs) !== null;
   if (plan.checkRegistry) {
-    isolate.registryChecks.take(REGISTRY, nowMs);
+    isolate.registry.checks.take(REGISTRY, nowMs);
     const checked = registryCheckKeys(keys, readEstimate ? stageId : undefined);
     addStep(plan, "registry", (pipeline) => pipeline.mget(...checked));
   }
@@ -297,13 +296,13 @@ async function send({ redis, isolate }: RecordDeps, input: HeartbeatInput, plan:
       execPipeline(redis, plan.steps, isolate.scriptSha1),
     );
   } catch (error) {
-    if (plan.setExpiry) isolate.expirySet.delete(plan.slotKey);
+    if (plan.setExpiry) isolate.expiries.delete(plan.slotKey);
     throw error;
   } finally {
     // Heartbeats waiting for this refresh or check read what it leaves in the isolate's caches,
     // which `record` writes before this request yields again (nothing awaits in between).
-    if (plan.refreshCount) isolate.countRefreshes.end(input.stageId);
-    if (plan.checkRegistry) isolate.registryChecks.end(REGISTRY);
+    if (plan.refreshCount) isolate.counts.refreshes.end(input.stageId);
+    if (plan.checkRegistry) isolate.registry.checks.end(REGISTRY);
   }
   return (name: ReadName): unknown => {
     const at = plan.reads.get(name);
@@ -345,7 +344,7 @@ function applyWritten(
   const stage = checked?.stage;
   if (result.kind !== "written") return { kind: "unknown-index", stage, registryLost };
   const epoch = epochAt(nowMs);
-  isolate.viewerIndexes.set(viewerIndexKey(stageId, epoch, viewerId), result.index, nowMs);
+  isolate.viewers.indexes.set(viewerIndexKey(stageId, epoch, viewerId), result.index, nowMs);
   const known = Math.max(result.index + 1, result.listLength ?? 0);
   learnIndexCount(isolate, stageId, epoch, known, nowMs);
   return { kind: "written", stage, index: result.index, registryLost };
@@ -365,8 +364,8 @@ async function withCachedCount(
 ): Promise<HeartbeatOutcome> {
   const { stageId, nowMs } = input;
   if (plan.cachedCount !== undefined) return { ...counted, count: plan.cachedCount.value };
-  await deps.isolate.countRefreshes.waitFor(stageId, nowMs);
-  const refreshed = deps.isolate.counts.get(stageId, nowMs);
+  await deps.isolate.counts.refreshes.waitFor(stageId, nowMs);
+  const refreshed = deps.isolate.counts.live.get(stageId, nowMs);
   if (refreshed !== undefined) return { ...counted, count: refreshed };
   const { presenceTtlSec, countWidthsSec } = input;
   const own = await readLiveCount(deps, stageId, nowMs, presenceTtlSec, countWidthsSec);

@@ -29,9 +29,9 @@ export async function leaveStage(services: Services, stage: Stage, viewerId: str
   const [counted] = await redisCall(isolate.redisGuard, () =>
     execPipeline(redis, [leave], isolate.scriptSha1),
   );
-  const cached = isolate.counts.getWithAge(stageId, nowMs);
+  const cached = isolate.counts.live.getWithAge(stageId, nowMs);
   if (decodeLeaveReply(counted) && cached !== undefined) {
     const live = Math.max(0, cached.value.live - 1);
-    isolate.counts.set(stageId, { ...cached.value, live }, nowMs - cached.ageMs);
+    isolate.counts.live.set(stageId, { ...cached.value, live }, nowMs - cached.ageMs);
   }
 }

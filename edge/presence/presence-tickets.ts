@@ -2,7 +2,7 @@ import type { Config } from "@viewer-presence/shared/config";
 import type { PresenceTicket, TicketSigner } from "@viewer-presence/shared/presence-ticket";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import type { Shard } from "../env";
-import type { IsolateState } from "../isolate-state";
+import type { IsolateState } from "../isolate/isolate-state";
 
 /**
  * The ticket, when it is this signer's, for this stage and viewer, of this epoch, and of the
@@ -18,13 +18,13 @@ export async function validTicket(
   { stageId, viewerId, nowMs }: { stageId: string; viewerId: string; nowMs: number },
 ): Promise<PresenceTicket | undefined> {
   const cacheKey = `${stageId}|${viewerId}|${text}`;
-  let ticket = isolate.verifiedTickets.get(cacheKey, nowMs);
+  let ticket = isolate.viewers.tickets.get(cacheKey, nowMs);
   if (ticket === undefined) {
     ticket = await signer.verify(text, stageId, viewerId);
     if (ticket === undefined) return undefined;
-    isolate.verifiedTickets.set(cacheKey, ticket, nowMs);
+    isolate.viewers.tickets.set(cacheKey, ticket, nowMs);
   }
-  const generation = isolate.registry.generation;
+  const generation = isolate.registry.view.generation;
   if (ticket.epoch !== epochAt(nowMs)) return undefined;
   if (generation !== undefined && ticket.generation !== generation) return undefined;
   return ticket;

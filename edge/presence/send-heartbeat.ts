@@ -4,7 +4,8 @@ import type { PresenceTicket, TicketSigner } from "@viewer-presence/shared/prese
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import type { Stage } from "@viewer-presence/shared/stage";
 import type { Services, Shard } from "../env";
-import { rememberStage, viewerIndexKey } from "../isolate-state";
+import { rememberStage } from "../isolate/isolate-state";
+import { viewerIndexKey } from "../isolate/viewer-memory";
 import { StoreUnavailableError } from "../problems";
 import { registryRebuilding } from "../stages/stage-registry";
 import { currentCadence, intervalIsStale, rememberInterval } from "./cadence";
@@ -117,7 +118,7 @@ export async function sendHeartbeat(
 async function beatWhereTheViewerWrites(beat: Beat): Promise<Attempt> {
   const { stageId } = beat.request;
   const { nowMs } = beat.services;
-  const known = beat.home.isolate.stages.get(stageId, nowMs)?.stage ?? undefined;
+  const known = beat.home.isolate.stages.copies.get(stageId, nowMs)?.stage ?? undefined;
   const first = await beatIn(beat, known);
   if (first.outcome.kind !== "elsewhere") return { ...first, outcome: first.outcome };
   rememberStage(beat.home.isolate, stageId, first.outcome.stage, nowMs);
@@ -173,7 +174,7 @@ function heartbeatInput(
   const { stageId, viewer } = request;
   const index =
     ticketed?.index ??
-    isolate.viewerIndexes.get(viewerIndexKey(stageId, epochAt(nowMs), viewer.viewerId), nowMs);
+    isolate.viewers.indexes.get(viewerIndexKey(stageId, epochAt(nowMs), viewer.viewerId), nowMs);
   return {
     stageId,
     ...viewer,
@@ -236,6 +237,6 @@ async function answerTicket(
   return signer.sign(scope, request.viewer.viewerId, {
     epoch: epochAt(services.nowMs),
     index,
-    generation: shard.isolate.registry.generation ?? "0",
+    generation: shard.isolate.registry.view.generation ?? "0",
   });
 }

@@ -17,7 +17,7 @@ export function spreadCount(
     .map((part) =>
       part.database === own.shard.database
         ? own.live
-        : part.isolate.counts.get(stageId, nowMs)?.live,
+        : part.isolate.counts.live.get(stageId, nowMs)?.live,
     )
     .filter((live) => live !== undefined);
   const sum = known.reduce((total, live) => total + live, 0);

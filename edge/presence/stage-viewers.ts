@@ -3,19 +3,13 @@ import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-cou
 import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { Stage } from "@viewer-presence/shared/stage";
 import type { Services } from "../env";
-import { applyRegistryCheck } from "../isolate-state";
+import type { StageViewers } from "../isolate/count-memory";
+import { applyRegistryCheck } from "../isolate/isolate-state";
 import { redisCall } from "../redis-client";
 import type { StageRegistry } from "../stages/stage-registry";
 import { currentCadence } from "./cadence";
 import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
 import { countToAnswer, type EstimateDeps } from "./restore-estimates";
-
-export interface StageViewers {
-  viewers: number;
-  estimated: boolean;
-  /** When the figure was true: now for a live count, the snapshot's time for an estimate. */
-  asOfMs: number;
-}
 
 /**
  * The live count of a stage as count reads answer it: a stage spread over several databases has
@@ -63,7 +57,7 @@ async function readStageViewers(
   widthsSec: readonly number[],
 ): Promise<StageViewers> {
   const { redis, keys, isolate } = deps;
-  const cached = isolate.countReads.get(stageId, nowMs);
+  const cached = isolate.counts.reads.get(stageId, nowMs);
   if (cached !== undefined) return cached;
   const [check, live] = await redisCall(isolate.redisGuard, () =>
     execPipeline(
@@ -79,6 +73,6 @@ async function readStageViewers(
   if (applyRegistryCheck(isolate, registry.check, nowMs) === "lost") await deps.registry.restore();
   const count = { live: decodeLiveCount(live), estimate: registry.estimate };
   const answer = await countToAnswer(deps, stageId, count, nowMs, presenceTtlSec);
-  isolate.countReads.set(stageId, answer, nowMs);
+  isolate.counts.reads.set(stageId, answer, nowMs);
   return answer;
 }

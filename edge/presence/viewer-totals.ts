@@ -30,7 +30,7 @@ async function countsByStage(
   { config, nowMs, keys }: Services,
   { redis, isolate }: Shard,
 ): Promise<Map<string, number>> {
-  const cached = isolate.totals.get("all", nowMs);
+  const cached = isolate.counts.totals.get("all", nowMs);
   if (cached !== undefined) return cached;
   const stageIds = (await redisCall(isolate.redisGuard, () => redis.smembers(keys.stages()))).map(
     String,
@@ -47,6 +47,6 @@ async function countsByStage(
           await redisCall(isolate.redisGuard, () => execPipeline(redis, calls, isolate.scriptSha1))
         ).map(decodeLiveCount);
   const byStage = new Map(stageIds.map((id, i) => [id, counts[i] ?? 0]));
-  isolate.totals.set("all", byStage, nowMs);
+  isolate.counts.totals.set("all", byStage, nowMs);
   return byStage;
 }
