@@ -7,8 +7,8 @@ import {
 import type { IsolateState } from "../isolate/isolate-state";
 
 /**
- * The cadence this isolate uses (shared/heartbeat-cadence.ts), with the interval the sync job chose read
- * from Redis together with a count refresh and kept 30 s.
+ * The cadence this isolate uses (shared/heartbeat-cadence.ts), with the interval the sync job
+ * chose read from Redis together with a count refresh and kept 30 s.
  */
 export function currentCadence(config: Config, isolate: IsolateState, nowMs: number): Cadence {
   return cadenceFor(config, isolate.counts.interval.get("iv", nowMs));
