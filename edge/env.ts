@@ -4,7 +4,7 @@ import type { CallDeadline } from "@viewer-presence/shared/deadlines";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import type { Stage } from "@viewer-presence/shared/stage";
 import type { HistoryTable } from "./history/history-table";
-import type { IsolateState } from "./isolate-state";
+import type { IsolateState } from "./isolate/isolate-state";
 import type { EdgeRedis } from "./redis-client";
 import type { StageRegistry } from "./stages/stage-registry";
 import type { StageTable } from "./stages/stage-table";

@@ -31,6 +31,11 @@ end
 return best
 `;
 
+/** Decodes COUNT_SCRIPT's reply: the live count (0 when there was nothing to count). */
+export function decodeLiveCount(reply: unknown): number {
+  return Number(reply ?? 0);
+}
+
 /** A script call: the script, its keys and its arguments. */
 export interface LiveCountCall {
   script: string;

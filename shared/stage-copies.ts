@@ -1,3 +1,4 @@
+import { acceptedViewerKinds } from "./heartbeat-acceptance";
 import type { StoredStage } from "./stage";
 
 /**
@@ -16,9 +17,13 @@ export interface StageCopyKeys {
   registryVersion(): string;
 }
 
-/** The text of a copy: the stage's JSON, then `"revision":<n>` as its last member. */
+/**
+ * The text of a copy: the stage's JSON, with `"accepts":"<kinds>"` as its first member (the
+ * viewers whose heartbeats it takes, shared/heartbeat-acceptance.ts: what HEARTBEAT_SCRIPT reads
+ * at the copy's very start, never searching the JSON) and `"revision":<n>` as its last.
+ */
 export function stageCopyJson({ stage, revision }: StoredStage): string {
-  return JSON.stringify({ ...stage, revision });
+  return JSON.stringify({ accepts: acceptedViewerKinds(stage), ...stage, revision });
 }
 
 const isSpread = ({ stage }: StoredStage) => (stage.databases ?? 1) > 1;

@@ -9,8 +9,8 @@ import {
   ANONYMOUS_SESSION_TTL_SEC,
   anonymousSessionGate,
 } from "../presence/anonymous-sessions";
-import { readViewerBody } from "../presence/viewer-identity";
 import { problems } from "../problems";
+import { readViewerBody } from "./viewer-identity";
 
 export function registerAnonymousSessionHandlers(app: OpenAPIHono<AppEnv>) {
   app.openapi(startAnonymousSessionRoute, async (c) => {

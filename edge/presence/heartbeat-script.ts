@@ -1,15 +1,26 @@
+import { viewerKind } from "@viewer-presence/shared/heartbeat-acceptance";
 import {
   INDEX_KEY_EXPIRY_SEC,
   type RedisKeys,
   WATCH_KEY_EXPIRY_SEC,
 } from "@viewer-presence/shared/redis-keys";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
+import { parseEstimate, type RestoreEstimate } from "@viewer-presence/shared/snapshot-estimate";
+import { type Stage, toStage } from "@viewer-presence/shared/stage";
 import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
+import { isNil, type RegistryCheck, registryCheckOf } from "./registry-check";
 
 /**
  * The Lua scripts of the presence layout (shared/slot-bitmaps.ts). The usual heartbeat runs
  * none: it is one BITFIELD in a pipeline (heartbeat.ts). These run when that is not enough.
  */
+
+/**
+ * What HEARTBEAT_SCRIPT answers in place of the viewer's index when it wrote nothing: the stage
+ * refused the heartbeat (or is not there), spreads over another number of databases than the
+ * isolate assumed, or the ticket's index was not handed out.
+ */
+const NOT_WRITTEN = { refused: -1, elsewhere: -2, unknownIndex: -3 } as const;
 
 /**
  * A heartbeat that needs more than a BITFIELD: its stage is not vouched for by the isolate
@@ -23,32 +34,35 @@ import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
  * + RPUSH + HSET for a new one, + MGET when it checks the stage, + EXPIRE for a slot this isolate
  * has not given one yet (+ 3 for an epoch's first viewer, + 2 with the audit trail).
  *
- * The stage's JSON is never decoded: Redis' cjson refuses some strings JavaScript's
+ * The stage's copy is never decoded: Redis' cjson refuses some strings JavaScript's
  * JSON.stringify writes (a lone surrogate in a title), which once made every heartbeat of such a
- * stage fail. The gates are found as plain text instead, which is exact for JSON that
+ * stage fail. Whether it takes this viewer's heartbeat is not decided here either: the copy starts
+ * with `{"accepts":"<kinds>"` (shared/stage-copies.ts), the viewer kinds the one rule
+ * (shared/heartbeat-acceptance.ts) accepts, and the script looks the viewer's kind up in it. The
+ * other gates (`databases`, `auditTrail`) are found as plain text, which is exact for JSON that
  * JSON.stringify wrote (no whitespace): inside a JSON string every `"` is escaped as `\"`, so
- * the text `"status":"live"` can only be the member itself, never part of a title.
+ * the text `"auditTrail":true` can only be the member itself, never part of a title.
  *
  * KEYS: stage, marker m, version v, restored-at rs, estimate e, generation g, index ix, index
  * list il, indexed epochs ixs, slot bitmap b, audit stream a.
- * ARGV: check stage ('1'/'0'), anonymous ('1'/'0'), viewer, index or '', credited ('1'/'0'),
+ * ARGV: check stage ('1'/'0'), viewer kind ('a'/'s', heartbeat-acceptance.ts `viewerKind`), viewer, index or '', credited ('1'/'0'),
  * now (ms), slot expiry (s), index expiry (s), `<stage>:<epoch>`, audit trail ('1'/'0', when
  * the stage is not checked), set the slot's expiry ('1'/'0': not when this isolate already did),
  * the viewer's audience tag `<country>|<device>` (kept with a new viewer's id in the list), the
  * number of databases the isolate assumed the stage spreads over (its `databases`, '1' if none),
  * the generation of the ticket whose index to check ('' when there is none to check).
  *
- * Returns { stage JSON or nil, m, v, rs, e, g (all nil when not checked), index, or -1 when the
- * stage refused the heartbeat, or -2 when it spreads over another number of databases, or -3
- * when the ticket's index was not handed out (nothing written), and the index list's length
- * when the ticket was checked }. A checked ticket of another generation than `g`, or with the
- * marker gone, predates a data loss: it is ignored and the viewer looked up, as before.
+ * Returns { stage JSON or nil, m, v, rs, e, g (all nil when not checked), index, or one of
+ * {@link NOT_WRITTEN}'s codes (nothing written), and the index list's length when the ticket was
+ * checked }, decoded by {@link decodeHeartbeatReply}. A checked ticket of another generation than
+ * `g`, or with the marker gone, predates a data loss: it is ignored and the viewer looked up, as
+ * before.
  */
 export const HEARTBEAT_SCRIPT = `
 local stageKey, markerKey, versionKey, restoredAtKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local estimateKey, generationKey, indexKey, listKey = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local indexedEpochsKey, slotKey, auditKey = KEYS[9], KEYS[10], KEYS[11]
-local check, anonymous, viewer, index = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local check, viewerKind, viewer, index = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local credited, now, slotExpiry, indexExpiry = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local stageEpoch, audit, setExpiry = ARGV[9], ARGV[10] == '1', ARGV[11] == '1'
 local audience, assumedDatabases, ticketGeneration = ARGV[12], ARGV[13], ARGV[14]
@@ -56,17 +70,16 @@ local found = {false, false, false, false, false, false}
 if check == '1' then
   found = redis.call('MGET', stageKey, markerKey, versionKey, restoredAtKey, estimateKey, generationKey)
   local stage = found[1]
-  local refused = {stage, found[2], found[3], found[4], found[5], found[6], -1}
+  local refused = {stage, found[2], found[3], found[4], found[5], found[6], ${NOT_WRITTEN.refused}}
   if not stage then return refused end
   -- A stage spread over another number of databases than the isolate assumed: this viewer may
   -- belong in another database, so nothing is written here (the isolate routes again).
   if (string.match(stage, '"databases":(%d+)') or '1') ~= assumedDatabases then
-    refused[7] = -2
+    refused[7] = ${NOT_WRITTEN.elsewhere}
     return refused
   end
-  local live = string.find(stage, '"status":"live"', 1, true)
-  local anonymousAllowed = string.find(stage, '"allowAnonymous":true', 1, true)
-  if not live or (anonymous == '1' and not anonymousAllowed) then return refused end
+  local accepts = string.match(stage, '^{"accepts":"(%l*)"')
+  if not accepts or not string.find(accepts, viewerKind, 1, true) then return refused end
   audit = string.find(stage, '"auditTrail":true', 1, true) ~= nil
 end
 local listLength = false
@@ -76,7 +89,7 @@ if index ~= '' and ticketGeneration ~= '' then
   if marker and (generation or '0') == ticketGeneration then
     listLength = redis.call('LLEN', listKey)
     if tonumber(index) >= listLength then
-      return {found[1], found[2], found[3], found[4], found[5], found[6], -3}
+      return {found[1], found[2], found[3], found[4], found[5], found[6], ${NOT_WRITTEN.unknownIndex}}
     end
   else
     index = ''
@@ -156,7 +169,7 @@ export function heartbeatScriptCall(keys: RedisKeys, input: HeartbeatScriptInput
     ],
     args: [
       input.checkStage ? "1" : "0",
-      input.anonymous ? "1" : "0",
+      viewerKind(input.anonymous),
       input.viewerId,
       input.index === undefined ? "" : String(input.index),
       input.credited ? "1" : "0",
@@ -170,6 +183,57 @@ export function heartbeatScriptCall(keys: RedisKeys, input: HeartbeatScriptInput
       String(input.databases),
       input.ticketGeneration ?? "",
     ],
+  };
+}
+
+/** HEARTBEAT_SCRIPT's reply, by name. */
+export interface HeartbeatScriptReply {
+  /** What the script read when it checked the stage (`checkStage`); undefined when it did not. */
+  checked:
+    | {
+        /** The stage's copy, undefined when there is none. */
+        stage: Stage | undefined;
+        registry: RegistryCheck;
+        /** The stage's restore estimate, when Redis holds one. */
+        estimate: RestoreEstimate | undefined;
+      }
+    | undefined;
+  result:
+    | {
+        kind: "written";
+        /** The viewer's index this epoch. */
+        index: number;
+        /** The index list's length, when the script checked the ticket's index against it. */
+        listLength: number | undefined;
+      }
+    /** The stage is not there (`checked.stage` undefined), or refuses the heartbeat. */
+    | { kind: "refused" }
+    | { kind: "elsewhere" }
+    | { kind: "unknown-index" };
+}
+
+/** Decodes HEARTBEAT_SCRIPT's reply; `checkedStage`: whether the call asked it to check the stage. */
+export function decodeHeartbeatReply(reply: unknown, checkedStage: boolean): HeartbeatScriptReply {
+  const [stageJson, marker, version, restoredAt, estimate, generation, given, listLength] =
+    (reply as unknown[] | null) ?? [];
+  const checked = checkedStage
+    ? {
+        stage: isNil(stageJson) ? undefined : toStage(JSON.parse(String(stageJson))),
+        registry: registryCheckOf({ marker, version, restoredAt, generation }),
+        estimate: parseEstimate(isNil(estimate) ? undefined : String(estimate)),
+      }
+    : undefined;
+  return { checked, result: heartbeatResult(Number(given), listLength) };
+}
+
+function heartbeatResult(given: number, listLength: unknown): HeartbeatScriptReply["result"] {
+  if (given === NOT_WRITTEN.refused) return { kind: "refused" };
+  if (given === NOT_WRITTEN.elsewhere) return { kind: "elsewhere" };
+  if (given === NOT_WRITTEN.unknownIndex) return { kind: "unknown-index" };
+  return {
+    kind: "written",
+    index: given,
+    listLength: isNil(listLength) ? undefined : Number(listLength),
   };
 }
 
@@ -195,3 +259,8 @@ for g = 2, #ARGV do
 end
 return counted
 `;
+
+/** Decodes LEAVE_SCRIPT's reply: whether the viewer was counted (a present bit was cleared). */
+export function decodeLeaveReply(reply: unknown): boolean {
+  return Number(reply) === 1;
+}

@@ -1,25 +1,30 @@
-import { liveCountCall } from "@viewer-presence/shared/live-count";
+import {
+  type HeartbeatAcceptance,
+  heartbeatAcceptance,
+} from "@viewer-presence/shared/heartbeat-acceptance";
+import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline, type PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
 import { epochAt, PRESENT_AND_WATCHED } from "@viewer-presence/shared/slot-bitmaps";
-import { parseEstimate } from "@viewer-presence/shared/snapshot-estimate";
-import { type Stage, toStage } from "@viewer-presence/shared/stage";
+import type { Stage } from "@viewer-presence/shared/stage";
 import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
+import { COUNT_CACHE_MS, type LiveCount } from "../isolate/count-memory";
 import {
   applyRegistryCheck,
-  COUNT_CACHE_MS,
   cachedStage,
   type IsolateState,
-  type LiveCount,
-  REGISTRY,
-  registryCheckDue,
-  registryCheckKeys,
   rememberStage,
-  viewerIndexKey,
-} from "../isolate-state";
+} from "../isolate/isolate-state";
+import { REGISTRY, registryCheckDue } from "../isolate/registry-memory";
+import { viewerIndexKey } from "../isolate/viewer-memory";
 import { type EdgeRedis, redisCall } from "../redis-client";
-import { heartbeatScriptCall } from "./heartbeat-script";
+import {
+  decodeHeartbeatReply,
+  type HeartbeatScriptReply,
+  heartbeatScriptCall,
+} from "./heartbeat-script";
+import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
 import { learnIndexCount, ticketIndexVouched } from "./ticket-index";
 
 export interface HeartbeatInput {
@@ -57,8 +62,8 @@ export type HeartbeatOutcome =
       /** The registry check found Redis had lost its data: rebuild the registry. */
       registryLost: boolean;
     }
-  /** The stage exists but refuses this heartbeat (ended, or anonymous viewers not allowed). */
-  | { kind: "refused"; stage: Stage; registryLost: boolean }
+  /** The stage exists but refuses this heartbeat: `reason`, by shared/heartbeat-acceptance.ts. */
+  | { kind: "refused"; stage: Stage; reason: HeartbeatAcceptance; registryLost: boolean }
   /** The stage spreads its viewers over another number of databases than assumed: nothing
    *  was written; send the heartbeat to the viewer's database of `stage`. */
   | { kind: "elsewhere"; stage: Stage; registryLost: boolean }
@@ -66,10 +71,8 @@ export type HeartbeatOutcome =
   | { kind: "unknown-index"; stage: Stage; registryLost: boolean }
   | { kind: "unknown-stage"; registryComplete: boolean };
 
-type Deps = { redis: EdgeRedis; keys: RedisKeys; isolate: IsolateState };
-
-const refuses = (stage: Stage, anonymous: boolean) =>
-  stage.status !== "live" || (anonymous && !stage.allowAnonymous);
+/** The database a heartbeat is recorded in: its client, keys, and what the isolate knows of it. */
+export type RecordDeps = { redis: EdgeRedis; keys: RedisKeys; isolate: IsolateState };
 
 /**
  * Records one heartbeat in ONE request to Upstash. For a stage the isolate can vouch for and a
@@ -81,36 +84,33 @@ const refuses = (stage: Stage, anonymous: boolean) =>
  * each running it.
  */
 export async function recordHeartbeat(
-  deps: Deps,
+  deps: RecordDeps,
   input: HeartbeatInput,
 ): Promise<HeartbeatOutcome> {
   const { isolate } = deps;
   const { stageId, nowMs } = input;
   // Never on the other heartbeat's promise: workerd forbids it (edge/in-flight.ts).
-  await isolate.stageChecks.waitFor(stageId, nowMs);
+  await isolate.stages.checks.waitFor(stageId, nowMs);
 
   const known = cachedStage(isolate, stageId, nowMs);
+  const acceptance = known?.stage ? heartbeatAcceptance(known.stage, input.anonymous) : undefined;
   const trusted = known?.current === true && !known.checkDue;
   if (known?.stage === null && trusted) return { kind: "unknown-stage", registryComplete: true };
   // The script re-reads the stage before writing: for a stage not cached, changed since it was
   // cached (another isolate ended or reopened it), or refusing while the registry check is due
   // (so a stage reopened elsewhere is accepted within REGISTRY_CHECK_MS).
-  if (
-    known?.stage == null ||
-    !known.current ||
-    (refuses(known.stage, input.anonymous) && known.checkDue)
-  ) {
+  if (known?.stage == null || !known.current || (acceptance !== "accepted" && known.checkDue)) {
     // Marked even over a check waited for in vain (its request was cancelled, or is stuck):
     // heartbeats arriving from now on wait for this one.
-    isolate.stageChecks.take(stageId, nowMs);
+    isolate.stages.checks.take(stageId, nowMs);
     try {
       return await record(deps, input, undefined);
     } finally {
-      isolate.stageChecks.end(stageId);
+      isolate.stages.checks.end(stageId);
     }
   }
-  if (refuses(known.stage, input.anonymous)) {
-    return { kind: "refused", stage: known.stage, registryLost: false };
+  if (acceptance !== "accepted") {
+    return { kind: "refused", stage: known.stage, reason: acceptance!, registryLost: false };
   }
   return record(deps, input, known.stage);
 }
@@ -127,184 +127,249 @@ export async function recordHeartbeat(
  * ones do not repeat: the marks are set when the request is built, not when it returns.
  */
 async function record(
-  deps: Deps,
+  deps: RecordDeps,
   input: HeartbeatInput,
   cached: Stage | undefined,
 ): Promise<HeartbeatOutcome> {
-  const { redis, keys, isolate } = deps;
+  const plan = planWrite(deps, input, cached);
+  planReads(deps, input, plan);
+  const reply = await send(deps, input, plan);
+  const written = plan.scripted ? decodeHeartbeatReply(reply("write"), plan.checkStage) : undefined;
+  const check = plan.checkRegistry ? decodeRegistryCheck(reply("registry")) : undefined;
+  const applied = written === undefined ? undefined : applyWritten(deps, input, written);
+  if (applied?.kind === "done") return applied.outcome;
+  let registryLost = applied?.registryLost ?? false;
+  if (check !== undefined) {
+    registryLost = applyRegistryCheck(deps.isolate, check.check, input.nowMs) === "lost";
+  }
+  const stage = applied?.stage ?? cached!;
+  if (applied?.kind === "unknown-index") return { kind: "unknown-index", stage, registryLost };
+  const counted = {
+    kind: "counted" as const,
+    stage,
+    index: applied?.index ?? input.index!,
+    registryLost,
+  };
+  if (!plan.refreshCount) return withCachedCount(deps, input, plan, counted);
+  const live: LiveCount = {
+    live: decodeLiveCount(reply("count")),
+    estimate: plan.checkStage ? written!.checked!.estimate : check!.estimate,
+  };
+  if (!registryLost) deps.isolate.counts.live.set(input.stageId, live, input.nowMs);
+  const outcome = { ...counted, count: live };
+  if (!plan.reads.has("interval")) return outcome;
+  return { ...outcome, intervalJson: reply("interval") as string | null };
+}
+
+/** What a reply of the one request answers; each step's place in it, by name. */
+type ReadName = "write" | "registry" | "count" | "interval";
+
+/** The heartbeat's one request as built, and the marks it set in the isolate. */
+interface Plan {
+  steps: PipelineStep[];
+  reads: Map<ReadName, number>;
+  slotKey: string;
+  /** Whether the write is HEARTBEAT_SCRIPT (else a BITFIELD). */
+  scripted: boolean;
+  checkStage: boolean;
+  /** Whether this request gives the slot's bitmap its expiry (marked in `expiries`). */
+  setExpiry: boolean;
+  /** Whether this request refreshes the stage's count (marked in `counts.refreshes`). */
+  refreshCount: boolean;
+  /** Whether it carries the registry check (marked in `registry.checks`). */
+  checkRegistry: boolean;
+  /** The count the isolate holds, as it was when the request was built. */
+  cachedCount: { value: LiveCount; ageMs: number } | undefined;
+}
+
+function addStep(plan: Plan, name: ReadName | undefined, step: PipelineStep): void {
+  if (name !== undefined) plan.reads.set(name, plan.steps.length);
+  plan.steps.push(step);
+}
+
+/**
+ * The write: HEARTBEAT_SCRIPT when the stage is not vouched for (`cached`), the index is not
+ * known or the ticket's index is not vouched for; else a BITFIELD, an XADD on stages that keep an
+ * audit trail, and the EXPIREs this isolate has not set yet.
+ */
+function planWrite(
+  { keys, isolate }: RecordDeps,
+  input: HeartbeatInput,
+  cached: Stage | undefined,
+) {
   const { stageId, viewerId, nowMs } = input;
-  const window = windowIndex(nowMs);
-  const epoch = epochAt(nowMs);
-  const slotKey = keys.slotBitmap(stageId, window, slotAt(nowMs, input.intervalSec));
+  const slotKey = keys.slotBitmap(stageId, windowIndex(nowMs), slotAt(nowMs, input.intervalSec));
   const checkStage = cached === undefined;
   const checkIndex =
     input.ticketGeneration !== undefined &&
-    !ticketIndexVouched(isolate, stageId, epoch, input.index!, nowMs);
+    !ticketIndexVouched(isolate, stageId, epochAt(nowMs), input.index!, nowMs);
   const scripted = checkStage || input.index === undefined || checkIndex;
-  const steps: PipelineStep[] = [];
-  const reads = new Map<"write" | "registry" | "count" | "interval", number>();
-  const step = (name: Parameters<typeof reads.set>[0] | undefined, add: PipelineStep) => {
-    if (name !== undefined) reads.set(name, steps.length);
-    steps.push(add);
+  const setExpiry = isolate.expiries.get(slotKey, nowMs) === undefined;
+  if (setExpiry) isolate.expiries.set(slotKey, true, nowMs);
+  const plan: Plan = {
+    ...{ steps: [], reads: new Map(), slotKey, scripted, checkStage, setExpiry },
+    ...{ refreshCount: false, checkRegistry: false, cachedCount: undefined },
   };
-
-  const setExpiry = isolate.expirySet.get(slotKey, nowMs) === undefined;
-  if (setExpiry) isolate.expirySet.set(slotKey, true, nowMs);
   if (scripted) {
-    step(
-      "write",
-      heartbeatScriptCall(keys, {
-        ...withoutTicketGeneration(input),
-        checkStage,
-        auditTrail: cached?.auditTrail === true,
-        setExpiry,
-        // Worked out only here: a heartbeat with its ticket never needs it.
-        audienceTag: input.audienceTag(),
-        ...(checkIndex ? { ticketGeneration: input.ticketGeneration! } : {}),
-      }),
-    );
-  } else {
-    const index = input.index!;
-    // A paused or buffering player is present, but earns no watch time: only its present bit.
-    step(undefined, (pipeline) =>
-      input.credited
-        ? pipeline.bitfield(slotKey).set("u2", `#${index}`, PRESENT_AND_WATCHED).exec()
-        : pipeline
-            .bitfield(slotKey)
-            .set("u1", 2 * index, 1)
-            .exec(),
-    );
-    // The seed's scheme 2: one more command per heartbeat, only on stages that ask for it.
+    const call = heartbeatScriptCall(keys, {
+      ...withoutTicketGeneration(input),
+      checkStage,
+      auditTrail: cached?.auditTrail === true,
+      setExpiry,
+      // Worked out only here: a heartbeat with its ticket never needs it.
+      audienceTag: input.audienceTag(),
+      ...(checkIndex ? { ticketGeneration: input.ticketGeneration! } : {}),
+    });
+    addStep(plan, "write", call);
+    return plan;
+  }
+  const index = input.index!;
+  // A paused or buffering player is present, but earns no watch time: only its present bit.
+  addStep(plan, undefined, (pipeline) =>
+    input.credited
+      ? pipeline.bitfield(slotKey).set("u2", `#${index}`, PRESENT_AND_WATCHED).exec()
+      : pipeline
+          .bitfield(slotKey)
+          .set("u1", 2 * index, 1)
+          .exec(),
+  );
+  const audit = keys.audit(stageId);
+  // The seed's scheme 2: one more command per heartbeat, only on stages that ask for it.
+  if (cached!.auditTrail) {
+    addStep(plan, undefined, (pipeline) => pipeline.xadd(audit, "*", { v: viewerId, t: nowMs }));
+  }
+  if (setExpiry) {
+    addStep(plan, undefined, (pipeline) => pipeline.expire(slotKey, WATCH_KEY_EXPIRY_SEC));
     if (cached!.auditTrail) {
-      step(undefined, (pipeline) =>
-        pipeline.xadd(keys.audit(stageId), "*", { v: viewerId, t: nowMs }),
-      );
+      addStep(plan, undefined, (pipeline) => pipeline.expire(audit, WATCH_KEY_EXPIRY_SEC));
     }
   }
+  return plan;
+}
 
-  if (setExpiry && !scripted) {
-    step(undefined, (pipeline) => pipeline.expire(slotKey, WATCH_KEY_EXPIRY_SEC));
-    if (cached!.auditTrail) {
-      step(undefined, (pipeline) => pipeline.expire(keys.audit(stageId), WATCH_KEY_EXPIRY_SEC));
-    }
-  }
-  const count = isolate.counts.getWithAge(stageId, nowMs);
+/**
+ * The reads that ride after the write when due: the registry check (`MGET m v rs g`) once per
+ * isolate every REGISTRY_CHECK_MS and with every count refresh (the script reads it itself when
+ * it checks the stage); the live count (COUNT_SCRIPT, with the restore estimate shortly after a
+ * data loss, and the budget's interval) once per stage per isolate every COUNT_CACHE_MS.
+ */
+function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: Plan): void {
+  const { stageId, nowMs } = input;
+  plan.cachedCount = isolate.counts.live.getWithAge(stageId, nowMs);
   // One count refresh per stage per isolate at a time: concurrent heartbeats answer the cached
   // count or, with none yet (a fresh isolate, a restore), wait for the one in flight.
-  const refreshCount =
-    (count === undefined || count.ageMs >= COUNT_CACHE_MS) &&
-    isolate.countRefreshes.begin(stageId, nowMs);
+  plan.refreshCount =
+    (plan.cachedCount === undefined || plan.cachedCount.ageMs >= COUNT_CACHE_MS) &&
+    isolate.counts.refreshes.begin(stageId, nowMs);
   // The registry check rides along when due, and with every count refresh: a count read without
   // the marker cannot tell an audience that left from a Redis that lost its data (it answered
   // 2 viewers of 20, unflagged, until the next check). The script reads it itself.
-  const checkRegistry =
-    !checkStage &&
-    (refreshCount ||
-      (registryCheckDue(isolate, nowMs) && !isolate.registryChecks.holds(REGISTRY, nowMs)));
+  plan.checkRegistry =
+    !plan.checkStage &&
+    (plan.refreshCount ||
+      (registryCheckDue(isolate.registry, nowMs) &&
+        !isolate.registry.checks.holds(REGISTRY, nowMs)));
   // Shortly after a restore, the stage's estimate rides in the same MGET, unless this isolate
   // already found it has none (no recent snapshot: a new deployment, or an audience long gone).
-  const restoredAtMs = isolate.registry.restoredAtMs;
+  const restoredAtMs = isolate.registry.view.restoredAtMs;
   const readEstimate =
-    refreshCount &&
+    plan.refreshCount &&
     restoredAtMs !== undefined &&
     nowMs < restoredAtMs + input.presenceTtlSec * 1000 &&
-    isolate.estimates.get(stageId, nowMs) !== null;
-  if (checkRegistry) {
-    isolate.registryChecks.take(REGISTRY, nowMs);
-    step("registry", (pipeline) =>
-      pipeline.mget(...registryCheckKeys(keys), ...(readEstimate ? [keys.estimate(stageId)] : [])),
-    );
+    isolate.counts.estimates.get(stageId, nowMs) !== null;
+  if (plan.checkRegistry) {
+    isolate.registry.checks.take(REGISTRY, nowMs);
+    const checked = registryCheckKeys(keys, readEstimate ? stageId : undefined);
+    addStep(plan, "registry", (pipeline) => pipeline.mget(...checked));
   }
-  if (refreshCount) {
-    step("count", liveCountCall(keys, stageId, nowMs, input.presenceTtlSec, input.countWidthsSec));
-    if (input.intervalKey !== undefined) {
-      step("interval", (pipeline) => pipeline.get(input.intervalKey!));
-    }
-  }
+  if (!plan.refreshCount) return;
+  const { presenceTtlSec, countWidthsSec, intervalKey } = input;
+  addStep(plan, "count", liveCountCall(keys, stageId, nowMs, presenceTtlSec, countWidthsSec));
+  if (intervalKey !== undefined) addStep(plan, "interval", (pipeline) => pipeline.get(intervalKey));
+}
 
+/** Sends the plan's one request; its marks end however it goes. Returns each reply by name. */
+async function send({ redis, isolate }: RecordDeps, input: HeartbeatInput, plan: Plan) {
   let replies: unknown[];
   try {
     replies = await redisCall(isolate.redisGuard, () =>
-      execPipeline(redis, steps, isolate.scriptSha1),
+      execPipeline(redis, plan.steps, isolate.scriptSha1),
     );
   } catch (error) {
-    if (setExpiry) isolate.expirySet.delete(slotKey);
+    if (plan.setExpiry) isolate.expiries.delete(plan.slotKey);
     throw error;
   } finally {
     // Heartbeats waiting for this refresh or check read what it leaves in the isolate's caches,
-    // written below before this request yields again (nothing below awaits before them).
-    if (refreshCount) isolate.countRefreshes.end(stageId);
-    if (checkRegistry) isolate.registryChecks.end(REGISTRY);
+    // which `record` writes before this request yields again (nothing awaits in between).
+    if (plan.refreshCount) isolate.counts.refreshes.end(input.stageId);
+    if (plan.checkRegistry) isolate.registry.checks.end(REGISTRY);
   }
-  const reply = (name: Parameters<typeof reads.get>[0]) => {
-    const at = reads.get(name);
+  return (name: ReadName): unknown => {
+    const at = plan.reads.get(name);
     return at === undefined ? undefined : (replies[at] ?? null);
   };
-  const written = scripted ? (reply("write") as unknown[]) : undefined;
-  const check = reply("registry") as unknown[] | undefined;
-  let live: LiveCount | undefined;
-  if (refreshCount) {
-    const estimateJson = checkStage ? written![4] : check![4];
-    live = {
-      live: Number(reply("count") ?? 0),
-      estimate: parseEstimate(estimateJson as string | null | undefined),
-    };
-  }
+}
 
+/**
+ * What HEARTBEAT_SCRIPT's reply tells the isolate: the stage and registry check it read (when
+ * it checked the stage), and the viewer's index it found or handed out. `done` when that already
+ * decides the outcome (no stage, refused, elsewhere).
+ */
+function applyWritten(
+  { isolate }: RecordDeps,
+  input: HeartbeatInput,
+  { checked, result }: HeartbeatScriptReply,
+):
+  | { kind: "done"; outcome: HeartbeatOutcome }
+  | { kind: "written" | "unknown-index"; stage?: Stage; index?: number; registryLost: boolean } {
+  const { stageId, viewerId, nowMs } = input;
   let registryLost = false;
-  let stage = cached;
-  let index = input.index;
-  let unknownIndex = false;
-  if (written !== undefined) {
-    const [stageJson, marker, version, restoredAt, , generation, given, listLength] = written;
-    if (checkStage) {
-      registryLost =
-        applyRegistryCheck(isolate, [marker, version, restoredAt, generation], nowMs) === "lost";
-      if (stageJson === null || stageJson === undefined) {
-        if (!registryLost) rememberStage(isolate, stageId, undefined, nowMs);
-        return { kind: "unknown-stage", registryComplete: !registryLost };
-      }
-      stage = toStage(JSON.parse(String(stageJson)));
-      rememberStage(isolate, stageId, stage, nowMs);
-      if (Number(given) === -2) return { kind: "elsewhere", stage, registryLost };
-      if (Number(given) === -1) return { kind: "refused", stage, registryLost };
+  if (checked !== undefined) {
+    registryLost = applyRegistryCheck(isolate, checked.registry, nowMs) === "lost";
+    const stage = checked.stage;
+    if (stage === undefined) {
+      if (!registryLost) rememberStage(isolate, stageId, undefined, nowMs);
+      return { kind: "done", outcome: { kind: "unknown-stage", registryComplete: !registryLost } };
     }
-    unknownIndex = Number(given) === -3;
-    if (!unknownIndex) {
-      index = Number(given);
-      isolate.viewerIndexes.set(viewerIndexKey(stageId, epoch, viewerId), index, nowMs);
-      learnIndexCount(isolate, stageId, epoch, Math.max(index + 1, Number(listLength ?? 0)), nowMs);
+    rememberStage(isolate, stageId, stage, nowMs);
+    if (result.kind === "elsewhere") {
+      return { kind: "done", outcome: { kind: "elsewhere", stage, registryLost } };
+    }
+    if (result.kind === "refused") {
+      // The script applied the copy's `accepts`, computed by the same rule: this says why.
+      const reason = heartbeatAcceptance(stage, input.anonymous);
+      return { kind: "done", outcome: { kind: "refused", stage, reason, registryLost } };
     }
   }
-  if (check !== undefined) registryLost = applyRegistryCheck(isolate, check, nowMs) === "lost";
-  if (unknownIndex) return { kind: "unknown-index", stage: stage!, registryLost };
-  const counted = {
-    kind: "counted" as const,
-    stage: stage!,
-    index: index!,
-    registryLost,
-  };
-  if (live === undefined) {
-    if (count !== undefined) return { ...counted, count: count.value };
-    // None cached, and another heartbeat is refreshing it: wait for that one on this request's
-    // own timers and answer what it cached. When it cached nothing (it failed, or found Redis
-    // had lost its data), or the wait ran out: a count of its own.
-    await isolate.countRefreshes.waitFor(stageId, nowMs);
-    const refreshed = isolate.counts.get(stageId, nowMs);
-    if (refreshed !== undefined) return { ...counted, count: refreshed };
-    const own = await readLiveCount(
-      deps,
-      stageId,
-      nowMs,
-      input.presenceTtlSec,
-      input.countWidthsSec,
-    );
-    return { ...counted, registryLost: registryLost || own.registryLost, count: own.count };
-  }
-  if (!registryLost) isolate.counts.set(stageId, live, nowMs);
-  const outcome = { ...counted, count: live };
-  if (!reads.has("interval")) return outcome;
-  return { ...outcome, intervalJson: reply("interval") as string | null };
+  const stage = checked?.stage;
+  if (result.kind !== "written") return { kind: "unknown-index", stage, registryLost };
+  const epoch = epochAt(nowMs);
+  isolate.viewers.indexes.set(viewerIndexKey(stageId, epoch, viewerId), result.index, nowMs);
+  const known = Math.max(result.index + 1, result.listLength ?? 0);
+  learnIndexCount(isolate, stageId, epoch, known, nowMs);
+  return { kind: "written", stage, index: result.index, registryLost };
+}
+
+/**
+ * The counted outcome with the count this isolate holds. With none cached, and another
+ * heartbeat refreshing it: wait for that one on this request's own timers and answer what it
+ * cached. When it cached nothing (it failed, or found Redis had lost its data), or the wait ran
+ * out: a count of its own.
+ */
+async function withCachedCount(
+  deps: RecordDeps,
+  input: HeartbeatInput,
+  plan: Plan,
+  counted: Omit<Extract<HeartbeatOutcome, { kind: "counted" }>, "count">,
+): Promise<HeartbeatOutcome> {
+  const { stageId, nowMs } = input;
+  if (plan.cachedCount !== undefined) return { ...counted, count: plan.cachedCount.value };
+  await deps.isolate.counts.refreshes.waitFor(stageId, nowMs);
+  const refreshed = deps.isolate.counts.live.get(stageId, nowMs);
+  if (refreshed !== undefined) return { ...counted, count: refreshed };
+  const { presenceTtlSec, countWidthsSec } = input;
+  const own = await readLiveCount(deps, stageId, nowMs, presenceTtlSec, countWidthsSec);
+  return { ...counted, registryLost: counted.registryLost || own.registryLost, count: own.count };
 }
 
 /** The input without its ticket's generation: the script checks only what the isolate cannot vouch for. */
@@ -317,7 +382,7 @@ function withoutTicketGeneration({ ticketGeneration: _, ...input }: HeartbeatInp
  * a count read after Redis lost its data says so (`registryLost`).
  */
 async function readLiveCount(
-  { redis, keys, isolate }: Deps,
+  { redis, keys, isolate }: RecordDeps,
   stageId: string,
   nowMs: number,
   presenceTtlSec: number,
@@ -334,7 +399,7 @@ async function readLiveCount(
     ),
   );
   return {
-    count: { live: Number(live ?? 0), estimate: undefined },
-    registryLost: applyRegistryCheck(isolate, check as unknown[], nowMs) === "lost",
+    count: { live: decodeLiveCount(live), estimate: undefined },
+    registryLost: applyRegistryCheck(isolate, decodeRegistryCheck(check).check, nowMs) === "lost",
   };
 }

@@ -6,7 +6,8 @@ import {
   type RestoreEstimate,
 } from "@viewer-presence/shared/snapshot-estimate";
 import type { HistoryTable } from "../history/history-table";
-import type { IsolateState, LiveCount } from "../isolate-state";
+import type { LiveCount } from "../isolate/count-memory";
+import type { IsolateState } from "../isolate/isolate-state";
 import { StoreUnavailableError } from "../problems";
 import { type EdgeRedis, redisCall } from "../redis-client";
 
@@ -34,7 +35,7 @@ export async function countToAnswer(
   nowMs: number,
   presenceTtlSec: number,
 ): Promise<{ viewers: number; estimated: boolean; asOfMs: number }> {
-  const restoredAtMs = deps.isolate.registry.restoredAtMs;
+  const restoredAtMs = deps.isolate.registry.view.restoredAtMs;
   const untilMs = restoredAtMs === undefined ? 0 : restoredAtMs + presenceTtlSec * 1000;
   if (restoredAtMs === undefined || nowMs >= untilMs)
     return answerCount(count.live, undefined, nowMs);
@@ -51,13 +52,13 @@ async function fetchEstimate(
   nowMs: number,
 ): Promise<RestoreEstimate | undefined> {
   const { redis, keys, isolate } = deps;
-  const known = isolate.estimates.get(stageId, nowMs);
+  const known = isolate.counts.estimates.get(stageId, nowMs);
   if (known !== undefined) return known ?? undefined;
   let estimate: RestoreEstimate | undefined;
   try {
     const snapshot = await deps.historyTable().latestSnapshot(stageId);
     estimate = snapshot && estimateFromSnapshot(snapshot, restoredAtMs);
-    isolate.estimates.set(stageId, estimate ?? null, nowMs);
+    isolate.counts.estimates.set(stageId, estimate ?? null, nowMs);
     if (estimate !== undefined) {
       const ttlSec = Math.ceil((untilMs - nowMs) / 1000);
       await redisCall(isolate.redisGuard, () =>

@@ -1,20 +1,46 @@
-import { liveCountCall } from "@viewer-presence/shared/live-count";
+import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
+import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
-import { parseEstimate } from "@viewer-presence/shared/snapshot-estimate";
-import { applyRegistryCheck, registryCheckKeys } from "../isolate-state";
+import type { Stage } from "@viewer-presence/shared/stage";
+import type { Services } from "../env";
+import type { StageViewers } from "../isolate/count-memory";
+import { applyRegistryCheck } from "../isolate/isolate-state";
 import { redisCall } from "../redis-client";
 import type { StageRegistry } from "../stages/stage-registry";
+import { currentCadence } from "./cadence";
+import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
 import { countToAnswer, type EstimateDeps } from "./restore-estimates";
 
-export interface StageViewers {
-  viewers: number;
-  estimated: boolean;
-  /** When the figure was true: now for a live count, the snapshot's time for an estimate. */
-  asOfMs: number;
+/**
+ * The live count of a stage as count reads answer it: a stage spread over several databases has
+ * every part's count read at once, and summed.
+ */
+export async function stageViewers(services: Services, stage: Stage): Promise<StageViewers> {
+  const { config, nowMs } = services;
+  const cadence = currentCadence(config, services.shard(stage.id).isolate, nowMs);
+  const widthsSec = countedWidthsSec(config, cadence);
+  const parts = await Promise.all(
+    services
+      .stageShards(stage)
+      .map((part) =>
+        readStageViewers(
+          { ...services, ...part },
+          stage.id,
+          nowMs,
+          cadence.presenceTtlSec,
+          widthsSec,
+        ),
+      ),
+  );
+  return {
+    viewers: parts.reduce((sum, part) => sum + part.viewers, 0),
+    estimated: parts.some((part) => part.estimated),
+    asOfMs: Math.min(...parts.map((part) => part.asOfMs)),
+  };
 }
 
 /**
- * The live count of a stage, in one request (COUNT_SCRIPT, and the registry check with the
+ * The live count of a stage in one database, in one request (COUNT_SCRIPT, and the registry check with the
  * restore estimate in one MGET) and at most once per isolate per count-read cache period. After
  * Redis lost its data, presence is empty until viewers' next heartbeats; meanwhile the stage's
  * last snapshot count is answered, flagged `estimated`, for as long as it exceeds the live count
@@ -23,7 +49,7 @@ export interface StageViewers {
  * left: the loss is noticed here, the registry rebuilt (or a 503 while another request of the
  * isolate rebuilds it), and the estimate answered.
  */
-export async function readStageViewers(
+async function readStageViewers(
   deps: EstimateDeps & { registry: Pick<StageRegistry, "restore"> },
   stageId: string,
   nowMs: number,
@@ -31,22 +57,22 @@ export async function readStageViewers(
   widthsSec: readonly number[],
 ): Promise<StageViewers> {
   const { redis, keys, isolate } = deps;
-  const cached = isolate.countReads.get(stageId, nowMs);
+  const cached = isolate.counts.reads.get(stageId, nowMs);
   if (cached !== undefined) return cached;
   const [check, live] = await redisCall(isolate.redisGuard, () =>
     execPipeline(
       redis,
       [
-        (pipeline) => pipeline.mget(...registryCheckKeys(keys), keys.estimate(stageId)),
+        (pipeline) => pipeline.mget(...registryCheckKeys(keys, stageId)),
         liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
       ],
       isolate.scriptSha1,
     ),
   );
-  const reads = check as unknown[];
-  if (applyRegistryCheck(isolate, reads, nowMs) === "lost") await deps.registry.restore();
-  const count = { live: Number(live), estimate: parseEstimate(reads[4] as string | null) };
+  const registry = decodeRegistryCheck(check);
+  if (applyRegistryCheck(isolate, registry.check, nowMs) === "lost") await deps.registry.restore();
+  const count = { live: decodeLiveCount(live), estimate: registry.estimate };
   const answer = await countToAnswer(deps, stageId, count, nowMs, presenceTtlSec);
-  isolate.countReads.set(stageId, answer, nowMs);
+  isolate.counts.reads.set(stageId, answer, nowMs);
   return answer;
 }

@@ -1,4 +1,4 @@
-import type { IsolateState } from "../isolate-state";
+import type { IsolateState } from "../isolate/isolate-state";
 
 /**
  * Whether a ticket's index can be trusted without asking Redis. A ticket's MAC is keyed with the
@@ -17,7 +17,7 @@ export function ticketIndexVouched(
   index: number,
   nowMs: number,
 ): boolean {
-  return index < (isolate.indexCounts.get(indexCountKey(stageId, epoch), nowMs) ?? 0);
+  return index < (isolate.viewers.indexCounts.get(indexCountKey(stageId, epoch), nowMs) ?? 0);
 }
 
 /** Records that the stage's index list holds at least `count` indexes this epoch. */
@@ -29,8 +29,8 @@ export function learnIndexCount(
   nowMs: number,
 ): void {
   const key = indexCountKey(stageId, epoch);
-  if (count > (isolate.indexCounts.get(key, nowMs) ?? 0))
-    isolate.indexCounts.set(key, count, nowMs);
+  if (count > (isolate.viewers.indexCounts.get(key, nowMs) ?? 0))
+    isolate.viewers.indexCounts.set(key, count, nowMs);
 }
 
 function indexCountKey(stageId: string, epoch: number): string {

@@ -15,10 +15,10 @@ import {
   applyRegistryCheck,
   cachedStage,
   type IsolateState,
-  REGISTRY,
-  registryCheckKeys,
   rememberStage,
-} from "../isolate-state";
+} from "../isolate/isolate-state";
+import { REGISTRY } from "../isolate/registry-memory";
+import { decodeRegistryCheck, registryCheckKeys } from "../presence/registry-check";
 import { StoreUnavailableError } from "../problems";
 import { type EdgeRedis, redisCall } from "../redis-client";
 import type { StageTable } from "./stage-table";
@@ -93,17 +93,17 @@ export function stageRegistry(deps: {
      * failed, or its request was cancelled).
      */
     async restore(): Promise<void> {
-      if (isolate.restores.begin(REGISTRY, nowMs)) {
+      if (isolate.registry.restores.begin(REGISTRY, nowMs)) {
         // Finished (and its mark ended) even if this request's client leaves meanwhile: others
         // wait for it. The lease covers a request that dies all the same.
-        const rebuild = restoreAll().finally(() => isolate.restores.end(REGISTRY));
+        const rebuild = restoreAll().finally(() => isolate.registry.restores.end(REGISTRY));
         deps.keepAlive?.(rebuild);
         await rebuild;
         return;
       }
-      await isolate.restores.waitFor(REGISTRY, nowMs);
+      await isolate.registry.restores.waitFor(REGISTRY, nowMs);
       // A rebuild sets `restoredAtMs`; noticing the loss cleared it (`rs` went with the data).
-      if (isolate.registry.restoredAtMs === undefined) throw registryRebuilding();
+      if (isolate.registry.view.restoredAtMs === undefined) throw registryRebuilding();
     },
   };
 
@@ -114,9 +114,11 @@ export function stageRegistry(deps: {
       .get(keys.stage(stageId))
       .mget(...registryCheckKeys(keys));
     const [config, check] = await redisCall(isolate.redisGuard, () =>
-      pipeline.exec<[string | null, unknown[]]>(),
+      pipeline.exec<[string | null, unknown]>(),
     );
-    if (applyRegistryCheck(isolate, check, nowMs) === "lost") return { lost: true };
+    if (applyRegistryCheck(isolate, decodeRegistryCheck(check).check, nowMs) === "lost") {
+      return { lost: true };
+    }
     const stage = config === null ? undefined : toStage(JSON.parse(config));
     registry.remember(stageId, stage);
     return { lost: false, stage };
@@ -154,8 +156,9 @@ export function stageRegistry(deps: {
     );
     if (!registryCompleted(completed)) return;
     // Tickets this isolate signs from now on name the new generation.
-    isolate.registry.generation = generation;
-    if (isolate.registry.restoredAtMs === undefined) isolate.registry.restoredAtMs = nowMs;
+    isolate.registry.view.generation = generation;
+    if (isolate.registry.view.restoredAtMs === undefined)
+      isolate.registry.view.restoredAtMs = nowMs;
   }
   return registry;
 }

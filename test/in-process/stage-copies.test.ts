@@ -53,6 +53,8 @@ describe("Redis' copies of stages", () => {
     const orphan = uniqueId("s");
     const copy = (id: string, title: string) =>
       JSON.stringify({
+        // First, as every copy carries it: the viewers the stage takes (signed ones only).
+        accepts: "s",
         id,
         title,
         status: "live",
