@@ -41,7 +41,7 @@ export const SOURCES = {
     "https://developers.cloudflare.com/workers/platform/pricing/ (cloudflare/cloudflare-docs src/content/docs/workers/platform/pricing.mdx @ 07acbb66)",
   awsTransfer:
     "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer (figures as quoted by https://wring.co/blog/aws-data-transfer-pricing-guide and https://www.egresscost.com/aws)",
-  pricesMd: "/work/shared/PRICES.md (project notes; figure not re-checked)",
+  pricesMd: "the team's price notes (PRICES.md, not in this repository; figure not re-checked)",
   durableObjectsPricing:
     "https://developers.cloudflare.com/durable-objects/platform/pricing/ (cloudflare/cloudflare-docs src/content/partials/durable-objects/durable-objects-pricing.mdx @ 07e200b7 and pricing.mdx @ 04a87f48)",
   durableObjectsWebSocketRatio:
