@@ -6,20 +6,13 @@ import {
   windowProgressKeys,
 } from "@viewer-presence/shared/dynamo-keys";
 import type { Breakdown } from "@viewer-presence/shared/history-items";
-import { INDEX_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
 import { CONCURRENCY_SLOTS, windowStartMs } from "@viewer-presence/shared/windows";
 import { mapConcurrent } from "../map-concurrent";
 import type { RunReport } from "../run-report";
 import type { BatchWriteOptions } from "./batch-write";
+import { LEDGER_KEEP_SEC } from "./window-items";
 import type { WindowProgress } from "./window-progress";
 import { writeItems } from "./write-items";
-
-/**
- * How long the ledger keeps what it knows of a window, in s: longer than Redis keeps any of the
- * window's data (its index, a week and an hour), so a window Redis can still hand the job is
- * always known to the ledger. Snapshots are kept at least this long too (window-items.ts).
- */
-export const LEDGER_KEEP_SEC = INDEX_KEY_EXPIRY_SEC + 86_400;
 
 /**
  * A window's progress item (`STAGE#<id>` / `PROGRESS#<window start>`): where the job stands in

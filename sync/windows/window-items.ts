@@ -5,10 +5,18 @@ import {
   viewingRecordsKeys,
 } from "@viewer-presence/shared/dynamo-keys";
 import type { SnapshotItem, ViewingRecordsItem } from "@viewer-presence/shared/history-items";
+import { INDEX_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
 import { WINDOW_MS, windowStartMs } from "@viewer-presence/shared/windows";
 import { itemBytes, valueBytes } from "./item-size";
-import { LEDGER_KEEP_SEC } from "./ledger-progress";
 import type { WindowRecord, WindowTotals } from "./window-accumulator";
+
+/**
+ * How long the ledger keeps what it knows of a window, in s: longer than Redis keeps any of the
+ * window's data (its index, a week and an hour), so a window Redis can still hand the job is
+ * always known to the ledger. A window's snapshot is the ledger's proof that it is whole, so
+ * snapshots are kept at least this long; progress items (ledger-progress.ts) this long.
+ */
+export const LEDGER_KEEP_SEC = INDEX_KEY_EXPIRY_SEC + 86_400;
 
 /** Largest item the packing aims for, in bytes: one write unit. */
 export const MAX_PACKED_ITEM_BYTES = 1024;

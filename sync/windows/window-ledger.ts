@@ -22,7 +22,8 @@ import { windowStartMs } from "@viewer-presence/shared/windows";
 import { mapConcurrent } from "../map-concurrent";
 import type { RunReport } from "../run-report";
 import type { ClosedSlotWindow } from "./find-work";
-import { LEDGER_KEEP_SEC, parseProgressItem } from "./ledger-progress";
+import { parseProgressItem } from "./ledger-progress";
+import { LEDGER_KEEP_SEC } from "./window-items";
 import type { WindowProgress } from "./window-progress";
 
 /**
