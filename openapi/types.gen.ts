@@ -766,7 +766,7 @@ export interface components {
         };
         CreateStage: {
             /**
-             * @description Whether viewers without a signed token may send heartbeats (with a self-chosen `anonymousId`). Meant for demos: anonymous ids cannot be trusted for billing. Default: `false`.
+             * @description Whether viewers without a token of yours may join: each gets a short-lived token from `startAnonymousSession` (no credentials, limited per address) and sends it like any viewer token. Anonymous viewers are counted, but their ids say nothing about who they are: do not bill them. Default: `false`.
              * @example false
              */
             allowAnonymous?: boolean;
@@ -1224,7 +1224,7 @@ export interface components {
         /** @description A stage's configuration, kept in DynamoDB and cached in Redis. */
         Stage: {
             /**
-             * @description Whether viewers without a signed token may send heartbeats (with a self-chosen `anonymousId`). Meant for demos: anonymous ids cannot be trusted for billing.
+             * @description Whether viewers without a token of yours may join: each gets a short-lived token from `startAnonymousSession` (no credentials, limited per address) and sends it like any viewer token. Anonymous viewers are counted, but their ids say nothing about who they are: do not bill them.
              * @example false
              */
             allowAnonymous: boolean;
@@ -1325,7 +1325,7 @@ export interface components {
          */
         UpdateStage: {
             /**
-             * @description Whether viewers without a signed token may send heartbeats (with a self-chosen `anonymousId`). Meant for demos: anonymous ids cannot be trusted for billing.
+             * @description Whether viewers without a token of yours may join: each gets a short-lived token from `startAnonymousSession` (no credentials, limited per address) and sends it like any viewer token. Anonymous viewers are counted, but their ids say nothing about who they are: do not bill them.
              * @example false
              */
             allowAnonymous?: boolean;

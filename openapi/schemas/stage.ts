@@ -7,7 +7,7 @@ const title = plainText(1, 200).openapi({
 });
 const allowAnonymous = z.boolean().openapi({
   description:
-    "Whether viewers without a signed token may send heartbeats (with a self-chosen `anonymousId`). Meant for demos: anonymous ids cannot be trusted for billing.",
+    "Whether viewers without a token of yours may join: each gets a short-lived token from `startAnonymousSession` (no credentials, limited per address) and sends it like any viewer token. Anonymous viewers are counted, but their ids say nothing about who they are: do not bill them.",
   example: false,
 });
 const auditTrail = z.boolean().openapi({
