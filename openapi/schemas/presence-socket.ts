@@ -100,7 +100,7 @@ export const SocketCountMessageSchema = z
     asOf: TimestampSchema.openapi({ description: "When the figure was true." }),
     pingEveryMs: z.number().int().min(1000).openapi({
       description:
-        "Send the ping text `{\"type\":\"ping\"}` this often; a socket silent for two of these is closed.",
+        'Send the ping text `{"type":"ping"}` this often; a socket silent for two of these is closed.',
       example: 30000,
     }),
   })
