@@ -21,6 +21,7 @@ import { registerCostHandlers } from "./handlers/cost.handlers";
 import { registerHealthHandlers } from "./handlers/health.handlers";
 import { registerHistoryHandlers } from "./handlers/history.handlers";
 import { registerPresenceHandlers } from "./handlers/presence.handlers";
+import { registerPresenceSocketHandlers } from "./handlers/presence-socket.handlers";
 import { registerStageHandlers } from "./handlers/stages.handlers";
 import { registerWatchTimeHandlers } from "./handlers/watch-time.handlers";
 import { historyTable } from "./history/history-table";
@@ -251,6 +252,7 @@ export function createApp(options: AppOptions = {}) {
   });
 
   registerPresenceHandlers(app);
+  registerPresenceSocketHandlers(app);
   registerAnonymousSessionHandlers(app);
   registerStageHandlers(app);
   registerHistoryHandlers(app);

@@ -9,6 +9,9 @@ import { createApp } from "./app";
 import type { Bindings } from "./env";
 import type { ExecutionContext, MessageBatch, ScheduledController } from "./worker-types";
 
+/** The presence sockets' Durable Object (wrangler.toml `PRESENCE_SHARDS`). */
+export { PresenceShard } from "./presence-shard";
+
 // One app per isolate, made on the first request rather than at import: its caches are what
 // spare Redis a command per heartbeat, so they must outlive a request.
 let app: ReturnType<typeof createApp> | undefined;

@@ -69,6 +69,13 @@ export const problems = {
   /** A change stored durably but not in force, that the client must retry to finish. */
   partiallyApplied: (detail: string) =>
     new HttpProblem(503, "partially_applied", "Change not in force", detail, { retryAfterSec: 5 }),
+  upgradeRequired: () =>
+    new HttpProblem(
+      426,
+      "upgrade_required",
+      "Upgrade required",
+      "This is a WebSocket: open it with `Upgrade: websocket` (a browser's `new WebSocket(url)`).",
+    ),
   rateLimited: (retryAfterSec: number) =>
     new HttpProblem(429, "rate_limited", "Too many requests", `Retry after ${retryAfterSec} s.`, {
       retryAfterSec,

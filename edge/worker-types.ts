@@ -23,3 +23,38 @@ export interface MessageBatch<Body = unknown> {
   readonly queue: string;
   readonly messages: readonly QueueMessage<Body>[];
 }
+
+/** A WebSocket a Durable Object accepted with the hibernation API. */
+export interface HibernatingWebSocket {
+  readonly readyState: number;
+  send(message: string): void;
+  close(code?: number, reason?: string): void;
+  serializeAttachment(value: unknown): void;
+  deserializeAttachment(): unknown;
+}
+
+/** The part of a Durable Object's storage the presence shard uses (key-value and its alarm). */
+export interface DurableObjectStorage {
+  get<T>(key: string): Promise<T | undefined>;
+  put(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  deleteAll(): Promise<void>;
+  getAlarm(): Promise<number | null>;
+  setAlarm(scheduledTimeMs: number): Promise<void>;
+  deleteAlarm(): Promise<void>;
+}
+
+/** A Durable Object's state (`ctx`), as far as the presence shard uses it. */
+export interface DurableObjectState {
+  readonly storage: DurableObjectStorage;
+  acceptWebSocket(socket: HibernatingWebSocket, tags?: string[]): void;
+  getWebSockets(tag?: string): HibernatingWebSocket[];
+  setWebSocketAutoResponse(pair?: unknown): void;
+  getWebSocketAutoResponseTimestamp(socket: HibernatingWebSocket): Date | null;
+}
+
+/** A Durable Object namespace binding (`[[durable_objects.bindings]]`). */
+export interface DurableObjectNamespace {
+  idFromName(name: string): unknown;
+  get(id: unknown): { fetch(request: Request): Promise<Response> };
+}

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { describeRequestDefaults } from "./request-defaults";
 import { contractRoutes } from "./routes";
+import { SocketClientMessageSchema, SocketServerMessageSchema } from "./schemas/presence-socket";
 
 export const API_VERSION = "0.1.0";
 
@@ -34,6 +35,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       "A viewer token (`Authorization: Bearer <JWT>`: HS256, bound to one stage, short-lived) from `issueViewerToken`, `signViewerToken` in your backend, or `startAnonymousSession`. For the viewer routes only.",
   });
   for (const route of contractRoutes) registry.registerPath(route);
+  // The presence socket's messages (openPresenceSocket): no operation's body names them, so they
+  // are registered here, with the message schemas they are unions of, for generators to emit.
+  registry.register("SocketClientMessage", SocketClientMessageSchema);
+  registry.register("SocketServerMessage", SocketServerMessageSchema);
   const document = app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {

@@ -209,6 +209,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stages/{stageId}/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stay counted over one WebSocket, and get the count pushed
+         * @description A WebSocket upgrade (`new WebSocket(url)`): while it is open the viewer is counted, with no heartbeats. Browsers cannot set headers on a WebSocket, so the viewer token (an anonymous session's too) travels as `token` in the query; `watch=true` opens a socket that only receives the count and is not counted (no token).
+         *
+         *     Every message is one JSON text frame. Client → server: `SocketClientMessage` (`{"type":"state","state":"paused"}` when the player changes, `{"type":"token","token":"…"}` to renew the token before it expires, `{"type":"leave"}`), and the ping text `{"type":"ping"}` every `pingEveryMs` (answered `{"type":"pong"}`; a socket silent for two of those is closed). Server → client: `SocketServerMessage`: `count` (`SocketCountMessage`) when the socket opens and whenever the stage's count changes, within about 2 s of a join or leave; `problem` (`SocketProblemMessage`) just before a close with code 4000 + its status (4400 a message the server cannot read, 4401 token expired, 4403/4404/4410 final, 4429/4503 retry with backoff). Close codes 1001/1006/1011/1012: the server went away (a deploy): reconnect with jittered backoff.
+         *
+         *     Only `playing` earns watch time; a `leave` (or closing the socket) stops the count at once. The socket's viewer is recorded exactly as heartbeats record it (the same Redis layout, once a slot), so a viewer on heartbeats and on a socket at once counts once, and history is the same. Refusals come before the upgrade, as problem+json. Stages that keep an audit trail take heartbeats only (403).
+         */
+        get: operations["openPresenceSocket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stages/{stageId}/rollups": {
         parameters: {
             query?: never;
@@ -885,7 +909,7 @@ export interface components {
              * @example /problems/validation
              * @enum {string}
              */
-            type: "/problems/validation" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not_found" | "/problems/not_acceptable" | "/problems/stage_ended" | "/problems/conflict" | "/problems/payload_too_large" | "/problems/unsupported_media_type" | "/problems/rate_limited" | "/problems/store_unavailable" | "/problems/partially_applied" | "/problems/misconfigured" | "/problems/internal";
+            type: "/problems/validation" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not_found" | "/problems/not_acceptable" | "/problems/stage_ended" | "/problems/conflict" | "/problems/payload_too_large" | "/problems/unsupported_media_type" | "/problems/upgrade_required" | "/problems/rate_limited" | "/problems/store_unavailable" | "/problems/partially_applied" | "/problems/misconfigured" | "/problems/internal";
         };
         ProblemField: {
             /**
@@ -1220,6 +1244,67 @@ export interface components {
              * @example null
              */
             nextCursor: string | null;
+        };
+        SocketClientMessage: components["schemas"]["SocketStateMessage"] | components["schemas"]["SocketTokenMessage"] | components["schemas"]["SocketLeaveMessage"];
+        SocketCountMessage: {
+            /**
+             * Format: date-time
+             * @description When the figure was true.
+             * @example 2026-11-27T21:30:00.000Z
+             */
+            asOf: string;
+            /** @description True while the figure is a restore estimate (as in `getStageViewers`). */
+            estimated: boolean;
+            /**
+             * @description Send the ping text `{"type":"ping"}` this often; a socket silent for two of these is closed.
+             * @example 30000
+             */
+            pingEveryMs: number;
+            /**
+             * @description Stage id: 1-64 letters, digits, `_` or `-`.
+             * @example concert-42
+             */
+            stageId: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "count";
+            /** @example 1234 */
+            viewers: number;
+        };
+        SocketLeaveMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "leave";
+        };
+        SocketProblemMessage: {
+            problem: components["schemas"]["Problem"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "problem";
+        };
+        SocketServerMessage: components["schemas"]["SocketCountMessage"] | components["schemas"]["SocketProblemMessage"];
+        SocketStateMessage: {
+            /** @enum {string} */
+            state: "playing" | "paused" | "buffering";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "state";
+        };
+        SocketTokenMessage: {
+            token: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "token";
         };
         /** @description A stage's configuration, kept in DynamoDB and cached in Redis. */
         Stage: {
@@ -2344,6 +2429,110 @@ export interface operations {
             };
             /** @description The request body has a media type this operation does not take. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait for `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openPresenceSocket: {
+        parameters: {
+            query?: {
+                /** @description What the player is doing when the socket opens (default `playing`). */
+                state?: "playing" | "paused" | "buffering";
+                /** @description The viewer token (an anonymous session's token too). Required unless `watch` is true. Renew it on the open socket with a `token` message before it expires; a socket whose token expired is closed with 4401. */
+                token?: string;
+                /** @description `true`: watch the stage's count without being counted (no token needed, as `getStageViewers`). */
+                watch?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description Stage id: 1-64 letters, digits, `_` or `-`. */
+                stageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching protocols: the WebSocket is open. Its messages: `SocketClientMessage` and `SocketServerMessage` (components of this document). */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid; `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are missing, malformed, expired or not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but do not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such stage (or route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The stage has ended and accepts no more heartbeats. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The operation is a WebSocket: send the upgrade (`Connection: Upgrade`, `Upgrade: websocket`). */
+            426: {
                 headers: {
                     [name: string]: unknown;
                 };

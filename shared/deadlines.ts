@@ -52,6 +52,17 @@ export const ADMIN_ROUTE_DEADLINES: StoreDeadlines = {
 };
 
 /**
+ * A presence shard's flush (edge/presence-shard.ts): 2 s a Redis call, 1 s a DynamoDB call (the
+ * registry rebuild after a loss). A flush carries up to a shard's 10,000 viewers (about 150 KB)
+ * and nobody waits on it: a slower answer is better than a missed slot, but a stalled database
+ * must not hold the shard: the flush fails, keeps its work, and is tried again at the next alarm.
+ */
+export const PRESENCE_SHARD_DEADLINES: StoreDeadlines = {
+  redis: { timeoutMs: 2_000 },
+  dynamo: { timeoutMs: 1_000 },
+};
+
+/**
  * The sync job, per call: 5 s. Its calls are bigger (a pipeline reading a page of 25 windows, a
  * BatchWriteItem of 25 items) and nobody waits on them, but a stalled call must not eat the
  * run: after 5 s the step fails, and what it did not confirm stays in Redis for the next run.

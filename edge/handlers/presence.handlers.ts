@@ -17,7 +17,7 @@ import { problems } from "../problems";
 import { resolveViewer } from "./viewer-identity";
 
 /** The problem a refused heartbeat answers (any reason but the anonymous one: the stage ended). */
-function refusal(stageId: string, reason: HeartbeatAcceptance) {
+export function refusal(stageId: string, reason: HeartbeatAcceptance) {
   if (reason === "anonymous-refused") {
     return problems.forbidden(
       `Stage "${stageId}" does not allow anonymous viewers; send a viewer token.`,

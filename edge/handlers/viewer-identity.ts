@@ -11,6 +11,35 @@ export interface ViewerIdentity {
 }
 
 /**
+ * A viewer token checked against the stage, as every viewer route checks it (a heartbeat's, a
+ * presence socket's): 403 for another stage's token, 401 for any other fault. An anonymous
+ * session's token names an anonymous viewer.
+ */
+export async function verifyViewerToken(
+  verify: (
+    token: string,
+    expect: { stageId: string; nowMs: number },
+  ) => Promise<{ viewerId: string; expiresAt: number }>,
+  token: string,
+  stageId: string,
+  nowMs: number,
+): Promise<ViewerIdentity & { expiresAtMs: number }> {
+  try {
+    const claims = await verify(token, { stageId, nowMs });
+    return {
+      viewerId: claims.viewerId,
+      anonymous: isAnonymousViewerId(claims.viewerId),
+      expiresAtMs: claims.expiresAt * 1000,
+    };
+  } catch (error) {
+    if (!(error instanceof ViewerTokenError)) throw error;
+    if (error.code === "wrong_stage")
+      throw problems.forbidden(`The viewer token is for another stage than "${stageId}".`);
+    throw problems.unauthorized(`The viewer token is not accepted: ${error.message}.`);
+  }
+}
+
+/**
  * Reads the optional viewer body, whether it came as `application/json` or as the `text/plain`
  * JSON that `navigator.sendBeacon` sends; an empty body is allowed.
  */
@@ -46,7 +75,7 @@ export async function resolveViewer(
   verify: (
     token: string,
     expect: { stageId: string; nowMs: number },
-  ) => Promise<{ viewerId: string }>,
+  ) => Promise<{ viewerId: string; expiresAt: number }>,
   stageId: string,
   nowMs: number,
 ): Promise<ViewerIdentity> {
@@ -60,15 +89,8 @@ export async function resolveViewer(
     token = match[1];
   }
   if (token !== undefined) {
-    try {
-      const claims = await verify(token, { stageId, nowMs });
-      return { viewerId: claims.viewerId, anonymous: isAnonymousViewerId(claims.viewerId) };
-    } catch (error) {
-      if (!(error instanceof ViewerTokenError)) throw error;
-      if (error.code === "wrong_stage")
-        throw problems.forbidden(`The viewer token is for another stage than "${stageId}".`);
-      throw problems.unauthorized(`The viewer token is not accepted: ${error.message}.`);
-    }
+    const { viewerId, anonymous } = await verifyViewerToken(verify, token, stageId, nowMs);
+    return { viewerId, anonymous };
   }
   throw problems.unauthorized(
     "A viewer token is required (Authorization: Bearer, or `token` in the body); on stages that allow anonymous viewers, start an anonymous session for one.",

@@ -39,6 +39,11 @@ export function createCountMemory() {
     reads: new TtlCache<StageViewers>(COUNT_READ_CACHE_MS),
     /** Live counts of this database's stages, by stage (for totals). */
     totals: new TtlCache<Map<string, number>>(COUNT_READ_CACHE_MS, 1),
+    /**
+     * The count a presence shard answered when it took a socket, by stage id: with the counts
+     * above, what sizes the stage's number of shards (edge/presence/socket-shards.ts).
+     */
+    sockets: new TtlCache<number>(STAGE_KEEP_MS),
     /** The heartbeat interval this database's budget run chose (s), re-read every 30 s. */
     interval: new TtlCache<number>(30_000, 1),
   };

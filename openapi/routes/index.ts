@@ -16,6 +16,7 @@ import {
   sendHeartbeatRoute,
   startAnonymousSessionRoute,
 } from "./presence.routes";
+import { openPresenceSocketRoute } from "./presence-socket.routes";
 import {
   createStageRoute,
   getStageRoute,
@@ -30,6 +31,7 @@ export * from "./cost.routes";
 export * from "./health.routes";
 export * from "./history.routes";
 export * from "./presence.routes";
+export * from "./presence-socket.routes";
 export * from "./stages.routes";
 export * from "./watch-time.routes";
 
@@ -39,6 +41,7 @@ export const contractRoutes = [
   leaveStageRoute,
   startAnonymousSessionRoute,
   getStageViewersRoute,
+  openPresenceSocketRoute,
   getViewerTotalsRoute,
   createStageRoute,
   getStageRoute,

@@ -11,6 +11,7 @@ export const PROBLEM_CODES = [
   "conflict",
   "payload_too_large",
   "unsupported_media_type",
+  "upgrade_required",
   "rate_limited",
   "store_unavailable",
   "partially_applied",
@@ -75,6 +76,7 @@ const problemStatusText = {
   410: "The stage has ended and accepts no more heartbeats.",
   413: "The request body is too large.",
   415: "The request body has a media type this operation does not take.",
+  426: "The operation is a WebSocket: send the upgrade (`Connection: Upgrade`, `Upgrade: websocket`).",
   429: "Too many requests; wait for `Retry-After` seconds.",
   503: "A backing store is unreachable or the service is misconfigured; retry after `Retry-After` seconds.",
 } as const;
