@@ -15,6 +15,13 @@ declare module "cloudflare:test" {
     queueName: string,
     messages: { id: string; timestamp: Date; attempts: number; body: Body }[],
   ): import("../../edge/worker-types").MessageBatch<Body>;
+  /** Runs a Durable Object's alarm now, if one is set; whether it ran. */
+  export function runDurableObjectAlarm(stub: unknown): Promise<boolean>;
+  /** Tears the object's instance down (its sockets hibernated, or closed), keeping its storage. */
+  export function evictDurableObject(
+    stub: unknown,
+    options?: { webSockets?: "close" | "hibernate" },
+  ): Promise<void>;
   export function getQueueResult(
     batch: import("../../edge/worker-types").MessageBatch,
     ctx: ExecutionContext,
@@ -26,10 +33,27 @@ declare module "cloudflare:test" {
   }>;
 }
 
+/** The client end of a WebSocket a Worker's response carries (workerd's, accepted before use). */
+interface WorkerSocket {
+  accept(): void;
+  send(message: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
+  addEventListener(
+    type: "close",
+    listener: (event: { code: number; reason: string }) => void,
+  ): void;
+}
+
 // What `cloudflare:workers` gives these tests: the worker under test's own handlers, each call a
 // request of its own in workerd (its own I/O context), as production requests are.
 declare module "cloudflare:workers" {
   export const exports: {
-    default: { fetch(input: string | Request, init?: RequestInit): Promise<Response> };
+    default: {
+      fetch(
+        input: string | Request,
+        init?: RequestInit,
+      ): Promise<Response & { webSocket: WorkerSocket | null }>;
+    };
   };
 }

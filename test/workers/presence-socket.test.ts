@@ -1,0 +1,262 @@
+/**
+ * Presence sockets inside workerd: the worker's admission (each upgrade a request of its own,
+ * `exports.default.fetch`), the PresenceShard Durable Object with the hibernation API, its
+ * alarms (run at once with `runDurableObjectAlarm` instead of waiting for them) and its flush
+ * to the local Redis through the Upstash REST protocol.
+ */
+import { env, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { Redis } from "@upstash/redis";
+import { redisKeys } from "@viewer-presence/shared/redis-keys";
+import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { describe, expect, inject, it } from "vitest";
+import { SOCKET_PING, SOCKET_PONG } from "../../openapi/schemas/presence-socket";
+
+const bound = env as Record<"ADMIN_API_KEY" | "VIEWER_TOKEN_SECRET" | "REDIS_KEY_PREFIX", string>;
+const shards = env.PRESENCE_SHARDS as {
+  idFromName(name: string): unknown;
+  get(id: unknown): unknown;
+};
+const admin = {
+  authorization: `Bearer ${bound.ADMIN_API_KEY}`,
+  "content-type": "application/json",
+};
+
+function redis() {
+  const stack = inject("stackEnv");
+  return new Redis({
+    url: stack.UPSTASH_REDIS_REST_URL,
+    token: stack.UPSTASH_REDIS_REST_TOKEN,
+    enableTelemetry: false,
+    automaticDeserialization: false,
+  });
+}
+
+async function createStage(body: Record<string, unknown> = {}) {
+  const stageId = `ws${crypto.randomUUID().slice(0, 8)}`;
+  const created = await exports.default.fetch("http://worker.test/v1/stages", {
+    method: "POST",
+    headers: admin,
+    body: JSON.stringify({ id: stageId, title: "Sockets", ...body }),
+  });
+  expect(created.status).toBe(201);
+  return stageId;
+}
+
+async function tokenFor(stageId: string, viewerId: string) {
+  const signed = await signViewerToken({
+    secret: bound.VIEWER_TOKEN_SECRET,
+    viewerId,
+    stageId,
+    nowMs: Date.now(),
+  });
+  return signed.token;
+}
+
+/** A presence socket as a page holds it: every message it got, and how it closed. */
+async function openSocket(stageId: string, query: string) {
+  const response = await exports.default.fetch(
+    `http://worker.test/v1/stages/${stageId}/presence?${query}`,
+    { headers: { upgrade: "websocket" } },
+  );
+  expect(response.status).toBe(101);
+  const socket = response.webSocket!;
+  const messages: unknown[] = [];
+  const closed: { code?: number } = {};
+  socket.addEventListener("message", (event) => {
+    messages.push(String(event.data));
+  });
+  socket.addEventListener("close", (event) => {
+    closed.code = event.code;
+  });
+  socket.accept();
+  const counts = () =>
+    messages
+      .filter((text) => text !== SOCKET_PONG)
+      .map((text) => JSON.parse(String(text)))
+      .filter((message) => message.type === "count")
+      .map((message) => message.viewers as number);
+  return { socket, messages, closed, counts };
+}
+
+/** Runs the shard's alarm (its flush) now, as it would ring. */
+async function flush(stageId: string, k = 0) {
+  const stub = shards.get(shards.idFromName(`${stageId}/0/${k}`));
+  return runDurableObjectAlarm(stub);
+}
+
+async function until<T>(read: () => T | Promise<T>, accept: (value: T) => boolean) {
+  for (let i = 0; i < 100; i++) {
+    const value = await read();
+    if (accept(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return read();
+}
+
+async function viewersOf(stageId: string) {
+  const response = await exports.default.fetch(`http://worker.test/v1/stages/${stageId}/viewers`);
+  return ((await response.json()) as { viewers: number }).viewers;
+}
+
+describe("presence sockets in workerd", () => {
+  it("refuses bad upgrades with problem+json before any shard, writing nothing", async () => {
+    const stageId = await createStage();
+    const ended = await createStage();
+    await exports.default.fetch(`http://worker.test/v1/stages/${ended}`, {
+      method: "PATCH",
+      headers: admin,
+      body: JSON.stringify({ status: "ended" }),
+    });
+    const token = await tokenFor(stageId, "v1");
+    const attempts = [
+      { path: `${stageId}/presence?token=${token}`, upgrade: false, status: 426 },
+      { path: `${stageId}/presence`, upgrade: true, status: 401 },
+      { path: `${stageId}/presence?token=abc.def.ghi`, upgrade: true, status: 401 },
+      {
+        path: `${ended}/presence?token=${await tokenFor(ended, "v1")}`,
+        upgrade: true,
+        status: 410,
+      },
+      {
+        path: `${stageId}/presence?token=${await tokenFor(ended, "v1")}`,
+        upgrade: true,
+        status: 403,
+      },
+      { path: `nope/presence?token=${await tokenFor("nope", "v1")}`, upgrade: true, status: 404 },
+      { path: `${stageId}/presence?token=${token}&state=dancing`, upgrade: true, status: 400 },
+    ];
+    for (const attempt of attempts) {
+      const response = await exports.default.fetch(`http://worker.test/v1/stages/${attempt.path}`, {
+        headers: attempt.upgrade ? { upgrade: "websocket" } : {},
+      });
+      expect(response.status, attempt.path).toBe(attempt.status);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+    }
+    const keys = redisKeys(bound.REDIS_KEY_PREFIX);
+    const epoch = epochAt(Date.now());
+    expect(
+      await redis().exists(keys.viewerIndex(stageId, epoch), keys.viewerIndex(ended, epoch)),
+    ).toBe(0);
+  });
+
+  it("counts a socket's viewer once, with a second tab and an HTTP heartbeat, and drops it on leave", async () => {
+    const stageId = await createStage();
+    const alice = await tokenFor(stageId, "alice");
+    const first = await openSocket(stageId, `token=${alice}`);
+    // Provisional, at once: the last count (none) + this viewer.
+    expect(
+      await until(
+        () => first.counts()[0],
+        (n) => n !== undefined,
+      ),
+    ).toBe(1);
+    expect(await flush(stageId)).toBe(true);
+    expect(
+      await until(
+        () => viewersOf(stageId),
+        (n) => n === 1,
+      ),
+    ).toBe(1);
+    const tab = await openSocket(stageId, `token=${alice}&state=paused`);
+    const heartbeat = await exports.default.fetch(
+      `http://worker.test/v1/stages/${stageId}/heartbeats`,
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${alice}` },
+      },
+    );
+    expect(((await heartbeat.json()) as { viewers: number }).viewers).toBe(1);
+    await flush(stageId);
+    const bob = await openSocket(stageId, `token=${await tokenFor(stageId, "bob")}`);
+    await flush(stageId);
+    await until(
+      () => first.counts().at(-1),
+      (n) => n === 2,
+    );
+    expect(first.counts().at(-1)).toBe(2);
+    expect(bob.counts().at(-1)).toBe(2);
+    // One index each: the socket's viewer kept the index its HTTP heartbeat would use.
+    const keys = redisKeys(bound.REDIS_KEY_PREFIX);
+    expect(await redis().llen(keys.viewerList(stageId, epochAt(Date.now())))).toBe(2);
+
+    bob.socket.send(JSON.stringify({ type: "leave" }));
+    await until(
+      () => bob.closed.code,
+      (code) => code !== undefined,
+    );
+    expect(bob.closed.code).toBe(1000);
+    await flush(stageId);
+    await until(
+      () => first.counts().at(-1),
+      (n) => n === 1,
+    );
+    expect(first.counts().at(-1)).toBe(1);
+    // One of alice's tabs closes: she is still counted, by the other.
+    tab.socket.close(1000, "tab closed");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await flush(stageId);
+    expect(await viewersOf(stageId)).toBe(1);
+  });
+
+  it("does not count a watching socket, and pushes the count to it", async () => {
+    const stageId = await createStage();
+    const watcher = await openSocket(stageId, "watch=true");
+    expect(
+      await until(
+        () => watcher.counts()[0],
+        (n) => n !== undefined,
+      ),
+    ).toBe(0);
+    const viewer = await openSocket(stageId, `token=${await tokenFor(stageId, "carol")}`);
+    await flush(stageId);
+    // The watcher may sit in any shard of the stage (one here): it gets the stage's count.
+    await until(
+      () => watcher.counts().at(-1),
+      (n) => n === 1,
+    );
+    expect(watcher.counts().at(-1)).toBe(1);
+    expect(await viewersOf(stageId)).toBe(1);
+    viewer.socket.close(1000, "bye");
+  });
+
+  it("answers the ping with the auto-response, and closes 4400 on a message it cannot read", async () => {
+    const stageId = await createStage();
+    const page = await openSocket(stageId, `token=${await tokenFor(stageId, "dave")}`);
+    page.socket.send(SOCKET_PING);
+    await until(() => page.messages.includes(SOCKET_PONG), Boolean);
+    expect(page.messages).toContain(SOCKET_PONG);
+    page.socket.send("{not json");
+    await until(
+      () => page.closed.code,
+      (code) => code !== undefined,
+    );
+    expect(page.closed.code).toBe(4400);
+    const problem = page.messages
+      .map((m) => JSON.parse(String(m)))
+      .find((m) => m.type === "problem");
+    expect(problem.problem.status).toBe(400);
+  });
+
+  it("keeps its viewers through hibernation, and closes every socket 4410 when the stage ends", async () => {
+    const stageId = await createStage();
+    const page = await openSocket(stageId, `token=${await tokenFor(stageId, "erin")}`);
+    await flush(stageId);
+    const stub = shards.get(shards.idFromName(`${stageId}/0/0`));
+    await evictDurableObject(stub, { webSockets: "hibernate" });
+    await flush(stageId);
+    expect(await viewersOf(stageId)).toBe(1);
+    await exports.default.fetch(`http://worker.test/v1/stages/${stageId}`, {
+      method: "PATCH",
+      headers: admin,
+      body: JSON.stringify({ status: "ended" }),
+    });
+    await flush(stageId);
+    await until(
+      () => page.closed.code,
+      (code) => code !== undefined,
+    );
+    expect(page.closed.code).toBe(4410);
+  });
+});
