@@ -12,6 +12,7 @@
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type LoadOptions, parseLoadOptions, USAGE } from "./options";
+import { runSocketLoad } from "./socket-load";
 
 interface UpstashStats {
   requests: number;
@@ -116,6 +117,9 @@ async function main(): Promise<number> {
   console.log(
     `Set up ${stageIds.length} stages and ${viewers.length} viewer tokens in ${((performance.now() - setupStart) / 1000).toFixed(1)} s.`,
   );
+  if (options.transport === "websocket") {
+    return runSocketLoad(options, stageIds, viewers, () => stats(options));
+  }
 
   const latencies: number[] = [];
   const failures = new Map<string, number>();

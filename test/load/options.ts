@@ -17,14 +17,16 @@ export interface LoadOptions {
   upstashUrl: string;
   /** The admin key `npm start` printed (`--admin-key` or ADMIN_API_KEY). */
   adminKey: string;
+  /** `http` (heartbeats, the default) or `websocket` (presence sockets, test/load/socket-load.ts). */
+  transport: "http" | "websocket";
   /** The most billed commands per heartbeat, in the steady state, that passes (default 1.25: one BITFIELD, plus a count per stage every 10 s and the registry check). */
   maxCommandsPerHeartbeat: number;
 }
 
 export const USAGE = `Usage: npm run load -- [--viewers 2000] [--stages 20] [--duration 90]
        [--url http://127.0.0.1:8787] [--upstash-url http://127.0.0.1:8079]
-       [--admin-key KEY (or ADMIN_API_KEY)] [--max-commands 1.25]
-Drives viewers' heartbeats against a running \`npm start\` and checks counts and cost.`;
+       [--admin-key KEY (or ADMIN_API_KEY)] [--max-commands 1.25] [--transport http|websocket]
+Drives viewers' heartbeats (or presence sockets) against a running \`npm start\` and checks counts and cost.`;
 
 function positive(name: string, raw: string): number {
   const value = Number(raw);
@@ -45,6 +47,7 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv): LoadOp
       "upstash-url": { type: "string" },
       "admin-key": { type: "string" },
       "max-commands": { type: "string", default: "1.25" },
+      transport: { type: "string", default: "http" },
     },
   });
   const adminKey = values["admin-key"] ?? env.ADMIN_API_KEY ?? "";
@@ -56,6 +59,9 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv): LoadOp
   const viewers = Math.floor(positive("viewers", values.viewers));
   const stages = Math.floor(positive("stages", values.stages));
   if (stages > viewers) throw new Error("--stages must not exceed --viewers");
+  if (values.transport !== "http" && values.transport !== "websocket") {
+    throw new Error(`--transport must be http or websocket, got "${values.transport}"`);
+  }
   return {
     viewers,
     stages,
@@ -67,5 +73,6 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv): LoadOp
     ),
     adminKey,
     maxCommandsPerHeartbeat: positive("max-commands", values["max-commands"]),
+    transport: values.transport,
   };
 }
