@@ -46,6 +46,7 @@ import {
 } from "./presence/socket-messages";
 import { readAdmission, SHARD_COUNT_HEADER } from "./presence/socket-shards";
 import { type SocketAttachment, shardViewers } from "./presence/socket-viewers";
+import { StoreUnavailableError } from "./problems";
 import type { DurableObjectState, HibernatingWebSocket } from "./worker-types";
 
 /** A flush this long after a join, leave or change to playing: a burst of joins shares one. */
@@ -289,7 +290,9 @@ export class PresenceShard {
         meta.late = meta.late !== undefined && lateWritable(meta.late, nowMs) ? meta.late : current;
       }
       await storage.put("meta", meta);
-      console.error("presence shard flush failed", error);
+      // Redis faults are counted and logged once per interval by the database's guard.
+      if (!(error instanceof StoreUnavailableError))
+        console.error("presence shard flush failed", error);
       await storage.setAlarm(Math.min(nowMs + RETRY_FLUSH_MS, this.#nextRegular(nowMs)));
       return;
     }

@@ -9,7 +9,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { openPresencePage, type PresencePage } from "../stack/presence-page";
+import { openPresencePage, type PresencePage, tryUpgrade } from "../stack/presence-page";
 import type { LoadOptions } from "./options";
 
 interface UpstashStats {
@@ -58,6 +58,29 @@ async function everyPageShows(
   }
 }
 
+/** Refused upgrades, by status (learnt by asking again over node:http). */
+const refusals = new Map<number, number>();
+
+/** Opens a viewer's socket as a client would: again after a refusal, with jittered backoff. */
+async function connect(
+  url: string,
+  viewer: Viewer,
+  attempts = { count: 0 },
+): Promise<PresencePage> {
+  for (let attempt = 0; ; attempt++) {
+    attempts.count++;
+    try {
+      return await openPresencePage(url, viewer.stageId, `token=${viewer.token}`);
+    } catch (error) {
+      const path = `/v1/stages/${viewer.stageId}/presence?token=${viewer.token}`;
+      const { status } = await tryUpgrade(url, path).catch(() => ({ status: 0 }));
+      refusals.set(status, (refusals.get(status) ?? 0) + 1);
+      if (attempt >= 5) throw error;
+      await sleep(Math.min(8_000, 500 * 2 ** attempt) * (0.5 + Math.random()));
+    }
+  }
+}
+
 export async function runSocketLoad(
   options: LoadOptions,
   stageIds: string[],
@@ -65,18 +88,14 @@ export async function runSocketLoad(
   stats: () => Promise<UpstashStats>,
 ): Promise<number> {
   const pages = new Map<string, PresencePage>();
-  let upgrades = 0;
+  const upgrades = { count: 0 };
   const connectStart = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: CONNECT_CONCURRENCY }, async () => {
       while (next < viewers.length) {
         const viewer = viewers[next++]!;
-        upgrades++;
-        pages.set(
-          viewer.viewerId,
-          await openPresencePage(options.url, viewer.stageId, `token=${viewer.token}`),
-        );
+        pages.set(viewer.viewerId, await connect(options.url, viewer, upgrades));
       }
     }),
   );
@@ -108,8 +127,7 @@ export async function runSocketLoad(
     pages.get(mover.viewerId)!.socket.send('{"type":"leave"}');
     leaves.push(await everyPageShows(others, stageViewers.length - 1, leftAt));
     const joinedAt = performance.now();
-    upgrades++;
-    pages.set(mover.viewerId, await openPresencePage(options.url, stageId, `token=${mover.token}`));
+    pages.set(mover.viewerId, await connect(options.url, mover, upgrades));
     joins.push(await everyPageShows(others, stageViewers.length, joinedAt));
   }
   const after = await stats();
@@ -143,7 +161,7 @@ Sockets:                 ${n} over ${stageIds.length} stages (${(n / stageIds.le
 Steady state:            ${steadyMin.toFixed(2)} min, ${commands} Upstash commands in ${flushes} requests (${((steady.requestBytes + steady.responseBytes - before.requestBytes - before.responseBytes) / 1024).toFixed(0)} KB)
   Upstash commands per viewer per minute: ${perViewerMinute.toFixed(4)}
   shard flushes (alarms) per viewer per hour: ${alarmsPerViewerHour.toFixed(3)}
-Worker requests:         ${upgrades} upgrades for ${n} viewers (one per session; ${(2).toFixed(0)} per viewer-hour with 30-min sessions)
+Worker requests:         ${upgrades.count} upgrades for ${n} viewers (refused first: ${JSON.stringify(Object.fromEntries(refusals))}) (one per session; ${(2).toFixed(0)} per viewer-hour with 30-min sessions)
 Durable Object requests per viewer per hour (30-min sessions): ${(2 + alarmsPerViewerHour).toFixed(3)} (upgrades + alarms; pings are auto-responses, no state or token messages sent)
 Churn:                   ${joins.length} joins and ${leaves.length} leaves, ${after.commands - steady.commands} commands
   join -> every page of the stage: ${summary(joins)}
