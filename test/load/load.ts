@@ -26,6 +26,21 @@ const FIRST_SPREAD_MS = 30_000;
 /** Stage creation and token requests in flight at once during setup. */
 const SETUP_CONCURRENCY = 25;
 
+/**
+ * A setup call, sent again (up to 5 times, after its Retry-After) when answered 503: on a shared
+ * machine under load a Redis call of the worker may miss its deadline.
+ */
+async function setupCall(
+  url: string,
+  init: RequestInit,
+): Promise<{ status: number; body: unknown }> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await call(url, init);
+    if (answer.status !== 503 || attempt === 5) return answer;
+    await sleep(5_000);
+  }
+}
+
 async function call(
   url: string,
   init: RequestInit = {},
@@ -70,7 +85,7 @@ async function setUp(options: LoadOptions) {
   const run = `load-${Date.now().toString(36)}`;
   const stageIds = Array.from({ length: options.stages }, (_, i) => `${run}-${i}`);
   await pool(stageIds, SETUP_CONCURRENCY, async (id) => {
-    const created = await call(`${options.url}/v1/stages`, {
+    const created = await setupCall(`${options.url}/v1/stages`, {
       method: "POST",
       headers: admin,
       body: JSON.stringify({ id, title: `Load ${id}` }),
@@ -83,7 +98,7 @@ async function setUp(options: LoadOptions) {
     stageId: stageIds[i % options.stages]!,
   }));
   const tokens = await pool(viewers, SETUP_CONCURRENCY, async ({ viewerId, stageId }) => {
-    const issued = await call(`${options.url}/v1/stages/${stageId}/viewer-tokens`, {
+    const issued = await setupCall(`${options.url}/v1/stages/${stageId}/viewer-tokens`, {
       method: "POST",
       headers: admin,
       body: JSON.stringify({ viewerId, ttlSec: 3600 }),

@@ -25,8 +25,8 @@ interface Viewer {
   token: string;
 }
 
-/** Upgrades sent at once while connecting (wrangler dev on a small machine takes ~100/s). */
-const CONNECT_CONCURRENCY = 50;
+/** Upgrades sent at once while connecting (wrangler dev on a small, shared machine). */
+const CONNECT_CONCURRENCY = 20;
 /** How long after the last join the shards' first flushes are surely done (ms). */
 const SETTLE_MS = 5_000;
 
@@ -75,7 +75,7 @@ async function connect(
       const path = `/v1/stages/${viewer.stageId}/presence?token=${viewer.token}`;
       const { status } = await tryUpgrade(url, path).catch(() => ({ status: 0 }));
       refusals.set(status, (refusals.get(status) ?? 0) + 1);
-      if (attempt >= 5) throw error;
+      if (attempt >= 12) throw error;
       await sleep(Math.min(8_000, 500 * 2 ** attempt) * (0.5 + Math.random()));
     }
   }
