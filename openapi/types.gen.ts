@@ -1253,7 +1253,10 @@ export interface components {
              * @example 2026-11-27T21:30:00.000Z
              */
             asOf: string;
-            /** @description True while the figure is a restore estimate (as in `getStageViewers`). */
+            /**
+             * @description True while the figure is a restore estimate (as in `getStageViewers`).
+             * @example false
+             */
             estimated: boolean;
             /**
              * @description Send the ping text `{"type":"ping"}` this often; a socket silent for two of these is closed.
@@ -1266,16 +1269,19 @@ export interface components {
              */
             stageId: string;
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description The message's kind. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "count";
-            /** @example 1234 */
+            /**
+             * @description Viewers of the stage now (as `getStageViewers`).
+             * @example 1234
+             */
             viewers: number;
         };
         SocketLeaveMessage: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description The message's kind. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "leave";
@@ -1283,25 +1289,33 @@ export interface components {
         SocketProblemMessage: {
             problem: components["schemas"]["Problem"];
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description The message's kind. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "problem";
         };
         SocketServerMessage: components["schemas"]["SocketCountMessage"] | components["schemas"]["SocketProblemMessage"];
         SocketStateMessage: {
-            /** @enum {string} */
+            /**
+             * @description What the player does now; only `playing` earns watch time.
+             * @example paused
+             * @enum {string}
+             */
             state: "playing" | "paused" | "buffering";
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description The message's kind. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "state";
         };
         SocketTokenMessage: {
+            /**
+             * @description A fresh viewer token of the same viewer and stage.
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEyMzQifQ.c2lnbmF0dXJl
+             */
             token: string;
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description The message's kind. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "token";

@@ -63,19 +63,33 @@ export const PresenceSocketQuerySchema = z.object({
 
 /** Client → server: what the player does now. Only `playing` earns watch time. */
 export const SocketStateMessageSchema = z
-  .object({ type: z.literal("state"), state: z.enum(["playing", "paused", "buffering"]) })
+  .object({
+    type: z.literal("state").openapi({ description: "The message's kind.", example: "state" }),
+    state: z.enum(["playing", "paused", "buffering"]).openapi({
+      description: "What the player does now; only `playing` earns watch time.",
+      example: "paused",
+    }),
+  })
   .strict()
   .openapi("SocketStateMessage");
 
 /** Client → server: a fresh viewer token for this socket (before the one it opened with expires). */
 export const SocketTokenMessageSchema = z
-  .object({ type: z.literal("token"), token: TokenTextSchema })
+  .object({
+    type: z.literal("token").openapi({ description: "The message's kind.", example: "token" }),
+    token: TokenTextSchema.openapi({
+      description: "A fresh viewer token of the same viewer and stage.",
+      example: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEyMzQifQ.c2lnbmF0dXJl",
+    }),
+  })
   .strict()
   .openapi("SocketTokenMessage");
 
 /** Client → server: the viewer leaves; the server stops counting them at once and closes 1000. */
 export const SocketLeaveMessageSchema = z
-  .object({ type: z.literal("leave") })
+  .object({
+    type: z.literal("leave").openapi({ description: "The message's kind.", example: "leave" }),
+  })
   .strict()
   .openapi("SocketLeaveMessage");
 
@@ -91,11 +105,16 @@ export const SocketClientMessageSchema = z
 /** Server → client: the stage's count, sent when the socket opens and whenever it changes. */
 export const SocketCountMessageSchema = z
   .object({
-    type: z.literal("count"),
+    type: z.literal("count").openapi({ description: "The message's kind.", example: "count" }),
     stageId: StageIdSchema,
-    viewers: z.number().int().min(0).openapi({ example: 1234 }),
+    viewers: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: "Viewers of the stage now (as `getStageViewers`).", example: 1234 }),
     estimated: z.boolean().openapi({
       description: "True while the figure is a restore estimate (as in `getStageViewers`).",
+      example: false,
     }),
     asOf: TimestampSchema.openapi({ description: "When the figure was true." }),
     pingEveryMs: z.number().int().min(1000).openapi({
@@ -109,7 +128,10 @@ export const SocketCountMessageSchema = z
 
 /** Server → client: why the socket is about to close (the close code is 4000 + `status`). */
 export const SocketProblemMessageSchema = z
-  .object({ type: z.literal("problem"), problem: ProblemSchema })
+  .object({
+    type: z.literal("problem").openapi({ description: "The message's kind.", example: "problem" }),
+    problem: ProblemSchema,
+  })
   .strict()
   .openapi("SocketProblemMessage");
 

@@ -15,6 +15,7 @@ const OPERATION_IDS = [
   "sendHeartbeat",
   "leaveStage",
   "getStageViewers",
+  "openPresenceSocket",
   "getViewerTotals",
   "createStage",
   "getStage",
