@@ -550,7 +550,7 @@ export interface components {
              * @example redis-snapshots-fixed
              * @enum {string}
              */
-            architecture: "dynamodb-on-demand" | "dynamodb-provisioned" | "batched-heartbeat-writes" | "redis-only" | "redis-only-fixed" | "redis-snapshots-payg" | "redis-snapshots-fixed" | "elasticache-snapshots" | "durable-objects-snapshots";
+            architecture: "dynamodb-on-demand" | "dynamodb-provisioned" | "batched-heartbeat-writes" | "redis-only" | "redis-only-fixed" | "redis-snapshots-payg" | "redis-snapshots-fixed" | "websocket-shards-snapshots" | "elasticache-snapshots" | "durable-objects-snapshots";
             /**
              * @description Whether it keeps history (snapshots, viewing records or heartbeat events).
              * @example true
@@ -754,7 +754,12 @@ export interface components {
              */
             logs: number;
             /**
-             * @description The hot store: Upstash commands, storage and bandwidth, or a fixed plan.
+             * @description Cloudflare Durable Objects (the WebSocket transport): requests beyond those included (upgrades, incoming messages counted 20 to 1, flush alarms) and duration.
+             * @example 0
+             */
+            objects: number;
+            /**
+             * @description The hot store: Upstash commands, storage and bandwidth, or a fixed plan (ElastiCache nodes in the reference row).
              * @example 100
              */
             redis: number;
