@@ -139,6 +139,18 @@ describe("parseConfig", () => {
     );
   });
 
+  it("syncs SYNC_DATABASE_CONCURRENCY databases at once, 4 unless set", () => {
+    expect(parseConfig(valid).syncDatabaseConcurrency).toBe(4);
+    expect(parseConfig({ ...valid, SYNC_DATABASE_CONCURRENCY: "16" }).syncDatabaseConcurrency).toBe(
+      16,
+    );
+    for (const bad of ["0", "2.5", "many", String(MAX_REDIS_DATABASES + 1)]) {
+      expect(() => parseConfig({ ...valid, SYNC_DATABASE_CONCURRENCY: bad })).toThrow(
+        `SYNC_DATABASE_CONCURRENCY must be a whole number of databases from 1 to ${MAX_REDIS_DATABASES}, got "${bad}"`,
+      );
+    }
+  });
+
   describe("several Upstash databases", () => {
     const problems = (env: Record<string, string>): string[] => {
       try {
