@@ -27,6 +27,13 @@ export interface RedisDatabase {
  */
 export const MAX_REDIS_DATABASES = 256;
 
+/**
+ * REDIS_COMMANDS_PER_SEC when unset, commands/s: the "Max Commands Per Second" of Upstash's
+ * pay-as-you-go plan and of every fixed plan up to 50 GB (16,000 on the two largest;
+ * shared/cost/prices.ts).
+ */
+export const DEFAULT_REDIS_COMMANDS_PER_SEC = 10_000;
+
 /** SYNC_DATABASE_CONCURRENCY when unset: databases the Node and Deno sync entries run at once. */
 export const DEFAULT_SYNC_DATABASE_CONCURRENCY = 4;
 
@@ -94,6 +101,15 @@ export interface Config {
    * `REDIS_LOAD_SHEDDING=false` lets every call wait for its deadline, to measure the difference.
    */
   redisLoadShedding: boolean;
+  /**
+   * Each database's command budget as one isolate spends it, commands/s, in the order of
+   * `redisDatabases` (REDIS_COMMANDS_PER_SEC: one number for all, or one per database,
+   * comma-separated; default {@link DEFAULT_REDIS_COMMANDS_PER_SEC}, every Upstash plan's
+   * floor). Past it the edge answers 503 + `Retry-After: 1` at once instead of sending calls a
+   * throttled database would keep past their deadline (edge/redis-guard.ts). Per isolate: with
+   * several isolates on one database, give each its share.
+   */
+  redisCommandsPerSec: number[];
   /**
    * How many databases the Node CLI and the Deno cron sync at once (SYNC_DATABASE_CONCURRENCY,
    * default 4, 1 to {@link MAX_REDIS_DATABASES}), each run under its own database's lock. A run
@@ -343,6 +359,11 @@ export function parseConfig(env: Source): Config {
     1,
     MAX_REDIS_DATABASES,
   );
+  const redisCommandsPerSec = parseCommandBudgets(
+    optional("REDIS_COMMANDS_PER_SEC"),
+    Math.max(1, redisDatabases.length),
+    problems,
+  );
   let table: TableConfig = { awsRegion: "", dynamodbTable: "" };
   try {
     table = parseTableConfig(env);
@@ -372,6 +393,7 @@ export function parseConfig(env: Source): Config {
     publicViewerTotals: publicTotals !== "false",
     redisLoadShedding: loadShedding !== "false",
     syncDatabaseConcurrency,
+    redisCommandsPerSec,
     snapshotRetentionDays,
   };
   if (auditRetentionDays > 0) config.auditRetentionDays = auditRetentionDays;
@@ -379,6 +401,28 @@ export function parseConfig(env: Source): Config {
   if (hotPathBudgetUsd !== undefined) config.hotPathBudgetUsd = hotPathBudgetUsd;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** REDIS_COMMANDS_PER_SEC: one budget for every database, or one each; problems to `problems`. */
+function parseCommandBudgets(
+  raw: string | undefined,
+  databases: number,
+  problems: string[],
+): number[] {
+  const budgets = (raw ?? String(DEFAULT_REDIS_COMMANDS_PER_SEC)).split(",").map(Number);
+  if (budgets.some((budget) => !Number.isInteger(budget) || budget < 1)) {
+    problems.push(
+      `REDIS_COMMANDS_PER_SEC must be whole numbers of commands/s from 1, got "${raw}"`,
+    );
+    return Array.from({ length: databases }, () => DEFAULT_REDIS_COMMANDS_PER_SEC);
+  }
+  if (budgets.length === 1) return Array.from({ length: databases }, () => budgets[0]!);
+  if (budgets.length !== databases) {
+    problems.push(
+      `REDIS_COMMANDS_PER_SEC lists ${budgets.length} budgets for ${databases} databases: give one for all, or one per database`,
+    );
+  }
+  return Array.from({ length: databases }, (_, i) => budgets[i] ?? DEFAULT_REDIS_COMMANDS_PER_SEC);
 }
 
 /** The viewer-token secrets a verifier accepts: the current one first, then previous ones. */
