@@ -71,6 +71,7 @@ export function createApp(options: AppOptions = {}) {
         database,
         now,
         shedLoad: config.redisLoadShedding,
+        commandsPerSec: config.redisCommandsPerSec[database],
         log: (summary) => logError("redis unavailable", summary),
       }),
     );
@@ -102,7 +103,7 @@ export function createApp(options: AppOptions = {}) {
         "store_unavailable",
         "Service unavailable",
         `${error.store === "redis" ? "Redis" : "DynamoDB"} did not answer; retry shortly.`,
-        { retryAfterSec: 5 },
+        { retryAfterSec: error.retryAfterSec },
       );
     }
     if (error instanceof ConfigError) {

@@ -1,6 +1,7 @@
 /**
  * The sync job on Deno: `Deno.cron` runs it every 5 minutes (on Deno Deploy, or locally with
  * `--unstable-cron`), plus once at start; `--once` runs once and exits (0, or 1 on failure).
+ * With several Redis databases, SYNC_DATABASE_CONCURRENCY of them are synced at once.
  *
  *   deno run --allow-env --allow-net --allow-sys=osRelease --node-modules-dir=manual \
  *     --unstable-cron sync/deno-entry.ts
@@ -29,7 +30,8 @@ export const DENO_CRON_SCHEDULE = SYNC_CRON;
 async function runOnce(): Promise<boolean> {
   try {
     // The JSON line goes to the log; the aligned report to whoever watches the terminal.
-    const report = await syncOnce(parseConfig(Deno.env.toObject()));
+    const config = parseConfig(Deno.env.toObject());
+    const report = await syncOnce(config, { concurrency: config.syncDatabaseConcurrency });
     console.log(formatReport(report));
     return true;
   } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * The sync job from Node: `npm run sync` runs once; `npm run sync -- --every 5m` runs at start
  * and then on every 5-minute boundary until SIGINT or SIGTERM, finishing the run in flight
- * first. Configuration comes from the environment (see shared/config.ts).
+ * first. Configuration comes from the environment (see shared/config.ts); with several Redis
+ * databases, SYNC_DATABASE_CONCURRENCY of them are synced at once.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -88,7 +89,8 @@ export async function main(
   };
   const runOnce = async (): Promise<boolean> => {
     try {
-      print(await sync(config, { log: args.json ? io.out : () => {} }), io.out);
+      const log = args.json ? io.out : () => {};
+      print(await sync(config, { log, concurrency: config.syncDatabaseConcurrency }), io.out);
       return true;
     } catch (error) {
       if (error instanceof SyncRunError) print(error.report, io.err);

@@ -5,6 +5,11 @@ export interface RunReport {
   databases?: number;
   /** ISO time the run started (by the injected clock). */
   startedAt: string;
+  /**
+   * ISO time the run finished (by the injected clock): with `startedAt`, what shows whether the
+   * runs over several databases overlapped. For a combined report, the last to finish.
+   */
+  finishedAt?: string;
   /** Set when the run did nothing because another run held the lock. */
   skipped?: "locked";
   /** Set when the run restored the registry and estimates (Redis had lost its data). */
@@ -117,6 +122,8 @@ export function combineReports(reports: readonly RunReport[]): RunReport {
       combined.liveViewers = (combined.liveViewers ?? 0) + report.liveViewers;
     }
   });
+  const finished = reports.flatMap((report) => (report.finishedAt ? [report.finishedAt] : []));
+  if (finished.length > 0) combined.finishedAt = finished.sort().at(-1)!;
   if (reports.every((report) => report.skipped)) combined.skipped = "locked";
   if (errors.length > 0) combined.errors = errors;
   return combined;

@@ -137,6 +137,7 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
   const report = emptyReport(runId, nowMs);
   const finish = () => {
     report.durationMs = Math.round(performance.now() - startedAt);
+    report.finishedAt = new Date(now()).toISOString();
     log(reportLogLine(report));
     return report;
   };
