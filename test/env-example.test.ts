@@ -20,7 +20,11 @@ function variablesParseConfigReads(): Set<string> {
         return typeof name === "string" ? target[name] : undefined;
       },
     });
-  for (const values of [{}, { AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b" }]) {
+  const environments: Record<string, string>[] = [
+    {},
+    { AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b" },
+  ];
+  for (const values of environments) {
     try {
       parseConfig(recording(values));
     } catch {
