@@ -439,6 +439,19 @@ describe.skipIf(!hasChromium)(
       }
     }, 60_000);
 
+    it("says so when a stage does not exist, instead of showing it empty", async () => {
+      const { page } = await consolePage(390);
+      await signIn(page, TEST_ADMIN_KEY);
+      await page.waitForSelector("#stages");
+      await page.goto(`${worker!.url}/console/#/stages/${uniqueId("missing")}`);
+      await page.waitForSelector("#no-stage");
+      expect(await page.textContent("#alert")).toContain("There is no stage");
+      expect(await page.isVisible("#concurrency-chart")).toBe(false);
+      expect(await page.isVisible("#broadcasts")).toBe(false);
+      expect(await page.isVisible('#no-stage a[href="#/live"]')).toBe(true);
+      await page.close();
+    }, 60_000);
+
     it("fits the Cost table in its box at 1280 px, its notes opened across the table", async () => {
       const { page, errors } = await consolePage(1280);
       await signIn(page, TEST_ADMIN_KEY);

@@ -75,7 +75,9 @@ export function livePage(context: PageContext): Page {
     ),
     context.role === "admin" ? table : openById(),
     note,
-    context.role === "admin" ? h("details", {}, h("summary", {}, "Ended stages"), ended) : null,
+    context.role === "admin"
+      ? h("details", { class: "ended-stages" }, h("summary", {}, "Ended stages"), ended)
+      : null,
     context.role === "admin" ? createStageForm(context) : null,
   );
 

@@ -81,11 +81,22 @@ export function stagePage(context: PageContext, stageId: string): Page {
       status.dataset.status = stage.status;
       if (context.role === "admin") renderAdmin(stage);
     } catch (error) {
-      context.report(
-        error instanceof ApiProblem && error.status === 404
-          ? new Error(`There is no stage "${stageId}".`)
-          : error,
-      );
+      const missing = error instanceof ApiProblem && error.status === 404;
+      context.report(missing ? new Error(`There is no stage "${stageId}".`) : error);
+      // Nothing below the heading can be about a stage that does not exist: empty charts and
+      // tables would only look like a stage nobody watched.
+      if (missing) {
+        for (const child of [...element.children].slice(2)) (child as HTMLElement).hidden = true;
+        element.append(
+          h(
+            "p",
+            { id: "no-stage" },
+            "Check the id, or pick a stage on the ",
+            h("a", { href: "#/live" }, "Live"),
+            " page.",
+          ),
+        );
+      }
     }
   }
 
