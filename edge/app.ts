@@ -264,7 +264,7 @@ export function createApp(options: AppOptions = {}) {
     openApiDocument ??= JSON.stringify(buildOpenApiDocument());
     return c.body(openApiDocument, 200, { "content-type": "application/json" });
   });
-  app.get("/docs", (c) => c.html(docsPage(buildOpenApiDocument())));
+  app.get("/docs", (c) => c.html(docsPage(buildOpenApiDocument(), new URL(c.req.url).origin)));
 
   function configFor(env: unknown): Config {
     const source = (env ?? {}) as Record<string, unknown>;
