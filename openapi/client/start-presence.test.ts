@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { settle } from "./testing/fake-clock";
-import { heartbeat } from "./testing/fake-server";
 import { STAGE_ID } from "./testing/harness";
 import { createPresenceHarness, type PresenceHarness } from "./testing/presence-harness";
 import { until } from "./testing/socket-server";
@@ -148,6 +147,11 @@ describe("startPresence: on the socket", () => {
     await until(() => presence.state.status === "stopped", "the stop");
     expect(h.problems.map((p) => p.fatal)).toEqual([false, true]);
     expect(h.sockets.sockets).toHaveLength(2);
+
+    const fixed = h.start({ token: "tok-fixed" }); // the refusing server answers it at once
+    await until(() => fixed.state.status === "stopped", "the fixed token's stop");
+    expect(h.problems.map((p) => p.fatal)).toEqual([false, true, true]);
+    expect(h.sockets.sockets).toHaveLength(3);
   });
 
   it("on 4410 (stage ended), stops and reports the server's problem as fatal", async () => {

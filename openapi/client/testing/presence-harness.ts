@@ -9,7 +9,9 @@ import { FakeServer } from "./fake-server";
 import { STAGE_ID } from "./harness";
 import { SocketServer } from "./socket-server";
 
-type ExtraOptions = Partial<Omit<PresenceOptions, "onUpdate" | "onError" | "token" | "anonymous">>;
+type ExtraOptions = Partial<
+  Omit<PresenceOptions, "onUpdate" | "onError" | "token" | "anonymous" | "client" | "fetch">
+>;
 
 /** Everything a presence test drives: a real socket server, the fake HTTP server and page, the clock. */
 export interface PresenceHarness {
@@ -22,7 +24,9 @@ export interface PresenceHarness {
   updates: PresenceUpdate[];
   problems: LoopProblem[];
   start(identity?: ViewerIdentity, extra?: ExtraOptions): Presence;
-  watch(extra?: Partial<Omit<WatchStageOptions, "onUpdate" | "onError">>): StageWatch;
+  watch(
+    extra?: Partial<Omit<WatchStageOptions, "onUpdate" | "onError" | "client" | "fetch">>,
+  ): StageWatch;
   /** Stops what was started and the socket server. */
   close(): Promise<void>;
 }
