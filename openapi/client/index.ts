@@ -86,6 +86,7 @@ export {
 } from "./reconnect-delay";
 export { MAX_RETRY_AFTER_MS, parseRetryAfterMs } from "./retry-after";
 export type { SocketConstructor, SocketEvent, SocketLike } from "./socket-connection";
+export type { PresenceTransport } from "./socket-plan";
 export {
   presenceSocketUrl,
   SOCKET_PING,
@@ -95,7 +96,6 @@ export {
   type SocketProblemMessage,
   type SocketServerMessage,
 } from "./socket-protocol";
-export type { PresenceTransport } from "./socket-with-fallback";
 export { DEFAULT_POLL_EVERY_MS, MIN_POLL_EVERY_MS } from "./stage-viewers-poll";
 export { startPresence } from "./start-presence";
 export type {

@@ -5,7 +5,7 @@ import type {
 } from "./heartbeat-loop-options";
 import type { LoopProblem } from "./loop-problem";
 import type { SocketConstructor } from "./socket-connection";
-import type { PresenceTransport, SocketDriverStatus } from "./socket-with-fallback";
+import type { PresenceTransport, SocketDriverStatus } from "./socket-plan";
 
 /** A count as a page shows it, from whichever transport brought it. */
 export interface PresenceUpdate {

@@ -3,7 +3,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS } from "./heartbeat-loop-options";
 import type { SocketOptions } from "./presence-options";
 import { DEFAULT_RECONNECT_SPREAD_MS, DEFAULT_SOCKET_RETRY_MS } from "./reconnect-delay";
 import type { SocketConstructor } from "./socket-connection";
-import type { SocketPlan } from "./socket-with-fallback";
+import type { SocketPlan } from "./socket-plan";
 
 /** What a socket plan takes from the options, whatever the page does on it. */
 export function socketPlanBase(

@@ -1,6 +1,5 @@
 import { backoffDelayMs } from "./backoff";
-import type { Host } from "./environment";
-import { type AnyProblem, isRetryableStatus, type LoopProblem } from "./loop-problem";
+import { type AnyProblem, isRetryableStatus } from "./loop-problem";
 import { reconnectDelayMs, socketRetryDelayMs } from "./reconnect-delay";
 import { closeProblem, handshakeProblem, socketCloseOutcome } from "./socket-close";
 import {
@@ -9,66 +8,14 @@ import {
   type SocketConnection,
   type SocketConstructor,
 } from "./socket-connection";
+import type {
+  ConnectFailure,
+  FallbackHandle,
+  SocketDriver,
+  SocketDriverStatus,
+  SocketPlan,
+} from "./socket-plan";
 import type { SocketCountMessage } from "./socket-protocol";
-
-/** Which way a page talks to the server: `auto` tries the socket and falls back to HTTP. */
-export type PresenceTransport = "auto" | "websocket" | "http";
-
-/** The HTTP way, running while the socket cannot open. */
-export interface FallbackHandle {
-  /** Ends it; `leave: false` when the socket takes over (the viewer must stay counted). */
-  stop(options: { leave: boolean }): Promise<void>;
-}
-
-/** Why no socket could be opened before trying (a token function failed, a session refused). */
-export interface ConnectFailure {
-  problem: AnyProblem;
-  /** The HTTP status behind it; 0 when there was none (retried with backoff). */
-  status: number;
-  retryAfterMs?: number | undefined;
-  cause?: unknown;
-}
-
-/** What a page does with the socket: its URL, its fallback and what it adds to an open socket. */
-export interface SocketPlan {
-  transport: "auto" | "websocket";
-  host: Host;
-  WebSocket: SocketConstructor | undefined;
-  /** See `reconnectDelayMs`. */
-  spreadMs: number;
-  /** See `socketRetryDelayMs`. */
-  socketRetryMs: number;
-  closeTimeoutMs: number;
-  /** Hold pings and connections while the page is hidden (`pauseWhenHidden`). */
-  pauseWhenHidden: boolean;
-  /** The upgrade URL; `refresh` after the server closed with 4401. */
-  target(refresh: boolean): Promise<{ url: string } | { failure: ConnectFailure }>;
-  /** Whether a 4401 may be cured with a fresh token (false: a fixed token, a watcher). */
-  canRefresh: boolean;
-  /** Send a `leave` before closing on `stop()` and `pagehide` (a counted viewer does). */
-  leaves: boolean;
-  /** Starts the HTTP way; it calls `ended` if it stops for good on its own (a fatal problem). */
-  startFallback(ended: () => void): FallbackHandle;
-  opened(connection: SocketConnection): void;
-  /** The open socket is gone (closed, left, stopped): undo what `opened` set up. */
-  socketEnded(): void;
-  count(message: SocketCountMessage): void;
-  report(problem: LoopProblem): void;
-}
-
-export type SocketDriverStatus =
-  | "connecting"
-  | "open"
-  | "reconnecting"
-  | "fallback"
-  | "left"
-  | "stopped";
-
-export interface SocketDriver {
-  readonly status: SocketDriverStatus;
-  readonly consecutiveFailures: number;
-  stop(): Promise<void>;
-}
 
 /**
  * The socket's life for a page: `socket` (connecting, open, or waiting to reconnect),

@@ -10,15 +10,12 @@ import {
 } from "./heartbeat-loop-options";
 import { type LoopProblem, tokenProblem } from "./loop-problem";
 import type { Presence, PresenceOptions, PresenceState, PresenceUpdate } from "./presence-options";
+import type { ConnectFailure, SocketPlan } from "./socket-plan";
 import { socketPlanBase } from "./socket-plan-base";
 import { followPlayerState } from "./socket-player-state";
 import { presenceSocketUrl } from "./socket-protocol";
 import { renewTokenOnSocket } from "./socket-token-renewal";
-import {
-  type ConnectFailure,
-  runSocketWithFallback,
-  type SocketPlan,
-} from "./socket-with-fallback";
+import { runSocketWithFallback } from "./socket-with-fallback";
 
 /**
  * Keeps a viewer counted on a stage over the presence socket (`GET /v1/stages/{id}/presence`),
