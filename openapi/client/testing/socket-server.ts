@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -73,11 +73,14 @@ export class SocketServer {
   answer: (url: URL) => UpgradeAnswer = () => ({ accept: true });
   onConnect: (socket: ServerSocket) => void = (socket) => socket.sendCount(3);
   answerPings = true;
+  /** Plain HTTP requests to the same port (a browser test's heartbeats); 404 by default. */
+  onRequest: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) =>
+    response.writeHead(404).end();
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly http: Server;
 
   private constructor() {
-    this.http = createServer((_request, response) => response.writeHead(404).end());
+    this.http = createServer((request, response) => this.onRequest(request, response));
     this.http.on("upgrade", (request, duplex, head) => this.upgrade(request, duplex, head));
   }
 
