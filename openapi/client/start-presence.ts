@@ -1,12 +1,12 @@
 import { AnonymousSessionError, anonymousSessionToken } from "./anonymous-session";
 import { createPresenceClient, type PresenceClient } from "./create-client";
-import { resolveHost } from "./environment";
+import { type Host, resolveHost } from "./environment";
 import { startHeartbeatLoop } from "./heartbeat-loop";
 import {
   type HeartbeatLoop,
   type PlayerState,
   playerStateOf,
-  type TokenRequest,
+  type TokenSource,
 } from "./heartbeat-loop-options";
 import { type LoopProblem, tokenProblem } from "./loop-problem";
 import type { Presence, PresenceOptions, PresenceState, PresenceUpdate } from "./presence-options";
@@ -35,7 +35,7 @@ export function startPresence(options: PresenceOptions): Presence {
   const host = resolveHost(options);
   const client: PresenceClient =
     options.client ?? createPresenceClient({ baseUrl: options.baseUrl, fetch: options.fetch });
-  const { stageId, media } = options;
+  const { stageId } = options;
   const tokenSource = options.token ?? anonymousSessionToken({ client, stageId, now: host.now });
   let lastUpdate: PresenceUpdate | undefined;
   let lastProblem: LoopProblem | undefined;
@@ -84,10 +84,32 @@ export function startPresence(options: PresenceOptions): Presence {
     };
   }
 
+  const driver = runSocketWithFallback(
+    viewerSocketPlan({ options, host, tokenSource, startLoop, update, report }),
+  );
+  return {
+    stop: () => driver.stop(),
+    get state() {
+      return state(driver.status, driver.consecutiveFailures);
+    },
+  };
+}
+
+/** What startPresence's socket does for a viewer: its URL, token, player state and fallback. */
+function viewerSocketPlan(context: {
+  options: PresenceOptions;
+  host: Host;
+  tokenSource: TokenSource;
+  startLoop: (ended: () => void) => HeartbeatLoop;
+  update: (update: PresenceUpdate) => void;
+  report: (problem: LoopProblem) => void;
+}): SocketPlan {
+  const { options, host, tokenSource, startLoop, update, report } = context;
+  const { stageId, media } = options;
   let token: string | undefined;
   let openedWith: PlayerState = "playing";
   let undo: (() => void)[] = [];
-  const plan: SocketPlan = {
+  return {
     ...socketPlanBase(options, host),
     canRefresh: typeof tokenSource === "function",
     leaves: true,
@@ -128,18 +150,11 @@ export function startPresence(options: PresenceOptions): Presence {
       update({ stageId, viewers, estimated, transport: "websocket" }),
     report,
   };
-  const driver = runSocketWithFallback(plan);
-  return {
-    stop: () => driver.stop(),
-    get state() {
-      return state(driver.status, driver.consecutiveFailures);
-    },
-  };
 }
 
 /** The viewer token, or why there is none, as the heartbeat loop tells a failed token apart. */
 async function viewerToken(
-  source: string | ((request: TokenRequest) => string | Promise<string>),
+  source: TokenSource,
   refresh: boolean,
 ): Promise<{ token: string } | { failure: ConnectFailure }> {
   try {
