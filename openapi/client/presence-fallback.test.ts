@@ -100,6 +100,14 @@ describe("startPresence: falling back to heartbeats", () => {
     expect(h.server.heartbeats).toEqual([]);
   });
 
+  it("with transport websocket and no WebSocket at all, stops and says so", async () => {
+    const presence = h.start(undefined, { transport: "websocket", WebSocket: null });
+    expect(presence.state.status).toBe("stopped");
+    expect(h.problems).toMatchObject([
+      { fatal: true, detail: expect.stringMatching(/no WebSocket/) },
+    ]);
+  });
+
   it("with transport http, never opens a socket", async () => {
     h.server.reply(...beats(1));
     const presence = h.start(undefined, { transport: "http" });

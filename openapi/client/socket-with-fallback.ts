@@ -255,7 +255,7 @@ export function runSocketWithFallback(plan: SocketPlan): SocketDriver {
   host.window?.addEventListener("pageshow", onPageShow);
   if (plan.WebSocket !== undefined) void connect();
   else if (plan.transport === "auto") fallBack();
-  else fail(handshakeProblem(0));
+  else fail({ ...handshakeProblem(0), detail: "no WebSocket in this runtime: pass `WebSocket`" });
 
   return {
     get status(): SocketDriverStatus {
