@@ -52,9 +52,8 @@ describe("startPresence: on the socket", () => {
 
   it("pings every 30 s until a count names the interval, then at that interval", async () => {
     h.sockets.onConnect = () => undefined; // no count yet
-    h.start();
-    await until(() => h.sockets.sockets.length === 1, "the socket");
-    await settle();
+    const presence = h.start();
+    await until(() => presence.state.status === "open", "the socket open");
     expect(h.clock.pendingDelays()).toEqual([30_000]);
     await h.clock.advance(29_999);
     expect(h.sockets.last.pings()).toBe(0);
