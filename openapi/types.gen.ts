@@ -811,6 +811,12 @@ export interface components {
         };
         Heartbeat: {
             /**
+             * Format: date-time
+             * @description When `viewers` was true: when the live count was counted (at most about 10 s before this answer), or the snapshot's time for an estimate.
+             * @example 2026-11-27T21:30:00.000Z
+             */
+            asOf: string;
+            /**
              * @description True while `viewers` is the last snapshot's count rather than a live count: for one presence TTL after Redis lost its data, until live heartbeats have rebuilt presence. Show it as approximate.
              * @example false
              */
@@ -836,7 +842,7 @@ export interface components {
              */
             viewerId: string;
             /**
-             * @description Live viewers on the stage (at most 10 s old), or a restore estimate when `estimated`.
+             * @description Live viewers on the stage, or a restore estimate when `estimated`. The answer to a heartbeat sent without a ticket (a page's first) is counted after that heartbeat, so it includes this viewer; later answers may carry a count up to about 10 s old (`asOf`).
              * @example 1234
              */
             viewers: number;

@@ -15,6 +15,8 @@ export const COUNT_READ_CACHE_MS = 2_000;
 export interface LiveCount {
   live: number;
   estimate: RestoreEstimate | undefined;
+  /** When `live` was counted (epoch ms): what a heartbeat answers as the count's `asOf`. */
+  asOfMs: number;
 }
 
 /** A stage's count as count reads answer it. */

@@ -48,6 +48,11 @@ export interface HeartbeatInput {
   countWidthsSec: readonly number[];
   /** Also read this key (the budget's interval) when the count is refreshed. */
   intervalKey?: string;
+  /**
+   * Count after this heartbeat's write, in its request, whatever the isolate holds: a page's
+   * first heartbeat (no ticket), whose answer must count the viewer itself.
+   */
+  freshCount?: boolean;
 }
 
 export type HeartbeatOutcome =
@@ -154,8 +159,13 @@ async function record(
   const live: LiveCount = {
     live: decodeLiveCount(reply("count")),
     estimate: plan.checkStage ? written!.checked!.estimate : check!.estimate,
+    asOfMs: input.nowMs,
   };
-  if (!registryLost) deps.isolate.counts.live.set(input.stageId, live, input.nowMs);
+  // Not over a count read later (a page's first heartbeat counts while a refresh is in flight).
+  const held = deps.isolate.counts.live.get(input.stageId, input.nowMs);
+  if (!registryLost && (held === undefined || held.asOfMs <= live.asOfMs)) {
+    deps.isolate.counts.live.set(input.stageId, live, input.nowMs);
+  }
   const outcome = { ...counted, count: live };
   if (!plan.reads.has("interval")) return outcome;
   return { ...outcome, intervalJson: reply("interval") as string | null };
@@ -174,8 +184,10 @@ interface Plan {
   checkStage: boolean;
   /** Whether this request gives the slot's bitmap its expiry (marked in `expiries`). */
   setExpiry: boolean;
-  /** Whether this request refreshes the stage's count (marked in `counts.refreshes`). */
+  /** Whether this request refreshes the stage's count. */
   refreshCount: boolean;
+  /** Whether it holds the stage's mark in `counts.refreshes` (a fresh count may not). */
+  refreshMarked: boolean;
   /** Whether it carries the registry check (marked in `registry.checks`). */
   checkRegistry: boolean;
   /** The count the isolate holds, as it was when the request was built. */
@@ -208,7 +220,7 @@ function planWrite(
   if (setExpiry) isolate.expiries.set(slotKey, true, nowMs);
   const plan: Plan = {
     ...{ steps: [], reads: new Map(), slotKey, scripted, checkStage, setExpiry },
-    ...{ refreshCount: false, checkRegistry: false, cachedCount: undefined },
+    ...{ refreshCount: false, refreshMarked: false, checkRegistry: false, cachedCount: undefined },
   };
   if (scripted) {
     const call = heartbeatScriptCall(keys, {
@@ -257,10 +269,12 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
   const { stageId, nowMs } = input;
   plan.cachedCount = isolate.counts.live.getWithAge(stageId, nowMs);
   // One count refresh per stage per isolate at a time: concurrent heartbeats answer the cached
-  // count or, with none yet (a fresh isolate, a restore), wait for the one in flight.
-  plan.refreshCount =
-    (plan.cachedCount === undefined || plan.cachedCount.ageMs >= COUNT_CACHE_MS) &&
-    isolate.counts.refreshes.begin(stageId, nowMs);
+  // count or, with none yet (a fresh isolate, a restore), wait for the one in flight. A page's
+  // first heartbeat counts in its own request all the same: its answer must include itself.
+  const due = plan.cachedCount === undefined || plan.cachedCount.ageMs >= COUNT_CACHE_MS;
+  plan.refreshMarked =
+    (due || input.freshCount === true) && isolate.counts.refreshes.begin(stageId, nowMs);
+  plan.refreshCount = plan.refreshMarked || input.freshCount === true;
   // The registry check rides along when due, and with every count refresh: a count read without
   // the marker cannot tell an audience that left from a Redis that lost its data (it answered
   // 2 viewers of 20, unflagged, until the next check). The script reads it itself.
@@ -301,7 +315,7 @@ async function send({ redis, isolate }: RecordDeps, input: HeartbeatInput, plan:
   } finally {
     // Heartbeats waiting for this refresh or check read what it leaves in the isolate's caches,
     // which `record` writes before this request yields again (nothing awaits in between).
-    if (plan.refreshCount) isolate.counts.refreshes.end(input.stageId);
+    if (plan.refreshMarked) isolate.counts.refreshes.end(input.stageId);
     if (plan.checkRegistry) isolate.registry.checks.end(REGISTRY);
   }
   return (name: ReadName): unknown => {
@@ -399,7 +413,7 @@ async function readLiveCount(
     ),
   );
   return {
-    count: { live: decodeLiveCount(live), estimate: undefined },
+    count: { live: decodeLiveCount(live), estimate: undefined, asOfMs: nowMs },
     registryLost: applyRegistryCheck(isolate, decodeRegistryCheck(check).check, nowMs) === "lost",
   };
 }

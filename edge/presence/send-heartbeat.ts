@@ -38,6 +38,8 @@ export type HeartbeatResult =
       kind: "counted";
       viewers: number;
       estimated: boolean;
+      /** When `viewers` was true: when the live count was counted, or the snapshot's time. */
+      asOfMs: number;
       nextHeartbeatInMs: number;
       /** The ticket the client sends with its next heartbeat. */
       ticket: string;
@@ -101,6 +103,7 @@ export async function sendHeartbeat(
     kind: "counted",
     viewers: count.viewers,
     estimated: count.estimated,
+    asOfMs: count.asOfMs,
     // The interval as just re-read, when this heartbeat re-read it.
     nextHeartbeatInMs: nextHeartbeatInMs(
       currentCadence(config, shard.isolate, nowMs).intervalSec,
@@ -186,6 +189,8 @@ function heartbeatInput(
     databases: stage?.databases ?? 1,
     ...(index === undefined ? {} : { index }),
     ...(ticketed === undefined ? {} : { ticketGeneration: ticketed.generation }),
+    // A page's first heartbeat (the client has no ticket yet) answers a count that includes it.
+    freshCount: request.ticket === undefined,
     ...(intervalIsStale(config, isolate, nowMs) ? { intervalKey: keys.heartbeatInterval() } : {}),
   };
 }
@@ -216,11 +221,11 @@ async function countOf(
   { services, request, cadence }: Beat,
   shard: Shard,
   outcome: Extract<HeartbeatOutcome, { kind: "counted" }>,
-): Promise<{ viewers: number; estimated: boolean }> {
+): Promise<{ viewers: number; estimated: boolean; asOfMs: number }> {
   const { stageId } = request;
   const { nowMs } = services;
   if ((outcome.stage.databases ?? 1) > 1) {
-    const own = { shard, live: outcome.count.live };
+    const own = { shard, count: outcome.count };
     return spreadCount(services.stageShards(outcome.stage), stageId, nowMs, own);
   }
   const deps = { ...services, ...shard };

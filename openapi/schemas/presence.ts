@@ -51,13 +51,17 @@ export const HeartbeatSchema = z
     }),
     viewers: z.number().int().min(0).openapi({
       description:
-        "Live viewers on the stage (at most 10 s old), or a restore estimate when `estimated`.",
+        "Live viewers on the stage, or a restore estimate when `estimated`. The answer to a heartbeat sent without a ticket (a page's first) is counted after that heartbeat, so it includes this viewer; later answers may carry a count up to about 10 s old (`asOf`).",
       example: 1234,
     }),
     estimated: z.boolean().openapi({
       description:
         "True while `viewers` is the last snapshot's count rather than a live count: for one presence TTL after Redis lost its data, until live heartbeats have rebuilt presence. Show it as approximate.",
       example: false,
+    }),
+    asOf: TimestampSchema.openapi({
+      description:
+        "When `viewers` was true: when the live count was counted (at most about 10 s before this answer), or the snapshot's time for an estimate.",
     }),
     nextHeartbeatInMs: z.number().int().min(1000).openapi({
       description:

@@ -89,7 +89,8 @@ async function main() {
 
     let turn = 0;
     let heartbeats = 0;
-    let failed = 0;
+    /** Answers other than 200, by status. */
+    const failures = new Map<number, number>();
     let firstAnswered = 0;
     const latencies: number[] = [];
     const timeline: { at: string; commands: number; requests: number; heartbeats: number }[] = [];
@@ -121,7 +122,7 @@ async function main() {
             { method: "POST", headers: { authorization: `Bearer ${viewer.token}` } },
           ).catch(() => undefined);
           latencies.push(performance.now() - sentAt);
-          heartbeats++;
+          if (response?.status === 200) heartbeats++;
           const body = (await response?.json().catch(() => undefined)) as
             | { ticket: string; nextHeartbeatInMs: number }
             | undefined;
@@ -132,8 +133,10 @@ async function main() {
             }
           }
           if (response?.status !== 200 || body === undefined) {
-            failed++;
-            await sleep(5_000);
+            const status = response?.status ?? 0;
+            failures.set(status, (failures.get(status) ?? 0) + 1);
+            // As the typed client does after a failure: wait about an interval, then beat again.
+            await sleep(30_000);
             continue;
           }
           viewer.ticket = body.ticket;
@@ -151,7 +154,7 @@ async function main() {
       viewersPerStage: perStage,
       durationSec,
       heartbeats,
-      failed,
+      failures: Object.fromEntries(failures),
       latencyMsMedian: sorted[Math.floor(sorted.length / 2)],
       latencyMsP99: sorted[Math.floor(sorted.length * 0.99)],
       commandsPerHeartbeat: total.commands / heartbeats,

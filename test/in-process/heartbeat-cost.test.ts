@@ -158,14 +158,16 @@ describe("heartbeat cost", () => {
     expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 2 * (3 + COUNT) });
   });
 
-  it("looks a viewer without a ticket up in the same one request, once per isolate", async () => {
+  it("looks a viewer without a ticket up in the same one request, once per isolate, and counts after it", async () => {
     const { clock, beat } = await setup();
     clock.nowMs += 1000;
     stack.proxy.resetStats();
-    // EVALSHA, HGET, RPUSH, HSET, BITFIELD (the slot's bitmap has its expiry already)
+    // EVALSHA, HGET, RPUSH, HSET, BITFIELD (the slot's bitmap has its expiry already); then,
+    // as on every heartbeat without a ticket (a page's first), the count, with the marker.
     await beat("new-viewer");
-    await beat("new-viewer", { ticket: false }); // this isolate remembers the index: BITFIELD
-    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 5 + 1 });
+    // This isolate remembers the index: BITFIELD; and the count, with the marker.
+    await beat("new-viewer", { ticket: false });
+    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 5 + 1 + (1 + COUNT) * 2 });
   });
 
   it("is still one request for a stage the isolate has not seen (a script that checks first)", async () => {
