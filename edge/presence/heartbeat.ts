@@ -2,7 +2,11 @@ import {
   type HeartbeatAcceptance,
   heartbeatAcceptance,
 } from "@viewer-presence/shared/heartbeat-acceptance";
-import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
+import {
+  decodeLiveCount,
+  liveCountCall,
+  sharedCountCall,
+} from "@viewer-presence/shared/live-count";
 import { execPipeline, type PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
@@ -24,7 +28,9 @@ import {
   type HeartbeatScriptReply,
   heartbeatScriptCall,
 } from "./heartbeat-script";
+import { decodeNextIndex, nextIndexCall } from "./next-epoch-index";
 import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
+import { type CountRefresh, countRefresh, refreshedCount } from "./shared-count";
 import { learnIndexCount, ticketIndexVouched } from "./ticket-index";
 
 export interface HeartbeatInput {
@@ -53,6 +59,11 @@ export interface HeartbeatInput {
    * first heartbeat (no ticket), whose answer must count the viewer itself.
    */
   freshCount?: boolean;
+  /**
+   * Also hand out the viewer's index for the next epoch (next-epoch-index.ts), when the stage is
+   * vouched for: late in the hour, for a viewer whose ticket does not carry it yet.
+   */
+  handOutNext?: boolean;
 }
 
 export type HeartbeatOutcome =
@@ -63,6 +74,8 @@ export type HeartbeatOutcome =
       count: LiveCount;
       /** The viewer's index this epoch (what the ticket answered carries). */
       index: number;
+      /** The viewer's index next epoch, when this heartbeat handed it out (`handOutNext`). */
+      nextIndex?: number;
       intervalJson?: string | null;
       /** The registry check found Redis had lost its data: rebuild the registry. */
       registryLost: boolean;
@@ -137,10 +150,17 @@ async function record(
   cached: Stage | undefined,
 ): Promise<HeartbeatOutcome> {
   const plan = planWrite(deps, input, cached);
+  if (input.handOutNext === true && !plan.checkStage) {
+    addStep(plan, "next", nextIndexCall(deps.keys, { ...input, audienceTag: input.audienceTag() }));
+  }
   planReads(deps, input, plan);
   const reply = await send(deps, input, plan);
   const written = plan.scripted ? decodeHeartbeatReply(reply("write"), plan.checkStage) : undefined;
-  const check = plan.checkRegistry ? decodeRegistryCheck(reply("registry")) : undefined;
+  // The MGET's values: the registry check's, then the shared count when it rode along.
+  const registryValues = (reply("registry") as unknown[] | null) ?? [];
+  const check = plan.checkRegistry
+    ? decodeRegistryCheck(registryValues.slice(0, plan.sharedAt))
+    : undefined;
   const applied = written === undefined ? undefined : applyWritten(deps, input, written);
   if (applied?.kind === "done") return applied.outcome;
   let registryLost = applied?.registryLost ?? false;
@@ -153,18 +173,23 @@ async function record(
     kind: "counted" as const,
     stage,
     index: applied?.index ?? input.index!,
+    ...(plan.reads.has("next") ? { nextIndex: applyNextIndex(deps, input, reply("next")) } : {}),
     registryLost,
   };
   if (!plan.refreshCount) return withCachedCount(deps, input, plan, counted);
-  const live: LiveCount = {
-    live: decodeLiveCount(reply("count")),
+  const refreshed = refreshedCount(plan.countRefresh, {
+    counted: plan.countRefresh === "count" ? decodeLiveCount(reply("count")) : undefined,
+    sharedValue: plan.sharedAt === undefined ? undefined : (registryValues[plan.sharedAt] ?? null),
+    held: plan.cachedCount,
     estimate: plan.checkStage ? written!.checked!.estimate : check!.estimate,
-    asOfMs: input.nowMs,
-  };
+    nowMs: input.nowMs,
+  });
+  if (refreshed === undefined) return withCachedCount(deps, input, plan, counted);
+  const live = refreshed.count;
   // Not over a count read later (a page's first heartbeat counts while a refresh is in flight).
   const held = deps.isolate.counts.live.get(input.stageId, input.nowMs);
   if (!registryLost && (held === undefined || held.asOfMs <= live.asOfMs)) {
-    deps.isolate.counts.live.set(input.stageId, live, input.nowMs);
+    deps.isolate.counts.live.set(input.stageId, live, refreshed.filedAtMs);
   }
   const outcome = { ...counted, count: live };
   if (!plan.reads.has("interval")) return outcome;
@@ -172,7 +197,7 @@ async function record(
 }
 
 /** What a reply of the one request answers; each step's place in it, by name. */
-type ReadName = "write" | "registry" | "count" | "interval";
+type ReadName = "write" | "next" | "registry" | "count" | "interval";
 
 /** The heartbeat's one request as built, and the marks it set in the isolate. */
 interface Plan {
@@ -188,6 +213,10 @@ interface Plan {
   refreshCount: boolean;
   /** Whether it holds the stage's mark in `counts.refreshes` (a fresh count may not). */
   refreshMarked: boolean;
+  /** How the refresh gets the count (shared-count.ts), when it refreshes. */
+  countRefresh: CountRefresh;
+  /** Where `c:<stage>` is in the registry check's MGET reply, when it rides there. */
+  sharedAt: number | undefined;
   /** Whether it carries the registry check (marked in `registry.checks`). */
   checkRegistry: boolean;
   /** The count the isolate holds, as it was when the request was built. */
@@ -221,6 +250,7 @@ function planWrite(
   const plan: Plan = {
     ...{ steps: [], reads: new Map(), slotKey, scripted, checkStage, setExpiry },
     ...{ refreshCount: false, refreshMarked: false, checkRegistry: false, cachedCount: undefined },
+    ...{ countRefresh: "count" as const, sharedAt: undefined },
   };
   if (scripted) {
     const call = heartbeatScriptCall(keys, {
@@ -291,14 +321,35 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
     restoredAtMs !== undefined &&
     nowMs < restoredAtMs + input.presenceTtlSec * 1000 &&
     isolate.counts.estimates.get(stageId, nowMs) !== null;
+  if (plan.refreshCount) {
+    plan.countRefresh = countRefresh(plan.cachedCount?.value, {
+      freshCount: input.freshCount === true,
+      checkStage: plan.checkStage,
+    });
+  }
   if (plan.checkRegistry) {
     isolate.registry.checks.take(REGISTRY, nowMs);
     const checked = registryCheckKeys(keys, readEstimate ? stageId : undefined);
+    // The count other isolates share rides in the same MGET (shared-count.ts).
+    if (plan.refreshCount) {
+      plan.sharedAt = checked.length;
+      checked.push(keys.sharedCount(stageId));
+    }
     addStep(plan, "registry", (pipeline) => pipeline.mget(...checked));
   }
   if (!plan.refreshCount) return;
   const { presenceTtlSec, countWidthsSec, intervalKey } = input;
-  addStep(plan, "count", liveCountCall(keys, stageId, nowMs, presenceTtlSec, countWidthsSec));
+  if (plan.countRefresh === "count") {
+    const call = sharedCountCall(
+      keys,
+      stageId,
+      nowMs,
+      presenceTtlSec,
+      countWidthsSec,
+      COUNT_CACHE_MS,
+    );
+    addStep(plan, "count", call);
+  }
   if (intervalKey !== undefined) addStep(plan, "interval", (pipeline) => pipeline.get(intervalKey));
 }
 
@@ -362,6 +413,16 @@ function applyWritten(
   const known = Math.max(result.index + 1, result.listLength ?? 0);
   learnIndexCount(isolate, stageId, epoch, known, nowMs);
   return { kind: "written", stage, index: result.index, registryLost };
+}
+
+/** What NEXT_INDEX_SCRIPT handed out, remembered by the isolate as it remembers this epoch's. */
+function applyNextIndex({ isolate }: RecordDeps, input: HeartbeatInput, reply: unknown): number {
+  const { stageId, viewerId, nowMs } = input;
+  const next = decodeNextIndex(reply);
+  const epoch = epochAt(nowMs) + 1;
+  isolate.viewers.indexes.set(viewerIndexKey(stageId, epoch, viewerId), next.index, nowMs);
+  learnIndexCount(isolate, stageId, epoch, next.listLength, nowMs);
+  return next.index;
 }
 
 /**

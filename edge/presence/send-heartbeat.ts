@@ -15,6 +15,7 @@ import {
   type RecordDeps,
   recordHeartbeat,
 } from "./heartbeat";
+import { nextIndexDue } from "./next-epoch-index";
 import { nextHeartbeatInMs } from "./next-heartbeat";
 import { ticketScope, validTicket } from "./presence-tickets";
 import { countToAnswer } from "./restore-estimates";
@@ -66,7 +67,8 @@ interface Attempt {
   shard: Shard;
   /** What a ticket for this database is signed for (presence-tickets.ts `ticketScope`). */
   scope: string;
-  ticketIndex: number | undefined;
+  /** The client's ticket as valid this epoch (presence-tickets.ts `validTicket`), if it was. */
+  ticketed: PresenceTicket | undefined;
   /** Whether the client's ticket is still the one to answer (not after a data loss). */
   ticketHolds: boolean;
 }
@@ -109,7 +111,7 @@ export async function sendHeartbeat(
       currentCadence(config, shard.isolate, nowMs).intervalSec,
       Math.random(),
     ),
-    ticket: await answerTicket(beat, attempt, outcome.index),
+    ticket: await answerTicket(beat, attempt, outcome),
   };
 }
 
@@ -159,7 +161,7 @@ async function beatIn(
   const input = heartbeatInput(beat, shard, stage, ticketed);
   const deps = { redis: shard.redis, keys: services.keys, isolate: shard.isolate };
   const outcome = await recordHeartbeat(deps, input);
-  const attempt = { shard, scope, ticketIndex: ticketed?.index };
+  const attempt = { shard, scope, ticketed };
   const lost = outcome.kind === "unknown-stage" ? !outcome.registryComplete : outcome.registryLost;
   if (!lost) return { ...attempt, outcome, ticketHolds: ticketed !== undefined };
   const again = await recordAfterRestore(shard.registry, deps, input, outcome);
@@ -191,6 +193,10 @@ function heartbeatInput(
     ...(ticketed === undefined ? {} : { ticketGeneration: ticketed.generation }),
     // A page's first heartbeat (the client has no ticket yet) answers a count that includes it.
     freshCount: request.ticket === undefined,
+    handOutNext:
+      ticketed?.nextIndex === undefined &&
+      nextIndexDue(stageId, viewer.viewerId, nowMs) &&
+      knownNextIndex(isolate, stageId, viewer.viewerId, nowMs) === undefined,
     ...(intervalIsStale(config, isolate, nowMs) ? { intervalKey: keys.heartbeatInterval() } : {}),
   };
 }
@@ -232,16 +238,46 @@ async function countOf(
   return countToAnswer(deps, stageId, outcome.count, nowMs, cadence.presenceTtlSec);
 }
 
-/** The client's ticket when it named this index, else a new one (signed only then). */
+/**
+ * The client's ticket when it names this index (and the next epoch's, once the viewer has one),
+ * else a new one (signed only then). Late in the hour the next epoch's index comes from this
+ * heartbeat, the client's ticket or this isolate's memory (next-epoch-index.ts).
+ */
 async function answerTicket(
   { services, request, signer }: Beat,
-  { shard, scope, ticketIndex, ticketHolds }: Attempt,
-  index: number,
+  { shard, scope, ticketed, ticketHolds }: Attempt,
+  { index, nextIndex: handedOut }: { index: number; nextIndex?: number },
 ): Promise<string> {
-  if (ticketHolds && ticketIndex === index && request.ticket !== undefined) return request.ticket;
-  return signer.sign(scope, request.viewer.viewerId, {
-    epoch: epochAt(services.nowMs),
+  const { nowMs } = services;
+  const { viewerId } = request.viewer;
+  const nextIndex =
+    handedOut ??
+    (ticketHolds && ticketed?.index === index ? ticketed.nextIndex : undefined) ??
+    (nextIndexDue(request.stageId, viewerId, nowMs)
+      ? knownNextIndex(shard.isolate, request.stageId, viewerId, nowMs)
+      : undefined);
+  if (
+    ticketHolds &&
+    ticketed?.index === index &&
+    ticketed.nextIndex === nextIndex &&
+    request.ticket !== undefined
+  ) {
+    return request.ticket;
+  }
+  return signer.sign(scope, viewerId, {
+    epoch: epochAt(nowMs),
     index,
     generation: shard.isolate.registry.view.generation ?? "0",
+    ...(nextIndex === undefined ? {} : { nextIndex }),
   });
+}
+
+/** The viewer's next-epoch index as this isolate remembers it (handed out or looked up here). */
+function knownNextIndex(
+  isolate: Shard["isolate"],
+  stageId: string,
+  viewerId: string,
+  nowMs: number,
+): number | undefined {
+  return isolate.viewers.indexes.get(viewerIndexKey(stageId, epochAt(nowMs) + 1, viewerId), nowMs);
 }

@@ -4,7 +4,7 @@ import { RecordedViewerIdSchema, StageIdSchema, TimestampSchema } from "./common
 /** A presence ticket as text (shared/presence-ticket.ts TICKET_PATTERN). */
 const TicketTextSchema = z
   .string()
-  .regex(/^[0-9]{1,9}\.[0-9]{1,9}\.[A-Za-z0-9]{1,16}\.[A-Za-z0-9_-]{22}$/);
+  .regex(/^[0-9]{1,9}\.[0-9]{1,9}(-[0-9]{1,9})?\.[A-Za-z0-9]{1,16}\.[A-Za-z0-9_-]{22}$/);
 
 /** A token as text: base64url parts and dots (what it means is checked by its verifier). */
 const TokenTextSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,2048}$/);
