@@ -1,0 +1,118 @@
+/**
+ * `npx tsx test/bench/hour-bench.ts`: billed Upstash commands per minute through a whole
+ * second half of an hour and past its top, on an injected clock (the app in-process, one
+ * isolate; the stack in a child process). `--viewers` viewers on `--stages` stages, each joining
+ * before the run and then beating every 30 s at a phase of its own with its last ticket, as the
+ * typed client does, from `--from` (default 12:25) to `--to` (13:05) of a day. Prints commands
+ * per minute and per heartbeat for every minute, and the top of the hour's first minute against
+ * the average minute.
+ *
+ * Options: --viewers 1000 --stages 5 [--json out.json]
+ */
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { createApp } from "../../edge/app";
+import { startBenchStack } from "./bench-stack";
+
+const { values } = parseArgs({
+  options: {
+    viewers: { type: "string", default: "1000" },
+    stages: { type: "string", default: "5" },
+    json: { type: "string" },
+  },
+});
+const ADMIN = "bench-admin-key-0123456789abcdef";
+const SECRET = "bench-viewer-token-secret-0123456789abcdef";
+const INTERVAL_MS = 30_000;
+const FROM = Date.UTC(2026, 10, 27, 12, 25, 0);
+const TO = Date.UTC(2026, 10, 27, 13, 5, 0);
+
+async function main() {
+  const viewerCount = Number(values.viewers);
+  const stageCount = Number(values.stages);
+  const stack = await startBenchStack();
+  try {
+    const env = { ...stack.env, ADMIN_API_KEY: ADMIN, VIEWER_TOKEN_SECRET: SECRET };
+    const clock = { nowMs: FROM - INTERVAL_MS };
+    const app = createApp({ now: () => clock.nowMs, logError: () => {} });
+    const stageIds = Array.from({ length: stageCount }, (_, i) => `hour-${i}`);
+    for (const id of stageIds) {
+      const created = await app.request(
+        "/v1/stages",
+        {
+          method: "POST",
+          headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+          body: JSON.stringify({ id, title: id }),
+        },
+        env,
+      );
+      if (created.status !== 201) throw new Error(`createStage ${id}: ${created.status}`);
+    }
+    const viewers = await Promise.all(
+      Array.from({ length: viewerCount }, async (_, i) => {
+        const stageId = stageIds[i % stageCount]!;
+        const { token } = await signViewerToken({
+          secret: SECRET,
+          viewerId: `v-${i}`,
+          stageId,
+          ttlSec: 86_400,
+          nowMs: FROM,
+        });
+        return { stageId, token, ticket: undefined as string | undefined };
+      }),
+    );
+    const beat = async (viewer: (typeof viewers)[number]) => {
+      const query = viewer.ticket === undefined ? "" : `?ticket=${viewer.ticket}`;
+      const response = await app.request(
+        `/v1/stages/${viewer.stageId}/heartbeats${query}`,
+        { method: "POST", headers: { authorization: `Bearer ${viewer.token}` } },
+        env,
+      );
+      if (response.status !== 200) throw new Error(`heartbeat: ${response.status}`);
+      viewer.ticket = ((await response.json()) as { ticket: string }).ticket;
+    };
+    // Everyone joins in the interval before the run (their first heartbeats are not counted).
+    for (let round = FROM - INTERVAL_MS; round < TO; round += INTERVAL_MS) {
+      if (round === FROM) await stack.resetStats();
+      for (let i = 0; i < viewers.length; i++) {
+        clock.nowMs = round + Math.floor((i / viewers.length) * INTERVAL_MS);
+        await beat(viewers[i]!);
+      }
+      if ((round + INTERVAL_MS - FROM) % 60_000 === 0 && round >= FROM) {
+        const { commands } = await stack.stats();
+        minutes.push({ minute: new Date(round - 30_000).toISOString().slice(11, 16), commands });
+      }
+    }
+    const rows = minutes.map((row, i) => ({
+      minute: row.minute,
+      commands: row.commands - (minutes[i - 1]?.commands ?? 0),
+    }));
+    const perMinuteHeartbeats = viewerCount * (60_000 / INTERVAL_MS);
+    const average = rows.reduce((sum, row) => sum + row.commands, 0) / rows.length;
+    for (const row of rows) {
+      console.log(
+        `${row.minute}  ${String(row.commands).padStart(7)} commands  ${(row.commands / perMinuteHeartbeats).toFixed(3)} per heartbeat  ${(row.commands / average).toFixed(2)}x the average minute`,
+      );
+    }
+    const top = rows.find((row) => row.minute.endsWith(":00"));
+    console.log(
+      `average minute ${average.toFixed(0)} commands; the top of the hour's first minute ${top?.commands} (${((top?.commands ?? 0) / average).toFixed(2)}x)`,
+    );
+    if (values.json !== undefined) {
+      await writeFile(
+        values.json,
+        JSON.stringify({ viewerCount, stageCount, rows, average }, null, 1),
+      );
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+const minutes: { minute: string; commands: number }[] = [];
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
