@@ -2,11 +2,7 @@ import {
   type HeartbeatAcceptance,
   heartbeatAcceptance,
 } from "@viewer-presence/shared/heartbeat-acceptance";
-import {
-  decodeLiveCount,
-  liveCountCall,
-  sharedCountCall,
-} from "@viewer-presence/shared/live-count";
+import { decodeLiveCount, sharedCountCall } from "@viewer-presence/shared/live-count";
 import { execPipeline, type PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
@@ -28,6 +24,7 @@ import {
   type HeartbeatScriptReply,
   heartbeatScriptCall,
 } from "./heartbeat-script";
+import { heldCount } from "./held-count";
 import { decodeNextIndex, nextIndexCall } from "./next-epoch-index";
 import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
 import { type CountRefresh, countRefresh, refreshedCount } from "./shared-count";
@@ -176,7 +173,7 @@ async function record(
     ...(plan.reads.has("next") ? { nextIndex: applyNextIndex(deps, input, reply("next")) } : {}),
     registryLost,
   };
-  if (!plan.refreshCount) return withCachedCount(deps, input, plan, counted);
+  if (!plan.refreshCount) return withHeldCount(deps, input, plan, counted);
   const refreshed = refreshedCount(plan.countRefresh, {
     counted: plan.countRefresh === "count" ? decodeLiveCount(reply("count")) : undefined,
     sharedValue: plan.sharedAt === undefined ? undefined : (registryValues[plan.sharedAt] ?? null),
@@ -184,7 +181,7 @@ async function record(
     estimate: plan.checkStage ? written!.checked!.estimate : check!.estimate,
     nowMs: input.nowMs,
   });
-  if (refreshed === undefined) return withCachedCount(deps, input, plan, counted);
+  if (refreshed === undefined) return withHeldCount(deps, input, plan, counted);
   const live = refreshed.count;
   // Not over a count read later (a page's first heartbeat counts while a refresh is in flight).
   const held = deps.isolate.counts.live.get(input.stageId, input.nowMs);
@@ -425,56 +422,18 @@ function applyNextIndex({ isolate }: RecordDeps, input: HeartbeatInput, reply: u
   return next.index;
 }
 
-/**
- * The counted outcome with the count this isolate holds. With none cached, and another
- * heartbeat refreshing it: wait for that one on this request's own timers and answer what it
- * cached. When it cached nothing (it failed, or found Redis had lost its data), or the wait ran
- * out: a count of its own.
- */
-async function withCachedCount(
+/** The counted outcome with the count this isolate holds (held-count.ts). */
+async function withHeldCount(
   deps: RecordDeps,
   input: HeartbeatInput,
   plan: Plan,
   counted: Omit<Extract<HeartbeatOutcome, { kind: "counted" }>, "count">,
 ): Promise<HeartbeatOutcome> {
-  const { stageId, nowMs } = input;
-  if (plan.cachedCount !== undefined) return { ...counted, count: plan.cachedCount.value };
-  await deps.isolate.counts.refreshes.waitFor(stageId, nowMs);
-  const refreshed = deps.isolate.counts.live.get(stageId, nowMs);
-  if (refreshed !== undefined) return { ...counted, count: refreshed };
-  const { presenceTtlSec, countWidthsSec } = input;
-  const own = await readLiveCount(deps, stageId, nowMs, presenceTtlSec, countWidthsSec);
-  return { ...counted, registryLost: counted.registryLost || own.registryLost, count: own.count };
+  const held = await heldCount(deps, input, plan.cachedCount?.value);
+  return { ...counted, registryLost: counted.registryLost || held.registryLost, count: held.count };
 }
 
 /** The input without its ticket's generation: the script checks only what the isolate cannot vouch for. */
 function withoutTicketGeneration({ ticketGeneration: _, ...input }: HeartbeatInput) {
   return input;
-}
-
-/**
- * A stage's live count in a request of its own (COUNT_SCRIPT), with the registry check, so that
- * a count read after Redis lost its data says so (`registryLost`).
- */
-async function readLiveCount(
-  { redis, keys, isolate }: RecordDeps,
-  stageId: string,
-  nowMs: number,
-  presenceTtlSec: number,
-  widthsSec: readonly number[],
-): Promise<{ count: LiveCount; registryLost: boolean }> {
-  const [check, live] = await redisCall(isolate.redisGuard, () =>
-    execPipeline(
-      redis,
-      [
-        (pipeline) => pipeline.mget(...registryCheckKeys(keys)),
-        liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
-      ],
-      isolate.scriptSha1,
-    ),
-  );
-  return {
-    count: { live: decodeLiveCount(live), estimate: undefined, asOfMs: nowMs },
-    registryLost: applyRegistryCheck(isolate, decodeRegistryCheck(check).check, nowMs) === "lost",
-  };
 }
