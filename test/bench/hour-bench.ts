@@ -5,9 +5,10 @@
  * before the run and then beating every 30 s at a phase of its own with its last ticket, as the
  * typed client does, from `--from` (default 12:25) to `--to` (13:05) of a day. Prints commands
  * per minute and per heartbeat for every minute, and the top of the hour's first minute against
- * the average minute.
+ * the average minute. `--isolates N` sends the heartbeats to N apps in turn (N isolates over one
+ * Redis, as Cloudflare spreads a stage's heartbeats); `--from`/`--to` (HH:MM) choose the minutes.
  *
- * Options: --viewers 1000 --stages 5 [--json out.json]
+ * Options: --viewers 1000 --stages 5 --isolates 1 --from 12:25 --to 13:05 [--json out.json]
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -19,14 +20,22 @@ const { values } = parseArgs({
   options: {
     viewers: { type: "string", default: "1000" },
     stages: { type: "string", default: "5" },
+    isolates: { type: "string", default: "1" },
+    from: { type: "string", default: "12:25" },
+    to: { type: "string", default: "13:05" },
     json: { type: "string" },
   },
 });
 const ADMIN = "bench-admin-key-0123456789abcdef";
 const SECRET = "bench-viewer-token-secret-0123456789abcdef";
 const INTERVAL_MS = 30_000;
-const FROM = Date.UTC(2026, 10, 27, 12, 25, 0);
-const TO = Date.UTC(2026, 10, 27, 13, 5, 0);
+/** HH:MM of the bench's day, 2026-11-27 (UTC). */
+function at(clock: string): number {
+  const [hours, minutes] = clock.split(":").map(Number) as [number, number];
+  return Date.UTC(2026, 10, 27, hours, minutes, 0);
+}
+const FROM = at(values.from);
+const TO = at(values.to);
 
 async function main() {
   const viewerCount = Number(values.viewers);
@@ -35,7 +44,11 @@ async function main() {
   try {
     const env = { ...stack.env, ADMIN_API_KEY: ADMIN, VIEWER_TOKEN_SECRET: SECRET };
     const clock = { nowMs: FROM - INTERVAL_MS };
-    const app = createApp({ now: () => clock.nowMs, logError: () => {} });
+    const apps = Array.from({ length: Number(values.isolates) }, () =>
+      createApp({ now: () => clock.nowMs, logError: () => {} }),
+    );
+    const app = apps[0]!;
+    let turn = 0;
     const stageIds = Array.from({ length: stageCount }, (_, i) => `hour-${i}`);
     for (const id of stageIds) {
       const created = await app.request(
@@ -64,7 +77,7 @@ async function main() {
     );
     const beat = async (viewer: (typeof viewers)[number]) => {
       const query = viewer.ticket === undefined ? "" : `?ticket=${viewer.ticket}`;
-      const response = await app.request(
+      const response = await apps[turn++ % apps.length]!.request(
         `/v1/stages/${viewer.stageId}/heartbeats${query}`,
         { method: "POST", headers: { authorization: `Bearer ${viewer.token}` } },
         env,
@@ -102,7 +115,7 @@ async function main() {
     if (values.json !== undefined) {
       await writeFile(
         values.json,
-        JSON.stringify({ viewerCount, stageCount, rows, average }, null, 1),
+        JSON.stringify({ viewerCount, stageCount, isolates: apps.length, rows, average }, null, 1),
       );
     }
   } finally {
