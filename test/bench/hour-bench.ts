@@ -48,7 +48,6 @@ async function main() {
       createApp({ now: () => clock.nowMs, logError: () => {} }),
     );
     const app = apps[0]!;
-    let turn = 0;
     const stageIds = Array.from({ length: stageCount }, (_, i) => `hour-${i}`);
     for (const id of stageIds) {
       const created = await app.request(
@@ -77,7 +76,8 @@ async function main() {
     );
     const beat = async (viewer: (typeof viewers)[number]) => {
       const query = viewer.ticket === undefined ? "" : `?ticket=${viewer.ticket}`;
-      const response = await apps[turn++ % apps.length]!.request(
+      // Any isolate, as Cloudflare picks one (in turn, the same viewers would keep the same one).
+      const response = await apps[Math.floor(Math.random() * apps.length)]!.request(
         `/v1/stages/${viewer.stageId}/heartbeats${query}`,
         { method: "POST", headers: { authorization: `Bearer ${viewer.token}` } },
         env,
