@@ -2,7 +2,11 @@ import {
   type HeartbeatAcceptance,
   heartbeatAcceptance,
 } from "@viewer-presence/shared/heartbeat-acceptance";
-import { decodeLiveCount, sharedCountCall } from "@viewer-presence/shared/live-count";
+import {
+  decodeLiveCount,
+  liveCountCall,
+  sharedCountCall,
+} from "@viewer-presence/shared/live-count";
 import { execPipeline, type PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
@@ -147,7 +151,7 @@ async function record(
   cached: Stage | undefined,
 ): Promise<HeartbeatOutcome> {
   const plan = planWrite(deps, input, cached);
-  if (input.handOutNext === true && !plan.checkStage) {
+  if (input.handOutNext === true && !plan.mayRefuse) {
     addStep(plan, "next", nextIndexCall(deps.keys, { ...input, audienceTag: input.audienceTag() }));
   }
   planReads(deps, input, plan);
@@ -204,6 +208,11 @@ interface Plan {
   /** Whether the write is HEARTBEAT_SCRIPT (else a BITFIELD). */
   scripted: boolean;
   checkStage: boolean;
+  /**
+   * Whether HEARTBEAT_SCRIPT may write nothing (it checks the stage, or the ticket's index):
+   * then nothing else is written either (no next-hour index, no shared count).
+   */
+  mayRefuse: boolean;
   /** Whether this request gives the slot's bitmap its expiry (marked in `expiries`). */
   setExpiry: boolean;
   /** Whether this request refreshes the stage's count. */
@@ -246,6 +255,7 @@ function planWrite(
   if (setExpiry) isolate.expiries.set(slotKey, true, nowMs);
   const plan: Plan = {
     ...{ steps: [], reads: new Map(), slotKey, scripted, checkStage, setExpiry },
+    mayRefuse: checkStage || checkIndex,
     ...{ refreshCount: false, refreshMarked: false, checkRegistry: false, cachedCount: undefined },
     ...{ countRefresh: "count" as const, sharedAt: undefined },
   };
@@ -337,14 +347,10 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
   if (!plan.refreshCount) return;
   const { presenceTtlSec, countWidthsSec, intervalKey } = input;
   if (plan.countRefresh === "count") {
-    const call = sharedCountCall(
-      keys,
-      stageId,
-      nowMs,
-      presenceTtlSec,
-      countWidthsSec,
-      COUNT_CACHE_MS,
-    );
+    // A refused heartbeat changes nothing: its count is not shared.
+    const call = plan.mayRefuse
+      ? liveCountCall(keys, stageId, nowMs, presenceTtlSec, countWidthsSec)
+      : sharedCountCall(keys, stageId, nowMs, presenceTtlSec, countWidthsSec, COUNT_CACHE_MS);
     addStep(plan, "count", call);
   }
   if (intervalKey !== undefined) addStep(plan, "interval", (pipeline) => pipeline.get(intervalKey));
