@@ -92,6 +92,7 @@ export function heartbeat(nextHeartbeatInMs: number, viewers = 3): Responder {
     viewerId: "user-1234",
     viewers,
     estimated: false,
+    asOf: "2026-11-27T21:30:00.000Z",
     nextHeartbeatInMs,
     ticket: "493612.0.0.AAAAAAAAAAAAAAAAAAAAAA",
   };
