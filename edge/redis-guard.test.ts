@@ -211,6 +211,14 @@ describe("the command budget (commandsPerSec)", () => {
     await expect(guard.call(async () => "c")).rejects.toThrow(StoreUnavailableError);
   });
 
+  it("takes nothing when the clock steps back (a test clock, or a corrected one)", async () => {
+    const { guard, clock } = guarded({ commandsPerSec: 1_000_000_000 });
+    await expect(guard.call(async () => "before")).resolves.toBe("before");
+    // Once, this drained the bucket by a billion commands per millisecond stepped back.
+    clock.nowMs -= 60_000;
+    await expect(guard.call(async () => "after")).resolves.toBe("after");
+  });
+
   it("is not applied without shedLoad or without a rate", async () => {
     for (const options of [{ shedLoad: false, commandsPerSec: 1 }, {}]) {
       const { guard } = guarded(options);

@@ -250,9 +250,10 @@ function commandBudget(commandsPerSec: number | undefined) {
       if (commandsPerSec === undefined) return true;
       tokens = Math.min(
         commandsPerSec,
-        tokens + ((nowMs - (atMs ?? nowMs)) * commandsPerSec) / 1000,
+        // A clock that stepped back refills nothing (and takes nothing).
+        tokens + (Math.max(0, nowMs - (atMs ?? nowMs)) * commandsPerSec) / 1000,
       );
-      atMs = nowMs;
+      atMs = Math.max(atMs ?? nowMs, nowMs);
       if (tokens < commands) return false;
       tokens -= commands;
       return true;
