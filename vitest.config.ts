@@ -34,7 +34,7 @@ export default defineConfig({
         resolve,
         test: {
           name: "node",
-          include: ["{shared,openapi,edge,sync,console}/**/*.test.ts", "test/**/*.test.ts"],
+          include: ["{shared,openapi,edge,sync,console,deploy}/**/*.test.ts", "test/**/*.test.ts"],
           exclude: ["test/workers/**", "test/faults/**", "**/node_modules/**"],
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 20_000,

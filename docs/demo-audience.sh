@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A small simulated audience against `npm start`, for the README's analytics walk-through: five
+# A small simulated audience against `npm start`, for the analytics walk-through in docs/sync-job.md: five
 # viewers of known habits beat every 30 s for MINUTES minutes on one stage, then the stage ends.
 #   alice  Germany, desktop: the whole time
 #   bob    USA, mobile, in two tabs: the whole time (counted once)

@@ -72,6 +72,7 @@ export function createApp(options: AppOptions = {}) {
         database,
         now,
         shedLoad: config.redisLoadShedding,
+        commandsPerSec: config.redisCommandsPerSec[database],
         log: (summary) => logError("redis unavailable", summary),
       }),
     );
@@ -103,7 +104,7 @@ export function createApp(options: AppOptions = {}) {
         "store_unavailable",
         "Service unavailable",
         `${error.store === "redis" ? "Redis" : "DynamoDB"} did not answer; retry shortly.`,
-        { retryAfterSec: 5 },
+        { retryAfterSec: error.retryAfterSec },
       );
     }
     if (error instanceof ConfigError) {
@@ -265,7 +266,7 @@ export function createApp(options: AppOptions = {}) {
     openApiDocument ??= JSON.stringify(buildOpenApiDocument());
     return c.body(openApiDocument, 200, { "content-type": "application/json" });
   });
-  app.get("/docs", (c) => c.html(docsPage(buildOpenApiDocument())));
+  app.get("/docs", (c) => c.html(docsPage(buildOpenApiDocument(), new URL(c.req.url).origin)));
 
   function configFor(env: unknown): Config {
     const source = (env ?? {}) as Record<string, unknown>;

@@ -1,103 +1,110 @@
 /**
  * A readable API reference at `/docs`, rendered on the server from the OpenAPI document: no
- * script or stylesheet from a CDN, so it works offline and under a strict CSP.
+ * script or stylesheet from a CDN (nothing is fetched at run time, so it works offline and under
+ * a strict CSP), and no script at all. A contents column lists every operation by tag; each
+ * operation has an anchor (its operationId), a curl command that pastes as it is against the
+ * page's own origin, and the typed client's call.
  */
-type Json = Record<string, unknown>;
+import { escapeHtml, type Json, prose, schemaAnchor } from "./docs/markup";
+import {
+  clientSetup,
+  type DocumentOperation,
+  documentOperations,
+  quickStart,
+  type SampleContext,
+  SHELL_VARIABLES,
+} from "./docs/samples";
+import { codeBlock, operationSection, schemaSection } from "./docs/sections";
+import { DOCS_CSS } from "./docs/style";
 
-const escapeHtml = (text: unknown) =>
-  String(text ?? "").replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-
-/** Inline code spans (`x`) are the only markdown the descriptions use. */
-const prose = (text: unknown) => escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
-
-function schemaName(schema: Json | undefined): string {
-  if (!schema) return "";
-  const ref = schema.$ref;
-  if (typeof ref === "string") return ref.split("/").at(-1) ?? "";
-  return String(schema.type ?? "object");
+interface TagGroup {
+  name: string;
+  description?: string;
+  operations: DocumentOperation[];
 }
 
-function operationSection(method: string, path: string, operation: Json): string {
-  const parameters = (operation.parameters as Json[] | undefined) ?? [];
-  const body = (operation.requestBody as Json | undefined)?.content as
-    | Record<string, Json>
-    | undefined;
-  const responses = (operation.responses as Record<string, Json>) ?? {};
-  const security = (operation.security as Json[] | undefined)?.flatMap((item) => Object.keys(item));
-  return `<section id="${escapeHtml(operation.operationId)}">
-<h3><span class="method">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code> <small>${escapeHtml(operation.operationId)}</small></h3>
-<p><strong>${prose(operation.summary)}</strong>${/[.?!]$/.test(String(operation.summary)) ? "" : "."} ${prose(operation.description)}</p>
-${security?.length ? `<p>Auth: ${security.map((name) => `<code>${escapeHtml(name)}</code>`).join(" or ")}${(operation.security as Json[]).some((item) => Object.keys(item).length === 0) ? " (optional)" : ""}</p>` : ""}
-${parameters.length ? `<table><tr><th>parameter</th><th>in</th><th>description</th></tr>${parameters.map((p) => `<tr><td><code>${escapeHtml(p.name)}</code>${p.required ? " *" : ""}</td><td>${escapeHtml(p.in)}</td><td>${prose((p.schema as Json | undefined)?.description ?? p.description)}</td></tr>`).join("")}</table>` : ""}
-${
-  body
-    ? `<p>Body: ${Object.entries(body)
-        .map(
-          ([type, media]) =>
-            `<code>${escapeHtml(type)}</code> ${escapeHtml(schemaName(media.schema as Json))}`,
-        )
-        .join(", ")}</p>`
-    : ""
+/**
+ * The operations grouped as the document's tags are listed (Presence first), each in path
+ * order; an operation whose tag is not listed, or that has none, still gets a group, so none is
+ * missing from the contents.
+ */
+function groupByTag(document: Json, operations: DocumentOperation[]): TagGroup[] {
+  const declared = (document.tags as { name: string; description?: string }[] | undefined) ?? [];
+  const groups = new Map<string, TagGroup>(
+    declared.map((tag) => [tag.name, { ...tag, operations: [] }]),
+  );
+  for (const entry of operations) {
+    const name = ((entry.operation.tags as string[] | undefined) ?? [])[0] ?? "Other";
+    if (!groups.has(name)) groups.set(name, { name, operations: [] });
+    groups.get(name)!.operations.push(entry);
+  }
+  return [...groups.values()].filter((group) => group.operations.length > 0);
 }
-<table><tr><th>status</th><th>meaning</th><th>body</th></tr>${Object.entries(responses)
-    .map(
-      ([status, response]) =>
-        `<tr><td>${escapeHtml(status)}</td><td>${prose(response.description)}</td><td>${Object.entries(
-          (response.content as Record<string, Json>) ?? {},
-        )
-          .map(
-            ([type, media]) =>
-              `<code>${escapeHtml(type)}</code> ${escapeHtml(schemaName(media.schema as Json))}`,
-          )
-          .join("")}</td></tr>`,
-    )
-    .join("")}</table>
+
+const tagAnchor = (name: string) => `tag-${name}`;
+
+function contents(title: string, groups: TagGroup[], schemaNames: string[]): string {
+  const group = ({ name, operations }: TagGroup) =>
+    `<h2><a href="#${escapeHtml(tagAnchor(name))}">${escapeHtml(name)}</a></h2><ul>${operations
+      .map(
+        ({ method, path, operation }) =>
+          `<li><a href="#${escapeHtml(operation.operationId)}"><span class="method ${escapeHtml(method)}">${escapeHtml(method.toUpperCase())}</span>${prose(operation.summary ?? operation.operationId)}<span class="path">${escapeHtml(path)}</span></a></li>`,
+      )
+      .join("")}</ul>`;
+  return `<details class="toc"><summary>Contents</summary><nav aria-label="Contents">
+<ul><li><a href="#top"><strong>${escapeHtml(title)}</strong></a></li><li><a href="#start">Start here: a quick start, credentials, the typed client</a></li></ul>
+${groups.map(group).join("\n")}
+<details><summary>Schemas (${schemaNames.length})</summary><ul class="schemas">${schemaNames
+    .map((name) => `<li><a href="#${escapeHtml(schemaAnchor(name))}">${escapeHtml(name)}</a></li>`)
+    .join("")}</ul></details>
+</nav></details>`;
+}
+
+function startHere(operations: DocumentOperation[], context: SampleContext): string {
+  const flow = quickStart(operations, context);
+  const variables = Object.entries(SHELL_VARIABLES)
+    .map(([name, meaning]) => `<dt>$${escapeHtml(name)}</dt><dd>${prose(meaning)}</dd>`)
+    .join("");
+  return `<section id="start"><h2>Start here</h2>
+<p>Every sample calls this page's own origin, <code>${escapeHtml(context.origin)}</code>, with the example values of the contract (stage <code>concert-42</code>, viewer <code>user-1234</code>). The curl samples read their credentials from shell variables:</p>
+<dl class="vars">${variables}</dl>
+${flow === undefined ? "" : `<p>Set <code>ADMIN_API_KEY</code> (<code>export ADMIN_API_KEY=…</code>), then paste these lines: they create a stage, issue a viewer token, send a heartbeat and read the count.</p>${codeBlock("Quick start (shell)", flow, "quick-start")}`}
+<p>In TypeScript, the typed client <code>@viewer-presence/client</code> (<code>openapi-fetch</code> over this contract) takes the same calls; each operation's sample below assumes this <code>client</code> and <code>viewerToken</code>. A browser player uses <code>startHeartbeatLoop</code> instead of calling <code>sendHeartbeat</code> itself.</p>
+${codeBlock("TypeScript: the client, made once", clientSetup(context), "client-setup")}
+<p>The machine-readable contract: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Fields marked * are required.</p>
 </section>`;
 }
 
-function schemaSection(name: string, schema: Json): string {
-  const properties = (schema.properties as Record<string, Json> | undefined) ?? {};
-  const required = new Set((schema.required as string[] | undefined) ?? []);
-  return `<section id="schema-${escapeHtml(name)}"><h3>${escapeHtml(name)}</h3><p>${prose(schema.description)}</p>
-<table><tr><th>field</th><th>type</th><th>description</th><th>example</th></tr>${Object.entries(
-    properties,
-  )
-    .map(
-      ([field, property]) =>
-        `<tr><td><code>${escapeHtml(field)}</code>${required.has(field) ? " *" : ""}</td><td>${escapeHtml(property.type ?? schemaName(property))}${property.enum ? ` (${(property.enum as unknown[]).map(escapeHtml).join(" | ")})` : ""}</td><td>${prose(property.description)}</td><td><code>${escapeHtml(JSON.stringify(property.example))}</code></td></tr>`,
-    )
-    .join("")}</table></section>`;
-}
-
-export function docsPage(document: Json): string {
-  const info = document.info as Json;
-  const paths = document.paths as Record<string, Record<string, Json>>;
+/**
+ * The page. `origin` is where it was served from (e.g. `http://127.0.0.1:8787`), which every
+ * sample calls.
+ */
+export function docsPage(document: Json, origin: string): string {
+  const info = (document.info as Json | undefined) ?? {};
   const schemas = ((document.components as Json)?.schemas as Record<string, Json>) ?? {};
-  const operations = Object.entries(paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, operation]) => ({ method, path, operation })),
+  const context: SampleContext = { origin, schemas };
+  const operations = documentOperations(document);
+  const groups = groupByTag(document, operations);
+  const reference = groups.map(
+    (group) =>
+      `<h2 id="${escapeHtml(tagAnchor(group.name))}">${escapeHtml(group.name)}</h2>${group.description ? `<p>${prose(group.description)}</p>` : ""}
+${group.operations.map((entry) => operationSection(entry, context)).join("\n")}`,
   );
-  // Grouped as the document's tags are listed (Presence first), each group in path order.
-  const tags = (document.tags as { name: string; description?: string }[] | undefined) ?? [];
-  const grouped = tags.map(
-    (
-      tag,
-    ) => `<h2 id="tag-${escapeHtml(tag.name)}">${escapeHtml(tag.name)}</h2><p>${prose(tag.description)}</p>
-${operations
-  .filter(({ operation }) => ((operation.tags as string[] | undefined) ?? []).includes(tag.name))
-  .map(({ method, path, operation }) => operationSection(method, path, operation))
-  .join("\n")}`,
-  );
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>${escapeHtml(info.title)}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-code{background:#f2f2f2;padding:0 .2em;border-radius:3px}table{border-collapse:collapse;width:100%;margin:.5rem 0}
-td,th{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}.method{background:#234;color:#fff;padding:0 .4em;border-radius:3px}
-section{border-top:1px solid #eee;padding-top:.5rem}small{color:#777}</style></head><body>
-<h1>${escapeHtml(info.title)} <small>${escapeHtml(info.version)}</small></h1><p>${prose(info.description)}</p>
-<p>The machine-readable contract: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Fields marked * are required.</p>
-${grouped.join("\n")}
-<h2>Schemas</h2>${Object.entries(schemas)
-    .map(([name, schema]) => schemaSection(name, schema))
-    .join("\n")}
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
+<title>${escapeHtml(info.title)} reference</title>
+<style>${DOCS_CSS}</style></head><body>
+<a class="skip" href="#content">Skip to the reference</a>
+<div class="layout">
+${contents(String(info.title ?? "API"), groups, Object.keys(schemas))}
+<main id="content">
+<h1 id="top">${escapeHtml(info.title)} <small>${escapeHtml(info.version)}</small></h1>
+<p>${prose(info.description)}</p>
+${startHere(operations, context)}
+${reference.join("\n")}
+<h2 id="schemas">Schemas</h2>
+${Object.entries(schemas)
+  .map(([name, schema]) => schemaSection(name, schema))
+  .join("\n")}
+</main></div>
 </body></html>`;
 }

@@ -9,7 +9,7 @@ import type { EdgeRedis } from "./redis-client";
 import type { StageRegistry } from "./stages/stage-registry";
 import type { StageTable } from "./stages/stage-table";
 
-/** Worker bindings: plain-text vars and secrets (see wrangler.toml and the README). */
+/** Worker bindings: plain-text vars and secrets (see wrangler.toml and .env.example). */
 export type Bindings = Record<string, unknown>;
 
 /**

@@ -32,12 +32,15 @@ export class StoreUnavailableError extends Error {
    * per interval: the app does not log it again per request.
    */
   readonly counted: boolean;
+  /** Seconds the client should wait before retrying (default 5). */
+  readonly retryAfterSec: number;
   constructor(
     readonly store: "redis" | "dynamodb",
-    options: { cause: unknown; counted?: boolean },
+    options: { cause: unknown; counted?: boolean; retryAfterSec?: number },
   ) {
     super(`${store} is unreachable`, { cause: options.cause });
     this.counted = options.counted ?? false;
+    this.retryAfterSec = options.retryAfterSec ?? 5;
   }
 }
 

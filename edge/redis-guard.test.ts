@@ -3,7 +3,7 @@ import { StoreUnavailableError } from "./problems";
 import { createRedisGuard, isDeadlineMiss, REDIS_GUARD_LIMITS } from "./redis-guard";
 
 /** A guard on clocks the test moves, logging into an array. */
-function guarded(options: { shedLoad?: boolean } = {}) {
+function guarded(options: { shedLoad?: boolean; commandsPerSec?: number } = {}) {
   const clock = { nowMs: 1_000_000 };
   const logged: string[] = [];
   const guard = createRedisGuard({
@@ -175,6 +175,55 @@ describe("createRedisGuard", () => {
       ),
     );
     expect(logged[1]).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("the command budget (commandsPerSec)", () => {
+  it("sends a second's worth of commands, refuses the rest unsent with Retry-After 1, and refills", async () => {
+    const { guard, clock, logged } = guarded({ commandsPerSec: 10 });
+    const sent: number[] = [];
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        guard
+          .call(async () => sent.push(i))
+          .then(
+            () => "sent",
+            (error: unknown) => error,
+          ),
+      ),
+    );
+    expect(sent).toHaveLength(10);
+    const refused = outcomes.filter((o) => o !== "sent") as StoreUnavailableError[];
+    expect(refused).toHaveLength(10);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(error.counted).toBe(true);
+      expect(error.retryAfterSec).toBe(1);
+    }
+    // 10 refusals, one log line, no stack; the breaker stays closed: the database is fine.
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/over its command budget, not sent/);
+    expect(guard.state).toBe("closed");
+    // Half a second later, half a second's worth: 5 commands, a call of 3 then one of 2.
+    clock.nowMs += 500;
+    await expect(guard.call(async () => "a", 3)).resolves.toBe("a");
+    await expect(guard.call(async () => "b", 2)).resolves.toBe("b");
+    await expect(guard.call(async () => "c")).rejects.toThrow(StoreUnavailableError);
+  });
+
+  it("takes nothing when the clock steps back (a test clock, or a corrected one)", async () => {
+    const { guard, clock } = guarded({ commandsPerSec: 1_000_000_000 });
+    await expect(guard.call(async () => "before")).resolves.toBe("before");
+    // Once, this drained the bucket by a billion commands per millisecond stepped back.
+    clock.nowMs -= 60_000;
+    await expect(guard.call(async () => "after")).resolves.toBe("after");
+  });
+
+  it("is not applied without shedLoad or without a rate", async () => {
+    for (const options of [{ shedLoad: false, commandsPerSec: 1 }, {}]) {
+      const { guard } = guarded(options);
+      for (let i = 0; i < 5; i++) await expect(guard.call(async () => i)).resolves.toBe(i);
+    }
   });
 });
 

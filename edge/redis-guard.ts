@@ -58,6 +58,13 @@ export interface RedisGuardOptions {
    * (`REDIS_LOAD_SHEDDING=false`, to measure the difference). Failures are still summarised.
    */
   shedLoad?: boolean;
+  /**
+   * The database's command budget for this isolate, commands/s (REDIS_COMMANDS_PER_SEC): calls
+   * beyond it are answered 503 at once instead of being sent to a database that would make them
+   * wait (Upstash throttles by slowing down) until their deadline. A token bucket holding one
+   * second of the rate. Absent: no budget. Only with `shedLoad`.
+   */
+  commandsPerSec?: number;
   limits?: Partial<RedisGuardLimits>;
 }
 
@@ -73,14 +80,15 @@ type Breaker =
   | { state: "probing"; sinceMs: number };
 
 /** Why a call was refused without being sent. */
-type Refusal = "breaker open" | "over budget";
+type Refusal = "breaker open" | "over budget" | "over its command budget";
 
 export interface RedisGuard {
   /**
    * Runs one Redis call (one HTTP request to Upstash, already under its deadline), or refuses
    * it at once. Any failure, and any refusal, throws {@link StoreUnavailableError} (503).
+   * `commands`: what the call costs of the command budget (default 1).
    */
-  call<T>(run: () => Promise<T>): Promise<T>;
+  call<T>(run: () => Promise<T>, commands?: number): Promise<T>;
   /** The breaker's state (always `closed` without `shedLoad`), for tests and logs. */
   readonly state: Breaker["state"];
 }
@@ -99,6 +107,8 @@ export interface RedisGuard {
  *   database would only add refusals;
  * - an **in-flight budget**: at most `maxInFlight` calls wait on the database at once; more are
  *   answered 503 at once, before any deadline, however fast they arrive;
+ * - a **command budget** (`commandsPerSec`): calls beyond the database's rate are answered 503
+ *   at once, with `Retry-After: 1`, before the database would queue them past their deadline;
  * - a **summary**: failures are counted and logged once per `logIntervalMs`, never a line (or a
  *   stack) per request: under wrangler dev a stack per failed request blocked the isolate for
  *   seconds, and in production each line is a billed log event.
@@ -110,6 +120,7 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
   const limits = { ...REDIS_GUARD_LIMITS, ...options.limits };
   const shedLoad = options.shedLoad ?? true;
   let breaker: Breaker = { state: "closed", misses: 0 };
+  const budget = commandBudget(options.commandsPerSec);
   /** When each call in flight started (epoch ms): one entry per call, until it settles. */
   const inFlight = new Set<{ startedAtMs: number }>();
   /** Calls that came back in time, ever: a miss is silent if none did while it waited. */
@@ -124,7 +135,7 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
     loggedAtMs: -Infinity,
   };
 
-  function admit(nowMs: number): Refusal | "probe" | "call" {
+  function admit(nowMs: number, commands: number): Refusal | "probe" | "call" {
     if (!shedLoad) return "call";
     if (breaker.state === "probing" && nowMs < breaker.sinceMs + limits.callLeaseMs) {
       return "breaker open";
@@ -135,7 +146,8 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
       return "probe";
     }
     if (inFlight.size >= limits.maxInFlight) forgetExpiredCalls(nowMs);
-    return inFlight.size >= limits.maxInFlight ? "over budget" : "call";
+    if (inFlight.size >= limits.maxInFlight) return "over budget";
+    return budget.take(commands, nowMs) ? "call" : "over its command budget";
   }
 
   /** Drops calls in flight past their lease: their requests were cancelled, not answered. */
@@ -190,12 +202,17 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
     get state() {
       return breaker.state;
     },
-    async call<T>(run: () => Promise<T>): Promise<T> {
-      const admission = admit(options.now());
-      if (admission === "breaker open" || admission === "over budget") {
+    async call<T>(run: () => Promise<T>, commands = 1): Promise<T> {
+      const admission = admit(options.now(), commands);
+      if (admission !== "call" && admission !== "probe") {
         const refusal = new Error(`redis database ${options.database}: ${admission}, not sent`);
         count("refused", refusal.message, options.now());
-        throw new StoreUnavailableError("redis", { cause: refusal, counted: true });
+        throw new StoreUnavailableError("redis", {
+          cause: refusal,
+          counted: true,
+          // The budget refills within a second; a breaker's cool-down is longer.
+          ...(admission === "over its command budget" ? { retryAfterSec: 1 } : {}),
+        });
       }
       const call = { startedAtMs: options.now() };
       inFlight.add(call);
@@ -217,6 +234,29 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
       } finally {
         inFlight.delete(call);
       }
+    },
+  };
+}
+
+/**
+ * A token bucket of `commandsPerSec` tokens, refilled continuously (one second's worth at
+ * most, so an idle isolate may burst one second of the rate); without a rate, always true.
+ */
+function commandBudget(commandsPerSec: number | undefined) {
+  let tokens = commandsPerSec ?? 0;
+  let atMs: number | undefined;
+  return {
+    take(commands: number, nowMs: number): boolean {
+      if (commandsPerSec === undefined) return true;
+      tokens = Math.min(
+        commandsPerSec,
+        // A clock that stepped back refills nothing (and takes nothing).
+        tokens + (Math.max(0, nowMs - (atMs ?? nowMs)) * commandsPerSec) / 1000,
+      );
+      atMs = Math.max(atMs ?? nowMs, nowMs);
+      if (tokens < commands) return false;
+      tokens -= commands;
+      return true;
     },
   };
 }

@@ -574,7 +574,7 @@ export interface components {
              * @example redis-snapshots-fixed
              * @enum {string}
              */
-            architecture: "dynamodb-on-demand" | "dynamodb-provisioned" | "batched-heartbeat-writes" | "redis-only" | "redis-only-fixed" | "redis-snapshots-payg" | "redis-snapshots-fixed" | "elasticache-snapshots" | "durable-objects-snapshots";
+            architecture: "dynamodb-on-demand" | "dynamodb-provisioned" | "batched-heartbeat-writes" | "redis-only" | "redis-only-fixed" | "redis-snapshots-payg" | "redis-snapshots-fixed" | "websocket-shards-snapshots" | "elasticache-snapshots" | "durable-objects-snapshots";
             /**
              * @description Whether it keeps history (snapshots, viewing records or heartbeat events).
              * @example true
@@ -778,7 +778,12 @@ export interface components {
              */
             logs: number;
             /**
-             * @description The hot store: Upstash commands, storage and bandwidth, or a fixed plan.
+             * @description Cloudflare Durable Objects (the WebSocket transport): requests beyond those included (upgrades, incoming messages counted 20 to 1, flush alarms) and duration.
+             * @example 0
+             */
+            objects: number;
+            /**
+             * @description The hot store: Upstash commands, storage and bandwidth, or a fixed plan (ElastiCache nodes in the reference row).
              * @example 100
              */
             redis: number;
@@ -835,6 +840,12 @@ export interface components {
         };
         Heartbeat: {
             /**
+             * Format: date-time
+             * @description When `viewers` was true: when the live count was counted (at most about 10 s before this answer), or the snapshot's time for an estimate.
+             * @example 2026-11-27T21:30:00.000Z
+             */
+            asOf: string;
+            /**
              * @description True while `viewers` is the last snapshot's count rather than a live count: for one presence TTL after Redis lost its data, until live heartbeats have rebuilt presence. Show it as approximate.
              * @example false
              */
@@ -850,7 +861,7 @@ export interface components {
              */
             stageId: string;
             /**
-             * @description Send it back as `?ticket=` with the next heartbeat of this viewer on this stage: it names the viewer's place in the stage's presence bitmaps, so the server need not look it up. Signed; not a credential (the viewer token still is). Tabs may share it.
+             * @description Send it back as `?ticket=` with the next heartbeat of this viewer on this stage: it names the viewer's place in the stage's presence bitmaps (late in an hour, the next hour's too), so the server need not look it up. Signed; not a credential (the viewer token still is). Tabs may share it.
              * @example 493612.57.0.hY2bC1xk3mQ0pZr8sT4uVw
              */
             ticket: string;
@@ -860,7 +871,7 @@ export interface components {
              */
             viewerId: string;
             /**
-             * @description Live viewers on the stage (at most 10 s old), or a restore estimate when `estimated`.
+             * @description Live viewers on the stage, or a restore estimate when `estimated`. The answer to a heartbeat sent without a ticket (a page's first) is counted after that heartbeat, so it includes this viewer; later answers may carry a count up to about 10 s old (`asOf`).
              * @example 1234
              */
             viewers: number;
@@ -2257,7 +2268,7 @@ export interface operations {
             query?: {
                 /** @description What the player is doing. Every state counts the viewer as present (the live count); only `playing` is credited watch time (viewing records, billing), as services that bill by watch time do. Absent means `playing`, so clients that send no state are credited as before. */
                 state?: "playing" | "paused" | "buffering";
-                /** @description The `ticket` of the last answer. With it a heartbeat costs one Redis command; without it (or with one that is stale: a new hour, or Redis lost its data) the server looks the viewer up, which costs about four, and answers a new ticket. A well-formed ticket that is not valid (altered, another viewer's, last hour's, or from before Redis lost its data) is ignored, never refused; a malformed one is a 400, and so is a validly signed one naming an index the stage has not handed out this hour (only a holder of the viewer-token secret can make one), which writes nothing. */
+                /** @description The `ticket` of the last answer. With it a heartbeat costs one Redis command; without it (or with one that is stale: an hour ago, or Redis lost its data) the server looks the viewer up, which costs about four, and answers a new ticket. Without one, the heartbeat is taken for a page's first: its answer's count is counted afresh, after it, so that it includes this viewer (about six commands more), so send the ticket back with every heartbeat but the first. Late in an hour the answered ticket also names the viewer's place for the next hour, so it stays valid past the top of the hour. A well-formed ticket that is not valid (altered, another viewer's, last hour's, or from before Redis lost its data) is ignored, never refused; a malformed one is a 400, and so is a validly signed one naming an index the stage has not handed out this hour (only a holder of the viewer-token secret can make one), which writes nothing. */
                 ticket?: string;
             };
             header?: never;

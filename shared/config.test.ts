@@ -139,6 +139,39 @@ describe("parseConfig", () => {
     );
   });
 
+  it("budgets REDIS_COMMANDS_PER_SEC per database, one figure for all or one each", () => {
+    expect(parseConfig(valid).redisCommandsPerSec).toEqual([10_000]);
+    const two = {
+      ...valid,
+      UPSTASH_REDIS_REST_URL: "https://a.upstash.io,https://b.upstash.io",
+      UPSTASH_REDIS_REST_TOKEN: "ta,tb",
+    };
+    expect(parseConfig({ ...two, REDIS_COMMANDS_PER_SEC: "500" }).redisCommandsPerSec).toEqual([
+      500, 500,
+    ]);
+    expect(
+      parseConfig({ ...two, REDIS_COMMANDS_PER_SEC: "500,16000" }).redisCommandsPerSec,
+    ).toEqual([500, 16_000]);
+    expect(() => parseConfig({ ...two, REDIS_COMMANDS_PER_SEC: "1,2,3" })).toThrow(
+      /REDIS_COMMANDS_PER_SEC lists 3 budgets for 2 databases/,
+    );
+    expect(() => parseConfig({ ...valid, REDIS_COMMANDS_PER_SEC: "fast" })).toThrow(
+      /REDIS_COMMANDS_PER_SEC must be whole numbers/,
+    );
+  });
+
+  it("syncs SYNC_DATABASE_CONCURRENCY databases at once, 4 unless set", () => {
+    expect(parseConfig(valid).syncDatabaseConcurrency).toBe(4);
+    expect(parseConfig({ ...valid, SYNC_DATABASE_CONCURRENCY: "16" }).syncDatabaseConcurrency).toBe(
+      16,
+    );
+    for (const bad of ["0", "2.5", "many", String(MAX_REDIS_DATABASES + 1)]) {
+      expect(() => parseConfig({ ...valid, SYNC_DATABASE_CONCURRENCY: bad })).toThrow(
+        `SYNC_DATABASE_CONCURRENCY must be a whole number of databases from 1 to ${MAX_REDIS_DATABASES}, got "${bad}"`,
+      );
+    }
+  });
+
   describe("several Upstash databases", () => {
     const problems = (env: Record<string, string>): string[] => {
       try {

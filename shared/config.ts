@@ -15,10 +15,27 @@ export interface RedisDatabase {
 }
 
 /**
- * At most this many databases. The cost model prices 1M viewers as 7; every heartbeat hashes
- * its stage once per database (shared/rendezvous.ts), which stays cheap far beyond that.
+ * At most this many databases. Sized from issue 22's projection for 10,000,000 viewers: 37-80
+ * databases at the measured steady rates (1.02-2.26 commands a heartbeat) and about 170 at the
+ * top of the hour (5.02 commands a heartbeat for the first interval), on plans of 10,000-16,000
+ * commands/s; 256 keeps the top of the hour with room to spare. What grows with it: every
+ * heartbeat hashes its stage once per database (shared/rendezvous.ts, microseconds), the
+ * platform's totals read every database (two requests each, far below a Worker request's
+ * subrequests), and the sync job runs once per database (in parallel in Node and Deno,
+ * `SYNC_DATABASE_CONCURRENCY`; one queue message each in a Worker). One stage still spreads over
+ * at most MAX_STAGE_DATABASES (shared/stage.ts).
  */
-export const MAX_REDIS_DATABASES = 64;
+export const MAX_REDIS_DATABASES = 256;
+
+/**
+ * REDIS_COMMANDS_PER_SEC when unset, commands/s: the "Max Commands Per Second" of Upstash's
+ * pay-as-you-go plan and of every fixed plan up to 50 GB (16,000 on the two largest;
+ * shared/cost/prices.ts).
+ */
+export const DEFAULT_REDIS_COMMANDS_PER_SEC = 10_000;
+
+/** SYNC_DATABASE_CONCURRENCY when unset: databases the Node and Deno sync entries run at once. */
+export const DEFAULT_SYNC_DATABASE_CONCURRENCY = 4;
 
 /** Everything the worker and the sync job need, with units in the names. */
 export interface Config {
@@ -84,6 +101,23 @@ export interface Config {
    * `REDIS_LOAD_SHEDDING=false` lets every call wait for its deadline, to measure the difference.
    */
   redisLoadShedding: boolean;
+  /**
+   * Each database's command budget as one isolate spends it, commands/s, in the order of
+   * `redisDatabases` (REDIS_COMMANDS_PER_SEC: one number for all, or one per database,
+   * comma-separated; default {@link DEFAULT_REDIS_COMMANDS_PER_SEC}, every Upstash plan's
+   * floor). Past it the edge answers 503 + `Retry-After: 1` at once instead of sending calls a
+   * throttled database would keep past their deadline (edge/redis-guard.ts). Per isolate: with
+   * several isolates on one database, give each its share.
+   */
+  redisCommandsPerSec: number[];
+  /**
+   * How many databases the Node CLI and the Deno cron sync at once (SYNC_DATABASE_CONCURRENCY,
+   * default 4, 1 to {@link MAX_REDIS_DATABASES}), each run under its own database's lock. A run
+   * holds its stages' windows in memory (about 54 MB at 1,000,000 viewers, BENCHMARKS.md), so
+   * memory grows with it; 37 databases of 9-20 s each take 1.4-3 minutes at 4, within the
+   * 5-minute cadence. A Worker fans out over its queue instead (sync/fan-out.ts).
+   */
+  syncDatabaseConcurrency: number;
 }
 
 /** Thrown when a variable is missing or malformed; the message names every bad variable. */
@@ -217,18 +251,21 @@ export function parseConfig(env: Source): Config {
     return "";
   };
   const optional = (name: string) => optionalText(env, name);
-  const seconds = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = optional(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(
-        `${name} must be a whole number of seconds from ${min} to ${max}, got "${raw}"`,
-      );
-      return fallback;
-    }
-    return value;
-  };
+  const wholeNumber =
+    (unit: string) =>
+    (name: string, fallback: number, min: number, max: number): number => {
+      const raw = optional(name);
+      if (raw === undefined) return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        problems.push(
+          `${name} must be a whole number of ${unit} from ${min} to ${max}, got "${raw}"`,
+        );
+        return fallback;
+      }
+      return value;
+    };
+  const seconds = wholeNumber("seconds");
 
   const redisDatabases = parseRedisDatabases(env, problems);
   const adminApiKey = text("ADMIN_API_KEY");
@@ -316,6 +353,17 @@ export function parseConfig(env: Source): Config {
   if (loadShedding !== "true" && loadShedding !== "false") {
     problems.push(`REDIS_LOAD_SHEDDING must be "true" or "false", got "${loadShedding}"`);
   }
+  const syncDatabaseConcurrency = wholeNumber("databases")(
+    "SYNC_DATABASE_CONCURRENCY",
+    DEFAULT_SYNC_DATABASE_CONCURRENCY,
+    1,
+    MAX_REDIS_DATABASES,
+  );
+  const redisCommandsPerSec = parseCommandBudgets(
+    optional("REDIS_COMMANDS_PER_SEC"),
+    Math.max(1, redisDatabases.length),
+    problems,
+  );
   let table: TableConfig = { awsRegion: "", dynamodbTable: "" };
   try {
     table = parseTableConfig(env);
@@ -344,6 +392,8 @@ export function parseConfig(env: Source): Config {
     upstashBilling: upstashBilling === "payg" ? "payg" : "fixed",
     publicViewerTotals: publicTotals !== "false",
     redisLoadShedding: loadShedding !== "false",
+    syncDatabaseConcurrency,
+    redisCommandsPerSec,
     snapshotRetentionDays,
   };
   if (auditRetentionDays > 0) config.auditRetentionDays = auditRetentionDays;
@@ -351,6 +401,28 @@ export function parseConfig(env: Source): Config {
   if (hotPathBudgetUsd !== undefined) config.hotPathBudgetUsd = hotPathBudgetUsd;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** REDIS_COMMANDS_PER_SEC: one budget for every database, or one each; problems to `problems`. */
+function parseCommandBudgets(
+  raw: string | undefined,
+  databases: number,
+  problems: string[],
+): number[] {
+  const budgets = (raw ?? String(DEFAULT_REDIS_COMMANDS_PER_SEC)).split(",").map(Number);
+  if (budgets.some((budget) => !Number.isInteger(budget) || budget < 1)) {
+    problems.push(
+      `REDIS_COMMANDS_PER_SEC must be whole numbers of commands/s from 1, got "${raw}"`,
+    );
+    return Array.from({ length: databases }, () => DEFAULT_REDIS_COMMANDS_PER_SEC);
+  }
+  if (budgets.length === 1) return Array.from({ length: databases }, () => budgets[0]!);
+  if (budgets.length !== databases) {
+    problems.push(
+      `REDIS_COMMANDS_PER_SEC lists ${budgets.length} budgets for ${databases} databases: give one for all, or one per database`,
+    );
+  }
+  return Array.from({ length: databases }, (_, i) => budgets[i] ?? DEFAULT_REDIS_COMMANDS_PER_SEC);
 }
 
 /** The viewer-token secrets a verifier accepts: the current one first, then previous ones. */

@@ -14,8 +14,17 @@ import { presenceSlots } from "./slot-bitmaps";
  */
 export const COUNT_SCRIPT = `
 local mask, scratch = KEYS[1], KEYS[2]
-local best, at = 0, 3
-for g = 1, #ARGV do
+${countGroups(3, 1)}
+return best
+`;
+
+/**
+ * COUNT_SCRIPT's counting, the bitmaps' keys from KEYS[firstKey] and the groups' sizes from
+ * ARGV[firstArg]: one text for both scripts that count. Leaves the count in `best`.
+ */
+function countGroups(firstKey: number, firstArg: number): string {
+  return `local best, at = 0, ${firstKey}
+for g = ${firstArg}, #ARGV do
   local n = tonumber(ARGV[g])
   local length = redis.call('BITOP', 'OR', scratch, unpack(KEYS, at, at + n - 1))
   at = at + n
@@ -27,11 +36,26 @@ for g = 1, #ARGV do
     local count = redis.call('BITCOUNT', scratch)
     if count > best then best = count end
   end
-end
+end`;
+}
+
+/**
+ * COUNT_SCRIPT, then the count left for the other isolates: `SET c:<stage> <count>:<now> PX`
+ * (redis-keys.ts `sharedCount`), so that an isolate serving the stage reads it with its registry
+ * check (one MGET) instead of counting: the count's cost does not grow with the isolates that
+ * serve a stage (issue 22). Billed as COUNT_SCRIPT + SET.
+ *
+ * KEYS: mask mk, scratch ct, shared count c:<stage>, then the bitmaps of each group in turn.
+ * ARGV: now (epoch ms), how long the count is shared (ms), then each group's bitmap count.
+ */
+export const SHARED_COUNT_SCRIPT = `
+local mask, scratch, shared = KEYS[1], KEYS[2], KEYS[3]
+${countGroups(4, 3)}
+redis.call('SET', shared, best .. ':' .. ARGV[1], 'PX', ARGV[2])
 return best
 `;
 
-/** Decodes COUNT_SCRIPT's reply: the live count (0 when there was nothing to count). */
+/** Decodes COUNT_SCRIPT's (and SHARED_COUNT_SCRIPT's) reply: the live count (0 when there was nothing to count). */
 export function decodeLiveCount(reply: unknown): number {
   return Number(reply ?? 0);
 }
@@ -67,4 +91,33 @@ export function liveCountCall(
     ],
     args: groups.map((group) => String(group.slots.length)),
   };
+}
+
+/**
+ * SHARED_COUNT_SCRIPT's call: the count {@link liveCountCall} makes, left in `c:<stage>` for
+ * `shareMs` (ms) with `nowMs` as its time.
+ */
+export function sharedCountCall(
+  keys: RedisKeys,
+  stageId: string,
+  nowMs: number,
+  presenceTtlSec: number,
+  widthsSec: readonly number[],
+  shareMs: number,
+): LiveCountCall {
+  const count = liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec);
+  const [mask, scratch, ...bitmaps] = count.keys;
+  return {
+    script: SHARED_COUNT_SCRIPT,
+    keys: [mask!, scratch!, keys.sharedCount(stageId), ...bitmaps],
+    args: [String(nowMs), String(shareMs), ...count.args],
+  };
+}
+
+/** A shared count `c:<stage>` as read (MGET), or undefined when there is none. */
+export function decodeSharedCount(value: unknown): { live: number; asOfMs: number } | undefined {
+  if (value === null || value === undefined) return undefined;
+  const [live, asOfMs] = String(value).split(":").map(Number);
+  if (!Number.isInteger(live) || !Number.isFinite(asOfMs)) return undefined;
+  return { live: live!, asOfMs: asOfMs! };
 }

@@ -3,6 +3,9 @@
  * edge and handed back with the heartbeat answer, so the next heartbeats need no index lookup
  * in Redis. Text: `<epoch>.<index>.<generation>.<mac>`, the MAC being the first 16 bytes of
  * HMAC-SHA256 over the stage, the viewer and those three, in base64url (about 45 characters).
+ * Late in an hour a ticket also carries the viewer's index for the next epoch, handed out early
+ * so that the top of the hour needs no lookups: `<epoch>.<index>-<next index>.<generation>.<mac>`,
+ * its MAC over a message that starts `pt2` and ends with the next index.
  *
  * A ticket is not a credential: it only says which bit the viewer (already proven by the viewer
  * token) may set, and the MAC stops a viewer from setting another viewer's bit. It is keyed with
@@ -15,12 +18,15 @@ export interface PresenceTicket {
   index: number;
   /** The data generation (`g`) the index was handed out under; "0" before any loss. */
   generation: string;
+  /** The viewer's index in epoch `epoch + 1`, when it was handed out early (same generation). */
+  nextIndex?: number;
 }
 
 /** What a generation may look like (it travels in the ticket and in the MAC). */
 export const GENERATION_PATTERN = /^[A-Za-z0-9]{1,16}$/;
 /** A ticket as text, as the contract accepts it. */
-export const TICKET_PATTERN = /^[0-9]{1,9}\.[0-9]{1,9}\.[A-Za-z0-9]{1,16}\.[A-Za-z0-9_-]{22}$/;
+export const TICKET_PATTERN =
+  /^[0-9]{1,9}\.[0-9]{1,9}(-[0-9]{1,9})?\.[A-Za-z0-9]{1,16}\.[A-Za-z0-9_-]{22}$/;
 
 const encoder = new TextEncoder();
 const MAC_BYTES = 16;
@@ -45,13 +51,19 @@ export function createTicketSigner(secret: string) {
       false,
       ["sign"],
     );
-    const message = `pt1\n${stageId}\n${viewerId}\n${ticket.epoch}\n${ticket.index}\n${ticket.generation}`;
+    // `pt2` for a ticket with a next index: no message of one kind can stand for the other's.
+    const message =
+      ticket.nextIndex === undefined
+        ? `pt1\n${stageId}\n${viewerId}\n${ticket.epoch}\n${ticket.index}\n${ticket.generation}`
+        : `pt2\n${stageId}\n${viewerId}\n${ticket.epoch}\n${ticket.index}\n${ticket.generation}\n${ticket.nextIndex}`;
     const signature = await crypto.subtle.sign("HMAC", key, encoder.encode(message));
     return base64Url(new Uint8Array(signature, 0, MAC_BYTES));
   };
   return {
     async sign(stageId: string, viewerId: string, ticket: PresenceTicket): Promise<string> {
-      const text = `${ticket.epoch}.${ticket.index}.${ticket.generation}`;
+      const indexes =
+        ticket.nextIndex === undefined ? `${ticket.index}` : `${ticket.index}-${ticket.nextIndex}`;
+      const text = `${ticket.epoch}.${indexes}.${ticket.generation}`;
       return `${text}.${await mac(stageId, viewerId, ticket)}`;
     },
     /** The ticket, when `text` is one this signer made for this stage and viewer. */
@@ -61,8 +73,19 @@ export function createTicketSigner(secret: string) {
       viewerId: string,
     ): Promise<PresenceTicket | undefined> {
       if (!TICKET_PATTERN.test(text)) return undefined;
-      const [epoch, index, generation, given] = text.split(".") as [string, string, string, string];
-      const ticket = { epoch: Number(epoch), index: Number(index), generation };
+      const [epoch, indexes, generation, given] = text.split(".") as [
+        string,
+        string,
+        string,
+        string,
+      ];
+      const [index, nextIndex] = indexes.split("-") as [string, string | undefined];
+      const ticket: PresenceTicket = {
+        epoch: Number(epoch),
+        index: Number(index),
+        generation,
+        ...(nextIndex === undefined ? {} : { nextIndex: Number(nextIndex) }),
+      };
       return timingSafeEqual(given, await mac(stageId, viewerId, ticket)) ? ticket : undefined;
     },
   };

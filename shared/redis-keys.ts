@@ -42,6 +42,12 @@ export interface RedisKeys {
   /** String `ct`: scratch of the count script (kept: as large as the largest bitmap counted). */
   countScratch(): string;
   /**
+   * String `c:<stage>`: `<live count>:<epoch ms counted>`, the stage's live count as the last
+   * isolate to count it left it, expiring COUNT_CACHE_MS after (shared/live-count.ts): the other
+   * isolates read it with their registry check instead of counting (one MGET, not five commands).
+   */
+  sharedCount(stageId: string): string;
+  /**
    * String `g`: the data's generation, a random value set when the registry is rebuilt after a
    * loss. Tickets name it, so indexes handed out before a loss are not trusted after it.
    */
@@ -113,6 +119,7 @@ export function redisKeys(prefix: string): RedisKeys {
     indexedEpochs: () => `${prefix}ixs`,
     presenceMask: () => `${prefix}mk`,
     countScratch: () => `${prefix}ct`,
+    sharedCount: (stageId) => `${prefix}c:${stageId}`,
     generation: () => `${prefix}g`,
     stage: (stageId) => `${prefix}s:${stageId}`,
     stages: () => `${prefix}stages`,

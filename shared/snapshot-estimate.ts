@@ -53,16 +53,19 @@ export function parseEstimate(json: string | null | undefined): RestoreEstimate 
   }
 }
 
-/** What a count read answers: the live count, or the estimate while it is the larger. */
+/**
+ * What a count read answers: the live count, or the estimate while it is the larger; `asOfMs`
+ * is when the figure was true (when the live count was counted, or the snapshot's time).
+ */
 export function answerCount(
   live: number,
   estimate: RestoreEstimate | undefined,
-  nowMs: number,
+  liveAsOfMs: number,
 ): { viewers: number; estimated: boolean; asOfMs: number } {
   if (estimate !== undefined && estimate.viewers > live) {
     return { viewers: estimate.viewers, estimated: true, asOfMs: estimate.asOfMs };
   }
-  return { viewers: live, estimated: false, asOfMs: nowMs };
+  return { viewers: live, estimated: false, asOfMs: liveAsOfMs };
 }
 
 /**

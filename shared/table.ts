@@ -3,8 +3,8 @@
  * (`gsi1`, keys `gsi1pk`/`gsi1sk`) for listings that cross partitions, on-demand billing, and
  * TTL on the attribute `ttl` (epoch seconds).
  *
- * The shape is plain data so that `npm run db:create`, the local stack and the README's AWS CLI
- * command all describe the same table.
+ * The shape is plain data so that `npm run db:create`, the local stack and `npm run setup-deploy`'s
+ * AWS CLI command all describe the same table.
  */
 export const TABLE_KEY_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk"] as const;
 

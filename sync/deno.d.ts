@@ -6,6 +6,12 @@ declare namespace Deno {
   const args: string[];
   const env: { toObject(): Record<string, string> };
   function exit(code?: number): never;
+  function readTextFileSync(path: string | URL): string;
+  const permissions: {
+    querySync(descriptor: { name: "read"; path: string }): {
+      state: "granted" | "denied" | "prompt";
+    };
+  };
   /** Undefined outside Deno Deploy unless Deno runs with `--unstable-cron`. */
   const cron:
     | ((name: string, schedule: string, handler: () => Promise<void> | void) => Promise<void>)

@@ -19,8 +19,9 @@ export interface SyncMessage {
  * message per Redis database, each synced by a queue invocation of its own, with its own CPU
  * time and memory, and retried by Queues if it fails; with a budget and several databases it
  * also chooses the heartbeat interval from their whole audience (a few commands each). Without
- * a queue (Node, Deno, a Worker deployed without one) it runs every database in this
- * invocation, one after another ({@link syncOnce}).
+ * a queue (a Worker deployed without one) it runs every database in this invocation, one
+ * after another ({@link syncOnce}), since the runs would share the isolate's memory; the Node
+ * CLI and the Deno cron call syncOnce themselves, several databases at once.
  */
 export async function scheduleSync(
   config: Config,

@@ -1,12 +1,15 @@
 /**
  * The sync job from Node: `npm run sync` runs once; `npm run sync -- --every 5m` runs at start
  * and then on every 5-minute boundary until SIGINT or SIGTERM, finishing the run in flight
- * first. Configuration comes from the environment (see shared/config.ts).
+ * first. Configuration comes from the environment (see shared/config.ts), filled in from
+ * `.local/stack.env` while `npm start` runs (sync/local-stack-env.ts); with several Redis
+ * databases, SYNC_DATABASE_CONCURRENCY of them are synced at once.
  */
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ConfigError, parseConfig } from "@viewer-presence/shared/config";
 import { IntervalError, parseInterval } from "./every-period";
+import { LOCAL_STACK_ENV_PATH, LOCAL_STACK_NOTICE, withLocalStackEnv } from "./local-stack-env";
 import { formatReport, type RunReport, SyncRunError } from "./run-report";
 import { runEvery, type ScheduleTimers } from "./schedule";
 import { syncOnce } from "./sync-once";
@@ -88,7 +91,8 @@ export async function main(
   };
   const runOnce = async (): Promise<boolean> => {
     try {
-      print(await sync(config, { log: args.json ? io.out : () => {} }), io.out);
+      const log = args.json ? io.out : () => {};
+      print(await sync(config, { log, concurrency: config.syncDatabaseConcurrency }), io.out);
       return true;
     } catch (error) {
       if (error instanceof SyncRunError) print(error.report, io.err);
@@ -136,8 +140,19 @@ function nodeIo(): CliIo {
   };
 }
 
+/** `.local/stack.env`'s text, or undefined when `npm start` is not running here. */
+function readLocalStackEnv(): string | undefined {
+  try {
+    return readFileSync(new URL(`../${LOCAL_STACK_ENV_PATH}`, import.meta.url), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 const entry = process.argv[1];
 // Run only when executed (tsx sync/...), not when imported; realpath so symlinks agree.
 if (entry !== undefined && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) {
-  process.exitCode = await main(process.argv.slice(2), process.env, nodeIo());
+  const { env, use } = withLocalStackEnv(process.env, readLocalStackEnv());
+  if (use === "used") process.stderr.write(`${LOCAL_STACK_NOTICE}\n`);
+  process.exitCode = await main(process.argv.slice(2), env, nodeIo());
 }

@@ -5,10 +5,20 @@ export interface RunReport {
   databases?: number;
   /** ISO time the run started (by the injected clock). */
   startedAt: string;
+  /**
+   * ISO time the run finished (by the injected clock): with `startedAt`, what shows whether the
+   * runs over several databases overlapped. For a combined report, the last to finish.
+   */
+  finishedAt?: string;
   /** Set when the run did nothing because another run held the lock. */
   skipped?: "locked";
-  /** Set when the run restored the registry and estimates (Redis had lost its data). */
-  restored?: { stages: number; estimates: number };
+  /**
+   * Set when Redis had no mark that its stage registry is complete (`m` is not `full`): a new
+   * database, or one that lost its data. The run then checked every stage against DynamoDB
+   * (`stages`), wrote back the copies that were missing (`stagesPutBack`: 0 on a new database,
+   * nothing was lost) and set live stages' estimates from their last snapshots (`estimates`).
+   */
+  restored?: { stages: number; stagesPutBack: number; estimates: number };
   /** Stages that had closed windows synced. */
   stages: number;
   /** Closed windows synced (snapshot and records confirmed, hot data deleted). */
@@ -101,6 +111,7 @@ export function combineReports(reports: readonly RunReport[]): RunReport {
     if (report.restored) {
       combined.restored = {
         stages: (combined.restored?.stages ?? 0) + report.restored.stages,
+        stagesPutBack: (combined.restored?.stagesPutBack ?? 0) + report.restored.stagesPutBack,
         estimates: (combined.restored?.estimates ?? 0) + report.restored.estimates,
       };
     }
@@ -117,6 +128,8 @@ export function combineReports(reports: readonly RunReport[]): RunReport {
       combined.liveViewers = (combined.liveViewers ?? 0) + report.liveViewers;
     }
   });
+  const finished = reports.flatMap((report) => (report.finishedAt ? [report.finishedAt] : []));
+  if (finished.length > 0) combined.finishedAt = finished.sort().at(-1)!;
   if (reports.every((report) => report.skipped)) combined.skipped = "locked";
   if (errors.length > 0) combined.errors = errors;
   return combined;
@@ -136,7 +149,26 @@ export class SyncRunError extends Error {
 
 /** One line of structured log (`event: "sync.run"`). */
 export function reportLogLine(report: RunReport): string {
-  return JSON.stringify({ event: "sync.run", ...report });
+  const registry = report.restored ? { registry: describeRestore(report.restored) } : {};
+  return JSON.stringify({ event: "sync.run", ...report, ...registry });
+}
+
+/**
+ * What a restore did, in words. Redis lacks the registry's completion mark on a new database as
+ * well as after a data loss, so a new database's first run checks every stage and finds none
+ * missing: that must not read as a loss (nor can it tell that nothing was lost: after a loss the
+ * edge may have put the copies back first).
+ */
+export function describeRestore({
+  stages,
+  stagesPutBack,
+  estimates,
+}: NonNullable<RunReport["restored"]>): string {
+  const checked = `${stages} ${stages === 1 ? "stage" : "stages"} checked against DynamoDB`;
+  if (stagesPutBack === 0 && estimates === 0) {
+    return `marked complete: ${checked}, none missing (as on a new Redis database's first run)`;
+  }
+  return `restored: ${checked}, ${stagesPutBack} put back, ${estimates} live counts estimated from their last snapshot (Redis had lost its data, or is new to stages that already existed)`;
 }
 
 /** The report as a few aligned lines, for people at a terminal. */
@@ -150,12 +182,7 @@ export function formatReport(report: RunReport): string {
     ["run", `${report.runId} (${report.startedAt})`],
     ["status", `${status} in ${report.durationMs} ms`],
   ];
-  if (report.restored) {
-    rows.push([
-      "restored",
-      `${report.restored.stages} stages, ${report.restored.estimates} estimates`,
-    ]);
-  }
+  if (report.restored) rows.push(["registry", describeRestore(report.restored)]);
   if (!report.skipped) {
     rows.push(
       [

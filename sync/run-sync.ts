@@ -105,7 +105,7 @@ export interface RunSyncOptions {
 }
 
 /**
- * One run of the sync job (README.md, "The sync job"). In order:
+ * One run of the sync job (docs/sync-job.md). In order:
  * 1. takes the lock (`SET lock <runId> NX PX`); if another run holds it, returns a report with
  *    `skipped: "locked"` and does nothing else;
  * 2. restores registry and estimates from DynamoDB when the marker `m` is not `full`, and
@@ -137,6 +137,7 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
   const report = emptyReport(runId, nowMs);
   const finish = () => {
     report.durationMs = Math.round(performance.now() - startedAt);
+    report.finishedAt = new Date(now()).toISOString();
     log(reportLogLine(report));
     return report;
   };

@@ -7,6 +7,7 @@ import { stageDatabases } from "@viewer-presence/shared/rendezvous";
 import type { Stage } from "@viewer-presence/shared/stage";
 import { chooseInterval, readCadence } from "./budget-interval";
 import { countLiveViewers } from "./count-live";
+import { mapConcurrent } from "./map-concurrent";
 import { combineReports, type RunReport, SyncRunError } from "./run-report";
 import { type RunSyncDeps, type RunSyncOptions, runSync } from "./run-sync";
 
@@ -48,11 +49,13 @@ export function syncClients(
 }
 
 /**
- * One sync run per Redis database, one after another, each with clients built from the
- * configuration for it only ({@link syncClients}), and one report for all ({@link
- * combineReports}; each run also logs its own line): what the Worker's `scheduled`, the Node
- * CLI and the Deno cron call. A database whose run fails does not stop the others; the failure
- * is thrown at the end with the combined report.
+ * One sync run per Redis database, at most `concurrency` at a time (default 1: one after
+ * another), each under its own database's lock with clients built from the configuration for it
+ * only ({@link syncClients}), and one report for all ({@link combineReports}; each run also logs
+ * its own line, with its start and finish): what the Worker's `scheduled`, the Node CLI and the
+ * Deno cron call. The Node CLI and the Deno cron pass `config.syncDatabaseConcurrency`; a Worker
+ * without a queue keeps 1, since its runs share one isolate's 128 MB. A database whose run fails
+ * does not stop the others; the failure is thrown at the end with the combined report.
  *
  * Worker: `ctx.waitUntil(syncOnce(parseConfig(env)))`.
  */
@@ -63,26 +66,36 @@ export async function syncOnce(
       deadlines?: Partial<SyncDeadlines>;
       /** Only these databases (a queue message's; default every one). */
       databases?: readonly number[];
+      /** Databases synced at once (default 1). */
+      concurrency?: number;
     } = {},
 ): Promise<RunReport> {
   const runId = options.runId ?? crypto.randomUUID();
   const urls = config.redisDatabases.map((database) => database.url);
-  const reports: RunReport[] = [];
   const failures: unknown[] = [];
   const all = Array.from({ length: Math.max(1, urls.length) }, (_, database) => database);
-  for (const database of options.databases ?? all) {
-    try {
-      reports.push(await syncDatabase(config, database, { ...options, runId }));
-    } catch (error) {
-      if (!(error instanceof SyncRunError)) throw error;
-      reports.push(error.report);
-      failures.push(error);
-    }
-  }
+  const { concurrency = 1, ...runOptions } = options;
+  // In database order whatever order they finish in, so errors name the right database.
+  const reports = await mapConcurrent(
+    options.databases ?? all,
+    concurrency,
+    async (database): Promise<RunReport> => {
+      try {
+        return await syncDatabase(config, database, { ...runOptions, runId });
+      } catch (error) {
+        if (!(error instanceof SyncRunError)) throw error;
+        failures.push(error);
+        return error.report;
+      }
+    },
+  );
   const report = combineReports(reports);
   if (urls.length > 1 && config.hotPathBudgetUsd !== undefined && !options.databases) {
     try {
-      Object.assign(report, await chooseIntervalAcrossDatabases(config, options));
+      Object.assign(
+        report,
+        await chooseIntervalAcrossDatabases(config, { ...options, concurrency }),
+      );
     } catch (error) {
       report.errors = [...(report.errors ?? []), `cadence: ${String(error)}`];
       failures.push(error);
@@ -162,10 +175,14 @@ export function databaseRunDeps(
  */
 export async function chooseIntervalAcrossDatabases(
   config: Config,
-  options: Pick<NonNullable<Parameters<typeof syncOnce>[1]>, "now" | "deadlines"> = {},
+  options: Pick<
+    NonNullable<Parameters<typeof syncOnce>[1]>,
+    "now" | "deadlines" | "concurrency"
+  > = {},
 ): Promise<{ liveViewers: number; heartbeatIntervalSec?: number }> {
   const nowMs = (options.now ?? Date.now)();
   const keys = redisKeys(config.redisKeyPrefix);
+  const concurrency = options.concurrency ?? 1;
   const clients = config.redisDatabases.map((_, database) =>
     createRedis(
       config,
@@ -173,18 +190,19 @@ export async function chooseIntervalAcrossDatabases(
       database,
     ),
   );
-  let liveViewers = 0;
-  for (const redis of clients) {
+  const live = await mapConcurrent(clients, concurrency, async (redis) => {
     const cadence = await readCadence(redis, keys, config);
-    liveViewers += await countLiveViewers(redis, keys, nowMs, {
+    return countLiveViewers(redis, keys, nowMs, {
       presenceTtlSec: cadence.presenceTtlSec,
       widthsSec: countedWidthsSec(config, cadence),
     });
-  }
-  let heartbeatIntervalSec: number | undefined;
-  for (const redis of clients) {
-    heartbeatIntervalSec = await chooseInterval(redis, keys, config, liveViewers, nowMs);
-  }
+  });
+  const liveViewers = live.reduce((sum, viewers) => sum + viewers, 0);
+  const chosen = await mapConcurrent(clients, concurrency, (redis) =>
+    chooseInterval(redis, keys, config, liveViewers, nowMs),
+  );
+  // Every database is given the same interval, chosen from the same sum.
+  const heartbeatIntervalSec = chosen.at(-1);
   return heartbeatIntervalSec === undefined
     ? { liveViewers }
     : { liveViewers, heartbeatIntervalSec };

@@ -6,11 +6,13 @@
  *
  * `REDIS_DATABASES=N` starts N Upstash databases (a redis-server and an endpoint each, on the
  * ports after the first ones), handed to the worker as comma-separated URLs and tokens.
+ * It writes `.local/stack.json` (URL and keys, for `npm run demo`) and `.local/stack.env` (the
+ * worker's variables, for `npm run sync` and `sync:deno`), and removes both when it stops.
  * `UPSTASH_MAX_COMMANDS_PER_SECOND` caps each endpoint's commands per second, as a plan does.
  */
 import { randomBytes } from "node:crypto";
 import { startLocalStack, startWranglerDev } from "./stack";
-import { removeStackFile, writeStackFile } from "./stack/stack-file";
+import { removeStackFile, writeStackEnvFile, writeStackFile } from "./stack/stack-file";
 
 /** Fixed local ports; override with the variable named beside each. */
 const PORTS = {
@@ -114,7 +116,9 @@ async function main(): Promise<void> {
   }
 
   const env = stack.env;
-  // For `npm run demo` in another terminal: the URL and keys, so nothing needs copying.
+  // For `npm run demo` and `npm run sync` in another terminal: the URL, keys and the worker's
+  // variables, so nothing needs copying.
+  await writeStackEnvFile({ ...stack.env, ...vars });
   await writeStackFile({
     url: worker.url,
     upstashUrls: stack.databases.map(({ proxy }) => proxy.url),
@@ -143,7 +147,7 @@ Try it:
        -H 'content-type: application/json' -d '{"viewerId":"alice"}'
   curl -s -X POST ${worker.url}/v1/stages/demo/heartbeats -H 'authorization: Bearer <token>'
   curl -s ${worker.url}/v1/stages/demo/viewers
-  curl -s "${worker.url}/__scheduled?cron=1-59/5+*+*+*+*"   # run the sync job now (the cron's handler)
+  npm run sync   # run the sync job now, in another terminal (it reads .local/stack.env)
 
 Console: ${worker.url}/console/ (the admin key above; \`npm run demo\` in another terminal fills it)
 

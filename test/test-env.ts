@@ -18,6 +18,9 @@ export function testBindings(
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     VIEWER_TOKEN_SECRET: TEST_TOKEN_SECRET,
     REDIS_KEY_PREFIX: `${uniqueId()}:`,
+    // Tests move the app's clock by hand and often hold it still, so a per-second command
+    // budget (edge/redis-guard.ts) would never refill: off unless a test sets its own.
+    REDIS_COMMANDS_PER_SEC: "1000000000",
     ...overrides,
   };
 }

@@ -1,4 +1,34 @@
 import uPlot from "uplot";
+import { formatMoment } from "./format";
+
+const SECOND = 1;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/**
+ * The time axis' labels in 24-hour time, like the console's tables (uPlot's own are 12-hour:
+ * "2:35pm"). uPlot's format: per tick spacing (s) at least the first column, the label of
+ * each tick, then what is added below it where the year, month, day, hour, minute or second
+ * rolls over (null: nothing), and 1 (add to the label rather than replace it).
+ */
+export const AXIS_24H: (string | number | null)[][] = [
+  [365 * DAY, "{YYYY}", null, null, null, null, null, null, 1],
+  [28 * DAY, "{MMM}", "\n{YYYY}", null, null, null, null, null, 1],
+  [DAY, "{MMM} {D}", "\n{YYYY}", null, null, null, null, null, 1],
+  [HOUR, "{HH}:{mm}", "\n{MMM} {D}", null, "\n{MMM} {D}", null, null, null, 1],
+  [MINUTE, "{HH}:{mm}", "\n{MMM} {D}", null, "\n{MMM} {D}", null, null, null, 1],
+  [
+    SECOND,
+    ":{ss}",
+    "\n{MMM} {D} {HH}:{mm}",
+    null,
+    "\n{MMM} {D} {HH}:{mm}",
+    null,
+    "\n{HH}:{mm}",
+    null,
+    1,
+  ],
+];
 
 export interface ChartSeries {
   label: string;
@@ -55,9 +85,13 @@ export function timeChart(
         },
         axes: sparkline
           ? [{ show: false }, { show: false }]
-          : [{ stroke: "#667" }, { stroke: "#667", size: 50 }],
+          : [
+              { stroke: "#667", values: AXIS_24H },
+              { stroke: "#667", size: 50 },
+            ],
         series: [
-          {},
+          // The legend's time, as the tables write it ("Dec 7, 14:05"); "--" off the chart, as uPlot.
+          { value: (_u, seconds) => (seconds == null ? "--" : formatMoment(seconds * 1000)) },
           ...series.map((s) => ({
             label: s.label,
             stroke: s.stroke,

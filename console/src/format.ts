@@ -36,3 +36,20 @@ export function formatMoment(iso: string | number): string {
 export function formatClock(iso: string | number): string {
   return new Date(iso).toLocaleTimeString("en", { hourCycle: "h23" });
 }
+
+const plurals = new Intl.PluralRules("en");
+
+/**
+ * The noun that agrees with a count, by the language's plural rules: `one` for 1 (and only
+ * 1: "1.5 viewers", "0 viewers"), `other` otherwise.
+ */
+export const agreeing = (value: number, one: string, other: string): string =>
+  plurals.select(value) === "one" ? one : other;
+
+/** A count and its noun: "1 viewer", "12,345 viewers". `format` formats the number. */
+export const formatQuantity = (
+  value: number,
+  one: string,
+  other: string,
+  format: (value: number) => string = formatCount,
+): string => `${format(value)} ${agreeing(value, one, other)}`;

@@ -20,12 +20,20 @@ const NAV = [
   { hash: "#/cost", label: "Cost" },
 ] as const;
 
-function route(hash: string, context: PageContext): Page {
+/** A page to show, and the nav entry that is its own: a fixed entry's hash, or the stage's. */
+interface Routed {
+  page: Page;
+  entry: string;
+  stageId?: string;
+}
+
+function route(hash: string, context: PageContext): Routed {
   const stage = /^#\/stages\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
-  if (stage) return stagePage(context, stage[1]!);
-  if (hash === "#/cost") return costPage(context);
-  if (hash === "#/viewers") return viewerPage(context);
-  return livePage(context);
+  if (stage) return { page: stagePage(context, stage[1]!), entry: hash, stageId: stage[1]! };
+  if (hash === "#/cost") return { page: costPage(context), entry: hash };
+  if (hash === "#/viewers") return { page: viewerPage(context), entry: hash };
+  // Anything else shows Live, so Live is the entry marked.
+  return { page: livePage(context), entry: "#/live" };
 }
 
 function signIn(root: HTMLElement, message?: string): void {
@@ -93,12 +101,15 @@ function start(root: HTMLElement): void {
   const alert = h("div", { id: "alert", class: "alert", role: "alert", hidden: true });
   const main = h("main", { id: "main", tabindex: "-1" });
   const links = NAV.map(({ hash, label }) => h("a", { href: hash }, label));
+  // A stage page is none of the fixed pages: while one is shown, the nav gains its own entry
+  // (after Live, where stages are listed), and that entry is the one marked.
+  const stageLink = h("a", { id: "nav-stage", class: "stage-entry", hidden: true });
   const header = h(
     "header",
     {},
     h("a", { class: "skip", href: "#main", onclick: skipToMain }, "Skip to content"),
     h("span", { class: "brand" }, "Viewer presence"),
-    h("nav", { "aria-label": "Pages" }, ...links),
+    h("nav", { "aria-label": "Pages" }, ...links.slice(0, 1), stageLink, ...links.slice(1)),
     h(
       "span",
       { class: "role" },
@@ -137,13 +148,16 @@ function start(root: HTMLElement): void {
   function render() {
     current?.dispose();
     context.report(undefined);
-    current = route(location.hash, context);
+    const routed = route(location.hash, context);
+    current = routed.page;
     document.title = `${current.title} · Viewer presence`;
-    for (const link of links) {
-      const active =
-        link.getAttribute("href") === location.hash ||
-        (link.getAttribute("href") === "#/live" && !NAV.some((n) => n.hash === location.hash));
-      if (active) link.setAttribute("aria-current", "page");
+    stageLink.hidden = routed.stageId === undefined;
+    if (routed.stageId !== undefined) {
+      stageLink.href = routed.entry;
+      stageLink.textContent = `Stage ${routed.stageId}`;
+    }
+    for (const link of [...links, stageLink]) {
+      if (link.getAttribute("href") === routed.entry) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
     }
     replaceChildren(main, current.element);

@@ -57,13 +57,14 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
         { path: "query.ticket", message: "names an index not handed out on this stage this hour" },
       ]);
     }
-    const { viewers, estimated, nextHeartbeatInMs } = result;
+    const { viewers, estimated, asOfMs, nextHeartbeatInMs } = result;
     return c.json(
       {
         stageId,
         viewerId: viewer.viewerId,
         viewers,
         estimated,
+        asOf: new Date(asOfMs).toISOString(),
         nextHeartbeatInMs,
         ticket: result.ticket,
       },

@@ -4,8 +4,8 @@ import { STAGE_KEEP_MS } from "./stage-memory";
 import { storeCallMarks } from "./store-call-marks";
 
 /**
- * How long an isolate reuses a live count in heartbeat responses instead of asking Redis (a
- * ZCOUNT per stage per isolate this often: 0.03 commands per heartbeat at 100 viewers a stage).
+ * How long an isolate reuses a live count in heartbeat responses instead of asking Redis, and
+ * how long a count it made is shared with the other isolates (`c:<stage>`).
  */
 export const COUNT_CACHE_MS = 10_000;
 /** How long an isolate reuses what it answered to a count read (`getStageViewers`, totals). */
@@ -15,6 +15,13 @@ export const COUNT_READ_CACHE_MS = 2_000;
 export interface LiveCount {
   live: number;
   estimate: RestoreEstimate | undefined;
+  /** When `live` was counted (epoch ms): what a heartbeat answers as the count's `asOf`. */
+  asOfMs: number;
+  /**
+   * Whether the next refresh only reads the count another isolate shares (`c:<stage>`) instead
+   * of counting (presence/shared-count.ts).
+   */
+  readShared?: boolean;
 }
 
 /** A stage's count as count reads answer it. */

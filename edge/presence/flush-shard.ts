@@ -148,7 +148,7 @@ export async function flushShard(deps: FlushDeps, plan: FlushPlan): Promise<Flus
   const answer = await countToAnswer(
     { ...deps, redis: own.redis, isolate: own.isolate },
     stageId,
-    { live, estimate: reply.estimate },
+    { live, estimate: reply.estimate, asOfMs: nowMs },
     nowMs,
     plan.presenceTtlSec,
   );

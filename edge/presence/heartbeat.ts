@@ -2,7 +2,11 @@ import {
   type HeartbeatAcceptance,
   heartbeatAcceptance,
 } from "@viewer-presence/shared/heartbeat-acceptance";
-import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
+import {
+  decodeLiveCount,
+  liveCountCall,
+  sharedCountCall,
+} from "@viewer-presence/shared/live-count";
 import { execPipeline, type PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
@@ -24,7 +28,10 @@ import {
   type HeartbeatScriptReply,
   heartbeatScriptCall,
 } from "./heartbeat-script";
+import { heldCount } from "./held-count";
+import { decodeNextIndex, nextIndexCall } from "./next-epoch-index";
 import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
+import { type CountRefresh, countRefresh, refreshedCount } from "./shared-count";
 import { learnIndexCount, ticketIndexVouched } from "./ticket-index";
 
 export interface HeartbeatInput {
@@ -48,6 +55,16 @@ export interface HeartbeatInput {
   countWidthsSec: readonly number[];
   /** Also read this key (the budget's interval) when the count is refreshed. */
   intervalKey?: string;
+  /**
+   * Count after this heartbeat's write, in its request, whatever the isolate holds: a page's
+   * first heartbeat (no ticket), whose answer must count the viewer itself.
+   */
+  freshCount?: boolean;
+  /**
+   * Also hand out the viewer's index for the next epoch (next-epoch-index.ts), when the stage is
+   * vouched for: late in the hour, for a viewer whose ticket does not carry it yet.
+   */
+  handOutNext?: boolean;
 }
 
 export type HeartbeatOutcome =
@@ -58,6 +75,8 @@ export type HeartbeatOutcome =
       count: LiveCount;
       /** The viewer's index this epoch (what the ticket answered carries). */
       index: number;
+      /** The viewer's index next epoch, when this heartbeat handed it out (`handOutNext`). */
+      nextIndex?: number;
       intervalJson?: string | null;
       /** The registry check found Redis had lost its data: rebuild the registry. */
       registryLost: boolean;
@@ -132,10 +151,17 @@ async function record(
   cached: Stage | undefined,
 ): Promise<HeartbeatOutcome> {
   const plan = planWrite(deps, input, cached);
+  if (input.handOutNext === true && !plan.mayRefuse) {
+    addStep(plan, "next", nextIndexCall(deps.keys, { ...input, audienceTag: input.audienceTag() }));
+  }
   planReads(deps, input, plan);
   const reply = await send(deps, input, plan);
   const written = plan.scripted ? decodeHeartbeatReply(reply("write"), plan.checkStage) : undefined;
-  const check = plan.checkRegistry ? decodeRegistryCheck(reply("registry")) : undefined;
+  // The MGET's values: the registry check's, then the shared count when it rode along.
+  const registryValues = (reply("registry") as unknown[] | null) ?? [];
+  const check = plan.checkRegistry
+    ? decodeRegistryCheck(registryValues.slice(0, plan.sharedAt))
+    : undefined;
   const applied = written === undefined ? undefined : applyWritten(deps, input, written);
   if (applied?.kind === "done") return applied.outcome;
   let registryLost = applied?.registryLost ?? false;
@@ -148,21 +174,31 @@ async function record(
     kind: "counted" as const,
     stage,
     index: applied?.index ?? input.index!,
+    ...(plan.reads.has("next") ? { nextIndex: applyNextIndex(deps, input, reply("next")) } : {}),
     registryLost,
   };
-  if (!plan.refreshCount) return withCachedCount(deps, input, plan, counted);
-  const live: LiveCount = {
-    live: decodeLiveCount(reply("count")),
+  if (!plan.refreshCount) return withHeldCount(deps, input, plan, counted);
+  const refreshed = refreshedCount(plan.countRefresh, {
+    counted: plan.countRefresh === "count" ? decodeLiveCount(reply("count")) : undefined,
+    sharedValue: plan.sharedAt === undefined ? undefined : (registryValues[plan.sharedAt] ?? null),
+    held: plan.cachedCount,
     estimate: plan.checkStage ? written!.checked!.estimate : check!.estimate,
-  };
-  if (!registryLost) deps.isolate.counts.live.set(input.stageId, live, input.nowMs);
+    nowMs: input.nowMs,
+  });
+  if (refreshed === undefined) return withHeldCount(deps, input, plan, counted);
+  const live = refreshed.count;
+  // Not over a count read later (a page's first heartbeat counts while a refresh is in flight).
+  const held = deps.isolate.counts.live.get(input.stageId, input.nowMs);
+  if (!registryLost && (held === undefined || held.asOfMs <= live.asOfMs)) {
+    deps.isolate.counts.live.set(input.stageId, live, refreshed.filedAtMs);
+  }
   const outcome = { ...counted, count: live };
   if (!plan.reads.has("interval")) return outcome;
   return { ...outcome, intervalJson: reply("interval") as string | null };
 }
 
 /** What a reply of the one request answers; each step's place in it, by name. */
-type ReadName = "write" | "registry" | "count" | "interval";
+type ReadName = "write" | "next" | "registry" | "count" | "interval";
 
 /** The heartbeat's one request as built, and the marks it set in the isolate. */
 interface Plan {
@@ -172,10 +208,21 @@ interface Plan {
   /** Whether the write is HEARTBEAT_SCRIPT (else a BITFIELD). */
   scripted: boolean;
   checkStage: boolean;
+  /**
+   * Whether HEARTBEAT_SCRIPT may write nothing (it checks the stage, or the ticket's index):
+   * then nothing else is written either (no next-hour index, no shared count).
+   */
+  mayRefuse: boolean;
   /** Whether this request gives the slot's bitmap its expiry (marked in `expiries`). */
   setExpiry: boolean;
-  /** Whether this request refreshes the stage's count (marked in `counts.refreshes`). */
+  /** Whether this request refreshes the stage's count. */
   refreshCount: boolean;
+  /** Whether it holds the stage's mark in `counts.refreshes` (a fresh count may not). */
+  refreshMarked: boolean;
+  /** How the refresh gets the count (shared-count.ts), when it refreshes. */
+  countRefresh: CountRefresh;
+  /** Where `c:<stage>` is in the registry check's MGET reply, when it rides there. */
+  sharedAt: number | undefined;
   /** Whether it carries the registry check (marked in `registry.checks`). */
   checkRegistry: boolean;
   /** The count the isolate holds, as it was when the request was built. */
@@ -208,7 +255,9 @@ function planWrite(
   if (setExpiry) isolate.expiries.set(slotKey, true, nowMs);
   const plan: Plan = {
     ...{ steps: [], reads: new Map(), slotKey, scripted, checkStage, setExpiry },
-    ...{ refreshCount: false, checkRegistry: false, cachedCount: undefined },
+    mayRefuse: checkStage || checkIndex,
+    ...{ refreshCount: false, refreshMarked: false, checkRegistry: false, cachedCount: undefined },
+    ...{ countRefresh: "count" as const, sharedAt: undefined },
   };
   if (scripted) {
     const call = heartbeatScriptCall(keys, {
@@ -257,10 +306,12 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
   const { stageId, nowMs } = input;
   plan.cachedCount = isolate.counts.live.getWithAge(stageId, nowMs);
   // One count refresh per stage per isolate at a time: concurrent heartbeats answer the cached
-  // count or, with none yet (a fresh isolate, a restore), wait for the one in flight.
-  plan.refreshCount =
-    (plan.cachedCount === undefined || plan.cachedCount.ageMs >= COUNT_CACHE_MS) &&
-    isolate.counts.refreshes.begin(stageId, nowMs);
+  // count or, with none yet (a fresh isolate, a restore), wait for the one in flight. A page's
+  // first heartbeat counts in its own request all the same: its answer must include itself.
+  const due = plan.cachedCount === undefined || plan.cachedCount.ageMs >= COUNT_CACHE_MS;
+  plan.refreshMarked =
+    (due || input.freshCount === true) && isolate.counts.refreshes.begin(stageId, nowMs);
+  plan.refreshCount = plan.refreshMarked || input.freshCount === true;
   // The registry check rides along when due, and with every count refresh: a count read without
   // the marker cannot tell an audience that left from a Redis that lost its data (it answered
   // 2 viewers of 20, unflagged, until the next check). The script reads it itself.
@@ -277,14 +328,31 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
     restoredAtMs !== undefined &&
     nowMs < restoredAtMs + input.presenceTtlSec * 1000 &&
     isolate.counts.estimates.get(stageId, nowMs) !== null;
+  if (plan.refreshCount) {
+    plan.countRefresh = countRefresh(plan.cachedCount?.value, {
+      freshCount: input.freshCount === true,
+      checkStage: plan.checkStage,
+    });
+  }
   if (plan.checkRegistry) {
     isolate.registry.checks.take(REGISTRY, nowMs);
     const checked = registryCheckKeys(keys, readEstimate ? stageId : undefined);
+    // The count other isolates share rides in the same MGET (shared-count.ts).
+    if (plan.refreshCount) {
+      plan.sharedAt = checked.length;
+      checked.push(keys.sharedCount(stageId));
+    }
     addStep(plan, "registry", (pipeline) => pipeline.mget(...checked));
   }
   if (!plan.refreshCount) return;
   const { presenceTtlSec, countWidthsSec, intervalKey } = input;
-  addStep(plan, "count", liveCountCall(keys, stageId, nowMs, presenceTtlSec, countWidthsSec));
+  if (plan.countRefresh === "count") {
+    // A refused heartbeat changes nothing: its count is not shared.
+    const call = plan.mayRefuse
+      ? liveCountCall(keys, stageId, nowMs, presenceTtlSec, countWidthsSec)
+      : sharedCountCall(keys, stageId, nowMs, presenceTtlSec, countWidthsSec, COUNT_CACHE_MS);
+    addStep(plan, "count", call);
+  }
   if (intervalKey !== undefined) addStep(plan, "interval", (pipeline) => pipeline.get(intervalKey));
 }
 
@@ -301,7 +369,7 @@ async function send({ redis, isolate }: RecordDeps, input: HeartbeatInput, plan:
   } finally {
     // Heartbeats waiting for this refresh or check read what it leaves in the isolate's caches,
     // which `record` writes before this request yields again (nothing awaits in between).
-    if (plan.refreshCount) isolate.counts.refreshes.end(input.stageId);
+    if (plan.refreshMarked) isolate.counts.refreshes.end(input.stageId);
     if (plan.checkRegistry) isolate.registry.checks.end(REGISTRY);
   }
   return (name: ReadName): unknown => {
@@ -350,56 +418,28 @@ function applyWritten(
   return { kind: "written", stage, index: result.index, registryLost };
 }
 
-/**
- * The counted outcome with the count this isolate holds. With none cached, and another
- * heartbeat refreshing it: wait for that one on this request's own timers and answer what it
- * cached. When it cached nothing (it failed, or found Redis had lost its data), or the wait ran
- * out: a count of its own.
- */
-async function withCachedCount(
+/** What NEXT_INDEX_SCRIPT handed out, remembered by the isolate as it remembers this epoch's. */
+function applyNextIndex({ isolate }: RecordDeps, input: HeartbeatInput, reply: unknown): number {
+  const { stageId, viewerId, nowMs } = input;
+  const next = decodeNextIndex(reply);
+  const epoch = epochAt(nowMs) + 1;
+  isolate.viewers.indexes.set(viewerIndexKey(stageId, epoch, viewerId), next.index, nowMs);
+  learnIndexCount(isolate, stageId, epoch, next.listLength, nowMs);
+  return next.index;
+}
+
+/** The counted outcome with the count this isolate holds (held-count.ts). */
+async function withHeldCount(
   deps: RecordDeps,
   input: HeartbeatInput,
   plan: Plan,
   counted: Omit<Extract<HeartbeatOutcome, { kind: "counted" }>, "count">,
 ): Promise<HeartbeatOutcome> {
-  const { stageId, nowMs } = input;
-  if (plan.cachedCount !== undefined) return { ...counted, count: plan.cachedCount.value };
-  await deps.isolate.counts.refreshes.waitFor(stageId, nowMs);
-  const refreshed = deps.isolate.counts.live.get(stageId, nowMs);
-  if (refreshed !== undefined) return { ...counted, count: refreshed };
-  const { presenceTtlSec, countWidthsSec } = input;
-  const own = await readLiveCount(deps, stageId, nowMs, presenceTtlSec, countWidthsSec);
-  return { ...counted, registryLost: counted.registryLost || own.registryLost, count: own.count };
+  const held = await heldCount(deps, input, plan.cachedCount?.value);
+  return { ...counted, registryLost: counted.registryLost || held.registryLost, count: held.count };
 }
 
 /** The input without its ticket's generation: the script checks only what the isolate cannot vouch for. */
 function withoutTicketGeneration({ ticketGeneration: _, ...input }: HeartbeatInput) {
   return input;
-}
-
-/**
- * A stage's live count in a request of its own (COUNT_SCRIPT), with the registry check, so that
- * a count read after Redis lost its data says so (`registryLost`).
- */
-async function readLiveCount(
-  { redis, keys, isolate }: RecordDeps,
-  stageId: string,
-  nowMs: number,
-  presenceTtlSec: number,
-  widthsSec: readonly number[],
-): Promise<{ count: LiveCount; registryLost: boolean }> {
-  const [check, live] = await redisCall(isolate.redisGuard, () =>
-    execPipeline(
-      redis,
-      [
-        (pipeline) => pipeline.mget(...registryCheckKeys(keys)),
-        liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
-      ],
-      isolate.scriptSha1,
-    ),
-  );
-  return {
-    count: { live: decodeLiveCount(live), estimate: undefined },
-    registryLost: applyRegistryCheck(isolate, decodeRegistryCheck(check).check, nowMs) === "lost",
-  };
 }

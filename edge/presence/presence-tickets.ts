@@ -7,9 +7,11 @@ import type { IsolateState } from "../isolate/isolate-state";
 /**
  * The ticket, when it is this signer's, for this stage and viewer, of this epoch, and of the
  * data generation in force (when this isolate knows it yet: a fresh isolate learns it from the
- * registry check riding on this very heartbeat). Anything else is no ticket: the heartbeat looks
- * the viewer up instead. Verified tickets are remembered by the isolate. Its index is checked
- * when the heartbeat is recorded (ticket-index.ts).
+ * registry check riding on this very heartbeat). A ticket of the epoch before that carries a
+ * next index (handed out early, next-epoch-index.ts) is valid too, as that index's ticket for
+ * this epoch. Anything else is no ticket: the heartbeat looks the viewer up instead. Verified
+ * tickets are remembered by the isolate. Its index is checked when the heartbeat is recorded
+ * (ticket-index.ts).
  */
 export async function validTicket(
   isolate: IsolateState,
@@ -25,9 +27,11 @@ export async function validTicket(
     isolate.viewers.tickets.set(cacheKey, ticket, nowMs);
   }
   const generation = isolate.registry.view.generation;
-  if (ticket.epoch !== epochAt(nowMs)) return undefined;
   if (generation !== undefined && ticket.generation !== generation) return undefined;
-  return ticket;
+  const epoch = epochAt(nowMs);
+  if (ticket.epoch === epoch) return ticket;
+  if (ticket.epoch + 1 !== epoch || ticket.nextIndex === undefined) return undefined;
+  return { epoch, index: ticket.nextIndex, generation: ticket.generation };
 }
 
 /**

@@ -38,10 +38,10 @@ export async function countToAnswer(
   const restoredAtMs = deps.isolate.registry.view.restoredAtMs;
   const untilMs = restoredAtMs === undefined ? 0 : restoredAtMs + presenceTtlSec * 1000;
   if (restoredAtMs === undefined || nowMs >= untilMs)
-    return answerCount(count.live, undefined, nowMs);
+    return answerCount(count.live, undefined, count.asOfMs);
   const estimate =
     count.estimate ?? (await fetchEstimate(deps, stageId, restoredAtMs, untilMs, nowMs));
-  return answerCount(count.live, estimate, nowMs);
+  return answerCount(count.live, estimate, count.asOfMs);
 }
 
 async function fetchEstimate(

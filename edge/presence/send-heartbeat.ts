@@ -15,6 +15,7 @@ import {
   type RecordDeps,
   recordHeartbeat,
 } from "./heartbeat";
+import { nextIndexDue } from "./next-epoch-index";
 import { nextHeartbeatInMs } from "./next-heartbeat";
 import { ticketScope, validTicket } from "./presence-tickets";
 import { countToAnswer } from "./restore-estimates";
@@ -38,6 +39,8 @@ export type HeartbeatResult =
       kind: "counted";
       viewers: number;
       estimated: boolean;
+      /** When `viewers` was true: when the live count was counted, or the snapshot's time. */
+      asOfMs: number;
       nextHeartbeatInMs: number;
       /** The ticket the client sends with its next heartbeat. */
       ticket: string;
@@ -64,7 +67,8 @@ interface Attempt {
   shard: Shard;
   /** What a ticket for this database is signed for (presence-tickets.ts `ticketScope`). */
   scope: string;
-  ticketIndex: number | undefined;
+  /** The client's ticket as valid this epoch (presence-tickets.ts `validTicket`), if it was. */
+  ticketed: PresenceTicket | undefined;
   /** Whether the client's ticket is still the one to answer (not after a data loss). */
   ticketHolds: boolean;
 }
@@ -101,12 +105,13 @@ export async function sendHeartbeat(
     kind: "counted",
     viewers: count.viewers,
     estimated: count.estimated,
+    asOfMs: count.asOfMs,
     // The interval as just re-read, when this heartbeat re-read it.
     nextHeartbeatInMs: nextHeartbeatInMs(
       currentCadence(config, shard.isolate, nowMs).intervalSec,
       Math.random(),
     ),
-    ticket: await answerTicket(beat, attempt, outcome.index),
+    ticket: await answerTicket(beat, attempt, outcome),
   };
 }
 
@@ -156,7 +161,7 @@ async function beatIn(
   const input = heartbeatInput(beat, shard, stage, ticketed);
   const deps = { redis: shard.redis, keys: services.keys, isolate: shard.isolate };
   const outcome = await recordHeartbeat(deps, input);
-  const attempt = { shard, scope, ticketIndex: ticketed?.index };
+  const attempt = { shard, scope, ticketed };
   const lost = outcome.kind === "unknown-stage" ? !outcome.registryComplete : outcome.registryLost;
   if (!lost) return { ...attempt, outcome, ticketHolds: ticketed !== undefined };
   const again = await recordAfterRestore(shard.registry, deps, input, outcome);
@@ -186,6 +191,12 @@ function heartbeatInput(
     databases: stage?.databases ?? 1,
     ...(index === undefined ? {} : { index }),
     ...(ticketed === undefined ? {} : { ticketGeneration: ticketed.generation }),
+    // A page's first heartbeat (the client has no ticket yet) answers a count that includes it.
+    freshCount: request.ticket === undefined,
+    handOutNext:
+      ticketed?.nextIndex === undefined &&
+      nextIndexDue(stageId, viewer.viewerId, nowMs) &&
+      knownNextIndex(isolate, stageId, viewer.viewerId, nowMs) === undefined,
     ...(intervalIsStale(config, isolate, nowMs) ? { intervalKey: keys.heartbeatInterval() } : {}),
   };
 }
@@ -216,27 +227,57 @@ async function countOf(
   { services, request, cadence }: Beat,
   shard: Shard,
   outcome: Extract<HeartbeatOutcome, { kind: "counted" }>,
-): Promise<{ viewers: number; estimated: boolean }> {
+): Promise<{ viewers: number; estimated: boolean; asOfMs: number }> {
   const { stageId } = request;
   const { nowMs } = services;
   if ((outcome.stage.databases ?? 1) > 1) {
-    const own = { shard, live: outcome.count.live };
+    const own = { shard, count: outcome.count };
     return spreadCount(services.stageShards(outcome.stage), stageId, nowMs, own);
   }
   const deps = { ...services, ...shard };
   return countToAnswer(deps, stageId, outcome.count, nowMs, cadence.presenceTtlSec);
 }
 
-/** The client's ticket when it named this index, else a new one (signed only then). */
+/**
+ * The client's ticket when it names this index (and the next epoch's, once the viewer has one),
+ * else a new one (signed only then). Late in the hour the next epoch's index comes from this
+ * heartbeat, the client's ticket or this isolate's memory (next-epoch-index.ts).
+ */
 async function answerTicket(
   { services, request, signer }: Beat,
-  { shard, scope, ticketIndex, ticketHolds }: Attempt,
-  index: number,
+  { shard, scope, ticketed, ticketHolds }: Attempt,
+  { index, nextIndex: handedOut }: { index: number; nextIndex?: number },
 ): Promise<string> {
-  if (ticketHolds && ticketIndex === index && request.ticket !== undefined) return request.ticket;
-  return signer.sign(scope, request.viewer.viewerId, {
-    epoch: epochAt(services.nowMs),
+  const { nowMs } = services;
+  const { viewerId } = request.viewer;
+  const nextIndex =
+    handedOut ??
+    (ticketHolds && ticketed?.index === index ? ticketed.nextIndex : undefined) ??
+    (nextIndexDue(request.stageId, viewerId, nowMs)
+      ? knownNextIndex(shard.isolate, request.stageId, viewerId, nowMs)
+      : undefined);
+  if (
+    ticketHolds &&
+    ticketed?.index === index &&
+    ticketed.nextIndex === nextIndex &&
+    request.ticket !== undefined
+  ) {
+    return request.ticket;
+  }
+  return signer.sign(scope, viewerId, {
+    epoch: epochAt(nowMs),
     index,
     generation: shard.isolate.registry.view.generation ?? "0",
+    ...(nextIndex === undefined ? {} : { nextIndex }),
   });
+}
+
+/** The viewer's next-epoch index as this isolate remembers it (handed out or looked up here). */
+function knownNextIndex(
+  isolate: Shard["isolate"],
+  stageId: string,
+  viewerId: string,
+  nowMs: number,
+): number | undefined {
+  return isolate.viewers.indexes.get(viewerIndexKey(stageId, epochAt(nowMs) + 1, viewerId), nowMs);
 }

@@ -71,7 +71,7 @@ async function readStageViewers(
   );
   const registry = decodeRegistryCheck(check);
   if (applyRegistryCheck(isolate, registry.check, nowMs) === "lost") await deps.registry.restore();
-  const count = { live: decodeLiveCount(live), estimate: registry.estimate };
+  const count = { live: decodeLiveCount(live), estimate: registry.estimate, asOfMs: nowMs };
   const answer = await countToAnswer(deps, stageId, count, nowMs, presenceTtlSec);
   isolate.counts.reads.set(stageId, answer, nowMs);
   return answer;

@@ -2,6 +2,7 @@ import type { PresenceClient } from "./create-client";
 import type { TokenRequest } from "./heartbeat-loop-options";
 import { type AnyProblem, problemFromResponse } from "./loop-problem";
 import { parseRetryAfterMs } from "./retry-after";
+import { RENEW_BEFORE_EXPIRY_MS } from "./token-expiry";
 
 /**
  * The server refused to start or renew the session. The heartbeat loop treats it as it treats a
@@ -17,9 +18,6 @@ export class AnonymousSessionError extends Error {
     super(`startAnonymousSession: ${status} ${problem.detail ?? problem.title}`);
   }
 }
-
-/** Renew this long before the token expires, in ms, so a heartbeat never carries a dead one. */
-const RENEW_BEFORE_EXPIRY_MS = 60_000;
 
 /**
  * A token function for an anonymous viewer: starts an anonymous session on the first call

@@ -46,6 +46,7 @@ beforeAll(async () => {
       viewerId: "user-1",
       viewers: 7,
       estimated: false,
+      asOf: "2026-11-27T21:30:00.000Z",
       nextHeartbeatInMs: 60_000,
       ticket: "493612.0.0.AAAAAAAAAAAAAAAAAAAAAA",
     };

@@ -99,8 +99,10 @@ export interface HeartbeatLoop {
   /**
    * Stops for good: cancels the timer, waits for a heartbeat in flight, sends the leave once
    * (beacon, else keepalive fetch, awaited) and removes the listeners. Idempotent.
+   * `{ leave: false }` sends no leave: the viewer is handed over to another transport (a
+   * presence socket) and must stay counted; their last heartbeat simply expires.
    */
-  stop(): Promise<void>;
+  stop(options?: { leave?: boolean }): Promise<void>;
   /**
    * Stops at once and sends the leave now, without waiting for a heartbeat in flight (for your
    * own unload handling). Prefer `stop()` when you can await.

@@ -168,6 +168,21 @@ describe("startHeartbeatLoop: leaving", () => {
     expect(h.navigator.beacons).toHaveLength(1);
   });
 
+  it("stop({ leave: false }) hands the viewer over: no leave, even with a heartbeat in flight", async () => {
+    const slow = held(heartbeat(30_000));
+    h.server.reply(heartbeat(30_000), slow.respond);
+    const loop = h.start();
+    await h.clock.advance(30_000);
+    const stopping = loop.stop({ leave: false });
+    slow.release();
+    await stopping;
+    h.window.fire("pagehide");
+    expect(h.navigator.beacons).toEqual([]);
+    expect(h.server.leaves).toEqual([]);
+    expect(h.clock.pendingDelays()).toEqual([]);
+    expect(loop.state.status).toBe("stopped");
+  });
+
   it("stop() cancels the scheduled heartbeat and removes every listener", async () => {
     h.server.reply(heartbeat(30_000));
     const loop = h.start(undefined, { pauseWhenHidden: true });

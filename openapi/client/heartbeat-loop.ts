@@ -288,10 +288,12 @@ export function startHeartbeatLoop(options: HeartbeatLoopOptions): HeartbeatLoop
   beatOrHold();
 
   return {
-    stop() {
+    stop(stopOptions) {
       stopping ??= (async () => {
         const pending = next.step === "sending" ? next.attempt : undefined;
         finish();
+        // Handing the viewer over (to a presence socket): they stay counted, so no leave.
+        if (stopOptions?.leave === false) mayBeCounted = false;
         if (pending !== undefined) await pending;
         await dispatchLeave();
       })();

@@ -10,6 +10,9 @@
  *   onUpdate: (beat) => render(beat.viewers),
  * });
  * // later: await loop.stop();
+ *
+ * // Or over one WebSocket, counts pushed as they change, heartbeats where sockets cannot go:
+ * const presence = startPresence({ baseUrl, stageId, token, onUpdate: (u) => render(u.viewers) });
  * ```
  */
 export {
@@ -68,7 +71,33 @@ export {
   NETWORK_PROBLEM_TYPE,
   TOKEN_PROBLEM_TYPE,
 } from "./loop-problem";
+export type {
+  Presence,
+  PresenceOptions,
+  PresenceState,
+  PresenceStatus,
+  PresenceUpdate,
+  SocketOptions,
+} from "./presence-options";
+export {
+  DEFAULT_RECONNECT_SPREAD_MS,
+  DEFAULT_SOCKET_RETRY_MS,
+  reconnectDelayMs,
+} from "./reconnect-delay";
 export { MAX_RETRY_AFTER_MS, parseRetryAfterMs } from "./retry-after";
+export type { SocketConstructor, SocketEvent, SocketLike } from "./socket-connection";
+export type { PresenceTransport } from "./socket-plan";
+export {
+  presenceSocketUrl,
+  SOCKET_PING,
+  SOCKET_PONG,
+  type SocketClientMessage,
+  type SocketCountMessage,
+  type SocketProblemMessage,
+  type SocketServerMessage,
+} from "./socket-protocol";
+export { DEFAULT_POLL_EVERY_MS, MIN_POLL_EVERY_MS } from "./stage-viewers-poll";
+export { startPresence } from "./start-presence";
 export type {
   CreateStage,
   components,
@@ -92,3 +121,4 @@ export type {
   ViewingRecord,
   ViewingRecordPage,
 } from "./types";
+export { type StageWatch, type WatchStageOptions, watchStage } from "./watch-stage";

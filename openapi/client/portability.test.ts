@@ -6,6 +6,7 @@ import type {
   Timers,
   VisibilityDocument,
 } from "./environment";
+import type { SocketConstructor, SocketLike } from "./socket-connection";
 
 /**
  * The client is bundled for browsers as well as run by Node: its modules may import only each
@@ -47,6 +48,8 @@ describe("the host interfaces", () => {
     expectTypeOf<Document>().toExtend<VisibilityDocument>();
     expectTypeOf<Window>().toExtend<PageLifecycleWindow>();
     expectTypeOf<Navigator>().toExtend<BeaconNavigator>();
+    expectTypeOf<WebSocket>().toExtend<SocketLike>();
+    expectTypeOf<typeof WebSocket>().toExtend<SocketConstructor>();
     expectTypeOf<{
       setTimeout: typeof globalThis.setTimeout;
       clearTimeout: typeof globalThis.clearTimeout;

@@ -149,11 +149,18 @@ const TiersSchema = z
       "Cloudflare Workers: plan minimum, requests beyond those included (heartbeats, leaves, anonymous tokens, cron, consoles), CPU time.",
       307.17,
     ),
+    objects: number(
+      "Cloudflare Durable Objects (the WebSocket transport): requests beyond those included (upgrades, incoming messages counted 20 to 1, flush alarms) and duration.",
+      0,
+    ),
     logs: number(
       "Workers Logs (Cloudflare Observability): GB ingested and kept beyond the included. With invocation logs off, as wrangler.toml has them, only the lines the worker writes.",
       0,
     ),
-    redis: number("The hot store: Upstash commands, storage and bandwidth, or a fixed plan.", 100),
+    redis: number(
+      "The hot store: Upstash commands, storage and bandwidth, or a fixed plan (ElastiCache nodes in the reference row).",
+      100,
+    ),
     dynamoWrites: number("DynamoDB write units.", 1.96),
     dynamoReads: number("DynamoDB read units.", 0.16),
     dynamoStorage: number("DynamoDB storage, 100 B of overhead an item included.", 3.16),

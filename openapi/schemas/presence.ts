@@ -4,7 +4,7 @@ import { RecordedViewerIdSchema, StageIdSchema, TimestampSchema } from "./common
 /** A presence ticket as text (shared/presence-ticket.ts TICKET_PATTERN). */
 const TicketTextSchema = z
   .string()
-  .regex(/^[0-9]{1,9}\.[0-9]{1,9}\.[A-Za-z0-9]{1,16}\.[A-Za-z0-9_-]{22}$/);
+  .regex(/^[0-9]{1,9}\.[0-9]{1,9}(-[0-9]{1,9})?\.[A-Za-z0-9]{1,16}\.[A-Za-z0-9_-]{22}$/);
 
 /** A token as text: base64url parts and dots (what it means is checked by its verifier). */
 const TokenTextSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,2048}$/);
@@ -23,7 +23,7 @@ export const HeartbeatQuerySchema = z.object({
   ticket: TicketTextSchema.optional().openapi({
     param: { name: "ticket", in: "query" },
     description:
-      "The `ticket` of the last answer. With it a heartbeat costs one Redis command; without it (or with one that is stale: a new hour, or Redis lost its data) the server looks the viewer up, which costs about four, and answers a new ticket. A well-formed ticket that is not valid (altered, another viewer's, last hour's, or from before Redis lost its data) is ignored, never refused; a malformed one is a 400, and so is a validly signed one naming an index the stage has not handed out this hour (only a holder of the viewer-token secret can make one), which writes nothing.",
+      "The `ticket` of the last answer. With it a heartbeat costs one Redis command; without it (or with one that is stale: an hour ago, or Redis lost its data) the server looks the viewer up, which costs about four, and answers a new ticket. Without one, the heartbeat is taken for a page's first: its answer's count is counted afresh, after it, so that it includes this viewer (about six commands more), so send the ticket back with every heartbeat but the first. Late in an hour the answered ticket also names the viewer's place for the next hour, so it stays valid past the top of the hour. A well-formed ticket that is not valid (altered, another viewer's, last hour's, or from before Redis lost its data) is ignored, never refused; a malformed one is a 400, and so is a validly signed one naming an index the stage has not handed out this hour (only a holder of the viewer-token secret can make one), which writes nothing.",
     example: "493612.57.0.hY2bC1xk3mQ0pZr8sT4uVw",
   }),
 });
@@ -51,13 +51,17 @@ export const HeartbeatSchema = z
     }),
     viewers: z.number().int().min(0).openapi({
       description:
-        "Live viewers on the stage (at most 10 s old), or a restore estimate when `estimated`.",
+        "Live viewers on the stage, or a restore estimate when `estimated`. The answer to a heartbeat sent without a ticket (a page's first) is counted after that heartbeat, so it includes this viewer; later answers may carry a count up to about 10 s old (`asOf`).",
       example: 1234,
     }),
     estimated: z.boolean().openapi({
       description:
         "True while `viewers` is the last snapshot's count rather than a live count: for one presence TTL after Redis lost its data, until live heartbeats have rebuilt presence. Show it as approximate.",
       example: false,
+    }),
+    asOf: TimestampSchema.openapi({
+      description:
+        "When `viewers` was true: when the live count was counted (at most about 10 s before this answer), or the snapshot's time for an estimate.",
     }),
     nextHeartbeatInMs: z.number().int().min(1000).openapi({
       description:
@@ -66,7 +70,7 @@ export const HeartbeatSchema = z
     }),
     ticket: TicketTextSchema.openapi({
       description:
-        "Send it back as `?ticket=` with the next heartbeat of this viewer on this stage: it names the viewer's place in the stage's presence bitmaps, so the server need not look it up. Signed; not a credential (the viewer token still is). Tabs may share it.",
+        "Send it back as `?ticket=` with the next heartbeat of this viewer on this stage: it names the viewer's place in the stage's presence bitmaps (late in an hour, the next hour's too), so the server need not look it up. Signed; not a credential (the viewer token still is). Tabs may share it.",
       example: "493612.57.0.hY2bC1xk3mQ0pZr8sT4uVw",
     }),
   })

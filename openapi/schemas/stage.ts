@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_STAGE_DATABASES } from "@viewer-presence/shared/stage";
 import { CursorQuerySchema, plainText, StageIdSchema, TimestampSchema } from "./common";
 
 const title = plainText(1, 200).openapi({
@@ -19,7 +20,7 @@ const stageArn = plainText(1, 2048).openapi({
   description: "The AWS IVS stage ARN this stage mirrors, if any (kept for reference).",
   example: "arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234",
 });
-const databases = z.number().int().min(1).max(64).openapi({
+const databases = z.number().int().min(1).max(MAX_STAGE_DATABASES).openapi({
   description:
     "How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 142,000 viewers at 10,000 commands/s, with their peak of 1.5 times as many; `npm run cost` prints it for other inputs). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.",
   example: 4,

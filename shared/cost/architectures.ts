@@ -11,6 +11,7 @@ import {
   redisSnapshotsPayg,
 } from "./redis-architectures";
 import type { ArchitectureId } from "./types";
+import { webSocketShardsSnapshots } from "./websocket-shards";
 
 export interface Architecture {
   id: ArchitectureId;
@@ -84,9 +85,18 @@ export const ARCHITECTURES: Readonly<Record<ArchitectureId, Architecture>> = {
     keepsHistory: true,
     model: redisSnapshotsFixed,
   },
+  "websocket-shards-snapshots": {
+    id: "websocket-shards-snapshots",
+    label: "WebSockets + snapshots",
+    description:
+      "This system over its WebSocket transport: each tab holds a hibernatable WebSocket to a Durable Object shard of its stage, which writes its viewers to Upstash once a slot in the layout the sync job reads; history to DynamoDB as over HTTP.",
+    usableFromEdge: true,
+    keepsHistory: true,
+    model: webSocketShardsSnapshots,
+  },
   "elasticache-snapshots": {
     id: "elasticache-snapshots",
-    label: "ElastiCache + snapshots (ref.)",
+    label: "ElastiCache (ref.)",
     description:
       "Reference only: an ElastiCache node plus the same snapshots. Not reachable from an edge worker.",
     usableFromEdge: false,
@@ -95,9 +105,9 @@ export const ARCHITECTURES: Readonly<Record<ArchitectureId, Architecture>> = {
   },
   "durable-objects-snapshots": {
     id: "durable-objects-snapshots",
-    label: "Durable Objects + snapshots",
+    label: "DO heartbeats (sketch)",
     description:
-      "An alternative, not built: one Durable Object per stage holds presence, tabs connect by hibernatable WebSocket (incoming messages billed 20 to 1), history to DynamoDB as here.",
+      "A sketch, not built: one Durable Object per stage holds presence, every heartbeat a WebSocket message (billed 20 to 1), history written to DynamoDB by the objects. The built WebSocket transport is `websocket-shards-snapshots`.",
     usableFromEdge: true,
     keepsHistory: true,
     model: durableObjectsSnapshots,

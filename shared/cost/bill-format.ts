@@ -27,12 +27,20 @@ function billLines(e: CostEstimate, w: Workload): string[] {
     w.invocationLogSampling === 0
       ? `${formatCount(c.logEvents)} events, the sync job's line a run and database (invocation logs off, wrangler.toml)`
       : `${millions(c.logEvents)} events, ${gb(c.logIngestGb)} (invocation logs at ${w.invocationLogSampling})`;
+  const sockets = c.objectRequests > 0;
   return [
     ...line(
       "Workers",
       e.tiers.edge,
-      `${millions(c.workerRequests)} requests (heartbeats, leaves, tokens, cron, consoles) and ${millions(c.workerCpuMs)} CPU-ms; 10 M and 30 M included, $5 plan`,
+      `${millions(c.workerRequests)} requests (${sockets ? "WebSocket upgrades" : "heartbeats, leaves"}, tokens, cron, consoles) and ${millions(c.workerCpuMs)} CPU-ms; 10 M and 30 M included, $5 plan`,
     ),
+    ...(sockets
+      ? line(
+          "Durable Objects",
+          e.tiers.objects,
+          `${millions(c.objectRequests)} requests (upgrades, messages counted 20 to 1, flush alarms) and ${formatCount(c.objectGbSeconds)} GB-s; 1 M and 400,000 GB-s included`,
+        )
+      : []),
     ...line("Workers Logs", e.tiers.logs, logs),
     ...line(
       "Upstash",
@@ -105,6 +113,7 @@ export function formatSystemBill(e: CostEstimate, w: Workload): string[] {
     ...billLines(e, w),
     ...rangeLines(e),
     ...optionLines(e),
-    ...scaleLines(w),
+    // How many viewers a database carries is a heartbeat figure; a shard's flush does not grow with them.
+    ...(e.counts.objectRequests > 0 ? [] : scaleLines(w)),
   ];
 }

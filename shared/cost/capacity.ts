@@ -16,3 +16,13 @@ export function viewersPerDatabase(w: Workload, commandsPerSec: number): number 
     w.heartbeatIntervalSec;
   return commandsPerSec / (commandsPerViewerPerSec * w.peakToAverage);
 }
+
+/**
+ * Databases of `commandsPerSec` each that carry `viewers` (on average while live) at their
+ * peak: e.g. 10,000,000 viewers need 71 at 10,000 commands/s with the inputs above, and about
+ * 170 at 16,000 commands/s in the first interval of an hour (5.02 commands a heartbeat).
+ * MAX_REDIS_DATABASES (shared/config.ts) is sized from this.
+ */
+export function databasesFor(w: Workload, commandsPerSec: number): number {
+  return Math.max(1, Math.ceil(w.viewers / viewersPerDatabase(w, commandsPerSec)));
+}

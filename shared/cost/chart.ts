@@ -41,6 +41,7 @@ const COLOURS: Readonly<Record<ArchitectureId, string>> = {
   "redis-snapshots-fixed": "#2ca02c",
   "elasticache-snapshots": "#7f7f7f",
   "durable-objects-snapshots": "#e377c2",
+  "websocket-shards-snapshots": "#17becf",
 };
 
 /** Lines that the next series hides almost exactly are drawn wide underneath it. */

@@ -49,7 +49,7 @@ describe("main", () => {
     const r = run("--viewers", "10000");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /Architecture\s+Workers\s+Logs\s+Hot store\s+DynamoDB\s+Transfer\s+Total\s+Limits/,
+      /Architecture\s+Workers\s+Objects\s+Logs\s+Hot store\s+DynamoDB\s+Transfer\s+Total\s+Limits/,
     );
     const onDemand = estimateMonthlyCost(
       measuredWorkload({ viewers: 10_000 }),
@@ -57,13 +57,15 @@ describe("main", () => {
     );
     expect(r.out).toMatch(
       new RegExp(
-        `DynamoDB on demand\\s+${Math.round(onDemand.tiers.edge)}\\s+0\\s+0\\s+${Math.round(onDemand.tiers.dynamoWrites + onDemand.tiers.dynamoReads + onDemand.tiers.dynamoStorage)}\\s`,
+        `DynamoDB on demand\\s+${Math.round(onDemand.tiers.edge)}\\s+0\\s+0\\s+0\\s+${Math.round(onDemand.tiers.dynamoWrites + onDemand.tiers.dynamoReads + onDemand.tiers.dynamoStorage)}\\s`,
       ),
     );
     expect(r.out).toMatch(
       /Upstash fixed \+ snapshots\s.*\n[\s\S]*Upstash fixed \+ snapshots \[1 x Fixed /,
     );
-    expect(r.out).toMatch(/Durable Objects \+ snapshots\s/);
+    expect(r.out).toMatch(/DO heartbeats \(sketch\)\s/);
+    expect(r.out).toMatch(/^This system \(WebSockets \+ snapshots\): \$\d+\.\d\d a month/m);
+    expect(r.out).toMatch(/^ {2}Durable Objects\s+\d+\.\d\d {2}/m);
   });
 
   it("prints raw estimates with --json", () => {

@@ -10,7 +10,7 @@ const input = (overrides = {}) => {
   return { w, u: monthlyUsage(w), c: CURRENT_CATALOGUE };
 };
 
-describe("Durable Objects + snapshots", () => {
+describe("DO heartbeats (sketch)", () => {
   it("bills a connection a session, incoming messages 20 to 1, and an alarm a stage a run", () => {
     const use = durableObjectUsage(input({ viewers: 10_000, stages: 10 }));
     const connections = 10_000 * 730; // one a viewer an hour
@@ -35,7 +35,7 @@ describe("Durable Objects + snapshots", () => {
     expect(use.gbSeconds).toBeCloseTo(730 * 3600 * 0.128, 3);
   });
 
-  it("puts the objects in the hot-store column and the upgrades in the edge column", () => {
+  it("puts the objects in their own column and the upgrades in the edge column", () => {
     const e = estimateMonthlyCost(
       defaultWorkload({ viewers: 10_000 }),
       "durable-objects-snapshots",
@@ -43,7 +43,8 @@ describe("Durable Objects + snapshots", () => {
     const use = durableObjectUsage(input({ viewers: 10_000 }));
     const requests = ((use.billedRequests - 1e6) / 1e6) * 0.15;
     const duration = ((use.gbSeconds - 400_000) / 1e6) * 12.5;
-    expect(e.tiers.redis).toBeCloseTo(requests + duration, 6);
+    expect(e.tiers.objects).toBeCloseTo(requests + duration, 6);
+    expect(e.tiers.redis).toBe(0);
     // 7.3 M upgrades and the console's polls stay within Workers' included 10 M requests.
     expect(e.tiers.edge).toBe(5);
     expect(e.keepsHistory).toBe(true);

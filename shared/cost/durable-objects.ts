@@ -83,9 +83,9 @@ export function durableObjectsSnapshots(input: ModelInput): ModelOutput {
   return {
     tiers: {
       edge: edgeCost(workerRequests, workerCpuMs, c),
+      objects,
       logs: logs.cost,
-      // The objects are the hot store here, in the column Upstash takes elsewhere.
-      redis: objects,
+      redis: 0,
       ...history.tiers,
     },
     counts: {
@@ -94,6 +94,8 @@ export function durableObjectsSnapshots(input: ModelInput): ModelOutput {
       workerCpuMs,
       logEvents: logs.events,
       logIngestGb: logs.ingestGb,
+      objectRequests: use.billedRequests,
+      objectGbSeconds: use.gbSeconds,
       ...history.counts,
     },
     limits: [
@@ -109,7 +111,7 @@ export function durableObjectsSnapshots(input: ModelInput): ModelOutput {
       databases: use.objects,
     },
     notes: [
-      `Edge: Workers, ${millions(use.connections)} WebSocket upgrades and the console polls. Hot store (the Redis column): Durable Objects, ${millions(use.billedRequests)} billed requests (${millions(use.messages)} incoming messages counted 20 to 1), ${millions(use.gbSeconds)} GB-s at ${w.durableObjectMsPerMessage} ms a message (an assumption).`,
+      `Edge: Workers, ${millions(use.connections)} WebSocket upgrades and the console polls. Durable Objects, ${millions(use.billedRequests)} billed requests (${millions(use.messages)} incoming messages counted 20 to 1), ${millions(use.gbSeconds)} GB-s at ${w.durableObjectMsPerMessage} ms a message (an assumption).`,
       "Beats this system on the bill: a heartbeat is a WebSocket message (1/20 of a request, no Worker request, no Redis command), so the edge tier, most of this system's bill, nearly vanishes.",
       `One object carries a stage of about ${formatCount(viewersPerObject)} viewers: their peak (x${w.peakToAverage}) reaches its soft limit of ${formatCount(d.maxRequestsPerSecPerObject.value)} requests/s. ${
         use.shardsPerStage > 1

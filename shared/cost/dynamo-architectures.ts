@@ -83,6 +83,7 @@ export function dynamoOnDemand(input: ModelInput): ModelOutput {
   return {
     tiers: {
       edge: edge.cost,
+      objects: 0,
       logs: logs.cost,
       redis: 0,
       dynamoWrites: onDemandWriteCost(writeUnits, c),
@@ -163,6 +164,7 @@ export function batchedHeartbeatWrites(input: ModelInput): ModelOutput {
   return {
     tiers: {
       edge: edge.cost,
+      objects: 0,
       logs: logs.cost,
       redis: 0,
       dynamoWrites: onDemandWriteCost(writeUnits, c),

@@ -33,6 +33,7 @@ export function formatLimit(l: LimitCheck): string {
 
 const COLUMNS = [
   ["Workers", (e: CostEstimate) => e.tiers.edge],
+  ["Objects", (e: CostEstimate) => e.tiers.objects],
   ["Logs", (e: CostEstimate) => e.tiers.logs],
   ["Hot store", (e: CostEstimate) => e.tiers.redis],
   [
@@ -124,8 +125,11 @@ function details(e: CostEstimate): string[] {
   ];
 }
 
-/** The architecture a buyer of this system runs, whose bill is shown line by line. */
-const THIS_SYSTEM = "redis-snapshots-fixed";
+/**
+ * The architectures a buyer of this system runs, whose bills are shown line by line: over HTTP
+ * heartbeats, and over the WebSocket transport.
+ */
+const THIS_SYSTEM = ["redis-snapshots-fixed", "websocket-shards-snapshots"] as const;
 
 /**
  * The comparison as text: what was priced, a table of architectures (whole dollars; `Limits`
@@ -133,12 +137,12 @@ const THIS_SYSTEM = "redis-snapshots-fixed";
  * architecture's limits, notes and options.
  */
 export function formatComparison(estimates: readonly CostEstimate[], workload: Workload): string {
-  const ours = estimates.find((e) => e.architecture === THIS_SYSTEM);
+  const ours = THIS_SYSTEM.flatMap((id) => estimates.filter((e) => e.architecture === id));
   return [
     ...header(estimates, workload),
     "",
     ...table(estimates),
-    ...(ours === undefined ? [] : ["", ...formatSystemBill(ours, workload)]),
+    ...ours.flatMap((e) => ["", ...formatSystemBill(e, workload)]),
     ...estimates.flatMap(details),
   ].join("\n");
 }

@@ -4,6 +4,7 @@
  * the notes that say why (the deciding limit, how stages spread, when to ask for Enterprise) and
  * the Prod Pack priced as an option.
  */
+import { MAX_STAGE_DATABASES } from "../stage";
 import { limit, type ModelInput, peakPerSec } from "./model-kit";
 import { plural } from "./text";
 import { BYTES_PER_GB, upstashPaygCost } from "./tiers";
@@ -76,7 +77,7 @@ function requirements(input: ModelInput, hot: HotTier): PlanRequirements {
 function spreadNote(databases: number, stages: number): string[] {
   if (databases <= 1) return [];
   return [
-    `Priced as ${databases} databases each carrying 1/${databases} of the load: list them all in UPSTASH_REDIS_REST_URL and _TOKEN and create each stage with \`databases: ${Math.min(databases, MAX_DATABASES)}\`, so its viewers spread evenly. Placed whole, ${plural(stages, "stage")} land on ${databases} databases by rendezvous hashing, which does not share them evenly.`,
+    `Priced as ${databases} databases each carrying 1/${databases} of the load: list them all in UPSTASH_REDIS_REST_URL and _TOKEN and create each stage with \`databases: ${Math.min(databases, MAX_STAGE_DATABASES)}\`, so its viewers spread evenly. Placed whole, ${plural(stages, "stage")} land on ${databases} databases by rendezvous hashing, which does not share them evenly.`,
   ];
 }
 

@@ -40,6 +40,8 @@ export function baseCounts(u: MonthlyUsage): UsageCounts {
     redisBandwidthGb: 0,
     redisDataMb: 0,
     redisPeakCommandsPerSec: 0,
+    objectRequests: 0,
+    objectGbSeconds: 0,
     dynamoWriteUnits: 0,
     dynamoWriteRequests: 0,
     dynamoReadUnits: 0,

@@ -29,6 +29,7 @@ function presenceOnly(input: ModelInput, hot: HotTier, redis: RedisBill): ModelO
   return {
     tiers: {
       edge: edge.cost,
+      objects: 0,
       logs: logs.cost,
       redis: redis.cost,
       dynamoWrites: 0,
@@ -62,7 +63,7 @@ function hybrid(input: ModelInput, hot: HotTier, redis: RedisBill): ModelOutput 
   const databases = redis.plan.databases;
   const logs = logsTier(input, edge.requests, databases);
   return {
-    tiers: { edge: edge.cost, logs: logs.cost, redis: redis.cost, ...history.tiers },
+    tiers: { edge: edge.cost, objects: 0, logs: logs.cost, redis: redis.cost, ...history.tiers },
     counts: {
       ...baseCounts(input.u),
       workerRequests: edge.requests,

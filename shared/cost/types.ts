@@ -8,6 +8,7 @@ export const ARCHITECTURE_IDS = [
   "redis-only-fixed",
   "redis-snapshots-payg",
   "redis-snapshots-fixed",
+  "websocket-shards-snapshots",
   "elasticache-snapshots",
   "durable-objects-snapshots",
 ] as const;
@@ -19,13 +20,17 @@ export interface TierCosts {
   /** Cloudflare Workers: plan minimum, requests beyond the included ones, CPU time. */
   edge: number;
   /**
+   * Cloudflare Durable Objects: requests (WebSocket upgrades, incoming messages 20 to 1, alarms)
+   * and duration beyond the included; 0 where no object runs.
+   */
+  objects: number;
+  /**
    * Workers Logs (Cloudflare Observability): log events ingested and stored beyond the included
    * allowances. With invocation logs off (wrangler.toml) only the lines the worker writes.
    */
   logs: number;
   /**
-   * The hot store: Upstash (commands, storage, bandwidth or a fixed plan), ElastiCache nodes, or
-   * Durable Objects (requests and duration).
+   * The hot store: Upstash (commands, storage, bandwidth or a fixed plan) or ElastiCache nodes.
    */
   redis: number;
   dynamoWrites: number;
@@ -37,6 +42,7 @@ export interface TierCosts {
 
 export const TIER_NAMES = [
   "edge",
+  "objects",
   "logs",
   "redis",
   "dynamoWrites",
@@ -57,6 +63,9 @@ export interface UsageCounts {
   redisBandwidthGb: number;
   redisDataMb: number;
   redisPeakCommandsPerSec: number;
+  /** Durable Objects: billed requests (upgrades, incoming messages / 20, alarms), GB-s of duration. */
+  objectRequests: number;
+  objectGbSeconds: number;
   dynamoWriteUnits: number;
   dynamoWriteRequests: number;
   dynamoReadUnits: number;

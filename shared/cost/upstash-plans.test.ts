@@ -83,10 +83,22 @@ describe("selectFixedPlan", () => {
     expect(MAX_DATABASES).toBe(MAX_REDIS_DATABASES);
     // 3 TB on 250 MB plans would be 60 databases (cheapest); with at most 10, 1 x Fixed 50GB.
     expect(pick({ monthlyBandwidthBytes: 3 * TB }).plan.name).toBe("Fixed 50GB");
-    const huge = pick({ monthlyBandwidthBytes: 2_000 * TB });
+    const huge = pick({ monthlyBandwidthBytes: 6_000 * TB });
     expect(huge.fits).toBe(false);
-    expect(huge).toMatchObject({ databases: 100 });
+    expect(huge).toMatchObject({ databases: 300 });
     expect(huge.plan.name).toBe("Fixed 500GB");
+  });
+
+  it("takes more databases than a stage spreads over only when no smaller set fits", () => {
+    // 10,000,000 viewers at 5.02 commands a heartbeat (issue 22's top of the hour; `npm run
+    // cost -- --viewers 10000000 --commands 5.018`): 169 x Fixed 100GB, which the configuration
+    // accepts, though a stage spreads over 64 at most.
+    const tenMillion = pick({ monthlyBandwidthBytes: 105_028 * GB, peakCommandsPerSec: 2_698_744 });
+    expect(tenMillion).toMatchObject({ databases: 169, fits: true });
+    expect(tenMillion.plan.name).toBe("Fixed 100GB");
+    // 10.4 TB a month: 208 x Fixed 250MB ($2,080) would be cheapest, but sets a stage can
+    // spread over evenly come first.
+    expect(pick({ monthlyBandwidthBytes: 10.4 * TB }).databases).toBeLessThanOrEqual(64);
   });
 
   it("names a cheaper set of several small databases where one exists", () => {

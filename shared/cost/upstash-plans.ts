@@ -3,6 +3,8 @@
  * the monthly bandwidth and serves the peak command rate; when none does, the cheapest set of
  * databases of one plan that does, each carrying an even share.
  */
+import { MAX_REDIS_DATABASES } from "../config";
+import { MAX_STAGE_DATABASES } from "../stage";
 import type { UpstashFixedPlan } from "./catalogue-types";
 import type { LimitCheck } from "./types";
 
@@ -16,10 +18,17 @@ export interface PlanRequirements {
 
 export interface PlanSetOptions {
   /**
-   * Most databases the deployment can use (MAX_REDIS_DATABASES in shared/config.ts: 64).
-   * Default 64.
+   * Most databases the deployment can use. Default MAX_REDIS_DATABASES (shared/config.ts:
+   * 256).
    */
   maxDatabases?: number;
+  /**
+   * Most databases a stage spreads over, so that every stage can take an even share of each
+   * (MAX_STAGE_DATABASES in shared/stage.ts: 64, the default). Sets up to this size are
+   * preferred; larger ones (up to `maxDatabases`) only when none fits, their evenness then
+   * resting on many stages placed whole or over part of the databases.
+   */
+  evenShareDatabases?: number;
   /** USD per month added to each database (e.g. Upstash's Prod Pack). Default 0. */
   extraPerDatabaseUsd?: number;
 }
@@ -41,8 +50,8 @@ export interface PlanChoice {
   fits: boolean;
 }
 
-/** The default of {@link PlanSetOptions.maxDatabases}; shared/cost/upstash-plans.test.ts keeps it equal to the configuration's. */
-export const MAX_DATABASES = 64;
+/** The default of {@link PlanSetOptions.maxDatabases}: what the configuration accepts. */
+export const MAX_DATABASES = MAX_REDIS_DATABASES;
 
 const BINDING_SHARE = 0.8;
 
@@ -79,10 +88,10 @@ export function databasesNeeded(plan: UpstashFixedPlan, r: PlanRequirements): nu
 /**
  * The plan a buyer would pick for `r`. One database of the cheapest plan that fits it, when
  * there is one: one database needs no stage spread over several and no more than one Prod Pack.
- * Otherwise the cheapest set of N databases of one plan (N <= `maxDatabases`), each carrying
- * 1/N of the data, bandwidth and rate (stages spread evenly; rendezvous hashing treats every
- * database alike, so a set is of one plan). Ties go to fewer databases. `plans` must be
- * non-empty.
+ * Otherwise the cheapest set of N databases of one plan (N <= `evenShareDatabases`, else
+ * N <= `maxDatabases`), each carrying 1/N of the data, bandwidth and rate (stages spread
+ * evenly; rendezvous hashing treats every database alike, so a set is of one plan). Ties go to
+ * fewer databases. `plans` must be non-empty.
  */
 export function selectFixedPlan(
   plans: readonly UpstashFixedPlan[],
@@ -104,9 +113,10 @@ export function selectFixedPlan(
   const cheapestFirst = (a: (typeof sets)[number], b: (typeof sets)[number]) =>
     cost(a) - cost(b) || a.databases - b.databases;
   const single = sets.find((s) => s.databases === 1);
-  const allowed = sets.filter((s) => s.databases <= maxDatabases).sort(cheapestFirst);
+  const upTo = (most: number) => sets.filter((s) => s.databases <= most).sort(cheapestFirst)[0];
   const fewest = [...sets].sort((a, b) => a.databases - b.databases || cheapestFirst(a, b))[0]!;
-  const chosen = single ?? allowed[0] ?? fewest;
+  const evenShare = Math.min(options.evenShareDatabases ?? MAX_STAGE_DATABASES, maxDatabases);
+  const chosen = single ?? upTo(evenShare) ?? upTo(maxDatabases) ?? fewest;
   return {
     plan: chosen.plan,
     databases: chosen.databases,
@@ -118,15 +128,15 @@ export function selectFixedPlan(
 }
 
 /**
- * The cheapest set of databases that fits `r` whatever its size (several cheap databases may
- * cost less than one large one, at the price of spreading every stage over them), or undefined
- * when it is `choice` itself.
+ * The cheapest set of databases that fits `r` (several cheap databases may cost less than one
+ * large one, at the price of spreading every stage over them), at most as many as a stage can
+ * spread over, or undefined when it is `choice` itself.
  */
 export function cheaperSet(
   plans: readonly UpstashFixedPlan[],
   r: PlanRequirements,
   choice: PlanChoice,
-  maxDatabases = MAX_DATABASES,
+  maxDatabases = MAX_STAGE_DATABASES,
 ): { plan: UpstashFixedPlan; databases: number; monthlyUsd: number } | undefined {
   const best = plans
     .map((plan) => ({ plan, databases: databasesNeeded(plan, r) }))

@@ -176,6 +176,24 @@ export interface Workload {
   durableObjectMsPerMessage: number;
   /** Durable Objects: hours a viewer's WebSocket stays connected before reconnecting. Default 1. */
   webSocketSessionHours: number;
+  /**
+   * The WebSocket transport (websocket-shards.ts): Upstash commands one shard sends per slot
+   * flush (its viewers' bits, their indexes when new, the stage's count and registry check).
+   * Default 12, the flush pipeline's design; `npm run cost:calibrate` does not measure it yet.
+   */
+  socketFlushCommands: number;
+  /** Bytes a flush sends per viewer of the shard (a BITFIELD operation, `SET u2 #<index> 3`). Default 20. */
+  socketFlushBytesPerViewer: number;
+  /** Sockets one shard holds at most before the stage gets another (the issue's 10,000). */
+  socketsPerShard: number;
+  /** Incoming messages per socket session besides pings (state changes, the leave). Default 3. */
+  socketMessagesPerSession: number;
+  /** Wall-clock ms a shard is active per slot flush (mostly waiting on Upstash). Default 50. */
+  durableObjectMsPerFlush: number;
+  /** Deploys a month: each closes every socket, and every tab reconnects. Default 4. */
+  deploysPerMonth: number;
+  /** Pages watching a stage's count without being counted (`watchStage`), on average. Default 0. */
+  watchers: number;
 }
 
 const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
@@ -221,6 +239,13 @@ const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
   dashboardReadBytesPerPoll: 40_000,
   durableObjectMsPerMessage: 10,
   webSocketSessionHours: 1,
+  socketFlushCommands: 12,
+  socketFlushBytesPerViewer: 20,
+  socketsPerShard: 10_000,
+  socketMessagesPerSession: 3,
+  durableObjectMsPerFlush: 50,
+  deploysPerMonth: 4,
+  watchers: 0,
 };
 
 /** Bytes of a packed viewing-record item besides its records: pk, sk, entity type, ttl. */
@@ -323,6 +348,13 @@ const RULES: readonly Rule[] = [
   ["dashboardReadBytesPerPoll", nonNegative, "a number >= 0"],
   ["durableObjectMsPerMessage", nonNegative, "a number >= 0"],
   ["webSocketSessionHours", positive, "a number > 0"],
+  ["socketFlushCommands", positive, "a number > 0"],
+  ["socketFlushBytesPerViewer", nonNegative, "a number >= 0"],
+  ["socketsPerShard", positive, "a number > 0"],
+  ["socketMessagesPerSession", nonNegative, "a number >= 0"],
+  ["durableObjectMsPerFlush", nonNegative, "a number >= 0"],
+  ["deploysPerMonth", nonNegative, "a number >= 0"],
+  ["watchers", nonNegative, "a number >= 0"],
 ];
 
 /**

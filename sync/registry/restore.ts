@@ -19,8 +19,13 @@ import type { SyncRedis } from "../sync-redis";
 
 /** What a restore put back into Redis. */
 export interface RestoreResult {
-  /** Stages written to the registry. */
+  /** Stages checked against DynamoDB's listing (every stage this database holds). */
   stages: number;
+  /**
+   * Of those, stages whose copy was missing from Redis and was written back. 0 on a new
+   * database, whose stages the edge wrote as they were created: nothing was lost.
+   */
+  stagesPutBack: number;
   /** Stages given an estimate (`e:<stage>`) from their last snapshot. */
   estimates: number;
 }
@@ -90,9 +95,11 @@ export async function restoreFromSnapshots(
   const estimateById = new Map(estimates.map((e) => [e.id, e.estimate]));
 
   let restoredEstimates = 0;
+  let putBack = 0;
   for (let start = 0; start < stages.length; start += RESTORE_BATCH_STAGES) {
     const batch = stages.slice(start, start + RESTORE_BATCH_STAGES);
     const pipeline = redis.pipeline();
+    // Its first replies are the copies' SET NX, one per stage: "OK" where the copy was missing.
     restoreStageCopies(pipeline, keys, batch);
     for (const { stage } of batch) {
       const estimate = estimateById.get(stage.id);
@@ -104,7 +111,8 @@ export async function restoreFromSnapshots(
       });
       restoredEstimates++;
     }
-    await pipeline.exec();
+    const replies = await pipeline.exec<unknown[]>();
+    putBack += replies.slice(0, batch.length).filter((reply) => reply !== null).length;
   }
   const complete = completeRegistryCall(keys, { generation, marker: "full" });
   if (
@@ -112,7 +120,7 @@ export async function restoreFromSnapshots(
   ) {
     throw new RestoreUndoneError();
   }
-  return { stages: stages.length, estimates: restoredEstimates };
+  return { stages: stages.length, stagesPutBack: putBack, estimates: restoredEstimates };
 }
 
 /**

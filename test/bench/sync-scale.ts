@@ -145,6 +145,8 @@ export async function runScenario(
       requestBytes: 0,
       responseBytes: 0,
       throttled: 0,
+      delayed: 0,
+      delayedMs: 0,
     };
     const runs: MeasuredRun[] = [];
     const runRedis: UpstashStats[] = [];

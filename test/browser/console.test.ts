@@ -12,6 +12,7 @@ import { runAudience, virtualClock, wallClock } from "../demo/run-audience";
 import { startWranglerDev } from "../stack";
 import { TEST_ADMIN_KEY, testBindings, uniqueId } from "../test-env";
 import { hasChromium, launchChromium } from "./chromium";
+import { widerThanViewport } from "./overflow";
 
 const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
 /** The series colour the console draws peaks in (console/src/pages/stage.ts): rgb(43,108,176). */
@@ -343,6 +344,146 @@ describe.skipIf(!hasChromium)(
         `$${ours.total.toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
       );
       await page.screenshot({ path: `${ARTIFACTS}console-cost.png`, fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+    it("agrees in number: 1 viewer, 1 stage", async () => {
+      const stageId = uniqueId("one");
+      await api.POST("/v1/stages", { body: { id: stageId, title: "One viewer" } });
+      const issued = await api.POST("/v1/stages/{stageId}/viewer-tokens", {
+        params: { path: { stageId } },
+        body: { viewerId: "only-viewer" },
+      });
+      const beat = await api.POST("/v1/stages/{stageId}/heartbeats", {
+        params: { path: { stageId } },
+        headers: { authorization: `Bearer ${issued.data!.token}` },
+      });
+      expect(beat.response.status).toBe(200);
+
+      const { page, errors } = await consolePage();
+      await signIn(page, TEST_ADMIN_KEY);
+      await page.waitForSelector("#stages");
+      await page.goto(`${worker!.url}/console/#/stages/${stageId}`);
+      await page.waitForSelector('#stage-viewers[data-viewers="1"]', { timeout: 15_000 });
+      expect(await page.textContent(".headline div:first-child")).toBe("1 viewer now");
+
+      await page.goto(`${worker!.url}/console/#/cost`);
+      await page.waitForSelector("#estimates tr[data-architecture]");
+      await page.fill("#stages-count", "1");
+      await page.waitForFunction(() =>
+        document.querySelector(".cost .hint")?.textContent?.includes(" on 1 stage,"),
+      );
+      expect(await page.textContent(".cost .hint")).not.toContain("1 stages");
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it("writes the chart's times in 24-hour time, as the tables do", async () => {
+      const { page, errors } = await consolePage(1200, 1200);
+      // Every text drawn on a canvas: uPlot draws the axes' labels with fillText.
+      await page.addInitScript(() => {
+        const drawn: string[] = [];
+        (window as unknown as { drawnText: string[] }).drawnText = drawn;
+        const fillText = CanvasRenderingContext2D.prototype.fillText;
+        CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+          drawn.push(String(text));
+          return fillText.call(this, text, ...rest);
+        };
+      });
+      await signIn(page, TEST_ADMIN_KEY);
+      await page.waitForSelector("#stages");
+      await page.goto(`${worker!.url}/console/#/stages/${stageIds[0]!}`);
+      await page.waitForSelector("#concurrency-chart[data-points]", { timeout: 15_000 });
+      const drawn = await page.evaluate(
+        () => (window as unknown as { drawnText: string[] }).drawnText,
+      );
+      const times = drawn.filter((text) => /\d:\d\d/.test(text));
+      expect(times.length).toBeGreaterThanOrEqual(3);
+      for (const time of times) expect(time).toMatch(/^\d{2}:\d{2}$/);
+      expect(drawn.filter((text) => /\d(am|pm)\b/i.test(text))).toEqual([]);
+      // The legend, under the cursor, as the tables write a moment ("Dec 7, 14:05").
+      const box = (await page.locator("#concurrency-chart .u-over").boundingBox())!;
+      await page.mouse.move(box.x + box.width - 5, box.y + box.height / 2);
+      const legend = "#concurrency-chart .u-legend .u-series:first-child .u-value";
+      await page.waitForFunction(
+        (selector) => document.querySelector(selector)?.textContent !== "--",
+        legend,
+      );
+      expect(await page.textContent(legend)).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{2}:\d{2}$/);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it("marks the page shown in the nav: a stage page its own entry, not Live", async () => {
+      const stageId = stageIds[0]!;
+      for (const width of [1200, 390]) {
+        const { page, errors } = await consolePage(width);
+        await signIn(page, TEST_ADMIN_KEY);
+        await page.waitForSelector("#stages");
+        expect(await page.getAttribute('nav a[href="#/live"]', "aria-current")).toBe("page");
+        await page.click(`#stages a[href="#/stages/${stageId}"]`);
+        await page.waitForSelector("#nav-stage[aria-current=page]");
+        const current = page.locator('nav [aria-current="page"]');
+        expect(await current.count()).toBe(1);
+        expect(await current.getAttribute("href")).toBe(`#/stages/${stageId}`);
+        expect(await current.textContent()).toContain(stageId);
+        expect(await page.getAttribute('nav a[href="#/live"]', "aria-current")).toBeNull();
+        // The longer nav still fits a phone.
+        expect(await widerThanViewport(page)).toEqual([]);
+        await page.click('nav a[href="#/cost"]');
+        await page.waitForSelector('nav a[href="#/cost"][aria-current="page"]');
+        expect(await page.isVisible("#nav-stage")).toBe(false);
+        expect(await page.locator('nav [aria-current="page"]').count()).toBe(1);
+        expect(errors).toEqual([]);
+        await page.close();
+      }
+    }, 60_000);
+
+    it("says so when a stage does not exist, instead of showing it empty", async () => {
+      const { page } = await consolePage(390);
+      await signIn(page, TEST_ADMIN_KEY);
+      await page.waitForSelector("#stages");
+      await page.goto(`${worker!.url}/console/#/stages/${uniqueId("missing")}`);
+      await page.waitForSelector("#no-stage");
+      expect(await page.textContent("#alert")).toContain("There is no stage");
+      expect(await page.isVisible("#concurrency-chart")).toBe(false);
+      expect(await page.isVisible("#broadcasts")).toBe(false);
+      expect(await page.isVisible('#no-stage a[href="#/live"]')).toBe(true);
+      await page.close();
+    }, 60_000);
+
+    it("fits the Cost table in its box at 1280 px, its notes opened across the table", async () => {
+      const { page, errors } = await consolePage(1280);
+      await signIn(page, TEST_ADMIN_KEY);
+      await page.waitForSelector("#stages");
+      await page.goto(`${worker!.url}/console/#/cost`);
+      await page.waitForSelector("#estimates tr[data-architecture]");
+      const fits = () =>
+        page.evaluate(() => {
+          const box = document.querySelector("#estimates .scroll")!;
+          return box.querySelector("table")!.scrollWidth <= box.clientWidth;
+        });
+      expect(await fits()).toBe(true);
+      expect(await widerThanViewport(page)).toEqual([]);
+      // A plan's limits and notes open in a row of their own, the width of the table.
+      const first = page.locator("#estimates button.disclosure").first();
+      const notes = `#${await first.getAttribute("aria-controls")}`;
+      expect(await page.isVisible(notes)).toBe(false);
+      await first.click();
+      expect(await page.isVisible(notes)).toBe(true);
+      expect(await first.getAttribute("aria-expanded")).toBe("true");
+      for (const button of await page.locator("#estimates button.disclosure").all()) {
+        if ((await button.getAttribute("aria-expanded")) === "false") await button.click();
+      }
+      expect(await fits()).toBe(true);
+      await page.screenshot({ path: `${ARTIFACTS}console-cost-notes.png`, fullPage: true });
+      // The largest audience, with the widest figures.
+      await page.fill("#viewers", "1000000");
+      await page.waitForFunction(() =>
+        document.querySelector(".cost .hint")?.textContent?.startsWith("1,000,000"),
+      );
+      expect(await fits()).toBe(true);
+      expect(await widerThanViewport(page)).toEqual([]);
       expect(errors).toEqual([]);
       await page.close();
     }, 60_000);

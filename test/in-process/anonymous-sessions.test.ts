@@ -175,7 +175,7 @@ describe("anonymous sessions", () => {
       await beatAndCount();
     }
     // Every session the limiter let through in the 12 minutes before is counted at the last
-    // burst, and that is the figure the README states (10 a minute would suggest 100).
+    // burst, and that is the figure docs/security.md states (10 a minute would suggest 100).
     expect(held).toHaveLength(130);
     expect(most).toBe(stated);
     expect(stated).toBe(130);

@@ -86,6 +86,8 @@ async function setup() {
 
 /** What COUNT_SCRIPT costs for one epoch: EVALSHA, BITOP OR, STRLEN, BITOP AND, BITCOUNT. */
 const COUNT = 5;
+/** A heartbeat's count: COUNT_SCRIPT's, and the SET that shares it with other isolates. */
+const SHARED_COUNT = COUNT + 1;
 
 describe("heartbeat cost", () => {
   it("is one request of ONE command once the isolate knows the stage, the count and the viewer", async () => {
@@ -110,9 +112,9 @@ describe("heartbeat cost", () => {
     await beat("b");
     clock.nowMs += 10_000; // a new slot; the count and the registry check are due
     stack.proxy.resetStats();
-    await beat("a"); // BITFIELD, EXPIRE, MGET m v rs g, COUNT
+    await beat("a"); // BITFIELD, EXPIRE, MGET m v rs g c, the count and its SET
     await beat("b"); // BITFIELD
-    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 3 + COUNT + 1 });
+    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 3 + SHARED_COUNT + 1 });
   });
 
   it("reads the marker with every count: one MGET more per 10 s for each other stage of the isolate", async () => {
@@ -151,21 +153,26 @@ describe("heartbeat cost", () => {
     await beatOther();
     clock.nowMs += 10_000; // a new slot; both counts and the registry check are due
     stack.proxy.resetStats();
-    await beat("a"); // BITFIELD, EXPIRE, MGET m v rs g, COUNT
+    await beat("a"); // BITFIELD, EXPIRE, MGET m v rs g c, the count and its SET
     // BITFIELD, EXPIRE, COUNT, and MGET again: a count read without the marker could not tell
     // viewers who left from a Redis that lost its data (issue 21, defect 9).
     await beatOther();
-    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 2 * (3 + COUNT) });
+    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 2 * (3 + SHARED_COUNT) });
   });
 
-  it("looks a viewer without a ticket up in the same one request, once per isolate", async () => {
+  it("looks a viewer without a ticket up in the same one request, once per isolate, and counts after it", async () => {
     const { clock, beat } = await setup();
     clock.nowMs += 1000;
     stack.proxy.resetStats();
-    // EVALSHA, HGET, RPUSH, HSET, BITFIELD (the slot's bitmap has its expiry already)
+    // EVALSHA, HGET, RPUSH, HSET, BITFIELD (the slot's bitmap has its expiry already); then,
+    // as on every heartbeat without a ticket (a page's first), the count, with the marker.
     await beat("new-viewer");
-    await beat("new-viewer", { ticket: false }); // this isolate remembers the index: BITFIELD
-    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 5 + 1 });
+    // This isolate remembers the index: BITFIELD; and the count, with the marker.
+    await beat("new-viewer", { ticket: false });
+    expect(stack.proxy.stats()).toMatchObject({
+      requests: 2,
+      commands: 5 + 1 + (1 + SHARED_COUNT) * 2,
+    });
   });
 
   it("is still one request for a stage the isolate has not seen (a script that checks first)", async () => {
@@ -179,6 +186,7 @@ describe("heartbeat cost", () => {
     // ticket's index is checked: this isolate has seen none handed out), BITFIELD, EXPIRE; and
     // the count. Scripts go by SHA-1 (Redis has them since the warm-up), not in full.
     const stats = stack.proxy.stats();
+    // The count is not shared: the script may refuse, and a refused heartbeat writes nothing.
     expect(stats).toMatchObject({ requests: 1, commands: 5 + COUNT });
     expect(stats.requestBytes).toBeLessThan(1000);
     console.info(
@@ -208,7 +216,7 @@ describe("heartbeat cost", () => {
     await beat("a"); // BITFIELD, EXPIRE, MGET (finds the registry changed), COUNT
     await beat("b"); // the script: EVALSHA, MGET, BITFIELD (a gave the slot its expiry)
     await beat("c"); // BITFIELD
-    expect(stack.proxy.stats()).toMatchObject({ requests: 3, commands: 3 + COUNT + 3 + 1 });
+    expect(stack.proxy.stats()).toMatchObject({ requests: 3, commands: 3 + SHARED_COUNT + 3 + 1 });
   });
 
   it("runs one checking script for 32 concurrent first heartbeats, and one count for 20 later", async () => {
@@ -225,7 +233,7 @@ describe("heartbeat cost", () => {
     clock.nowMs += 10_000; // a new slot; the count and the registry check are due again
     stack.proxy.resetStats();
     await Promise.all(Array.from({ length: 20 }, (_, i) => beat(`viewer-${i}`)));
-    expect(stack.proxy.stats()).toMatchObject({ requests: 20, commands: 20 + 2 + COUNT });
+    expect(stack.proxy.stats()).toMatchObject({ requests: 20, commands: 20 + 2 + SHARED_COUNT });
   });
 
   it("makes a leave one request, and takes the viewer off this isolate's count without a recount", async () => {
@@ -257,6 +265,42 @@ describe("heartbeat cost", () => {
     const fresh = createApp({ now: () => clock.nowMs, logError: () => {} });
     const { viewers } = await beat("late-viewer", { through: fresh, ticket: false });
     expect(viewers).toBe(2); // warm-up and this one: the count ran after the write
+  });
+
+  it("reads the count another isolate left with its registry check: one MGET, no count of its own", async () => {
+    const { clock, beat } = await setup();
+    const other = createApp({ now: () => clock.nowMs, logError: () => {} });
+    await beat("a");
+    await beat("b", { through: other }); // its stage check counts (the script reads no c)
+    clock.nowMs += 10_000; // both counts are due; this isolate counts first
+    await beat("a"); // BITFIELD, EXPIRE, MGET m v rs g c, the count and its SET
+    await beat("b", { through: other }); // counts too, and finds this isolate's count: a reader
+    clock.nowMs += 10_000;
+    await beat("a");
+    stack.proxy.resetStats();
+    // BITFIELD and MGET m v rs g c (its last heartbeat gave this slot's bitmap its expiry).
+    const { viewers } = await beat("b", { through: other });
+    expect(viewers).toBe(3); // a, b and the warm-up viewer
+    expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 2 });
+  });
+
+  it("counts in a reader when the counting isolate stopped serving the stage", async () => {
+    const { clock, beat } = await setup();
+    const other = createApp({ now: () => clock.nowMs, logError: () => {} });
+    await beat("a");
+    await beat("b", { through: other });
+    for (let i = 0; i < 2; i++) {
+      clock.nowMs += 10_000;
+      await beat("a");
+      await beat("b", { through: other }); // a reader from the first round on
+    }
+    clock.nowMs += 20_000; // this isolate no longer beats: the shared count expires
+    stack.proxy.resetStats();
+    // The key is gone: the count it holds is answered, with its age, and the next one counts.
+    await beat("b", { through: other }); // BITFIELD, EXPIRE, MGET m v rs g c
+    clock.nowMs += 1_000;
+    await beat("b", { through: other }); // BITFIELD, MGET m v rs g c, the count and its SET
+    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 3 + 2 + SHARED_COUNT });
   });
 
   it("is one command while the player is paused: present bit, no watched bit", async () => {

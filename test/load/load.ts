@@ -161,12 +161,16 @@ async function main(): Promise<number> {
   await Promise.all(
     viewers.map(async (viewer, i) => {
       let first = true;
+      let ticket: string | undefined;
       await sleep((i / viewers.length) * spreadMs);
       while (performance.now() < endAt) {
         const sentAt = performance.now();
         inFlight++;
+        // The last answer's ticket, as the typed client sends it: without one, a heartbeat is
+        // taken for a page's first, looked up and counted afresh.
+        const query = ticket === undefined ? "" : `?ticket=${ticket}`;
         const { status, body } = await call(
-          `${options.url}/v1/stages/${viewer.stageId}/heartbeats`,
+          `${options.url}/v1/stages/${viewer.stageId}/heartbeats${query}`,
           {
             method: "POST",
             headers: { authorization: `Bearer ${viewer.token}` },
@@ -182,6 +186,7 @@ async function main(): Promise<number> {
           failures.set(key, (failures.get(key) ?? 0) + 1);
           return; // a viewer whose heartbeat failed stops, so its count would show it
         }
+        ticket = (body as { ticket: string }).ticket;
         const waitMs = (body as { nextHeartbeatInMs: number }).nextHeartbeatInMs;
         if (performance.now() + waitMs >= endAt) return;
         await sleep(waitMs);

@@ -5,7 +5,7 @@
  * fetch from the registry if it were not linked, whoever published it.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -54,7 +54,13 @@ describe("the cost command", () => {
   }, 60_000);
 
   it("is never documented by its bare name, which npx could resolve to someone else's package", () => {
-    for (const doc of ["README.md", "shared/README.md", "shared/cost/README.md"]) {
+    const docs = readdirSync(`${ROOT}docs`).filter((name) => name.endsWith(".md"));
+    for (const doc of [
+      "README.md",
+      "shared/README.md",
+      "shared/cost/README.md",
+      ...docs.map((name) => `docs/${name}`),
+    ]) {
       const text = readFileSync(`${ROOT}${doc}`, "utf8");
       expect(text, doc).not.toMatch(/npx viewer-presence-cost/);
     }

@@ -158,6 +158,8 @@ describe("the packages, packed and installed outside the repository", () => {
         "dist/client/index.js",
         "dist/client/index.d.ts",
         "dist/client/heartbeat-loop.js",
+        "dist/client/start-presence.js",
+        "dist/client/watch-stage.js",
         "dist/types.gen.d.ts",
       ]),
     );

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { MAX_REDIS_DATABASES } from "@viewer-presence/shared/config";
 import { type DynamoHandle, LOCAL_AWS, startDynamo } from "./dynamo";
 import { type RedisServerHandle, startRedisServer } from "./redis-server";
 import { startUpstashProxy, type UpstashProxyHandle } from "./upstash-proxy";
@@ -26,7 +27,7 @@ export interface LocalStackOptions {
    * has its own. Default a random token per database.
    */
   upstashToken?: string;
-  /** How many Upstash databases: a redis-server and a proxy each (default 1, at most 64). */
+  /** How many Upstash databases: a redis-server and a proxy each (default 1, at most MAX_REDIS_DATABASES). */
   databases?: number;
   /** Every proxy's commands-per-second cap, as an Upstash plan has (default none). */
   maxCommandsPerSecond?: number;
@@ -89,7 +90,7 @@ export interface LocalStack {
 }
 
 /** At most this many databases, as shared/config.ts accepts. */
-const MAX_DATABASES = 64;
+const MAX_DATABASES = MAX_REDIS_DATABASES;
 
 /**
  * Starts `databases` redis-servers with an Upstash REST proxy over each, and dynalite with the

@@ -1,4 +1,5 @@
 import { Redis } from "@upstash/redis";
+import { MAX_REDIS_DATABASES } from "@viewer-presence/shared/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, stackEnv, startLocalStack } from "./index";
 
@@ -91,6 +92,8 @@ describe("startLocalStack with one database", () => {
 
   it("refuses a count of databases it cannot start", async () => {
     await expect(startLocalStack({ databases: 0 })).rejects.toThrow(/databases must be/);
-    await expect(startLocalStack({ databases: 65 })).rejects.toThrow(/databases must be/);
+    await expect(startLocalStack({ databases: MAX_REDIS_DATABASES + 1 })).rejects.toThrow(
+      /databases must be/,
+    );
   });
 });

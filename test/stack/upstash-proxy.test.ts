@@ -170,6 +170,8 @@ describe("upstash proxy with @upstash/redis", () => {
       requestBytes: 0,
       responseBytes: 0,
       throttled: 0,
+      delayed: 0,
+      delayedMs: 0,
     });
   });
 
@@ -228,6 +230,8 @@ describe("upstash proxy REST protocol", () => {
       requestBytes: all.reduce((sum, r) => sum + r.requestBytes, 0),
       responseBytes: all.reduce((sum, r) => sum + r.responseBytes, 0),
       throttled: 0,
+      delayed: 0,
+      delayedMs: 0,
     });
   });
 
@@ -270,6 +274,8 @@ describe("upstash proxy REST protocol", () => {
       requestBytes: 0,
       responseBytes: 0,
       throttled: 0,
+      delayed: 0,
+      delayedMs: 0,
     });
   });
 });
@@ -289,6 +295,8 @@ describe("upstash proxy commands-per-second cap", () => {
       redisPort: redisServer.port,
       token: TOKEN,
       maxCommandsPerSecond: CAP,
+      // Refused at once: these tests move the cap's clock by hand.
+      maxThrottleWaitMs: 0,
       now: () => clock,
     });
   });
@@ -420,6 +428,73 @@ describe("upstash proxy commands-per-second cap", () => {
       status: 400,
       json: refused(CAP + 1),
     });
+  });
+});
+
+describe("upstash proxy throttling: over the cap, requests wait, then fail", () => {
+  const CAP = 10;
+  const prefix = `throttle:${randomUUID()}:`;
+  const client = (proxyUrl: string) =>
+    new Redis({
+      url: proxyUrl,
+      token: TOKEN,
+      enableTelemetry: false,
+      enableAutoPipelining: false,
+      retry: false,
+    });
+  const fill = (redis: Redis, n: number) => {
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < n; i++) pipeline.incr(`${prefix}fill`);
+    return pipeline.exec();
+  };
+
+  it("makes a request over the cap wait in line until the last second leaves room, then runs it", async () => {
+    // Real time: the line is drained by timers. No duration is asserted, only the order of
+    // events and the proxy's own counts.
+    const waiting = await startUpstashProxy({
+      redisPort: redisServer.port,
+      token: TOKEN,
+      maxCommandsPerSecond: CAP,
+      maxThrottleWaitMs: 10_000,
+    });
+    try {
+      const redis = client(waiting.url);
+      await fill(redis, CAP);
+      const order: string[] = [];
+      const later = [1, 2, 3].map((n) =>
+        redis.set(`${prefix}later-${n}`, n).then(() => order.push(`later-${n}`)),
+      );
+      await Promise.all(later);
+      expect(order).toEqual(["later-1", "later-2", "later-3"]);
+      for (const n of [1, 2, 3]) expect(await redis.get(`${prefix}later-${n}`)).toBe(n);
+      const stats = waiting.stats();
+      expect(stats).toMatchObject({ requests: 1 + 3 + 3, throttled: 0, delayed: 3 });
+      expect(stats.delayedMs).toBeGreaterThan(0);
+    } finally {
+      await waiting.stop();
+    }
+  });
+
+  it("fails a request with Upstash's error once it waited maxThrottleWaitMs, unsent", async () => {
+    const brief = await startUpstashProxy({
+      redisPort: redisServer.port,
+      token: TOKEN,
+      maxCommandsPerSecond: CAP,
+      maxThrottleWaitMs: 1,
+    });
+    try {
+      const redis = client(brief.url);
+      await fill(redis, CAP);
+      await expect(redis.set(`${prefix}gave-up`, "x")).rejects.toThrow(
+        /^ERR max commands per second limit exceeded\. Limit: 10, Usage: 11, command was:/,
+      );
+      expect(brief.stats()).toMatchObject({ requests: 1, throttled: 1, delayed: 0 });
+      // A request larger than the cap never gets in, so it fails without waiting.
+      await expect(fill(redis, CAP + 1)).rejects.toThrow(/limit exceeded/);
+    } finally {
+      await brief.stop();
+    }
+    expect(await client(proxy.url).get(`${prefix}gave-up`)).toBeNull();
   });
 });
 

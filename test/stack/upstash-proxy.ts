@@ -39,9 +39,10 @@
  *   and count in nothing else.
  *
  * Commands-per-second cap (`maxCommandsPerSecond`, absent = none), as an Upstash plan has: a
- * request that would take the commands of the last second over the cap is refused before it
- * reaches Redis, with the error and HTTP shape test/stack/upstash-throughput.ts describes (what
- * Upstash documents, what was chosen where it does not, and how @upstash/redis reacts).
+ * request that would take the commands of the last second over the cap waits, in line, until
+ * there is room (`delayed`), and fails before it reaches Redis only after `maxThrottleWaitMs`
+ * (or at once with 0), with the error and HTTP shape test/stack/upstash-throughput.ts describes
+ * (what Upstash documents, what was chosen where it does not, and how @upstash/redis reacts).
  *
  * Redis failing: the proxy keeps one RESP connection at a time (test/stack/reconnecting-resp.ts).
  * Requests whose commands were on a connection that failed answer HTTP 500 `{error}` (their
@@ -78,9 +79,22 @@ export interface UpstashProxyOptions {
    * this many, as an Upstash plan caps a database's commands per second. Absent: no cap.
    */
   maxCommandsPerSecond?: number;
+  /**
+   * How long a request over the cap waits for room before it fails, in ms (default
+   * {@link DEFAULT_THROTTLE_WAIT_MS}); 0 refuses it at once. See test/stack/upstash-throughput.ts.
+   */
+  maxThrottleWaitMs?: number;
   /** The cap's clock in ms (default `performance.now`), for tests. */
   now?: () => number;
 }
+
+/**
+ * How long a request over a database's cap waits before it fails, by default, in ms: 5,000,
+ * longer than any edge deadline (1-2 s), so an edge call over the cap runs out of its own
+ * deadline first, as it would against a database that throttles by slowing down. Upstash does
+ * not document its backoff's length; this is a choice.
+ */
+export const DEFAULT_THROTTLE_WAIT_MS = 5_000;
 
 export interface UpstashStats {
   requests: number;
@@ -89,6 +103,10 @@ export interface UpstashStats {
   responseBytes: number;
   /** Requests refused by `maxCommandsPerSecond` (counted in nothing else). */
   throttled: number;
+  /** Requests the cap made wait before they ran (counted as requests too). */
+  delayed: number;
+  /** The time those requests waited, summed, in ms. */
+  delayedMs: number;
 }
 
 export interface UpstashProxyHandle {
@@ -105,7 +123,7 @@ export interface UpstashProxyHandle {
    */
   waiting(): number;
   /** Sets (or, with `undefined`, lifts) the commands-per-second cap from now on. */
-  setMaxCommandsPerSecond(max: number | undefined): void;
+  setMaxCommandsPerSecond(max: number | undefined, maxThrottleWaitMs?: number): void;
   /** Simulates an outage: requests get their connection destroyed until `resume()`. */
   pause(): void;
   resume(): void;
@@ -163,6 +181,8 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     requestBytes: 0,
     responseBytes: 0,
     throttled: 0,
+    delayed: 0,
+    delayedMs: 0,
   });
   let stats = zero();
   let waiting = 0;
@@ -170,6 +190,7 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
   const limiterFor = (max: number | undefined) =>
     max === undefined ? undefined : throughputLimiter(max, opts.now);
   let limiter = limiterFor(opts.maxCommandsPerSecond);
+  let maxThrottleWaitMs = opts.maxThrottleWaitMs ?? DEFAULT_THROTTLE_WAIT_MS;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -190,11 +211,16 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     // For benchmarks whose stack runs in another process: `{ "maxCommandsPerSecond": n }`, or
     // `{}` to lift the cap (warm-up uncapped, then the measurement capped).
     if (path === "/__limit" && req.method === "POST") {
-      const { maxCommandsPerSecond } = JSON.parse(String(await readBody(req)) || "{}") as {
+      const limit = JSON.parse(String(await readBody(req)) || "{}") as {
         maxCommandsPerSecond?: number;
+        maxThrottleWaitMs?: number;
       };
-      limiter = limiterFor(maxCommandsPerSecond);
-      return void send(res, 200, { maxCommandsPerSecond: maxCommandsPerSecond ?? null });
+      limiter = limiterFor(limit.maxCommandsPerSecond);
+      maxThrottleWaitMs = limit.maxThrottleWaitMs ?? DEFAULT_THROTTLE_WAIT_MS;
+      return void send(res, 200, {
+        maxCommandsPerSecond: limit.maxCommandsPerSecond ?? null,
+        maxThrottleWaitMs,
+      });
     }
     if (paused) return void req.socket.destroy();
 
@@ -216,7 +242,11 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     const base64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
     const sent = mode === "multi-exec" ? [["MULTI"], ...commands, ["EXEC"]] : commands;
 
-    const admitted = limiter?.admit(sent.length);
+    const admitted = await limiter?.admitInTurn(sent.length, maxThrottleWaitMs);
+    if (admitted !== undefined && admitted.waitedMs > 0 && admitted.ok) {
+      stats.delayed += 1;
+      stats.delayedMs += admitted.waitedMs;
+    }
     if (admitted?.ok === false) {
       stats.throttled += 1;
       // Upstash answers quota errors per command in a pipeline, for the whole request otherwise.
@@ -267,8 +297,9 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     resetStats: () => {
       stats = zero();
     },
-    setMaxCommandsPerSecond: (max) => {
+    setMaxCommandsPerSecond: (max, waitMs) => {
       limiter = limiterFor(max);
+      maxThrottleWaitMs = waitMs ?? DEFAULT_THROTTLE_WAIT_MS;
     },
     pause: () => {
       paused = true;

@@ -40,6 +40,21 @@
  *   entry; auto-pipelined calls each reject with `Command failed: <error>`.
  */
 
+/*
+ * WAIT, THEN FAIL (issue 22). Upstash's FAQ, "How do you handle the noisy neighbour problem?"
+ * (upstash/docs, redis/help/faq.mdx, read 2026-12): "there are specific quotas for each
+ * database. When they reach any of these quotas they are throttled using a backoff strategy."
+ * Its pricing page (redis/overall/pricing.mdx) adds that when a database reaches a quota "we do
+ * not stop your service" and, past the monthly cap, that "your database will be rate limited".
+ * So a database over its commands per second is slowed down, not refused at once: by default
+ * (`maxWaitMs` > 0) a request over the cap waits in line (first come, first served) until the
+ * last second's commands leave it room, and fails with the error below only if it waited
+ * `maxWaitMs` without getting in. How long Upstash's backoff lasts before an error, and that
+ * error's text, are not documented (searched again for this change: the docs and pages corpora,
+ * "upstash rate limit exceeded throttling max commands per second"); both are chosen here.
+ * `maxWaitMs` 0 refuses at once, as this proxy did before.
+ */
+
 /** The start of the error a refused request gets; the limit and usage follow. */
 export const THROUGHPUT_ERROR_PREFIX = "ERR max commands per second limit exceeded";
 
@@ -53,9 +68,16 @@ export interface Admission {
   charge(commands: number): void;
 }
 
+export type AdmitResult = { ok: true; admission: Admission } | { ok: false; error: string };
+
 export interface ThroughputLimiter {
   /** Admits `commands` now if the last second's plus these stay within the cap; else the error. */
-  admit(commands: number): { ok: true; admission: Admission } | { ok: false; error: string };
+  admit(commands: number): AdmitResult;
+  /**
+   * Admits `commands` as soon as the cap leaves room, after every request that waits before it;
+   * the error if that takes more than `maxWaitMs` (0: at once or never, as {@link admit}).
+   */
+  admitInTurn(commands: number, maxWaitMs: number): Promise<AdmitResult & { waitedMs: number }>;
 }
 
 const WINDOW_MS = 1000;
@@ -86,31 +108,85 @@ export function throughputLimiter(
   // Admitted requests of the last second, oldest first, and the sum of their commands.
   const admitted: { at: number; commands: number }[] = [];
   let inWindow = 0;
+  // Requests waiting for room, first come first served.
+  const line: Waiter[] = [];
+  let wake: ReturnType<typeof setTimeout> | undefined;
+
+  function admit(commands: number): AdmitResult {
+    const at = now();
+    while (admitted.length > 0 && (admitted[0]?.at ?? at) <= at - WINDOW_MS) {
+      inWindow -= admitted.shift()?.commands ?? 0;
+    }
+    const usage = inWindow + commands;
+    if (usage > maxCommandsPerSecond) {
+      return { ok: false, error: throughputError(maxCommandsPerSecond, usage) };
+    }
+    const entry = { at, commands };
+    admitted.push(entry);
+    inWindow = usage;
+    return {
+      ok: true,
+      admission: {
+        charge(extra) {
+          // An entry leaves the list only once `at <= now - 1000`, so a younger one is in it.
+          if (extra <= 0 || entry.at <= now() - WINDOW_MS) return;
+          entry.commands += extra;
+          inWindow += extra;
+        },
+      },
+    };
+  }
+
+  /** Lets in the waiters at the head of the line that fit, then sleeps until the next may. */
+  function drain(): void {
+    wake = undefined;
+    while (line.length > 0) {
+      const head = line[0]!;
+      const result = admit(head.commands);
+      if (!result.ok) break;
+      line.shift();
+      head.settle(result);
+    }
+    if (line.length > 0 && admitted.length > 0) {
+      const roomInMs = Math.max(1, admitted[0]!.at + WINDOW_MS - now());
+      wake = setTimeout(drain, roomInMs);
+    }
+  }
 
   return {
-    admit(commands) {
-      const at = now();
-      while (admitted.length > 0 && (admitted[0]?.at ?? at) <= at - WINDOW_MS) {
-        inWindow -= admitted.shift()?.commands ?? 0;
+    admit,
+    admitInTurn(commands, maxWaitMs) {
+      const startedAt = now();
+      const first = line.length === 0 ? admit(commands) : undefined;
+      // A request larger than the cap never gets in, however long it waits.
+      if (first?.ok || maxWaitMs <= 0 || commands > maxCommandsPerSecond) {
+        return Promise.resolve({ ...(first ?? admit(commands)), waitedMs: 0 });
       }
-      const usage = inWindow + commands;
-      if (usage > maxCommandsPerSecond) {
-        return { ok: false, error: throughputError(maxCommandsPerSecond, usage) };
-      }
-      const entry = { at, commands };
-      admitted.push(entry);
-      inWindow = usage;
-      return {
-        ok: true,
-        admission: {
-          charge(extra) {
-            // An entry leaves the list only once `at <= now - 1000`, so a younger one is in it.
-            if (extra <= 0 || entry.at <= now() - WINDOW_MS) return;
-            entry.commands += extra;
-            inWindow += extra;
+      return new Promise((resolve) => {
+        const waiter: Waiter = {
+          commands,
+          settle: (result) => {
+            clearTimeout(giveUp);
+            resolve({ ...result, waitedMs: now() - startedAt });
           },
-        },
-      };
+        };
+        const giveUp = setTimeout(() => {
+          line.splice(line.indexOf(waiter), 1);
+          const usage = inWindow + commands;
+          resolve({
+            ok: false,
+            error: throughputError(maxCommandsPerSecond, usage),
+            waitedMs: now() - startedAt,
+          });
+        }, maxWaitMs);
+        line.push(waiter);
+        if (wake === undefined) drain();
+      });
     },
   };
+}
+
+interface Waiter {
+  commands: number;
+  settle(result: AdmitResult): void;
 }

@@ -37,8 +37,10 @@ describe("restore after Redis lost its data", () => {
     const { db, state } = faultyDb(t.db, () => "pass");
     t.clock.nowMs = T0 + 6 * MIN;
     const report = await t.run({}, { db });
-    expect(report.restored?.stages).toBeGreaterThanOrEqual(3); // the table is shared by all tests
+    // Every copy was gone, so every stage of the table (its own) was put back.
+    expect(report.restored).toMatchObject({ stages: 3, stagesPutBack: 3 });
     expect(report.restored?.estimates).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(t.logs.at(-1)!).registry).toMatch(/^restored: 3 stages checked/);
     expect(state.commands.length).toBeGreaterThanOrEqual(3);
     expect(new Set(state.commands)).toEqual(new Set(["QueryCommand"]));
 
@@ -61,6 +63,24 @@ describe("restore after Redis lost its data", () => {
     fresh.clock.nowMs = T0 + 6 * MIN;
     expect((await fresh.heartbeat(watched, await fresh.token("amy", watched))).status).toBe(200);
     expect((await fresh.heartbeat(ended, await fresh.token("amy", ended))).status).toBe(410);
+  });
+
+  it("on a new Redis database, checks the registry, puts nothing back and does not call it a loss", async () => {
+    const table = await ownTable();
+    const h = createHarness({ bindings: table });
+    const t = syncTestContext({ REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX!, ...table });
+    const stageId = await h.createStage();
+    h.clock.nowMs = T0 + 4 * MIN;
+    expect((await h.heartbeat(stageId, await h.token("amy", stageId))).status).toBe(200);
+    expect(await t.redis.get(t.keys.marker())).not.toBe("full");
+
+    t.clock.nowMs = T0 + 5 * MIN;
+    const report = await t.run();
+    expect(report.restored).toEqual({ stages: 1, stagesPutBack: 0, estimates: 0 });
+    expect(JSON.parse(t.logs.at(-1)!).registry).toBe(
+      "marked complete: 1 stage checked against DynamoDB, none missing (as on a new Redis database's first run)",
+    );
+    expect(await t.redis.get(t.keys.marker())).toBe("full");
   });
 
   it("completes an edge-only rebuild (marker `registry`) with the estimates, once", async () => {

@@ -1,7 +1,7 @@
 import type { components } from "@viewer-presence/client";
 import { unwrap } from "../api";
 import { h, replaceChildren } from "../dom";
-import { formatCount, formatDollars } from "../format";
+import { formatCount, formatDollars, formatQuantity } from "../format";
 import type { Page, PageContext } from "../page";
 
 type Estimate = components["schemas"]["CostEstimate"];
@@ -82,7 +82,7 @@ export function costPage(context: PageContext): Page {
       );
       if (ask !== asked) return;
       context.report(undefined);
-      asOf.textContent = `${formatCount(count)} concurrent viewers on ${formatCount(stageCount)} stages, around the clock; prices as of ${comparison.pricesAsOf}, a 730-hour month.`;
+      asOf.textContent = `${formatQuantity(count, "concurrent viewer", "concurrent viewers")} on ${formatQuantity(stageCount, "stage", "stages")}, around the clock; prices as of ${comparison.pricesAsOf}, a 730-hour month.`;
       replaceChildren(out, render(comparison.estimates));
     } catch (error) {
       context.report(error);
@@ -133,54 +133,67 @@ function render(estimates: Estimate[]): HTMLElement {
           h("th", { scope: "col" }, "Plan, limits and notes"),
         ),
       ),
-      h(
-        "tbody",
-        {},
-        ...estimates.map((estimate) =>
-          h(
-            "tr",
-            {
-              "data-architecture": estimate.architecture,
-              class: estimate.architecture === THIS_SYSTEM ? "ours" : "",
-            },
-            h(
-              "th",
-              { scope: "row" },
-              estimate.label,
-              estimate.architecture === THIS_SYSTEM
-                ? h("span", { class: "badge" }, "this system")
-                : null,
-              estimate.usableFromEdge
-                ? null
-                : h("span", { class: "badge warn" }, "not reachable from the edge"),
-              estimate.keepsHistory ? null : h("span", { class: "badge" }, "no history"),
-            ),
-            h(
-              "td",
-              { class: "num" },
-              h("strong", {}, formatDollars(estimate.total)),
-              h("meter", { min: "0", max: String(most), value: String(estimate.total) }),
-            ),
-            ...TIERS.map(([tier]) =>
-              h("td", { class: "num tier" }, formatDollars(estimate.tiers[tier])),
-            ),
-            h("td", {}, details(estimate)),
-          ),
-        ),
-      ),
+      h("tbody", {}, ...estimates.flatMap((estimate) => estimateRows(estimate, most))),
     ),
   );
 }
 
-function details(estimate: Estimate): HTMLElement {
+/** The table's columns: architecture, total, one per tier, and the plan. */
+const COLUMNS = 2 + TIERS.length + 1;
+
+/**
+ * An architecture's row, and below it the row of its limits and notes: shown across the whole
+ * table when the plan's button opens it, since in the last column they made it too wide at
+ * 1280 px (or, squeezed, thousands of pixels tall).
+ */
+function estimateRows(estimate: Estimate, most: number): HTMLTableRowElement[] {
+  const ours = estimate.architecture === THIS_SYSTEM ? "ours" : "";
+  const notesId = `notes-${estimate.architecture}`;
+  const notes = h(
+    "tr",
+    { id: notesId, class: `notes ${ours}`, "data-notes-for": estimate.architecture, hidden: true },
+    h("td", { colspan: String(COLUMNS) }, notesList(estimate)),
+  );
+  const toggle = h(
+    "button",
+    {
+      type: "button",
+      class: "disclosure",
+      "aria-expanded": "false",
+      "aria-controls": notesId,
+      onclick: () => {
+        const open = notes.hidden;
+        notes.hidden = !open;
+        toggle.setAttribute("aria-expanded", String(open));
+      },
+    },
+    estimate.plan ? `${formatCount(estimate.plan.databases)} × ${estimate.plan.name}` : "Details",
+  );
   const binding = estimate.limits.filter((limit) => limit.status !== "ok");
-  return h(
-    "details",
-    {},
+  const row = h(
+    "tr",
+    { "data-architecture": estimate.architecture, class: ours },
     h(
-      "summary",
+      "th",
+      { scope: "row" },
+      estimate.label,
+      ours ? h("span", { class: "badge" }, "this system") : null,
+      estimate.usableFromEdge
+        ? null
+        : h("span", { class: "badge warn" }, "not reachable from the edge"),
+      estimate.keepsHistory ? null : h("span", { class: "badge" }, "no history"),
+    ),
+    h(
+      "td",
+      { class: "num" },
+      h("strong", {}, formatDollars(estimate.total)),
+      h("meter", { min: "0", max: String(most), value: String(estimate.total) }),
+    ),
+    ...TIERS.map(([tier]) => h("td", { class: "num tier" }, formatDollars(estimate.tiers[tier]))),
+    h(
+      "td",
       {},
-      estimate.plan ? `${estimate.plan.databases} × ${estimate.plan.name}` : "details",
+      toggle,
       ...binding.map((limit) =>
         h(
           "span",
@@ -189,17 +202,21 @@ function details(estimate: Estimate): HTMLElement {
         ),
       ),
     ),
-    h(
-      "ul",
-      {},
-      ...estimate.limits.map((limit) =>
-        h(
-          "li",
-          {},
-          `${limit.name}: ${formatCount(limit.used)} of ${formatCount(limit.limit)} ${limit.unit} (${limit.status})`,
-        ),
+  );
+  return [row, notes];
+}
+
+function notesList(estimate: Estimate): HTMLElement {
+  return h(
+    "ul",
+    {},
+    ...estimate.limits.map((limit) =>
+      h(
+        "li",
+        {},
+        `${limit.name}: ${formatCount(limit.used)} of ${formatCount(limit.limit)} ${limit.unit} (${limit.status})`,
       ),
-      ...estimate.notes.map((note) => h("li", {}, note)),
     ),
+    ...estimate.notes.map((note) => h("li", {}, note)),
   );
 }

@@ -2,7 +2,7 @@ import type { Stage } from "@viewer-presence/client";
 import { unwrap } from "../api";
 import { type TimeChart, timeChart } from "../chart";
 import { h, replaceChildren } from "../dom";
-import { formatClock, formatCount } from "../format";
+import { agreeing, formatClock, formatCount, formatQuantity } from "../format";
 import { type Page, type PageContext, poll } from "../page";
 
 /**
@@ -36,7 +36,9 @@ interface Row {
 export function livePage(context: PageContext): Page {
   const { client } = context;
   const totalViewers = h("span", { id: "total-viewers", class: "big" }, "–");
+  const viewersLabel = h("span", { class: "label" }, " viewers on the platform");
   const activeStages = h("span", { id: "active-stages" }, "–");
+  const activeLabel = document.createTextNode(" stages with viewers ");
   const asOf = h("span", { class: "hint" });
   const body = h("tbody");
   const ended = h("ul", { class: "ended" });
@@ -68,12 +70,14 @@ export function livePage(context: PageContext): Page {
     h(
       "section",
       { class: "total", "aria-live": "polite" },
-      h("div", {}, totalViewers, h("span", { class: "label" }, " viewers on the platform")),
-      h("div", {}, activeStages, " stages with viewers ", asOf),
+      h("div", {}, totalViewers, viewersLabel),
+      h("div", {}, activeStages, activeLabel, asOf),
     ),
     context.role === "admin" ? table : openById(),
     note,
-    context.role === "admin" ? h("details", {}, h("summary", {}, "Ended stages"), ended) : null,
+    context.role === "admin"
+      ? h("details", { class: "ended-stages" }, h("summary", {}, "Ended stages"), ended)
+      : null,
     context.role === "admin" ? createStageForm(context) : null,
   );
 
@@ -81,7 +85,17 @@ export function livePage(context: PageContext): Page {
   function showTotals(viewers: number, stagesWithViewers: number, asOfMs: number) {
     totalViewers.textContent = formatCount(viewers);
     totalViewers.dataset.viewers = String(viewers);
+    viewersLabel.textContent = agreeing(
+      viewers,
+      " viewer on the platform",
+      " viewers on the platform",
+    );
     activeStages.textContent = formatCount(stagesWithViewers);
+    activeLabel.textContent = agreeing(
+      stagesWithViewers,
+      " stage with viewers ",
+      " stages with viewers ",
+    );
     asOf.textContent = `(as of ${formatClock(asOfMs)}, every ${countPollMs(rows.size) / 1000} s)`;
   }
 
@@ -150,7 +164,7 @@ export function livePage(context: PageContext): Page {
       }
       everyLiveStageShown = live.length <= MAX_POLLED_STAGES;
       note.hidden = everyLiveStageShown;
-      note.textContent = `${live.length - MAX_POLLED_STAGES} more live stages are not polled here; open one by its id.`;
+      note.textContent = `${formatQuantity(live.length - MAX_POLLED_STAGES, "more live stage is", "more live stages are")} not polled here; open one by its id.`;
       if (live.length === 0) {
         replaceChildren(body, h("tr", {}, h("td", { colspan: "3" }, "No live stage.")));
       } else {

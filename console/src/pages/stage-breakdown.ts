@@ -1,6 +1,6 @@
 import { unwrap } from "../api";
 import { h } from "../dom";
-import { formatCount, formatWatchTime } from "../format";
+import { formatCount, formatQuantity, formatWatchTime } from "../format";
 import type { PageContext } from "../page";
 import type { Range } from "../ranges";
 
@@ -50,7 +50,7 @@ export function breakdownSection(
         ),
       );
       if (byCountry!.hours > 0 || range.spanMs > 86_400_000) {
-        note.textContent = `From ${byCountry!.hours} rolled-up hours. Viewer-hours: each hour's distinct viewers, summed.`;
+        note.textContent = `From ${formatQuantity(byCountry!.hours, "rolled-up hour", "rolled-up hours")}. Viewer-hours: each hour's distinct viewers, summed.`;
         country.replaceWith(
           table("breakdown-country", "Country", byCountry!.rows.map(fromRollup), true),
         );

@@ -2,7 +2,15 @@ import type { Stage } from "@viewer-presence/client";
 import { ApiProblem, unwrap } from "../api";
 import { timeChart } from "../chart";
 import { h, replaceChildren } from "../dom";
-import { formatClock, formatCount, formatDecimal, formatMoment, formatWatchTime } from "../format";
+import {
+  agreeing,
+  formatClock,
+  formatCount,
+  formatDecimal,
+  formatMoment,
+  formatQuantity,
+  formatWatchTime,
+} from "../format";
 import { type Page, type PageContext, poll } from "../page";
 import { RANGES, type Range, type SeriesPoint, summarise } from "../ranges";
 import { breakdownSection } from "./stage-breakdown";
@@ -23,6 +31,7 @@ export function stagePage(context: PageContext, stageId: string): Page {
   const heading = h("h1", {}, stageId);
   const status = h("span", { id: "stage-status", class: "badge" }, "…");
   const live = h("span", { id: "stage-viewers", class: "big" }, "–");
+  const liveLabel = h("span", { class: "label" }, " viewers now");
   const admin = h("div", { class: "admin" });
   const chartBox = h("div", { id: "concurrency-chart", class: "chart" });
   const chartNote = h("p", { class: "hint", "aria-live": "polite" });
@@ -45,7 +54,7 @@ export function stagePage(context: PageContext, stageId: string): Page {
     h(
       "section",
       { class: "headline" },
-      h("div", {}, live, h("span", { class: "label" }, " viewers now")),
+      h("div", {}, live, liveLabel),
       h("div", {}, status, " ", h("code", {}, stageId)),
     ),
     admin,
@@ -72,11 +81,22 @@ export function stagePage(context: PageContext, stageId: string): Page {
       status.dataset.status = stage.status;
       if (context.role === "admin") renderAdmin(stage);
     } catch (error) {
-      context.report(
-        error instanceof ApiProblem && error.status === 404
-          ? new Error(`There is no stage "${stageId}".`)
-          : error,
-      );
+      const missing = error instanceof ApiProblem && error.status === 404;
+      context.report(missing ? new Error(`There is no stage "${stageId}".`) : error);
+      // Nothing below the heading can be about a stage that does not exist: empty charts and
+      // tables would only look like a stage nobody watched.
+      if (missing) {
+        for (const child of [...element.children].slice(2)) (child as HTMLElement).hidden = true;
+        element.append(
+          h(
+            "p",
+            { id: "no-stage" },
+            "Check the id, or pick a stage on the ",
+            h("a", { href: "#/live" }, "Live"),
+            " page.",
+          ),
+        );
+      }
     }
   }
 
@@ -87,6 +107,7 @@ export function stagePage(context: PageContext, stageId: string): Page {
       );
       live.textContent = formatCount(answer.viewers) + (answer.estimated ? " (est.)" : "");
       live.dataset.viewers = String(answer.viewers);
+      liveLabel.textContent = agreeing(answer.viewers, " viewer now", " viewers now");
     } catch (error) {
       if (!(error instanceof ApiProblem && error.status === 404)) context.report(error);
     }
@@ -199,7 +220,7 @@ export function stagePage(context: PageContext, stageId: string): Page {
           ? range.resolution === "30s" || range.resolution === "5m"
             ? "No snapshot in this range yet: the sync job writes one per 5-minute window, a minute after it closes."
             : "No rollup in this range yet: hours are rolled up about an hour after they end."
-          : `${points.length} points of ${range.resolution}, as of ${formatClock(to)}. Gaps are intervals with no viewer or not synced yet.`;
+          : `${formatQuantity(points.length, "point", "points")} of ${range.resolution}, as of ${formatClock(to)}. Gaps are intervals with no viewer or not synced yet.`;
       renderSummary(range, points);
       replaceChildren(breakdowns, breakdownSection(context, stageId, from, to, range));
     } catch (error) {
@@ -221,7 +242,11 @@ export function stagePage(context: PageContext, stageId: string): Page {
           : "–",
       ),
       h("dt", {}, "Average while watched"),
-      h("dd", {}, `${formatDecimal(figures.averageViewers)} viewers`),
+      h(
+        "dd",
+        { id: "summary-average" },
+        formatQuantity(figures.averageViewers, "viewer", "viewers", formatDecimal),
+      ),
       h("dt", {}, `Distinct viewers (busiest ${interval})`),
       h("dd", {}, formatCount(figures.busiestUnique)),
       h("dt", {}, "Watch time"),

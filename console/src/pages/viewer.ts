@@ -26,6 +26,7 @@ export function viewerPage(context: PageContext): Page {
     required: true,
     autocomplete: "off",
     placeholder: "user-1234",
+    "aria-describedby": "viewer-id-help",
   });
   const monthInput = h("input", {
     id: "viewer-month",
@@ -40,6 +41,11 @@ export function viewerPage(context: PageContext): Page {
     { class: "card" },
     h("label", { for: "viewer-id" }, "Viewer id"),
     viewerInput,
+    h(
+      "p",
+      { class: "hint", id: "viewer-id-help" },
+      "The id your backend put in the viewer's token (issueViewerToken's viewerId); a stage's viewing records list the ids that watched it.",
+    ),
     h("label", { for: "viewer-month" }, "Month (UTC)"),
     monthInput,
     h("button", { type: "submit" }, "Show watch time"),

@@ -34,8 +34,26 @@ export class FakeServer {
   /** Requests that found no queued answer; a test that ends with some here is wrong. */
   readonly unexpected: string[] = [];
 
+  /** `getStageViewers` requests (a watcher's polls); answered from `replyViewers`'s queue. */
+  readonly reads: Recorded[] = [];
+  private readsQueue: Responder[] = [];
+
+  /** Queues the answers to the next `getStageViewers` reads, in order. */
+  replyViewers(...responders: Responder[]): this {
+    this.readsQueue.push(...responders);
+    return this;
+  }
+
   readonly fetch = async (request: Request): Promise<Response> => {
-    if (new URL(request.url).pathname.endsWith("/anonymous-sessions")) {
+    const { pathname } = new URL(request.url);
+    if (request.method === "GET" && pathname.endsWith("/viewers")) {
+      this.reads.push({ request, body: "" });
+      const responder = this.readsQueue.shift();
+      if (responder !== undefined) return responder(request);
+      this.unexpected.push(`${request.method} ${request.url}`);
+      throw new Error(`unexpected request: ${request.method} ${request.url}`);
+    }
+    if (pathname.endsWith("/anonymous-sessions")) {
       this.sessions.push({ request, body: await request.clone().text() });
       return this.sessionResponder(request);
     }
@@ -74,10 +92,20 @@ export function heartbeat(nextHeartbeatInMs: number, viewers = 3): Responder {
     viewerId: "user-1234",
     viewers,
     estimated: false,
+    asOf: "2026-11-27T21:30:00.000Z",
     nextHeartbeatInMs,
     ticket: "493612.0.0.AAAAAAAAAAAAAAAAAAAAAA",
   };
   return () => Response.json(body, { status: 200 });
+}
+
+/** A 200 `getStageViewers` answer with its `Cache-Control` (the edge's is `public, max-age=5`). */
+export function stageViewers(viewers: number, cacheControl = "public, max-age=5"): Responder {
+  return () =>
+    Response.json(
+      { stageId: "concert-42", viewers, estimated: false, asOf: "2026-12-07T12:00:00.000Z" },
+      { status: 200, headers: { "Cache-Control": cacheControl } },
+    );
 }
 
 /** A 201 `startAnonymousSession` answer: tokens `anon-tok-1`, `anon-tok-2`, ... */

@@ -1,5 +1,5 @@
 /**
- * A front end's page script as the README shows it, built in a throwaway project outside the
+ * A front end's page script as the README and docs/api.md show it, built in a throwaway project outside the
  * repository against the installed @viewer-presence/client tarball (pack-install.test.ts).
  * The stage, the API and the token (signed by the throwaway backend) come in the query string.
  */
