@@ -4,6 +4,7 @@
  * counts, closes), and what the sync job makes of a socket audience: the same snapshots and
  * viewing records as for the same audience over HTTP heartbeats.
  */
+import { type PresenceUpdate, startPresence } from "@viewer-presence/client";
 import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
 import { parseConfig } from "@viewer-presence/shared/config";
 import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
@@ -110,6 +111,23 @@ describe("presence sockets under wrangler dev", () => {
     await sleep(2_500);
     expect(await viewersOf(stageId)).toBe(1);
     for (const page of [tab1, watcher]) page.close();
+  });
+
+  it("serves the typed client's startPresence over a socket: counted, pushed, and gone on stop", async () => {
+    const stageId = await createStage();
+    const updates: PresenceUpdate[] = [];
+    const presence = startPresence({
+      baseUrl: worker.url,
+      stageId,
+      token: await tokenFor(stageId, "typed"),
+      transport: "websocket",
+      onUpdate: (update) => updates.push(update),
+    });
+    for (let i = 0; i < 200 && !updates.some((u) => u.viewers === 1); i++) await sleep(50);
+    expect(updates.find((u) => u.viewers === 1)).toMatchObject({ transport: "websocket" });
+    await presence.stop();
+    await sleep(3_500); // the leave's early flush, then the count read's 2 s cache
+    expect(await viewersOf(stageId)).toBe(0);
   });
 
   it("gives the sync job the same snapshots and viewing records for an audience over sockets as over HTTP", async () => {
