@@ -53,7 +53,14 @@ export function webSocketUsage({ w, u }: Pick<ModelInput, "w" | "u">) {
   const peakSocketsPerStage = ((w.viewers * w.tabsPerViewer) / w.stages) * w.peakToAverage;
   const shardsPerStage = Math.max(1, Math.ceil(peakSocketsPerStage / w.socketsPerShard));
   const shards = w.stages * shardsPerStage;
-  const flushes = (shards * u.liveSecondsPerMonth) / w.heartbeatIntervalSec;
+  const slotFlushes = (shards * u.liveSecondsPerMonth) / w.heartbeatIntervalSec;
+  // A join or leave brings a flush forward by about 1 s; events of the same second share one,
+  // so a shard flushes at most once a second.
+  const earlyFlushes = Math.min(
+    tabSessions * w.socketEarlyFlushesPerSession,
+    shards * u.liveSecondsPerMonth,
+  );
+  const flushes = slotFlushes + earlyFlushes;
   const viewersPerShard = w.viewers / shards;
   return {
     connections,
@@ -62,6 +69,7 @@ export function webSocketUsage({ w, u }: Pick<ModelInput, "w" | "u">) {
     shardsPerStage,
     shards,
     flushes,
+    earlyFlushes,
     peakSocketsPerShard: peakSocketsPerStage / shardsPerStage,
     flushCommands: flushes * w.socketFlushCommands,
     flushBytes: flushes * (FLUSH_FIXED_BYTES + viewersPerShard * w.socketFlushBytesPerViewer),
@@ -158,8 +166,8 @@ export function webSocketShardsSnapshots(input: ModelInput): ModelOutput {
     plan: { name: `${redis.plan.name}, ${plural(use.shards, "shard")}`, databases },
     notes: [
       `Workers ${usd(edge)}: ${millions(use.connections)} WebSocket upgrades (a tab's session, a reconnect every ${w.webSocketSessionHours} h, ${w.deploysPerMonth} deploys${use.watcherConnections > 0 ? `, ${formatCount(w.watchers)} watching pages` : ""}), ${millions(u.tokenRequests)} anonymous token requests, the console's polls and the cron: ${millions(workerRequests)} requests, ${(workerRequests / viewerHours).toFixed(2)} a viewer-hour.`,
-      `Durable Objects ${usd(objects)}: ${plural(use.shards, "shard")} (${use.shardsPerStage} a stage, at most ${formatCount(w.socketsPerShard)} sockets each); ${millions(objectRequests)} billed requests (${millions(use.connections)} upgrades, ${millions(use.messages)} messages counted 20 to 1, ${millions(use.flushes)} flush alarms every ${w.heartbeatIntervalSec} s); ${formatCount(objectGbSeconds)} GB-s at ${w.durableObjectMsPerFlush} ms a flush and ${w.durableObjectMsPerMessage} ms a message (assumptions). Pings are auto-responses: not billed.`,
-      `Upstash ${usd(redis.cost)}: ${w.socketFlushCommands} commands a flush whatever the shard's audience (${millions(use.flushCommands)} a month) plus the sync job's ${millions(u.syncCommands)}: ${(commands / viewerMinutes).toFixed(4)} commands a viewer-minute (HTTP heartbeats: ${(u.heartbeatCommands / viewerMinutes).toFixed(2)}).`,
+      `Durable Objects ${usd(objects)}: ${plural(use.shards, "shard")} (${use.shardsPerStage} a stage, at most ${formatCount(w.socketsPerShard)} sockets each); ${millions(objectRequests)} billed requests (${millions(use.connections)} upgrades, ${millions(use.messages)} messages counted 20 to 1, ${millions(use.flushes)} flush alarms: one a shard every ${w.heartbeatIntervalSec} s and ${millions(use.earlyFlushes)} brought forward by joins and leaves); ${formatCount(objectGbSeconds)} GB-s at ${w.durableObjectMsPerFlush} ms a flush and ${w.durableObjectMsPerMessage} ms a message (assumptions). Pings are auto-responses: not billed.`,
+      `Upstash ${usd(redis.cost)}: ${w.socketFlushCommands} commands a flush whatever the shard's audience, ${millions(use.flushes)} flushes (${millions(use.flushCommands)} a month) plus the sync job's ${millions(u.syncCommands)}: ${(commands / viewerMinutes).toFixed(4)} commands a viewer-minute (HTTP heartbeats: ${(u.heartbeatCommands / viewerMinutes).toFixed(2)}).`,
       `A page watching the count without being counted (watchStage) costs one upgrade a connection and nothing else: $${(((c.workers.perMillionRequests.value + d.perMillionRequests.value) * (u.liveHoursPerMonth / w.webSocketSessionHours)) / MILLION).toFixed(4)} a month per page watching around the clock, beyond the included requests.`,
       ...redis.notes,
       ...history.notes,

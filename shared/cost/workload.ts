@@ -177,11 +177,18 @@ export interface Workload {
   /** Durable Objects: hours a viewer's WebSocket stays connected before reconnecting. Default 1. */
   webSocketSessionHours: number;
   /**
-   * The WebSocket transport (websocket-shards.ts): Upstash commands one shard sends per slot
-   * flush (its viewers' bits, their indexes when new, the stage's count and registry check).
-   * Default 12, the flush pipeline's design; `npm run cost:calibrate` does not measure it yet.
+   * The WebSocket transport (websocket-shards.ts): Upstash commands one shard sends per flush
+   * (its viewers' bits, their indexes when new, the stage's count and registry check). Default
+   * 9: 36 commands in 4 flushes, measured by `npm run load -- --transport websocket` (BENCHMARKS.md,
+   * "Presence sockets against npm start"); one BITFIELD more per 1,500 viewers of the shard.
    */
   socketFlushCommands: number;
+  /**
+   * Early flushes a socket session causes besides the slot's: a shard flushes about 1 s after a
+   * join, a leave or a change to playing (edge/presence-shard.ts), merging those of that second.
+   * Default 2 (the join and the leave).
+   */
+  socketEarlyFlushesPerSession: number;
   /** Bytes a flush sends per viewer of the shard (a BITFIELD operation, `SET u2 #<index> 3`). Default 20. */
   socketFlushBytesPerViewer: number;
   /** Sockets one shard holds at most before the stage gets another (the issue's 10,000). */
@@ -239,7 +246,8 @@ const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
   dashboardReadBytesPerPoll: 40_000,
   durableObjectMsPerMessage: 10,
   webSocketSessionHours: 1,
-  socketFlushCommands: 12,
+  socketFlushCommands: 9,
+  socketEarlyFlushesPerSession: 2,
   socketFlushBytesPerViewer: 20,
   socketsPerShard: 10_000,
   socketMessagesPerSession: 3,
@@ -349,6 +357,7 @@ const RULES: readonly Rule[] = [
   ["durableObjectMsPerMessage", nonNegative, "a number >= 0"],
   ["webSocketSessionHours", positive, "a number > 0"],
   ["socketFlushCommands", positive, "a number > 0"],
+  ["socketEarlyFlushesPerSession", nonNegative, "a number >= 0"],
   ["socketFlushBytesPerViewer", nonNegative, "a number >= 0"],
   ["socketsPerShard", positive, "a number > 0"],
   ["socketMessagesPerSession", nonNegative, "a number >= 0"],
