@@ -25,7 +25,6 @@
  * reached the stalled endpoint in each wave (its `/__waiting` count).
  */
 import { cpus, loadavg } from "node:os";
-import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { databaseForStage } from "@viewer-presence/shared/rendezvous";
 import { signViewerToken } from "@viewer-presence/shared/viewer-token";
@@ -34,6 +33,7 @@ import { startWranglerDev } from "../stack";
 import type { WranglerDevHandle } from "../stack/wrangler-dev";
 import { uniqueId } from "../test-env";
 import { type BenchStack, startBenchStack } from "./bench-stack";
+import { type GuardLogSum, guardLogReader } from "./guard-log";
 
 const ADMIN = "bench-admin-key-0123456789";
 const SECRET = "bench-viewer-token-secret-0123456789abcdef";
@@ -59,32 +59,7 @@ interface Worker {
   dev: WranglerDevHandle;
   stages: [stalled: string, healthy: string];
   /** What its guards logged, summed per database (edge/redis-guard.ts's summary lines). */
-  logged: Map<number, { missed: number; failed: number; refused: number; opened: number }>;
-}
-
-/** A stream that reads a worker's output for the guards' summary lines and sums them. */
-function guardLogReader(into: Worker["logged"]): Writable {
-  const summary =
-    /redis unavailable database (\d+): \d+ calls failed in [\d.]+ s \((\d+) missed the deadline, (\d+) failed, (\d+) refused unsent\); breaker opened (\d+) times/;
-  let rest = "";
-  return new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      const lines = (rest + chunk.toString("utf8")).split("\n");
-      rest = lines.pop() ?? "";
-      for (const line of lines) {
-        const match = summary.exec(line);
-        if (match === null) continue;
-        const [, database, missed, failed, refused, opened] = match.map(Number);
-        const sum = into.get(database!) ?? { missed: 0, failed: 0, refused: 0, opened: 0 };
-        sum.missed += missed!;
-        sum.failed += failed!;
-        sum.refused += refused!;
-        sum.opened += opened!;
-        into.set(database!, sum);
-      }
-      done();
-    },
-  });
+  logged: Map<number, GuardLogSum>;
 }
 
 interface Answer {
