@@ -1,5 +1,4 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { audienceTag, countryOf, deviceClass } from "@viewer-presence/shared/audience";
 import { viewerTokenSecrets } from "@viewer-presence/shared/config";
 import { openPresenceSocketRoute } from "../../openapi/routes";
 import type { AppEnv } from "../env";
@@ -8,6 +7,7 @@ import { SHARD_COUNT_HEADER, shardRequest } from "../presence/socket-shards";
 import { HttpProblem, problems } from "../problems";
 import type { DurableObjectNamespace } from "../worker-types";
 import { refusal } from "./presence.handlers";
+import { requestAudienceTag } from "./request-audience";
 import { verifyViewerToken } from "./viewer-identity";
 
 /**
@@ -47,14 +47,7 @@ export function registerPresenceSocketHandlers(app: OpenAPIHono<AppEnv>) {
       stageId,
       ...(viewer === undefined ? {} : { viewer }),
       state: state ?? "playing",
-      audienceTag: () =>
-        audienceTag({
-          country: countryOf(
-            (c.req.raw as { cf?: { country?: unknown } }).cf?.country,
-            c.req.header("cf-ipcountry"),
-          ),
-          device: deviceClass(c.req.header("user-agent"), c.req.header("sec-ch-ua-mobile")),
-        }),
+      audienceTag: requestAudienceTag(c),
     });
     if (outcome.kind === "rate-limited") throw problems.rateLimited(outcome.retryAfterSec);
     if (outcome.kind === "unknown-stage") throw problems.stageNotFound(stageId);

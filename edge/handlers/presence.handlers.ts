@@ -1,5 +1,4 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { audienceTag, countryOf, deviceClass } from "@viewer-presence/shared/audience";
 import { viewerTokenSecrets } from "@viewer-presence/shared/config";
 import type { HeartbeatAcceptance } from "@viewer-presence/shared/heartbeat-acceptance";
 import {
@@ -14,6 +13,7 @@ import { sendHeartbeat } from "../presence/send-heartbeat";
 import { stageViewers } from "../presence/stage-viewers";
 import { viewerTotals } from "../presence/viewer-totals";
 import { problems } from "../problems";
+import { requestAudienceTag } from "./request-audience";
 import { resolveViewer } from "./viewer-identity";
 
 /** The problem a refused heartbeat answers (any reason but the anonymous one: the stage ended). */
@@ -40,14 +40,7 @@ export function registerPresenceHandlers(app: OpenAPIHono<AppEnv>) {
       viewer,
       playing: state === undefined || state === "playing",
       ticket,
-      audienceTag: () =>
-        audienceTag({
-          country: countryOf(
-            (c.req.raw as { cf?: { country?: unknown } }).cf?.country,
-            c.req.header("cf-ipcountry"),
-          ),
-          device: deviceClass(c.req.header("user-agent"), c.req.header("sec-ch-ua-mobile")),
-        }),
+      audienceTag: requestAudienceTag(c),
     });
     if (result.kind === "rate-limited") throw problems.rateLimited(result.retryAfterSec);
     if (result.kind === "unknown-stage") throw problems.stageNotFound(stageId);

@@ -7,7 +7,7 @@ import { presenceSlots } from "@viewer-presence/shared/slot-bitmaps";
 import { parseEstimate, type RestoreEstimate } from "@viewer-presence/shared/snapshot-estimate";
 import { type Stage, toStage } from "@viewer-presence/shared/stage";
 import type { Slot } from "@viewer-presence/shared/windows";
-import { isNil, type RegistryCheck, registryCheckOf } from "./registry-check";
+import { isNil, type RegistryCheck, registryCheckOf, stageAndIndexKeys } from "./registry-check";
 
 /**
  * What FLUSH_SCRIPT answers when it wrote nothing: no stage, Redis lost its data (marker `m`
@@ -163,15 +163,7 @@ export function flushScriptCall(keys: RedisKeys, input: FlushInput) {
   return {
     script: FLUSH_SCRIPT,
     keys: [
-      keys.stage(stageId),
-      keys.marker(),
-      keys.registryVersion(),
-      keys.restoredAt(),
-      keys.estimate(stageId),
-      keys.generation(),
-      keys.viewerIndex(stageId, epoch),
-      keys.viewerList(stageId, epoch),
-      keys.indexedEpochs(),
+      ...stageAndIndexKeys(keys, stageId, epoch),
       ...input.slots.map((slot) => keys.slotBitmap(stageId, slot.window, slot)),
       ...groups.flatMap((group) => [
         keys.viewerIndex(stageId, group.epoch),

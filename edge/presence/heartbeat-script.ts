@@ -8,7 +8,7 @@ import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { parseEstimate, type RestoreEstimate } from "@viewer-presence/shared/snapshot-estimate";
 import { type Stage, toStage } from "@viewer-presence/shared/stage";
 import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
-import { isNil, type RegistryCheck, registryCheckOf } from "./registry-check";
+import { isNil, type RegistryCheck, registryCheckOf, stageAndIndexKeys } from "./registry-check";
 
 /**
  * The Lua scripts of the presence layout (shared/slot-bitmaps.ts). The usual heartbeat runs
@@ -155,15 +155,7 @@ export function heartbeatScriptCall(keys: RedisKeys, input: HeartbeatScriptInput
   return {
     script: HEARTBEAT_SCRIPT,
     keys: [
-      keys.stage(stageId),
-      keys.marker(),
-      keys.registryVersion(),
-      keys.restoredAt(),
-      keys.estimate(stageId),
-      keys.generation(),
-      keys.viewerIndex(stageId, epoch),
-      keys.viewerList(stageId, epoch),
-      keys.indexedEpochs(),
+      ...stageAndIndexKeys(keys, stageId, epoch),
       keys.slotBitmap(stageId, windowIndex(nowMs), slotAt(nowMs, input.intervalSec)),
       keys.audit(stageId),
     ],

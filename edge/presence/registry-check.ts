@@ -23,6 +23,26 @@ export function registryCheckKeys(keys: RedisKeys, estimateOf?: string): string[
   return estimateOf === undefined ? check : [...check, keys.estimate(estimateOf)];
 }
 
+/**
+ * KEYS[1..9] of the scripts that check a stage and hand out its viewers' indexes for an epoch
+ * (HEARTBEAT_SCRIPT for one viewer, FLUSH_SCRIPT for a shard's): the stage's copy, the registry
+ * check with its restore estimate, then the epoch's index hash, index list and the set of indexed
+ * epochs. One order for both, read by name in each script.
+ */
+export function stageAndIndexKeys(keys: RedisKeys, stageId: string, epoch: number): string[] {
+  return [
+    keys.stage(stageId),
+    keys.marker(),
+    keys.registryVersion(),
+    keys.restoredAt(),
+    keys.estimate(stageId),
+    keys.generation(),
+    keys.viewerIndex(stageId, epoch),
+    keys.viewerList(stageId, epoch),
+    keys.indexedEpochs(),
+  ];
+}
+
 /** The registry check as read from its four values, whichever reply they came in. */
 export function registryCheckOf(values: {
   marker: unknown;
