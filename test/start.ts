@@ -143,9 +143,10 @@ ${defaults.length > 0 ? `\nLocal defaults (set these variables to choose your ow
 Try it:
   curl -s -X POST ${worker.url}/v1/stages -H 'authorization: Bearer ${vars.ADMIN_API_KEY}' \\
        -H 'content-type: application/json' -d '{"id":"demo","title":"Demo stage"}'
-  curl -s -X POST ${worker.url}/v1/stages/demo/viewer-tokens -H 'authorization: Bearer ${vars.ADMIN_API_KEY}' \\
-       -H 'content-type: application/json' -d '{"viewerId":"alice"}'
-  curl -s -X POST ${worker.url}/v1/stages/demo/heartbeats -H 'authorization: Bearer <token>'
+  T=$(curl -s -X POST ${worker.url}/v1/stages/demo/viewer-tokens -H 'authorization: Bearer ${vars.ADMIN_API_KEY}' \\
+       -H 'content-type: application/json' -d '{"viewerId":"alice"}' \\
+       | node -p 'JSON.parse(require("fs").readFileSync(0)).token')
+  curl -s -X POST ${worker.url}/v1/stages/demo/heartbeats -H "authorization: Bearer $T"
   curl -s ${worker.url}/v1/stages/demo/viewers
   npm run sync   # run the sync job now, in another terminal (it reads .local/stack.env)
 
