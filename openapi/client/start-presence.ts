@@ -9,7 +9,8 @@ import {
   type TokenSource,
 } from "./heartbeat-loop-options";
 import { type LoopProblem, tokenProblem } from "./loop-problem";
-import type { Presence, PresenceOptions, PresenceState, PresenceUpdate } from "./presence-options";
+import type { Presence, PresenceOptions, PresenceUpdate } from "./presence-options";
+import { presenceRecord } from "./presence-record";
 import type { ConnectFailure, SocketPlan } from "./socket-plan";
 import { socketPlanBase } from "./socket-plan-base";
 import { followPlayerState } from "./socket-player-state";
@@ -37,17 +38,7 @@ export function startPresence(options: PresenceOptions): Presence {
     options.client ?? createPresenceClient({ baseUrl: options.baseUrl, fetch: options.fetch });
   const { stageId } = options;
   const tokenSource = options.token ?? anonymousSessionToken({ client, stageId, now: host.now });
-  let lastUpdate: PresenceUpdate | undefined;
-  let lastProblem: LoopProblem | undefined;
-
-  const update = (next: PresenceUpdate): void => {
-    lastUpdate = next;
-    options.onUpdate?.(next);
-  };
-  const report = (problem: LoopProblem): void => {
-    lastProblem = problem;
-    options.onError?.(problem);
-  };
+  const { update, report, state } = presenceRecord(options);
   const startLoop = (ended: () => void): HeartbeatLoop =>
     startHeartbeatLoop({
       ...options,
@@ -62,13 +53,6 @@ export function startPresence(options: PresenceOptions): Presence {
         if (problem.fatal) ended();
       },
     });
-
-  const state = (status: PresenceState["status"], consecutiveFailures: number): PresenceState => ({
-    status,
-    lastUpdate,
-    consecutiveFailures,
-    lastProblem,
-  });
 
   if (options.transport === "http") {
     const loop = startLoop(() => undefined);

@@ -1,8 +1,8 @@
 import { createPresenceClient, type PresenceClient } from "./create-client";
 import { resolveHost } from "./environment";
 import type { HeartbeatLoopBaseOptions, LoopTransport } from "./heartbeat-loop-options";
-import type { LoopProblem } from "./loop-problem";
 import type { PresenceState, PresenceUpdate, SocketOptions } from "./presence-options";
+import { presenceRecord } from "./presence-record";
 import { socketPlanBase } from "./socket-plan-base";
 import { presenceSocketUrl } from "./socket-protocol";
 import { runSocketWithFallback } from "./socket-with-fallback";
@@ -48,16 +48,7 @@ export function watchStage(options: WatchStageOptions): StageWatch {
   const client: PresenceClient =
     options.client ?? createPresenceClient({ baseUrl: options.baseUrl, fetch: options.fetch });
   const { stageId } = options;
-  let lastUpdate: PresenceUpdate | undefined;
-  let lastProblem: LoopProblem | undefined;
-  const update = (next: PresenceUpdate): void => {
-    lastUpdate = next;
-    options.onUpdate?.(next);
-  };
-  const report = (problem: LoopProblem): void => {
-    lastProblem = problem;
-    options.onError?.(problem);
-  };
+  const { update, report, state } = presenceRecord(options);
 
   const startPolling = (ended: () => void) =>
     pollStageViewers({
@@ -71,13 +62,6 @@ export function watchStage(options: WatchStageOptions): StageWatch {
       report,
       ended,
     });
-  const state = (status: PresenceState["status"], consecutiveFailures: number): PresenceState => ({
-    status,
-    lastUpdate,
-    consecutiveFailures,
-    lastProblem,
-  });
-
   if (options.transport === "http") {
     let stopped = false;
     const stop = startPolling(() => {
