@@ -3,11 +3,13 @@
  * part in one Redis database (edge/presence/socket-shards.ts names it), with the hibernation
  * API, as partyserver uses it: each socket's state in its attachment, pings answered by an
  * auto-response that never wakes the object, alarms (never timers), and the object asleep in
- * between. Presence is the open socket. Every slot (the heartbeat interval), and about 1 s after
- * a join, leave or change to playing, an alarm flushes the shard's viewers to Redis in the
- * layout heartbeats write (edge/presence/flush-shard.ts), in one request, then pushes the
- * stage's count to every socket when it changed. Viewers who left are kept in the object's
- * storage until a flush clears their bits, so they survive hibernation and eviction.
+ * between. Presence is the open socket.
+ *
+ * Its own joins and leaves reach its pages within about a second, counted locally (the last
+ * exact count, its own viewers then replaced by its viewers now); Redis learns them once a slot
+ * (every viewer, the layout heartbeats write: edge/presence/flush-shard.ts) and between slots at
+ * most once per SOCKET_FLUSH_GAP_SEC (only what changed). Each flush reads the stage's exact count
+ * and pushes it when it changed. edge/presence/shard-schedule.ts decides which an alarm does.
  */
 import { type Config, parseConfig, viewerTokenSecrets } from "@viewer-presence/shared/config";
 import {
@@ -35,6 +37,8 @@ import {
   nextSlotStartMs,
   slotId,
 } from "./presence/flush-shard";
+import { ShardChanges } from "./presence/shard-changes";
+import { localCount, PUSH_WITHIN_MS, planAlarm } from "./presence/shard-schedule";
 import { createShardStores, type ShardStores } from "./presence/shard-stores";
 import {
   closeQuietly,
@@ -45,31 +49,38 @@ import {
   SOCKET_PROBLEMS,
 } from "./presence/socket-messages";
 import { readAdmission, SHARD_COUNT_HEADER } from "./presence/socket-shards";
-import { type SocketAttachment, shardViewers } from "./presence/socket-viewers";
+import { type ShardViewer, type SocketAttachment, shardViewers } from "./presence/socket-viewers";
 import { StoreUnavailableError } from "./problems";
 import type { DurableObjectState, HibernatingWebSocket } from "./worker-types";
 
-/** A flush this long after a join, leave or change to playing: a burst of joins shares one. */
-export const EARLY_FLUSH_MS = 1_000;
 /** A failed flush is tried again this soon (the Redis guard's cool-down), or at the next slot. */
 export const RETRY_FLUSH_MS = 5_000;
+/**
+ * An alarm this near keeps what the shard owes Redis in memory only: an object is hibernated
+ * (its memory dropped) after about 10 s without events, never sooner.
+ */
+const KEEP_IN_MEMORY_MS = 5_000;
 /** The tag of sockets that only watch the count (viewers' sockets are tagged with their id). */
 const WATCHER_TAG = "~watch";
 const OPEN = 1;
 
-/** What the shard keeps in storage (key `meta`); departed viewers are under key `leaving`. */
+/** What the shard keeps in storage (key `meta`); what it still owes Redis is in ShardChanges. */
 interface ShardMeta {
   stageId: string;
   database: number;
   accepts: string;
   /** The data generation the sockets' indexes belong to (the last flush's). */
   generation?: string;
-  /** The count last pushed. */
+  /** The stage's count as Redis last answered it. */
   count?: StageViewers;
+  /** The shard's own viewers written when `count` was read (they are in it). */
+  countedViewers?: number;
   /** The last slot every viewer was written into. */
   writtenSlot?: string;
   /** A slot whose write failed, written late while its window is open. */
   late?: WindowSlot;
+  /** When the last flush between slots went (SOCKET_FLUSH_GAP_SEC apart at least). */
+  lastEarlyFlushMs?: number;
 }
 
 type RuntimeGlobals = {
@@ -81,6 +92,10 @@ export class PresenceShard {
   readonly #ctx: DurableObjectState;
   readonly #env: Bindings;
   #runtime: { config: Config; stores: ShardStores } | undefined;
+  /** What the shard owes Redis, loaded from storage on first use after a wake. */
+  #changes: ShardChanges | undefined;
+  /** The count last pushed to the pages (forgotten on hibernation: then the last exact one). */
+  #pushed: StageViewers | undefined;
   /** Sockets opened since the last push: they got a provisional count, so the next goes to all. */
   #freshSockets = false;
 
@@ -108,7 +123,13 @@ export class PresenceShard {
       ...cadence,
       widthsSec: countedWidthsSec(config, cadence),
       pingEveryMs: cadence.intervalSec * 1000,
+      gapMs: config.socketFlushGapSec * 1000,
     };
+  }
+
+  async #pending(): Promise<ShardChanges> {
+    this.#changes ??= await ShardChanges.load(this.#ctx.storage);
+    return this.#changes;
   }
 
   /** The upgrade the worker admitted (edge/handlers/presence-socket.handlers.ts). */
@@ -145,23 +166,21 @@ export class PresenceShard {
     };
     this.#ctx.acceptWebSocket(server, [viewer?.viewerId ?? WATCHER_TAG]);
     server.serializeAttachment(attachment);
-    let provisional = meta.count?.viewers ?? 0;
+    const last = this.#pushed ?? meta.count;
+    let provisional = last?.viewers ?? 0;
     if (viewer !== undefined) {
       const tabs = this.#ctx.getWebSockets(viewer.viewerId).filter((s) => s.readyState === OPEN);
-      const leaving = new Set(await storage.get<string[]>("leaving"));
-      if (leaving.delete(viewer.viewerId)) await storage.put("leaving", [...leaving]);
+      (await this.#pending()).rejoin(viewer.viewerId);
       if (tabs.length <= 1) provisional += 1;
     }
-    await this.#flushWithin(
+    // A viewer changes the count: every page hears of it within a second. A watcher only needs
+    // the shard awake (its first flush), when nothing is due yet.
+    await this.#ringWithin(
       nowMs,
-      viewer === undefined && known?.count !== undefined ? undefined : EARLY_FLUSH_MS,
+      viewer === undefined && known?.count !== undefined ? undefined : PUSH_WITHIN_MS,
     );
     this.#freshSockets = true;
-    const count = {
-      viewers: provisional,
-      estimated: meta.count?.estimated ?? false,
-      asOfMs: nowMs,
-    };
+    const count = { viewers: provisional, estimated: last?.estimated ?? false, asOfMs: nowMs };
     server.send(JSON.stringify(countMessage(meta.stageId, count, this.#cadence.pingEveryMs)));
     return new Response(null, {
       status: 101,
@@ -199,8 +218,10 @@ export class PresenceShard {
       attachment.state = message.state;
       socket.serializeAttachment(attachment);
       // Only a change to playing changes what this slot records (its watched bit).
-      if (nowPlaying && attachment.viewerId !== null)
-        await this.#flushWithin(Date.now(), EARLY_FLUSH_MS);
+      if (nowPlaying && attachment.viewerId !== null) {
+        (await this.#pending()).play(attachment.viewerId);
+        await this.#ringWithin(Date.now(), PUSH_WITHIN_MS);
+      }
       return;
     }
     const renewed = await this.#renewToken(attachment, message.token);
@@ -243,31 +264,31 @@ export class PresenceShard {
 
   /**
    * A socket is gone: its viewer leaves, unless another of its tabs is still open here. The
-   * leave waits in storage (surviving hibernation) for the early flush that clears its bits.
+   * pages hear of it within a second; Redis with the next flush (ShardChanges).
    */
-  async #depart(socket: HibernatingWebSocket): Promise<void> {
+  async #depart(socket: HibernatingWebSocket, inAlarm = false): Promise<void> {
     const { viewerId } = socket.deserializeAttachment() as SocketAttachment;
     if (viewerId === null) return;
     const tabs = this.#ctx
       .getWebSockets(viewerId)
       .filter((s) => s !== socket && s.readyState === OPEN);
     if (tabs.length > 0) return;
-    const leaving = new Set(await this.#ctx.storage.get<string[]>("leaving"));
-    if (leaving.has(viewerId)) return;
-    leaving.add(viewerId);
-    await this.#ctx.storage.put("leaving", [...leaving]);
-    await this.#flushWithin(Date.now(), EARLY_FLUSH_MS);
+    (await this.#pending()).leave(viewerId);
+    if (!inAlarm) await this.#ringWithin(Date.now(), PUSH_WITHIN_MS);
   }
 
-  /** Makes the alarm ring within `delayMs` (or at once when none is set and no delay given). */
-  async #flushWithin(nowMs: number, delayMs: number | undefined): Promise<void> {
+  /**
+   * Makes the alarm ring within `delayMs` (or at once when none is set and no delay given). A
+   * burst of events shares one alarm: only the first sets it (a billed row write).
+   */
+  async #ringWithin(nowMs: number, delayMs: number | undefined): Promise<void> {
     const storage = this.#ctx.storage;
     const at = await storage.getAlarm();
     const wanted = nowMs + (delayMs ?? 0);
     if (at === null || (delayMs !== undefined && at > wanted)) await storage.setAlarm(wanted);
   }
 
-  /** The flush: every slot, and early after joins and leaves. */
+  /** Every slot, and within a second of a join, leave or play: a flush or a local push. */
   async alarm(): Promise<void> {
     const nowMs = Date.now();
     const storage = this.#ctx.storage;
@@ -275,21 +296,45 @@ export class PresenceShard {
     if (meta === undefined) return;
     const cadence = this.#cadence;
     await this.#closeSilentAndExpired(nowMs, cadence.pingEveryMs);
-    const sockets = this.#openSockets();
-    const leaving = (await storage.get<string[]>("leaving")) ?? [];
+    const changes = await this.#pending();
+    const viewers = this.#viewers(meta.generation, nowMs);
     // Nobody here and nobody to clear: the object sleeps until the next upgrade.
-    if (sockets.length === 0 && leaving.length === 0) return;
+    if (this.#openSockets().length === 0 && changes.leaving.size === 0) return changes.save();
     const current = currentSlot(nowMs, cadence.intervalSec);
-    let flushed: { outcome: FlushOutcome; plan: FlushPlan };
+    const plan = planAlarm({
+      nowMs,
+      slotWritten: meta.writtenSlot === slotId(current),
+      changes:
+        changes.leaving.size > 0 ||
+        changes.playing.size > 0 ||
+        [...viewers.values()].some((viewer) => viewer.index === undefined),
+      lastEarlyFlushMs: meta.lastEarlyFlushMs,
+      gapMs: cadence.gapMs,
+      nextRegularMs: this.#nextRegular(nowMs),
+    });
+    if (plan.kind === "push") {
+      const pushed = this.#push(meta, this.#localCount(meta, viewers.size));
+      // While the count moves, ring again in a second: the next events find the alarm set and
+      // write nothing (each setAlarm is a billed row). What is owed is saved only when the
+      // object may hibernate (lose its memory) before the next alarm.
+      const nextMs = pushed ? Math.min(plan.nextAlarmMs, nowMs + PUSH_WITHIN_MS) : plan.nextAlarmMs;
+      if (nextMs - nowMs > KEEP_IN_MEMORY_MS) await changes.save();
+      await storage.setAlarm(nextMs);
+      return;
+    }
+    let flushed: Flushed;
     try {
-      flushed = await this.#flush(meta, nowMs);
+      flushed = await this.#flush(meta, nowMs, plan.full);
     } catch (error) {
-      // Nothing is lost: the sockets stay, the leaves stay in storage; a slot not written yet
-      // is written late (into its own bitmap) while its window is open.
+      // Nothing is lost: the sockets stay, the changes stay; a slot not written yet is written
+      // late (into its own bitmap) while its window is open. The pages still hear this shard's
+      // own joins and leaves.
       if (meta.writtenSlot !== slotId(current)) {
         meta.late = meta.late !== undefined && lateWritable(meta.late, nowMs) ? meta.late : current;
       }
       await storage.put("meta", meta);
+      await changes.save();
+      this.#push(meta, this.#localCount(meta, this.#viewers(meta.generation, nowMs).size));
       // Redis faults are counted and logged once per interval by the database's guard.
       if (!(error instanceof StoreUnavailableError))
         console.error("presence shard flush failed", error);
@@ -310,6 +355,25 @@ export class PresenceShard {
       }));
   }
 
+  /** The shard's distinct viewers now, with the indexes that hold for `generation`. */
+  #viewers(generation: string | undefined, nowMs: number): Map<string, ShardViewer> {
+    return shardViewers(
+      this.#openSockets().map(({ attachment }) => attachment),
+      epochAt(nowMs),
+      generation,
+    );
+  }
+
+  /** The stage's count as this shard knows it now (shard-schedule.ts `localCount`). */
+  #localCount(meta: ShardMeta, viewersNow: number): StageViewers {
+    const last = meta.count ?? { viewers: 0, estimated: false, asOfMs: Date.now() };
+    return {
+      viewers: localCount(last.viewers, meta.countedViewers ?? 0, viewersNow),
+      estimated: last.estimated,
+      asOfMs: Date.now(),
+    };
+  }
+
   /** Closes sockets silent for two ping periods (1000), and those whose token expired (4401). */
   async #closeSilentAndExpired(nowMs: number, pingEveryMs: number): Promise<void> {
     for (const { socket, attachment } of this.#openSockets()) {
@@ -317,10 +381,10 @@ export class PresenceShard {
       const seenMs = Math.max(pinged, attachment.lastMessageAtMs, attachment.joinedAtMs);
       if (nowMs - seenMs > 2 * pingEveryMs) {
         closeQuietly(socket, SOCKET_CLOSE.left, "silent");
-        await this.#depart(socket);
+        await this.#depart(socket, true);
       } else if (attachment.viewerId !== null && attachment.tokenExpiresAtMs <= nowMs) {
         closeWithProblem(socket, SOCKET_PROBLEMS.tokenExpired());
-        await this.#depart(socket);
+        await this.#depart(socket, true);
       }
     }
   }
@@ -330,49 +394,60 @@ export class PresenceShard {
    * older generation (all sent as new), or the stage changed (sockets it no longer takes are
    * closed with their problem, and become leaves).
    */
-  async #flush(
-    meta: ShardMeta,
-    nowMs: number,
-  ): Promise<{ outcome: FlushOutcome; plan: FlushPlan }> {
+  async #flush(meta: ShardMeta, nowMs: number, full: boolean): Promise<Flushed> {
     const cadence = this.#cadence;
     const deps = this.#shard.stores.flushDeps(meta.database, nowMs, cadence.presenceTtlSec);
     let generation = meta.generation;
     for (let attempt = 0; ; attempt++) {
-      const plan = await this.#plan(meta, nowMs, generation);
+      const { plan, present } = await this.#plan(meta, nowMs, generation, full);
       const outcome = await flushShard(deps, plan);
-      if (attempt >= 2) return { outcome, plan };
+      if (attempt >= 2) return { outcome, plan, present, full };
       if (outcome.kind === "stale") {
         generation = undefined;
       } else if (outcome.kind === "changed") {
         meta.accepts = acceptedViewerKinds(outcome.stage);
         await this.#refuse(meta, outcome);
       } else {
-        return { outcome, plan };
+        return { outcome, plan, present, full };
       }
     }
   }
 
-  async #plan(meta: ShardMeta, nowMs: number, generation: string | undefined): Promise<FlushPlan> {
+  /**
+   * What a flush writes: every viewer (`full`, or when the indexes are void), else only what
+   * changed since the slot's write: viewers without an index, viewers who started playing.
+   */
+  async #plan(
+    meta: ShardMeta,
+    nowMs: number,
+    generation: string | undefined,
+    full: boolean,
+  ): Promise<{ plan: FlushPlan; present: number }> {
     const cadence = this.#cadence;
-    const viewers = shardViewers(
-      this.#openSockets().map(({ attachment }) => attachment),
-      epochAt(nowMs),
-      generation,
-    );
-    const leaving = ((await this.#ctx.storage.get<string[]>("leaving")) ?? []).filter(
-      (id) => !viewers.has(id),
-    );
+    const changes = await this.#pending();
+    const all = this.#viewers(generation, nowMs);
+    const viewers =
+      full || generation === undefined
+        ? all
+        : new Map(
+            [...all].filter(
+              ([id, viewer]) => viewer.index === undefined || changes.playing.has(id),
+            ),
+          );
     return {
-      stageId: meta.stageId,
-      nowMs,
-      accepts: meta.accepts,
-      generation,
-      viewers,
-      leaving,
-      late: meta.late,
-      intervalSec: cadence.intervalSec,
-      presenceTtlSec: cadence.presenceTtlSec,
-      widthsSec: cadence.widthsSec,
+      present: all.size,
+      plan: {
+        stageId: meta.stageId,
+        nowMs,
+        accepts: meta.accepts,
+        generation,
+        viewers,
+        leaving: [...changes.leaving].filter((id) => !all.has(id)),
+        late: meta.late,
+        intervalSec: cadence.intervalSec,
+        presenceTtlSec: cadence.presenceTtlSec,
+        widthsSec: cadence.widthsSec,
+      },
     };
   }
 
@@ -383,16 +458,13 @@ export class PresenceShard {
       if (reason === "accepted") continue;
       if (attachment.viewerId === null && reason !== "ended") continue;
       closeWithProblem(socket, refusalProblem(meta.stageId, reason));
-      await this.#depart(socket);
+      await this.#depart(socket, true);
     }
   }
 
-  /** What a flush's outcome leaves: indexes kept, leaves cleared, counts pushed, the next alarm. */
-  async #afterFlush(
-    meta: ShardMeta,
-    { outcome, plan }: { outcome: FlushOutcome; plan: FlushPlan },
-    nowMs: number,
-  ): Promise<void> {
+  /** What a flush's outcome leaves: indexes kept, changes cleared, counts pushed, the next alarm. */
+  async #afterFlush(meta: ShardMeta, flushed: Flushed, nowMs: number): Promise<void> {
+    const { outcome, plan, present, full } = flushed;
     const storage = this.#ctx.storage;
     if (outcome.kind === "no-stage") {
       for (const { socket } of this.#openSockets())
@@ -402,7 +474,7 @@ export class PresenceShard {
     }
     if (outcome.kind !== "written") {
       // The registry was lost and is rebuilt, or the view is still out of date: again soon.
-      await storage.setAlarm(nowMs + EARLY_FLUSH_MS);
+      await storage.setAlarm(nowMs + PUSH_WITHIN_MS);
       return;
     }
     const epoch = epochAt(nowMs);
@@ -413,14 +485,24 @@ export class PresenceShard {
       attachment.index = { epoch, generation: outcome.generation, index };
       socket.serializeAttachment(attachment);
     }
-    const sent = new Set(plan.leaving);
-    const leaving = ((await storage.get<string[]>("leaving")) ?? []).filter((id) => !sent.has(id));
-    await storage.put("leaving", leaving);
+    const changes = await this.#pending();
+    // A play that came in while the flush was under way (its viewer sent as paused) stays owed.
+    const sent = [...plan.viewers.values()].filter((viewer) => viewer.playing || full);
+    changes.written(
+      plan.leaving,
+      sent.map((viewer) => viewer.viewerId),
+    );
+    await changes.save();
     meta.generation = outcome.generation;
-    if (outcome.slots.length > 0) meta.writtenSlot = slotId(outcome.slots[0]!);
+    if (full) meta.writtenSlot = slotId(currentSlot(nowMs, plan.intervalSec));
+    else meta.lastEarlyFlushMs = nowMs;
     meta.late = undefined;
-    this.#push(meta, outcome.count);
+    const shown = this.#pushed ?? meta.count;
     meta.count = outcome.count;
+    meta.countedViewers = present;
+    const viewersNow = this.#viewers(meta.generation, nowMs);
+    const count = this.#localCount(meta, viewersNow.size);
+    this.#push(meta, { ...count, asOfMs: outcome.count.asOfMs }, shown);
     if (heartbeatAcceptance(outcome.stage, false) === "ended") {
       for (const { socket } of this.#openSockets())
         closeWithProblem(socket, refusalProblem(meta.stageId, "ended"));
@@ -428,16 +510,19 @@ export class PresenceShard {
       return;
     }
     await storage.put("meta", meta);
-    if (this.#openSockets().length > 0 || leaving.length > 0) {
-      await storage.setAlarm(this.#nextRegular(nowMs));
-    }
+    if (this.#openSockets().length === 0 && changes.leaving.size === 0) return;
+    // Viewers who came in or left while the flush was under way are pushed within a second.
+    const owed =
+      changes.leaving.size > 0 ||
+      [...viewersNow.values()].some((viewer) => viewer.index === undefined);
+    await storage.setAlarm(owed ? nowMs + PUSH_WITHIN_MS : this.#nextRegular(nowMs));
   }
 
   /** Pushes the count to every socket when it changed, or when sockets got a provisional one. */
-  #push(meta: ShardMeta, count: StageViewers): void {
-    const changed =
-      meta.count?.viewers !== count.viewers || meta.count?.estimated !== count.estimated;
-    if (!changed && !this.#freshSockets) return;
+  #push(meta: ShardMeta, count: StageViewers, last = this.#pushed ?? meta.count): boolean {
+    const changed = last?.viewers !== count.viewers || last?.estimated !== count.estimated;
+    this.#pushed = count;
+    if (!changed && !this.#freshSockets) return false;
     this.#freshSockets = false;
     const text = JSON.stringify(countMessage(meta.stageId, count, this.#cadence.pingEveryMs));
     for (const { socket } of this.#openSockets()) {
@@ -447,6 +532,7 @@ export class PresenceShard {
         // Closing meanwhile.
       }
     }
+    return true;
   }
 
   /** The next regular flush: just after the next slot starts, shards spread over 1.5 s. */
@@ -454,4 +540,12 @@ export class PresenceShard {
     const spreadMs = 300 + Math.floor(Math.random() * 1_500);
     return nextSlotStartMs(nowMs, this.#cadence.intervalSec) + spreadMs;
   }
+}
+
+/** A flush's outcome with what it was asked and how many viewers the shard had then. */
+interface Flushed {
+  outcome: FlushOutcome;
+  plan: FlushPlan;
+  present: number;
+  full: boolean;
 }

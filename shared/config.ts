@@ -5,6 +5,8 @@
 
 import { WINDOW_MS } from "./windows";
 
+/** SOCKET_FLUSH_GAP_SEC when unset, in s (also the cost model's default). */
+export const DEFAULT_SOCKET_FLUSH_GAP_SEC = 20;
 /** HEARTBEAT_INTERVAL_SEC when unset, in s (also the cost model's default). */
 export const DEFAULT_HEARTBEAT_INTERVAL_SEC = 30;
 
@@ -81,6 +83,15 @@ export interface Config {
   hotPathBudgetUsd?: number;
   /** The longest interval the budget may impose, in seconds (default 120). */
   heartbeatIntervalMaxSec: number;
+  /**
+   * How often at most a presence shard writes its sockets' joins, leaves and plays to Redis
+   * between its once-a-slot writes, in s (SOCKET_FLUSH_GAP_SEC, default
+   * {@link DEFAULT_SOCKET_FLUSH_GAP_SEC}, 1 to 3,600). The shard pushes its own joins and leaves
+   * to its pages within about a second whatever this is; the gap bounds how late the API's count
+   * (and other shards' pages) learn them, against one Upstash flush (about 9 commands) per gap
+   * per shard. Priced by the cost model's `socketFlushGapSec`.
+   */
+  socketFlushGapSec: number;
   /** How Upstash bills this database: `fixed` (a plan; commands not billed) or `payg`. */
   upstashBilling: "fixed" | "payg";
   /** Days a snapshot is kept (its DynamoDB TTL; default 30). */
@@ -318,6 +329,7 @@ export function parseConfig(env: Source): Config {
   if (heartbeatIntervalMaxSec < heartbeatIntervalSec) {
     problems.push("HEARTBEAT_INTERVAL_MAX_SEC must be at least HEARTBEAT_INTERVAL_SEC");
   }
+  const socketFlushGapSec = seconds("SOCKET_FLUSH_GAP_SEC", DEFAULT_SOCKET_FLUSH_GAP_SEC, 1, 3600);
   const budgetRaw = optional("HOT_PATH_BUDGET_USD");
   const hotPathBudgetUsd = budgetRaw === undefined ? undefined : Number(budgetRaw);
   if (
@@ -389,6 +401,7 @@ export function parseConfig(env: Source): Config {
     presenceTtlSec,
     corsOrigins: (optional("CORS_ORIGINS") ?? "*").split(",").map((origin) => origin.trim()),
     heartbeatIntervalMaxSec,
+    socketFlushGapSec,
     upstashBilling: upstashBilling === "payg" ? "payg" : "fixed",
     publicViewerTotals: publicTotals !== "false",
     redisLoadShedding: loadShedding !== "false",

@@ -151,6 +151,11 @@ export interface DurableObjectsPrices {
   readonly perMillionGbSeconds: Figure;
   /** Memory duration is billed at, whatever an object uses. */
   readonly billedMemoryGb: Figure;
+  /** SQLite storage: rows written (each put, delete and setAlarm) and rows read (each get). */
+  readonly includedRowsWritten: Figure;
+  readonly perMillionRowsWritten: Figure;
+  readonly includedRowsRead: Figure;
+  readonly perMillionRowsRead: Figure;
   /** Soft limit of requests per second one object takes before answering "overloaded". */
   readonly maxRequestsPerSecPerObject: Figure;
 }

@@ -344,6 +344,30 @@ export const CURRENT_CATALOGUE: PriceCatalogue = {
       SOURCES.durableObjectsPricing,
       "Footnote 5: 'Duration billing charges for the 128 MB of memory your Durable Object is allocated, regardless of actual usage'; examples multiply by 128 MB / 1 GB.",
     ),
+    includedRowsWritten: doFig(
+      50_000_000,
+      "SQLite storage rows written included per month (Workers Paid)",
+      SOURCES.durableObjectsPricing,
+      "SQLite storage backend table: 'Rows written ... First 50 million / month included + $1.00 / million rows'; footnotes: key-value put()/delete() are billed as rows written, 'Each setAlarm() is billed as a single row written'.",
+    ),
+    perMillionRowsWritten: doFig(
+      1,
+      "USD per additional million SQLite rows written",
+      SOURCES.durableObjectsPricing,
+      "Same table.",
+    ),
+    includedRowsRead: doFig(
+      25_000_000_000,
+      "SQLite storage rows read included per month (Workers Paid)",
+      SOURCES.durableObjectsPricing,
+      "Same table: 'Rows reads ... First 25 billion / month included + $0.001 / million rows'; key-value get() is billed as rows read.",
+    ),
+    perMillionRowsRead: doFig(
+      0.001,
+      "USD per additional million SQLite rows read",
+      SOURCES.durableObjectsPricing,
+      "Same table.",
+    ),
     maxRequestsPerSecPerObject: doFig(
       1_000,
       "requests per second per object (soft limit)",

@@ -43,7 +43,7 @@ export const SOURCES = {
     "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer (figures as quoted by https://wring.co/blog/aws-data-transfer-pricing-guide and https://www.egresscost.com/aws)",
   pricesMd: "the team's price notes (PRICES.md, not in this repository; figure not re-checked)",
   durableObjectsPricing:
-    "https://developers.cloudflare.com/durable-objects/platform/pricing/ (cloudflare/cloudflare-docs src/content/partials/durable-objects/durable-objects-pricing.mdx @ 07e200b7 and pricing.mdx @ 04a87f48)",
+    "https://developers.cloudflare.com/durable-objects/platform/pricing/ (cloudflare/cloudflare-docs src/content/partials/durable-objects/durable-objects-pricing.mdx @ 07e200b7, its SQLite storage table read @ 5a9f050d, and pricing.mdx @ 04a87f48)",
   durableObjectsWebSocketRatio:
     "https://developers.cloudflare.com/durable-objects/platform/changelog/ (2024-04-01: 'a 20:1 ratio for incoming WebSocket messages'); same in the pricing page's footnote 2",
   durableObjectsLimits:

@@ -20,10 +20,24 @@ describe("WebSockets + snapshots", () => {
     expect(use.messages).toBeCloseTo(10_000 * HOURS * 3, 3);
     // 1,500 sockets a stage at the peak: one shard a stage, a flush every 30 s.
     expect(use.shards).toBe(10);
-    // A flush every slot, and one brought forward by each join and each leave.
-    expect(use.earlyFlushes).toBeCloseTo(10_000 * HOURS * 2, 3);
-    expect(use.flushes).toBeCloseTo((10 * HOURS * 3600) / 30 + 10_000 * HOURS * 2, 3);
+    // A flush of every viewer each slot; between slots, the changes at most every 20 s a shard
+    // (each join and leave would ask for one: 14.6 M, the gap allows 1.3 M).
+    const shardSeconds = 10 * HOURS * 3600;
+    expect(use.earlyFlushes).toBeCloseTo(shardSeconds / 20, 3);
+    expect(use.flushes).toBeCloseTo(shardSeconds / 30 + shardSeconds / 20, 3);
     expect(use.flushCommands).toBeCloseTo(use.flushes * 9, 3);
+    // Each join and leave is pushed within a second: fewer than one a second a shard here.
+    expect(use.pushAlarms).toBeCloseTo(2 * use.connections, 3);
+  });
+
+  it("bounds a busy shard's Redis writes and storage rows by time, not by its audience's churn", () => {
+    const use = webSocketUsage(input({ viewers: 1_000_000, stages: 1 }));
+    const shardSeconds = use.shards * HOURS * 3600;
+    expect(use.earlyFlushes).toBeCloseTo(shardSeconds / 20, 3);
+    expect(use.pushAlarms).toBeCloseTo(shardSeconds, 3);
+    // A slot's flush writes 3 rows (its alarm, its meta, what it owed); a busy shard's push re-arms
+    // its alarm a second ahead (1 row) and its events write none.
+    expect(use.rowsWritten).toBeCloseTo((shardSeconds / 30) * 3 + shardSeconds, 3);
   });
 
   it("splits a stage into shards of at most 10,000 sockets at the peak", () => {
@@ -32,35 +46,58 @@ describe("WebSockets + snapshots", () => {
     expect(use.peakSocketsPerShard).toBeLessThanOrEqual(10_000);
   });
 
-  it("prices every line at 10,000 viewers: a quarter of the HTTP bill, $30 or less without early flushes", () => {
+  it("prices every line at 10,000 viewers, storage rows included: $30 or less, under a tenth of HTTP", () => {
     const e = estimateMonthlyCost(
       defaultWorkload({ viewers: 10_000 }),
       "websocket-shards-snapshots",
     );
     const use = webSocketUsage(input({ viewers: 10_000 }));
     expect(e.tiers.edge).toBe(5); // the plan; 7.6 M requests are within the 10 M included
-    const requests = use.connections + use.messages / 20 + use.flushes;
+    const alarms = use.flushes - use.earlyFlushes + use.pushAlarms;
+    const requests = use.connections + use.messages / 20 + alarms;
     expect(e.counts.objectRequests).toBeCloseTo(requests, 3);
+    const storage = (Math.max(0, use.rowsWritten - 50e6) / 1e6) * 1;
     expect(e.tiers.objects).toBeCloseTo(
       ((requests - 1e6) / 1e6) * 0.15 +
         ((e.counts.objectGbSeconds - 400_000) / 1e6) *
           12.5 *
-          Number(e.counts.objectGbSeconds > 400_000),
+          Number(e.counts.objectGbSeconds > 400_000) +
+        storage,
       6,
     );
     expect(e.tiers.redis).toBeGreaterThan(0);
     expect(e.tiers.dynamoWrites).toBeGreaterThan(0);
+    expect(e.total).toBeLessThanOrEqual(30);
     // The HTTP transport's bill for the same audience, for scale.
     const http = estimateMonthlyCost(defaultWorkload({ viewers: 10_000 }), "redis-snapshots-fixed");
-    expect(e.total).toBeLessThan(http.total / 3);
-    // What the flushes brought forward by joins and leaves cost: every one re-sends the shard's
-    // viewers (edge/presence-shard.ts), so Upstash's bandwidth picks a larger plan.
-    const slotsOnly = estimateMonthlyCost(
-      defaultWorkload({ viewers: 10_000, socketEarlyFlushesPerSession: 0 }),
+    expect(e.total).toBeLessThan(http.total / 10);
+  });
+
+  it("prices the rows a shard writes beyond the 50 M included", () => {
+    const big = estimateMonthlyCost(
+      defaultWorkload({ viewers: 1_000_000 }),
       "websocket-shards-snapshots",
     );
-    expect(slotsOnly.total).toBeLessThanOrEqual(30);
-    expect(e.total - slotsOnly.total).toBeGreaterThan(50);
+    const use = webSocketUsage(input({ viewers: 1_000_000 }));
+    expect(use.rowsWritten).toBeGreaterThan(50e6);
+    const withoutRows = estimateMonthlyCost(
+      defaultWorkload({ viewers: 1_000_000 }),
+      "websocket-shards-snapshots",
+      {
+        ...CURRENT_CATALOGUE,
+        durableObjects: {
+          ...CURRENT_CATALOGUE.durableObjects,
+          perMillionRowsWritten: {
+            ...CURRENT_CATALOGUE.durableObjects.perMillionRowsWritten,
+            value: 0,
+          },
+        },
+      },
+    );
+    expect(big.tiers.objects - withoutRows.tiers.objects).toBeCloseTo(
+      (use.rowsWritten - 50e6) / 1e6,
+      6,
+    );
   });
 
   it("prices a page watching the count as upgrades only", () => {

@@ -36,6 +36,13 @@ export const SOCKETS_PER_OBJECT_LIMIT = 32_768;
 export const DEPLOY_RECONNECT_SPREAD_SEC = 30;
 /** Bytes of a flush besides its viewers' operations: keys, the count and check, HTTP framing. */
 const FLUSH_FIXED_BYTES = 600;
+/**
+ * Bytes a joining or leaving viewer adds to the flush that writes it: its id and audience tag
+ * for the index, its bit, or its id to clear (an assumption from the script's arguments).
+ */
+const CHANGED_VIEWER_BYTES = 60;
+/** A join's or leave's count reaches the shard's pages this soon (edge/presence/shard-schedule.ts). */
+const PUSH_WITHIN_SEC = 1;
 
 /** The WebSocket transport's monthly quantities: sockets, shards, flushes, object requests. */
 export function webSocketUsage({ w, u }: Pick<ModelInput, "w" | "u">) {
@@ -54,14 +61,28 @@ export function webSocketUsage({ w, u }: Pick<ModelInput, "w" | "u">) {
   const shardsPerStage = Math.max(1, Math.ceil(peakSocketsPerStage / w.socketsPerShard));
   const shards = w.stages * shardsPerStage;
   const slotFlushes = (shards * u.liveSecondsPerMonth) / w.heartbeatIntervalSec;
-  // A join or leave brings a flush forward by about 1 s; events of the same second share one,
-  // so a shard flushes at most once a second.
+  // Viewers' joins and leaves (every connection has both; a watcher's change nothing) are pushed
+  // to the shard's pages by an alarm within a second; events of one second share it.
+  const events = 2 * viewerConnections;
+  // Between slots a shard writes only what changed, the first change after a quiet gap at once
+  // and then at most once per gap (edge/presence/shard-schedule.ts).
   const earlyFlushes = Math.min(
-    tabSessions * w.socketEarlyFlushesPerSession,
-    shards * u.liveSecondsPerMonth,
+    viewerConnections * w.socketEarlyFlushesPerSession,
+    (shards * u.liveSecondsPerMonth) / w.socketFlushGapSec,
+  );
+  const pushAlarms = Math.max(
+    earlyFlushes,
+    Math.min(events, (shards * u.liveSecondsPerMonth) / PUSH_WITHIN_SEC),
   );
   const flushes = slotFlushes + earlyFlushes;
   const viewersPerShard = w.viewers / shards;
+  // Storage rows written (each put and setAlarm): a slot flush sets its next alarm and saves the
+  // shard's meta and what it owed. Rows read: the meta and the alarm per event and alarm.
+  // A shard whose count moves every second re-arms its alarm a second ahead (one row), and its
+  // events then find it set; a quieter one writes the event's alarm, its changes and the next.
+  const busy = events / (shards * u.liveSecondsPerMonth) >= 1 / PUSH_WITHIN_SEC;
+  const rowsWritten = slotFlushes * 3 + pushAlarms * (busy ? 1 : 3);
+  const rowsRead = (events + connections + slotFlushes + pushAlarms) * 2;
   return {
     connections,
     watcherConnections,
@@ -70,9 +91,17 @@ export function webSocketUsage({ w, u }: Pick<ModelInput, "w" | "u">) {
     shards,
     flushes,
     earlyFlushes,
+    pushAlarms,
+    rowsWritten,
+    rowsRead,
     peakSocketsPerShard: peakSocketsPerStage / shardsPerStage,
     flushCommands: flushes * w.socketFlushCommands,
-    flushBytes: flushes * (FLUSH_FIXED_BYTES + viewersPerShard * w.socketFlushBytesPerViewer),
+    // A slot's flush carries every viewer of the shard; one between slots only the viewers who
+    // joined (their index is written) or started playing, and the leaves.
+    flushBytes:
+      flushes * FLUSH_FIXED_BYTES +
+      slotFlushes * viewersPerShard * w.socketFlushBytesPerViewer +
+      events * CHANGED_VIEWER_BYTES,
     largestFlushBytes:
       FLUSH_FIXED_BYTES +
       Math.min(w.socketsPerShard, peakSocketsPerStage) * w.socketFlushBytesPerViewer,
@@ -112,16 +141,23 @@ export function webSocketShardsSnapshots(input: ModelInput): ModelOutput {
   const workerCpuMs = viewerRequests * w.workerCpuMsPerHeartbeat + syncCpuMs(input);
   // Objects: the upgrade reaches the shard (a request), messages count 20 to 1, each flush is
   // an alarm; pings are auto-responses (not billed, no duration).
+  const alarms = use.flushes - use.earlyFlushes + use.pushAlarms;
   const objectRequests =
-    use.connections + use.messages / d.webSocketMessagesPerRequest.value + use.flushes;
+    use.connections + use.messages / d.webSocketMessagesPerRequest.value + alarms;
   const activeSec =
     (use.flushes * w.durableObjectMsPerFlush +
+      (use.pushAlarms - use.earlyFlushes) * w.durableObjectMsPerPush +
       (use.connections + use.messages) * w.durableObjectMsPerMessage) /
     1000;
   const objectGbSeconds = activeSec * d.billedMemoryGb.value;
-  const objects =
+  const compute =
     (beyond(objectRequests, d.includedRequests.value) / MILLION) * d.perMillionRequests.value +
     (beyond(objectGbSeconds, d.includedGbSeconds.value) / MILLION) * d.perMillionGbSeconds.value;
+  const storage =
+    (beyond(use.rowsWritten, d.includedRowsWritten.value) / MILLION) *
+      d.perMillionRowsWritten.value +
+    (beyond(use.rowsRead, d.includedRowsRead.value) / MILLION) * d.perMillionRowsRead.value;
+  const objects = compute + storage;
   const commands = use.flushCommands + u.syncCommands;
   const hot: HotTier = {
     commands,
@@ -166,7 +202,7 @@ export function webSocketShardsSnapshots(input: ModelInput): ModelOutput {
     plan: { name: `${redis.plan.name}, ${plural(use.shards, "shard")}`, databases },
     notes: [
       `Workers ${usd(edge)}: ${millions(use.connections)} WebSocket upgrades (a tab's session, a reconnect every ${w.webSocketSessionHours} h, ${w.deploysPerMonth} deploys${use.watcherConnections > 0 ? `, ${formatCount(w.watchers)} watching pages` : ""}), ${millions(u.tokenRequests)} anonymous token requests, the console's polls and the cron: ${millions(workerRequests)} requests, ${(workerRequests / viewerHours).toFixed(2)} a viewer-hour.`,
-      `Durable Objects ${usd(objects)}: ${plural(use.shards, "shard")} (${use.shardsPerStage} a stage, at most ${formatCount(w.socketsPerShard)} sockets each); ${millions(objectRequests)} billed requests (${millions(use.connections)} upgrades, ${millions(use.messages)} messages counted 20 to 1, ${millions(use.flushes)} flush alarms: one a shard every ${w.heartbeatIntervalSec} s and ${millions(use.earlyFlushes)} brought forward by joins and leaves); ${formatCount(objectGbSeconds)} GB-s at ${w.durableObjectMsPerFlush} ms a flush and ${w.durableObjectMsPerMessage} ms a message (assumptions). Pings are auto-responses: not billed.`,
+      `Durable Objects ${usd(objects)}: ${plural(use.shards, "shard")} (${use.shardsPerStage} a stage, at most ${formatCount(w.socketsPerShard)} sockets each); ${millions(objectRequests)} billed requests (${millions(use.connections)} upgrades, ${millions(use.messages)} messages counted 20 to 1, ${millions(alarms)} alarms: a flush of every viewer each ${w.heartbeatIntervalSec} s, and ${millions(use.pushAlarms)} within a second of joins and leaves, ${millions(use.earlyFlushes)} of them writing the changes to Upstash, at most one per ${w.socketFlushGapSec} s a shard); ${formatCount(objectGbSeconds)} GB-s at ${w.durableObjectMsPerFlush} ms a flush, ${w.durableObjectMsPerPush} ms a push and ${w.durableObjectMsPerMessage} ms a message (assumptions); storage ${usd(storage)}: ${millions(use.rowsWritten)} rows written (${formatCount(d.includedRowsWritten.value / MILLION)} M included), ${millions(use.rowsRead)} read. Pings are auto-responses: not billed.`,
       `Upstash ${usd(redis.cost)}: ${w.socketFlushCommands} commands a flush whatever the shard's audience, ${millions(use.flushes)} flushes (${millions(use.flushCommands)} a month) plus the sync job's ${millions(u.syncCommands)}: ${(commands / viewerMinutes).toFixed(4)} commands a viewer-minute (HTTP heartbeats: ${(u.heartbeatCommands / viewerMinutes).toFixed(2)}).`,
       `A page watching the count without being counted (watchStage) costs one upgrade a connection and nothing else: $${(((c.workers.perMillionRequests.value + d.perMillionRequests.value) * (u.liveHoursPerMonth / w.webSocketSessionHours)) / MILLION).toFixed(4)} a month per page watching around the clock, beyond the included requests.`,
       ...redis.notes,

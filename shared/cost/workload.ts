@@ -4,7 +4,7 @@
  * field; the ones marked "assumption" should be replaced by measurements from the local stack.
  */
 
-import { DEFAULT_HEARTBEAT_INTERVAL_SEC } from "../config";
+import { DEFAULT_HEARTBEAT_INTERVAL_SEC, DEFAULT_SOCKET_FLUSH_GAP_SEC } from "../config";
 import { WINDOW_MS } from "../windows";
 
 export type Consistency = "eventual" | "strong";
@@ -184,11 +184,19 @@ export interface Workload {
    */
   socketFlushCommands: number;
   /**
-   * Early flushes a socket session causes besides the slot's: a shard flushes about 1 s after a
-   * join, a leave or a change to playing (edge/presence-shard.ts), merging those of that second.
-   * Default 2 (the join and the leave).
+   * Flushes between slots a socket session causes in a quiet shard: the first join, leave or
+   * change to playing after SOCKET_FLUSH_GAP_SEC of quiet is written at once (only what changed:
+   * edge/presence/shard-schedule.ts). Default 2 (the join and the leave). A busy shard is bounded
+   * by the gap instead: at most one such flush per `socketFlushGapSec`.
    */
   socketEarlyFlushesPerSession: number;
+  /** SOCKET_FLUSH_GAP_SEC: a shard writes changes between slots at most this often. Default 20. */
+  socketFlushGapSec: number;
+  /**
+   * Wall-clock ms a shard is active for an alarm that only pushes its local count to its sockets
+   * (a join's or leave's, within a second). Default 20: an assumption, not measured.
+   */
+  durableObjectMsPerPush: number;
   /** Bytes a flush sends per viewer of the shard (a BITFIELD operation, `SET u2 #<index> 3`). Default 20. */
   socketFlushBytesPerViewer: number;
   /** Sockets one shard holds at most before the stage gets another (the issue's 10,000). */
@@ -248,6 +256,8 @@ const DEFAULTS: Omit<Workload, "presenceTtlSec"> = {
   webSocketSessionHours: 1,
   socketFlushCommands: 9,
   socketEarlyFlushesPerSession: 2,
+  socketFlushGapSec: DEFAULT_SOCKET_FLUSH_GAP_SEC,
+  durableObjectMsPerPush: 20,
   socketFlushBytesPerViewer: 20,
   socketsPerShard: 10_000,
   socketMessagesPerSession: 3,
@@ -358,6 +368,8 @@ const RULES: readonly Rule[] = [
   ["webSocketSessionHours", positive, "a number > 0"],
   ["socketFlushCommands", positive, "a number > 0"],
   ["socketEarlyFlushesPerSession", nonNegative, "a number >= 0"],
+  ["socketFlushGapSec", positive, "a number > 0"],
+  ["durableObjectMsPerPush", nonNegative, "a number >= 0"],
   ["socketFlushBytesPerViewer", nonNegative, "a number >= 0"],
   ["socketsPerShard", positive, "a number > 0"],
   ["socketMessagesPerSession", nonNegative, "a number >= 0"],

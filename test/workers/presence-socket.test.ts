@@ -80,11 +80,22 @@ async function openSocket(stageId: string, query: string) {
   return { socket, messages, closed, counts };
 }
 
-/** Runs the shard's alarm (its flush) now, as it would ring. */
-async function flush(stageId: string, k = 0) {
+/**
+ * Runs the shard's alarm now, as it would ring: a flush to Redis, or, within the gap after the
+ * last flush between slots (SOCKET_FLUSH_GAP_SEC, 1 s here), only a push of its local count.
+ */
+async function ring(stageId: string, k = 0) {
   const stub = shards.get(shards.idFromName(`${stageId}/0/${k}`));
   return runDurableObjectAlarm(stub);
 }
+
+/** Rings the alarm once the gap has passed: what changed is written to Redis. */
+async function flush(stageId: string, k = 0) {
+  await sleep(1_100);
+  return ring(stageId, k);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until<T>(read: () => T | Promise<T>, accept: (value: T) => boolean) {
   for (let i = 0; i < 100; i++) {
@@ -152,7 +163,7 @@ describe("presence sockets in workerd", () => {
         (n) => n !== undefined,
       ),
     ).toBe(1);
-    expect(await flush(stageId)).toBe(true);
+    expect(await ring(stageId)).toBe(true); // the shard's first write: at once
     expect(
       await until(
         () => viewersOf(stageId),
@@ -187,7 +198,8 @@ describe("presence sockets in workerd", () => {
       (code) => code !== undefined,
     );
     expect(bob.closed.code).toBe(1000);
-    await flush(stageId);
+    // Within the gap: the shard pushes its own leave without Redis.
+    await ring(stageId);
     await until(
       () => first.counts().at(-1),
       (n) => n === 1,
@@ -198,6 +210,42 @@ describe("presence sockets in workerd", () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await flush(stageId);
     expect(await viewersOf(stageId)).toBe(1);
+  });
+
+  it("pushes its own joins and leaves at once, and writes them to Redis no more often than the gap", async () => {
+    const stageId = await createStage();
+    const keys = redisKeys(bound.REDIS_KEY_PREFIX);
+    const indexed = () => redis().llen(keys.viewerList(stageId, epochAt(Date.now())));
+    const first = await openSocket(stageId, `token=${await tokenFor(stageId, "f1")}`);
+    await ring(stageId); // the slot's write: every viewer
+    const second = await openSocket(stageId, `token=${await tokenFor(stageId, "f2")}`);
+    await ring(stageId); // the first change after a quiet gap: written at once
+    expect(await indexed()).toBe(2);
+    const third = await openSocket(stageId, `token=${await tokenFor(stageId, "f3")}`);
+    await ring(stageId); // within the gap: pushed to the pages, not written
+    await until(
+      () => first.counts().at(-1),
+      (n) => n === 3,
+    );
+    expect(first.counts().at(-1)).toBe(3);
+    expect(second.counts().at(-1)).toBe(3);
+    expect(await indexed()).toBe(2);
+    second.socket.close(1000, "bye");
+    await until(
+      () => second.closed.code,
+      (code) => code !== undefined,
+    );
+    await ring(stageId);
+    await until(
+      () => first.counts().at(-1),
+      (n) => n === 2,
+    );
+    expect(first.counts().at(-1)).toBe(2);
+    await flush(stageId); // the gap has passed: the join and the leave are written
+    expect(await indexed()).toBe(3);
+    expect(await viewersOf(stageId)).toBe(2);
+    expect(third.counts().at(-1)).toBe(2);
+    for (const page of [first, third]) page.socket.close(1000, "bye");
   });
 
   it("does not count a watching socket, and pushes the count to it", async () => {
@@ -239,19 +287,31 @@ describe("presence sockets in workerd", () => {
     expect(problem.problem.status).toBe(400);
   });
 
-  it("keeps its viewers through hibernation, and closes every socket 4410 when the stage ends", async () => {
+  it("keeps its viewers and owed leaves through hibernation, and closes every socket 4410 when the stage ends", async () => {
     const stageId = await createStage();
-    const page = await openSocket(stageId, `token=${await tokenFor(stageId, "erin")}`);
+    const page = await openSocket(stageId, `token=${await tokenFor(stageId, "erin")}&state=paused`);
+    const frank = await openSocket(stageId, `token=${await tokenFor(stageId, "frank")}`);
     await flush(stageId);
+    expect(await viewersOf(stageId)).toBe(2);
+    frank.socket.close(1000, "bye");
+    await until(
+      () => frank.closed.code,
+      (code) => code !== undefined,
+    );
+    await ring(stageId); // within the gap: the leave is pushed and saved, not written
     const stub = shards.get(shards.idFromName(`${stageId}/0/0`));
     await evictDurableObject(stub, { webSockets: "hibernate" });
-    await flush(stageId);
+    await flush(stageId); // woken: the saved leave is written
+    await sleep(2_100); // the worker's count read is cached 2 s
     expect(await viewersOf(stageId)).toBe(1);
     await exports.default.fetch(`http://worker.test/v1/stages/${stageId}`, {
       method: "PATCH",
       headers: admin,
       body: JSON.stringify({ status: "ended" }),
     });
+    // The shard learns of the end with its next write: the slot's, or a change's (a play here).
+    page.socket.send(JSON.stringify({ type: "state", state: "playing" }));
+    await sleep(100);
     await flush(stageId);
     await until(
       () => page.closed.code,
