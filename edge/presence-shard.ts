@@ -295,15 +295,19 @@ export class PresenceShard {
     const meta = await storage.get<ShardMeta>("meta");
     if (meta === undefined) return;
     const cadence = this.#cadence;
-    await this.#closeSilentAndExpired(nowMs, cadence.pingEveryMs);
-    const changes = await this.#pending();
-    const viewers = this.#viewers(meta.generation, nowMs);
-    // Nobody here and nobody to clear: the object sleeps until the next upgrade.
-    if (this.#openSockets().length === 0 && changes.leaving.size === 0) return changes.save();
     const current = currentSlot(nowMs, cadence.intervalSec);
+    const slotWritten = meta.writtenSlot === slotId(current);
+    // Once a slot (each pass reads every socket's attachment; a busy shard's alarm rings every
+    // second): silent sockets are those without a ping for two periods, a slot is finer.
+    if (!slotWritten) await this.#closeSilentAndExpired(nowMs, cadence.pingEveryMs);
+    const changes = await this.#pending();
+    const open = this.#openSockets();
+    const viewers = this.#viewers(meta.generation, nowMs, open);
+    // Nobody here and nobody to clear: the object sleeps until the next upgrade.
+    if (open.length === 0 && changes.leaving.size === 0) return changes.save();
     const plan = planAlarm({
       nowMs,
-      slotWritten: meta.writtenSlot === slotId(current),
+      slotWritten,
       changes:
         changes.leaving.size > 0 ||
         changes.playing.size > 0 ||
@@ -356,9 +360,13 @@ export class PresenceShard {
   }
 
   /** The shard's distinct viewers now, with the indexes that hold for `generation`. */
-  #viewers(generation: string | undefined, nowMs: number): Map<string, ShardViewer> {
+  #viewers(
+    generation: string | undefined,
+    nowMs: number,
+    open = this.#openSockets(),
+  ): Map<string, ShardViewer> {
     return shardViewers(
-      this.#openSockets().map(({ attachment }) => attachment),
+      open.map(({ attachment }) => attachment),
       epochAt(nowMs),
       generation,
     );

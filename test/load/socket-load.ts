@@ -27,6 +27,11 @@ interface Viewer {
 
 /** Upgrades sent at once while connecting (wrangler dev on a small, shared machine). */
 const CONNECT_CONCURRENCY = 20;
+/**
+ * How long a count read may lag the last join or leave: the shard's next write to Redis (at most
+ * SOCKET_FLUSH_GAP_SEC, 20 s by default, or the slot's, 30 s) and the worker's 2 s count cache.
+ */
+const READ_WITHIN_MS = 35_000;
 /** How long after the last join the shards' first flushes are surely done (ms). */
 const SETTLE_MS = 5_000;
 
@@ -132,14 +137,26 @@ export async function runSocketLoad(
   }
   const after = await stats();
 
-  // Exact counts: what every page was last pushed, and what a count read answers.
-  await sleep(2_500);
+  // Exact counts: what every page was last pushed, and what a count read answers once the
+  // shard's next write (SOCKET_FLUSH_GAP_SEC, 20 s by default) and the 2 s count cache let it.
+  const readAt = performance.now();
+  const readCount = async (stageId: string) =>
+    (
+      (await (await fetch(`${options.url}/v1/stages/${stageId}/viewers`)).json()) as {
+        viewers: number;
+      }
+    ).viewers;
+  for (const [stageId, stageViewers] of byStage) {
+    while (performance.now() - readAt < READ_WITHIN_MS) {
+      if ((await readCount(stageId)) === stageViewers.length) break;
+      await sleep(500);
+    }
+  }
+  const readMs = performance.now() - readAt;
   const wrong: string[] = [];
   for (const [stageId, stageViewers] of byStage) {
     const pushed = new Set(pagesOf(stageId).map((page) => page.counts.at(-1)?.viewers));
-    const read = (await (await fetch(`${options.url}/v1/stages/${stageId}/viewers`)).json()) as {
-      viewers: number;
-    };
+    const read = { viewers: await readCount(stageId) };
     if (
       pushed.size !== 1 ||
       !pushed.has(stageViewers.length) ||
@@ -166,7 +183,7 @@ Durable Object requests per viewer per hour (30-min sessions): ${(2 + alarmsPerV
 Churn:                   ${joins.length} joins and ${leaves.length} leaves, ${after.commands - steady.commands} commands
   join -> every page of the stage: ${summary(joins)}
   leave -> every page of the stage: ${summary(leaves)}
-Stage counts:            ${stageIds.length - wrong.length} of ${stageIds.length} exact (pushed to every page, and read)`);
+Stage counts:            ${stageIds.length - wrong.length} of ${stageIds.length} exact (pushed to every page, and read; the read matched ${(readMs / 1000).toFixed(1)} s after the last change)`);
   for (const page of pages.values()) page.close();
   if (wrong.length > 0 || joins.some(Number.isNaN) || leaves.some(Number.isNaN)) {
     console.log(`\nFAILED:\n${wrong.map((line) => `  wrong count: ${line}`).join("\n")}`);
