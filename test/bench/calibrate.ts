@@ -24,7 +24,7 @@ import {
 } from "@viewer-presence/shared/cost";
 import { MEASUREMENTS, measuredWorkload } from "@viewer-presence/shared/cost/measured";
 import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { WINDOW_MS } from "@viewer-presence/shared/windows";
 import { createApp } from "../../edge/app";
 import { runSync } from "../../sync/run-sync";

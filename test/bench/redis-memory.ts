@@ -11,7 +11,7 @@
 
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { createApp } from "../../edge/app";
 import { startLocalStack } from "../stack";

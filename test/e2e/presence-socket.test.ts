@@ -8,7 +8,7 @@ import { type PresenceUpdate, startPresence } from "@viewer-presence/client";
 import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
 import { parseConfig } from "@viewer-presence/shared/config";
 import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { slotAt, WINDOW_MS, windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runSync } from "../../sync/run-sync";

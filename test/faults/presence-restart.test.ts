@@ -11,7 +11,7 @@ import { parseConfig } from "@viewer-presence/shared/config";
 import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import {
   coveredSeconds,
   type Slot,

@@ -5,7 +5,7 @@
  */
 
 import { parseConfig } from "@viewer-presence/shared/config";
-import { ANONYMOUS_VIEWER_ID_PATTERN } from "@viewer-presence/shared/ids";
+import { ANONYMOUS_VIEWER_ID_PATTERN } from "@viewer-presence/tokens";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { describe, expect, it } from "vitest";
 import { maxAnonymousViewersPerAddress } from "../../edge/presence/anonymous-sessions";

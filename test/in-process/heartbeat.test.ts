@@ -1,4 +1,4 @@
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { coveredSeconds, windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
 import { TEST_TOKEN_SECRET, uniqueId } from "../test-env";

@@ -4,7 +4,7 @@
  * repository): `node sign-token.ts <stageId> <viewerId>` with VIEWER_TOKEN_SECRET set, prints
  * the token.
  */
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 
 const [stageId = "", viewerId = ""] = process.argv.slice(2);
 const { token } = await signViewerToken({
