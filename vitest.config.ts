@@ -34,7 +34,10 @@ export default defineConfig({
         resolve,
         test: {
           name: "node",
-          include: ["{shared,tokens,openapi,edge,sync,console,deploy}/**/*.test.ts", "test/**/*.test.ts"],
+          include: [
+            "{shared,tokens,openapi,edge,sync,console,deploy}/**/*.test.ts",
+            "test/**/*.test.ts",
+          ],
           exclude: ["test/workers/**", "test/faults/**", "**/node_modules/**"],
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 20_000,
