@@ -68,7 +68,7 @@ describe("viewer tokens", () => {
     expect(await problemOf(verify(`${header}.${payload}.${oneMod4(signature)}`, { nowMs }))).toBe(
       "malformed",
     );
-    // A payload that is not base64url fails the signature first: jose checks the signature
+    // A payload that is not base64url fails the signature first: the signature is checked
     // over the raw parts before it decodes (and so trusts) any claim.
     expect(await problemOf(verify(`${header}.${oneMod4(payload)}.${signature}`, { nowMs }))).toBe(
       "bad_signature",
@@ -99,7 +99,7 @@ describe("viewer tokens", () => {
     );
   });
 
-  it("takes the claims jose checks: aud as the stage, nbf, and the older stg", async () => {
+  it("takes the claims it checks: aud as the stage, nbf, and the older stg", async () => {
     const { token } = await signViewerToken({ secret, viewerId: "v", stageId: "s1", nowMs });
     const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
     expect(claims).toEqual({
