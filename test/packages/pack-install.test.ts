@@ -191,18 +191,18 @@ describe("the packages, packed and installed outside the repository", () => {
       ]),
     );
     const shared = tarball("@viewer-presence/shared").files.map((f) => f.path);
-    // One home: viewer tokens and the identifier rules are the tokens package's, not shared's.
-    expect(shared).not.toContain("dist/viewer-token.js");
-    expect(shared).not.toContain("dist/ids.js");
+    // Shared is published for the cost model and its command (and what they import) alone: viewer
+    // tokens are the tokens package's, and the layouts, clients and I/O are internal.
     expect(shared).toEqual(
       expect.arrayContaining([
-        "dist/config.js",
-        "dist/windows.js",
-        "dist/redis-keys.js",
+        "bin/viewer-presence-cost.js",
         "dist/cost/index.js",
         "dist/cost/bin.js",
       ]),
     );
+    for (const internal of ["viewer-token", "ids", "clients", "redis-keys", "dynamo-query"]) {
+      expect(shared).not.toContain(`dist/${internal}.js`);
+    }
     for (const path of [...client, ...tokens, ...shared]) {
       // No TypeScript source (only declarations), no test, no contract source or emitter.
       expect(path).not.toMatch(/(?<!\.d)\.ts$|\.test\.|^(routes|schemas|client\/testing)\/|emit/);
@@ -216,7 +216,6 @@ describe("the packages, packed and installed outside the repository", () => {
       ) as {
         dependencies?: object;
         peerDependencies?: object;
-        peerDependenciesMeta?: Record<string, { optional: boolean }>;
       };
     const client = await manifest("frontend", "@viewer-presence/client");
     expect(Object.keys(client.dependencies ?? {})).toEqual(["openapi-fetch"]);
@@ -230,10 +229,9 @@ describe("the packages, packed and installed outside the repository", () => {
     expect(Object.keys(installed.dependencies)).toEqual(["@viewer-presence/tokens"]);
     expect(installed.dependencies["@viewer-presence/tokens"]?.dependencies ?? {}).toEqual({});
     const shared = await manifest("operator", "@viewer-presence/shared");
+    // The cost model imports nothing but Node's own modules: no Redis or AWS SDK, not even as peers.
     expect(shared.dependencies ?? {}).toEqual({});
-    for (const meta of Object.values(shared.peerDependenciesMeta ?? {})) {
-      expect(meta.optional).toBe(true);
-    }
+    expect(shared.peerDependencies ?? {}).toEqual({});
   });
 
   it("type-check: the front end (bundler resolution) and the backend (NodeNext), lib checks on", async () => {
@@ -264,6 +262,22 @@ describe("the packages, packed and installed outside the repository", () => {
       { cwd: join(dir, "operator") },
     );
     expect(JSON.parse(bill)).toBeTruthy();
+    // The cost model is shared's one export; its internals are not reachable by name.
+    const imported = (specifier: string) =>
+      run(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `const m = await import(${JSON.stringify(specifier)}); console.log(Object.keys(m).length)`,
+        ],
+        { cwd: join(dir, "operator") },
+      );
+    const { stdout: exported } = await imported("@viewer-presence/shared/cost");
+    expect(Number(exported)).toBeGreaterThan(0);
+    await expect(imported("@viewer-presence/shared/config")).rejects.toThrow(
+      /ERR_PACKAGE_PATH_NOT_EXPORTED/,
+    );
   });
 
   it("sign a viewer token in the backend, under Node and under Deno, that the verifier accepts", async () => {
