@@ -21,5 +21,7 @@ export function decodeBase64url(text: string): Uint8Array<ArrayBuffer> {
   } catch {
     throw new TypeError("not base64url");
   }
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
