@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
  * file on a stack of its own) and `workers` (tests that run inside workerd, the real Workers
  * runtime). `node` and `workers` each start a shared local stack in globalSetup.
  *
- * `resolve.tsconfigPaths` in each: imports of @viewer-presence/shared and
+ * `resolve.tsconfigPaths` in each: imports of @viewer-presence/shared, @viewer-presence/tokens and
  * @viewer-presence/client resolve to their TypeScript sources through tsconfig.json's `paths`,
  * as they do for tsc, tsx and wrangler's esbuild, so no package is built before a test.
  */
@@ -37,7 +37,10 @@ export default defineConfig({
         resolve,
         test: {
           name: "node",
-          include: ["{shared,openapi,edge,sync,console,deploy}/**/*.test.ts", "test/**/*.test.ts"],
+          include: [
+            "{shared,tokens,openapi,edge,sync,console,deploy}/**/*.test.ts",
+            "test/**/*.test.ts",
+          ],
           exclude: ["test/workers/**", "test/faults/**", "**/node_modules/**"],
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 20_000,

@@ -18,7 +18,7 @@ import {
 } from "@viewer-presence/shared/heartbeat-acceptance";
 import { cadenceFor, countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
-import { ViewerTokenError } from "@viewer-presence/shared/viewer-token";
+import { ViewerTokenError } from "@viewer-presence/tokens";
 import {
   SOCKET_CLOSE,
   SOCKET_PING,

@@ -13,6 +13,7 @@ const DOCS = [
   "BENCHMARKS.md",
   "openapi/README.md",
   "shared/README.md",
+  "tokens/README.md",
   ...readdirSync(join(ROOT, "docs"))
     .filter((name) => name.endsWith(".md"))
     .map((name) => `docs/${name}`),

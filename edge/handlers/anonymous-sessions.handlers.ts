@@ -1,7 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { viewerTokenSecrets } from "@viewer-presence/shared/config";
-import { isAnonymousViewerId, randomAnonymousViewerId } from "@viewer-presence/shared/ids";
-import { signViewerToken, ViewerTokenError } from "@viewer-presence/shared/viewer-token";
+import {
+  isAnonymousViewerId,
+  randomAnonymousViewerId,
+  signViewerToken,
+  ViewerTokenError,
+} from "@viewer-presence/tokens";
 import { startAnonymousSessionRoute } from "../../openapi/routes";
 import type { AppEnv } from "../env";
 import {

@@ -1,8 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { reconcileBroadcast } from "@viewer-presence/shared/broadcasts";
-import { STAGE_ID_PATTERN } from "@viewer-presence/shared/ids";
 import { isRepeatedCreate, type Stage, type StoredStage } from "@viewer-presence/shared/stage";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { STAGE_ID_PATTERN, signViewerToken } from "@viewer-presence/tokens";
 import {
   createStageRoute,
   getStageRoute,

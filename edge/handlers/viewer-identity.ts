@@ -1,5 +1,4 @@
-import { isAnonymousViewerId } from "@viewer-presence/shared/ids";
-import { ViewerTokenError } from "@viewer-presence/shared/viewer-token";
+import { isAnonymousViewerId, ViewerTokenError } from "@viewer-presence/tokens";
 import type { Context } from "hono";
 import { ViewerBodySchema } from "../../openapi/schemas/presence";
 import { problems } from "../problems";

@@ -1,6 +1,6 @@
 import { createScriptDigests } from "@viewer-presence/shared/pipeline-scripts";
 import { createTicketSigner } from "@viewer-presence/shared/presence-ticket";
-import { createViewerTokenVerifier } from "@viewer-presence/shared/viewer-token";
+import { createViewerTokenVerifier } from "@viewer-presence/tokens";
 import { createFallbackSessionLimiter } from "../presence/anonymous-sessions";
 import { RateLimiter } from "../presence/rate-limiter";
 

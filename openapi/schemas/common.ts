@@ -3,7 +3,7 @@ import {
   RECORDED_VIEWER_ID_PATTERN,
   STAGE_ID_PATTERN,
   VIEWER_ID_PATTERN,
-} from "@viewer-presence/shared/ids";
+} from "@viewer-presence/tokens";
 
 export const StageIdSchema = z.string().regex(STAGE_ID_PATTERN).openapi({
   description: "Stage id: 1-64 letters, digits, `_` or `-`.",

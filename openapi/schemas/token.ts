@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { MAX_VIEWER_TOKEN_TTL_SEC } from "@viewer-presence/shared/viewer-token";
+import { MAX_VIEWER_TOKEN_TTL_SEC } from "@viewer-presence/tokens";
 import { RecordedViewerIdSchema, StageIdSchema, TimestampSchema, ViewerIdSchema } from "./common";
 
 export const IssueViewerTokenSchema = z

@@ -24,8 +24,8 @@ import {
 } from "@viewer-presence/shared/cost";
 import { MEASUREMENTS, measuredWorkload } from "@viewer-presence/shared/cost/measured";
 import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import { WINDOW_MS } from "@viewer-presence/shared/windows";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { createApp } from "../../edge/app";
 import { runSync } from "../../sync/run-sync";
 import { startBenchStack } from "./bench-stack";

@@ -17,7 +17,7 @@
  * databases, shared/rendezvous.ts): whether a stage larger than one database carries scales too.
  */
 
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { createApp } from "../../edge/app";
 import { TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
 import { startBenchStack } from "./bench-stack";

@@ -11,7 +11,7 @@
  *    child process (bench-stack.ts), so its servers share no CPU time with what is measured.
  */
 import { Redis } from "@upstash/redis";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { createApp } from "../../edge/app";
 import { startWranglerDev } from "../stack";
 import type { UpstashStats } from "../stack/upstash-proxy";

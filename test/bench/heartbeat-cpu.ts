@@ -11,7 +11,7 @@
 
 import { createRedis } from "@viewer-presence/shared/clients";
 import { parseConfig } from "@viewer-presence/shared/config";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { Hono } from "hono";
 import { createApp } from "../../edge/app";
 

@@ -12,7 +12,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { createApp } from "../../edge/app";
 import { startBenchStack } from "./bench-stack";
 

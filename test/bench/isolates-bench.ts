@@ -16,7 +16,7 @@ import { writeFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { startWranglerDev } from "../stack";
 import { startBenchStack } from "./bench-stack";
 

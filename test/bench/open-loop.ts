@@ -3,7 +3,7 @@
  * slow the next heartbeat down, as a real audience does not wait for other viewers' answers),
  * and what came back, sorted into the outcomes an overload bench reports.
  */
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 
 export interface Viewer {
   stageId: string;

@@ -11,8 +11,8 @@
 
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import { windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { createApp } from "../../edge/app";
 import { startLocalStack } from "../stack";
 import { openRespConnection, type RespConnection } from "../stack/resp-connection";

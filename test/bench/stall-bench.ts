@@ -27,7 +27,7 @@
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { databaseForStage } from "@viewer-presence/shared/rendezvous";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { REDIS_GUARD_LIMITS } from "../../edge/redis-guard";
 import { startWranglerDev } from "../stack";
 import type { WranglerDevHandle } from "../stack/wrangler-dev";

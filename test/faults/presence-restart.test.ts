@@ -11,7 +11,6 @@ import { parseConfig } from "@viewer-presence/shared/config";
 import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import {
   coveredSeconds,
   type Slot,
@@ -20,6 +19,7 @@ import {
   windowIndex,
   windowStartMs,
 } from "@viewer-presence/shared/windows";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSync } from "../../sync/run-sync";
 import { startWranglerDev } from "../stack";

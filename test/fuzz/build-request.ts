@@ -2,7 +2,7 @@
  * Turns a request plan into the URL and RequestInit that are sent, resolving its references
  * (stages, cursors, tokens) against the world as it is at send time.
  */
-import { STAGE_ID_PATTERN } from "@viewer-presence/shared/ids";
+import { STAGE_ID_PATTERN } from "@viewer-presence/tokens";
 import type { Harness } from "../in-process/harness";
 import type { Operation } from "./contract";
 import type { BodyPlan, RequestPlan, TokenSpec, UrlValue } from "./plan";

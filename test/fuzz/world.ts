@@ -1,5 +1,4 @@
-import { STAGE_ID_PATTERN } from "@viewer-presence/shared/ids";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { STAGE_ID_PATTERN, signViewerToken } from "@viewer-presence/tokens";
 import type { Harness } from "../in-process/harness";
 import { adminHeaders, TEST_TOKEN_SECRET } from "../test-env";
 import type { TokenSpec } from "./plan";

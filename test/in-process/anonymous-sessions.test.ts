@@ -5,8 +5,8 @@
  */
 
 import { parseConfig } from "@viewer-presence/shared/config";
-import { ANONYMOUS_VIEWER_ID_PATTERN } from "@viewer-presence/shared/ids";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
+import { ANONYMOUS_VIEWER_ID_PATTERN } from "@viewer-presence/tokens";
 import { describe, expect, it } from "vitest";
 import { maxAnonymousViewersPerAddress } from "../../edge/presence/anonymous-sessions";
 import { adminHeaders } from "../test-env";

@@ -1,6 +1,6 @@
 import { Redis } from "@upstash/redis";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { createApp } from "../../edge/app";
 import type { LocalStack } from "../stack";
 import { TEST_TOKEN_SECRET, testBindings } from "../test-env";

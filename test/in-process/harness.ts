@@ -3,8 +3,8 @@ import { createDocumentClient, createRedis } from "@viewer-presence/shared/clien
 import { parseConfig } from "@viewer-presence/shared/config";
 import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import type { Slot } from "@viewer-presence/shared/windows";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { inject } from "vitest";
 import { type AppOptions, createApp } from "../../edge/app";
 import { runSync } from "../../sync/run-sync";

@@ -4,7 +4,7 @@
  */
 import { Redis } from "@upstash/redis";
 import { COUNT_SCRIPT } from "@viewer-presence/shared/live-count";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../edge/app";
 import { type LocalStack, startLocalStack } from "../stack";

@@ -1,5 +1,5 @@
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
 import { coveredSeconds, windowIndex } from "@viewer-presence/shared/windows";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { describe, expect, it } from "vitest";
 import { TEST_TOKEN_SECRET, uniqueId } from "../test-env";
 import { createHarness, readProblem } from "./harness";

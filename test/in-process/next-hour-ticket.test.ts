@@ -5,7 +5,7 @@
  * its own redis-server, as heartbeat-cost.test.ts counts.
  */
 import { createTicketSigner } from "@viewer-presence/shared/presence-ticket";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../edge/app";
 import { type LocalStack, startLocalStack } from "../stack";

@@ -1,17 +1,20 @@
 /**
- * The packages as someone outside the repository gets them: `npm pack` of @viewer-presence/shared
- * and @viewer-presence/client (each built by its prepack script), installed from the tarballs
- * into a throwaway front end and a throwaway Node backend in a temporary directory, offline. The
- * front end is type-checked with tsc and bundled with esbuild from what was installed; the
- * backend signs a viewer token with the shared package; the bundled heartbeat loop then beats
- * with that token in Chromium against the worker under `wrangler dev`, which accepts it.
+ * The packages as someone outside the repository gets them: `npm pack` of
+ * @viewer-presence/client, @viewer-presence/tokens and @viewer-presence/shared (each built by its
+ * prepack script), installed from the tarballs, each by who installs it, into throwaway projects
+ * in a temporary directory, offline: a front end (the client), a backend (the tokens package
+ * alone) and an operator (shared, for the cost command). The front end is type-checked with tsc
+ * and bundled with esbuild from what was installed; the backend is type-checked and signs a
+ * viewer token, under Node and under Deno, which the verifier accepts; the bundled heartbeat loop
+ * then beats with the backend's token in Chromium against the worker under `wrangler dev`, which
+ * accepts it.
  *
  * Offline: the client's one dependency, openapi-fetch (and its own, openapi-typescript-helpers),
- * and the shared package's, jose, are packed from the repository's node_modules and installed
- * beside the tarballs, standing in
+ * is packed from the repository's node_modules and installed beside the tarballs, standing in
  * for the registry; `npm install --offline` with an empty cache then needs nothing else, on a
- * fresh CI machine as here. Tools (tsc, esbuild) are the repository's, run on the throwaway
- * projects, as a front end's own would be.
+ * fresh CI machine as here. The tokens and shared packages have no dependency. Tools (tsc,
+ * esbuild, Deno) are the repository's, run on the throwaway projects, as the projects' own would
+ * be.
  */
 import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -22,6 +25,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createPresenceClient } from "@viewer-presence/client";
+import { createViewerTokenVerifier } from "@viewer-presence/tokens";
 import { build } from "esbuild";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -88,14 +92,24 @@ function tarball(name: string): Packed {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "viewer-presence-packages-"));
   packed = JSON.parse(
-    await npm(ROOT, ["pack", "-w", "shared", "-w", "openapi", "--pack-destination", dir, "--json"]),
+    await npm(ROOT, [
+      "pack",
+      "-w",
+      "shared",
+      "-w",
+      "tokens",
+      "-w",
+      "openapi",
+      "--pack-destination",
+      dir,
+      "--json",
+    ]),
   ) as Packed[];
   const registry = JSON.parse(
     await npm(dir, [
       "pack",
       join(ROOT, "node_modules/openapi-fetch"),
       join(ROOT, "node_modules/openapi-typescript-helpers"),
-      join(ROOT, "node_modules/jose"),
       "--json",
     ]),
   ) as Packed[];
@@ -135,10 +149,11 @@ beforeAll(async () => {
     },
   });
   await copyFile(join(FIXTURES, "backend/sign-token.ts"), join(backend, "sign-token.ts"));
-  await installOffline(backend, [
-    tarball("@viewer-presence/shared").filename,
-    fromRegistry("jose"),
-  ]);
+  // A backend installs the tokens package and nothing else.
+  await installOffline(backend, [tarball("@viewer-presence/tokens").filename]);
+
+  const operator = await project("operator", {});
+  await installOffline(operator, [tarball("@viewer-presence/shared").filename]);
 }, 120_000);
 
 afterAll(async () => {
@@ -163,42 +178,60 @@ describe("the packages, packed and installed outside the repository", () => {
         "dist/types.gen.d.ts",
       ]),
     );
+    const tokens = tarball("@viewer-presence/tokens").files.map((f) => f.path);
+    expect(tokens).toEqual(
+      expect.arrayContaining([
+        "package.json",
+        "README.md",
+        "dist/index.js",
+        "dist/index.d.ts",
+        "dist/viewer-token.js",
+        "dist/hs256-jwt.js",
+        "dist/ids.js",
+      ]),
+    );
     const shared = tarball("@viewer-presence/shared").files.map((f) => f.path);
+    // Shared is published for the cost model and its command (and what they import) alone: viewer
+    // tokens are the tokens package's, and the layouts, clients and I/O are internal.
     expect(shared).toEqual(
       expect.arrayContaining([
-        "dist/viewer-token.js",
-        "dist/viewer-token.d.ts",
-        "dist/config.js",
-        "dist/windows.js",
-        "dist/redis-keys.js",
+        "bin/viewer-presence-cost.js",
         "dist/cost/index.js",
         "dist/cost/bin.js",
       ]),
     );
-    for (const path of [...client, ...shared]) {
+    for (const internal of ["viewer-token", "ids", "clients", "redis-keys", "dynamo-query"]) {
+      expect(shared).not.toContain(`dist/${internal}.js`);
+    }
+    for (const path of [...client, ...tokens, ...shared]) {
       // No TypeScript source (only declarations), no test, no contract source or emitter.
       expect(path).not.toMatch(/(?<!\.d)\.ts$|\.test\.|^(routes|schemas|client\/testing)\/|emit/);
     }
   });
 
-  it("declare only openapi-fetch (client) and jose (shared) as dependencies", async () => {
-    const manifest = async (name: string) =>
+  it("declare only openapi-fetch (client) as a dependency; tokens and shared none", async () => {
+    const manifest = async (project: string, name: string) =>
       JSON.parse(
-        await readFile(join(dir, "frontend/node_modules", name, "package.json"), "utf8"),
-      ) as { dependencies?: object; peerDependenciesMeta?: Record<string, { optional: boolean }> };
-    expect(Object.keys((await manifest("@viewer-presence/client")).dependencies ?? {})).toEqual([
-      "openapi-fetch",
-    ]);
-    const shared = JSON.parse(
-      await readFile(
-        join(dir, "backend/node_modules/@viewer-presence/shared/package.json"),
-        "utf8",
-      ),
-    ) as { dependencies?: object; peerDependenciesMeta?: Record<string, { optional: boolean }> };
-    expect(Object.keys(shared.dependencies ?? {})).toEqual(["jose"]);
-    for (const meta of Object.values(shared.peerDependenciesMeta ?? {})) {
-      expect(meta.optional).toBe(true);
-    }
+        await readFile(join(dir, project, "node_modules", name, "package.json"), "utf8"),
+      ) as {
+        dependencies?: object;
+        peerDependencies?: object;
+      };
+    const client = await manifest("frontend", "@viewer-presence/client");
+    expect(Object.keys(client.dependencies ?? {})).toEqual(["openapi-fetch"]);
+    const tokens = await manifest("backend", "@viewer-presence/tokens");
+    expect(tokens.dependencies ?? {}).toEqual({});
+    expect(tokens.peerDependencies ?? {}).toEqual({});
+    // What the backend's npm installed: the tokens package, and nothing beside it.
+    const installed = JSON.parse(
+      await npm(join(dir, "backend"), ["ls", "--all", "--offline", "--json"]),
+    ) as { dependencies: Record<string, { dependencies?: object }> };
+    expect(Object.keys(installed.dependencies)).toEqual(["@viewer-presence/tokens"]);
+    expect(installed.dependencies["@viewer-presence/tokens"]?.dependencies ?? {}).toEqual({});
+    const shared = await manifest("operator", "@viewer-presence/shared");
+    // The cost model imports nothing but Node's own modules: no Redis or AWS SDK, not even as peers.
+    expect(shared.dependencies ?? {}).toEqual({});
+    expect(shared.peerDependencies ?? {}).toEqual({});
   });
 
   it("type-check: the front end (bundler resolution) and the backend (NodeNext), lib checks on", async () => {
@@ -224,12 +257,63 @@ describe("the packages, packed and installed outside the repository", () => {
     );
     expect(version.trim()).toMatch(/^3\.1\./);
     const { stdout: bill } = await run(
-      join(dir, "backend/node_modules/.bin/viewer-presence-cost"),
+      join(dir, "operator/node_modules/.bin/viewer-presence-cost"),
       ["--viewers", "10000", "--json"],
-      { cwd: join(dir, "backend") },
+      { cwd: join(dir, "operator") },
     );
     expect(JSON.parse(bill)).toBeTruthy();
+    // The cost model is shared's one export; its internals are not reachable by name.
+    const imported = (specifier: string) =>
+      run(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `const m = await import(${JSON.stringify(specifier)}); console.log(Object.keys(m).length)`,
+        ],
+        { cwd: join(dir, "operator") },
+      );
+    const { stdout: exported } = await imported("@viewer-presence/shared/cost");
+    expect(Number(exported)).toBeGreaterThan(0);
+    await expect(imported("@viewer-presence/shared/config")).rejects.toThrow(
+      /ERR_PACKAGE_PATH_NOT_EXPORTED/,
+    );
   });
+
+  it("sign a viewer token in the backend, under Node and under Deno, that the verifier accepts", async () => {
+    const secretEnv = { ...process.env, VIEWER_TOKEN_SECRET: SECRET };
+    const backend = join(dir, "backend");
+    const { stdout: fromNode } = await run(
+      process.execPath,
+      ["sign-token.ts", "concert-42", "node-viewer"],
+      { cwd: backend, env: secretEnv },
+    );
+    // Deno reads the backend's package.json and the node_modules npm installed; no network.
+    const { stdout: fromDeno } = await run(
+      join(ROOT, "node_modules/.bin/deno"),
+      [
+        "run",
+        "--node-modules-dir=manual",
+        "--allow-env=VIEWER_TOKEN_SECRET",
+        "sign-token.ts",
+        "concert-42",
+        "deno-viewer",
+      ],
+      { cwd: backend, env: { ...secretEnv, DENO_DIR: join(dir, "deno-cache") } },
+    );
+    const verify = createViewerTokenVerifier(SECRET);
+    const nowMs = Date.now();
+    expect(await verify(fromNode, { stageId: "concert-42", nowMs })).toMatchObject({
+      viewerId: "node-viewer",
+    });
+    expect(await verify(fromDeno, { stageId: "concert-42", nowMs })).toMatchObject({
+      viewerId: "deno-viewer",
+    });
+    // And only with the backend's secret.
+    await expect(
+      createViewerTokenVerifier(`another-${SECRET}`)(fromNode, { nowMs }),
+    ).rejects.toMatchObject({ code: "bad_signature" });
+  }, 60_000);
 
   describe.skipIf(!hasChromium)("in Chromium (needs /usr/bin/chromium)", () => {
     it("runs the bundled heartbeat loop against the worker with a token the backend signed", async () => {

@@ -10,7 +10,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { Redis } from "@upstash/redis";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { describe, expect, inject, it } from "vitest";
 
 /** The worker's own bindings (vitest.config.ts). */

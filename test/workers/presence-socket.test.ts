@@ -9,7 +9,7 @@ import { exports } from "cloudflare:workers";
 import { Redis } from "@upstash/redis";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 import { describe, expect, inject, it } from "vitest";
 import { SOCKET_PING, SOCKET_PONG } from "../../openapi/schemas/presence-socket";
 

@@ -1,10 +1,9 @@
 /**
- * A throwaway Node backend that issues a viewer token with the installed
- * @viewer-presence/shared tarball (pack-install.test.ts runs it with Node outside the
- * repository): `node sign-token.ts <stageId> <viewerId>` with VIEWER_TOKEN_SECRET set, prints
- * the token.
+ * A throwaway backend that issues a viewer token with the installed @viewer-presence/tokens
+ * tarball (pack-install.test.ts runs it outside the repository, with Node and with Deno):
+ * `node sign-token.ts <stageId> <viewerId>` with VIEWER_TOKEN_SECRET set, prints the token.
  */
-import { signViewerToken } from "@viewer-presence/shared/viewer-token";
+import { signViewerToken } from "@viewer-presence/tokens";
 
 const [stageId = "", viewerId = ""] = process.argv.slice(2);
 const { token } = await signViewerToken({

@@ -1,12 +1,20 @@
 /**
- * Viewer tokens: compact HS256 JWTs (RFC 7519) made and checked with `jose`. The subject (`sub`)
- * is the viewer id, the audience (`aud`) the one stage the token counts on; `iat`, `nbf` and a
- * short `exp` bound it in time. The header's `kid` names the secret that signed it (a hash of
- * the secret, see {@link viewerTokenKeyId}), so a deployment can rotate its secret: tokens of
- * the previous one stay valid while they live. WebCrypto underneath, so the same code signs in a
- * Node or Deno backend and verifies in a Worker.
+ * Viewer tokens: compact HS256 JWTs (RFC 7519). The subject (`sub`) is the viewer id, the
+ * audience (`aud`) the one stage the token counts on; `iat`, `nbf` and a short `exp` bound it in
+ * time. The header's `kid` names the secret that signed it (a hash of the secret, see
+ * {@link viewerTokenKeyId}), so a deployment can rotate its secret: tokens of the previous one
+ * stay valid while they live. Web Crypto only (hs256-jwt.ts), so the same code signs in a Node or
+ * Deno backend and verifies in a Worker, and a backend installs nothing else.
  */
-import { base64url, decodeProtectedHeader, errors, jwtVerify, SignJWT } from "jose";
+import { encodeBase64url } from "./base64url";
+import {
+  importHs256Key,
+  type JsonObject,
+  jwtHeader,
+  MalformedJwtError,
+  signJwt,
+  verifiedJwtClaims,
+} from "./hs256-jwt";
 import { RECORDED_VIEWER_ID_PATTERN, STAGE_ID_PATTERN } from "./ids";
 
 export interface ViewerClaims {
@@ -43,17 +51,7 @@ const encoder = new TextEncoder();
  */
 export async function viewerTokenKeyId(secret: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", encoder.encode(`viewer-token\n${secret}`));
-  return base64url.encode(new Uint8Array(digest)).slice(0, 16);
-}
-
-function importHmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign", "verify"],
-  );
+  return encodeBase64url(new Uint8Array(digest)).slice(0, 16);
 }
 
 /** Maximum token lifetime accepted when signing, in seconds (1 day). */
@@ -79,14 +77,11 @@ export async function signViewerToken(options: {
   }
   const issuedAt = Math.floor(nowMs / 1000);
   const expiresAt = issuedAt + Math.floor(ttlSec);
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: await viewerTokenKeyId(secret) })
-    .setSubject(viewerId)
-    .setAudience(stageId)
-    .setIssuedAt(issuedAt)
-    .setNotBefore(issuedAt)
-    .setExpirationTime(expiresAt)
-    .sign(encoder.encode(secret));
+  const token = await signJwt(
+    { alg: "HS256", typ: "JWT", kid: await viewerTokenKeyId(secret) },
+    { sub: viewerId, aud: stageId, iat: issuedAt, nbf: issuedAt, exp: expiresAt },
+    await importHs256Key(secret),
+  );
   return { token, expiresAt };
 }
 
@@ -129,9 +124,9 @@ export function createViewerTokenVerifier(secrets: string | readonly string[]) {
 
   /** The keys to try for a token: the one its `kid` names, or every one without a `kid`. */
   async function keysFor(token: string): Promise<CryptoKey[]> {
-    let header: ReturnType<typeof decodeProtectedHeader>;
+    let header: JsonObject;
     try {
-      header = decodeProtectedHeader(token);
+      header = jwtHeader(token);
     } catch {
       throw new ViewerTokenError("malformed", "the token is not a JWT");
     }
@@ -141,7 +136,7 @@ export function createViewerTokenVerifier(secrets: string | readonly string[]) {
     keys ??= await Promise.all(
       accepted.map(async (secret) => ({
         kid: await viewerTokenKeyId(secret),
-        key: await importHmacKey(secret),
+        key: await importHs256Key(secret),
       })),
     );
     const held = keys;
@@ -159,37 +154,21 @@ export function createViewerTokenVerifier(secrets: string | readonly string[]) {
   ): Promise<ViewerClaims> {
     const known = verified.get(token);
     if (known !== undefined) return check(known, expect);
-    const candidates = await keysFor(token);
-    let payload: Record<string, unknown> | undefined;
-    for (const key of candidates) {
+    let payload: JsonObject | undefined;
+    for (const key of await keysFor(token)) {
       try {
-        ({ payload } = await jwtVerify(token, key, {
-          algorithms: ["HS256"],
-          currentDate: new Date(expect.nowMs),
-          // Expiry is checked below, exactly, with the caller's grace; this is for `nbf`.
-          clockTolerance: CLOCK_SKEW_SEC + Math.ceil((expect.expiredGraceMs ?? 0) / 1000),
-        }));
-        break;
+        payload = await verifiedJwtClaims(token, key);
       } catch (error) {
-        if (error instanceof errors.JWSSignatureVerificationFailed) continue;
-        throw asViewerTokenError(error);
+        if (error instanceof MalformedJwtError)
+          throw new ViewerTokenError("malformed", error.message);
+        throw error;
       }
+      if (payload !== undefined) break;
     }
     if (payload === undefined) {
       throw new ViewerTokenError("bad_signature", "the token's signature is not valid");
     }
-    // `stg` is where tokens of older versions named the stage.
-    const { sub, aud, stg, exp } = payload;
-    const stageId = typeof aud === "string" ? aud : stg;
-    if (
-      typeof sub !== "string" ||
-      !RECORDED_VIEWER_ID_PATTERN.test(sub) ||
-      typeof stageId !== "string" ||
-      typeof exp !== "number"
-    ) {
-      throw new ViewerTokenError("malformed", "the token lacks sub, aud or exp");
-    }
-    const checked: ViewerClaims = { viewerId: sub, stageId, expiresAt: exp };
+    const checked = claimsOf(payload, expect.nowMs);
     // Oldest first out (a Map iterates in insertion order).
     if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
     verified.set(token, checked);
@@ -197,19 +176,31 @@ export function createViewerTokenVerifier(secrets: string | readonly string[]) {
   };
 }
 
-/** What jose found wrong, in our terms. */
-function asViewerTokenError(error: unknown): ViewerTokenError {
-  if (error instanceof errors.JWTExpired) {
-    return new ViewerTokenError("expired", "the token has expired");
+/**
+ * The claims of a token whose signature was verified. `iat`, `nbf` and `exp` must be numbers;
+ * `nbf` may be ahead of this clock by the signer's skew. Expiry is left to the caller, who checks
+ * it exactly (with its grace) on every call, remembered token or not.
+ */
+function claimsOf(payload: JsonObject, nowMs: number): ViewerClaims {
+  // `stg` is where tokens of older versions named the stage.
+  const { sub, aud, stg, iat, nbf, exp } = payload;
+  if (
+    (iat !== undefined && typeof iat !== "number") ||
+    (nbf !== undefined && typeof nbf !== "number")
+  ) {
+    throw new ViewerTokenError("malformed", "the token's iat or nbf is not a number");
   }
-  if (error instanceof errors.JWTClaimValidationFailed && error.claim === "nbf") {
-    return new ViewerTokenError("not_yet_valid", "the token is not valid yet (nbf)");
+  if (nbf !== undefined && nbf > Math.floor(nowMs / 1000) + CLOCK_SKEW_SEC) {
+    throw new ViewerTokenError("not_yet_valid", "the token is not valid yet (nbf)");
   }
-  if (error instanceof errors.JOSEError) {
-    return new ViewerTokenError("malformed", "the token is not a valid JWT");
+  const stageId = typeof aud === "string" ? aud : stg;
+  if (
+    typeof sub !== "string" ||
+    !RECORDED_VIEWER_ID_PATTERN.test(sub) ||
+    typeof stageId !== "string" ||
+    typeof exp !== "number"
+  ) {
+    throw new ViewerTokenError("malformed", "the token lacks sub, aud or exp");
   }
-  if (error instanceof TypeError || error instanceof SyntaxError) {
-    return new ViewerTokenError("malformed", "the token is not a JWT");
-  }
-  throw error;
+  return { viewerId: sub, stageId, expiresAt: exp };
 }

@@ -1,4 +1,4 @@
-import { SignJWT } from "jose";
+import { jwtVerify, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import {
   createViewerTokenVerifier,
@@ -68,7 +68,7 @@ describe("viewer tokens", () => {
     expect(await problemOf(verify(`${header}.${payload}.${oneMod4(signature)}`, { nowMs }))).toBe(
       "malformed",
     );
-    // A payload that is not base64url fails the signature first: jose checks the signature
+    // A payload that is not base64url fails the signature first: the signature is checked
     // over the raw parts before it decodes (and so trusts) any claim.
     expect(await problemOf(verify(`${header}.${oneMod4(payload)}.${signature}`, { nowMs }))).toBe(
       "bad_signature",
@@ -99,7 +99,7 @@ describe("viewer tokens", () => {
     );
   });
 
-  it("takes the claims jose checks: aud as the stage, nbf, and the older stg", async () => {
+  it("takes the claims it checks: aud as the stage, nbf, and the older stg", async () => {
     const { token } = await signViewerToken({ secret, viewerId: "v", stageId: "s1", nowMs });
     const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
     expect(claims).toEqual({
@@ -163,5 +163,80 @@ describe("viewer tokens", () => {
     const [header, payload] = token.split(".");
     const forged = `${header}.${payload}.${"A".repeat(43)}`;
     expect(await problemOf(verify(forged, { nowMs }))).toBe("bad_signature");
+  });
+
+  it("signs byte for byte what jose signs, and jose, an independent implementation, accepts it", async () => {
+    const { token } = await signViewerToken({ secret, viewerId: "v", stageId: "s1", nowMs });
+    const key = new TextEncoder().encode(secret);
+    const byJose = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: await viewerTokenKeyId(secret) })
+      .setSubject("v")
+      .setAudience("s1")
+      .setIssuedAt(nowMs / 1000)
+      .setNotBefore(nowMs / 1000)
+      .setExpirationTime(nowMs / 1000 + 3600)
+      .sign(key);
+    expect(token).toBe(byJose);
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ["HS256"],
+      audience: "s1",
+      currentDate: new Date(nowMs),
+    });
+    expect(payload.sub).toBe("v");
+  });
+
+  it("refuses as malformed what is not a plain HS256 JWT, even when validly signed", async () => {
+    const verify = createViewerTokenVerifier(secret);
+    const key = new TextEncoder().encode(secret);
+    const claims = { sub: "v", aud: "s1", exp: nowMs / 1000 + 60 };
+    const signed = (header: { alg: string } & Record<string, unknown>, body: object = claims) =>
+      new SignJWT(body as Record<string, unknown>).setProtectedHeader(header).sign(key);
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    // Sanity: the same claims and header without the flaw are accepted.
+    expect(await verify(await signed({ alg: "HS256" }), { nowMs })).toMatchObject({
+      viewerId: "v",
+    });
+    // An extension marked critical, which nothing here understands (RFC 7515 4.1.11).
+    expect(
+      await problemOf(verify(await signed({ alg: "HS256", crit: ["b64"], b64: true }), { nowMs })),
+    ).toBe("malformed");
+    expect(
+      await problemOf(verify(await signed({ alg: "HS256" }, { ...claims, nbf: "0" }), { nowMs })),
+    ).toBe("malformed");
+    expect(
+      await problemOf(verify(await signed({ alg: "HS256" }, { ...claims, iat: "0" }), { nowMs })),
+    ).toBe("malformed");
+    expect(
+      await problemOf(verify(await signed({ alg: "HS256" }, { ...claims, exp: "9" }), { nowMs })),
+    ).toBe("malformed");
+    // A header that is JSON but not an object; bytes that are not UTF-8; a space in a part.
+    expect(await problemOf(verify(`${part([1])}.${part(claims)}.AAAA`, { nowMs }))).toBe(
+      "malformed",
+    );
+    const notUtf8 = Buffer.from([0xff, 0xfe, 0x7b]).toString("base64url");
+    expect(await problemOf(verify(`${notUtf8}.${part(claims)}.AAAA`, { nowMs }))).toBe("malformed");
+    const token = await signed({ alg: "HS256" });
+    expect(await problemOf(verify(` ${token}`, { nowMs }))).toBe("malformed");
+    expect(await problemOf(verify(`${token}.${token}`, { nowMs }))).toBe("malformed");
+  });
+
+  it("allows a signer's clock 30 s ahead, and no more when an expired token may still renew", async () => {
+    const { token } = await signViewerToken({ secret, viewerId: "v", stageId: "s1", nowMs });
+    const verify = createViewerTokenVerifier(secret);
+    // The grace is for expiry (a session renewed after a laptop slept), not for `nbf`.
+    expect(
+      await problemOf(verify(token, { nowMs: nowMs - 31_000, expiredGraceMs: 86_400_000 })),
+    ).toBe("not_yet_valid");
+    const expired = await signViewerToken({
+      secret,
+      viewerId: "v",
+      stageId: "s1",
+      ttlSec: 60,
+      nowMs: nowMs - 3_600_000,
+    });
+    expect(await verify(expired.token, { nowMs, expiredGraceMs: 86_400_000 })).toMatchObject({
+      viewerId: "v",
+    });
+    expect(await problemOf(verify(expired.token, { nowMs }))).toBe("expired");
   });
 });

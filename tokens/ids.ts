@@ -1,7 +1,10 @@
 /**
- * Identifier rules shared by the contract and the domain: URL-safe, short (they appear in every
+ * Identifier rules shared by the contract, the domain and the backends that sign viewer tokens
+ * (which name viewers and stages by them): URL-safe, short (they appear in every
  * Redis key and heartbeat), and free of the separators the key layout uses.
  */
+import { encodeBase64url } from "./base64url";
+
 export const STAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Viewer ids come from the operator's user ids, so a few more characters are allowed. */
@@ -23,8 +26,5 @@ export function isAnonymousViewerId(viewerId: string): boolean {
 
 /** A new anonymous viewer id: `~` and 16 random bytes in base64url. */
 export function randomAnonymousViewerId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `~${btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
+  return `~${encodeBase64url(crypto.getRandomValues(new Uint8Array(16)))}`;
 }
