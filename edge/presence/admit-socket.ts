@@ -34,7 +34,7 @@ export type AdmitOutcome =
  * key on; and one address may be many people (an office, a carrier's NAT) each holding a page
  * that reopens its socket after a close with jittered backoff, so the limit is well above one
  * page's needs (the viewer limit's 6), while a loop gone wild, or a script opening sockets to
- * make the shards work, is stopped at one upgrade a second or so.
+ * make the shards work, is held to 20 an interval (two every 3 s at the default 30 s).
  */
 export const WATCH_UPGRADES_PER_INTERVAL = 20;
 
@@ -55,15 +55,12 @@ export async function admitSocket(
   // The heartbeat limiter, under keys of their own: a reconnect loop gone wild stops here,
   // before the registry or any object is asked.
   const intervalMs = currentCadence(config, home.isolate, nowMs).intervalSec * 1000;
-  const retryAfterSec =
+  const key =
     viewer === undefined
-      ? home.isolate.heartbeatLimiter.hit(
-          `watch|${stageId}|${request.clientAddress}`,
-          nowMs,
-          intervalMs,
-          WATCH_UPGRADES_PER_INTERVAL,
-        )
-      : home.isolate.heartbeatLimiter.hit(`socket|${stageId}|${viewer.viewerId}`, nowMs, intervalMs);
+      ? `watch|${stageId}|${request.clientAddress}`
+      : `socket|${stageId}|${viewer.viewerId}`;
+  const limit = viewer === undefined ? WATCH_UPGRADES_PER_INTERVAL : undefined;
+  const retryAfterSec = home.isolate.heartbeatLimiter.hit(key, nowMs, intervalMs, limit);
   if (retryAfterSec > 0) return { kind: "rate-limited", retryAfterSec };
   const stage = await home.registry.lookup(stageId);
   if (stage === undefined) return { kind: "unknown-stage" };
