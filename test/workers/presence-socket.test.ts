@@ -274,7 +274,7 @@ describe("watching sockets, limited per client address and stage", () => {
    * limit and one more, an upgrade is refused.
    */
   async function watchUntilRefused(stageId: string, address: string) {
-    const opened: WebSocket[] = [];
+    const opened: { close(code?: number, reason?: string): void }[] = [];
     for (let i = 0; i <= 2 * WATCH_UPGRADES_PER_INTERVAL; i++) {
       const response = await upgrade(stageId, address);
       if (response.status !== 101) return { opened, refused: response };
