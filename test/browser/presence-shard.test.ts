@@ -16,7 +16,7 @@ import { hasChromium, launchChromium } from "./chromium";
  * dynalite. Each page is another viewer's tab. What is asserted is what the pages show and what
  * the count API answers, never how fast: the shard's schedule for writing Redis is its own. The
  * times from a join or a leave to another page showing it are measured and printed (the issue's
- * goal is 2 s); BENCHMARKS.md has them under load.
+ * goal is 2 s); BENCHMARKS.md has the load run's figures.
  *
  * The heartbeat interval is 5 s (the least the config takes) so that a ping period, and the
  * shard's closing of a socket silent for two of them, fit in a test.
