@@ -6,6 +6,7 @@ import { admitSocket, rememberShardCount } from "../presence/admit-socket";
 import { SHARD_COUNT_HEADER, shardRequest } from "../presence/socket-shards";
 import { HttpProblem, problems } from "../problems";
 import type { DurableObjectNamespace } from "../worker-types";
+import { clientAddressOf } from "./client-address";
 import { refusal } from "./presence.handlers";
 import { requestAudienceTag } from "./request-audience";
 import { verifyViewerToken } from "./viewer-identity";
@@ -47,6 +48,7 @@ export function registerPresenceSocketHandlers(app: OpenAPIHono<AppEnv>) {
       stageId,
       ...(viewer === undefined ? {} : { viewer }),
       state: state ?? "playing",
+      clientAddress: clientAddressOf(c),
       audienceTag: requestAudienceTag(c),
     });
     if (outcome.kind === "rate-limited") throw problems.rateLimited(outcome.retryAfterSec);

@@ -14,6 +14,8 @@ export interface SocketRequest {
   /** The verified viewer; absent for a socket that only watches the count. */
   viewer?: { viewerId: string; anonymous: boolean; expiresAtMs: number };
   state: SocketState;
+  /** The caller's address (handlers/client-address.ts): watching sockets are limited per address. */
+  clientAddress: string;
   /** Where and on what the viewer watches (shared/audience.ts `audienceTag`). */
   audienceTag: () => string;
 }
@@ -25,6 +27,16 @@ export type AdmitOutcome =
   /** The stage keeps an audit trail (an event per heartbeat): heartbeats only. */
   | { kind: "audit-trail" }
   | { kind: "rate-limited"; retryAfterSec: number };
+
+/**
+ * Watching upgrades one client address may open on one stage per heartbeat interval (per
+ * isolate, as every limit here). A watcher needs no token, so the address is all there is to
+ * key on; and one address may be many people (an office, a carrier's NAT) each holding a page
+ * that reopens its socket after a close with jittered backoff, so the limit is well above one
+ * page's needs (the viewer limit's 6), while a loop gone wild, or a script opening sockets to
+ * make the shards work, is held to 20 an interval (two every 3 s at the default 30 s).
+ */
+export const WATCH_UPGRADES_PER_INTERVAL = 20;
 
 /**
  * Whether a presence socket may open, and which shard takes it: decided in the worker, from the
@@ -40,13 +52,16 @@ export async function admitSocket(
   const { config, nowMs } = services;
   const { stageId, viewer } = request;
   const home = services.shard(stageId);
-  if (viewer !== undefined) {
-    // The heartbeat limiter, under a key of its own: a reconnect loop gone wild stops here.
-    const intervalMs = currentCadence(config, home.isolate, nowMs).intervalSec * 1000;
-    const key = `socket|${stageId}|${viewer.viewerId}`;
-    const retryAfterSec = home.isolate.heartbeatLimiter.hit(key, nowMs, intervalMs);
-    if (retryAfterSec > 0) return { kind: "rate-limited", retryAfterSec };
-  }
+  // The heartbeat limiter, under keys of their own: a reconnect loop gone wild stops here,
+  // before the registry or any object is asked.
+  const intervalMs = currentCadence(config, home.isolate, nowMs).intervalSec * 1000;
+  const key =
+    viewer === undefined
+      ? `watch|${stageId}|${request.clientAddress}`
+      : `socket|${stageId}|${viewer.viewerId}`;
+  const limit = viewer === undefined ? WATCH_UPGRADES_PER_INTERVAL : undefined;
+  const retryAfterSec = home.isolate.heartbeatLimiter.hit(key, nowMs, intervalMs, limit);
+  if (retryAfterSec > 0) return { kind: "rate-limited", retryAfterSec };
   const stage = await home.registry.lookup(stageId);
   if (stage === undefined) return { kind: "unknown-stage" };
   const acceptance = heartbeatAcceptance(stage, viewer?.anonymous ?? false);

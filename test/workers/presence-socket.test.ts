@@ -11,6 +11,7 @@ import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { signViewerToken } from "@viewer-presence/tokens";
 import { describe, expect, inject, it } from "vitest";
+import { WATCH_UPGRADES_PER_INTERVAL } from "../../edge/presence/admit-socket";
 import { SOCKET_PING, SOCKET_PONG } from "../../openapi/schemas/presence-socket";
 
 const bound = env as Record<"ADMIN_API_KEY" | "VIEWER_TOKEN_SECRET" | "REDIS_KEY_PREFIX", string>;
@@ -318,5 +319,77 @@ describe("presence sockets in workerd", () => {
       (code) => code !== undefined,
     );
     expect(page.closed.code).toBe(4410);
+  });
+});
+
+describe("watching sockets, limited per client address and stage", () => {
+  const upgrade = (stageId: string, address: string, query = "watch=true") =>
+    exports.default.fetch(`http://worker.test/v1/stages/${stageId}/presence?${query}`, {
+      headers: { upgrade: "websocket", "cf-connecting-ip": address },
+    });
+
+  /**
+   * Opens watchers from `address` until one is refused. The limiter's window is one heartbeat
+   * interval (30 s) and may start anew once during the burst, never twice: so within twice the
+   * limit and one more, an upgrade is refused.
+   */
+  async function watchUntilRefused(stageId: string, address: string) {
+    const opened: { close(code?: number, reason?: string): void }[] = [];
+    for (let i = 0; i <= 2 * WATCH_UPGRADES_PER_INTERVAL; i++) {
+      const response = await upgrade(stageId, address);
+      if (response.status !== 101) return { opened, refused: response };
+      response.webSocket!.accept();
+      opened.push(response.webSocket!);
+    }
+    return { opened, refused: undefined };
+  }
+
+  it("answers 429 problem+json with Retry-After past the limit, and still opens other watchers", async () => {
+    const stageId = await createStage();
+    const address = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const { opened, refused } = await watchUntilRefused(stageId, address);
+    expect(opened.length).toBeGreaterThanOrEqual(WATCH_UPGRADES_PER_INTERVAL);
+    expect(refused?.status).toBe(429);
+    const tooMany = refused!;
+    expect(tooMany.headers.get("content-type")).toBe("application/problem+json");
+    expect(Number(tooMany.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(((await tooMany.json()) as { status: number }).status).toBe(429);
+
+    // Another address on this stage, this address on another stage, and a viewer's socket from
+    // this address (its own limit, per viewer) still open; the new watcher gets the count.
+    const elsewhere = await openSocket(stageId, "watch=true");
+    expect(
+      await until(
+        () => elsewhere.counts()[0],
+        (n) => n !== undefined,
+      ),
+    ).toBe(0);
+    const otherStage = await createStage();
+    expect((await upgrade(otherStage, address)).status).toBe(101);
+    const viewer = await upgrade(stageId, address, `token=${await tokenFor(stageId, "frank")}`);
+    expect(viewer.status).toBe(101);
+    viewer.webSocket!.accept();
+    expect(
+      await until(
+        () => elsewhere.counts().at(-1),
+        (n) => n === 1,
+      ),
+    ).toBe(1);
+    // None of the watchers was counted.
+    expect(await viewersOf(stageId)).toBe(1);
+    for (const socket of [...opened, viewer.webSocket!, elsewhere.socket]) socket.close(1000);
+  });
+
+  it("limits before the stage is looked up, so before any object is touched", async () => {
+    // An unknown stage answers 404 from the registry; past the limit it answers 429 instead.
+    const address = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    const unknown = `nope${crypto.randomUUID().slice(0, 8)}`;
+    const statuses = new Set<number>();
+    for (let i = 0; i <= 2 * WATCH_UPGRADES_PER_INTERVAL && !statuses.has(429); i++) {
+      const response = await upgrade(unknown, address);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      statuses.add(response.status);
+    }
+    expect([...statuses].sort()).toEqual([404, 429]);
   });
 });
