@@ -38,7 +38,7 @@ function billLines(e: CostEstimate, w: Workload): string[] {
       ? line(
           "Durable Objects",
           e.tiers.objects,
-          `${millions(c.objectRequests)} requests (upgrades, messages counted 20 to 1, flush alarms) and ${formatCount(c.objectGbSeconds)} GB-s; 1 M and 400,000 GB-s included`,
+          `${millions(c.objectRequests)} requests (upgrades, messages counted 20 to 1, alarms), ${formatCount(c.objectGbSeconds)} GB-s and ${millions(c.objectRowsWritten)} storage rows written; 1 M, 400,000 GB-s and 50 M rows included`,
         )
       : []),
     ...line("Workers Logs", e.tiers.logs, logs),

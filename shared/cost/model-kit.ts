@@ -42,6 +42,7 @@ export function baseCounts(u: MonthlyUsage): UsageCounts {
     redisPeakCommandsPerSec: 0,
     objectRequests: 0,
     objectGbSeconds: 0,
+    objectRowsWritten: 0,
     dynamoWriteUnits: 0,
     dynamoWriteRequests: 0,
     dynamoReadUnits: 0,

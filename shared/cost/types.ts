@@ -66,6 +66,8 @@ export interface UsageCounts {
   /** Durable Objects: billed requests (upgrades, incoming messages / 20, alarms), GB-s of duration. */
   objectRequests: number;
   objectGbSeconds: number;
+  /** Durable Objects SQLite storage rows written a month (each put and setAlarm). */
+  objectRowsWritten: number;
   dynamoWriteUnits: number;
   dynamoWriteRequests: number;
   dynamoReadUnits: number;

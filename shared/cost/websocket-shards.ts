@@ -182,6 +182,7 @@ export function webSocketShardsSnapshots(input: ModelInput): ModelOutput {
       ...hotCounts(hot),
       objectRequests,
       objectGbSeconds,
+      objectRowsWritten: use.rowsWritten,
       ...history.counts,
     },
     limits: [
