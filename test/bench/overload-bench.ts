@@ -8,9 +8,9 @@
  * in its own. The endpoint is capped at `--cap` C commands/s and throttles as Upstash describes
  * (a request over the cap waits in line, and fails only after 5 s: upstash-throughput.ts).
  *
- * Two workers on the same stage and keys: `budget` (REDIS_COMMANDS_PER_SEC = C: calls past it
- * are answered 503 + Retry-After: 1 unsent, edge/redis-guard.ts) and `no budget` (the default
- * 10,000, which never binds here; breaker and in-flight cap as in both). Viewers (enough that
+ * Two workers on the same stage and keys: `budget` (REDIS_COMMANDS_PER_SEC = C, in commands as
+ * Upstash bills them: calls past it are answered 503 + Retry-After: 1 unsent, edge/redis-guard.ts)
+ * and `no budget` (bench-stack.ts turns it off; breaker and in-flight cap as in both). Viewers (enough that
  * each beats at most every 8 s, under the per-viewer limit) hold tickets from a warm-up, as the
  * typed client does, so a heartbeat is about one command. Per run, each worker in turn (the
  * order alternates between runs) is offered C/2, C and 2C heartbeats/s for `--seconds` each, in
