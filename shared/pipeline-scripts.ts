@@ -9,9 +9,11 @@ export interface ScriptCall {
   args: string[];
   /**
    * The commands Upstash bills for this call, which its per-second cap counts too: EVALSHA plus
-   * each `redis.call` the script runs on its usual path (Upstash, "Ratelimit costs": a script
-   * is EVAL plus the commands inside it). The edge's command budget charges it before sending,
-   * when the data that decides the path is not known yet. Absent: {@link UNDECLARED_SCRIPT_COMMANDS}.
+   * each `redis.call` the script runs on its usual path. Upstash's Ratelimit "Costs" page
+   * (upstash.com/docs/redis/sdks/ratelimit-ts/costs, read 2026-12-07) counts its scripts so:
+   * "EVAL, INCR, PEXPIRE" is 3 commands; its billing page (redis/overall/billing) bills each
+   * command of a pipeline. The edge's command budget charges this before sending, when the data
+   * that decides the path is not known yet. Absent: {@link UNDECLARED_SCRIPT_COMMANDS}.
    */
   commands?: number;
 }
