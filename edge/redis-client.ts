@@ -11,7 +11,9 @@ export type EdgeRedis = Pick<
  * Runs a Redis call through its database's guard (the isolate state's `redisGuard`): any
  * failure (network, auth, a Redis error, the deadline) becomes a 503 for the client, and so does
  * a call the guard refuses unsent while the database is known down or makes calls wait.
+ * `commands`: what the call is billed, which the guard's command budget charges: 1 for a single
+ * command; a pipeline's or a script's from `commandsIn` (shared/pipeline-scripts.ts).
  */
-export function redisCall<T>(guard: RedisGuard, run: () => Promise<T>): Promise<T> {
-  return guard.call(run);
+export function redisCall<T>(guard: RedisGuard, run: () => Promise<T>, commands = 1): Promise<T> {
+  return guard.call(run, commands);
 }

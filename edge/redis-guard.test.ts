@@ -211,6 +211,33 @@ describe("the command budget (commandsPerSec)", () => {
     await expect(guard.call(async () => "c")).rejects.toThrow(StoreUnavailableError);
   });
 
+  it("counts commands, not calls: a pipeline of 5 costs 5", async () => {
+    const { guard, clock } = guarded({ commandsPerSec: 10 });
+    await expect(guard.call(async () => "first five", 5)).resolves.toBe("first five");
+    await expect(guard.call(async () => "next five", 5)).resolves.toBe("next five");
+    // Counted in calls, this one would have gone: 2 calls of a budget of 10.
+    await expect(guard.call(async () => "one more", 5)).rejects.toThrow(StoreUnavailableError);
+    clock.nowMs += 400;
+    // 4 commands refilled: a call of 5 still waits, a call of 4 goes.
+    await expect(guard.call(async () => "five", 5)).rejects.toThrow(StoreUnavailableError);
+    await expect(guard.call(async () => "four", 4)).resolves.toBe("four");
+  });
+
+  it("sends a call larger than the whole budget once the bucket is full, then repays it before anything else goes", async () => {
+    const { guard, clock } = guarded({ commandsPerSec: 10 });
+    await expect(guard.call(async () => "platform totals", 25)).resolves.toBe("platform totals");
+    // 15 commands in debt: after 1.5 s the bucket is back at 0, after 1.6 s 1 command is there.
+    clock.nowMs += 1_500;
+    await expect(guard.call(async () => "too soon")).rejects.toThrow(StoreUnavailableError);
+    clock.nowMs += 100;
+    await expect(guard.call(async () => "repaid")).resolves.toBe("repaid");
+    // Not while the bucket is anything but full.
+    clock.nowMs += 900;
+    await expect(guard.call(async () => "again", 25)).rejects.toThrow(StoreUnavailableError);
+    clock.nowMs += 100;
+    await expect(guard.call(async () => "again", 25)).resolves.toBe("again");
+  });
+
   it("takes nothing when the clock steps back (a test clock, or a corrected one)", async () => {
     const { guard, clock } = guarded({ commandsPerSec: 1_000_000_000 });
     await expect(guard.call(async () => "before")).resolves.toBe("before");

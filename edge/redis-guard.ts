@@ -61,8 +61,10 @@ export interface RedisGuardOptions {
   /**
    * The database's command budget for this isolate, commands/s (REDIS_COMMANDS_PER_SEC): calls
    * beyond it are answered 503 at once instead of being sent to a database that would make them
-   * wait (Upstash throttles by slowing down) until their deadline. A token bucket holding one
-   * second of the rate. Absent: no budget. Only with `shedLoad`.
+   * wait (Upstash throttles by slowing down) until their deadline. Counted in commands as Upstash
+   * bills them, which each call declares (a pipeline of 5 costs 5; a script EVALSHA plus its
+   * commands), not in calls: the plan's cap is in commands. A token bucket holding one second of
+   * the rate. Absent: no budget. Only with `shedLoad`.
    */
   commandsPerSec?: number;
   limits?: Partial<RedisGuardLimits>;
@@ -86,7 +88,8 @@ export interface RedisGuard {
   /**
    * Runs one Redis call (one HTTP request to Upstash, already under its deadline), or refuses
    * it at once. Any failure, and any refusal, throws {@link StoreUnavailableError} (503).
-   * `commands`: what the call costs of the command budget (default 1).
+   * `commands`: what the call is billed, and so costs of the command budget (default 1: one
+   * command; edge/redis-client.ts `redisCall` passes a pipeline's or script's).
    */
   call<T>(run: () => Promise<T>, commands?: number): Promise<T>;
   /** The breaker's state (always `closed` without `shedLoad`), for tests and logs. */
@@ -240,7 +243,10 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
 
 /**
  * A token bucket of `commandsPerSec` tokens, refilled continuously (one second's worth at
- * most, so an idle isolate may burst one second of the rate); without a rate, always true.
+ * most, so an idle isolate may burst one second of the rate); without a rate, always true. A
+ * call that costs more than the bucket holds (a platform total over many stages, under a small
+ * budget) goes when the bucket is full and leaves it in debt, which the refill repays before
+ * anything else goes: it could never go otherwise, and the rate over time still holds.
  */
 function commandBudget(commandsPerSec: number | undefined) {
   let tokens = commandsPerSec ?? 0;
@@ -254,7 +260,7 @@ function commandBudget(commandsPerSec: number | undefined) {
         tokens + (Math.max(0, nowMs - (atMs ?? nowMs)) * commandsPerSec) / 1000,
       );
       atMs = Math.max(atMs ?? nowMs, nowMs);
-      if (tokens < commands) return false;
+      if (tokens < Math.min(commands, commandsPerSec)) return false;
       tokens -= commands;
       return true;
     },

@@ -60,11 +60,12 @@ export function decodeLiveCount(reply: unknown): number {
   return Number(reply ?? 0);
 }
 
-/** A script call: the script, its keys and its arguments. */
+/** A script call: the script, its keys, its arguments and the commands it is billed. */
 export interface LiveCountCall {
   script: string;
   keys: string[];
   args: string[];
+  commands: number;
 }
 
 /**
@@ -90,6 +91,8 @@ export function liveCountCall(
       ),
     ],
     args: groups.map((group) => String(group.slots.length)),
+    // EVALSHA + BITOP, STRLEN, BITOP, BITCOUNT a group (the mask's rare growth left out).
+    commands: 1 + 4 * groups.length,
   };
 }
 
@@ -111,6 +114,7 @@ export function sharedCountCall(
     script: SHARED_COUNT_SCRIPT,
     keys: [mask!, scratch!, keys.sharedCount(stageId), ...bitmaps],
     args: [String(nowMs), String(shareMs), ...count.args],
+    commands: count.commands + 1,
   };
 }
 

@@ -7,6 +7,27 @@ export interface ScriptCall {
   script: string;
   keys: string[];
   args: string[];
+  /**
+   * The commands Upstash bills for this call, which its per-second cap counts too: EVALSHA plus
+   * each `redis.call` the script runs on its usual path. Upstash's Ratelimit "Costs" page
+   * (upstash.com/docs/redis/sdks/ratelimit-ts/costs, read 2026-12-07) counts its scripts so:
+   * "EVAL, INCR, PEXPIRE" is 3 commands; its billing page (redis/overall/billing) bills each
+   * command of a pipeline. The edge's command budget charges this before sending, when the data
+   * that decides the path is not known yet. Absent: {@link UNDECLARED_SCRIPT_COMMANDS}.
+   */
+  commands?: number;
+}
+
+/** What a script call that does not declare its cost is charged: EVALSHA and one command. */
+export const UNDECLARED_SCRIPT_COMMANDS = 2;
+
+/** The commands a pipelined request of `steps` is billed: one a plain step, a script's own. */
+export function commandsIn(steps: readonly PipelineStep[]): number {
+  return steps.reduce(
+    (sum, step) =>
+      sum + (typeof step === "function" ? 1 : (step.commands ?? UNDECLARED_SCRIPT_COMMANDS)),
+    0,
+  );
 }
 
 /** A step of a pipelined request: a plain command, or a script call. */

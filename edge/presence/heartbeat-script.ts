@@ -175,7 +175,25 @@ export function heartbeatScriptCall(keys: RedisKeys, input: HeartbeatScriptInput
       String(input.databases),
       input.ticketGeneration ?? "",
     ],
+    commands: heartbeatScriptCommands(input),
   };
+}
+
+/**
+ * The commands HEARTBEAT_SCRIPT is billed on its usual path (see the script): without an index,
+ * a viewer new to the epoch (a page's first heartbeat, or the hour's first one).
+ */
+function heartbeatScriptCommands(input: HeartbeatScriptInput): number {
+  const checkTicket = input.index !== undefined && input.ticketGeneration !== undefined;
+  return (
+    1 + // EVALSHA
+    (input.checkStage ? 1 : 0) + // MGET of the stage and registry
+    (checkTicket ? (input.checkStage ? 0 : 1) + 1 : 0) + // MGET m g (unless read), LLEN
+    (input.index === undefined ? 3 : 0) + // HGET, RPUSH, HSET
+    1 + // BITFIELD
+    (input.setExpiry ? 1 : 0) +
+    (input.auditTrail ? 1 + (input.setExpiry ? 1 : 0) : 0) // XADD, EXPIRE
+  );
 }
 
 /** HEARTBEAT_SCRIPT's reply, by name. */

@@ -7,7 +7,11 @@ import {
   liveCountCall,
   sharedCountCall,
 } from "@viewer-presence/shared/live-count";
-import { execPipeline, type PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
+import {
+  commandsIn,
+  execPipeline,
+  type PipelineStep,
+} from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
 import { epochAt, PRESENT_AND_WATCHED } from "@viewer-presence/shared/slot-bitmaps";
@@ -360,8 +364,10 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
 async function send({ redis, isolate }: RecordDeps, input: HeartbeatInput, plan: Plan) {
   let replies: unknown[];
   try {
-    replies = await redisCall(isolate.redisGuard, () =>
-      execPipeline(redis, plan.steps, isolate.scriptSha1),
+    replies = await redisCall(
+      isolate.redisGuard,
+      () => execPipeline(redis, plan.steps, isolate.scriptSha1),
+      commandsIn(plan.steps),
     );
   } catch (error) {
     if (plan.setExpiry) isolate.expiries.delete(plan.slotKey);

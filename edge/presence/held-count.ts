@@ -1,5 +1,9 @@
 import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
-import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
+import {
+  commandsIn,
+  execPipeline,
+  type PipelineStep,
+} from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import type { LiveCount } from "../isolate/count-memory";
 import { applyRegistryCheck, type IsolateState } from "../isolate/isolate-state";
@@ -43,15 +47,14 @@ async function readLiveCount(
   presenceTtlSec: number,
   widthsSec: readonly number[],
 ): Promise<{ count: LiveCount; registryLost: boolean }> {
-  const [check, live] = await redisCall(isolate.redisGuard, () =>
-    execPipeline(
-      redis,
-      [
-        (pipeline) => pipeline.mget(...registryCheckKeys(keys)),
-        liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
-      ],
-      isolate.scriptSha1,
-    ),
+  const steps: PipelineStep[] = [
+    (pipeline) => pipeline.mget(...registryCheckKeys(keys)),
+    liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
+  ];
+  const [check, live] = await redisCall(
+    isolate.redisGuard,
+    () => execPipeline(redis, steps, isolate.scriptSha1),
+    commandsIn(steps),
   );
   return {
     count: { live: decodeLiveCount(live), estimate: undefined, asOfMs: nowMs },

@@ -1,5 +1,9 @@
 import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
-import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
+import {
+  commandsIn,
+  execPipeline,
+  type PipelineStep,
+} from "@viewer-presence/shared/pipeline-scripts";
 import { presenceSlots } from "@viewer-presence/shared/slot-bitmaps";
 import type { Stage } from "@viewer-presence/shared/stage";
 import type { Services } from "../env";
@@ -25,9 +29,14 @@ export async function leaveStage(services: Services, stage: Stage, viewerId: str
       ...group.slots.map(({ window, slot }) => keys.slotBitmap(stageId, window, slot)),
     ]),
     args: [viewerId, ...groups.map((group) => String(group.slots.length))],
+    // EVALSHA + an HGET a group + a BITFIELD a slot of a group where the viewer has an index.
+    commands: 1 + groups.reduce((sum, group) => sum + 1 + group.slots.length, 0),
   };
-  const [counted] = await redisCall(isolate.redisGuard, () =>
-    execPipeline(redis, [leave], isolate.scriptSha1),
+  const steps: PipelineStep[] = [leave];
+  const [counted] = await redisCall(
+    isolate.redisGuard,
+    () => execPipeline(redis, steps, isolate.scriptSha1),
+    commandsIn(steps),
   );
   const cached = isolate.counts.live.getWithAge(stageId, nowMs);
   if (decodeLeaveReply(counted) && cached !== undefined) {

@@ -85,6 +85,8 @@ export function nextIndexCall(
       String(INDEX_KEY_EXPIRY_SEC + earlySec),
       `${stageId}:${next}`,
     ],
+    // EVALSHA + RPUSH + HSETNX.
+    commands: 3,
   };
 }
 

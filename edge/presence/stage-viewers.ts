@@ -1,6 +1,10 @@
 import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
 import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
-import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
+import {
+  commandsIn,
+  execPipeline,
+  type PipelineStep,
+} from "@viewer-presence/shared/pipeline-scripts";
 import type { Stage } from "@viewer-presence/shared/stage";
 import type { Services } from "../env";
 import type { StageViewers } from "../isolate/count-memory";
@@ -59,15 +63,14 @@ async function readStageViewers(
   const { redis, keys, isolate } = deps;
   const cached = isolate.counts.reads.get(stageId, nowMs);
   if (cached !== undefined) return cached;
-  const [check, live] = await redisCall(isolate.redisGuard, () =>
-    execPipeline(
-      redis,
-      [
-        (pipeline) => pipeline.mget(...registryCheckKeys(keys, stageId)),
-        liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
-      ],
-      isolate.scriptSha1,
-    ),
+  const steps: PipelineStep[] = [
+    (pipeline) => pipeline.mget(...registryCheckKeys(keys, stageId)),
+    liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
+  ];
+  const [check, live] = await redisCall(
+    isolate.redisGuard,
+    () => execPipeline(redis, steps, isolate.scriptSha1),
+    commandsIn(steps),
   );
   const registry = decodeRegistryCheck(check);
   if (applyRegistryCheck(isolate, registry.check, nowMs) === "lost") await deps.registry.restore();

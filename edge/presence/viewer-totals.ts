@@ -1,6 +1,6 @@
 import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
 import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
-import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
+import { commandsIn, execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { Services, Shard } from "../env";
 import { redisCall } from "../redis-client";
 import { currentCadence } from "./cadence";
@@ -44,7 +44,11 @@ async function countsByStage(
     calls.length === 0
       ? []
       : (
-          await redisCall(isolate.redisGuard, () => execPipeline(redis, calls, isolate.scriptSha1))
+          await redisCall(
+            isolate.redisGuard,
+            () => execPipeline(redis, calls, isolate.scriptSha1),
+            commandsIn(calls),
+          )
         ).map(decodeLiveCount);
   const byStage = new Map(stageIds.map((id, i) => [id, counts[i] ?? 0]));
   isolate.counts.totals.set("all", byStage, nowMs);

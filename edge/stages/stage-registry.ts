@@ -113,8 +113,10 @@ export function stageRegistry(deps: {
       .pipeline()
       .get(keys.stage(stageId))
       .mget(...registryCheckKeys(keys));
-    const [config, check] = await redisCall(isolate.redisGuard, () =>
-      pipeline.exec<[string | null, unknown]>(),
+    const [config, check] = await redisCall(
+      isolate.redisGuard,
+      () => pipeline.exec<[string | null, unknown]>(),
+      pipeline.length(),
     );
     if (applyRegistryCheck(isolate, decodeRegistryCheck(check).check, nowMs) === "lost") {
       return { lost: true };
@@ -139,7 +141,7 @@ export function stageRegistry(deps: {
       if (held.length > 0) {
         const pipeline = redis.pipeline();
         restoreStageCopies(pipeline, keys, held);
-        await redisCall(isolate.redisGuard, () => pipeline.exec());
+        await redisCall(isolate.redisGuard, () => pipeline.exec(), pipeline.length());
       }
       after = page.lastId;
     } while (after !== undefined);

@@ -199,7 +199,7 @@ const RangeMoverSchema = z
   .object({
     name: z.string().openapi({
       description: "What is assumed instead of the measured input.",
-      example: "Upstash meters HTTP headers too (544 B a heartbeat)",
+      example: "Upstash meters HTTP headers too (530 B a heartbeat)",
     }),
     total: number("The monthly total with it, US dollars.", 512.45),
   })

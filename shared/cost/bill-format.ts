@@ -4,6 +4,7 @@
  * database carries.
  */
 import { viewersPerDatabase } from "./capacity";
+import { TOP_OF_THE_HOUR } from "./measured";
 import { formatCount, formatUsd, formatWholeUsd, LINE_WIDTH, plural, wrap } from "./text";
 import type { CostEstimate } from "./types";
 import type { Workload } from "./workload";
@@ -98,7 +99,7 @@ function scaleLines(w: Workload): string[] {
     formatCount(Math.round(viewersPerDatabase(w, limit) / 1000) * 1000),
   );
   return wrap(
-    `Scale: one database at ${formatCount(COMMAND_LIMITS[0])} commands/s carries about ${most} viewers (${formatCount(COMMAND_LIMITS[1])}/s, the two largest plans: ${largest}) at these inputs: their peak x${w.peakToAverage}, ${plural(w.tabsPerViewer, "tab")}, ${w.heartbeatsPerTabInterval} heartbeats a tab every ${w.heartbeatIntervalSec} s, ${w.redisCommandsPerHeartbeat} commands each. Bandwidth and the plan's size decide sooner (notes below).`,
+    `Scale: one database at ${formatCount(COMMAND_LIMITS[0])} commands/s carries about ${most} viewers (${formatCount(COMMAND_LIMITS[1])}/s, the two largest plans: ${largest}) at these inputs: their peak x${w.peakToAverage} at the top of the hour (x${TOP_OF_THE_HOUR.commandRateFactor} the commands of a minute before, measured), ${plural(w.tabsPerViewer, "tab")}, ${w.heartbeatsPerTabInterval} heartbeats a tab every ${w.heartbeatIntervalSec} s, ${w.redisCommandsPerHeartbeat} commands each. Bandwidth and the plan's size decide sooner (notes below).`,
   );
 }
 

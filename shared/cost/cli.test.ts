@@ -140,14 +140,17 @@ describe("for a buyer (issue 18)", () => {
     expect(run("--viewers", "10000", "--stages", "3").out).toMatch(/\(15,000\); 3\s+stages;/);
   });
 
-  it("says how many viewers one database carries, with jitter and the peak (not 290,000)", () => {
+  it("says how many viewers one database carries, with jitter, the peak and the top of the hour (not 290,000)", () => {
     const { out } = run("--viewers", "10000");
-    expect(out).toMatch(/one database at 10,000 commands\/s carries about 142,000 viewers/);
+    expect(out).toMatch(/one database at 10,000 commands\/s carries about 93,000 viewers/);
+    expect(out).toMatch(
+      /at the top of the hour \(x1\.23 the commands of a\s+minute before, measured\)/,
+    );
   });
 
   it("chooses the cheapest plan set at 1,000,000 viewers and names the Enterprise threshold", () => {
     const { out } = run("--viewers", "1000000");
-    expect(out).toContain("Upstash fixed + snapshots [11 x Fixed 10GB]");
+    expect(out).toContain("Upstash fixed + snapshots [23 x Fixed 5GB]");
     expect(out).toMatch(/Enterprise: Upstash sells it from 100,000 commands\/s/);
   });
 

@@ -5,6 +5,7 @@
  * the Prod Pack priced as an option.
  */
 import { MAX_STAGE_DATABASES } from "../stage";
+import { TOP_OF_THE_HOUR } from "./measured";
 import { limit, type ModelInput, peakPerSec } from "./model-kit";
 import { plural } from "./text";
 import { BYTES_PER_GB, upstashPaygCost } from "./tiers";
@@ -40,7 +41,11 @@ export interface RedisBill {
 const usd = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
 const count = (v: number) => Math.round(v).toLocaleString("en-US");
 
-/** Upstash traffic: heartbeats and leaves, and the sync job's when it runs. */
+/**
+ * Upstash traffic: heartbeats and leaves, and the sync job's when it runs. The peak rate is the
+ * audience's peak at the top of the hour (TOP_OF_THE_HOUR in measured.ts), which a database
+ * meets every hour: plans are sized for it.
+ */
 export function hotTier(input: ModelInput, withSyncJob: boolean): HotTier {
   const { u } = input;
   const commands = u.heartbeatCommands + u.leaveCommands + (withSyncJob ? u.syncCommands : 0);
@@ -51,7 +56,7 @@ export function hotTier(input: ModelInput, withSyncJob: boolean): HotTier {
     // Measured with a closed window awaiting sync; without the job the open one alone is held
     // (179 B against 186 B a viewer, redis-memory.ts), too close to model apart.
     dataBytes: u.redisDataBytes,
-    peakCommandsPerSec: peakPerSec(commands, input),
+    peakCommandsPerSec: peakPerSec(commands, input) * TOP_OF_THE_HOUR.commandRateFactor,
   };
 }
 

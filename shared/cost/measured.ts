@@ -1,11 +1,11 @@
 /**
  * The model's inputs as this system was measured on the local stack, each with the command that
  * produced it and the day it ran (figures and method in BENCHMARKS.md). The calibration's figures
- * are the medians of three runs of `npm run cost:calibrate` on 2026-11-30 (05:59, 06:04 and 06:09
- * UTC), rounded; each run's value is in `how` where runs differ. CPU is noisy on a shared machine. The command line and the
- * API's estimateCost price these unless told otherwise; `defaultWorkload` keeps the round
- * assumptions (2 commands, 300 B, 1 ms, one heartbeat per interval), which the calibration
- * prints beside them.
+ * are the medians of three runs of `npm run cost:calibrate` on 2026-12-07 (06:28, 06:29 and 06:31
+ * UTC), rounded; each run's value is in `how` where runs differ. CPU is noisy on a shared machine
+ * (load average 10 to 17 on its 2 cores during these runs). The command line and the API's
+ * estimateCost price these unless told otherwise; `defaultWorkload` keeps the round assumptions
+ * (2 commands, 300 B, 1 ms, one heartbeat per interval), which the calibration prints beside them.
  */
 import { defaultWorkload, type Workload } from "./workload";
 
@@ -23,57 +23,57 @@ const CALIBRATE = "npm run cost:calibrate";
 /** Each measured input of the model. */
 export const MEASUREMENTS = {
   redisCommandsPerHeartbeat: {
-    value: 1.32,
+    value: 1.65,
     command: CALIBRATE,
-    measuredOn: "2026-11-30",
-    how: "Billed commands per heartbeat: 1,000 viewers (1,200 tabs) join 10 stages and beat for 10 minutes; every viewer's joining is inside it (steady state 1.027, `npm run bench`). Runs: 1.322, 1.282, 1.323 (the order concurrent count refreshes land in varies).",
+    measuredOn: "2026-12-07",
+    how: "Billed commands per heartbeat: 1,000 viewers (1,200 tabs) arrive over the first 30 s on 10 stages and beat for 10 minutes; every page's first heartbeat is inside it (about 13 commands since a page's first answer counts the viewer itself, and a count is shared between isolates with one SET more; 1.32 on 2026-11-30 before both). Runs: 1.653, 1.653, 1.654.",
   },
   redisBytesPerHeartbeat: {
-    value: 105,
+    value: 115,
     command: CALIBRATE,
-    measuredOn: "2026-11-30",
-    how: "Request plus response body bytes per heartbeat at the Upstash-compatible endpoint. Runs: 105.2, 100.9, 105.4.",
+    measuredOn: "2026-12-07",
+    how: "Request plus response body bytes per heartbeat at the Upstash-compatible endpoint. Runs: 114.8, 114.8, 114.9.",
   },
   redisHeaderBytesPerHeartbeat: {
-    value: 544,
+    value: 530,
     command: CALIBRATE,
-    measuredOn: "2026-11-30",
-    how: "HTTP/1.1 header bytes both ways per heartbeat (wire bytes minus bodies) between @upstash/redis and the local endpoint: 389 B in its requests, 155 B in the endpoint's responses (Node's defaults, not Upstash's); production's TLS, HTTP/2 and the headers Cloudflare and Upstash add are not in it.",
+    measuredOn: "2026-12-07",
+    how: "HTTP/1.1 header bytes both ways per heartbeat (wire bytes minus bodies) between @upstash/redis and the local endpoint: 379 B in its requests, 151 B in the endpoint's responses (Node's defaults, not Upstash's); production's TLS, HTTP/2 and the headers Cloudflare and Upstash add are not in it.",
   },
   heartbeatsPerTabInterval: {
     value: 1.064,
     command: CALIBRATE,
-    measuredOn: "2026-11-30",
+    measuredOn: "2026-12-07",
     how: "The interval divided by the mean gap between a tab's heartbeats (the typed client's jitter), in virtual time.",
   },
   workerCpuMsPerHeartbeat: {
-    value: 1.26,
+    value: 0.99,
     command: CALIBRATE,
-    measuredOn: "2026-11-30",
-    how: "Process CPU per steady heartbeat through the app in-process (Node, the stack in another process), median of 10 rounds of 200, alternating with a bare Hono route that sends the same BITFIELD (medians 0.76, 0.61, 0.69 ms; the app's own work 0.58, 0.34, 0.68 ms above it). Node's fetch client is counted; workerd does that I/O outside the isolate, so this is an upper bound for a Worker. Runs: 1.27, 0.94, 1.26 ms.",
+    measuredOn: "2026-12-07",
+    how: "Process CPU per steady heartbeat through the app in-process (Node, the stack in another process), median of 10 rounds of 200, alternating with a bare Hono route that sends the same BITFIELD (medians 0.44, 0.55, 0.47 ms; the app's own work 0.41, 0.47, 0.68 ms above it). Node's fetch client is counted; workerd does that I/O outside the isolate, so this is an upper bound for a Worker. Runs: 0.84, 0.99, 1.11 ms.",
   },
   workerCpuMsPerSyncedViewer: {
-    value: 0.116,
+    value: 0.102,
     command: CALIBRATE,
-    measuredOn: "2026-11-30",
-    how: "Process CPU of runSync per viewer synced, 10 stages of 100 viewers (the stack in another process), two runs each. Runs: 116, 91, 216 µs a viewer (115, 91, 216 ms a run of 1,000 viewers). Large stages cost less a viewer (30 to 47 µs, `npx tsx test/bench/sync-bench.ts`).",
+    measuredOn: "2026-12-07",
+    how: "Process CPU of runSync per viewer synced, 10 stages of 100 viewers (the stack in another process), two runs each. Runs: 102, 132, 102 µs a viewer (205, 263, 204 ms for two runs of 1,000 viewers). Large stages cost less a viewer (30 to 47 µs, `npx tsx test/bench/sync-bench.ts`).",
   },
   syncCommandsPerStagePerRun: {
-    value: 21.25,
+    value: 21.65,
     command: CALIBRATE,
-    measuredOn: "2026-11-30",
+    measuredOn: "2026-12-07",
     how: "Commands of a sync run per stage of 100 viewers (the job's fixed commands folded in).",
   },
   syncBytesPerViewerPerRun: {
-    value: 73,
+    value: 75,
     command: CALIBRATE,
-    measuredOn: "2026-11-30",
+    measuredOn: "2026-12-07",
     how: "Request plus response body bytes of a sync run per viewer synced, 100 viewers a stage (a 10,000-viewer stage: 50 B, sync-bench.ts).",
   },
   viewingRecordPackingFactor: {
     value: 33,
     command: CALIBRATE,
-    measuredOn: "2026-11-30",
+    measuredOn: "2026-12-07",
     how: "Viewing records per packed DynamoDB item (at most 1 KB).",
   },
   redisBytesPerViewer: {
@@ -86,17 +86,39 @@ export const MEASUREMENTS = {
 
 /**
  * A heartbeat in the steady state, once every tab has its ticket (hour-long sessions come close
- * to it): `npm run bench`, in-process app, rounds 2-10 (BENCHMARKS.md, "What a heartbeat costs
- * at Upstash"), 2026-11-30 03:58 UTC. The calibration's 1.32 commands and 105 B carry every
- * viewer's joining in a 10-minute session; where a real audience sits between them is one of
- * the things a cost range moves with (range.ts).
+ * to it): `npx tsx test/bench/heartbeat-bench.ts` (the first part of `npm run bench`),
+ * in-process app, 5 stages of 200 viewers, rounds 2-10 (BENCHMARKS.md, "The command budget in
+ * commands, and the calibration again"), 2026-12-07 06:36 UTC: 1.035 (1.027 on 2026-11-30, before
+ * a count was shared between isolates with one SET more). The calibration's 1.65 commands and
+ * 115 B carry every page's first heartbeat in a 10-minute session; where a real audience sits
+ * between them is one of the things a cost range moves with (range.ts).
  */
 export const STEADY_STATE_HEARTBEAT = {
-  redisCommandsPerHeartbeat: 1.027,
-  /** 60.2 B of requests and 16.2 B of responses. */
-  redisBytesPerHeartbeat: 76,
-  command: "npm run bench",
-  measuredOn: "2026-11-30",
+  redisCommandsPerHeartbeat: 1.035,
+  /** 60.4 B of requests and 16.5 B of responses. */
+  redisBytesPerHeartbeat: 77,
+  command: "npx tsx test/bench/heartbeat-bench.ts",
+  measuredOn: "2026-12-07",
+} as const;
+
+/**
+ * The top of the hour: the commands per second a database serves in an hour's first 30 s, over
+ * the minute before. Every ticket names its hour's index; a viewer gets the next hour's late in
+ * the hour, but each isolate still checks the new hour's list once per stage and counts two
+ * hours' bitmaps for one presence TTL. A database must carry that every hour, so its viewer
+ * capacity and the plans' peak command rate are sized at it (capacity.ts, hot-tier.ts). Measured
+ * in real time on 4 `wrangler dev` isolates, 200 viewers (40 a stage) joining after :57
+ * (BENCHMARKS.md, "Across an hour boundary, real time"): 1.23x (16.8 against 13.6 commands/s;
+ * 2.84x before the next-hour index). On an injected clock, one app, 200 viewers a stage, the
+ * 13:00 minute came to 1.02x the average minute (`npx tsx test/bench/hour-bench.ts --viewers 1000
+ * --stages 5`): the larger, real-time figure sizes databases. Not yet a workload input (the
+ * workload's fields are being changed elsewhere): one home, here.
+ */
+export const TOP_OF_THE_HOUR = {
+  commandRateFactor: 1.23,
+  command:
+    "npx tsx test/bench/isolates-bench.ts --isolates 4 --stages 5 --viewers-per-stage 40 --duration 330 --start-at HH:58:00",
+  measuredOn: "2026-12-07",
 } as const;
 
 /** The measured inputs as workload overrides. */

@@ -10,7 +10,13 @@ import type { LocalStackEnv } from "../stack";
 import type { UpstashStats } from "../stack/upstash-proxy";
 
 export interface BenchStack {
-  env: LocalStackEnv;
+  /**
+   * What points the app at the stack, and REDIS_COMMANDS_PER_SEC off (a billion): benches drive
+   * injected or virtual clocks that stand still through a burst, on which a per-second command
+   * budget never refills, and measure commands, not the budget (as test/test-env.ts does for
+   * tests). A bench of the budget sets its own (overload-bench.ts).
+   */
+  env: LocalStackEnv & { REDIS_COMMANDS_PER_SEC: string };
   /** The (first) proxy's counts since the last reset. */
   stats(): Promise<UpstashStats>;
   /** Each database's proxy counts since the last reset. */
@@ -48,7 +54,7 @@ export async function startBenchStack(options: { databases?: number } = {}): Pro
     return (await response.json()) as UpstashStats;
   };
   return {
-    env,
+    env: { ...env, REDIS_COMMANDS_PER_SEC: "1000000000" },
     stats: () => stats(),
     statsOfEach: () => Promise.all(urls.map((url) => stats("/__stats", "GET", url))),
     limit: async (maxCommandsPerSecond) => {

@@ -1,16 +1,17 @@
 /**
  * Heartbeats at 0.5x, 1x and 2x a capped database's rate, in the Workers runtime, with the
  * edge's command budget set to that rate and without it (`npx tsx test/bench/overload-bench.ts`,
- * also in `npm run bench`; `--cap`, `--seconds`, `--runs`, `--levels`). Prints markdown.
+ * also in `npm run bench`; `--cap`, `--budget`, `--seconds`, `--runs`, `--levels`). Prints markdown.
  *
  * Everything measured runs outside this process: the stack (one redis-server behind its Upstash
  * endpoint, dynalite) in one child (bench-stack.ts), each worker under `wrangler dev` (workerd)
  * in its own. The endpoint is capped at `--cap` C commands/s and throttles as Upstash describes
  * (a request over the cap waits in line, and fails only after 5 s: upstash-throughput.ts).
  *
- * Two workers on the same stage and keys: `budget` (REDIS_COMMANDS_PER_SEC = C: calls past it
- * are answered 503 + Retry-After: 1 unsent, edge/redis-guard.ts) and `no budget` (the default
- * 10,000, which never binds here; breaker and in-flight cap as in both). Viewers (enough that
+ * Two workers on the same stage and keys: `budget` (REDIS_COMMANDS_PER_SEC = `--budget`, C unless
+ * told: an operator's budget below the cap leaves the database a margin; in commands as
+ * Upstash bills them: calls past it are answered 503 + Retry-After: 1 unsent, edge/redis-guard.ts)
+ * and `no budget` (bench-stack.ts turns it off; breaker and in-flight cap as in both). Viewers (enough that
  * each beats at most every 8 s, under the per-viewer limit) hold tickets from a warm-up, as the
  * typed client does, so a heartbeat is about one command. Per run, each worker in turn (the
  * order alternates between runs) is offered C/2, C and 2C heartbeats/s for `--seconds` each, in
@@ -46,6 +47,7 @@ const VIEWER_EVERY_SEC = 8;
 const { values: args } = parseArgs({
   options: {
     cap: { type: "string", default: "40" },
+    budget: { type: "string" },
     seconds: { type: "string", default: "20" },
     runs: { type: "string", default: "3" },
     levels: { type: "string", default: "0.5,1,2" },
@@ -58,6 +60,8 @@ const { values: args } = parseArgs({
  * (BENCHMARKS.md, "Overload").
  */
 const CAP = Number(args.cap);
+/** The budget worker's REDIS_COMMANDS_PER_SEC: the cap unless `--budget` sets it below. */
+const BUDGET = Number(args.budget ?? args.cap);
 const LEVEL_MS = Number(args.seconds) * 1000;
 const RUNS = Number(args.runs);
 const LEVELS = args.levels.split(",").map(Number);
@@ -152,7 +156,7 @@ async function warmUp(stack: BenchStack, workers: Worker[], viewers: Viewer[]) {
   }
   for (const worker of workers) {
     // Under the budget worker's rate, so that it refuses none.
-    const perSec = 0.75 * CAP;
+    const perSec = 0.75 * Math.min(CAP, BUDGET);
     const { answers } = await offer(
       worker.dev.url,
       viewers,
@@ -208,7 +212,7 @@ async function main() {
   const workers: Worker[] = [];
   try {
     workers.push(await startWorker(stack, "no budget", {}));
-    workers.push(await startWorker(stack, "budget", { REDIS_COMMANDS_PER_SEC: String(CAP) }));
+    workers.push(await startWorker(stack, "budget", { REDIS_COMMANDS_PER_SEC: String(BUDGET) }));
     const stageId = uniqueId("overload");
     const created = await fetch(`${workers[0]!.dev.url}/v1/stages`, {
       method: "POST",
@@ -254,7 +258,7 @@ async function main() {
 
     const cpu = cpus();
     console.log(
-      `\nOverload: one database capped at ${CAP} commands/s (waits, then fails after 5 s), heartbeats offered at ${LEVELS.map((l) => `${l}x`).join(", ")} for ${LEVEL_MS / 1000} s each, worker under wrangler dev, ${RUNS} runs alternating; ${startedAt.toISOString()}; ${cpu.length} x ${cpu[0]?.model ?? "?"}; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after. min / median / max over the runs.\n`,
+      `\nOverload: one database capped at ${CAP} commands/s (waits, then fails after 5 s), the budget worker's REDIS_COMMANDS_PER_SEC ${BUDGET}, heartbeats offered at ${LEVELS.map((l) => `${l}x`).join(", ")} for ${LEVEL_MS / 1000} s each, worker under wrangler dev, ${RUNS} runs alternating; ${startedAt.toISOString()}; ${cpu.length} x ${cpu[0]?.model ?? "?"}; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after. min / median / max over the runs.\n`,
     );
     printTable(results, setups);
     console.log(
