@@ -162,6 +162,7 @@ export function flushScriptCall(keys: RedisKeys, input: FlushInput) {
       : presenceSlots(input.nowMs, input.presenceTtlSec, input.widthsSec);
   return {
     script: FLUSH_SCRIPT,
+    commands: flushCommands(input, groups),
     keys: [
       ...stageAndIndexKeys(keys, stageId, epoch),
       ...input.slots.map((slot) => keys.slotBitmap(stageId, slot.window, slot)),
@@ -190,6 +191,33 @@ export function flushScriptCall(keys: RedisKeys, input: FlushInput) {
       ...groups.map((group) => String(group.slots.length)),
     ],
   };
+}
+
+/**
+ * The commands FLUSH_SCRIPT is billed on its usual path, for the edge's command budget: EVALSHA,
+ * MGET; for new viewers an HMGET, RPUSH and HSET per chunk; per slot bitmap a BITFIELD per chunk
+ * and an EXPIRE; per leave group an HMGET per chunk and a BITFIELD per bitmap and chunk. (An
+ * epoch's first index adds two EXPIREs and a SADD once an hour: not declared.)
+ */
+function flushCommands(
+  input: FlushInput,
+  groups: readonly { slots: readonly unknown[] }[],
+): number {
+  const chunks = (values: number) => Math.ceil(values / UNPACK_CHUNK);
+  const fresh = input.fresh.length;
+  const bits = input.playing.length + input.paused.length + fresh;
+  const leaving = input.leaving.length;
+  return (
+    2 +
+    (fresh > 0 ? chunks(fresh) + chunks(fresh) + chunks(2 * fresh) : 0) +
+    input.slots.length * (chunks(4 * bits) + 1) +
+    (leaving > 0
+      ? groups.reduce(
+          (sum, group) => sum + chunks(leaving) + group.slots.length * chunks(4 * leaving),
+          0,
+        )
+      : 0)
+  );
 }
 
 /** FLUSH_SCRIPT's reply, by name. */

@@ -1,5 +1,5 @@
 import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
-import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
+import { commandsIn, execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochAt, epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
 import type { Stage } from "@viewer-presence/shared/stage";
@@ -129,8 +129,10 @@ export async function flushShard(deps: FlushDeps, plan: FlushPlan): Promise<Flus
     widthsSec: plan.widthsSec,
   });
   const count = liveCountCall(keys, stageId, nowMs, plan.presenceTtlSec, plan.widthsSec);
-  const [scriptReply, liveReply] = await redisCall(own.isolate.redisGuard, () =>
-    execPipeline(own.redis, [call, count], own.isolate.scriptSha1),
+  const [scriptReply, liveReply] = await redisCall(
+    own.isolate.redisGuard,
+    () => execPipeline(own.redis, [call, count], own.isolate.scriptSha1),
+    commandsIn([call, count]),
   );
   const reply = decodeFlushReply(scriptReply);
   if (applyRegistryCheck(own.isolate, reply.registry, nowMs) === "lost") {
@@ -171,8 +173,10 @@ async function partCount(deps: FlushDeps, part: FlushStore, plan: FlushPlan): Pr
     plan.presenceTtlSec,
     plan.widthsSec,
   );
-  const [live] = await redisCall(part.isolate.redisGuard, () =>
-    execPipeline(part.redis, [call], part.isolate.scriptSha1),
+  const [live] = await redisCall(
+    part.isolate.redisGuard,
+    () => execPipeline(part.redis, [call], part.isolate.scriptSha1),
+    commandsIn([call]),
   );
   return decodeLiveCount(live);
 }
