@@ -17,10 +17,10 @@ export interface RedisDatabase {
 }
 
 /**
- * At most this many databases. Sized from issue 22's projection for 10,000,000 viewers: 37-80
- * databases at the measured steady rates (1.02-2.26 commands a heartbeat) and about 170 at the
- * top of the hour (5.02 commands a heartbeat for the first interval), on plans of 10,000-16,000
- * commands/s; 256 keeps the top of the hour with room to spare. What grows with it: every
+ * At most this many databases. Sized from the cost model at 10,000,000 viewers: 108 databases
+ * at 10,000 commands/s (the calibrated 1.65 commands a heartbeat, the top of the hour's 1.23
+ * times an average minute; `npm run cost -- --viewers 10000000` picks 115 x Fixed 10GB, set by
+ * bandwidth); 256 leaves room for a busier audience. What grows with it: every
  * heartbeat hashes its stage once per database (shared/rendezvous.ts, microseconds), the
  * platform's totals read every database (two requests each, far below a Worker request's
  * subrequests), and the sync job runs once per database (in parallel in Node and Deno,
