@@ -45,13 +45,19 @@ const audience = (label: string) => Array.from({ length: BURST }, (_, i) => `${l
 async function warmUp(stageId: string, viewers: readonly string[]) {
   for (let round = 0; round < 2; round++) {
     for (let at = 0; at < viewers.length; at += BURST) {
-      const beats = await fault.h.beatAll(stageId, viewers.slice(at, at + BURST));
-      expect(
-        beats
-          .filter((b) => b.status !== 200)
-          .map((b) => `${b.status} ${b.body}`)
-          .slice(0, 3),
-      ).toEqual([]);
+      let pending = viewers.slice(at, at + BURST);
+      let failed: string[] = [];
+      // A busy machine (the suite runs beside other work) can make a few of 200 concurrent
+      // beats miss their deadline: they beat again, as a client would after its Retry-After.
+      // What is tested comes after the warm-up; a database that keeps failing still fails here.
+      for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const beats = await fault.h.beatAll(stageId, pending);
+        const refused = beats.flatMap((b, i) => (b.status === 200 ? [] : [i]));
+        failed = refused.map((i) => `${beats[i]!.status} ${beats[i]!.body}`);
+        pending = refused.map((i) => pending[i]!);
+      }
+      expect(failed.slice(0, 3)).toEqual([]);
     }
   }
 }
