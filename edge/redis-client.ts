@@ -4,7 +4,7 @@ import type { RedisGuard } from "./redis-guard";
 /** The Redis calls the edge makes; tests and callers pass any client that has them. */
 export type EdgeRedis = Pick<
   Redis,
-  "pipeline" | "eval" | "createScript" | "get" | "set" | "zrem" | "zcount" | "smembers" | "ping"
+  "pipeline" | "get" | "set" | "zrem" | "zcount" | "smembers" | "ping"
 >;
 
 /**
