@@ -8,7 +8,7 @@ import { presenceSlots } from "@viewer-presence/shared/slot-bitmaps";
 import type { Stage } from "@viewer-presence/shared/stage";
 import type { Services } from "../env";
 import { redisCall } from "../redis-client";
-import { currentCadence } from "./cadence";
+import { currentCadence } from "./current-cadence";
 import { decodeLeaveReply, LEAVE_SCRIPT } from "./heartbeat-script";
 
 /**

@@ -8,7 +8,7 @@ import { rememberStage } from "../isolate/isolate-state";
 import { viewerIndexKey } from "../isolate/viewer-memory";
 import { StoreUnavailableError } from "../problems";
 import { registryRebuilding } from "../stages/stage-registry";
-import { currentCadence, intervalIsStale, rememberInterval } from "./cadence";
+import { currentCadence, intervalIsStale, rememberInterval } from "./current-cadence";
 import {
   type HeartbeatInput,
   type HeartbeatOutcome,

@@ -11,7 +11,7 @@ import type { StageViewers } from "../isolate/count-memory";
 import { applyRegistryCheck } from "../isolate/isolate-state";
 import { redisCall } from "../redis-client";
 import type { StageRegistry } from "../stages/stage-registry";
-import { currentCadence } from "./cadence";
+import { currentCadence } from "./current-cadence";
 import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
 import { countToAnswer, type EstimateDeps } from "./restore-estimates";
 

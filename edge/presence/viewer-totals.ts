@@ -3,7 +3,7 @@ import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-cou
 import { commandsIn, execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { Services, Shard } from "../env";
 import { redisCall } from "../redis-client";
-import { currentCadence } from "./cadence";
+import { currentCadence } from "./current-cadence";
 
 /**
  * Viewers over all stages, and how many stages have any: each database's counts by stage,
