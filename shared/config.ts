@@ -3,7 +3,7 @@
  * validated configuration. Nothing else reads the environment, and nothing reads it at import.
  */
 
-import { WINDOW_MS, WINDOW_SEC } from "./windows";
+import { WINDOW_SEC } from "./windows";
 
 /** SOCKET_FLUSH_GAP_SEC when unset, in s (also the cost model's default). */
 export const DEFAULT_SOCKET_FLUSH_GAP_SEC = 20;

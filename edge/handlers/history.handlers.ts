@@ -8,7 +8,6 @@ import {
   CONCURRENCY_SLOT_SEC,
   CONCURRENCY_SLOTS,
   DAY_MS,
-  WINDOW_MS,
   WINDOW_SEC,
 } from "@viewer-presence/shared/windows";
 import { stream } from "hono/streaming";
