@@ -1,9 +1,5 @@
 import { liveCountCall, sharedCountCall } from "@viewer-presence/shared/live-count";
-import {
-  commandsIn,
-  execPipeline,
-  type PipelineStep,
-} from "@viewer-presence/shared/pipeline-scripts";
+import type { PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
 import { epochAt, PRESENT_AND_WATCHED } from "@viewer-presence/shared/slot-bitmaps";
@@ -12,7 +8,7 @@ import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
 import { COUNT_CACHE_MS, type LiveCount } from "../isolate/count-memory";
 import type { IsolateState } from "../isolate/isolate-state";
 import { REGISTRY, registryCheckDue } from "../isolate/registry-memory";
-import { type EdgeRedis, redisCall } from "../redis-client";
+import { type EdgeRedis, pipelineCall } from "../redis-client";
 import { heartbeatScriptCall } from "./heartbeat-script";
 import { nextIndexCall } from "./next-epoch-index";
 import { registryCheckKeys } from "./registry-check";
@@ -248,11 +244,7 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
 export async function sendPlan({ redis, isolate }: RecordDeps, input: HeartbeatInput, plan: Plan) {
   let replies: unknown[];
   try {
-    replies = await redisCall(
-      isolate.redisGuard,
-      () => execPipeline(redis, plan.steps, isolate.scriptSha1),
-      commandsIn(plan.steps),
-    );
+    replies = await pipelineCall({ redis, isolate }, plan.steps);
   } catch (error) {
     if (plan.setExpiry) isolate.expiries.delete(plan.slotKey);
     throw error;

@@ -1,8 +1,4 @@
-import {
-  commandsIn,
-  execPipeline,
-  type PipelineStep,
-} from "@viewer-presence/shared/pipeline-scripts";
+import type { PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import {
   beginRegistryRebuild,
@@ -20,7 +16,7 @@ import {
 import { REGISTRY } from "../isolate/registry-memory";
 import { decodeRegistryCheck, registryCheckKeys } from "../presence/registry-check";
 import { StoreUnavailableError } from "../problems";
-import { type EdgeRedis, redisCall } from "../redis-client";
+import { type EdgeRedis, pipelineCall, redisCall } from "../redis-client";
 import type { StageTable } from "./stage-table";
 
 /**
@@ -76,11 +72,7 @@ export function stageRegistry(deps: {
      */
     async put(stored: StoredStage): Promise<void> {
       const call = putStageCopiesCall(keys, [{ id: stored.stage.id, stored }]);
-      await redisCall(
-        isolate.redisGuard,
-        () => execPipeline(redis, [call], isolate.scriptSha1),
-        commandsIn([call]),
-      );
+      await pipelineCall({ redis, isolate }, [call]);
       registry.remember(stored.stage.id, stored.stage);
     },
 
@@ -115,11 +107,7 @@ export function stageRegistry(deps: {
       (pipeline) => pipeline.get(keys.stage(stageId)),
       (pipeline) => pipeline.mget(...registryCheckKeys(keys)),
     ];
-    const [config, check] = await redisCall(
-      isolate.redisGuard,
-      () => execPipeline(redis, steps),
-      commandsIn(steps),
-    );
+    const [config, check] = await pipelineCall({ redis, isolate }, steps);
     if (applyRegistryCheck(isolate, decodeRegistryCheck(check).check, nowMs) === "lost") {
       return { lost: true };
     }
@@ -142,7 +130,7 @@ export function stageRegistry(deps: {
       const held = deps.holds ? page.stages.filter(({ stage }) => deps.holds!(stage)) : page.stages;
       if (held.length > 0) {
         const steps = restoreStageCopySteps(keys, held);
-        await redisCall(isolate.redisGuard, () => execPipeline(redis, steps), commandsIn(steps));
+        await pipelineCall({ redis, isolate }, steps);
       }
       after = page.lastId;
     } while (after !== undefined);
@@ -155,11 +143,7 @@ export function stageRegistry(deps: {
         pipeline.set(keys.restoredAt(), String(nowMs), { nx: true, ex: deps.presenceTtlSec }),
       complete,
     ];
-    const [, completed] = await redisCall(
-      isolate.redisGuard,
-      () => execPipeline(redis, steps, isolate.scriptSha1),
-      commandsIn(steps),
-    );
+    const [, completed] = await pipelineCall({ redis, isolate }, steps);
     if (!registryCompleted(completed)) return;
     // Tickets this isolate signs from now on name the new generation.
     isolate.registry.view.generation = generation;
