@@ -28,7 +28,7 @@ import { historyTable } from "./history/history-table";
 import { createIsolateCommon } from "./isolate/isolate-common";
 import { createIsolateState, type IsolateState } from "./isolate/isolate-state";
 import { operatorAuth } from "./operator-auth";
-import { currentCadence } from "./presence/cadence";
+import { currentCadence } from "./presence/current-cadence";
 import { HttpProblem, problemResponse, problems, StoreUnavailableError } from "./problems";
 import { createRedisGuard } from "./redis-guard";
 import { isOptionalBodyOperation } from "./route-roles";

@@ -1,10 +1,15 @@
 import type { Redis } from "@upstash/redis";
+import {
+  commandsIn,
+  execPipeline,
+  type PipelineStep,
+} from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisGuard } from "./redis-guard";
 
 /** The Redis calls the edge makes; tests and callers pass any client that has them. */
 export type EdgeRedis = Pick<
   Redis,
-  "pipeline" | "eval" | "createScript" | "get" | "set" | "zrem" | "zcount" | "smembers" | "ping"
+  "pipeline" | "get" | "set" | "zrem" | "zcount" | "smembers" | "ping"
 >;
 
 /**
@@ -16,4 +21,26 @@ export type EdgeRedis = Pick<
  */
 export function redisCall<T>(guard: RedisGuard, run: () => Promise<T>, commands = 1): Promise<T> {
   return guard.call(run, commands);
+}
+
+/** A database as the edge calls it: its client, its guard, and the isolate's script digests. */
+export interface GuardedRedis {
+  redis: EdgeRedis;
+  isolate: { redisGuard: RedisGuard; scriptSha1: (script: string) => Promise<string> };
+}
+
+/**
+ * Sends `steps` as one pipelined request (shared/pipeline-scripts.ts `execPipeline`: scripts as
+ * EVALSHA) through the database's guard, charged the commands they are billed. Every pipeline
+ * and script call of the edge goes through here. Returns the replies in step order.
+ */
+export function pipelineCall(
+  { redis, isolate }: GuardedRedis,
+  steps: readonly PipelineStep[],
+): Promise<unknown[]> {
+  return redisCall(
+    isolate.redisGuard,
+    () => execPipeline(redis, steps, isolate.scriptSha1),
+    commandsIn(steps),
+  );
 }

@@ -3,7 +3,7 @@
  * validated configuration. Nothing else reads the environment, and nothing reads it at import.
  */
 
-import { WINDOW_MS } from "./windows";
+import { WINDOW_SEC } from "./windows";
 
 /** SOCKET_FLUSH_GAP_SEC when unset, in s (also the cost model's default). */
 export const DEFAULT_SOCKET_FLUSH_GAP_SEC = 20;
@@ -312,7 +312,7 @@ export function parseConfig(env: Source): Config {
     "HEARTBEAT_INTERVAL_SEC",
     DEFAULT_HEARTBEAT_INTERVAL_SEC,
     5,
-    WINDOW_MS / 1000,
+    WINDOW_SEC,
   );
   const presenceTtlSec = seconds("PRESENCE_TTL_SEC", 120, 10, 3600);
   if (presenceTtlSec < heartbeatIntervalSec * 2) {

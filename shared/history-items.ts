@@ -39,7 +39,7 @@ export interface SnapshotItem {
   slotViewers?: number[];
   /** The largest of `slotViewers`. */
   peakViewers?: number;
-  /** Time-weighted mean concurrency over the window: `watchSeconds` / 300. */
+  /** Time-weighted mean concurrency over the window: `watchSeconds` / `WINDOW_SEC` (windows.ts). */
   averageViewers?: number;
   /** Viewers and seconds by country and by device class (absent before 2026-11-30). */
   countries?: Breakdown;

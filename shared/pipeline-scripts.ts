@@ -30,7 +30,10 @@ export function commandsIn(steps: readonly PipelineStep[]): number {
   );
 }
 
-/** A step of a pipelined request: a plain command, or a script call. */
+/**
+ * A step of a pipelined request: ONE plain command added to the pipeline, or a script call.
+ * Replies come back one a step, so a step adds exactly one command ({@link execPipeline} checks).
+ */
 export type PipelineStep = ((pipeline: Pipeline) => void) | ScriptCall;
 
 /** SHA-1 of a script's text, as EVALSHA names it (hex). */
@@ -64,17 +67,20 @@ export function createScriptDigests(): (script: string) => Promise<string> {
  * read placed after a write (a count after a heartbeat) still runs after it. The steps before
  * it are not repeated; the ones from it on must be safe to repeat (our pipelines put their one
  * write first, and repeat only reads, EXPIREs and idempotent writes). Any other error fails the
- * call. `sha1` gives digests (an isolate caches them; see {@link scriptSha1}). Returns the
- * replies in step order.
+ * call. `sha1` gives digests (an isolate caches them, {@link createScriptDigests}; a rare call
+ * may compute its own). Returns the replies in step order.
+ *
+ * This is the one place that sends Redis pipelines and script calls: every other file builds
+ * steps and hands them here.
  */
 export async function execPipeline(
   redis: Pick<Redis, "pipeline">,
   steps: readonly PipelineStep[],
-  sha1: (script: string) => Promise<string>,
+  sha1: (script: string) => Promise<string> = scriptSha1,
 ): Promise<unknown[]> {
   const pipeline = redis.pipeline();
   for (const step of steps) {
-    if (typeof step === "function") step(pipeline);
+    if (typeof step === "function") addOneCommand(pipeline, step);
     else pipeline.evalsha(await sha1(step.script), step.keys, step.args);
   }
   const replies = await pipeline.exec<unknown[]>({ keepErrors: true });
@@ -93,7 +99,7 @@ export async function execPipeline(
   if (firstMissing < 0) return results;
   const retry = redis.pipeline();
   for (const step of steps.slice(firstMissing)) {
-    if (typeof step === "function") step(retry);
+    if (typeof step === "function") addOneCommand(retry, step);
     else retry.eval(step.script, step.keys, step.args);
   }
   const again = await retry.exec<unknown[]>();
@@ -101,4 +107,13 @@ export async function execPipeline(
     results[firstMissing + i] = reply;
   });
   return results;
+}
+
+/** Adds a plain step, refusing one that adds no command or several: replies would shift. */
+function addOneCommand(pipeline: Pipeline, step: (pipeline: Pipeline) => void): void {
+  const before = pipeline.length();
+  step(pipeline);
+  if (pipeline.length() !== before + 1) {
+    throw new Error(`a pipeline step added ${pipeline.length() - before} commands, not one`);
+  }
 }

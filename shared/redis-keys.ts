@@ -1,5 +1,5 @@
 import type { SlotBitmap } from "./slot-bitmaps";
-import type { Slot } from "./windows";
+import { HOUR_MS, type Slot } from "./windows";
 
 /**
  * Every Redis key the system uses, built in one place. Keys are short on purpose: Upstash bills
@@ -104,7 +104,7 @@ export const PRESENCE_KEY_EXPIRY_SEC = 86_400;
 /** An unsynced watch window is kept a week, so a stopped sync job loses nothing for days. */
 export const WATCH_KEY_EXPIRY_SEC = 7 * 86_400;
 /** An index outlives the last window of its epoch by as long as that window may wait for sync. */
-export const INDEX_KEY_EXPIRY_SEC = WATCH_KEY_EXPIRY_SEC + 3_600;
+export const INDEX_KEY_EXPIRY_SEC = WATCH_KEY_EXPIRY_SEC + HOUR_MS / 1000;
 
 export function redisKeys(prefix: string): RedisKeys {
   return {

@@ -1,4 +1,5 @@
 import type { Redis } from "@upstash/redis";
+import { execPipeline, type ScriptCall } from "./pipeline-scripts";
 import { newGeneration } from "./presence-ticket";
 
 /**
@@ -35,12 +36,11 @@ export async function beginRegistryRebuild(
   redis: Pick<Redis, "pipeline">,
   keys: RegistryMarkerKeys,
 ): Promise<string> {
-  const [, generation] = await redis
-    .pipeline()
-    .set(keys.generation(), newGeneration(), { nx: true })
-    .get(keys.generation())
-    .exec<[unknown, string | null]>();
-  return generation === null ? "" : String(generation);
+  const [, generation] = await execPipeline(redis, [
+    (pipeline) => pipeline.set(keys.generation(), newGeneration(), { nx: true }),
+    (pipeline) => pipeline.get(keys.generation()),
+  ]);
+  return generation === null || generation === undefined ? "" : String(generation);
 }
 
 /**
@@ -61,14 +61,15 @@ return 1
 `;
 
 /**
- * KEYS and ARGV of {@link COMPLETE_REGISTRY_SCRIPT}: `registry` is set only where no marker is,
+ * The call of {@link COMPLETE_REGISTRY_SCRIPT}: `registry` is set only where no marker is,
  * `full` always.
  */
 export function completeRegistryCall(
   keys: RegistryMarkerKeys,
   { generation, marker }: { generation: string; marker: RegistryMarker },
-): { keys: string[]; args: string[] } {
+): ScriptCall {
   return {
+    script: COMPLETE_REGISTRY_SCRIPT,
     keys: [keys.generation(), keys.marker()],
     args: [generation, marker, marker === "registry" ? "1" : "0"],
   };

@@ -13,7 +13,7 @@
  *   the slots whose watched bit is set, as with the sorted-set layout before.
  * Tabs of one viewer share the index, so they set the same bits: counted once.
  */
-import { HOUR_MS, type Slot, WINDOW_MS, windowIndex, windowStartMs } from "./windows";
+import { HOUR_MS, type Slot, WINDOW_MS, WINDOW_SEC, windowIndex, windowStartMs } from "./windows";
 
 /** Length of an index epoch (an hour), in windows (12 of 5 minutes). */
 export const EPOCH_WINDOWS = HOUR_MS / WINDOW_MS;
@@ -57,12 +57,11 @@ export function presenceSlots(
 ): { epoch: number; slots: { window: number; slot: Slot }[] }[] {
   const fromMs = nowMs - ttlSec * 1000;
   const groups = new Map<number, { window: number; slot: Slot }[]>();
-  const windowSec = WINDOW_MS / 1000;
   for (let window = windowIndex(fromMs); window <= windowIndex(nowMs); window++) {
     const startMs = windowStartMs(window);
     for (const width of new Set(widthsSec)) {
-      for (let offset = 0; offset < windowSec; offset += width) {
-        const slot = { offsetSec: offset, widthSec: Math.min(width, windowSec - offset) };
+      for (let offset = 0; offset < WINDOW_SEC; offset += width) {
+        const slot = { offsetSec: offset, widthSec: Math.min(width, WINDOW_SEC - offset) };
         const slotStartMs = startMs + offset * 1000;
         // Slots that started within the TTL: a viewer drops out between TTL - interval and TTL
         // after their last heartbeat (config keeps the TTL at two intervals or more).

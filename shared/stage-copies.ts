@@ -1,4 +1,5 @@
 import { acceptedViewerKinds } from "./heartbeat-acceptance";
+import type { PipelineStep, ScriptCall } from "./pipeline-scripts";
 import type { StoredStage } from "./stage";
 
 /**
@@ -81,12 +82,13 @@ export interface StageCopyEntry {
   stored: StoredStage | undefined;
 }
 
-/** KEYS and ARGV of {@link PUT_STAGE_COPIES_SCRIPT} for `entries`. */
+/** The call of {@link PUT_STAGE_COPIES_SCRIPT} for `entries`. */
 export function putStageCopiesCall(
   keys: StageCopyKeys,
   entries: readonly StageCopyEntry[],
-): { keys: string[]; args: string[] } {
+): ScriptCall {
   return {
+    script: PUT_STAGE_COPIES_SCRIPT,
     keys: [
       keys.registryVersion(),
       keys.stages(),
@@ -102,27 +104,25 @@ export function putStageCopiesCall(
   };
 }
 
-/** The writes a restore puts on a pipeline the caller sends. */
-export interface RestorePipeline {
-  set(key: string, value: string, options: { nx: true }): unknown;
-  sadd(key: string, member: string, ...members: string[]): unknown;
-}
-
 /**
- * Adds to `pipeline` the copies of `stages` a restore writes after Redis lost its data: only
- * where none is (SET NX), since a copy already there was written since, from a DynamoDB version
- * as new as the page the restore read, or newer.
+ * The pipeline steps that write the copies of `stages` a restore puts back after Redis lost its
+ * data: only where none is (SET NX), since a copy already there was written since, from a
+ * DynamoDB version as new as the page the restore read, or newer. Their first replies are the
+ * copies' SET NX, one per stage ("OK" where the copy was missing), then the SADDs.
  */
-export function restoreStageCopies(
-  pipeline: RestorePipeline,
+export function restoreStageCopySteps(
   keys: Omit<StageCopyKeys, "registryVersion">,
   stages: readonly StoredStage[],
-): void {
-  for (const stored of stages) {
-    pipeline.set(keys.stage(stored.stage.id), stageCopyJson(stored), { nx: true });
-  }
+): PipelineStep[] {
+  const steps: PipelineStep[] = stages.map(
+    (stored) => (pipeline) =>
+      pipeline.set(keys.stage(stored.stage.id), stageCopyJson(stored), { nx: true }),
+  );
   const [first, ...rest] = stages.map(({ stage }) => stage.id);
-  if (first !== undefined) pipeline.sadd(keys.stages(), first, ...rest);
+  if (first !== undefined) steps.push((pipeline) => pipeline.sadd(keys.stages(), first, ...rest));
   const [spread, ...moreSpread] = stages.filter(isSpread).map(({ stage }) => stage.id);
-  if (spread !== undefined) pipeline.sadd(keys.spreadStages(), spread, ...moreSpread);
+  if (spread !== undefined) {
+    steps.push((pipeline) => pipeline.sadd(keys.spreadStages(), spread, ...moreSpread));
+  }
+  return steps;
 }

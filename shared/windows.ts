@@ -11,6 +11,8 @@
 
 /** Length of a watch-time window, in ms (5 minutes, the sync job's period). */
 export const WINDOW_MS = 300_000;
+/** The same, in s. */
+export const WINDOW_SEC = WINDOW_MS / 1000;
 
 /**
  * An hour and a UTC day, in ms: the periods the sync job rolls windows up into, and an hour is
@@ -39,7 +41,7 @@ export function windowStartMs(index: number): number {
 /** Length of a concurrency slot, in s: snapshots count viewers per 30 s of their window. */
 export const CONCURRENCY_SLOT_SEC = 30;
 /** Concurrency slots in a window (10 in 5 minutes). */
-export const CONCURRENCY_SLOTS = WINDOW_MS / 1000 / CONCURRENCY_SLOT_SEC;
+export const CONCURRENCY_SLOTS = WINDOW_SEC / CONCURRENCY_SLOT_SEC;
 
 /** The slot a heartbeat marks: its offset from the window start and its width, in seconds. */
 export interface Slot {
@@ -49,10 +51,9 @@ export interface Slot {
 
 /** The slot of a heartbeat at `nowMs` when viewers beat every `intervalSec` seconds. */
 export function slotAt(nowMs: number, intervalSec: number): Slot {
-  const windowSec = WINDOW_MS / 1000;
   const sinceStartSec = Math.floor((nowMs - windowStartMs(windowIndex(nowMs))) / 1000);
   const offsetSec = Math.floor(sinceStartSec / intervalSec) * intervalSec;
-  return { offsetSec, widthSec: Math.min(intervalSec, windowSec - offsetSec) };
+  return { offsetSec, widthSec: Math.min(intervalSec, WINDOW_SEC - offsetSec) };
 }
 
 /** Seconds covered by the union of slots (overlaps counted once). */

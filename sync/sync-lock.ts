@@ -1,3 +1,4 @@
+import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { SyncRedis } from "./sync-redis";
 
 /**
@@ -35,10 +36,12 @@ export async function acquireLock(
 
 /** Releases the lock if it is still `runId`'s; `false` when it had expired or been taken over. */
 export async function releaseLock(
-  redis: Pick<SyncRedis, "eval">,
+  redis: Pick<SyncRedis, "pipeline">,
   key: string,
   runId: string,
 ): Promise<boolean> {
-  const released = await redis.eval<[string], number>(RELEASE_LOCK_SCRIPT, [key], [runId]);
+  const [released] = await execPipeline(redis, [
+    { script: RELEASE_LOCK_SCRIPT, keys: [key], args: [runId] },
+  ]);
   return Number(released) === 1;
 }

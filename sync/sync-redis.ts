@@ -14,7 +14,6 @@ export type SyncRedis = Pick<
   Redis,
   | "set"
   | "get"
-  | "eval"
   | "scan"
   | "sscan"
   | "srem"

@@ -8,7 +8,7 @@ import {
   CONCURRENCY_SLOT_SEC,
   CONCURRENCY_SLOTS,
   DAY_MS,
-  WINDOW_MS,
+  WINDOW_SEC,
 } from "@viewer-presence/shared/windows";
 import { stream } from "hono/streaming";
 import {
@@ -245,7 +245,7 @@ function windowPoint(snapshot: Snapshot): SeriesPoint {
   return {
     at: snapshot.windowStart,
     peakViewers: snapshot.peakViewers ?? snapshot.viewerCount,
-    averageViewers: snapshot.averageViewers ?? snapshot.watchSeconds / (WINDOW_MS / 1000),
+    averageViewers: snapshot.averageViewers ?? snapshot.watchSeconds / WINDOW_SEC,
     uniqueViewers: snapshot.uniqueViewers,
     watchSeconds: snapshot.watchSeconds,
   };

@@ -4,7 +4,7 @@ import {
   heartbeatAcceptance,
 } from "@viewer-presence/shared/heartbeat-acceptance";
 import type { Services } from "../env";
-import { currentCadence } from "./cadence";
+import { currentCadence } from "./current-cadence";
 import { fnv1a, type SocketAdmission, shardCount, shardName } from "./socket-shards";
 import type { SocketState } from "./socket-viewers";
 

@@ -1,13 +1,9 @@
 import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
-import {
-  commandsIn,
-  execPipeline,
-  type PipelineStep,
-} from "@viewer-presence/shared/pipeline-scripts";
+import type { PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import type { LiveCount } from "../isolate/count-memory";
 import { applyRegistryCheck, type IsolateState } from "../isolate/isolate-state";
-import { type EdgeRedis, redisCall } from "../redis-client";
+import { type EdgeRedis, pipelineCall } from "../redis-client";
 import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
 
 type Deps = { redis: EdgeRedis; keys: RedisKeys; isolate: IsolateState };
@@ -51,11 +47,7 @@ async function readLiveCount(
     (pipeline) => pipeline.mget(...registryCheckKeys(keys)),
     liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
   ];
-  const [check, live] = await redisCall(
-    isolate.redisGuard,
-    () => execPipeline(redis, steps, isolate.scriptSha1),
-    commandsIn(steps),
-  );
+  const [check, live] = await pipelineCall({ redis, isolate }, steps);
   return {
     count: { live: decodeLiveCount(live), estimate: undefined, asOfMs: nowMs },
     registryLost: applyRegistryCheck(isolate, decodeRegistryCheck(check).check, nowMs) === "lost",

@@ -1,14 +1,10 @@
 import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
-import {
-  commandsIn,
-  execPipeline,
-  type PipelineStep,
-} from "@viewer-presence/shared/pipeline-scripts";
+import type { PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import { presenceSlots } from "@viewer-presence/shared/slot-bitmaps";
 import type { Stage } from "@viewer-presence/shared/stage";
 import type { Services } from "../env";
-import { redisCall } from "../redis-client";
-import { currentCadence } from "./cadence";
+import { pipelineCall } from "../redis-client";
+import { currentCadence } from "./current-cadence";
 import { decodeLeaveReply, LEAVE_SCRIPT } from "./heartbeat-script";
 
 /**
@@ -33,11 +29,7 @@ export async function leaveStage(services: Services, stage: Stage, viewerId: str
     commands: 1 + groups.reduce((sum, group) => sum + 1 + group.slots.length, 0),
   };
   const steps: PipelineStep[] = [leave];
-  const [counted] = await redisCall(
-    isolate.redisGuard,
-    () => execPipeline(redis, steps, isolate.scriptSha1),
-    commandsIn(steps),
-  );
+  const [counted] = await pipelineCall({ redis, isolate }, steps);
   const cached = isolate.counts.live.getWithAge(stageId, nowMs);
   if (decodeLeaveReply(counted) && cached !== undefined) {
     const live = Math.max(0, cached.value.live - 1);

@@ -8,13 +8,9 @@ import { rememberStage } from "../isolate/isolate-state";
 import { viewerIndexKey } from "../isolate/viewer-memory";
 import { StoreUnavailableError } from "../problems";
 import { registryRebuilding } from "../stages/stage-registry";
-import { currentCadence, intervalIsStale, rememberInterval } from "./cadence";
-import {
-  type HeartbeatInput,
-  type HeartbeatOutcome,
-  type RecordDeps,
-  recordHeartbeat,
-} from "./heartbeat";
+import { currentCadence, intervalIsStale, rememberInterval } from "./current-cadence";
+import { type HeartbeatOutcome, recordHeartbeat } from "./heartbeat";
+import type { HeartbeatInput, RecordDeps } from "./heartbeat-plan";
 import { nextIndexDue } from "./next-epoch-index";
 import { nextHeartbeatInMs } from "./next-heartbeat";
 import { ticketScope, validTicket } from "./presence-tickets";

@@ -1,17 +1,13 @@
 import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
 import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
-import {
-  commandsIn,
-  execPipeline,
-  type PipelineStep,
-} from "@viewer-presence/shared/pipeline-scripts";
+import type { PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { Stage } from "@viewer-presence/shared/stage";
 import type { Services } from "../env";
 import type { StageViewers } from "../isolate/count-memory";
 import { applyRegistryCheck } from "../isolate/isolate-state";
-import { redisCall } from "../redis-client";
+import { pipelineCall } from "../redis-client";
 import type { StageRegistry } from "../stages/stage-registry";
-import { currentCadence } from "./cadence";
+import { currentCadence } from "./current-cadence";
 import { decodeRegistryCheck, registryCheckKeys } from "./registry-check";
 import { countToAnswer, type EstimateDeps } from "./restore-estimates";
 
@@ -67,11 +63,7 @@ async function readStageViewers(
     (pipeline) => pipeline.mget(...registryCheckKeys(keys, stageId)),
     liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec),
   ];
-  const [check, live] = await redisCall(
-    isolate.redisGuard,
-    () => execPipeline(redis, steps, isolate.scriptSha1),
-    commandsIn(steps),
-  );
+  const [check, live] = await pipelineCall({ redis, isolate }, steps);
   const registry = decodeRegistryCheck(check);
   if (applyRegistryCheck(isolate, registry.check, nowMs) === "lost") await deps.registry.restore();
   const count = { live: decodeLiveCount(live), estimate: registry.estimate, asOfMs: nowMs };

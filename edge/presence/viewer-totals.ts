@@ -1,9 +1,8 @@
 import { countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
 import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
-import { commandsIn, execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { Services, Shard } from "../env";
-import { redisCall } from "../redis-client";
-import { currentCadence } from "./cadence";
+import { pipelineCall, redisCall } from "../redis-client";
+import { currentCadence } from "./current-cadence";
 
 /**
  * Viewers over all stages, and how many stages have any: each database's counts by stage,
@@ -41,15 +40,7 @@ async function countsByStage(
     liveCountCall(keys, id, nowMs, cadence.presenceTtlSec, widths),
   );
   const counts =
-    calls.length === 0
-      ? []
-      : (
-          await redisCall(
-            isolate.redisGuard,
-            () => execPipeline(redis, calls, isolate.scriptSha1),
-            commandsIn(calls),
-          )
-        ).map(decodeLiveCount);
+    calls.length === 0 ? [] : (await pipelineCall({ redis, isolate }, calls)).map(decodeLiveCount);
   const byStage = new Map(stageIds.map((id, i) => [id, counts[i] ?? 0]));
   isolate.counts.totals.set("all", byStage, nowMs);
   return byStage;

@@ -1,16 +1,12 @@
+import type { PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import {
   beginRegistryRebuild,
-  COMPLETE_REGISTRY_SCRIPT,
   completeRegistryCall,
   registryCompleted,
 } from "@viewer-presence/shared/registry-marker";
 import { type Stage, type StoredStage, toStage } from "@viewer-presence/shared/stage";
-import {
-  PUT_STAGE_COPIES_SCRIPT,
-  putStageCopiesCall,
-  restoreStageCopies,
-} from "@viewer-presence/shared/stage-copies";
+import { putStageCopiesCall, restoreStageCopySteps } from "@viewer-presence/shared/stage-copies";
 import {
   applyRegistryCheck,
   cachedStage,
@@ -20,7 +16,7 @@ import {
 import { REGISTRY } from "../isolate/registry-memory";
 import { decodeRegistryCheck, registryCheckKeys } from "../presence/registry-check";
 import { StoreUnavailableError } from "../problems";
-import { type EdgeRedis, redisCall } from "../redis-client";
+import { type EdgeRedis, pipelineCall, redisCall } from "../redis-client";
 import type { StageTable } from "./stage-table";
 
 /**
@@ -76,9 +72,7 @@ export function stageRegistry(deps: {
      */
     async put(stored: StoredStage): Promise<void> {
       const call = putStageCopiesCall(keys, [{ id: stored.stage.id, stored }]);
-      await redisCall(isolate.redisGuard, () =>
-        redis.eval(PUT_STAGE_COPIES_SCRIPT, call.keys, call.args),
-      );
+      await pipelineCall({ redis, isolate }, [call]);
       registry.remember(stored.stage.id, stored.stage);
     },
 
@@ -109,19 +103,15 @@ export function stageRegistry(deps: {
 
   /** A stage's copy in Redis, with the registry check (`lost`: the marker is gone). */
   async function read(stageId: string): Promise<{ lost: boolean; stage?: Stage }> {
-    const pipeline = redis
-      .pipeline()
-      .get(keys.stage(stageId))
-      .mget(...registryCheckKeys(keys));
-    const [config, check] = await redisCall(
-      isolate.redisGuard,
-      () => pipeline.exec<[string | null, unknown]>(),
-      pipeline.length(),
-    );
+    const steps: PipelineStep[] = [
+      (pipeline) => pipeline.get(keys.stage(stageId)),
+      (pipeline) => pipeline.mget(...registryCheckKeys(keys)),
+    ];
+    const [config, check] = await pipelineCall({ redis, isolate }, steps);
     if (applyRegistryCheck(isolate, decodeRegistryCheck(check).check, nowMs) === "lost") {
       return { lost: true };
     }
-    const stage = config === null ? undefined : toStage(JSON.parse(config));
+    const stage = config == null ? undefined : toStage(JSON.parse(String(config)));
     registry.remember(stageId, stage);
     return { lost: false, stage };
   }
@@ -139,9 +129,8 @@ export function stageRegistry(deps: {
       const page = await table.list(100, after);
       const held = deps.holds ? page.stages.filter(({ stage }) => deps.holds!(stage)) : page.stages;
       if (held.length > 0) {
-        const pipeline = redis.pipeline();
-        restoreStageCopies(pipeline, keys, held);
-        await redisCall(isolate.redisGuard, () => pipeline.exec(), pipeline.length());
+        const steps = restoreStageCopySteps(keys, held);
+        await pipelineCall({ redis, isolate }, steps);
       }
       after = page.lastId;
     } while (after !== undefined);
@@ -149,13 +138,12 @@ export function stageRegistry(deps: {
     // `rs` says for one presence TTL that counts may answer restore estimates meanwhile; the new
     // generation `g` voids the presence tickets handed out before the loss.
     const complete = completeRegistryCall(keys, { generation, marker: "registry" });
-    const [, completed] = await redisCall(isolate.redisGuard, () =>
-      redis
-        .pipeline()
-        .set(keys.restoredAt(), String(nowMs), { nx: true, ex: deps.presenceTtlSec })
-        .eval(COMPLETE_REGISTRY_SCRIPT, complete.keys, complete.args)
-        .exec<[unknown, unknown]>(),
-    );
+    const steps: PipelineStep[] = [
+      (pipeline) =>
+        pipeline.set(keys.restoredAt(), String(nowMs), { nx: true, ex: deps.presenceTtlSec }),
+      complete,
+    ];
+    const [, completed] = await pipelineCall({ redis, isolate }, steps);
     if (!registryCompleted(completed)) return;
     // Tickets this isolate signs from now on name the new generation.
     isolate.registry.view.generation = generation;

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { WINDOW_SEC } from "@viewer-presence/shared/windows";
 import {
   CursorQuerySchema,
   RecordedViewerIdSchema,
@@ -86,11 +87,14 @@ export const SnapshotSchema = z
       description: "The largest of `slotViewers`: the window's peak concurrency.",
       example: 1380,
     }),
-    averageViewers: z.number().min(0).optional().openapi({
-      description:
-        "Time-weighted mean concurrency over the window: `watchSeconds` / 300, to 2 decimals.",
-      example: 1341,
-    }),
+    averageViewers: z
+      .number()
+      .min(0)
+      .optional()
+      .openapi({
+        description: `Time-weighted mean concurrency over the window: \`watchSeconds\` / ${WINDOW_SEC}, to 2 decimals.`,
+        example: 1341,
+      }),
     countries: z
       .array(CountryRowSchema)
       .optional()
@@ -123,7 +127,7 @@ export const ViewingRecordSchema = z
     stageId: StageIdSchema,
     viewerId: RecordedViewerIdSchema,
     ...windowFields,
-    seconds: z.number().int().min(0).max(300).openapi({
+    seconds: z.number().int().min(0).max(WINDOW_SEC).openapi({
       description:
         "Seconds the viewer watched in the window: heartbeat intervals with at least one heartbeat, tabs counted once.",
       example: 270,

@@ -1,4 +1,5 @@
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { execPipeline, type PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
 import { mapConcurrent } from "../map-concurrent";
@@ -64,16 +65,18 @@ export async function dropEndedIndexes(
     // The hour's index and bits go from every database that holds a part of the stage.
     await Promise.all(
       [redis, ...others].map((holder) => {
-        const pipeline = holder.pipeline();
+        const steps: PipelineStep[] = [];
         if (at > 0 && Number.isInteger(epoch)) {
-          pipeline.unlink(
-            keys.viewerIndex(stageId, epoch),
-            keys.viewerList(stageId, epoch),
-            keys.hourBits(stageId, epoch),
+          steps.push((pipeline) =>
+            pipeline.unlink(
+              keys.viewerIndex(stageId, epoch),
+              keys.viewerList(stageId, epoch),
+              keys.hourBits(stageId, epoch),
+            ),
           );
         }
-        pipeline.srem(keys.indexedEpochs(), member);
-        return pipeline.exec();
+        steps.push((pipeline) => pipeline.srem(keys.indexedEpochs(), member));
+        return execPipeline(holder, steps);
       }),
     );
   });

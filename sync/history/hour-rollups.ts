@@ -14,6 +14,7 @@ import {
 } from "@viewer-presence/shared/dynamo-keys";
 import { queryItems } from "@viewer-presence/shared/dynamo-query";
 import type { Breakdown, RollupItem } from "@viewer-presence/shared/history-items";
+import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochEndMs } from "@viewer-presence/shared/slot-bitmaps";
 import { DAY_MS, HOUR_MS } from "@viewer-presence/shared/windows";
@@ -55,17 +56,21 @@ export async function rollUpHour(deps: Deps, stageId: string, epoch: number): Pr
   // Viewers are disjoint across a spread stage's databases: each part's pass adds to the same
   // totals and the same day (in this database).
   for (const source of [redis, ...(deps.others ?? [])]) {
-    const [length] = await source.pipeline().llen(list).exec<[number]>();
+    const [length] = await execPipeline(source, [(pipeline) => pipeline.llen(list)]);
     for (let next = 0; next < Number(length); next += CHUNK_VIEWERS) {
       const last = Math.min(next + CHUNK_VIEWERS, Number(length)) - 1;
-      const read = source.pipeline().lrange(list, next, last);
-      const fields = read.bitfield(bits);
-      for (let word = Math.floor(next / 16); word <= Math.floor(last / 16); word++) {
-        fields.get("u32", `#${word}`);
-      }
-      fields.exec();
-      const [entries, words] = await read.exec<[unknown, number[]]>();
+      const [entries, words] = await execPipeline(source, [
+        (pipeline) => pipeline.lrange(list, next, last),
+        (pipeline) => {
+          const fields = pipeline.bitfield(bits);
+          for (let word = Math.floor(next / 16); word <= Math.floor(last / 16); word++) {
+            fields.get("u32", `#${word}`);
+          }
+          fields.exec();
+        },
+      ]);
       if (!Array.isArray(entries)) throw new RedisReplyError("LRANGE", entries);
+      if (!Array.isArray(words)) throw new RedisReplyError("BITFIELD", words);
       const watching: string[] = [];
       entries.forEach((entry, offset) => {
         const index = next + offset;
@@ -78,11 +83,10 @@ export async function rollUpHour(deps: Deps, stageId: string, epoch: number): Pr
         watching.push(viewer.viewerId);
       });
       if (watching.length > 0) {
-        await redis
-          .pipeline()
-          .pfadd(dayKey, watching[0]!, ...watching.slice(1))
-          .expire(dayKey, DAY_VIEWERS_EXPIRY_SEC)
-          .exec();
+        await execPipeline(redis, [
+          (pipeline) => pipeline.pfadd(dayKey, watching[0]!, ...watching.slice(1)),
+          (pipeline) => pipeline.expire(dayKey, DAY_VIEWERS_EXPIRY_SEC),
+        ]);
       }
     }
   }
@@ -119,7 +123,7 @@ export async function rollUpHour(deps: Deps, stageId: string, epoch: number): Pr
 
   const dayStartMs = Date.parse(`${day}T00:00:00.000Z`);
   const hours = await stageItems(deps, stageId, hourRollupRange(dayStartMs, dayStartMs + DAY_MS));
-  const [dayViewers] = await redis.pipeline().pfcount(dayKey).exec<[number]>();
+  const [dayViewers] = await execPipeline(redis, [(pipeline) => pipeline.pfcount(dayKey)]);
   const daySeconds = hours.reduce((sum, item) => sum + Number(item.watchSeconds ?? 0), 0);
   const dayItem: RollupItem = {
     ...dayRollupKeys(stageId, dayStartMs),

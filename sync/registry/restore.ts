@@ -1,8 +1,8 @@
 import type { DocumentClient } from "@viewer-presence/shared/clients";
+import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import {
   beginRegistryRebuild,
-  COMPLETE_REGISTRY_SCRIPT,
   completeRegistryCall,
   registryCompleted,
 } from "@viewer-presence/shared/registry-marker";
@@ -12,7 +12,7 @@ import {
   readLatestSnapshot,
 } from "@viewer-presence/shared/snapshot-estimate";
 import type { Stage, StoredStage } from "@viewer-presence/shared/stage";
-import { restoreStageCopies } from "@viewer-presence/shared/stage-copies";
+import { restoreStageCopySteps } from "@viewer-presence/shared/stage-copies";
 import { listStagePage } from "@viewer-presence/shared/stage-listing";
 import { mapConcurrent } from "../map-concurrent";
 import type { SyncRedis } from "../sync-redis";
@@ -60,7 +60,7 @@ const RESTORE_BATCH_STAGES = 250;
  */
 export async function restoreFromSnapshots(
   deps: {
-    redis: Pick<SyncRedis, "pipeline" | "set" | "get" | "eval">;
+    redis: Pick<SyncRedis, "pipeline" | "set" | "get">;
     db: DocumentClient;
     keys: RedisKeys;
   },
@@ -98,26 +98,26 @@ export async function restoreFromSnapshots(
   let putBack = 0;
   for (let start = 0; start < stages.length; start += RESTORE_BATCH_STAGES) {
     const batch = stages.slice(start, start + RESTORE_BATCH_STAGES);
-    const pipeline = redis.pipeline();
     // Its first replies are the copies' SET NX, one per stage: "OK" where the copy was missing.
-    restoreStageCopies(pipeline, keys, batch);
+    const steps = restoreStageCopySteps(keys, batch);
     for (const { stage } of batch) {
       const estimate = estimateById.get(stage.id);
       if (estimate === undefined) continue;
       // NX: an estimate the edge already wrote came from the same snapshot or a newer one.
-      pipeline.set(keys.estimate(stage.id), formatEstimate(estimate), {
-        nx: true,
-        ex: estimateTtlSec,
-      });
+      steps.push((pipeline) =>
+        pipeline.set(keys.estimate(stage.id), formatEstimate(estimate), {
+          nx: true,
+          ex: estimateTtlSec,
+        }),
+      );
       restoredEstimates++;
     }
-    const replies = await pipeline.exec<unknown[]>();
+    const replies = await execPipeline(redis, steps);
     putBack += replies.slice(0, batch.length).filter((reply) => reply !== null).length;
   }
   const complete = completeRegistryCall(keys, { generation, marker: "full" });
-  if (
-    !registryCompleted(await redis.eval(COMPLETE_REGISTRY_SCRIPT, complete.keys, complete.args))
-  ) {
+  const [completed] = await execPipeline(redis, [complete]);
+  if (!registryCompleted(completed)) {
     throw new RestoreUndoneError();
   }
   return { stages: stages.length, stagesPutBack: putBack, estimates: restoredEstimates };

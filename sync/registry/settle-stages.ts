@@ -2,14 +2,11 @@ import { reconcileBroadcast } from "@viewer-presence/shared/broadcasts";
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import { getItem } from "@viewer-presence/shared/dynamo-items";
 import { stageKeys } from "@viewer-presence/shared/dynamo-keys";
+import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { databaseForStage, stageDatabases } from "@viewer-presence/shared/rendezvous";
 import { type Stage, type StoredStage, toStoredStage } from "@viewer-presence/shared/stage";
-import {
-  PUT_STAGE_COPIES_SCRIPT,
-  putStageCopiesCall,
-  type StageCopyEntry,
-} from "@viewer-presence/shared/stage-copies";
+import { putStageCopiesCall, type StageCopyEntry } from "@viewer-presence/shared/stage-copies";
 import {
   dropUnsettledMark,
   listUnsettledMarks,
@@ -54,7 +51,7 @@ export interface SettleOptions {
  */
 export async function settleStages(
   deps: {
-    redis: Pick<SyncRedis, "sscan" | "eval" | "srem">;
+    redis: Pick<SyncRedis, "sscan" | "pipeline" | "srem">;
     db: DocumentClient;
     keys: RedisKeys;
     /** Every database, when there are several: the run settles the stages homed in its own. */
@@ -106,7 +103,7 @@ export async function settleStages(
  * home, one script call per database. Returns how many copies were written or removed.
  */
 async function putCopies(
-  deps: { redis: Pick<SyncRedis, "eval">; keys: RedisKeys; deployment?: DeploymentDatabases },
+  deps: { redis: Pick<SyncRedis, "pipeline">; keys: RedisKeys; deployment?: DeploymentDatabases },
   entries: readonly StageCopyEntry[],
 ): Promise<number> {
   const { redis, keys, deployment } = deps;
@@ -127,7 +124,8 @@ async function putCopies(
           ? redis
           : deployment.redisOf(database);
       const call = putStageCopiesCall(keys, batch);
-      written += Number(await client.eval(PUT_STAGE_COPIES_SCRIPT, call.keys, call.args));
+      const [copies] = await execPipeline(client, [call]);
+      written += Number(copies);
     }
   }
   return written;

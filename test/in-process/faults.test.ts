@@ -88,11 +88,11 @@ describe("when a store fails", () => {
             const real = createRedis(config, deadline, database);
             return new Proxy(real, {
               get(target, property, receiver) {
-                // Stage copies are written with one script call (shared/stage-copies.ts).
-                if (property === "eval" && breakRedisWrites) {
-                  return () => Promise.reject(new Error("connection reset (injected)"));
-                }
-                return Reflect.get(target, property, receiver);
+                const value = Reflect.get(target, property, receiver);
+                if (property !== "pipeline" || !breakRedisWrites) return value;
+                // Stage copies are written with one script call (shared/stage-copies.ts), sent
+                // in a pipeline (shared/pipeline-scripts.ts): such a pipeline fails, unsent.
+                return () => scriptsFail(value.call(target));
               },
             });
           },
@@ -308,3 +308,24 @@ describe("when a store fails", () => {
     expect(await h.redis.exists(h.keys.marker(), h.keys.stage(stageId))).toBe(2);
   });
 });
+
+/** `pipeline`, whose request fails unsent when it carries a script call. */
+function scriptsFail<T extends object>(pipeline: T): T {
+  let scripted = false;
+  return new Proxy(pipeline, {
+    get(inner, name, receiver) {
+      const method = Reflect.get(inner, name, receiver);
+      if (typeof method !== "function") return method;
+      if (name === "evalsha" || name === "eval") {
+        return (...args: unknown[]) => {
+          scripted = true;
+          return method.apply(inner, args);
+        };
+      }
+      if (name === "exec" && scripted) {
+        return () => Promise.reject(new Error("connection reset (injected)"));
+      }
+      return method.bind(inner);
+    },
+  });
+}
