@@ -19,13 +19,18 @@ export interface LoadOptions {
   adminKey: string;
   /** `http` (heartbeats, the default) or `websocket` (presence sockets, test/load/socket-load.ts). */
   transport: "http" | "websocket";
+  /**
+   * WebSocket transport: print the Upstash commands of every this many seconds of the steady
+   * state, with the UTC time (0, the default: none), to see an hour's top against its minutes.
+   */
+  seriesSec: number;
   /** The most billed commands per heartbeat, in the steady state, that passes (default 1.25: one BITFIELD, plus a count per stage every 10 s and the registry check). */
   maxCommandsPerHeartbeat: number;
 }
 
 export const USAGE = `Usage: npm run load -- [--viewers 2000] [--stages 20] [--duration 90]
        [--url http://127.0.0.1:8787] [--upstash-url http://127.0.0.1:8079]
-       [--admin-key KEY (or ADMIN_API_KEY)] [--max-commands 1.25] [--transport http|websocket]
+       [--admin-key KEY (or ADMIN_API_KEY)] [--max-commands 1.25] [--transport http|websocket] [--series SEC]
 Drives viewers' heartbeats (or presence sockets) against a running \`npm start\` and checks counts and cost.`;
 
 function positive(name: string, raw: string): number {
@@ -48,6 +53,7 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv): LoadOp
       "admin-key": { type: "string" },
       "max-commands": { type: "string", default: "1.25" },
       transport: { type: "string", default: "http" },
+      series: { type: "string", default: "0" },
     },
   });
   const adminKey = values["admin-key"] ?? env.ADMIN_API_KEY ?? "";
@@ -74,5 +80,6 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv): LoadOp
     adminKey,
     maxCommandsPerHeartbeat: positive("max-commands", values["max-commands"]),
     transport: values.transport,
+    seriesSec: Math.max(0, Number(values.series) || 0),
   };
 }

@@ -63,6 +63,22 @@ async function everyPageShows(
   }
 }
 
+/** Upstash commands of every `everySec` for `forMs`, each line with its UTC time. */
+async function printSeries(stats: () => Promise<UpstashStats>, forMs: number, everySec: number) {
+  const endMs = performance.now() + forMs;
+  let last = await stats();
+  console.log(`Commands every ${everySec} s of the steady state:`);
+  while (performance.now() < endMs) {
+    await sleep(Math.min(everySec * 1000, endMs - performance.now()));
+    const now = await stats();
+    const time = new Date().toISOString().slice(11, 19);
+    console.log(
+      `  ${time}  ${now.commands - last.commands} commands in ${now.requests - last.requests} requests`,
+    );
+    last = now;
+  }
+}
+
 /** Refused upgrades, by status (learnt by asking again over node:http). */
 const refusals = new Map<number, number>();
 
@@ -115,7 +131,8 @@ export async function runSocketLoad(
   const before = await stats();
   const steadyStart = performance.now();
   const churnMs = Math.max(0, options.durationSec * 1000 - SETTLE_MS);
-  await sleep(churnMs / 2);
+  if (options.seriesSec > 0) await printSeries(stats, churnMs / 2, options.seriesSec);
+  else await sleep(churnMs / 2);
   const steady = await stats();
   const steadyMin = (performance.now() - steadyStart) / 60_000;
 
