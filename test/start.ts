@@ -11,6 +11,7 @@
  * `UPSTASH_MAX_COMMANDS_PER_SECOND` caps each endpoint's commands per second, as a plan does.
  */
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { startLocalStack, startWranglerDev } from "./stack";
 import { removeStackFile, writeStackEnvFile, writeStackFile } from "./stack/stack-file";
 
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
       port: port("worker"),
       vars: { ...stack.env, ...vars },
       testScheduled: true,
+      // Kept across runs of npm start, where wrangler keeps it by default.
+      persistTo: join(process.cwd(), ".wrangler", "state"),
       // The worker's logs (requests, sync reports) follow the banner in this terminal.
       echo: process.stdout,
     });

@@ -137,7 +137,8 @@ describe("presence shards restarted under connected viewers", () => {
       windowStartMs(window) + (slot.offsetSec + INTERVAL_SEC) * 1000 - Date.now() + 3_000,
     );
     await worker!.stop();
-    worker = await startWranglerDev({ port, vars: bindings });
+    // A deploy keeps the objects' storage: the restarted runtime finds the same state.
+    worker = await startWranglerDev({ port, vars: bindings, persistTo: worker!.persistTo });
     const watcher = await openPresencePage(url(), stageId, "watch=true");
     // Everyone back: the count is right at once after the reconnects, nobody counted twice.
     const back = await watcher.countWhere((n) => n === VIEWERS);

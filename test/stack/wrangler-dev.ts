@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { captureOutput } from "./child-output";
@@ -16,6 +18,13 @@ export interface WranglerDevOptions {
   testScheduled?: boolean;
   /** Also copy wrangler's output (the worker's logs) here, e.g. `process.stdout` for `npm start`. */
   echo?: NodeJS.WritableStream;
+  /**
+   * Where the local Durable Objects, queues and caches keep their state (`--persist-to`).
+   * Default: a new temporary directory for this instance, so instances running at once never
+   * share one SQLite file (two that did logged SQLITE_BUSY, and their shards stopped flushing).
+   * A restart that must find the objects' storage again passes the directory of the first run.
+   */
+  persistTo?: string;
   /** How long to wait for `/health` to answer, in ms. Default 60 000. */
   startTimeoutMs?: number;
 }
@@ -23,6 +32,8 @@ export interface WranglerDevOptions {
 export interface WranglerDevHandle {
   /** e.g. `http://127.0.0.1:8787` */
   url: string;
+  /** The state directory it runs with (`persistTo`), for a restart that must find it again. */
+  persistTo: string;
   /** SIGINT, wait for exit (SIGKILL to the process group after 5 s). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -58,6 +69,8 @@ export async function startWranglerDev(opts: WranglerDevOptions): Promise<Wrangl
     String(inspectorPort),
     "--show-interactive-dev-session=false",
   ];
+  const persistTo = opts.persistTo ?? (await mkdtemp(join(tmpdir(), "wrangler-state-")));
+  args.push("--persist-to", persistTo);
   if (opts.testScheduled) args.push("--test-scheduled");
   for (const [key, value] of Object.entries(opts.vars)) {
     if (key === "" || key.includes(":")) throw new Error(`invalid worker variable name ${key}`);
@@ -118,7 +131,7 @@ export async function startWranglerDev(opts: WranglerDevOptions): Promise<Wrangl
       await stop();
       throw new Error(`wrangler dev exited before answering ${url}/health:\n${output()}`);
     }
-    if (await answers(`${url}/health`)) return { url, stop };
+    if (await answers(`${url}/health`)) return { url, persistTo, stop };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(
