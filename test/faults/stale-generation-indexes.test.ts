@@ -12,7 +12,10 @@
  * Two isolates (two apps) on one Redis database: A counts four viewers, Redis is flushed, B
  * counts two new viewers (B notices the loss and rebuilds), then A's four beat again, with the
  * tickets A answered before the loss, as clients send them. Each of the six must be counted
- * once, at an index of their own.
+ * once, at an index of their own. And a heartbeat whose own request carries the check that
+ * finds the new generation (a reloaded page's first, without a ticket) must not answer a ticket
+ * of the new generation naming its index from before: its next heartbeat, with that ticket,
+ * was refused 400 (an index the stage had not handed out), or wrote another viewer's bit.
  */
 import { parseViewerEntry } from "@viewer-presence/shared/audience";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
@@ -65,6 +68,39 @@ describe("an isolate whose data generation changed under it", () => {
       a.advance(3_000);
       const count = await a.request(`/v1/stages/${stageId}/viewers`);
       expect(await count.json()).toMatchObject({ viewers: 6 });
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it("does not answer a ticket naming an index from before the loss under the new generation", async () => {
+    const stack: FaultStack = await startFaultStack();
+    try {
+      const bindings = { ...stack.env, REDIS_KEY_PREFIX: `${uniqueId("gen")}:` };
+      const a = createHarness({ bindings });
+      const b = createHarness({ bindings });
+      const stageId = await a.createStage();
+      const beat = async (h: typeof a, viewerId: string, ticket?: string) => {
+        const token = await h.token(viewerId, stageId);
+        const query = ticket === undefined ? "" : `?ticket=${encodeURIComponent(ticket)}`;
+        const response = await h.heartbeat(stageId, token, query);
+        expect(response.status, viewerId).toBe(200);
+        return (await response.json()) as { viewers: number; ticket: string };
+      };
+      for (const viewerId of ["a0", "a1", "a2", "a3"]) await beat(a, viewerId);
+      expect(await a.redis.flushall()).toBe("OK");
+      b.clock.nowMs = a.clock.nowMs + 1_000;
+      for (const viewerId of ["b0", "b1"]) await beat(b, viewerId);
+      // a2 reloads its page on A: a first heartbeat (no ticket), which carries A's registry
+      // check; then its next one, with the ticket that answered.
+      a.advance(30_000);
+      const first = await beat(a, "a2");
+      await beat(a, "a2", first.ticket);
+      const list = a.keys.viewerList(stageId, epochAt(a.clock.nowMs));
+      const entries = (await a.redis.lrange(list, 0, -1)).map(
+        (entry) => parseViewerEntry(String(entry)).viewerId,
+      );
+      expect(entries.sort()).toEqual(["a2", "b0", "b1"]);
     } finally {
       await stack.stop();
     }
