@@ -65,22 +65,30 @@ export function rememberStage(
 
 /**
  * Applies a registry check's reply. A missing marker means Redis lost its data: everything the
- * isolate remembers about what Redis holds (stages, counts, which keys have an expiry) is
- * forgotten, so the next heartbeats re-check their stage and set expiries again. Returns
- * `"lost"` then, so the caller rebuilds the registry.
+ * isolate remembers about what Redis holds (stages, counts, viewers' indexes, which keys have an
+ * expiry) is forgotten, so the next heartbeats re-check their stage, look their viewers up and
+ * set expiries again. Returns `"lost"` then, so the caller rebuilds the registry.
+ *
+ * A generation other than the one this isolate last saw means the same loss, noticed and
+ * rebuilt by someone else first (a presence shard's flush, another isolate, the sync job): the
+ * marker is back, but every index remembered from before names another viewer now, or none.
+ * The same is forgotten, and `"regenerated"` returned: nothing is to rebuild, but an index the
+ * caller wrote in this request came from before (a heartbeat looks its viewer up again).
  */
 export function applyRegistryCheck(
   isolate: IsolateState,
   check: RegistryCheck,
   nowMs: number,
-): "ok" | "lost" {
+): "ok" | "lost" | "regenerated" {
   const view = isolate.registry.view;
+  const regenerated = view.generation !== undefined && view.generation !== check.generation;
   view.checkedAtMs = nowMs;
   view.restoredAtMs = check.restoredAtMs;
   view.generation = check.generation;
-  if (!check.markerPresent) forgetRedisState(isolate);
+  if (!check.markerPresent || regenerated) forgetRedisState(isolate);
   view.version = check.version;
-  return check.markerPresent ? "ok" : "lost";
+  if (!check.markerPresent) return "lost";
+  return regenerated ? "regenerated" : "ok";
 }
 
 /** Forgets everything the isolate believed about Redis' contents. */

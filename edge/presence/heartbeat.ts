@@ -35,6 +35,12 @@ export type HeartbeatOutcome =
       intervalJson?: string | null;
       /** The registry check found Redis had lost its data: rebuild the registry. */
       registryLost: boolean;
+      /**
+       * The registry check found a data generation this isolate had not seen (someone else
+       * rebuilt the registry after a loss) while `index` came from before it (a ticket or the
+       * isolate's memory): it may be another viewer's now. Look the viewer up.
+       */
+      indexStale: boolean;
     }
   /** The stage exists but refuses this heartbeat: `reason`, by shared/heartbeat-acceptance.ts. */
   | { kind: "refused"; stage: Stage; reason: HeartbeatAcceptance; registryLost: boolean }
@@ -107,8 +113,11 @@ async function record(
   const applied = written === undefined ? undefined : applyWritten(deps, input, written);
   if (applied?.kind === "done") return applied.outcome;
   let registryLost = applied?.registryLost ?? false;
+  let regenerated = applied?.regenerated ?? false;
   if (check !== undefined) {
-    registryLost = applyRegistryCheck(deps.isolate, check.check, input.nowMs) === "lost";
+    const checked = applyRegistryCheck(deps.isolate, check.check, input.nowMs);
+    registryLost = checked === "lost";
+    regenerated ||= checked === "regenerated";
   }
   const stage = applied?.stage ?? cached!;
   if (applied?.kind === "unknown-index") return { kind: "unknown-index", stage, registryLost };
@@ -118,6 +127,7 @@ async function record(
     index: applied?.index ?? input.index!,
     ...(plan.reads.has("next") ? { nextIndex: applyNextIndex(deps, input, reply("next")) } : {}),
     registryLost,
+    indexStale: regenerated && input.index !== undefined,
   };
   if (!plan.refreshCount) return withHeldCount(deps, input, plan, counted);
   const refreshed = refreshedCount(plan.countRefresh, {
@@ -150,11 +160,20 @@ function applyWritten(
   { checked, result }: HeartbeatScriptReply,
 ):
   | { kind: "done"; outcome: HeartbeatOutcome }
-  | { kind: "written" | "unknown-index"; stage?: Stage; index?: number; registryLost: boolean } {
+  | {
+      kind: "written" | "unknown-index";
+      stage?: Stage;
+      index?: number;
+      registryLost: boolean;
+      regenerated: boolean;
+    } {
   const { stageId, viewerId, nowMs } = input;
   let registryLost = false;
+  let regenerated = false;
   if (checked !== undefined) {
-    registryLost = applyRegistryCheck(isolate, checked.registry, nowMs) === "lost";
+    const registry = applyRegistryCheck(isolate, checked.registry, nowMs);
+    registryLost = registry === "lost";
+    regenerated = registry === "regenerated";
     const stage = checked.stage;
     if (stage === undefined) {
       if (!registryLost) rememberStage(isolate, stageId, undefined, nowMs);
@@ -171,12 +190,12 @@ function applyWritten(
     }
   }
   const stage = checked?.stage;
-  if (result.kind !== "written") return { kind: "unknown-index", stage, registryLost };
+  if (result.kind !== "written") return { kind: "unknown-index", stage, registryLost, regenerated };
   const epoch = epochAt(nowMs);
   isolate.viewers.indexes.set(viewerIndexKey(stageId, epoch, viewerId), result.index, nowMs);
   const known = Math.max(result.index + 1, result.listLength ?? 0);
   learnIndexCount(isolate, stageId, epoch, known, nowMs);
-  return { kind: "written", stage, index: result.index, registryLost };
+  return { kind: "written", stage, index: result.index, registryLost, regenerated };
 }
 
 /** What NEXT_INDEX_SCRIPT handed out, remembered by the isolate as it remembers this epoch's. */

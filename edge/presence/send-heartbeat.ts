@@ -159,7 +159,15 @@ async function beatIn(
   const outcome = await recordHeartbeat(deps, input);
   const attempt = { shard, scope, ticketed };
   const lost = outcome.kind === "unknown-stage" ? !outcome.registryComplete : outcome.registryLost;
-  if (!lost) return { ...attempt, outcome, ticketHolds: ticketed !== undefined };
+  if (!lost && (outcome.kind !== "counted" || !outcome.indexStale)) {
+    return { ...attempt, outcome, ticketHolds: ticketed !== undefined };
+  }
+  if (!lost) {
+    // Written at an index from before a data loss someone else rebuilt after (a stale bit, as
+    // docs/redis-layout.md allows): never answer it in a ticket of the new generation.
+    const { index: _stale, ticketGeneration: _of, ...lookedUp } = input;
+    return { ...attempt, outcome: await recordHeartbeat(deps, lookedUp), ticketHolds: false };
+  }
   const again = await recordAfterRestore(shard.registry, deps, input, outcome);
   return { ...attempt, outcome: again, ticketHolds: false };
 }

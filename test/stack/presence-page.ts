@@ -20,14 +20,24 @@ export interface PresencePage {
   close(): void;
 }
 
-/** Opens a presence socket (`query`: `token=…` or `watch=true`); rejects if the upgrade fails. */
+/**
+ * Opens a presence socket (`query`: `token=…` or `watch=true`); rejects if the upgrade fails.
+ * `headers` go with the upgrade request (a test gives its sockets the user agent its HTTP
+ * viewers send, so both are the same device class).
+ */
 export function openPresencePage(
   baseUrl: string,
   stageId: string,
   query: string,
+  headers?: Record<string, string>,
 ): Promise<PresencePage> {
   const url = `${baseUrl.replace(/^http/, "ws")}/v1/stages/${stageId}/presence?${query}`;
-  const socket = new WebSocket(url);
+  // Node's WebSocket (undici) takes `{ headers }` as its second argument; the DOM typings the
+  // project compiles with know only `protocols` there.
+  const socket =
+    headers === undefined
+      ? new WebSocket(url)
+      : new WebSocket(url, { headers } as unknown as string[]);
   const counts: PresencePage["counts"] = [];
   const problems: PresencePage["problems"] = [];
   let pinger: ReturnType<typeof setInterval> | undefined;
