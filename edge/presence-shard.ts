@@ -481,7 +481,15 @@ export class PresenceShard {
       return;
     }
     if (outcome.kind !== "written") {
-      // The registry was lost and is rebuilt, or the view is still out of date: again soon.
+      if (outcome.kind === "lost") {
+        // Redis lost what this shard wrote: the next flush writes every viewer again, into this
+        // slot and, while its window is open, late into the slot before (the loss wiped it too).
+        const before = currentSlot(nowMs - plan.intervalSec * 1000, plan.intervalSec);
+        if (lateWritable(before, nowMs)) meta.late = before;
+        meta.writtenSlot = undefined;
+        await storage.put("meta", meta);
+      }
+      // The registry is rebuilt, or the view is still out of date: again soon.
       await storage.setAlarm(nowMs + PUSH_WITHIN_MS);
       return;
     }
