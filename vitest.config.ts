@@ -38,7 +38,7 @@ export default defineConfig({
         test: {
           name: "node",
           include: [
-            "{shared,tokens,openapi,edge,sync,console,deploy}/**/*.test.ts",
+            "{shared,cost,tokens,openapi,edge,sync,console,deploy}/**/*.test.ts",
             "test/**/*.test.ts",
           ],
           exclude: ["test/workers/**", "test/faults/**", "**/node_modules/**"],

@@ -1635,9 +1635,9 @@ export interface operations {
             query: {
                 /** @description Share of viewers without a token of yours, each starting an anonymous session (default 0). */
                 anonymous?: number;
-                /** @description Upstash bandwidth per heartbeat, request plus response body bytes (default: this system's measured figure, shared/cost/measured.ts). */
+                /** @description Upstash bandwidth per heartbeat, request plus response body bytes (default: this system's measured figure, cost/measured.ts). */
                 bytes?: number;
-                /** @description Upstash commands per heartbeat (default: this system's measured figure, shared/cost/measured.ts). */
+                /** @description Upstash commands per heartbeat (default: this system's measured figure, cost/measured.ts). */
                 commands?: number;
                 /** @description Consistency of DynamoDB count reads in the architectures that read (default eventual). */
                 consistency?: "eventual" | "strong";

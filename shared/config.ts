@@ -32,7 +32,7 @@ export const MAX_REDIS_DATABASES = 256;
 /**
  * REDIS_COMMANDS_PER_SEC when unset, commands/s: the "Max Commands Per Second" of Upstash's
  * pay-as-you-go plan and of every fixed plan up to 50 GB (16,000 on the two largest;
- * shared/cost/prices.ts).
+ * cost/prices.ts).
  */
 export const DEFAULT_REDIS_COMMANDS_PER_SEC = 10_000;
 

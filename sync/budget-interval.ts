@@ -1,5 +1,5 @@
+import { heartbeatIntervalForBudget } from "@viewer-presence/cost/budget";
 import type { Config } from "@viewer-presence/shared/config";
-import { heartbeatIntervalForBudget } from "@viewer-presence/shared/cost/budget";
 import {
   type Cadence,
   type CadenceConfig,
@@ -33,7 +33,7 @@ export async function readCadence(
 
 /**
  * Chooses the interval that keeps the hot path within HOT_PATH_BUDGET_USD for `viewers` live
- * viewers (shared/cost/budget.ts) and stores it in `iv` for the edge, as JSON
+ * viewers (cost/budget.ts) and stores it in `iv` for the edge, as JSON
  * `{ intervalSec, viewers, hotPathMonthlyUsd, at }`. On an Upstash fixed plan commands are not
  * billed, so only the Workers tier counts. Returns the interval, or `undefined` with no budget.
  */

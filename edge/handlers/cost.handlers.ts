@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { compareArchitectures } from "@viewer-presence/shared/cost/estimate";
-import { measuredWorkload } from "@viewer-presence/shared/cost/measured";
-import { WorkloadError } from "@viewer-presence/shared/cost/workload";
+import { compareArchitectures } from "@viewer-presence/cost/estimate";
+import { measuredWorkload } from "@viewer-presence/cost/measured";
+import { WorkloadError } from "@viewer-presence/cost/workload";
 import { estimateCostRoute } from "../../openapi/routes";
 import type { AppEnv } from "../env";
 import { problems } from "../problems";

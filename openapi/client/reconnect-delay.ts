@@ -4,7 +4,7 @@ import { backoffDelayMs } from "./backoff";
  * The window the first reconnect after a deploy is spread over, by default, in ms. A deploy
  * closes every socket at once; a shard holds up to 10,000 of them, and a Durable Object takes
  * about 1,000 requests/s: over 30 s that is about 333 reconnects a second into one shard (the
- * cost model's limit check, shared/cost/websocket-shards.ts, assumes the same window).
+ * cost model's limit check, cost/websocket-shards.ts, assumes the same window).
  */
 export const DEFAULT_RECONNECT_SPREAD_MS = 30_000;
 /** How long a page that fell back to HTTP stays there before trying the socket again, in ms. */

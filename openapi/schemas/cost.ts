@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ARCHITECTURE_IDS } from "@viewer-presence/shared/cost/types";
+import { ARCHITECTURE_IDS } from "@viewer-presence/cost/types";
 
 const number = (description: string, example: number) =>
   z.number().openapi({ description, example });
@@ -94,7 +94,7 @@ export const CostQuerySchema = z.object({
       // Not nullable: a generated client would send `commands=null` (refused with 400).
       type: "number",
       description:
-        "Upstash commands per heartbeat (default: this system's measured figure, shared/cost/measured.ts).",
+        "Upstash commands per heartbeat (default: this system's measured figure, cost/measured.ts).",
       example: 1.31,
     }),
   bytes: z.coerce
@@ -106,7 +106,7 @@ export const CostQuerySchema = z.object({
       param: { name: "bytes", in: "query" },
       type: "number",
       description:
-        "Upstash bandwidth per heartbeat, request plus response body bytes (default: this system's measured figure, shared/cost/measured.ts).",
+        "Upstash bandwidth per heartbeat, request plus response body bytes (default: this system's measured figure, cost/measured.ts).",
       example: 103,
     }),
   tabs: z.coerce

@@ -10,20 +10,20 @@
  * bytes on the wire (so the HTTP headers), each tab's heartbeat times give the jitter, and
  * process CPU is read around each sync run. Then CPU per heartbeat against a bare Hono route
  * (heartbeat-cpu.ts). Finally the monthly bill at 10k, 50k and 1M viewers with the round
- * assumptions, with the inputs in shared/cost/measured.ts, and with this run's; the last two
+ * assumptions, with the inputs in cost/measured.ts, and with this run's; the last two
  * must agree within 10 % at 10k and 50k viewers (exit code 1 otherwise).
  */
 
 import { type HeartbeatLoop, startHeartbeatLoop } from "@viewer-presence/client";
-import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
-import { parseConfig } from "@viewer-presence/shared/config";
 import {
   type CostEstimate,
   compareArchitectures,
   defaultWorkload,
   type Workload,
-} from "@viewer-presence/shared/cost";
-import { MEASUREMENTS, measuredWorkload } from "@viewer-presence/shared/cost/measured";
+} from "@viewer-presence/cost";
+import { MEASUREMENTS, measuredWorkload } from "@viewer-presence/cost/measured";
+import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
 import { SYNC_CALL_DEADLINES } from "@viewer-presence/shared/deadlines";
 import { WINDOW_MS } from "@viewer-presence/shared/windows";
 import { signViewerToken } from "@viewer-presence/tokens";
@@ -327,7 +327,7 @@ async function main() {
     }
     if (disagreements > 0) {
       console.error(
-        `\n${disagreements} estimate(s) at 10,000 or 50,000 viewers differ by more than ${100 * AGREEMENT} % between the model's measured inputs and this run: update shared/cost/measured.ts.`,
+        `\n${disagreements} estimate(s) at 10,000 or 50,000 viewers differ by more than ${100 * AGREEMENT} % between the model's measured inputs and this run: update cost/measured.ts.`,
       );
       process.exitCode = 1;
     } else {

@@ -1,6 +1,6 @@
-import { compareArchitectures } from "@viewer-presence/shared/cost/estimate";
-import { measuredWorkload } from "@viewer-presence/shared/cost/measured";
-import { ARCHITECTURE_IDS } from "@viewer-presence/shared/cost/types";
+import { compareArchitectures } from "@viewer-presence/cost/estimate";
+import { measuredWorkload } from "@viewer-presence/cost/measured";
+import { ARCHITECTURE_IDS } from "@viewer-presence/cost/types";
 import { describe, expect, it } from "vitest";
 import { createHarness, readProblem } from "./harness";
 

@@ -1,6 +1,6 @@
 /**
  * The cost model's command in the repository, right after `npm ci` (nothing built): it is run by
- * the scoped package's name, which only this repository's @viewer-presence/shared (or the
+ * the scoped package's name, which only this repository's @viewer-presence/cost (or the
  * published one, whose scope we own) can answer, never by its bare bin name, which npx would
  * fetch from the registry if it were not linked, whoever published it.
  */
@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const manifest = JSON.parse(readFileSync(`${ROOT}shared/package.json`, "utf8")) as {
+const manifest = JSON.parse(readFileSync(`${ROOT}cost/package.json`, "utf8")) as {
   name: string;
   bin: Record<string, string>;
   files: string[];
@@ -22,8 +22,8 @@ describe("the cost command", () => {
   it("points its bin at a file the repository holds, so npm ci links it without a build", async () => {
     const [[name, target]] = Object.entries(manifest.bin) as [[string, string]];
     expect(name).toBe("viewer-presence-cost");
-    const { stdout } = await run("git", ["ls-files", "--", `shared/${target}`], { cwd: ROOT });
-    expect(stdout.trim(), `shared/${target} is committed`).toBe(`shared/${target}`);
+    const { stdout } = await run("git", ["ls-files", "--", `cost/${target}`], { cwd: ROOT });
+    expect(stdout.trim(), `cost/${target} is committed`).toBe(`cost/${target}`);
     expect(manifest.files).toContain(target.split("/")[0]);
     expect(existsSync(`${ROOT}node_modules/.bin/${name}`), "linked by npm ci").toBe(true);
   });
@@ -58,7 +58,7 @@ describe("the cost command", () => {
     for (const doc of [
       "README.md",
       "shared/README.md",
-      "shared/cost/README.md",
+      "cost/README.md",
       ...docs.map((name) => `docs/${name}`),
     ]) {
       const text = readFileSync(`${ROOT}${doc}`, "utf8");

@@ -1,9 +1,10 @@
 /**
  * The packages as someone outside the repository gets them: `npm pack` of
- * @viewer-presence/client, @viewer-presence/tokens and @viewer-presence/shared (each built by its
+ * @viewer-presence/client, @viewer-presence/tokens and @viewer-presence/cost (each built by its
  * prepack script), installed from the tarballs, each by who installs it, into throwaway projects
  * in a temporary directory, offline: a front end (the client), a backend (the tokens package
- * alone) and an operator (shared, for the cost command). The front end is type-checked with tsc
+ * alone) and an operator (the cost package, for its command). @viewer-presence/shared is
+ * internal: npm refuses to publish it. The front end is type-checked with tsc
  * and bundled with esbuild from what was installed; the backend is type-checked and signs a
  * viewer token, under Node and under Deno, which the verifier accepts; the bundled heartbeat loop
  * then beats with the backend's token in Chromium against the worker under `wrangler dev`, which
@@ -12,7 +13,7 @@
  * Offline: the client's one dependency, openapi-fetch (and its own, openapi-typescript-helpers),
  * is packed from the repository's node_modules and installed beside the tarballs, standing in
  * for the registry; `npm install --offline` with an empty cache then needs nothing else, on a
- * fresh CI machine as here. The tokens and shared packages have no dependency. Tools (tsc,
+ * fresh CI machine as here. The tokens and cost packages have no dependency. Tools (tsc,
  * esbuild, Deno) are the repository's, run on the throwaway projects, as the projects' own would
  * be.
  */
@@ -25,6 +26,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createPresenceClient } from "@viewer-presence/client";
+import { main as costCommand } from "@viewer-presence/cost/cli";
 import { createViewerTokenVerifier } from "@viewer-presence/tokens";
 import { build } from "esbuild";
 import type { Browser } from "playwright-core";
@@ -95,7 +97,7 @@ beforeAll(async () => {
     await npm(ROOT, [
       "pack",
       "-w",
-      "shared",
+      "cost",
       "-w",
       "tokens",
       "-w",
@@ -152,8 +154,9 @@ beforeAll(async () => {
   // A backend installs the tokens package and nothing else.
   await installOffline(backend, [tarball("@viewer-presence/tokens").filename]);
 
+  // An operator installs the cost package and nothing else.
   const operator = await project("operator", {});
-  await installOffline(operator, [tarball("@viewer-presence/shared").filename]);
+  await installOffline(operator, [tarball("@viewer-presence/cost").filename]);
 }, 120_000);
 
 afterAll(async () => {
@@ -190,26 +193,52 @@ describe("the packages, packed and installed outside the repository", () => {
         "dist/ids.js",
       ]),
     );
-    const shared = tarball("@viewer-presence/shared").files.map((f) => f.path);
-    // Shared is published for the cost model and its command (and what they import) alone: viewer
-    // tokens are the tokens package's, and the layouts, clients and I/O are internal.
-    expect(shared).toEqual(
+    const cost = tarball("@viewer-presence/cost").files.map((f) => f.path);
+    // The cost model and its command, with the three modules of shared it reads constants from
+    // compiled in; none of shared's layouts, clients or I/O, and no viewer tokens.
+    expect(cost).toEqual(
       expect.arrayContaining([
+        "package.json",
+        "README.md",
         "bin/viewer-presence-cost.js",
         "dist/cost/index.js",
+        "dist/cost/index.d.ts",
         "dist/cost/bin.js",
       ]),
     );
-    for (const internal of ["viewer-token", "ids", "clients", "redis-keys", "dynamo-query"]) {
-      expect(shared).not.toContain(`dist/${internal}.js`);
-    }
-    for (const path of [...client, ...tokens, ...shared]) {
+    expect(cost.filter((path) => path.startsWith("dist/shared/")).sort()).toEqual(
+      ["config", "stage", "windows"].flatMap((name) => [
+        `dist/shared/${name}.d.ts`,
+        `dist/shared/${name}.js`,
+      ]),
+    );
+    for (const path of [...client, ...tokens, ...cost]) {
       // No TypeScript source (only declarations), no test, no contract source or emitter.
       expect(path).not.toMatch(/(?<!\.d)\.ts$|\.test\.|^(routes|schemas|client\/testing)\/|emit/);
     }
   });
 
-  it("declare only openapi-fetch (client) as a dependency; tokens and shared none", async () => {
+  it("leave @viewer-presence/shared out: private, so npm publishes it nowhere", async () => {
+    expect(packed.map((p) => p.name).sort()).toEqual([
+      "@viewer-presence/client",
+      "@viewer-presence/cost",
+      "@viewer-presence/tokens",
+    ]);
+    const manifest = JSON.parse(await readFile(join(ROOT, "shared/package.json"), "utf8")) as {
+      private?: boolean;
+    };
+    expect(manifest.private).toBe(true);
+    // What `npm publish -w shared` would do, without publishing: npm skips it, packing nothing.
+    const { stdout, stderr } = await run(
+      "npm",
+      ["publish", "--dry-run", "--offline", "--json", "-w", "shared"],
+      { cwd: ROOT },
+    );
+    expect(stderr).toMatch(/Skipping workspace @viewer-presence\/shared, marked as private/);
+    expect(stdout.trim()).toBe("");
+  });
+
+  it("declare only openapi-fetch (client) as a dependency; tokens and cost none", async () => {
     const manifest = async (project: string, name: string) =>
       JSON.parse(
         await readFile(join(dir, project, "node_modules", name, "package.json"), "utf8"),
@@ -228,10 +257,15 @@ describe("the packages, packed and installed outside the repository", () => {
     ) as { dependencies: Record<string, { dependencies?: object }> };
     expect(Object.keys(installed.dependencies)).toEqual(["@viewer-presence/tokens"]);
     expect(installed.dependencies["@viewer-presence/tokens"]?.dependencies ?? {}).toEqual({});
-    const shared = await manifest("operator", "@viewer-presence/shared");
+    const cost = await manifest("operator", "@viewer-presence/cost");
     // The cost model imports nothing but Node's own modules: no Redis or AWS SDK, not even as peers.
-    expect(shared.dependencies ?? {}).toEqual({});
-    expect(shared.peerDependencies ?? {}).toEqual({});
+    expect(cost.dependencies ?? {}).toEqual({});
+    expect(cost.peerDependencies ?? {}).toEqual({});
+    const operator = JSON.parse(
+      await npm(join(dir, "operator"), ["ls", "--all", "--offline", "--json"]),
+    ) as { dependencies: Record<string, { dependencies?: object }> };
+    expect(Object.keys(operator.dependencies)).toEqual(["@viewer-presence/cost"]);
+    expect(operator.dependencies["@viewer-presence/cost"]?.dependencies ?? {}).toEqual({});
   });
 
   it("type-check: the front end (bundler resolution) and the backend (NodeNext), lib checks on", async () => {
@@ -256,13 +290,29 @@ describe("the packages, packed and installed outside the repository", () => {
       { cwd: join(dir, "frontend") },
     );
     expect(version.trim()).toMatch(/^3\.1\./);
+    // As the README says to run it: by the scoped package's name, here the installed one.
     const { stdout: bill } = await run(
-      join(dir, "operator/node_modules/.bin/viewer-presence-cost"),
-      ["--viewers", "10000", "--json"],
-      { cwd: join(dir, "operator") },
+      "npm",
+      [
+        "exec",
+        "--offline",
+        "--no-audit",
+        "--no-fund",
+        "--package=@viewer-presence/cost",
+        "--",
+        "viewer-presence-cost",
+        "--viewers",
+        "10000",
+      ],
+      { cwd: join(dir, "operator"), maxBuffer: 16 * 1024 * 1024 },
     );
-    expect(JSON.parse(bill)).toBeTruthy();
-    // The cost model is shared's one export; its internals are not reachable by name.
+    // The built command prints what the repository's sources print.
+    const lines: string[] = [];
+    const print = (text: string) => lines.push(`${text}\n`);
+    expect(costCommand(["--viewers", "10000"], { out: print, err: print })).toBe(0);
+    expect(bill).toBe(lines.join(""));
+    expect(bill).toMatch(/^Monthly cost in USD/);
+    // The cost model is the package's one export; its modules, and shared's, are not reachable.
     const imported = (specifier: string) =>
       run(
         process.execPath,
@@ -273,10 +323,16 @@ describe("the packages, packed and installed outside the repository", () => {
         ],
         { cwd: join(dir, "operator") },
       );
-    const { stdout: exported } = await imported("@viewer-presence/shared/cost");
+    const { stdout: exported } = await imported("@viewer-presence/cost");
     expect(Number(exported)).toBeGreaterThan(0);
+    for (const internal of [
+      "@viewer-presence/cost/workload",
+      "@viewer-presence/cost/dist/shared/config.js",
+    ]) {
+      await expect(imported(internal)).rejects.toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+    }
     await expect(imported("@viewer-presence/shared/config")).rejects.toThrow(
-      /ERR_PACKAGE_PATH_NOT_EXPORTED/,
+      /ERR_MODULE_NOT_FOUND/,
     );
   });
 

@@ -26,8 +26,8 @@ describe("the packages' sources inside the repository", () => {
     expect(denoImports).toEqual(fromTs);
   });
 
-  it("cover every export of the packages but package.json and the contract file", () => {
-    for (const dir of ["shared", "tokens", "openapi"]) {
+  it("cover every export of the published packages but package.json and the contract file", () => {
+    for (const dir of ["cost", "tokens", "openapi"]) {
       const manifest = read(`${dir}/package.json`) as { name: string; exports: object };
       for (const subpath of Object.keys(manifest.exports)) {
         if (subpath === "./package.json" || subpath.endsWith(".json")) continue;

@@ -81,12 +81,12 @@ function header(estimates: readonly CostEstimate[], w: Workload): string[] {
   const first = estimates[0];
   const peak = w.viewers * w.peakToAverage;
   return [
-    `Monthly cost in USD, prices as of ${first?.pricesAsOf ?? "?"} (us-east-1; sources: shared/cost/prices.ts)`,
+    `Monthly cost in USD, prices as of ${first?.pricesAsOf ?? "?"} (us-east-1; sources: cost/prices.ts)`,
     ...wrap(
       `Audience: ${formatCount(w.viewers)} viewers on average while live, ${w.hoursLivePerDay} h a day, peaking at x${w.peakToAverage} (${formatCount(peak)}); ${plural(w.stages, "stage")}; ${plural(w.tabsPerViewer, "tab")} a viewer; ${w.sessionMinutes}-minute sessions; ${Math.round(w.anonymousViewerShare * 100)} % anonymous.`,
     ),
     ...wrap(
-      `Per heartbeat: ${w.redisCommandsPerHeartbeat} Upstash commands, ${w.redisBytesPerHeartbeat} B (bodies), ${w.workerCpuMsPerHeartbeat} ms of Worker CPU; a tab sends ${w.heartbeatsPerTabInterval} every ${w.heartbeatIntervalSec} s (measured: shared/cost/measured.ts). Change any input: npm run cost -- --help`,
+      `Per heartbeat: ${w.redisCommandsPerHeartbeat} Upstash commands, ${w.redisBytesPerHeartbeat} B (bodies), ${w.workerCpuMsPerHeartbeat} ms of Worker CPU; a tab sends ${w.heartbeatsPerTabInterval} every ${w.heartbeatIntervalSec} s (measured: cost/measured.ts). Change any input: npm run cost -- --help`,
     ),
   ];
 }

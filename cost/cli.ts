@@ -46,7 +46,7 @@ const FLAG_GROUPS: readonly { title: string; flags: readonly FlagSpec[] }[] = [
     ],
   },
   {
-    title: "Per heartbeat (defaults measured on the local stack, shared/cost/measured.ts)",
+    title: "Per heartbeat (defaults measured on the local stack, cost/measured.ts)",
     flags: [
       spec("commands", "redisCommandsPerHeartbeat", "N", "Upstash commands"),
       spec("bytes", "redisBytesPerHeartbeat", "B", "Upstash request + response body bytes"),
@@ -112,11 +112,11 @@ export function usage(): string {
   ]);
   return [
     "Usage: npm run cost -- --viewers N [options]",
-    "  (installed: npx -p @viewer-presence/shared viewer-presence-cost --viewers N [options])",
+    "  (installed: npx -p @viewer-presence/cost viewer-presence-cost --viewers N [options])",
     "",
     "What this system and its alternatives cost a month for your audience: this system's bill",
     "line by line, the range it moves in and why, the options a production setup adds, and the",
-    "plan to buy. Prices carry their source and the day they were read (shared/cost/prices.ts).",
+    "plan to buy. Prices carry their source and the day they were read (cost/prices.ts).",
     "Units: S seconds, MS milliseconds, B bytes, H hours, D days, MIN minutes; N a count, X a",
     "ratio, 0-1 a share.",
     ...lines,

@@ -164,7 +164,7 @@ describe("for a buyer (issue 18)", () => {
     const { code, out } = run("--help");
     expect(code).toBe(0);
     expect(out.split("\n")[0]).toBe("Usage: npm run cost -- --viewers N [options]");
-    expect(out).toContain("npx -p @viewer-presence/shared viewer-presence-cost");
+    expect(out).toContain("npx -p @viewer-presence/cost viewer-presence-cost");
     expect(out).not.toMatch(/shared\/cost\/cli\.ts/);
     const flags = out.split("\n").filter((line) => /^ {2}--[a-z]/.test(line));
     expect(flags.length).toBeGreaterThan(30);

@@ -1,6 +1,6 @@
+import { MAX_REDIS_DATABASES } from "@viewer-presence/shared/config";
+import { MAX_STAGE_DATABASES } from "@viewer-presence/shared/stage";
 import { describe, expect, it } from "vitest";
-import { MAX_REDIS_DATABASES } from "../config";
-import { MAX_STAGE_DATABASES } from "../stage";
 import { databasesFor, viewersPerDatabase } from "./capacity";
 import { measuredWorkload, TOP_OF_THE_HOUR } from "./measured";
 import { UPSTASH_FIXED_PLANS } from "./prices";

@@ -4,7 +4,7 @@
  * the notes that say why (the deciding limit, how stages spread, when to ask for Enterprise) and
  * the Prod Pack priced as an option.
  */
-import { MAX_STAGE_DATABASES } from "../stage";
+import { MAX_STAGE_DATABASES } from "@viewer-presence/shared/stage";
 import { TOP_OF_THE_HOUR } from "./measured";
 import { limit, type ModelInput, peakPerSec } from "./model-kit";
 import { plural } from "./text";

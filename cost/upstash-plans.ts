@@ -3,8 +3,8 @@
  * the monthly bandwidth and serves the peak command rate; when none does, the cheapest set of
  * databases of one plan that does, each carrying an even share.
  */
-import { MAX_REDIS_DATABASES } from "../config";
-import { MAX_STAGE_DATABASES } from "../stage";
+import { MAX_REDIS_DATABASES } from "@viewer-presence/shared/config";
+import { MAX_STAGE_DATABASES } from "@viewer-presence/shared/stage";
 import type { UpstashFixedPlan } from "./catalogue-types";
 import type { LimitCheck } from "./types";
 

@@ -20,7 +20,7 @@ const RUNS = (730 * 3600) / 300;
 
 describe("Workers Logs, as wrangler.toml configures them", () => {
   it("has invocation logs off in wrangler.toml, and off in the model's default", () => {
-    const toml = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
+    const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
     // The section's lines: from its header to the next header.
     const logs = toml.split("[observability.logs]\n")[1]?.split(/\n\[/)[0] ?? "";
     expect(/^enabled = true$/m.test(logs)).toBe(true);

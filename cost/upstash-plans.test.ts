@@ -1,5 +1,5 @@
+import { MAX_REDIS_DATABASES } from "@viewer-presence/shared/config";
 import { describe, expect, it } from "vitest";
-import { MAX_REDIS_DATABASES } from "../config";
 import { estimateMonthlyCost } from "./estimate";
 import { measuredWorkload } from "./measured";
 import { UPSTASH_FIXED_PLANS } from "./prices";

@@ -2,7 +2,7 @@
  * What a workload does in a month, before any price is applied: heartbeats, sync runs, items,
  * bytes. Every architecture is priced from these quantities, so they agree with each other.
  */
-import { WINDOW_MS } from "../windows";
+import { WINDOW_MS } from "@viewer-presence/shared/windows";
 import type { DynamoPrices } from "./catalogue-types";
 import { ANONYMOUS_TOKEN_RENEW_SEC, packedItemBytes, type Workload } from "./workload";
 

@@ -4,8 +4,11 @@
  * field; the ones marked "assumption" should be replaced by measurements from the local stack.
  */
 
-import { DEFAULT_HEARTBEAT_INTERVAL_SEC, DEFAULT_SOCKET_FLUSH_GAP_SEC } from "../config";
-import { WINDOW_MS } from "../windows";
+import {
+  DEFAULT_HEARTBEAT_INTERVAL_SEC,
+  DEFAULT_SOCKET_FLUSH_GAP_SEC,
+} from "@viewer-presence/shared/config";
+import { WINDOW_MS } from "@viewer-presence/shared/windows";
 
 export type Consistency = "eventual" | "strong";
 

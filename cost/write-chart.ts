@@ -2,7 +2,7 @@
  * Writes docs/cost-chart.svg from the current catalogue and the default workload with this
  * system's measured inputs (measured.ts); a test fails when the committed file differs:
  *
- *   npx tsx shared/cost/write-chart.ts [output-path]
+ *   npx tsx cost/write-chart.ts [output-path]
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -10,10 +10,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { costChartSvg } from "./chart";
 import { measuredInputs } from "./measured";
 
-/** docs/cost-chart.svg at the repository root (two folders above this file). */
-export const DEFAULT_CHART_PATH = fileURLToPath(
-  new URL("../../docs/cost-chart.svg", import.meta.url),
-);
+/** docs/cost-chart.svg at the repository root (one folder above this file). */
+export const DEFAULT_CHART_PATH = fileURLToPath(new URL("../docs/cost-chart.svg", import.meta.url));
 
 /** The chart the README shows, as committed in docs/cost-chart.svg. */
 export function docsCostChartSvg(): string {
