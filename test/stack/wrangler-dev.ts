@@ -23,6 +23,8 @@ export interface WranglerDevOptions {
 export interface WranglerDevHandle {
   /** e.g. `http://127.0.0.1:8787` */
   url: string;
+  /** The inspector's address (`http://127.0.0.1:<port>`; its `/json` lists the Worker's isolate). */
+  inspectorUrl: string;
   /** SIGINT, wait for exit (SIGKILL to the process group after 5 s). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -118,7 +120,9 @@ export async function startWranglerDev(opts: WranglerDevOptions): Promise<Wrangl
       await stop();
       throw new Error(`wrangler dev exited before answering ${url}/health:\n${output()}`);
     }
-    if (await answers(`${url}/health`)) return { url, stop };
+    if (await answers(`${url}/health`)) {
+      return { url, inspectorUrl: `http://127.0.0.1:${inspectorPort}`, stop };
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(
