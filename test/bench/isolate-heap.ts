@@ -19,6 +19,8 @@ export interface HeapUsage {
 }
 
 export interface IsolateInspector {
+  /** Reads the heap as it is. */
+  heapUsage(): Promise<HeapUsage>;
   /** Forces a full collection, then reads the heap. */
   heapAfterGc(): Promise<HeapUsage>;
   close(): void;
@@ -94,69 +96,89 @@ export async function openIsolateInspector(
       });
       socket.send(JSON.stringify({ id, method }));
     });
-  return {
-    async heapAfterGc() {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const collected = call("HeapProfiler.collectGarbage");
-          let answered = false;
-          const settled = collected.then(
-            () => {
-              answered = true;
-            },
-            () => {
-              answered = true;
-            },
-          );
-          while (!answered) {
-            await wake().catch(() => undefined);
-            await Promise.race([settled, sleep(WAKE_PAUSE_MS)]);
-          }
-          await collected;
-          const usage = (await call("Runtime.getHeapUsage")) as {
-            usedSize: number;
-            totalSize: number;
-          };
-          return { usedBytes: usage.usedSize, totalBytes: usage.totalSize };
-        } catch (error) {
-          if (attempt >= CALL_ATTEMPTS || socket.readyState !== WebSocket.OPEN) throw error;
-        }
+  /** `read`, sent again while its calls go unanswered (see CALL_TIMEOUT_MS). */
+  const again = async <T>(read: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (attempt >= CALL_ATTEMPTS || socket.readyState !== WebSocket.OPEN) throw error;
       }
-    },
+    }
+  };
+  const readUsage = async (): Promise<HeapUsage> => {
+    const usage = (await call("Runtime.getHeapUsage")) as { usedSize: number; totalSize: number };
+    return { usedBytes: usage.usedSize, totalBytes: usage.totalSize };
+  };
+  const collect = async (): Promise<void> => {
+    const collected = call("HeapProfiler.collectGarbage");
+    let answered = false;
+    const settled = collected.then(
+      () => {
+        answered = true;
+      },
+      () => {
+        answered = true;
+      },
+    );
+    while (!answered) {
+      await wake().catch(() => undefined);
+      await Promise.race([settled, sleep(WAKE_PAUSE_MS)]);
+    }
+    await collected;
+  };
+  return {
+    heapUsage: () => again(readUsage),
+    heapAfterGc: () =>
+      again(async () => {
+        await collect();
+        return readUsage();
+      }),
     close: () => socket.close(),
   };
 }
 
 export interface HeapSamples {
-  /** Samples taken, each after a forced collection. */
   count: number;
-  peakUsedBytes: number;
-  peakTotalBytes: number;
-  /** The first sample (before the work started, when the caller takes one then). */
+  /** Largest heap read just before a forced collection (what V8 held, garbage included). */
+  peakBeforeGc: HeapUsage;
+  /** Largest heap read after one (what the isolate still holds): absent without `collect`. */
+  peakAfterGc?: HeapUsage;
+  /** The first sample, after a collection with `collect` (before the work, when taken then). */
   first: HeapUsage;
 }
 
+const larger = (a: HeapUsage | undefined, b: HeapUsage): HeapUsage => ({
+  usedBytes: Math.max(a?.usedBytes ?? 0, b.usedBytes),
+  totalBytes: Math.max(a?.totalBytes ?? 0, b.totalBytes),
+});
+
 /**
- * Samples the isolate's heap one after another, `pauseMs` apart, until `stop()`, which takes a
- * last sample and returns the peaks.
+ * Samples the isolate's heap one sample after another, `pauseMs` apart, until `stop()`, which
+ * takes a last one and returns the peaks. With `collect`, each sample reads the heap, forces a
+ * full collection, and reads it again; without, it only reads it (V8 collects when it will).
  */
-export function sampleHeap(inspector: IsolateInspector, pauseMs: number) {
+export function sampleHeap(
+  inspector: IsolateInspector,
+  options: { pauseMs: number; collect: boolean },
+) {
   let stopped = false;
   let count = 0;
   let first: HeapUsage | undefined;
-  let peakUsedBytes = 0;
-  let peakTotalBytes = 0;
+  let peakBeforeGc: HeapUsage | undefined;
+  let peakAfterGc: HeapUsage | undefined;
   const take = async () => {
-    const usage = await inspector.heapAfterGc();
-    first ??= usage;
+    const before = await inspector.heapUsage();
+    peakBeforeGc = larger(peakBeforeGc, before);
+    const after = options.collect ? await inspector.heapAfterGc() : undefined;
+    if (after) peakAfterGc = larger(peakAfterGc, after);
+    first ??= after ?? before;
     count++;
-    peakUsedBytes = Math.max(peakUsedBytes, usage.usedBytes);
-    peakTotalBytes = Math.max(peakTotalBytes, usage.totalBytes);
   };
   const loop = (async () => {
     while (!stopped) {
       await take();
-      if (!stopped) await sleep(pauseMs);
+      if (!stopped) await sleep(options.pauseMs);
     }
   })();
   return {
@@ -164,7 +186,12 @@ export function sampleHeap(inspector: IsolateInspector, pauseMs: number) {
       stopped = true;
       await loop;
       await take();
-      return { count, peakUsedBytes, peakTotalBytes, first: first! };
+      return {
+        count,
+        peakBeforeGc: peakBeforeGc!,
+        ...(peakAfterGc ? { peakAfterGc } : {}),
+        first: first!,
+      };
     },
   };
 }

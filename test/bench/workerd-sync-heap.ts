@@ -6,6 +6,7 @@
  *   npx tsx test/bench/workerd-sync-heap.ts                          # 200k, 1M and 2M, once each
  *   npx tsx test/bench/workerd-sync-heap.ts --viewers 200000 --repeat 3
  *   npx tsx test/bench/workerd-sync-heap.ts --viewers 20000 --echo   # the worker's output too
+ *   npx tsx test/bench/workerd-sync-heap.ts --no-gc     # only read the heap, never force a GC
  *
  * Per size and repeat: a fresh local stack in a child process (test/stack/serve.ts: redis-server,
  * the Upstash-compatible endpoint, dynalite), Redis seeded as the edge leaves one closed window
@@ -35,8 +36,9 @@ import { breakdownsMatch, readTable, slotWindowsWaiting } from "./sync-scale";
 const DEFAULT_SIZES = [200_000, 1_000_000, 2_000_000];
 /** Seconds every seeded viewer watched: all 10 slots of 30 s. */
 const SECONDS_PER_VIEWER = 300;
-/** Pause between two heap samples, in ms (each sample is a full collection first). */
+/** Pause between two heap samples, in ms: with forced collections, and without. */
 const SAMPLE_PAUSE_MS = 200;
+const SAMPLE_PAUSE_NO_GC_MS = 50;
 /** Longest the bench waits for the run's report (the run's own deadline is 10 min). */
 const RUN_TIMEOUT_MS = 15 * 60_000;
 /** The cron in wrangler.toml. */
@@ -44,10 +46,16 @@ const CRON = "1-59/5 * * * *";
 
 export interface HeapRun {
   viewers: number;
-  /** The isolate's heap after a collection, just before the cron fired. */
+  /** Whether each sample forced a full collection (else V8 collected when it would). */
+  collect: boolean;
+  /** The isolate's heap (after a collection, with `collect`) just before the cron fired. */
   baseline: { usedMb: number; totalMb: number };
-  peakUsedMb: number;
-  peakTotalMb: number;
+  /** Peaks after forced collections (with `collect`): what the isolate held. */
+  peakUsedMb?: number;
+  peakTotalMb?: number;
+  /** Peaks read as the heap was (before the forced collection, with `collect`). */
+  peakRawUsedMb: number;
+  peakRawTotalMb: number;
   samples: number;
   /** From the cron's request to the report line, in ms. */
   wallMs: number;
@@ -63,9 +71,14 @@ const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
 export async function measureHeap(
   viewers: number,
-  /** Also copy the worker's output here (diagnosis). */
-  echo?: NodeJS.WritableStream,
+  options: {
+    /** Force a full collection before each sample's second read (default true). */
+    collect?: boolean;
+    /** Also copy the worker's output here (diagnosis). */
+    echo?: NodeJS.WritableStream;
+  } = {},
 ): Promise<HeapRun> {
+  const { collect = true, echo } = options;
   const stack = await startBenchStack();
   try {
     const env: Record<string, string> = {
@@ -101,7 +114,10 @@ export async function measureHeap(
         await response.body?.cancel();
       });
       try {
-        const sampler = sampleHeap(inspector, SAMPLE_PAUSE_MS);
+        const sampler = sampleHeap(inspector, {
+          pauseMs: collect ? SAMPLE_PAUSE_MS : SAMPLE_PAUSE_NO_GC_MS,
+          collect,
+        });
         const started = performance.now();
         const cron = await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent(CRON)}`);
         if (!cron.ok) throw new Error(`/__scheduled answered ${cron.status}`);
@@ -138,9 +154,16 @@ export async function measureHeap(
       breakdownsMatch(scenario, table);
     return {
       viewers,
+      collect,
       baseline: { usedMb: mb(samples.first.usedBytes), totalMb: mb(samples.first.totalBytes) },
-      peakUsedMb: mb(samples.peakUsedBytes),
-      peakTotalMb: mb(samples.peakTotalBytes),
+      ...(samples.peakAfterGc
+        ? {
+            peakUsedMb: mb(samples.peakAfterGc.usedBytes),
+            peakTotalMb: mb(samples.peakAfterGc.totalBytes),
+          }
+        : {}),
+      peakRawUsedMb: mb(samples.peakBeforeGc.usedBytes),
+      peakRawTotalMb: mb(samples.peakBeforeGc.totalBytes),
       samples: samples.count,
       wallMs,
       seedMs,
@@ -183,20 +206,27 @@ const stats = (values: number[]) => {
 
 export function heapTable(runs: HeapRun[]): string {
   const lines = [
-    "| viewers | runs | peak used MB (min / median / max) | peak total MB | baseline used / total MB | wall s | records | distinct viewers | items in table | complete |",
-    "|---:|---:|---|---|---|---|---:|---:|---:|---|",
+    "| viewers | forced GC per sample | runs | samples | peak used MB after GC (min / median / max) | peak total MB after GC | peak used MB as read | peak total MB as read | baseline used / total MB | wall s (report line) | records | distinct viewers | items in table | complete |",
+    "|---:|---|---:|---|---|---|---|---|---|---|---|---|---|---|",
   ];
-  const sizes = [...new Set(runs.map((run) => run.viewers))];
-  for (const viewers of sizes) {
-    const of = runs.filter((run) => run.viewers === viewers);
+  const groups = new Map<string, HeapRun[]>();
+  for (const run of runs) {
+    const key = `${run.viewers} ${run.collect}`;
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  const each = (of: HeapRun[], value: (run: HeapRun) => unknown) => of.map(value).join(", ");
+  for (const of of groups.values()) {
+    const { viewers, collect } = of[0]!;
+    const after = (value: (run: HeapRun) => number | undefined) =>
+      collect ? stats(of.map((run) => value(run)!)) : "-";
     lines.push(
-      `| ${viewers.toLocaleString("en-US")} | ${of.length} | ${stats(of.map((r) => r.peakUsedMb))} | ${stats(of.map((r) => r.peakTotalMb))} | ${of.map((r) => `${r.baseline.usedMb} / ${r.baseline.totalMb}`).join(", ")} | ${stats(of.map((r) => Math.round(r.wallMs / 100) / 10))} | ${of.map((r) => r.records).join(", ")} | ${of.map((r) => r.distinctViewers).join(", ")} | ${of.map((r) => r.items).join(", ")} | ${of.map((r) => (r.complete ? "yes" : `NO (${r.report?.errors?.join("; ") ?? r.report?.skipped ?? "no report"})`)).join(", ")} |`,
+      `| ${viewers.toLocaleString("en-US")} | ${collect ? "yes" : "no"} | ${of.length} | ${each(of, (r) => r.samples)} | ${after((r) => r.peakUsedMb)} | ${after((r) => r.peakTotalMb)} | ${stats(of.map((r) => r.peakRawUsedMb))} | ${stats(of.map((r) => r.peakRawTotalMb))} | ${each(of, (r) => `${r.baseline.usedMb} / ${r.baseline.totalMb}`)} | ${stats(of.map((r) => Math.round(r.wallMs / 100) / 10))} | ${each(of, (r) => r.records)} | ${each(of, (r) => r.distinctViewers)} | ${each(of, (r) => r.items)} | ${each(of, (r) => (r.complete ? "yes" : `NO (${r.report?.errors?.join("; ") ?? r.report?.skipped ?? "no report"})`))} |`,
     );
   }
   return lines.join("\n");
 }
 
-function parseArgs(argv: string[]): { sizes: number[]; repeat: number; echo: boolean } {
+function parseArgs(argv: string[]) {
   const value = (name: string) => {
     const at = argv.indexOf(name);
     return at >= 0 ? argv[at + 1] : undefined;
@@ -206,18 +236,21 @@ function parseArgs(argv: string[]): { sizes: number[]; repeat: number; echo: boo
   if (sizes.some((n) => !Number.isInteger(n) || n < 16) || !(repeat >= 1)) {
     throw new Error("usage: workerd-sync-heap.ts [--viewers 200000,1000000] [--repeat N]");
   }
-  return { sizes, repeat, echo: argv.includes("--echo") };
+  return { sizes, repeat, echo: argv.includes("--echo"), noGc: argv.includes("--no-gc") };
 }
 
 async function main(): Promise<void> {
-  const { sizes, repeat, echo } = parseArgs(process.argv.slice(2));
+  const { sizes, repeat, echo, noGc } = parseArgs(process.argv.slice(2));
   const runs: HeapRun[] = [];
   for (let round = 0; round < repeat; round++) {
     for (const viewers of sizes) {
       console.error(`workerd sync heap: ${viewers} viewers, run ${round + 1} ...`);
-      const run = await measureHeap(viewers, echo ? process.stderr : undefined);
+      const run = await measureHeap(viewers, {
+        collect: !noGc,
+        ...(echo ? { echo: process.stderr } : {}),
+      });
       console.error(
-        `workerd sync heap: ${viewers}: peak used ${run.peakUsedMb} MB, total ${run.peakTotalMb} MB, ${run.samples} samples, ${run.wallMs} ms, ${run.complete ? "complete" : "NOT complete"}`,
+        `workerd sync heap: ${viewers}: peak after GC used ${run.peakUsedMb ?? "-"} MB, total ${run.peakTotalMb ?? "-"} MB; as read ${run.peakRawUsedMb} / ${run.peakRawTotalMb} MB; ${run.samples} samples, ${run.wallMs} ms, ${run.complete ? "complete" : "NOT complete"}`,
       );
       runs.push(run);
     }
