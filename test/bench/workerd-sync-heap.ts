@@ -122,10 +122,15 @@ export async function measureHeap(
         const cron = await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent(CRON)}`);
         if (!cron.ok) throw new Error(`/__scheduled answered ${cron.status}`);
         await cron.body?.cancel();
+        let timer: NodeJS.Timeout | undefined;
         report = await Promise.race([
           reportLine,
-          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), RUN_TIMEOUT_MS)),
+          new Promise<undefined>((resolve) => {
+            timer = setTimeout(() => resolve(undefined), RUN_TIMEOUT_MS);
+          }),
         ]);
+        // Else the timer would hold the bench's process open for the rest of the 15 min.
+        clearTimeout(timer);
         wallMs = Math.round(performance.now() - started);
         console.error(`workerd sync heap: report after ${wallMs} ms`);
         samples = await sampler.stop();
