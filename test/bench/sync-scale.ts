@@ -223,7 +223,7 @@ export async function runScenario(
  * window's bitmaps stay (listed in `bsy`) while the live count may read them, so a SCAN of
  * `b:*` alone would count them as left.
  */
-async function slotWindowsWaiting(
+export async function slotWindowsWaiting(
   redis: SyncRedis,
   keys: RedisKeys,
   config: ReturnType<typeof parseConfig>,
@@ -239,7 +239,7 @@ async function slotWindowsWaiting(
 }
 
 /** Whether the snapshots' breakdowns count every seeded viewer under their country and device. */
-function breakdownsMatch(scenario: Scenario, table: TableContents): boolean {
+export function breakdownsMatch(scenario: Scenario, table: TableContents): boolean {
   const countries: Record<string, number> = {};
   const devices: Record<string, number> = {};
   const viewers = stageIds({ ...scenario, window: 0 }).length * scenario.viewersPerStage;
@@ -258,7 +258,7 @@ function breakdownsMatch(scenario: Scenario, table: TableContents): boolean {
  * What the table holds (the stack is fresh per scenario, so all of it is this scenario's): one
  * Scan of type, uniqueViewers and records, paginated; viewer ids are unique across stages.
  */
-async function readTable(
+export async function readTable(
   db: ReturnType<typeof createDocumentClient>,
   table: string,
 ): Promise<TableContents> {

@@ -34,6 +34,8 @@ export interface WranglerDevHandle {
   url: string;
   /** The state directory it runs with (`persistTo`), for a restart that must find it again. */
   persistTo: string;
+  /** The inspector's address (`http://127.0.0.1:<port>`; its `/json` lists the Worker's isolate). */
+  inspectorUrl: string;
   /** SIGINT, wait for exit (SIGKILL to the process group after 5 s). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -131,7 +133,9 @@ export async function startWranglerDev(opts: WranglerDevOptions): Promise<Wrangl
       await stop();
       throw new Error(`wrangler dev exited before answering ${url}/health:\n${output()}`);
     }
-    if (await answers(`${url}/health`)) return { url, persistTo, stop };
+    if (await answers(`${url}/health`)) {
+      return { url, persistTo, inspectorUrl: `http://127.0.0.1:${inspectorPort}`, stop };
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(

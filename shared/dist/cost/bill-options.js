@@ -1,0 +1,26 @@
+import { logsTier } from "./model-kit.js";
+import { BYTES_PER_GB, dynamoPitrCost } from "./tiers.js";
+const usd = (v) => `$${Math.round(v).toLocaleString("en-US")}`;
+/** Point-in-time recovery (35 days of restore points) on a table holding `storedBytes`. */
+export function pitrOption(storedBytes, historyMonths, c) {
+    const gb = storedBytes / BYTES_PER_GB;
+    return {
+        name: "DynamoDB point-in-time recovery",
+        monthlyUsd: dynamoPitrCost(storedBytes, c),
+        note: `Restore the table to any second of the last 35 days; billed on its size (${gb.toFixed(1)} GB at month ${historyMonths}, $${c.dynamodb.pitrPerGbMonth.value.toFixed(2)} per GB-month, no free allowance). History grows, so this does.`,
+    };
+}
+/**
+ * Workers invocation logs at head_sampling_rate 1 (every request logged) against the logs as
+ * configured; undefined when they are already logged at that rate.
+ */
+export function invocationLogsOption(input, invocations, syncDatabases, configuredUsd) {
+    if (input.w.invocationLogSampling >= 1)
+        return undefined;
+    const all = logsTier({ ...input, w: { ...input.w, invocationLogSampling: 1 } }, invocations, syncDatabases);
+    return {
+        name: "Workers invocation logs, every request",
+        monthlyUsd: all.cost - configuredUsd,
+        note: `invocation_logs on at head_sampling_rate 1: ${(all.events / 1e6).toFixed(0)} M events, ${Math.round(all.ingestGb).toLocaleString("en-US")} GB ingested and ${Math.round(all.storageGbMonths).toLocaleString("en-US")} GB-months kept (7 days) a month, ${usd(all.cost)} in all. Off in wrangler.toml: a lower rate would cut this, but head sampling drops errors as often as successes; the lines the worker writes are kept, and \`wrangler tail\` shows every request.`,
+    };
+}

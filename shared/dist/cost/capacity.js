@@ -1,0 +1,19 @@
+/**
+ * Viewers (on average while live) whose peak fits `commandsPerSec` in one database: e.g. about
+ * 142,000 at 10,000 commands/s with the measured inputs (1.5 peak, 1.064 heartbeats a tab per
+ * 30 s, 1.32 commands each).
+ */
+export function viewersPerDatabase(w, commandsPerSec) {
+    const commandsPerViewerPerSec = (w.tabsPerViewer * w.heartbeatsPerTabInterval * w.redisCommandsPerHeartbeat) /
+        w.heartbeatIntervalSec;
+    return commandsPerSec / (commandsPerViewerPerSec * w.peakToAverage);
+}
+/**
+ * Databases of `commandsPerSec` each that carry `viewers` (on average while live) at their
+ * peak: e.g. 10,000,000 viewers need 71 at 10,000 commands/s with the inputs above, and about
+ * 170 at 16,000 commands/s in the first interval of an hour (5.02 commands a heartbeat).
+ * MAX_REDIS_DATABASES (shared/config.ts) is sized from this.
+ */
+export function databasesFor(w, commandsPerSec) {
+    return Math.max(1, Math.ceil(w.viewers / viewersPerDatabase(w, commandsPerSec)));
+}

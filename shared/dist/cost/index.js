@@ -1,0 +1,16 @@
+export { ARCHITECTURES } from "./architectures.js";
+export { heartbeatIntervalForBudget, hotPathMonthlyCost } from "./budget.js";
+export { viewersPerDatabase } from "./capacity.js";
+export { catalogueAsOf, onDemandPeriodOn, SEED_ERA_CATALOGUE } from "./catalogue-history.js";
+export { costChartSeries, costChartSvg } from "./chart.js";
+export { compareArchitectures, estimateMonthlyCost } from "./estimate.js";
+export { describeAssumptions, describeWorkload, formatComparison, formatLimit, formatQuantity, formatUsd, } from "./format.js";
+export { MEASUREMENTS, measuredWorkload, STEADY_STATE_HEARTBEAT } from "./measured.js";
+export { CURRENT_CATALOGUE, ON_DEMAND_PERIODS, UPSTASH_FIXED_PLANS } from "./prices.js";
+export { estimateRange, RANGE_MOVERS } from "./range.js";
+export { renderSeedTableMarkdown, SEED_ASSUMPTIONS, seedComparison, seedPureDynamoBill, } from "./seed-reproduction.js";
+export { BILL_LINES_READ_ON, READ_ON, SOURCES } from "./sources.js";
+export { ARCHITECTURE_IDS, TIER_NAMES } from "./types.js";
+export { cheaperSet, selectFixedPlan } from "./upstash-plans.js";
+export { monthlyUsage } from "./usage.js";
+export { ANONYMOUS_TOKEN_RENEW_SEC, defaultWorkload, PRESENCE_TTL_INTERVALS, packedItemBytes, validateWorkload, WorkloadError, } from "./workload.js";
