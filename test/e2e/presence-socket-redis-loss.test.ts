@@ -11,6 +11,10 @@
  * while the HTTP viewers (wiped with the data) have not beaten again, exact after; nobody is
  * counted twice; the synced window is untouched, and the sync after the loss credits each
  * viewer the time watched since the loss, within one slot (the slot the loss wiped).
+ *
+ * A fault test kept beside the end-to-end tests: it mostly waits for a window to close (1 to 6
+ * minutes), so it runs in parallel with the node project's files rather than in the faults
+ * project, which runs its deadline-sensitive files one at a time.
  */
 import { Writable } from "node:stream";
 import { parseViewerEntry } from "@viewer-presence/shared/audience";
@@ -23,12 +27,12 @@ import { slotAt, WINDOW_MS, windowIndex, windowStartMs } from "@viewer-presence/
 import { signViewerToken } from "@viewer-presence/tokens";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { runSync } from "../../sync/run-sync";
+import { type FaultStack, startFaultStack } from "../faults/fault-stack";
+import { createLedger, type WatchKey, watchKeyWindowMs } from "../faults/ledger";
+import { type OpenSpan, openSeconds } from "../faults/socket-ledger";
 import { startWranglerDev } from "../stack";
 import { openPresencePage, type PresencePage } from "../stack/presence-page";
 import { adminHeaders, TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
-import { type FaultStack, startFaultStack } from "./fault-stack";
-import { createLedger, type WatchKey, watchKeyWindowMs } from "./ledger";
-import { type OpenSpan, openSeconds } from "./socket-ledger";
 
 const SOCKET_VIEWERS = 6;
 const HTTP_VIEWERS = 2;
