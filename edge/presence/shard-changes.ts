@@ -13,12 +13,13 @@ interface SavedChanges {
  * (their present bits to clear) and viewers who started playing (their watched bit in the
  * slot already written), since its last flush.
  *
- * Held in memory and saved in ONE storage write by the next alarm (within about a second),
- * not one per leave: Cloudflare bills each storage write as a row written ($1.00 a million
- * beyond 50 million a month), so a write per viewer session would grow with the audience's
- * churn. What that leaves at risk: the object evicted in that second (a deploy, a crash) forgets
- * the leaves of that second; those viewers stay counted in Redis until their presence TTL ends
- * (no watch time is added: their bits are not written again).
+ * Held in memory and saved in ONE storage write when the shard may hibernate before its next
+ * alarm (edge/presence-shard.ts), and with each flush, not one per leave: Cloudflare bills each
+ * storage write as a row written ($1.00 a million beyond 50 million a month), so a write per
+ * viewer session would grow with the audience's churn. What that leaves at risk: an object
+ * evicted (a deploy, a crash) before its next flush, at most one SOCKET_FLUSH_GAP_SEC away,
+ * forgets the leaves not yet written; those viewers stay counted in Redis until their presence
+ * TTL ends (no watch time is added: their bits are not written again).
  */
 export class ShardChanges {
   readonly #storage: DurableObjectStorage;
