@@ -483,9 +483,11 @@ export class PresenceShard {
     if (outcome.kind !== "written") {
       if (outcome.kind === "lost") {
         // Redis lost what this shard wrote: the next flush writes every viewer again, into this
-        // slot and, while its window is open, late into the slot before (the loss wiped it too).
+        // slot and, when this shard's last write was the slot before (the loss wiped it) and its
+        // window is open, late into that one too. A shard that never wrote it (new, or a registry
+        // never built) credits nobody for a slot its viewers may not have been in.
         const before = currentSlot(nowMs - plan.intervalSec * 1000, plan.intervalSec);
-        if (lateWritable(before, nowMs)) meta.late = before;
+        if (meta.writtenSlot === slotId(before) && lateWritable(before, nowMs)) meta.late = before;
         meta.writtenSlot = undefined;
         await storage.put("meta", meta);
       }
