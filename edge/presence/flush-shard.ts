@@ -1,12 +1,11 @@
 import { decodeLiveCount, liveCountCall } from "@viewer-presence/shared/live-count";
-import { commandsIn, execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochAt, epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
 import type { Stage } from "@viewer-presence/shared/stage";
 import { slotAt, WINDOW_MS, windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import type { StageViewers } from "../isolate/count-memory";
 import { applyRegistryCheck, type IsolateState } from "../isolate/isolate-state";
-import { type EdgeRedis, redisCall } from "../redis-client";
+import { type EdgeRedis, pipelineCall } from "../redis-client";
 import type { StageRegistry } from "../stages/stage-registry";
 import { decodeFlushReply, flushScriptCall, type WindowSlot } from "./flush-script";
 import { countToAnswer, type EstimateDeps } from "./restore-estimates";
@@ -129,11 +128,7 @@ export async function flushShard(deps: FlushDeps, plan: FlushPlan): Promise<Flus
     widthsSec: plan.widthsSec,
   });
   const count = liveCountCall(keys, stageId, nowMs, plan.presenceTtlSec, plan.widthsSec);
-  const [scriptReply, liveReply] = await redisCall(
-    own.isolate.redisGuard,
-    () => execPipeline(own.redis, [call, count], own.isolate.scriptSha1),
-    commandsIn([call, count]),
-  );
+  const [scriptReply, liveReply] = await pipelineCall(own, [call, count]);
   const reply = decodeFlushReply(scriptReply);
   if (applyRegistryCheck(own.isolate, reply.registry, nowMs) === "lost") {
     await own.registry.restore();
@@ -173,10 +168,6 @@ async function partCount(deps: FlushDeps, part: FlushStore, plan: FlushPlan): Pr
     plan.presenceTtlSec,
     plan.widthsSec,
   );
-  const [live] = await redisCall(
-    part.isolate.redisGuard,
-    () => execPipeline(part.redis, [call], part.isolate.scriptSha1),
-    commandsIn([call]),
-  );
+  const [live] = await pipelineCall(part, [call]);
   return decodeLiveCount(live);
 }
