@@ -12,7 +12,7 @@ import { type EdgeRedis, pipelineCall } from "../redis-client";
 import { heartbeatScriptCall } from "./heartbeat-script";
 import { nextIndexCall } from "./next-epoch-index";
 import { registryCheckKeys } from "./registry-check";
-import { type CountRefresh, countRefresh } from "./shared-count";
+import { type CountRefresh, countRefresh, stagesReadShared } from "./shared-count";
 import { ticketIndexVouched } from "./ticket-index";
 
 /**
@@ -81,8 +81,13 @@ export interface Plan {
   refreshMarked: boolean;
   /** How the refresh gets the count (shared-count.ts), when it refreshes. */
   countRefresh: CountRefresh;
+  /** How many of the MGET's values are the registry check's (with the estimate, if read). */
+  checkLength: number;
   /** Where `c:<stage>` is in the registry check's MGET reply, when it rides there. */
   sharedAt: number | undefined;
+  /** Other stages whose shared counts ride in the MGET (shared-count.ts), from `sharedStagesAt`. */
+  sharedStages: string[];
+  sharedStagesAt: number;
   /** Whether it carries the registry check (marked in `registry.checks`). */
   checkRegistry: boolean;
   /** The count the isolate holds, as it was when the request was built. */
@@ -141,7 +146,8 @@ function planWrite(
     ...{ steps: [], reads: new Map(), slotKey, scripted, checkStage, setExpiry },
     mayRefuse: checkStage || checkIndex,
     ...{ refreshCount: false, refreshMarked: false, checkRegistry: false, cachedCount: undefined },
-    ...{ countRefresh: "count" as const, sharedAt: undefined },
+    ...{ countRefresh: "count" as const, checkLength: 0, sharedAt: undefined },
+    ...{ sharedStages: [], sharedStagesAt: 0 },
   };
   if (scripted) {
     const call = heartbeatScriptCall(keys, {
@@ -207,11 +213,10 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
   // Shortly after a restore, the stage's estimate rides in the same MGET, unless this isolate
   // already found it has none (no recent snapshot: a new deployment, or an audience long gone).
   const restoredAtMs = isolate.registry.view.restoredAtMs;
+  const restoring =
+    restoredAtMs !== undefined && nowMs < restoredAtMs + input.presenceTtlSec * 1000;
   const readEstimate =
-    plan.refreshCount &&
-    restoredAtMs !== undefined &&
-    nowMs < restoredAtMs + input.presenceTtlSec * 1000 &&
-    isolate.counts.estimates.get(stageId, nowMs) !== null;
+    plan.refreshCount && restoring && isolate.counts.estimates.get(stageId, nowMs) !== null;
   if (plan.refreshCount) {
     plan.countRefresh = countRefresh(plan.cachedCount?.value, {
       freshCount: input.freshCount === true,
@@ -221,11 +226,16 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
   if (plan.checkRegistry) {
     isolate.registry.checks.take(REGISTRY, nowMs);
     const checked = registryCheckKeys(keys, readEstimate ? stageId : undefined);
+    plan.checkLength = checked.length;
     // The count other isolates share rides in the same MGET (shared-count.ts).
     if (plan.refreshCount) {
       plan.sharedAt = checked.length;
       checked.push(keys.sharedCount(stageId));
     }
+    // So do those of every other stage this isolate reads shared: no command of their own.
+    plan.sharedStages = stagesReadShared(isolate.counts.live, stageId, { nowMs, restoring });
+    plan.sharedStagesAt = checked.length;
+    checked.push(...plan.sharedStages.map((other) => keys.sharedCount(other)));
     addStep(plan, "registry", (pipeline) => pipeline.mget(...checked));
   }
   if (!plan.refreshCount) return;
@@ -244,6 +254,15 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
 export async function sendPlan({ redis, isolate }: RecordDeps, input: HeartbeatInput, plan: Plan) {
   let replies: unknown[];
   try {
+      console.log(
+        "PLAN",
+        input.stageId,
+        plan.steps.length,
+        [...plan.reads.keys()],
+        plan.sharedStages,
+        plan.countRefresh,
+        plan.refreshCount,
+      );
     replies = await pipelineCall({ redis, isolate }, plan.steps);
   } catch (error) {
     if (plan.setExpiry) isolate.expiries.delete(plan.slotKey);

@@ -19,7 +19,7 @@ import { decodeHeartbeatReply, type HeartbeatScriptReply } from "./heartbeat-scr
 import { heldCount } from "./held-count";
 import { decodeNextIndex } from "./next-epoch-index";
 import { decodeRegistryCheck } from "./registry-check";
-import { refreshedCount } from "./shared-count";
+import { applySharedReads, refreshedCount } from "./shared-count";
 import { learnIndexCount } from "./ticket-index";
 
 export type HeartbeatOutcome =
@@ -108,7 +108,7 @@ async function record(
   // The MGET's values: the registry check's, then the shared count when it rode along.
   const registryValues = (reply("registry") as unknown[] | null) ?? [];
   const check = plan.checkRegistry
-    ? decodeRegistryCheck(registryValues.slice(0, plan.sharedAt))
+    ? decodeRegistryCheck(registryValues.slice(0, plan.checkLength))
     : undefined;
   const applied = written === undefined ? undefined : applyWritten(deps, input, written);
   if (applied?.kind === "done") return applied.outcome;
@@ -118,6 +118,10 @@ async function record(
     const checked = applyRegistryCheck(deps.isolate, check.check, input.nowMs);
     registryLost = checked === "lost";
     regenerated ||= checked === "regenerated";
+    if (!registryLost) {
+      const others = registryValues.slice(plan.sharedStagesAt);
+      applySharedReads(deps.isolate.counts.live, plan.sharedStages, others, input.nowMs);
+    }
   }
   const stage = applied?.stage ?? cached!;
   if (applied?.kind === "unknown-index") return { kind: "unknown-index", stage, registryLost };

@@ -1,5 +1,6 @@
 import { decodeSharedCount } from "@viewer-presence/shared/live-count";
 import type { RestoreEstimate } from "@viewer-presence/shared/snapshot-estimate";
+import type { TtlCache } from "@viewer-presence/shared/ttl-cache";
 import { COUNT_CACHE_MS, type LiveCount } from "../isolate/count-memory";
 
 /**
@@ -18,6 +19,14 @@ import { COUNT_CACHE_MS, type LiveCount } from "../isolate/count-memory";
  * when another isolate counted since its last count, it only reads from then on. A reader that
  * finds the key gone (the counter stopped serving the stage) answers what it holds, its age in
  * `asOf`, and counts at its next heartbeat.
+ *
+ * A reader's refresh costs no command of its own: every registry check (the MGET an isolate
+ * sends every REGISTRY_CHECK_MS, whichever stage's heartbeat carries it) also reads `c:<stage>`
+ * of every stage the isolate reads shared ({@link stagesReadShared}, {@link applySharedReads}),
+ * so their counts are filed afresh together and come due together, at the next check. Before,
+ * each reader stage came due on its own and its next heartbeat sent an MGET for it: one command
+ * per stage per isolate every COUNT_CACHE_MS, a command per heartbeat at 10 viewers a stage over
+ * 4 isolates (BENCHMARKS.md, "Commands per heartbeat with 1 and 4 isolates").
  */
 export type CountRefresh =
   /** Count (SHARED_COUNT_SCRIPT), reading the shared count before it. */
@@ -80,4 +89,58 @@ export function refreshedCount(
     count: { ...held.value, estimate: estimate ?? held.value.estimate, readShared: false },
     filedAtMs: nowMs - held.ageMs,
   };
+}
+
+/**
+ * How many other stages' shared counts one registry check reads at most: an MGET is one command
+ * whatever its keys, and 100 counts are about 3 KB of reply. Stages beyond it refresh on their
+ * own heartbeats, as before.
+ */
+export const SHARED_READS_PER_CHECK = 100;
+
+/**
+ * The stages besides `except` whose counts this isolate reads from `c:<stage>` rather than
+ * counting (`readShared`), oldest filed first, at most SHARED_READS_PER_CHECK: what a registry
+ * check reads beside its own four keys. None for one presence TTL after a restore, while counts
+ * carry restore estimates that each stage's own refresh reads.
+ */
+export function stagesReadShared(
+  live: TtlCache<LiveCount>,
+  except: string,
+  { nowMs, restoring }: { nowMs: number; restoring: boolean },
+): string[] {
+  if (restoring) return [];
+  const stages: string[] = [];
+  for (const { key, value } of live.entries(nowMs)) {
+    if (stages.length === SHARED_READS_PER_CHECK) break;
+    if (key !== except && value.readShared === true) stages.push(key);
+  }
+  return stages;
+}
+
+/**
+ * Files what a registry check read of {@link stagesReadShared}'s stages: a fresh shared count
+ * filed now; a stale or missing one leaves the stage's count as it was, no longer read shared,
+ * so its next due heartbeat counts (refreshedCount). Never over a newer count.
+ */
+export function applySharedReads(
+  live: TtlCache<LiveCount>,
+  stages: readonly string[],
+  values: readonly unknown[],
+  nowMs: number,
+): void {
+  stages.forEach((stageId, at) => {
+    const held = live.getWithAge(stageId, nowMs);
+    if (held === undefined) return;
+    const refreshed = refreshedCount("read", {
+      counted: undefined,
+      sharedValue: values[at] ?? null,
+      held,
+      estimate: held.value.estimate,
+      nowMs,
+    });
+    if (refreshed !== undefined && refreshed.count.asOfMs >= held.value.asOfMs) {
+      live.set(stageId, refreshed.count, refreshed.filedAtMs);
+    }
+  });
 }

@@ -22,41 +22,48 @@ async function setup() {
   const clock = { nowMs: T0 };
   const stageId = uniqueId("cost");
   const app = createApp({ now: () => clock.nowMs, logError: () => {} });
-  const created = await app.request(
-    "/v1/stages",
-    {
-      method: "POST",
-      headers: { authorization: `Bearer ${env.ADMIN_API_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ id: stageId, title: "Cost" }),
-    },
-    env,
-  );
-  expect(created.status).toBe(201);
-  /** Each viewer's last ticket, sent with their next heartbeat (as the typed client does). */
+  const createStage = async (id: string) => {
+    const created = await app.request(
+      "/v1/stages",
+      {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${env.ADMIN_API_KEY}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ id, title: "Cost" }),
+      },
+      env,
+    );
+    expect(created.status).toBe(201);
+  };
+  await createStage(stageId);
+  /** Each viewer's last ticket on each stage, sent with their next heartbeat (as the typed client does). */
   const tickets = new Map<string, string>();
   /**
-   * One heartbeat of `viewerId`, through `through` (default this app), `query` e.g.
-   * "&state=paused", with the viewer's last ticket unless `ticket: false`.
+   * One heartbeat of `viewerId` on `stage` (default this test's), through `through` (default
+   * this app), `query` e.g. "&state=paused", with the viewer's last ticket unless `ticket: false`.
    */
   const beat = async (
     viewerId: string,
-    options: { through?: App; query?: string; ticket?: boolean } = {},
+    options: { through?: App; query?: string; ticket?: boolean; stage?: string } = {},
   ) => {
+    const stage = options.stage ?? stageId;
     const { token } = await signViewerToken({
       secret: TEST_TOKEN_SECRET,
       viewerId,
-      stageId,
+      stageId: stage,
       nowMs: clock.nowMs,
     });
-    const ticket = options.ticket === false ? undefined : tickets.get(viewerId);
+    const ticket = options.ticket === false ? undefined : tickets.get(`${stage}/${viewerId}`);
     const response = await (options.through ?? app).request(
-      `/v1/stages/${stageId}/heartbeats?${ticket === undefined ? "" : `ticket=${ticket}`}${options.query ?? ""}`,
+      `/v1/stages/${stage}/heartbeats?${ticket === undefined ? "" : `ticket=${ticket}`}${options.query ?? ""}`,
       { method: "POST", headers: { authorization: `Bearer ${token}` } },
       env,
     );
     expect(response.status).toBe(200);
     const body = (await response.json()) as { ticket: string; viewers: number };
-    tickets.set(viewerId, body.ticket);
+    tickets.set(`${stage}/${viewerId}`, body.ticket);
     return body;
   };
   const leave = async (viewerId: string) => {
@@ -81,7 +88,7 @@ async function setup() {
   await beat("warm-up");
   clock.nowMs += 130_000;
   await beat("warm-up");
-  return { app, env, clock, beat, leave, stageId };
+  return { app, env, clock, beat, leave, stageId, createStage };
 }
 
 /** What COUNT_SCRIPT costs for one epoch: EVALSHA, BITOP OR, STRLEN, BITOP AND, BITCOUNT. */
@@ -118,37 +125,10 @@ describe("heartbeat cost", () => {
   });
 
   it("reads the marker with every count: one MGET more per 10 s for each other stage of the isolate", async () => {
-    const { app, env, clock, beat } = await setup();
+    const { clock, beat, createStage } = await setup();
     const other = uniqueId("cost");
-    const created = await app.request(
-      "/v1/stages",
-      {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${env.ADMIN_API_KEY}`,
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({ id: other, title: "Other" }),
-      },
-      env,
-    );
-    expect(created.status).toBe(201);
-    const { token } = await signViewerToken({
-      secret: TEST_TOKEN_SECRET,
-      viewerId: "x",
-      stageId: other,
-      nowMs: clock.nowMs,
-    });
-    let ticket = "";
-    const beatOther = async () => {
-      const response = await app.request(
-        `/v1/stages/${other}/heartbeats?${ticket}`,
-        { method: "POST", headers: { authorization: `Bearer ${token}` } },
-        env,
-      );
-      expect(response.status).toBe(200);
-      ticket = `ticket=${((await response.json()) as { ticket: string }).ticket}`;
-    };
+    await createStage(other);
+    const beatOther = () => beat("x", { stage: other });
     await beat("a");
     await beatOther();
     clock.nowMs += 10_000; // a new slot; both counts and the registry check are due
@@ -282,6 +262,31 @@ describe("heartbeat cost", () => {
     const { viewers } = await beat("b", { through: other });
     expect(viewers).toBe(3); // a, b and the warm-up viewer
     expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 2 });
+  });
+
+  it("refreshes every stage it reads shared in one registry check, not one MGET a stage", async () => {
+    const { clock, beat, createStage, stageId } = await setup();
+    const second = uniqueId("cost");
+    await createStage(second);
+    const other = createApp({ now: () => clock.nowMs, logError: () => {} });
+    const round = async (through?: App) => {
+      for (const stage of [stageId, second]) {
+        await beat("a", { stage });
+        if (through !== undefined) await beat("b", { stage, through });
+      }
+    };
+    await round(other);
+    clock.nowMs += 10_000; // the other isolate counts each stage, finds this one's: a reader
+    await round(other);
+    clock.nowMs += 10_000;
+    await round(); // this isolate counts both stages and shares both counts
+    stack.proxy.resetStats();
+    // BITFIELD, and MGET m v rs g c:<first> c:<second>: the second stage's count rides along.
+    const first = await beat("b", { stage: stageId, through: other });
+    // BITFIELD only: its count was filed afresh by that check.
+    const next = await beat("b", { stage: second, through: other });
+    expect([first.viewers, next.viewers]).toEqual([3, 2]); // the first has the warm-up viewer
+    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 3 });
   });
 
   it("counts in a reader when the counting isolate stopped serving the stage", async () => {
