@@ -8,6 +8,14 @@ import { storeCallMarks } from "./store-call-marks";
  * how long a count it made is shared with the other isolates (`c:<stage>`).
  */
 export const COUNT_CACHE_MS = 10_000;
+/**
+ * How old a count another isolate shared (`c:<stage>`) may be when a heartbeat answers it: two
+ * refresh periods. The isolate that counts a stage counts at its first heartbeat of the stage
+ * after COUNT_CACHE_MS, which on a stage it sees every 12 s comes 10 to 22 s after its last
+ * count; readers that asked for a count under 10 s old found none half the time, counted
+ * themselves, and the count's cost grew with the isolates again (presence/shared-count.ts).
+ */
+export const SHARED_COUNT_MAX_AGE_MS = 2 * COUNT_CACHE_MS;
 /** How long an isolate reuses what it answered to a count read (`getStageViewers`, totals). */
 export const COUNT_READ_CACHE_MS = 2_000;
 

@@ -5,7 +5,7 @@ import { WATCH_KEY_EXPIRY_SEC } from "@viewer-presence/shared/redis-keys";
 import { epochAt, PRESENT_AND_WATCHED } from "@viewer-presence/shared/slot-bitmaps";
 import type { Stage } from "@viewer-presence/shared/stage";
 import { slotAt, windowIndex } from "@viewer-presence/shared/windows";
-import { COUNT_CACHE_MS, type LiveCount } from "../isolate/count-memory";
+import { COUNT_CACHE_MS, type LiveCount, SHARED_COUNT_MAX_AGE_MS } from "../isolate/count-memory";
 import type { IsolateState } from "../isolate/isolate-state";
 import { REGISTRY, registryCheckDue } from "../isolate/registry-memory";
 import { type EdgeRedis, pipelineCall } from "../redis-client";
@@ -244,7 +244,14 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
     // A refused heartbeat changes nothing: its count is not shared.
     const call = plan.mayRefuse
       ? liveCountCall(keys, stageId, nowMs, presenceTtlSec, countWidthsSec)
-      : sharedCountCall(keys, stageId, nowMs, presenceTtlSec, countWidthsSec, COUNT_CACHE_MS);
+      : sharedCountCall(
+          keys,
+          stageId,
+          nowMs,
+          presenceTtlSec,
+          countWidthsSec,
+          SHARED_COUNT_MAX_AGE_MS,
+        );
     addStep(plan, "count", call);
   }
   if (intervalKey !== undefined) addStep(plan, "interval", (pipeline) => pipeline.get(intervalKey));
@@ -254,15 +261,15 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
 export async function sendPlan({ redis, isolate }: RecordDeps, input: HeartbeatInput, plan: Plan) {
   let replies: unknown[];
   try {
-      console.log(
-        "PLAN",
-        input.stageId,
-        plan.steps.length,
-        [...plan.reads.keys()],
-        plan.sharedStages,
-        plan.countRefresh,
-        plan.refreshCount,
-      );
+    console.log(
+      "PLAN",
+      input.stageId,
+      plan.steps.length,
+      [...plan.reads.keys()],
+      plan.sharedStages,
+      plan.countRefresh,
+      plan.refreshCount,
+    );
     replies = await pipelineCall({ redis, isolate }, plan.steps);
   } catch (error) {
     if (plan.setExpiry) isolate.expiries.delete(plan.slotKey);

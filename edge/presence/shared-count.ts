@@ -1,32 +1,30 @@
 import { decodeSharedCount } from "@viewer-presence/shared/live-count";
 import type { RestoreEstimate } from "@viewer-presence/shared/snapshot-estimate";
 import type { TtlCache } from "@viewer-presence/shared/ttl-cache";
-import { COUNT_CACHE_MS, type LiveCount } from "../isolate/count-memory";
+import { COUNT_CACHE_MS, type LiveCount, SHARED_COUNT_MAX_AGE_MS } from "../isolate/count-memory";
 
 /**
  * A stage's count shared between the isolates that serve it (issue 22, "Counts cost per
- * isolate"). Each isolate refreshes the count it answers every COUNT_CACHE_MS; counting is
- * COUNT_SCRIPT's five commands, so on Cloudflare, where a stage's heartbeats are spread over many
- * isolates, the count cost grew with the isolates rather than the audience. Now whoever counts
- * leaves the count in `c:<stage>` for COUNT_CACHE_MS (SHARED_COUNT_SCRIPT, one SET more), and an
- * isolate that found another isolate counting reads that key with its registry check (the MGET
- * it sends anyway) instead: about one count per stage per COUNT_CACHE_MS in all, plus a key in one
- * MGET per isolate.
+ * isolate"). Counting is COUNT_SCRIPT's five commands; on Cloudflare a stage's heartbeats are
+ * spread over many isolates, so a count made by each isolate grows with the isolates rather than
+ * the audience. Instead, one isolate counts the stage, at most every COUNT_CACHE_MS, and leaves
+ * the count in `c:<stage>` (SHARED_COUNT_SCRIPT, one SET more); the others read it.
  *
  * Who counts settles by itself. An isolate counts when it has no count yet, when it counted last
  * time, on a page's first heartbeat (whose answer must include the viewer) and when it checks
  * the stage; it then also reads `c:<stage>` (before its own count, in the same request), and
  * when another isolate counted since its last count, it only reads from then on. A reader that
- * finds the key gone (the counter stopped serving the stage) answers what it holds, its age in
- * `asOf`, and counts at its next heartbeat.
+ * finds the key gone or older than SHARED_COUNT_MAX_AGE_MS (the counter stopped serving the
+ * stage) answers what it holds, its age in `asOf`, and counts at its next heartbeat.
  *
- * A reader's refresh costs no command of its own: every registry check (the MGET an isolate
- * sends every REGISTRY_CHECK_MS, whichever stage's heartbeat carries it) also reads `c:<stage>`
- * of every stage the isolate reads shared ({@link stagesReadShared}, {@link applySharedReads}),
- * so their counts are filed afresh together and come due together, at the next check. Before,
- * each reader stage came due on its own and its next heartbeat sent an MGET for it: one command
- * per stage per isolate every COUNT_CACHE_MS, a command per heartbeat at 10 viewers a stage over
- * 4 isolates (BENCHMARKS.md, "Commands per heartbeat with 1 and 4 isolates").
+ * Reading costs no command of its own: every registry check (the MGET an isolate sends every
+ * REGISTRY_CHECK_MS, whichever stage's heartbeat carries it) also reads `c:<stage>` of every
+ * stage the isolate reads shared ({@link stagesReadShared}, {@link applySharedReads}). A reader
+ * answers a shared count until it is SHARED_COUNT_MAX_AGE_MS old, by when the next check has read
+ * the newer one. Before, each reader stage came due on its own, 10 s after its read, and its next
+ * heartbeat sent an MGET for it (a command per heartbeat at 10 viewers a stage over 4 isolates),
+ * and a reader that wanted a count under 10 s old found none whenever the counter's heartbeats
+ * of the stage came more than 10 s apart, and counted too (BENCHMARKS.md, "The count per isolate").
  */
 export type CountRefresh =
   /** Count (SHARED_COUNT_SCRIPT), reading the shared count before it. */
@@ -69,7 +67,8 @@ export function refreshedCount(
   },
 ): { count: LiveCount; filedAtMs: number } | undefined {
   const shared = decodeSharedCount(sharedValue);
-  const fresh = shared !== undefined && nowMs - shared.asOfMs < COUNT_CACHE_MS ? shared : undefined;
+  const fresh =
+    shared !== undefined && nowMs - shared.asOfMs < SHARED_COUNT_MAX_AGE_MS ? shared : undefined;
   if (refresh === "count") {
     // Another isolate counted since this one last did: from now on, read what it leaves.
     const other = fresh !== undefined && fresh.asOfMs !== held?.value.asOfMs;
@@ -79,9 +78,12 @@ export function refreshedCount(
     };
   }
   if (fresh !== undefined) {
+    // Due again when it is SHARED_COUNT_MAX_AGE_MS old: by then the next registry check has
+    // read the count the counting isolate made since.
+    const filedAtMs = Math.min(nowMs, fresh.asOfMs + SHARED_COUNT_MAX_AGE_MS - COUNT_CACHE_MS);
     return {
       count: { live: fresh.live, estimate, asOfMs: fresh.asOfMs, readShared: true },
-      filedAtMs: nowMs,
+      filedAtMs,
     };
   }
   if (held === undefined) return undefined;
