@@ -19,7 +19,7 @@ import { decodeHeartbeatReply, type HeartbeatScriptReply } from "./heartbeat-scr
 import { heldCount } from "./held-count";
 import { decodeNextIndex } from "./next-epoch-index";
 import { decodeRegistryCheck } from "./registry-check";
-import { applySharedReads, refreshedCount } from "./shared-count";
+import { applySharedCounts, sharedCountAnswer } from "./shared-count";
 import { learnIndexCount } from "./ticket-index";
 
 export type HeartbeatOutcome =
@@ -120,7 +120,7 @@ async function record(
     regenerated ||= checked === "regenerated";
     if (!registryLost) {
       const others = registryValues.slice(plan.sharedStagesAt);
-      applySharedReads(deps.isolate.counts.live, plan.sharedStages, others, input.nowMs);
+      applySharedCounts(deps.isolate.counts.live, plan.sharedStages, others, input.nowMs);
     }
   }
   const stage = applied?.stage ?? cached!;
@@ -134,19 +134,14 @@ async function record(
     indexStale: regenerated && input.index !== undefined,
   };
   if (!plan.refreshCount) return withHeldCount(deps, input, plan, counted);
-  const refreshed = refreshedCount(plan.countRefresh, {
-    counted: plan.countRefresh === "count" ? decodeLiveCount(reply("count")) : undefined,
-    sharedValue: plan.sharedAt === undefined ? undefined : (registryValues[plan.sharedAt] ?? null),
-    held: plan.cachedCount,
-    estimate: plan.checkStage ? written!.checked!.estimate : check!.estimate,
-    nowMs: input.nowMs,
-  });
-  if (refreshed === undefined) return withHeldCount(deps, input, plan, counted);
-  const live = refreshed.count;
+  const estimate = plan.checkStage ? written!.checked!.estimate : check!.estimate;
+  const live = plan.countShared
+    ? sharedCountAnswer(reply("count"), estimate, input.nowMs)
+    : { live: decodeLiveCount(reply("count")), estimate, asOfMs: input.nowMs };
   // Not over a count read later (a page's first heartbeat counts while a refresh is in flight).
   const held = deps.isolate.counts.live.get(input.stageId, input.nowMs);
   if (!registryLost && (held === undefined || held.asOfMs <= live.asOfMs)) {
-    deps.isolate.counts.live.set(input.stageId, live, refreshed.filedAtMs);
+    deps.isolate.counts.live.set(input.stageId, live, input.nowMs);
   }
   const outcome = { ...counted, count: live };
   if (!plan.reads.has("interval")) return outcome;
