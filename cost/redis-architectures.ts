@@ -2,12 +2,12 @@
  * Architectures with a Redis hot tier: Upstash alone, Upstash (pay-as-you-go or a fixed plan)
  * plus the sync job's DynamoDB snapshots (this system), and ElastiCache for reference.
  */
-import { invocationLogsOption } from "./bill-options";
+import { invocationLogsOptions } from "./bill-options";
 import { historyTiers } from "./history-tiers";
 import { fixedBill, type HotTier, hotCounts, hotTier, paygBill, type RedisBill } from "./hot-tier";
 import {
-  baseCounts,
   EDGE_NOTE,
+  edgeCounts,
   edgeTier,
   limit,
   logsTier,
@@ -37,21 +37,11 @@ function presenceOnly(input: ModelInput, hot: HotTier, redis: RedisBill): ModelO
       dynamoStorage: 0,
       transfer: 0,
     },
-    counts: {
-      ...baseCounts(input.u),
-      workerRequests: edge.requests,
-      workerCpuMs: edge.cpuMs,
-      logEvents: logs.events,
-      logIngestGb: logs.ingestGb,
-      ...hotCounts(hot),
-    },
+    counts: { ...edgeCounts(input.u, edge, logs), ...hotCounts(hot) },
     limits: redis.limits,
     plan: redis.plan,
     notes: [EDGE_NOTE, ...redis.notes],
-    options: [
-      ...redis.options,
-      ...optional(invocationLogsOption(input, edge.requests, 0, logs.cost)),
-    ],
+    options: [...redis.options, ...invocationLogsOptions(input, edge.requests, 0, logs.cost)],
   };
 }
 
@@ -64,28 +54,16 @@ function hybrid(input: ModelInput, hot: HotTier, redis: RedisBill): ModelOutput 
   const logs = logsTier(input, edge.requests, databases);
   return {
     tiers: { edge: edge.cost, objects: 0, logs: logs.cost, redis: redis.cost, ...history.tiers },
-    counts: {
-      ...baseCounts(input.u),
-      workerRequests: edge.requests,
-      workerCpuMs: edge.cpuMs,
-      logEvents: logs.events,
-      logIngestGb: logs.ingestGb,
-      ...hotCounts(hot),
-      ...history.counts,
-    },
+    counts: { ...edgeCounts(input.u, edge, logs), ...hotCounts(hot), ...history.counts },
     limits: redis.limits,
     plan: redis.plan,
     notes: [EDGE_NOTE, ...history.notes, ...redis.notes],
     options: [
       ...redis.options,
       ...history.options,
-      ...optional(invocationLogsOption(input, edge.requests, databases, logs.cost)),
+      ...invocationLogsOptions(input, edge.requests, databases, logs.cost),
     ],
   };
-}
-
-function optional<T>(value: T | undefined): T[] {
-  return value === undefined ? [] : [value];
 }
 
 /** Upstash pay-as-you-go holding presence only: no sync job, no history. */

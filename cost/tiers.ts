@@ -1,8 +1,8 @@
 /**
  * Price formulas, one per billed item: quantities in, monthly dollars out. Free allowances are
- * applied here (Workers' included usage, DynamoDB's 25 GB and 25 WCU/RCU, Upstash's free
- * storage and bandwidth, AWS's 100 GB out); they are per account, so a bill shared with other
- * services uses them up sooner.
+ * applied here (Workers' and Durable Objects' included usage, DynamoDB's 25 GB and 25 WCU/RCU,
+ * Upstash's free storage and bandwidth, AWS's 100 GB out); they are per account, so a bill shared
+ * with other services uses them up sooner.
  */
 import type { PriceCatalogue } from "./catalogue-types";
 
@@ -41,6 +41,32 @@ export function workersLogsCost(
     beyond(ingestGb, l.includedIngestGb.value) * l.perIngestGb.value +
     beyond(storageGbMonths, l.includedStorageGbMonths.value) * l.perStorageGbMonth.value;
   return { cost, ingestGb, storageGbMonths };
+}
+
+/** Durable Objects compute: billed requests and GB-seconds of duration beyond the included ones. */
+export function durableObjectsComputeCost(
+  requests: number,
+  gbSeconds: number,
+  c: PriceCatalogue,
+): number {
+  const d = c.durableObjects;
+  return (
+    (beyond(requests, d.includedRequests.value) / MILLION) * d.perMillionRequests.value +
+    (beyond(gbSeconds, d.includedGbSeconds.value) / MILLION) * d.perMillionGbSeconds.value
+  );
+}
+
+/** Durable Objects SQLite storage: rows written and rows read beyond the included ones. */
+export function durableObjectsStorageCost(
+  rowsWritten: number,
+  rowsRead: number,
+  c: PriceCatalogue,
+): number {
+  const d = c.durableObjects;
+  return (
+    (beyond(rowsWritten, d.includedRowsWritten.value) / MILLION) * d.perMillionRowsWritten.value +
+    (beyond(rowsRead, d.includedRowsRead.value) / MILLION) * d.perMillionRowsRead.value
+  );
 }
 
 /** Upstash pay-as-you-go: every command, data beyond 1 GB, bandwidth beyond 200 GB, databases. */
