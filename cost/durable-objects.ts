@@ -8,7 +8,7 @@ import { invocationLogsOptions } from "./bill-options";
 import { historyTiers } from "./history-tiers";
 import { edgeCounts, limit, logsTier, type ModelInput, type ModelOutput } from "./model-kit";
 import { formatCount, formatMillions } from "./text";
-import { durableObjectsComputeCost, edgeCost } from "./tiers";
+import { durableObjectsCost, edgeCost } from "./tiers";
 
 /**
  * Seconds between a shard's reports of its count to its stage's first object, which sums them
@@ -62,7 +62,11 @@ export function durableObjectsSnapshots(input: ModelInput): ModelOutput {
   // Workers: each WebSocket upgrade, anonymous token request and console poll is a request.
   const workerRequests = use.connections + u.tokenRequests + history.dashboard.polls;
   const workerCpuMs = workerRequests * w.workerCpuMsPerHeartbeat;
-  const objects = durableObjectsComputeCost(use.billedRequests, use.gbSeconds, c);
+  // The sketch prices compute only: its objects' storage rows are not modelled.
+  const { compute: objects } = durableObjectsCost(
+    { requests: use.billedRequests, gbSeconds: use.gbSeconds, rowsWritten: 0, rowsRead: 0 },
+    c,
+  );
   // Every incoming message and alarm runs the object: an invocation for invocation logs.
   const invocations = workerRequests + use.messages + use.alarms + use.merges;
   const logs = logsTier(input, invocations, use.objects);

@@ -19,7 +19,7 @@ import {
   syncCpuMs,
 } from "./model-kit";
 import { formatCount, formatMillions, plural } from "./text";
-import { durableObjectsComputeCost, durableObjectsStorageCost, edgeCost } from "./tiers";
+import { durableObjectsCost, edgeCost } from "./tiers";
 
 const MILLION = 1e6;
 const usd = (v: number) => `$${v.toFixed(2)}`;
@@ -147,8 +147,15 @@ export function webSocketShardsSnapshots(input: ModelInput): ModelOutput {
       (use.connections + use.messages) * w.durableObjectMsPerMessage) /
     1000;
   const objectGbSeconds = activeSec * d.billedMemoryGb.value;
-  const compute = durableObjectsComputeCost(objectRequests, objectGbSeconds, c);
-  const storage = durableObjectsStorageCost(use.rowsWritten, use.rowsRead, c);
+  const { compute, storage } = durableObjectsCost(
+    {
+      requests: objectRequests,
+      gbSeconds: objectGbSeconds,
+      rowsWritten: use.rowsWritten,
+      rowsRead: use.rowsRead,
+    },
+    c,
+  );
   const objects = compute + storage;
   const commands = use.flushCommands + u.syncCommands;
   const hot: HotTier = {
