@@ -6,7 +6,8 @@
  */
 import { invocationLogsOptions } from "./bill-options";
 import { historyTiers } from "./history-tiers";
-import { edgeCounts, limit, logsTier, type ModelInput, type ModelOutput } from "./model-kit";
+import type { ModelInput, ModelOutput } from "./model-kit";
+import { edgeCounts, limit, logsTier } from "./model-kit";
 import { formatCount, formatMillions } from "./text";
 import { durableObjectsCost, edgeCost } from "./tiers";
 

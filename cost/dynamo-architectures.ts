@@ -2,17 +2,9 @@
  * Architectures that write every heartbeat to DynamoDB: on demand, provisioned, and the seed's
  * scheme 2 (heartbeats buffered and written with BatchWriteItem).
  */
-import { invocationLogsOptions, pitrOption } from "./bill-options";
-import {
-  EDGE_NOTE,
-  edgeCounts,
-  edgeTier,
-  limit,
-  logsTier,
-  type ModelInput,
-  type ModelOutput,
-  peakPerSec,
-} from "./model-kit";
+import { pitrOption } from "./bill-options";
+import type { ModelInput, ModelOutput } from "./model-kit";
+import { EDGE_NOTE, edgeCounts, limit, peakPerSec } from "./model-kit";
 import {
   awsTransferCost,
   BYTES_PER_GB,
@@ -22,6 +14,7 @@ import {
   provisionedCost,
 } from "./tiers";
 import { auditStoredBytes, readUnitsPerRead, writeUnitsPerItem } from "./usage";
+import { workerTiers } from "./worker-tiers";
 
 /** Heartbeat writes (and a leave's delete) and count reads, shared by the three architectures. */
 function heartbeatTraffic({ w, u, c }: ModelInput) {
@@ -63,10 +56,9 @@ function quotaLimits(writeUnits: number, readUnits: number, input: ModelInput) {
  */
 function onDemandBill(input: ModelInput, writeRequests: number, storedBytes: number) {
   const { w, u, c } = input;
-  const edge = edgeTier(input, false);
+  const { edge, logs, invocationLogs } = workerTiers(input);
   const { writeUnits, readRequests, readUnits } = heartbeatTraffic(input);
   const outBytes = transferBytes(writeRequests, readRequests, input);
-  const logs = logsTier(input, edge.requests, 0);
   return {
     tiers: {
       edge: edge.cost,
@@ -88,10 +80,7 @@ function onDemandBill(input: ModelInput, writeRequests: number, storedBytes: num
       transferOutGb: outBytes / BYTES_PER_GB,
     },
     limits: quotaLimits(writeUnits, readUnits, input),
-    options: [
-      pitrOption(storedBytes, w.historyMonths, c),
-      ...invocationLogsOptions(input, edge.requests, 0, logs.cost),
-    ],
+    options: [pitrOption(storedBytes, w.historyMonths, c), ...invocationLogs],
   };
 }
 

@@ -2,18 +2,11 @@
  * Architectures with a Redis hot tier: Upstash alone, Upstash (pay-as-you-go or a fixed plan)
  * plus the sync job's DynamoDB snapshots (this system), and ElastiCache for reference.
  */
-import { invocationLogsOptions } from "./bill-options";
 import { historyTiers } from "./history-tiers";
 import { fixedBill, type HotTier, hotCounts, hotTier, paygBill, type RedisBill } from "./hot-tier";
-import {
-  EDGE_NOTE,
-  edgeCounts,
-  edgeTier,
-  limit,
-  logsTier,
-  type ModelInput,
-  type ModelOutput,
-} from "./model-kit";
+import type { ModelInput, ModelOutput } from "./model-kit";
+import { EDGE_NOTE, edgeCounts, limit } from "./model-kit";
+import { workerTiers } from "./worker-tiers";
 
 /** Share of an ElastiCache node's memory usable for data (about 25% is reserved). */
 const ELASTICACHE_USABLE_MEMORY = 0.75;
@@ -24,8 +17,7 @@ const NO_HISTORY_NOTE =
 
 /** The bill of presence alone in Upstash (no sync job, no DynamoDB), on a given Redis bill. */
 function presenceOnly(input: ModelInput, hot: HotTier, redis: RedisBill): ModelOutput {
-  const edge = edgeTier(input, false);
-  const logs = logsTier(input, edge.requests, 0);
+  const { edge, logs, invocationLogs } = workerTiers(input);
   return {
     tiers: {
       edge: edge.cost,
@@ -41,28 +33,24 @@ function presenceOnly(input: ModelInput, hot: HotTier, redis: RedisBill): ModelO
     limits: redis.limits,
     plan: redis.plan,
     notes: [EDGE_NOTE, ...redis.notes],
-    options: [...redis.options, ...invocationLogsOptions(input, edge.requests, 0, logs.cost)],
+    options: [...redis.options, ...invocationLogs],
   };
 }
 
 /** The bill of this system (presence in Redis, history in DynamoDB) on a given Redis bill. */
 function hybrid(input: ModelInput, hot: HotTier, redis: RedisBill): ModelOutput {
   const history = historyTiers(input);
-  const edge = edgeTier(input, true, history.dashboard.polls);
-  // The sync job writes one line per run and database it syncs.
-  const databases = redis.plan.databases;
-  const logs = logsTier(input, edge.requests, databases);
+  const { edge, logs, invocationLogs } = workerTiers(input, {
+    databases: redis.plan.databases,
+    dashboardPolls: history.dashboard.polls,
+  });
   return {
     tiers: { edge: edge.cost, objects: 0, logs: logs.cost, redis: redis.cost, ...history.tiers },
     counts: { ...edgeCounts(input.u, edge, logs), ...hotCounts(hot), ...history.counts },
     limits: redis.limits,
     plan: redis.plan,
     notes: [EDGE_NOTE, ...history.notes, ...redis.notes],
-    options: [
-      ...redis.options,
-      ...history.options,
-      ...invocationLogsOptions(input, edge.requests, databases, logs.cost),
-    ],
+    options: [...redis.options, ...history.options, ...invocationLogs],
   };
 }
 

@@ -9,15 +9,8 @@
 import { invocationLogsOptions } from "./bill-options";
 import { historyTiers } from "./history-tiers";
 import { fixedBill, type HotTier, hotCounts, paygBill, type RedisBill } from "./hot-tier";
-import {
-  edgeCounts,
-  limit,
-  logsTier,
-  type ModelInput,
-  type ModelOutput,
-  peakPerSec,
-  syncCpuMs,
-} from "./model-kit";
+import type { ModelInput, ModelOutput } from "./model-kit";
+import { edgeCounts, limit, logsTier, peakPerSec, syncCpuMs } from "./model-kit";
 import { formatCount, formatMillions, plural } from "./text";
 import { durableObjectsCost, edgeCost } from "./tiers";
 
