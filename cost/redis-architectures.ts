@@ -15,8 +15,13 @@ const BYTES_PER_GIB = 2 ** 30;
 const NO_HISTORY_NOTE =
   "No history: a Redis data loss loses every count, and there is nothing to bill or analyse from.";
 
-/** The bill of presence alone in Upstash (no sync job, no DynamoDB), on a given Redis bill. */
-function presenceOnly(input: ModelInput, hot: HotTier, redis: RedisBill): ModelOutput {
+/** Prices Redis for the hot tier's traffic: Upstash's pay-as-you-go, a fixed plan, or a node. */
+type PriceRedis = (hot: HotTier) => RedisBill;
+
+/** The bill of presence alone in Upstash (no sync job, no DynamoDB), Redis priced by `priceRedis`. */
+function presenceOnly(input: ModelInput, priceRedis: PriceRedis): ModelOutput {
+  const hot = hotTier(input, false);
+  const redis = priceRedis(hot);
   const { edge, logs, invocationLogs } = workerTiers(input);
   return {
     tiers: {
@@ -37,8 +42,10 @@ function presenceOnly(input: ModelInput, hot: HotTier, redis: RedisBill): ModelO
   };
 }
 
-/** The bill of this system (presence in Redis, history in DynamoDB) on a given Redis bill. */
-function hybrid(input: ModelInput, hot: HotTier, redis: RedisBill): ModelOutput {
+/** The bill of this system (presence in Redis, history in DynamoDB), Redis priced by `priceRedis`. */
+function hybrid(input: ModelInput, priceRedis: PriceRedis): ModelOutput {
+  const hot = hotTier(input, true);
+  const redis = priceRedis(hot);
   const history = historyTiers(input);
   const { edge, logs, invocationLogs } = workerTiers(input, {
     databases: redis.plan.databases,
@@ -56,10 +63,7 @@ function hybrid(input: ModelInput, hot: HotTier, redis: RedisBill): ModelOutput 
 
 /** Upstash pay-as-you-go holding presence only: no sync job, no history. */
 export function redisOnly(input: ModelInput): ModelOutput {
-  const hot = hotTier(input, false);
-  return presenceOnly(
-    input,
-    hot,
+  return presenceOnly(input, (hot) =>
     paygBill(input, hot, [
       "Upstash bills every command, pipelined or not: commands per heartbeat drive the Redis bill.",
       NO_HISTORY_NOTE,
@@ -73,10 +77,7 @@ export function redisOnly(input: ModelInput): ModelOutput {
  * records, restore).
  */
 export function redisOnlyFixed(input: ModelInput): ModelOutput {
-  const hot = hotTier(input, false);
-  return presenceOnly(
-    input,
-    hot,
+  return presenceOnly(input, (hot) =>
     fixedBill(input, hot, [
       `${NO_HISTORY_NOTE} The hybrid's DynamoDB tier is what buys durable history, billing records and restore.`,
     ]),
@@ -85,45 +86,42 @@ export function redisOnlyFixed(input: ModelInput): ModelOutput {
 
 /** This system on Upstash pay-as-you-go. */
 export function redisSnapshotsPayg(input: ModelInput): ModelOutput {
-  const hot = hotTier(input, true);
-  return hybrid(
-    input,
-    hot,
+  return hybrid(input, (hot) =>
     paygBill(input, hot, ["Upstash bills every command (heartbeats and sync job alike)."]),
   );
 }
 
 /** This system on the Upstash fixed plan a buyer would pick (upstash-plans.ts). */
 export function redisSnapshotsFixed(input: ModelInput): ModelOutput {
-  const hot = hotTier(input, true);
-  return hybrid(input, hot, fixedBill(input, hot, []));
+  return hybrid(input, (hot) => fixedBill(input, hot, []));
 }
 
 /** Reference only: one ElastiCache node (no replica) plus the same snapshots. */
 export function elastiCacheSnapshots(input: ModelInput): ModelOutput {
   const { w, c } = input;
-  const hot = hotTier(input, true);
   const nodes = c.elasticache.nodes;
   const usable = (gib: number) => gib * BYTES_PER_GIB * ELASTICACHE_USABLE_MEMORY;
-  const fitting = nodes.find((n) => usable(n.memoryGiB.value) >= hot.dataBytes);
-  const node = fitting ?? nodes[nodes.length - 1]!;
-  const count = fitting ? 1 : Math.ceil(hot.dataBytes / usable(node.memoryGiB.value));
-  return hybrid(input, hot, {
-    cost: count * node.hourly.value * w.hoursPerMonth,
-    limits: [
-      limit(
-        `${node.type} usable memory`,
-        hot.dataBytes / count,
-        usable(node.memoryGiB.value),
-        "bytes",
-      ),
-    ],
-    plan: { name: node.type, databases: count },
-    notes: [
-      "UNUSABLE from an edge worker: ElastiCache nodes live only inside a VPC.",
-      "A VPC-side API (Lambda or containers plus a load balancer) would be needed in front of it; not priced. The edge tier is shown as if it could connect.",
-      `${count} x ${node.type} on demand, no replica, node prices unverified.`,
-    ],
-    options: [],
+  return hybrid(input, (hot) => {
+    const fitting = nodes.find((n) => usable(n.memoryGiB.value) >= hot.dataBytes);
+    const node = fitting ?? nodes[nodes.length - 1]!;
+    const count = fitting ? 1 : Math.ceil(hot.dataBytes / usable(node.memoryGiB.value));
+    return {
+      cost: count * node.hourly.value * w.hoursPerMonth,
+      limits: [
+        limit(
+          `${node.type} usable memory`,
+          hot.dataBytes / count,
+          usable(node.memoryGiB.value),
+          "bytes",
+        ),
+      ],
+      plan: { name: node.type, databases: count },
+      notes: [
+        "UNUSABLE from an edge worker: ElastiCache nodes live only inside a VPC.",
+        "A VPC-side API (Lambda or containers plus a load balancer) would be needed in front of it; not priced. The edge tier is shown as if it could connect.",
+        `${count} x ${node.type} on demand, no replica, node prices unverified.`,
+      ],
+      options: [],
+    };
   });
 }
