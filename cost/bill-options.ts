@@ -26,23 +26,26 @@ export function pitrOption(
 
 /**
  * Workers invocation logs at head_sampling_rate 1 (every request logged) against the logs as
- * configured; undefined when they are already logged at that rate.
+ * configured, as a list of options to spread into a bill's: empty when they are already logged
+ * at that rate.
  */
-export function invocationLogsOption(
+export function invocationLogsOptions(
   input: ModelInput,
   invocations: number,
   syncDatabases: number,
   configuredUsd: number,
-): PricedOption | undefined {
-  if (input.w.invocationLogSampling >= 1) return undefined;
+): PricedOption[] {
+  if (input.w.invocationLogSampling >= 1) return [];
   const all = logsTier(
     { ...input, w: { ...input.w, invocationLogSampling: 1 } },
     invocations,
     syncDatabases,
   );
-  return {
-    name: "Workers invocation logs, every request",
-    monthlyUsd: all.cost - configuredUsd,
-    note: `invocation_logs on at head_sampling_rate 1: ${(all.events / 1e6).toFixed(0)} M events, ${Math.round(all.ingestGb).toLocaleString("en-US")} GB ingested and ${Math.round(all.storageGbMonths).toLocaleString("en-US")} GB-months kept (7 days) a month, ${usd(all.cost)} in all. Off in wrangler.toml: a lower rate would cut this, but head sampling drops errors as often as successes; the lines the worker writes are kept, and \`wrangler tail\` shows every request.`,
-  };
+  return [
+    {
+      name: "Workers invocation logs, every request",
+      monthlyUsd: all.cost - configuredUsd,
+      note: `invocation_logs on at head_sampling_rate 1: ${(all.events / 1e6).toFixed(0)} M events, ${Math.round(all.ingestGb).toLocaleString("en-US")} GB ingested and ${Math.round(all.storageGbMonths).toLocaleString("en-US")} GB-months kept (7 days) a month, ${usd(all.cost)} in all. Off in wrangler.toml: a lower rate would cut this, but head sampling drops errors as often as successes; the lines the worker writes are kept, and \`wrangler tail\` shows every request.`,
+    },
+  ];
 }

@@ -141,7 +141,7 @@ export interface TransferPrices {
   readonly awsPerGb: Figure;
 }
 
-/** Cloudflare Durable Objects on Workers Paid (compute; storage is not used by the model). */
+/** Cloudflare Durable Objects on Workers Paid: compute, and SQLite storage (the WebSocket shards). */
 export interface DurableObjectsPrices {
   readonly includedRequests: Figure;
   readonly perMillionRequests: Figure;

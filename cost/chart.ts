@@ -104,6 +104,26 @@ function assumptionLines(text: string): string[] {
   return [`Assumptions: ${parts.slice(0, half).join(", ")},`, parts.slice(half).join(", ")];
 }
 
+/**
+ * The grid of one log axis from 10^min to 10^max: a line at 1, 2 and 5 of each decade ("major"
+ * at 1, "minor" otherwise; only 1 in the last), and after each decade's lines its tick label.
+ */
+function logGrid(
+  min: number,
+  max: number,
+  gridLine: (value: number, cls: "major" | "minor") => string,
+  tickLabel: (power: number) => string,
+): string[] {
+  const out: string[] = [];
+  for (let p = min; p <= max; p++) {
+    for (const m of p < max ? [1, 2, 5] : [1]) {
+      out.push(gridLine(m * 10 ** p, m === 1 ? "major" : "minor"));
+    }
+    out.push(tickLabel(p));
+  }
+  return out;
+}
+
 /** The chart as an SVG document (a string). */
 export function costChartSvg(options: CostChartOptions = {}): string {
   const width = options.width ?? 960;
@@ -123,29 +143,26 @@ export function costChartSvg(options: CostChartOptions = {}): string {
     MARGIN.top + plotH - ((Math.log10(Math.max(usd, 10 ** yMin)) - yMin) / (yMax - yMin)) * plotH;
   const r = (n: number) => n.toFixed(1);
 
-  const grid: string[] = [];
-  for (let p = xMin; p <= xMax; p++) {
-    for (const m of p < xMax ? [1, 2, 5] : [1]) {
-      const gx = r(x(m * 10 ** p));
-      grid.push(
-        `<line x1="${gx}" y1="${MARGIN.top}" x2="${gx}" y2="${MARGIN.top + plotH}" class="${m === 1 ? "major" : "minor"}"/>`,
-      );
-    }
-    grid.push(
-      `<text x="${r(x(10 ** p))}" y="${MARGIN.top + plotH + 20}" text-anchor="middle" class="tick">${decadeLabel(p)}</text>`,
-    );
-  }
-  for (let p = yMin; p <= yMax; p++) {
-    for (const m of p < yMax ? [1, 2, 5] : [1]) {
-      const gy = r(y(m * 10 ** p));
-      grid.push(
-        `<line x1="${MARGIN.left}" y1="${gy}" x2="${MARGIN.left + plotW}" y2="${gy}" class="${m === 1 ? "major" : "minor"}"/>`,
-      );
-    }
-    grid.push(
-      `<text x="${MARGIN.left - 8}" y="${r(y(10 ** p) + 4)}" text-anchor="end" class="tick">${escapeXml(decadeLabel(p, "$"))}</text>`,
-    );
-  }
+  const vertical = (gx: string, cls: string) =>
+    `<line x1="${gx}" y1="${MARGIN.top}" x2="${gx}" y2="${MARGIN.top + plotH}" class="${cls}"/>`;
+  const horizontal = (gy: string, cls: string) =>
+    `<line x1="${MARGIN.left}" y1="${gy}" x2="${MARGIN.left + plotW}" y2="${gy}" class="${cls}"/>`;
+  const grid = [
+    ...logGrid(
+      xMin,
+      xMax,
+      (v, cls) => vertical(r(x(v)), cls),
+      (p) =>
+        `<text x="${r(x(10 ** p))}" y="${MARGIN.top + plotH + 20}" text-anchor="middle" class="tick">${decadeLabel(p)}</text>`,
+    ),
+    ...logGrid(
+      yMin,
+      yMax,
+      (v, cls) => horizontal(r(y(v)), cls),
+      (p) =>
+        `<text x="${MARGIN.left - 8}" y="${r(y(10 ** p) + 4)}" text-anchor="end" class="tick">${escapeXml(decadeLabel(p, "$"))}</text>`,
+    ),
+  ];
 
   const lines = series.map((s) => {
     const points = s.points.map((p) => `${r(x(p.viewers))},${r(y(p.usd))}`).join(" ");

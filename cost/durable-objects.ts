@@ -4,16 +4,12 @@
  * every viewer's tab connected by a hibernatable WebSocket that carries the heartbeats, and
  * history written to DynamoDB by each object's alarm as the sync job does here.
  */
-import { invocationLogsOption } from "./bill-options";
+import { invocationLogsOptions } from "./bill-options";
 import { historyTiers } from "./history-tiers";
-import { baseCounts, limit, logsTier, type ModelInput, type ModelOutput } from "./model-kit";
-import { formatCount } from "./text";
-import { edgeCost } from "./tiers";
-
-const MILLION = 1e6;
-const millions = (v: number) =>
-  `${v < 10 * MILLION ? (v / MILLION).toFixed(1) : formatCount(v / MILLION)} M`;
-const beyond = (used: number, included: number) => Math.max(0, used - included);
+import type { ModelInput, ModelOutput } from "./model-kit";
+import { edgeCounts, limit, logsTier } from "./model-kit";
+import { formatCount, formatMillions } from "./text";
+import { durableObjectsCost, edgeCost } from "./tiers";
 
 /**
  * Seconds between a shard's reports of its count to its stage's first object, which sums them
@@ -67,13 +63,14 @@ export function durableObjectsSnapshots(input: ModelInput): ModelOutput {
   // Workers: each WebSocket upgrade, anonymous token request and console poll is a request.
   const workerRequests = use.connections + u.tokenRequests + history.dashboard.polls;
   const workerCpuMs = workerRequests * w.workerCpuMsPerHeartbeat;
-  const objects =
-    (beyond(use.billedRequests, d.includedRequests.value) / MILLION) * d.perMillionRequests.value +
-    (beyond(use.gbSeconds, d.includedGbSeconds.value) / MILLION) * d.perMillionGbSeconds.value;
+  // The sketch prices compute only: its objects' storage rows are not modelled.
+  const { compute: objects } = durableObjectsCost(
+    { requests: use.billedRequests, gbSeconds: use.gbSeconds, rowsWritten: 0, rowsRead: 0 },
+    c,
+  );
   // Every incoming message and alarm runs the object: an invocation for invocation logs.
   const invocations = workerRequests + use.messages + use.alarms + use.merges;
   const logs = logsTier(input, invocations, use.objects);
-  const invocationLogs = invocationLogsOption(input, invocations, use.objects, logs.cost);
   const viewersPerObject =
     Math.round(
       (d.maxRequestsPerSecPerObject.value * w.heartbeatIntervalSec) /
@@ -89,11 +86,7 @@ export function durableObjectsSnapshots(input: ModelInput): ModelOutput {
       ...history.tiers,
     },
     counts: {
-      ...baseCounts(u),
-      workerRequests,
-      workerCpuMs,
-      logEvents: logs.events,
-      logIngestGb: logs.ingestGb,
+      ...edgeCounts(u, { requests: workerRequests, cpuMs: workerCpuMs }, logs),
       objectRequests: use.billedRequests,
       objectGbSeconds: use.gbSeconds,
       ...history.counts,
@@ -111,16 +104,19 @@ export function durableObjectsSnapshots(input: ModelInput): ModelOutput {
       databases: use.objects,
     },
     notes: [
-      `Edge: Workers, ${millions(use.connections)} WebSocket upgrades and the console polls. Durable Objects, ${millions(use.billedRequests)} billed requests (${millions(use.messages)} incoming messages counted 20 to 1), ${millions(use.gbSeconds)} GB-s at ${w.durableObjectMsPerMessage} ms a message (an assumption).`,
+      `Edge: Workers, ${formatMillions(use.connections)} WebSocket upgrades and the console polls. Durable Objects, ${formatMillions(use.billedRequests)} billed requests (${formatMillions(use.messages)} incoming messages counted 20 to 1), ${formatMillions(use.gbSeconds)} GB-s at ${w.durableObjectMsPerMessage} ms a message (an assumption).`,
       "Beats this system on the bill: a heartbeat is a WebSocket message (1/20 of a request, no Worker request, no Redis command), so the edge tier, most of this system's bill, nearly vanishes.",
       `One object carries a stage of about ${formatCount(viewersPerObject)} viewers: their peak (x${w.peakToAverage}) reaches its soft limit of ${formatCount(d.maxRequestsPerSecPerObject.value)} requests/s. ${
         use.shardsPerStage > 1
-          ? `Each stage is priced as ${use.shardsPerStage} shards, which report their counts to the stage's first object every ${SHARD_MERGE_SEC} s (${millions(use.merges)} requests).`
+          ? `Each stage is priced as ${use.shardsPerStage} shards, which report their counts to the stage's first object every ${SHARD_MERGE_SEC} s (${formatMillions(use.merges)} requests).`
           : "A larger stage would be split into shards with a merge (priced when needed)."
       }`,
       "Where it loses: every tab holds a connection (mobile networks and background tabs drop them), a deploy closes every WebSocket at once, and it is a rewrite of client, edge and sync job. Not built or measured: priced from Cloudflare's pages.",
       ...history.notes,
     ],
-    options: [...history.options, ...(invocationLogs === undefined ? [] : [invocationLogs])],
+    options: [
+      ...history.options,
+      ...invocationLogsOptions(input, invocations, use.objects, logs.cost),
+    ],
   };
 }

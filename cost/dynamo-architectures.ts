@@ -2,17 +2,9 @@
  * Architectures that write every heartbeat to DynamoDB: on demand, provisioned, and the seed's
  * scheme 2 (heartbeats buffered and written with BatchWriteItem).
  */
-import { invocationLogsOption, pitrOption } from "./bill-options";
-import {
-  baseCounts,
-  EDGE_NOTE,
-  edgeTier,
-  limit,
-  logsTier,
-  type ModelInput,
-  type ModelOutput,
-  peakPerSec,
-} from "./model-kit";
+import { pitrOption } from "./bill-options";
+import type { ModelInput, ModelOutput } from "./model-kit";
+import { EDGE_NOTE, edgeCounts, limit, peakPerSec } from "./model-kit";
 import {
   awsTransferCost,
   BYTES_PER_GB,
@@ -22,6 +14,7 @@ import {
   provisionedCost,
 } from "./tiers";
 import { auditStoredBytes, readUnitsPerRead, writeUnitsPerItem } from "./usage";
+import { workerTiers } from "./worker-tiers";
 
 /** Heartbeat writes (and a leave's delete) and count reads, shared by the three architectures. */
 function heartbeatTraffic({ w, u, c }: ModelInput) {
@@ -55,31 +48,17 @@ function quotaLimits(writeUnits: number, readUnits: number, input: ModelInput) {
   ];
 }
 
-/** Workers Logs of an architecture without the sync job: invocation logs only, if on. */
-function logsOf(input: ModelInput, requests: number, storedBytes: number) {
-  const logs = logsTier(input, requests, 0);
-  const invocationLogs = invocationLogsOption(input, requests, 0, logs.cost);
-  return {
-    logs,
-    options: [
-      pitrOption(storedBytes, input.w.historyMonths, input.c),
-      ...(invocationLogs === undefined ? [] : [invocationLogs]),
-    ],
-  };
-}
-
-/** Every heartbeat a PutItem (overwriting the viewer's presence item) plus the count reads. */
-export function dynamoOnDemand(input: ModelInput): ModelOutput {
+/**
+ * The bill of heartbeats written to on-demand DynamoDB in `writeRequests` requests (a month),
+ * with `storedBytes` kept in the table, and no sync job: the Workers and their logs, DynamoDB's
+ * writes, reads, storage and transfer out, its quotas, and point-in-time recovery and invocation
+ * logs as options. Each architecture adds its notes.
+ */
+function onDemandBill(input: ModelInput, writeRequests: number, storedBytes: number) {
   const { w, u, c } = input;
-  const edge = edgeTier(input, false);
+  const { edge, logs, invocationLogs } = workerTiers(input);
   const { writeUnits, readRequests, readUnits } = heartbeatTraffic(input);
-  // One presence item a viewer present at the peak, each with DynamoDB's 100 B of overhead.
-  const storedBytes =
-    w.viewers *
-    w.peakToAverage *
-    (w.heartbeatItemSizeBytes + c.dynamodb.storageOverheadBytesPerItem.value);
-  const outBytes = transferBytes(u.heartbeats + u.leaves, readRequests, input);
-  const { logs, options } = logsOf(input, edge.requests, storedBytes);
+  const outBytes = transferBytes(writeRequests, readRequests, input);
   return {
     tiers: {
       edge: edge.cost,
@@ -92,25 +71,34 @@ export function dynamoOnDemand(input: ModelInput): ModelOutput {
       transfer: awsTransferCost(outBytes, c),
     },
     counts: {
-      ...baseCounts(u),
-      workerRequests: edge.requests,
-      workerCpuMs: edge.cpuMs,
-      logEvents: logs.events,
-      logIngestGb: logs.ingestGb,
+      ...edgeCounts(u, edge, logs),
       dynamoWriteUnits: writeUnits,
-      dynamoWriteRequests: u.heartbeats + u.leaves,
+      dynamoWriteRequests: writeRequests,
       dynamoReadUnits: readUnits,
       dynamoReadRequests: readRequests,
       dynamoStorageGb: storedBytes / BYTES_PER_GB,
       transferOutGb: outBytes / BYTES_PER_GB,
     },
     limits: quotaLimits(writeUnits, readUnits, input),
+    options: [pitrOption(storedBytes, w.historyMonths, c), ...invocationLogs],
+  };
+}
+
+/** Every heartbeat a PutItem (overwriting the viewer's presence item) plus the count reads. */
+export function dynamoOnDemand(input: ModelInput): ModelOutput {
+  const { w, u, c } = input;
+  // One presence item a viewer present at the peak, each with DynamoDB's 100 B of overhead.
+  const storedBytes =
+    w.viewers *
+    w.peakToAverage *
+    (w.heartbeatItemSizeBytes + c.dynamodb.storageOverheadBytesPerItem.value);
+  return {
+    ...onDemandBill(input, u.heartbeats + u.leaves, storedBytes),
     notes: [
       EDGE_NOTE,
       "Presence items are overwritten per viewer and deleted on leave (TTL deletes are free), so storage stays small.",
       "DynamoDB responses travel to the edge worker and are billed as AWS data transfer out.",
     ],
-    options,
   };
 }
 
@@ -155,37 +143,9 @@ export function dynamoProvisioned(input: ModelInput): ModelOutput {
  */
 export function batchedHeartbeatWrites(input: ModelInput): ModelOutput {
   const { w, u, c } = input;
-  const edge = edgeTier(input, false);
-  const { writeUnits, readRequests, readUnits } = heartbeatTraffic(input);
   const writeRequests = (u.heartbeats + u.leaves) / c.dynamodb.units.batchWriteMaxItems.value;
-  const storedBytes = auditStoredBytes(w, u, c.dynamodb);
-  const outBytes = transferBytes(writeRequests, readRequests, input);
-  const { logs, options } = logsOf(input, edge.requests, storedBytes);
   return {
-    tiers: {
-      edge: edge.cost,
-      objects: 0,
-      logs: logs.cost,
-      redis: 0,
-      dynamoWrites: onDemandWriteCost(writeUnits, c),
-      dynamoReads: onDemandReadCost(readUnits, c),
-      dynamoStorage: dynamoStorageCost(storedBytes, c),
-      transfer: awsTransferCost(outBytes, c),
-    },
-    counts: {
-      ...baseCounts(u),
-      workerRequests: edge.requests,
-      workerCpuMs: edge.cpuMs,
-      logEvents: logs.events,
-      logIngestGb: logs.ingestGb,
-      dynamoWriteUnits: writeUnits,
-      dynamoWriteRequests: writeRequests,
-      dynamoReadUnits: readUnits,
-      dynamoReadRequests: readRequests,
-      dynamoStorageGb: storedBytes / BYTES_PER_GB,
-      transferOutGb: outBytes / BYTES_PER_GB,
-    },
-    limits: quotaLimits(writeUnits, readUnits, input),
+    ...onDemandBill(input, writeRequests, auditStoredBytes(w, u, c.dynamodb)),
     notes: [
       EDGE_NOTE,
       "BatchWriteItem bills every item as a PutItem: batching saves requests, not write units.",
@@ -194,6 +154,5 @@ export function batchedHeartbeatWrites(input: ModelInput): ModelOutput {
         : `Heartbeat events kept ${w.auditRetentionDays} days (AUDIT_RETENTION_DAYS) for the audit trail.`,
       "The buffer itself (a Redis stream or Durable Object between heartbeats and the batch) is not priced.",
     ],
-    options,
   };
 }

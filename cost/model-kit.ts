@@ -1,4 +1,4 @@
-/** Building blocks shared by the architecture models: the edge tier, limits, empty counts. */
+/** Building blocks shared by the architecture models: the edge tier, limits, the first counts. */
 import type { PriceCatalogue } from "./catalogue-types";
 import { edgeCost, workersLogsCost } from "./tiers";
 import type { CostEstimate, LimitCheck, UsageCounts } from "./types";
@@ -29,13 +29,21 @@ export function limit(name: string, used: number, cap: number, unit: string): Li
   return { name, used, limit: cap, unit, status };
 }
 
-export function baseCounts(u: MonthlyUsage): UsageCounts {
+/**
+ * The counts every architecture starts from: the month's heartbeats, the Workers requests and
+ * CPU time (ms) it bills, and the Workers Logs events and GB ingested; every other count 0.
+ */
+export function edgeCounts(
+  u: MonthlyUsage,
+  worker: { requests: number; cpuMs: number },
+  logs: { events: number; ingestGb: number },
+): UsageCounts {
   return {
     heartbeats: u.heartbeats,
-    workerRequests: 0,
-    workerCpuMs: 0,
-    logEvents: 0,
-    logIngestGb: 0,
+    workerRequests: worker.requests,
+    workerCpuMs: worker.cpuMs,
+    logEvents: logs.events,
+    logIngestGb: logs.ingestGb,
     redisCommands: 0,
     redisBandwidthGb: 0,
     redisDataMb: 0,

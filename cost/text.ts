@@ -24,6 +24,12 @@ export function formatCount(value: number): string {
   return countFormat.format(value);
 }
 
+/** Millions with one decimal below 10 M, whole above: "2.5 M", "142 M". */
+export function formatMillions(value: number): string {
+  const m = value / 1e6;
+  return `${value < 10e6 ? m.toFixed(1) : formatCount(m)} M`;
+}
+
 /** `text` broken into lines of at most `width` characters, every line after `indent`. */
 export function wrap(
   text: string,

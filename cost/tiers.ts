@@ -1,23 +1,28 @@
 /**
  * Price formulas, one per billed item: quantities in, monthly dollars out. Free allowances are
- * applied here (Workers' included usage, DynamoDB's 25 GB and 25 WCU/RCU, Upstash's free
- * storage and bandwidth, AWS's 100 GB out); they are per account, so a bill shared with other
- * services uses them up sooner.
+ * applied here (Workers' and Durable Objects' included usage, DynamoDB's 25 GB and 25 WCU/RCU,
+ * Upstash's free storage and bandwidth, AWS's 100 GB out); they are per account, so a bill shared
+ * with other services uses them up sooner.
  */
-import type { PriceCatalogue } from "./catalogue-types";
+import type { Figure, PriceCatalogue } from "./catalogue-types";
 
 export const BYTES_PER_GB = 1e9;
 const MILLION = 1e6;
 
 const beyond = (used: number, included: number) => Math.max(0, used - included);
 
+/** Dollars for `used` units priced per million beyond the `included` ones. */
+function perMillionBeyond(used: number, included: Figure, perMillion: Figure): number {
+  return (beyond(used, included.value) / MILLION) * perMillion.value;
+}
+
 /** Workers Paid: the monthly minimum plus requests and CPU time beyond the included ones. */
 export function edgeCost(requests: number, cpuMs: number, c: PriceCatalogue): number {
   const w = c.workers;
   return (
     w.baseMonthly.value +
-    (beyond(requests, w.includedRequests.value) / MILLION) * w.perMillionRequests.value +
-    (beyond(cpuMs, w.includedCpuMs.value) / MILLION) * w.perMillionCpuMs.value
+    perMillionBeyond(requests, w.includedRequests, w.perMillionRequests) +
+    perMillionBeyond(cpuMs, w.includedCpuMs, w.perMillionCpuMs)
   );
 }
 
@@ -41,6 +46,25 @@ export function workersLogsCost(
     beyond(ingestGb, l.includedIngestGb.value) * l.perIngestGb.value +
     beyond(storageGbMonths, l.includedStorageGbMonths.value) * l.perStorageGbMonth.value;
   return { cost, ingestGb, storageGbMonths };
+}
+
+/**
+ * Durable Objects: compute (billed requests and GB-seconds of duration) and SQLite storage (rows
+ * written and rows read), each beyond the included ones.
+ */
+export function durableObjectsCost(
+  usage: { requests: number; gbSeconds: number; rowsWritten: number; rowsRead: number },
+  c: PriceCatalogue,
+): { compute: number; storage: number } {
+  const d = c.durableObjects;
+  return {
+    compute:
+      perMillionBeyond(usage.requests, d.includedRequests, d.perMillionRequests) +
+      perMillionBeyond(usage.gbSeconds, d.includedGbSeconds, d.perMillionGbSeconds),
+    storage:
+      perMillionBeyond(usage.rowsWritten, d.includedRowsWritten, d.perMillionRowsWritten) +
+      perMillionBeyond(usage.rowsRead, d.includedRowsRead, d.perMillionRowsRead),
+  };
 }
 
 /** Upstash pay-as-you-go: every command, data beyond 1 GB, bandwidth beyond 200 GB, databases. */

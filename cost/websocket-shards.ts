@@ -6,25 +6,15 @@
  * with its viewers; the sync job and DynamoDB are unchanged. What remains per viewer is the
  * upgrade (a Worker request and an object request) once a session, and a few messages.
  */
-import { invocationLogsOption } from "./bill-options";
+import { invocationLogsOptions } from "./bill-options";
 import { historyTiers } from "./history-tiers";
 import { fixedBill, type HotTier, hotCounts, paygBill, type RedisBill } from "./hot-tier";
-import {
-  baseCounts,
-  limit,
-  logsTier,
-  type ModelInput,
-  type ModelOutput,
-  peakPerSec,
-  syncCpuMs,
-} from "./model-kit";
-import { formatCount, plural } from "./text";
-import { edgeCost } from "./tiers";
+import type { ModelInput, ModelOutput } from "./model-kit";
+import { edgeCounts, limit, logsTier, peakPerSec, syncCpuMs } from "./model-kit";
+import { formatCount, formatMillions, plural } from "./text";
+import { durableObjectsCost, edgeCost } from "./tiers";
 
 const MILLION = 1e6;
-const millions = (v: number) =>
-  `${v < 10 * MILLION ? (v / MILLION).toFixed(1) : formatCount(v / MILLION)} M`;
-const beyond = (used: number, included: number) => Math.max(0, used - included);
 const usd = (v: number) => `$${v.toFixed(2)}`;
 
 /** Sockets one object can hold at most (Cloudflare's limit on hibernatable WebSockets). */
@@ -150,13 +140,15 @@ export function webSocketShardsSnapshots(input: ModelInput): ModelOutput {
       (use.connections + use.messages) * w.durableObjectMsPerMessage) /
     1000;
   const objectGbSeconds = activeSec * d.billedMemoryGb.value;
-  const compute =
-    (beyond(objectRequests, d.includedRequests.value) / MILLION) * d.perMillionRequests.value +
-    (beyond(objectGbSeconds, d.includedGbSeconds.value) / MILLION) * d.perMillionGbSeconds.value;
-  const storage =
-    (beyond(use.rowsWritten, d.includedRowsWritten.value) / MILLION) *
-      d.perMillionRowsWritten.value +
-    (beyond(use.rowsRead, d.includedRowsRead.value) / MILLION) * d.perMillionRowsRead.value;
+  const { compute, storage } = durableObjectsCost(
+    {
+      requests: objectRequests,
+      gbSeconds: objectGbSeconds,
+      rowsWritten: use.rowsWritten,
+      rowsRead: use.rowsRead,
+    },
+    c,
+  );
   const objects = compute + storage;
   const commands = use.flushCommands + u.syncCommands;
   const hot: HotTier = {
@@ -174,11 +166,7 @@ export function webSocketShardsSnapshots(input: ModelInput): ModelOutput {
   return {
     tiers: { edge, objects, logs: logs.cost, redis: redis.cost, ...history.tiers },
     counts: {
-      ...baseCounts(u),
-      workerRequests,
-      workerCpuMs,
-      logEvents: logs.events,
-      logIngestGb: logs.ingestGb,
+      ...edgeCounts(u, { requests: workerRequests, cpuMs: workerCpuMs }, logs),
       ...hotCounts(hot),
       objectRequests,
       objectGbSeconds,
@@ -202,9 +190,9 @@ export function webSocketShardsSnapshots(input: ModelInput): ModelOutput {
     ],
     plan: { name: `${redis.plan.name}, ${plural(use.shards, "shard")}`, databases },
     notes: [
-      `Workers ${usd(edge)}: ${millions(use.connections)} WebSocket upgrades (a tab's session, a reconnect every ${w.webSocketSessionHours} h, ${w.deploysPerMonth} deploys${use.watcherConnections > 0 ? `, ${formatCount(w.watchers)} watching pages` : ""}), ${millions(u.tokenRequests)} anonymous token requests, the console's polls and the cron: ${millions(workerRequests)} requests, ${(workerRequests / viewerHours).toFixed(2)} a viewer-hour.`,
-      `Durable Objects ${usd(objects)}: ${plural(use.shards, "shard")} (${use.shardsPerStage} a stage, at most ${formatCount(w.socketsPerShard)} sockets each); ${millions(objectRequests)} billed requests (${millions(use.connections)} upgrades, ${millions(use.messages)} messages counted 20 to 1, ${millions(alarms)} alarms: a flush of every viewer each ${w.heartbeatIntervalSec} s, and ${millions(use.pushAlarms)} within a second of joins and leaves, ${millions(use.earlyFlushes)} of them writing the changes to Upstash, at most one per ${w.socketFlushGapSec} s a shard); ${formatCount(objectGbSeconds)} GB-s at ${w.durableObjectMsPerFlush} ms a flush, ${w.durableObjectMsPerPush} ms a push and ${w.durableObjectMsPerMessage} ms a message (assumptions); storage ${usd(storage)}: ${millions(use.rowsWritten)} rows written (${formatCount(d.includedRowsWritten.value / MILLION)} M included), ${millions(use.rowsRead)} read. Pings are auto-responses: not billed.`,
-      `Upstash ${usd(redis.cost)}: ${w.socketFlushCommands} commands a flush whatever the shard's audience, ${millions(use.flushes)} flushes (${millions(use.flushCommands)} a month) plus the sync job's ${millions(u.syncCommands)}: ${(commands / viewerMinutes).toFixed(4)} commands a viewer-minute (HTTP heartbeats: ${(u.heartbeatCommands / viewerMinutes).toFixed(2)}).`,
+      `Workers ${usd(edge)}: ${formatMillions(use.connections)} WebSocket upgrades (a tab's session, a reconnect every ${w.webSocketSessionHours} h, ${w.deploysPerMonth} deploys${use.watcherConnections > 0 ? `, ${formatCount(w.watchers)} watching pages` : ""}), ${formatMillions(u.tokenRequests)} anonymous token requests, the console's polls and the cron: ${formatMillions(workerRequests)} requests, ${(workerRequests / viewerHours).toFixed(2)} a viewer-hour.`,
+      `Durable Objects ${usd(objects)}: ${plural(use.shards, "shard")} (${use.shardsPerStage} a stage, at most ${formatCount(w.socketsPerShard)} sockets each); ${formatMillions(objectRequests)} billed requests (${formatMillions(use.connections)} upgrades, ${formatMillions(use.messages)} messages counted 20 to 1, ${formatMillions(alarms)} alarms: a flush of every viewer each ${w.heartbeatIntervalSec} s, and ${formatMillions(use.pushAlarms)} within a second of joins and leaves, ${formatMillions(use.earlyFlushes)} of them writing the changes to Upstash, at most one per ${w.socketFlushGapSec} s a shard); ${formatCount(objectGbSeconds)} GB-s at ${w.durableObjectMsPerFlush} ms a flush, ${w.durableObjectMsPerPush} ms a push and ${w.durableObjectMsPerMessage} ms a message (assumptions); storage ${usd(storage)}: ${formatMillions(use.rowsWritten)} rows written (${formatCount(d.includedRowsWritten.value / MILLION)} M included), ${formatMillions(use.rowsRead)} read. Pings are auto-responses: not billed.`,
+      `Upstash ${usd(redis.cost)}: ${w.socketFlushCommands} commands a flush whatever the shard's audience, ${formatMillions(use.flushes)} flushes (${formatMillions(use.flushCommands)} a month) plus the sync job's ${formatMillions(u.syncCommands)}: ${(commands / viewerMinutes).toFixed(4)} commands a viewer-minute (HTTP heartbeats: ${(u.heartbeatCommands / viewerMinutes).toFixed(2)}).`,
       `A page watching the count without being counted (watchStage) costs one upgrade a connection and nothing else: $${(((c.workers.perMillionRequests.value + d.perMillionRequests.value) * (u.liveHoursPerMonth / w.webSocketSessionHours)) / MILLION).toFixed(4)} a month per page watching around the clock, beyond the included requests.`,
       ...redis.notes,
       ...history.notes,
@@ -212,11 +200,7 @@ export function webSocketShardsSnapshots(input: ModelInput): ModelOutput {
     options: [
       ...redis.options,
       ...history.options,
-      ...optional(invocationLogsOption(input, workerRequests, databases, logs.cost)),
+      ...invocationLogsOptions(input, workerRequests, databases, logs.cost),
     ],
   };
-}
-
-function optional<T>(value: T | undefined): T[] {
-  return value === undefined ? [] : [value];
 }

@@ -1,10 +1,12 @@
+import { DAY_MS, HOUR_MS } from "@viewer-presence/shared/windows";
 import uPlot from "uplot";
 import { formatMoment } from "./format";
 
+/** uPlot's time axis counts in seconds. */
 const SECOND = 1;
 const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+const HOUR = HOUR_MS / 1000;
+const DAY = DAY_MS / 1000;
 /**
  * The time axis' labels in 24-hour time, like the console's tables (uPlot's own are 12-hour:
  * "2:35pm"). uPlot's format: per tick spacing (s) at least the first column, the label of

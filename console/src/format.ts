@@ -1,3 +1,5 @@
+import { HOUR_MS } from "@viewer-presence/shared/windows";
+
 const integer = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
 const dollars = new Intl.NumberFormat("en", {
@@ -17,8 +19,9 @@ export const formatDollars = (value: number): string => dollars.format(value);
 
 /** Seconds watched as hours (or minutes below an hour): "12.3 h", "45 min". */
 export function formatWatchTime(seconds: number): string {
-  if (seconds < 3600) return `${integer.format(seconds / 60)} min`;
-  return `${oneDecimal.format(seconds / 3600)} h`;
+  const hourSec = HOUR_MS / 1000;
+  if (seconds < hourSec) return `${integer.format(seconds / 60)} min`;
+  return `${oneDecimal.format(seconds / hourSec)} h`;
 }
 
 /** A moment in the viewer's local time: "Nov 30, 14:05". */

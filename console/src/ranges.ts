@@ -1,14 +1,26 @@
-/** The Stage page's chart ranges: how far back, and the series resolution that fits. */
+import { CONCURRENCY_SLOT_SEC, DAY_MS, HOUR_MS, WINDOW_SEC } from "@viewer-presence/shared/windows";
+
+/**
+ * The Stage page's chart ranges: how far back, and the series resolution that fits, with the
+ * seconds one point of it covers (a 30-s point is a snapshot's concurrency slot, a 5-min one its
+ * window, then the sync job's hour and day rollups).
+ */
 export const RANGES = [
-  { id: "hour", label: "Last hour", spanMs: 3_600_000, resolution: "30s", stepSec: 30 },
-  { id: "day", label: "Last day", spanMs: 86_400_000, resolution: "5m", stepSec: 300 },
-  { id: "week", label: "Last week", spanMs: 7 * 86_400_000, resolution: "1h", stepSec: 3600 },
+  {
+    id: "hour",
+    label: "Last hour",
+    spanMs: HOUR_MS,
+    resolution: "30s",
+    stepSec: CONCURRENCY_SLOT_SEC,
+  },
+  { id: "day", label: "Last day", spanMs: DAY_MS, resolution: "5m", stepSec: WINDOW_SEC },
+  { id: "week", label: "Last week", spanMs: 7 * DAY_MS, resolution: "1h", stepSec: HOUR_MS / 1000 },
   {
     id: "month",
     label: "Last 30 days",
-    spanMs: 30 * 86_400_000,
+    spanMs: 30 * DAY_MS,
     resolution: "1d",
-    stepSec: 86_400,
+    stepSec: DAY_MS / 1000,
   },
 ] as const;
 
