@@ -159,7 +159,9 @@ export function webSocketShardsSnapshots(input: ModelInput): ModelOutput {
   };
   const redis = upstashBill(input, hot, use.largestFlushBytes);
   const databases = redis.plan.databases;
-  const logs = logsTier(input, workerRequests + use.messages + use.flushes, databases);
+  // Every Worker request, incoming message and alarm is an invocation, for logs and their option.
+  const invocations = workerRequests + use.messages + use.flushes;
+  const logs = logsTier(input, invocations, databases);
   const edge = edgeCost(workerRequests, workerCpuMs, c);
   const viewerMinutes = (w.viewers * u.liveSecondsPerMonth) / 60;
   const viewerHours = w.viewers * u.liveHoursPerMonth;
@@ -200,7 +202,7 @@ export function webSocketShardsSnapshots(input: ModelInput): ModelOutput {
     options: [
       ...redis.options,
       ...history.options,
-      ...invocationLogsOptions(input, workerRequests, databases, logs.cost),
+      ...invocationLogsOptions(input, invocations, databases, logs.cost),
     ],
   };
 }
