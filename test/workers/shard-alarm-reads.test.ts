@@ -16,13 +16,13 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { Redis } from "@upstash/redis";
 import { acceptedViewerKinds } from "@viewer-presence/shared/heartbeat-acceptance";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ADMISSION_HEADER, admissionHeader } from "../../edge/presence/socket-shards";
 import type { DurableObjectStorage } from "../../edge/worker-types";
+import { stackRedis } from "./stack-redis";
 
 /** Viewers' sockets opened on the shard (one of them with a second tab, and one watcher). */
 const VIEWERS = 200;
@@ -34,16 +34,6 @@ const shards = env.PRESENCE_SHARDS as {
     fetch(request: Request): Promise<Response & { webSocket: WorkerSocket | null }>;
   };
 };
-
-function redis() {
-  const stack = inject("stackEnv");
-  return new Redis({
-    url: stack.UPSTASH_REDIS_REST_URL,
-    token: stack.UPSTASH_REDIS_REST_TOKEN,
-    enableTelemetry: false,
-    automaticDeserialization: false,
-  });
-}
 
 async function createStage() {
   const stageId = `rd${crypto.randomUUID().slice(0, 8)}`;
@@ -182,7 +172,7 @@ describe("the presence shard's alarm", () => {
     // The slot's write: every viewer, each handed an index kept in its sockets' attachments.
     const full = await countedAlarm(shard);
     const keys = redisKeys(bound.REDIS_KEY_PREFIX);
-    expect(await redis().llen(keys.viewerList(stageId, epochAt(Date.now())))).toBe(VIEWERS);
+    expect(await stackRedis().llen(keys.viewerList(stageId, epochAt(Date.now())))).toBe(VIEWERS);
     // Nothing changed since: a push of the shard's own count.
     const push = await countedAlarm(shard);
     // One viewer leaves; past the gap (1 s here), an early flush writes the leave.
