@@ -39,6 +39,7 @@ import {
 } from "./presence/flush-shard";
 import { ShardChanges } from "./presence/shard-changes";
 import { localCount, PUSH_WITHIN_MS, planAlarm } from "./presence/shard-schedule";
+import { OPEN, type OpenSocket, ShardSockets } from "./presence/shard-sockets";
 import { createShardStores, type ShardStores } from "./presence/shard-stores";
 import {
   closeQuietly,
@@ -62,7 +63,6 @@ export const RETRY_FLUSH_MS = 5_000;
 const KEEP_IN_MEMORY_MS = 5_000;
 /** The tag of sockets that only watch the count (viewers' sockets are tagged with their id). */
 const WATCHER_TAG = "~watch";
-const OPEN = 1;
 
 /** What the shard keeps in storage (key `meta`); what it still owes Redis is in ShardChanges. */
 interface ShardMeta {
@@ -92,8 +92,10 @@ export class PresenceShard {
   readonly #ctx: DurableObjectState;
   readonly #env: Bindings;
   #runtime: { config: Config; stores: ShardStores } | undefined;
-  /** What the shard owes Redis, loaded from storage on first use after a wake. */
-  #changes: ShardChanges | undefined;
+  /** What the shard owes Redis, loaded from storage before the first event after a wake. */
+  #changes!: ShardChanges;
+  /** The sockets the running alarm read (none between alarms): what it writes meanwhile too. */
+  #alarmSockets: ShardSockets | undefined;
   /** The count last pushed to the pages (forgotten on hibernation: then the last exact one). */
   #pushed: StageViewers | undefined;
   /** Sockets opened since the last push: they got a provisional count, so the next goes to all. */
@@ -104,6 +106,10 @@ export class PresenceShard {
     this.#env = env;
     const { WebSocketRequestResponsePair } = globalThis as unknown as RuntimeGlobals;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(SOCKET_PING, SOCKET_PONG));
+    // The input gate delivers no event before this ends: every handler finds the changes loaded.
+    void ctx.blockConcurrencyWhile(async () => {
+      this.#changes = await ShardChanges.load(ctx.storage);
+    });
   }
 
   /** The configuration and stores, made on first use (a bad configuration throws there). */
@@ -127,9 +133,10 @@ export class PresenceShard {
     };
   }
 
-  async #pending(): Promise<ShardChanges> {
-    this.#changes ??= await ShardChanges.load(this.#ctx.storage);
-    return this.#changes;
+  /** Writes a socket's attachment; a running alarm's read of the sockets learns of it too. */
+  #attach(socket: HibernatingWebSocket, attachment: SocketAttachment): void {
+    socket.serializeAttachment(attachment);
+    this.#alarmSockets?.written(socket, attachment);
   }
 
   /** The upgrade the worker admitted (edge/handlers/presence-socket.handlers.ts). */
@@ -165,12 +172,12 @@ export class PresenceShard {
       lastMessageAtMs: nowMs,
     };
     this.#ctx.acceptWebSocket(server, [viewer?.viewerId ?? WATCHER_TAG]);
-    server.serializeAttachment(attachment);
+    this.#attach(server, attachment);
     const last = this.#pushed ?? meta.count;
     let provisional = last?.viewers ?? 0;
     if (viewer !== undefined) {
       const tabs = this.#ctx.getWebSockets(viewer.viewerId).filter((s) => s.readyState === OPEN);
-      (await this.#pending()).rejoin(viewer.viewerId);
+      this.#changes.rejoin(viewer.viewerId);
       if (tabs.length <= 1) provisional += 1;
     }
     // A viewer changes the count: every page hears of it within a second. A watcher only needs
@@ -197,7 +204,7 @@ export class PresenceShard {
     const read = readClientMessage(message);
     if (!read.ok) {
       closeWithProblem(socket, SOCKET_PROBLEMS.badMessage(read.reason));
-      return this.#depart(socket);
+      return this.#depart(socket, this.#viewerOf(socket));
     }
     const attachment = socket.deserializeAttachment() as SocketAttachment;
     attachment.lastMessageAtMs = Date.now();
@@ -211,15 +218,15 @@ export class PresenceShard {
   ) {
     if (message.type === "leave") {
       closeQuietly(socket, SOCKET_CLOSE.left, "left");
-      return this.#depart(socket);
+      return this.#depart(socket, attachment.viewerId);
     }
     if (message.type === "state") {
       const nowPlaying = message.state === "playing" && attachment.state !== "playing";
       attachment.state = message.state;
-      socket.serializeAttachment(attachment);
+      this.#attach(socket, attachment);
       // Only a change to playing changes what this slot records (its watched bit).
       if (nowPlaying && attachment.viewerId !== null) {
-        (await this.#pending()).play(attachment.viewerId);
+        this.#changes.play(attachment.viewerId);
         await this.#ringWithin(Date.now(), PUSH_WITHIN_MS);
       }
       return;
@@ -227,9 +234,9 @@ export class PresenceShard {
     const renewed = await this.#renewToken(attachment, message.token);
     if (renewed !== undefined) {
       closeWithProblem(socket, renewed);
-      return this.#depart(socket);
+      return this.#depart(socket, attachment.viewerId);
     }
-    socket.serializeAttachment(attachment);
+    this.#attach(socket, attachment);
   }
 
   /** Checks a `token` message's token and extends the socket's expiry; a problem if it fails. */
@@ -255,25 +262,33 @@ export class PresenceShard {
 
   async webSocketClose(socket: HibernatingWebSocket, code: number): Promise<void> {
     closeQuietly(socket, code === 1005 || code === 1006 ? 1000 : code, "closed");
-    await this.#depart(socket);
+    await this.#depart(socket, this.#viewerOf(socket));
   }
 
   async webSocketError(socket: HibernatingWebSocket): Promise<void> {
-    await this.#depart(socket);
+    await this.#depart(socket, this.#viewerOf(socket));
+  }
+
+  #viewerOf(socket: HibernatingWebSocket): string | null {
+    return (socket.deserializeAttachment() as SocketAttachment).viewerId;
   }
 
   /**
    * A socket is gone: its viewer leaves, unless another of its tabs is still open here. The
-   * pages hear of it within a second; Redis with the next flush (ShardChanges).
+   * pages hear of it within a second; Redis with the next flush (ShardChanges). `viewerId`: the
+   * socket's attachment's (null for a watcher).
    */
-  async #depart(socket: HibernatingWebSocket, inAlarm = false): Promise<void> {
-    const { viewerId } = socket.deserializeAttachment() as SocketAttachment;
+  async #depart(
+    socket: HibernatingWebSocket,
+    viewerId: string | null,
+    inAlarm = false,
+  ): Promise<void> {
     if (viewerId === null) return;
     const tabs = this.#ctx
       .getWebSockets(viewerId)
       .filter((s) => s !== socket && s.readyState === OPEN);
     if (tabs.length > 0) return;
-    (await this.#pending()).leave(viewerId);
+    this.#changes.leave(viewerId);
     if (!inAlarm) await this.#ringWithin(Date.now(), PUSH_WITHIN_MS);
   }
 
@@ -294,15 +309,29 @@ export class PresenceShard {
     const storage = this.#ctx.storage;
     const meta = await storage.get<ShardMeta>("meta");
     if (meta === undefined) return;
+    // Every socket's attachment is read once, here (shard-sockets.ts); what the shard writes to
+    // them while the alarm runs is recorded there too.
+    const sockets = new ShardSockets(this.#ctx.getWebSockets());
+    this.#alarmSockets = sockets;
+    try {
+      await this.#ring(meta, sockets, nowMs);
+    } finally {
+      this.#alarmSockets = undefined;
+    }
+  }
+
+  /** The alarm's work, with the sockets it read. */
+  async #ring(meta: ShardMeta, sockets: ShardSockets, nowMs: number): Promise<void> {
+    const storage = this.#ctx.storage;
     const cadence = this.#cadence;
     const current = currentSlot(nowMs, cadence.intervalSec);
     const slotWritten = meta.writtenSlot === slotId(current);
-    // Once a slot (each pass reads every socket's attachment; a busy shard's alarm rings every
-    // second): silent sockets are those without a ping for two periods, a slot is finer.
-    if (!slotWritten) await this.#closeSilentAndExpired(nowMs, cadence.pingEveryMs);
-    const changes = await this.#pending();
-    const open = this.#openSockets();
-    const viewers = this.#viewers(meta.generation, nowMs, open);
+    // Once a slot (a pass over every socket; a busy shard's alarm rings every second): silent
+    // sockets are those without a ping for two periods, a slot is finer.
+    if (!slotWritten) await this.#closeSilentAndExpired(sockets, nowMs, cadence.pingEveryMs);
+    const changes = this.#changes;
+    const open = sockets.open();
+    const viewers = this.#viewers(open, meta.generation, nowMs);
     // Nobody here and nobody to clear: the object sleeps until the next upgrade.
     if (open.length === 0 && changes.leaving.size === 0) return changes.save();
     const plan = planAlarm({
@@ -317,7 +346,7 @@ export class PresenceShard {
       nextRegularMs: this.#nextRegular(nowMs),
     });
     if (plan.kind === "push") {
-      const pushed = this.#push(meta, this.#localCount(meta, viewers.size));
+      const pushed = this.#push(sockets, meta, this.#localCount(meta, viewers.size));
       // While the count moves, ring again in a second: the next events find the alarm set and
       // write nothing (each setAlarm is a billed row). What is owed is saved only when the
       // object may hibernate (lose its memory) before the next alarm.
@@ -328,7 +357,7 @@ export class PresenceShard {
     }
     let flushed: Flushed;
     try {
-      flushed = await this.#flush(meta, nowMs, plan.full);
+      flushed = await this.#flush(meta, sockets, nowMs, plan.full);
     } catch (error) {
       // Nothing is lost: the sockets stay, the changes stay; a slot not written yet is written
       // late (into its own bitmap) while its window is open. The pages still hear this shard's
@@ -338,32 +367,22 @@ export class PresenceShard {
       }
       await storage.put("meta", meta);
       await changes.save();
-      this.#push(meta, this.#localCount(meta, this.#viewers(meta.generation, nowMs).size));
+      const viewersNow = this.#viewers(sockets.open(), meta.generation, nowMs);
+      this.#push(sockets, meta, this.#localCount(meta, viewersNow.size));
       // Redis faults are counted and logged once per interval by the database's guard.
       if (!(error instanceof StoreUnavailableError))
         console.error("presence shard flush failed", error);
       await storage.setAlarm(Math.min(nowMs + RETRY_FLUSH_MS, this.#nextRegular(nowMs)));
       return;
     }
-    await this.#afterFlush(meta, flushed, nowMs);
+    await this.#afterFlush(meta, sockets, flushed, nowMs);
   }
 
-  /** Sockets still open, with their attachments. */
-  #openSockets(): { socket: HibernatingWebSocket; attachment: SocketAttachment }[] {
-    return this.#ctx
-      .getWebSockets()
-      .filter((socket) => socket.readyState === OPEN)
-      .map((socket) => ({
-        socket,
-        attachment: socket.deserializeAttachment() as SocketAttachment,
-      }));
-  }
-
-  /** The shard's distinct viewers now, with the indexes that hold for `generation`. */
+  /** The distinct viewers of `open`, with the indexes that hold for `generation`. */
   #viewers(
+    open: readonly OpenSocket[],
     generation: string | undefined,
     nowMs: number,
-    open = this.#openSockets(),
   ): Map<string, ShardViewer> {
     return shardViewers(
       open.map(({ attachment }) => attachment),
@@ -383,16 +402,20 @@ export class PresenceShard {
   }
 
   /** Closes sockets silent for two ping periods (1000), and those whose token expired (4401). */
-  async #closeSilentAndExpired(nowMs: number, pingEveryMs: number): Promise<void> {
-    for (const { socket, attachment } of this.#openSockets()) {
+  async #closeSilentAndExpired(
+    sockets: ShardSockets,
+    nowMs: number,
+    pingEveryMs: number,
+  ): Promise<void> {
+    for (const { socket, attachment } of sockets.open()) {
       const pinged = this.#ctx.getWebSocketAutoResponseTimestamp(socket)?.getTime() ?? 0;
       const seenMs = Math.max(pinged, attachment.lastMessageAtMs, attachment.joinedAtMs);
       if (nowMs - seenMs > 2 * pingEveryMs) {
         closeQuietly(socket, SOCKET_CLOSE.left, "silent");
-        await this.#depart(socket, true);
+        await this.#depart(socket, attachment.viewerId, true);
       } else if (attachment.viewerId !== null && attachment.tokenExpiresAtMs <= nowMs) {
         closeWithProblem(socket, SOCKET_PROBLEMS.tokenExpired());
-        await this.#depart(socket, true);
+        await this.#depart(socket, attachment.viewerId, true);
       }
     }
   }
@@ -402,19 +425,24 @@ export class PresenceShard {
    * older generation (all sent as new), or the stage changed (sockets it no longer takes are
    * closed with their problem, and become leaves).
    */
-  async #flush(meta: ShardMeta, nowMs: number, full: boolean): Promise<Flushed> {
+  async #flush(
+    meta: ShardMeta,
+    sockets: ShardSockets,
+    nowMs: number,
+    full: boolean,
+  ): Promise<Flushed> {
     const cadence = this.#cadence;
     const deps = this.#shard.stores.flushDeps(meta.database, nowMs, cadence.presenceTtlSec);
     let generation = meta.generation;
     for (let attempt = 0; ; attempt++) {
-      const { plan, present } = await this.#plan(meta, nowMs, generation, full);
+      const { plan, present } = this.#plan(meta, sockets.open(), nowMs, generation, full);
       const outcome = await flushShard(deps, plan);
       if (attempt >= 2) return { outcome, plan, present, full };
       if (outcome.kind === "stale") {
         generation = undefined;
       } else if (outcome.kind === "changed") {
         meta.accepts = acceptedViewerKinds(outcome.stage);
-        await this.#refuse(meta, outcome);
+        await this.#refuse(meta, sockets, outcome);
       } else {
         return { outcome, plan, present, full };
       }
@@ -425,15 +453,16 @@ export class PresenceShard {
    * What a flush writes: every viewer (`full`, or when the indexes are void), else only what
    * changed since the slot's write: viewers without an index, viewers who started playing.
    */
-  async #plan(
+  #plan(
     meta: ShardMeta,
+    open: readonly OpenSocket[],
     nowMs: number,
     generation: string | undefined,
     full: boolean,
-  ): Promise<{ plan: FlushPlan; present: number }> {
+  ): { plan: FlushPlan; present: number } {
     const cadence = this.#cadence;
-    const changes = await this.#pending();
-    const all = this.#viewers(generation, nowMs);
+    const changes = this.#changes;
+    const all = this.#viewers(open, generation, nowMs);
     const viewers =
       full || generation === undefined
         ? all
@@ -460,22 +489,31 @@ export class PresenceShard {
   }
 
   /** Closes the sockets a changed stage no longer takes (all of them once it has ended). */
-  async #refuse(meta: ShardMeta, outcome: Extract<FlushOutcome, { kind: "changed" }>) {
-    for (const { socket, attachment } of this.#openSockets()) {
+  async #refuse(
+    meta: ShardMeta,
+    sockets: ShardSockets,
+    outcome: Extract<FlushOutcome, { kind: "changed" }>,
+  ) {
+    for (const { socket, attachment } of sockets.open()) {
       const reason = heartbeatAcceptance(outcome.stage, attachment.anonymous);
       if (reason === "accepted") continue;
       if (attachment.viewerId === null && reason !== "ended") continue;
       closeWithProblem(socket, refusalProblem(meta.stageId, reason));
-      await this.#depart(socket, true);
+      await this.#depart(socket, attachment.viewerId, true);
     }
   }
 
   /** What a flush's outcome leaves: indexes kept, changes cleared, counts pushed, the next alarm. */
-  async #afterFlush(meta: ShardMeta, flushed: Flushed, nowMs: number): Promise<void> {
+  async #afterFlush(
+    meta: ShardMeta,
+    sockets: ShardSockets,
+    flushed: Flushed,
+    nowMs: number,
+  ): Promise<void> {
     const { outcome, plan, present, full } = flushed;
     const storage = this.#ctx.storage;
     if (outcome.kind === "no-stage") {
-      for (const { socket } of this.#openSockets())
+      for (const { socket } of sockets.open())
         closeWithProblem(socket, SOCKET_PROBLEMS.noStage(meta.stageId));
       await storage.deleteAll();
       return;
@@ -496,14 +534,14 @@ export class PresenceShard {
       return;
     }
     const epoch = epochAt(nowMs);
-    for (const { socket, attachment } of this.#openSockets()) {
+    for (const { socket, attachment } of sockets.open()) {
       const index =
         attachment.viewerId === null ? undefined : outcome.fresh.get(attachment.viewerId);
       if (index === undefined) continue;
       attachment.index = { epoch, generation: outcome.generation, index };
-      socket.serializeAttachment(attachment);
+      this.#attach(socket, attachment);
     }
-    const changes = await this.#pending();
+    const changes = this.#changes;
     // A play that came in while the flush was under way (its viewer sent as paused) stays owed.
     const sent = [...plan.viewers.values()].filter((viewer) => viewer.playing || full);
     changes.written(
@@ -518,17 +556,17 @@ export class PresenceShard {
     const shown = this.#pushed ?? meta.count;
     meta.count = outcome.count;
     meta.countedViewers = present;
-    const viewersNow = this.#viewers(meta.generation, nowMs);
+    const viewersNow = this.#viewers(sockets.open(), meta.generation, nowMs);
     const count = this.#localCount(meta, viewersNow.size);
-    this.#push(meta, { ...count, asOfMs: outcome.count.asOfMs }, shown);
+    this.#push(sockets, meta, { ...count, asOfMs: outcome.count.asOfMs }, shown);
     if (heartbeatAcceptance(outcome.stage, false) === "ended") {
-      for (const { socket } of this.#openSockets())
+      for (const { socket } of sockets.open())
         closeWithProblem(socket, refusalProblem(meta.stageId, "ended"));
       await storage.deleteAll();
       return;
     }
     await storage.put("meta", meta);
-    if (this.#openSockets().length === 0 && changes.leaving.size === 0) return;
+    if (sockets.open().length === 0 && changes.leaving.size === 0) return;
     // Viewers who came in or left while the flush was under way are pushed within a second.
     const owed =
       changes.leaving.size > 0 ||
@@ -537,13 +575,18 @@ export class PresenceShard {
   }
 
   /** Pushes the count to every socket when it changed, or when sockets got a provisional one. */
-  #push(meta: ShardMeta, count: StageViewers, last = this.#pushed ?? meta.count): boolean {
+  #push(
+    sockets: ShardSockets,
+    meta: ShardMeta,
+    count: StageViewers,
+    last = this.#pushed ?? meta.count,
+  ): boolean {
     const changed = last?.viewers !== count.viewers || last?.estimated !== count.estimated;
     this.#pushed = count;
     if (!changed && !this.#freshSockets) return false;
     this.#freshSockets = false;
     const text = JSON.stringify(countMessage(meta.stageId, count, this.#cadence.pingEveryMs));
-    for (const { socket } of this.#openSockets()) {
+    for (const { socket } of sockets.open()) {
       try {
         socket.send(text);
       } catch {

@@ -51,6 +51,8 @@ export interface DurableObjectState {
   getWebSockets(tag?: string): HibernatingWebSocket[];
   setWebSocketAutoResponse(pair?: unknown): void;
   getWebSocketAutoResponseTimestamp(socket: HibernatingWebSocket): Date | null;
+  /** Runs `callback`, delivering no event to the object until it settles (the input gate). */
+  blockConcurrencyWhile<T>(callback: () => Promise<T>): Promise<T>;
 }
 
 /** A Durable Object namespace binding (`[[durable_objects.bindings]]`). */

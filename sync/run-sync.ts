@@ -1,6 +1,7 @@
 import type { DocumentClient } from "@viewer-presence/shared/clients";
 import type { Config } from "@viewer-presence/shared/config";
 import { cadenceFor, countedWidthsSec } from "@viewer-presence/shared/heartbeat-cadence";
+import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import type { Stage } from "@viewer-presence/shared/stage";
 import {
@@ -302,9 +303,10 @@ export async function runSync(deps: RunSyncDeps, options: RunSyncOptions = {}): 
         // over several databases is summarised once, by its home's run.
         held: async (stageIds: readonly string[]) => {
           if (stageIds.length === 0) return [];
-          const known = redis.pipeline();
-          for (const stageId of stageIds) known.sismember(keys.stages(), stageId);
-          const flags = await known.exec<number[]>();
+          const flags = await execPipeline(
+            redis,
+            stageIds.map((stageId) => (pipeline) => pipeline.sismember(keys.stages(), stageId)),
+          );
           return stageIds.map(
             (id, at) => Number(flags[at]) === 1 && (deps.holds?.({ id } as Stage) ?? true),
           );

@@ -1,3 +1,4 @@
+import { execPipeline, type PipelineStep } from "@viewer-presence/shared/pipeline-scripts";
 import { INDEX_KEY_EXPIRY_SEC, type RedisKeys } from "@viewer-presence/shared/redis-keys";
 import type { SyncRedis } from "../sync-redis";
 import type { ClosedSlotWindow } from "./find-work";
@@ -30,18 +31,22 @@ export async function markWindowsSynced(
   keys: RedisKeys,
   windows: readonly { closed: ClosedSlotWindow; sources: readonly WindowSource[] }[],
 ): Promise<void> {
-  const hours = new Map<SyncRedis, ReturnType<SyncRedis["pipeline"]>>();
+  // One pipelined request per database, sent at once.
+  const hours = new Map<SyncRedis, PipelineStep[]>();
   for (const { closed, sources } of windows) {
     const hourKey = keys.hourBits(closed.stageId, closed.epoch);
     for (const source of sources) {
       if (source.bitmaps.length === 0) continue;
-      const pipeline = hours.get(source.redis) ?? source.redis.pipeline();
-      hours.set(source.redis, pipeline);
-      pipeline.bitop("or", hourKey, hourKey, ...source.bitmaps.map((bitmap) => bitmap.key));
-      pipeline.expire(hourKey, INDEX_KEY_EXPIRY_SEC);
+      const steps = hours.get(source.redis) ?? [];
+      hours.set(source.redis, steps);
+      const bitmaps = source.bitmaps.map((bitmap) => bitmap.key);
+      steps.push(
+        (pipeline) => pipeline.bitop("or", hourKey, hourKey, ...bitmaps),
+        (pipeline) => pipeline.expire(hourKey, INDEX_KEY_EXPIRY_SEC),
+      );
     }
   }
-  await Promise.all([...hours.values()].map((pipeline) => pipeline.exec()));
+  await Promise.all([...hours].map(([redis, steps]) => execPipeline(redis, steps)));
   const [synced, ...moreSynced] = windows.map(({ closed }) => `${closed.stageId}:${closed.window}`);
   if (synced !== undefined) await redis.sadd(keys.syncedWindows(), synced, ...moreSynced);
 }

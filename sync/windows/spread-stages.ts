@@ -1,7 +1,8 @@
+import { execPipeline } from "@viewer-presence/shared/pipeline-scripts";
 import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { stageDatabases } from "@viewer-presence/shared/rendezvous";
 import { type Stage, toStage } from "@viewer-presence/shared/stage";
-import type { SyncRedis } from "../sync-redis";
+import { RedisReplyError, type SyncRedis } from "../sync-redis";
 import { findClosedSlotWindows, type SlotWorkList } from "./find-work";
 
 /**
@@ -40,13 +41,13 @@ export async function readSpreadPlan(
 ): Promise<SpreadPlan> {
   const ids = (await redis.smembers(keys.spreadStages())).map(String);
   if (ids.length === 0) return NO_SPREAD;
-  const [copies] = await redis
-    .pipeline()
-    .mget(...ids.map((id) => keys.stage(id)))
-    .exec<[(string | null)[]]>();
+  const [copies] = await execPipeline(redis, [
+    (pipeline) => pipeline.mget(...ids.map((id) => keys.stage(id))),
+  ]);
+  if (!Array.isArray(copies)) throw new RedisReplyError("MGET", copies);
   const elsewhere = new Set<string>();
   const homed = new Map<string, SyncRedis[]>();
-  copies.forEach((json) => {
+  copies.forEach((json: unknown) => {
     if (json === null) return;
     const stage: Stage = toStage(JSON.parse(String(json)));
     const parts = stageDatabases(deployment.urls, stage);

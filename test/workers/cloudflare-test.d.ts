@@ -15,6 +15,11 @@ declare module "cloudflare:test" {
     queueName: string,
     messages: { id: string; timestamp: Date; attempts: number; body: Body }[],
   ): import("../../edge/worker-types").MessageBatch<Body>;
+  /** Runs `callback` inside the object `stub` names (its instance and its `ctx`). */
+  export function runInDurableObject<Instance, State, R>(
+    stub: unknown,
+    callback: (instance: Instance, state: State) => R | Promise<R>,
+  ): Promise<R>;
   /** Runs a Durable Object's alarm now, if one is set; whether it ran. */
   export function runDurableObjectAlarm(stub: unknown): Promise<boolean>;
   /** Tears the object's instance down (its sockets hibernated, or closed), keeping its storage. */

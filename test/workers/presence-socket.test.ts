@@ -6,13 +6,13 @@
  */
 import { env, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { Redis } from "@upstash/redis";
 import { redisKeys } from "@viewer-presence/shared/redis-keys";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { signViewerToken } from "@viewer-presence/tokens";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WATCH_UPGRADES_PER_INTERVAL } from "../../edge/presence/admit-socket";
 import { SOCKET_PING, SOCKET_PONG } from "../../openapi/schemas/presence-socket";
+import { stackRedis } from "./stack-redis";
 
 const bound = env as Record<"ADMIN_API_KEY" | "VIEWER_TOKEN_SECRET" | "REDIS_KEY_PREFIX", string>;
 const shards = env.PRESENCE_SHARDS as {
@@ -23,16 +23,6 @@ const admin = {
   authorization: `Bearer ${bound.ADMIN_API_KEY}`,
   "content-type": "application/json",
 };
-
-function redis() {
-  const stack = inject("stackEnv");
-  return new Redis({
-    url: stack.UPSTASH_REDIS_REST_URL,
-    token: stack.UPSTASH_REDIS_REST_TOKEN,
-    enableTelemetry: false,
-    automaticDeserialization: false,
-  });
-}
 
 async function createStage(body: Record<string, unknown> = {}) {
   const stageId = `ws${crypto.randomUUID().slice(0, 8)}`;
@@ -149,7 +139,7 @@ describe("presence sockets in workerd", () => {
     const keys = redisKeys(bound.REDIS_KEY_PREFIX);
     const epoch = epochAt(Date.now());
     expect(
-      await redis().exists(keys.viewerIndex(stageId, epoch), keys.viewerIndex(ended, epoch)),
+      await stackRedis().exists(keys.viewerIndex(stageId, epoch), keys.viewerIndex(ended, epoch)),
     ).toBe(0);
   });
 
@@ -191,7 +181,7 @@ describe("presence sockets in workerd", () => {
     expect(bob.counts().at(-1)).toBe(2);
     // One index each: the socket's viewer kept the index its HTTP heartbeat would use.
     const keys = redisKeys(bound.REDIS_KEY_PREFIX);
-    expect(await redis().llen(keys.viewerList(stageId, epochAt(Date.now())))).toBe(2);
+    expect(await stackRedis().llen(keys.viewerList(stageId, epochAt(Date.now())))).toBe(2);
 
     bob.socket.send(JSON.stringify({ type: "leave" }));
     await until(
@@ -216,7 +206,7 @@ describe("presence sockets in workerd", () => {
   it("pushes its own joins and leaves at once, and writes them to Redis no more often than the gap", async () => {
     const stageId = await createStage();
     const keys = redisKeys(bound.REDIS_KEY_PREFIX);
-    const indexed = () => redis().llen(keys.viewerList(stageId, epochAt(Date.now())));
+    const indexed = () => stackRedis().llen(keys.viewerList(stageId, epochAt(Date.now())));
     const first = await openSocket(stageId, `token=${await tokenFor(stageId, "f1")}`);
     await ring(stageId); // the slot's write: every viewer
     const second = await openSocket(stageId, `token=${await tokenFor(stageId, "f2")}`);
