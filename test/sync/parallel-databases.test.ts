@@ -8,31 +8,27 @@
 import { createDynamoClient } from "@viewer-presence/shared/clients";
 import { parseConfig } from "@viewer-presence/shared/config";
 import { stageDatabases } from "@viewer-presence/shared/rendezvous";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTable } from "../../sync/create-table";
 import { main } from "../../sync/node-cli";
 import type { RunReport } from "../../sync/run-report";
 import { syncOnce } from "../../sync/sync-once";
 import { severalDatabases } from "../in-process/databases-harness";
 import { T0 } from "../in-process/harness";
-import { type LocalStack, startLocalStack } from "../stack";
+import { localStackPerFile } from "../stack/stack-per-file";
 import { uniqueId } from "../test-env";
 import { denoSyncOnce } from "./deno-sync";
 
 const DATABASES = 3;
 const WINDOW_MS = 300_000;
-let stack: LocalStack;
-beforeAll(async () => {
-  stack = await startLocalStack({ databases: DATABASES });
-});
-afterAll(() => stack.stop());
+const stack = localStackPerFile({ databases: DATABASES });
 
 /**
  * A key prefix and a table of the test's own (a run that restores the registry takes in every
  * stage of its table), with one stage homed in each database and a viewer's heartbeat in it.
  */
 async function oneStagePerDatabase() {
-  const t = severalDatabases(stack);
+  const t = severalDatabases(stack());
   const table = uniqueId("table");
   await createTable(createDynamoClient(parseConfig(t.env)), table);
   t.env.DYNAMODB_TABLE = table;
