@@ -17,14 +17,6 @@ async function loseRedisData(h: Harness) {
   if (keys.length > 0) await h.redis.del(...keys);
 }
 
-async function patchStage(h: Harness, stageId: string, body: object) {
-  return h.request(`/v1/stages/${stageId}`, {
-    method: "PATCH",
-    headers: adminHeaders,
-    body: JSON.stringify(body),
-  });
-}
-
 async function beat(h: Harness, stageId: string, token: string) {
   const response = await h.heartbeat(stageId, token);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -99,7 +91,7 @@ describe("hardening", () => {
       });
       expect(created.status, JSON.stringify(title)).toBe(400);
       expect((await readProblem(created)).errors?.[0]?.path).toBe("body.title");
-      const patched = await patchStage(h, stageId, { title });
+      const patched = await h.patchStage(stageId, { title });
       expect(patched.status).toBe(400);
     }
     const arn = await h.request("/v1/stages", {
@@ -111,7 +103,7 @@ describe("hardening", () => {
     const stage = await (await h.request(`/v1/stages/${stageId}`)).json();
     expect(stage).toMatchObject({ title: `Stage ${stageId}` });
     // Emoji (surrogate pairs) and accents are text like any other.
-    expect((await patchStage(h, stageId, { title: "Première 🎉" })).status).toBe(200);
+    expect((await h.patchStage(stageId, { title: "Première 🎉" })).status).toBe(200);
   });
 
   it("takes heartbeats for a stage whose stored title Redis' JSON decoder would refuse", async () => {
@@ -137,11 +129,11 @@ describe("hardening", () => {
     const stageId = await h.createStage();
     const token = await h.token("viewer", stageId);
     expect((await beat(h, stageId, token)).status).toBe(200);
-    expect((await patchStage(other, stageId, { status: "ended" })).status).toBe(200);
+    expect((await other.patchStage(stageId, { status: "ended" })).status).toBe(200);
     h.advance(10_000);
     await beat(h, stageId, token);
     expect((await beat(h, stageId, token)).status).toBe(410); // this isolate knows it ended
-    expect((await patchStage(other, stageId, { status: "live" })).status).toBe(200);
+    expect((await other.patchStage(stageId, { status: "live" })).status).toBe(200);
     expect((await beat(h, stageId, token)).status).toBe(410); // trusted for up to 10 s...
     h.advance(10_000);
     expect((await beat(h, stageId, token)).status).toBe(200); // ...then re-read, and accepted
