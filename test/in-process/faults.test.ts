@@ -102,18 +102,8 @@ describe("when a store fails", () => {
           new GetCommand({ TableName: config.dynamodbTable, Key: stageKeys(id) }),
         )
       ).Item;
-    const create = (id: string) =>
-      h.request("/v1/stages", {
-        method: "POST",
-        headers: adminHeaders,
-        body: JSON.stringify({ id, title: "x" }),
-      });
-    const patch = (id: string) =>
-      h.request(`/v1/stages/${id}`, {
-        method: "PATCH",
-        headers: adminHeaders,
-        body: JSON.stringify({ status: "ended", title: "After" }),
-      });
+    const create = (id: string) => h.postStage({ id, title: "x" });
+    const patch = (id: string) => h.patchStage(id, { status: "ended", title: "After" });
     const [retriedPatch, unretriedPatch] = [await h.createStage(), await h.createStage()];
     const [retriedCreate, unretriedCreate] = [uniqueId("s"), uniqueId("s")];
     await h.sync(); // the registry is complete ("full"): no restore will copy stages over

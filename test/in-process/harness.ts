@@ -119,6 +119,18 @@ export function createHarness(
 
 export type Harness = ReturnType<typeof createHarness>;
 
+/** Redis loses every key of the harness's deployment (its prefix), as a FLUSHALL would. */
+export async function loseRedisData(h: Harness): Promise<void> {
+  const keys = await h.redis.keys(`${h.env.REDIS_KEY_PREFIX}*`);
+  if (keys.length > 0) await h.redis.del(...keys);
+}
+
+/** One heartbeat (no ticket) through the harness: its status and parsed body. */
+export async function heartbeatAnswer(h: Harness, stageId: string, token: string) {
+  const response = await h.heartbeat(stageId, token);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
 /** Asserts the shape every error shares and returns the parsed problem. */
 export async function readProblem(response: Response) {
   const contentType = response.headers.get("content-type");
