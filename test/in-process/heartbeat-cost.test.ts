@@ -4,11 +4,10 @@
  */
 import { Redis } from "@upstash/redis";
 import { COUNT_SCRIPT } from "@viewer-presence/shared/live-count";
-import { signViewerToken } from "@viewer-presence/tokens";
 import { describe, expect, it } from "vitest";
 import { type App, createApp } from "../../edge/app";
 import { localStackPerFile } from "../stack/stack-per-file";
-import { TEST_TOKEN_SECRET, uniqueId } from "../test-env";
+import { uniqueId } from "../test-env";
 import { createHarness } from "./harness";
 
 const stack = localStackPerFile();
@@ -27,12 +26,7 @@ async function setup() {
     viewerId: string,
     options: { through?: App; query?: string; ticket?: boolean } = {},
   ) => {
-    const { token } = await signViewerToken({
-      secret: TEST_TOKEN_SECRET,
-      viewerId,
-      stageId,
-      nowMs: clock.nowMs,
-    });
+    const token = await h.token(viewerId, stageId);
     const ticket = options.ticket === false ? undefined : tickets.get(viewerId);
     const response = await (options.through ?? app).request(
       `/v1/stages/${stageId}/heartbeats?${ticket === undefined ? "" : `ticket=${ticket}`}${options.query ?? ""}`,
@@ -45,12 +39,7 @@ async function setup() {
     return body;
   };
   const leave = async (viewerId: string) => {
-    const { token } = await signViewerToken({
-      secret: TEST_TOKEN_SECRET,
-      viewerId,
-      stageId,
-      nowMs: clock.nowMs,
-    });
+    const token = await h.token(viewerId, stageId);
     const response = await app.request(
       `/v1/stages/${stageId}/leave`,
       { method: "POST", headers: { authorization: `Bearer ${token}` } },
@@ -66,7 +55,7 @@ async function setup() {
   await beat("warm-up");
   clock.nowMs += 130_000;
   await beat("warm-up");
-  return { app, env, clock, beat, leave, stageId };
+  return { h, app, env, clock, beat, leave, stageId };
 }
 
 /** What COUNT_SCRIPT costs for one epoch: EVALSHA, BITOP OR, STRLEN, BITOP AND, BITCOUNT. */
@@ -103,27 +92,9 @@ describe("heartbeat cost", () => {
   });
 
   it("reads the marker with every count: one MGET more per 10 s for each other stage of the isolate", async () => {
-    const { app, env, clock, beat } = await setup();
-    const other = uniqueId("cost");
-    const created = await app.request(
-      "/v1/stages",
-      {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${env.ADMIN_API_KEY}`,
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({ id: other, title: "Other" }),
-      },
-      env,
-    );
-    expect(created.status).toBe(201);
-    const { token } = await signViewerToken({
-      secret: TEST_TOKEN_SECRET,
-      viewerId: "x",
-      stageId: other,
-      nowMs: clock.nowMs,
-    });
+    const { h, app, env, clock, beat } = await setup();
+    const other = await h.createStage({ id: uniqueId("cost"), title: "Other" });
+    const token = await h.token("x", other);
     let ticket = "";
     const beatOther = async () => {
       const response = await app.request(

@@ -5,7 +5,6 @@
  * its own redis-server, as heartbeat-cost.test.ts counts.
  */
 import { createTicketSigner } from "@viewer-presence/shared/presence-ticket";
-import { signViewerToken } from "@viewer-presence/tokens";
 import { describe, expect, it } from "vitest";
 import { type App, createApp } from "../../edge/app";
 import { localStackPerFile } from "../stack/stack-per-file";
@@ -31,12 +30,7 @@ async function setup() {
     viewerId: string,
     options: { through?: App; ticket?: string | false } = {},
   ) => {
-    const { token } = await signViewerToken({
-      secret: TEST_TOKEN_SECRET,
-      viewerId,
-      stageId,
-      nowMs: clock.nowMs,
-    });
+    const token = await h.token(viewerId, stageId);
     const ticket = options.ticket === false ? undefined : (options.ticket ?? tickets.get(viewerId));
     const response = await (options.through ?? app).request(
       `/v1/stages/${stageId}/heartbeats${ticket === undefined ? "" : `?ticket=${ticket}`}`,
