@@ -40,22 +40,34 @@ end`;
 }
 
 /**
- * COUNT_SCRIPT, then the count left for the other isolates: `SET c:<stage> <count>:<now> PX`
- * (redis-keys.ts `sharedCount`), so that an isolate serving the stage reads it with its registry
- * check (one MGET) instead of counting: the count's cost does not grow with the isolates that
- * serve a stage (issue 22). Billed as COUNT_SCRIPT + SET.
+ * A stage's count made once for all the isolates that serve it (issue 22): when `c:<stage>`
+ * (redis-keys.ts `sharedCount`) holds a count made less than ARGV[3] ms ago, that count;
+ * otherwise COUNT_SCRIPT's count, left in `c:<stage>` as `<count>:<now>` for ARGV[2] ms. Replies
+ * `[<count>:<asOf ms>, 1 when it counted, else 0]` ({@link decodeSharedCountReply}). Billed as
+ * EVALSHA + GET when the shared count is fresh, COUNT_SCRIPT + GET + SET when it counts: so the
+ * count's cost does not grow with the isolates that serve a stage. ARGV[3] = 0 counts without
+ * the GET: a page's first heartbeat, whose answer must include the viewer.
  *
  * KEYS: mask mk, scratch ct, shared count c:<stage>, then the bitmaps of each group in turn.
- * ARGV: now (epoch ms), how long the count is shared (ms), then each group's bitmap count.
+ * ARGV: now (epoch ms), how long the count is kept (ms), how old a count may be taken (ms), then
+ * each group's bitmap count.
  */
 export const SHARED_COUNT_SCRIPT = `
 local mask, scratch, shared = KEYS[1], KEYS[2], KEYS[3]
-${countGroups(4, 3)}
-redis.call('SET', shared, best .. ':' .. ARGV[1], 'PX', ARGV[2])
-return best
+if tonumber(ARGV[3]) > 0 then
+  local held = redis.call('GET', shared)
+  local colon = held and string.find(held, ':', 1, true)
+  if colon and tonumber(ARGV[1]) - tonumber(string.sub(held, colon + 1)) < tonumber(ARGV[3]) then
+    return {held, 0}
+  end
+end
+${countGroups(4, 4)}
+local counted = best .. ':' .. ARGV[1]
+redis.call('SET', shared, counted, 'PX', ARGV[2])
+return {counted, 1}
 `;
 
-/** Decodes COUNT_SCRIPT's (and SHARED_COUNT_SCRIPT's) reply: the live count (0 when there was nothing to count). */
+/** Decodes COUNT_SCRIPT's reply: the live count (0 when there was nothing to count). */
 export function decodeLiveCount(reply: unknown): number {
   return Number(reply ?? 0);
 }
@@ -97,31 +109,50 @@ export function liveCountCall(
 }
 
 /**
- * SHARED_COUNT_SCRIPT's call: the count {@link liveCountCall} makes, left in `c:<stage>` for
- * `shareMs` (ms) with `nowMs` as its time.
+ * SHARED_COUNT_SCRIPT's call: the count {@link liveCountCall} makes, unless `c:<stage>` holds one
+ * younger than `takeWithinMs` (0: count without looking); kept there for `keepMs`. Its billed
+ * commands are the most it may cost (when it counts).
  */
 export function sharedCountCall(
   keys: RedisKeys,
   stageId: string,
-  nowMs: number,
-  presenceTtlSec: number,
-  widthsSec: readonly number[],
-  shareMs: number,
+  {
+    nowMs,
+    presenceTtlSec,
+    widthsSec,
+    keepMs,
+    takeWithinMs,
+  }: {
+    nowMs: number;
+    presenceTtlSec: number;
+    widthsSec: readonly number[];
+    keepMs: number;
+    takeWithinMs: number;
+  },
 ): LiveCountCall {
   const count = liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec);
   const [mask, scratch, ...bitmaps] = count.keys;
   return {
     script: SHARED_COUNT_SCRIPT,
     keys: [mask!, scratch!, keys.sharedCount(stageId), ...bitmaps],
-    args: [String(nowMs), String(shareMs), ...count.args],
-    commands: count.commands + 1,
+    args: [String(nowMs), String(keepMs), String(takeWithinMs), ...count.args],
+    commands: count.commands + (takeWithinMs > 0 ? 2 : 1),
   };
 }
 
-/** A shared count `c:<stage>` as read (MGET), or undefined when there is none. */
+/** A shared count `c:<stage>` as read (MGET, SHARED_COUNT_SCRIPT), or undefined when there is none. */
 export function decodeSharedCount(value: unknown): { live: number; asOfMs: number } | undefined {
   if (value === null || value === undefined) return undefined;
   const [live, asOfMs] = String(value).split(":").map(Number);
   if (!Number.isInteger(live) || !Number.isFinite(asOfMs)) return undefined;
   return { live: live!, asOfMs: asOfMs! };
+}
+
+/** SHARED_COUNT_SCRIPT's reply: the count, its time, and whether this call counted it. */
+export function decodeSharedCountReply(
+  reply: unknown,
+): { live: number; asOfMs: number; counted: boolean } | undefined {
+  const [value, counted] = Array.isArray(reply) ? reply : [];
+  const shared = decodeSharedCount(value);
+  return shared === undefined ? undefined : { ...shared, counted: Number(counted) === 1 };
 }

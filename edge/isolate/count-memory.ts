@@ -4,8 +4,8 @@ import { STAGE_KEEP_MS } from "./stage-memory";
 import { storeCallMarks } from "./store-call-marks";
 
 /**
- * How long an isolate reuses a live count in heartbeat responses instead of asking Redis, and
- * how long a count it made is shared with the other isolates (`c:<stage>`).
+ * How old a live count a heartbeat answers may be: then it is counted again, or the count
+ * another isolate made since is taken (presence/shared-count.ts).
  */
 export const COUNT_CACHE_MS = 10_000;
 /** How long an isolate reuses what it answered to a count read (`getStageViewers`, totals). */
@@ -18,10 +18,11 @@ export interface LiveCount {
   /** When `live` was counted (epoch ms): what a heartbeat answers as the count's `asOf`. */
   asOfMs: number;
   /**
-   * Whether the next refresh only reads the count another isolate shares (`c:<stage>`) instead
-   * of counting (presence/shared-count.ts).
+   * False when the isolate took it from another isolate (`c:<stage>`) rather than counting it:
+   * the isolate that counts a stage counts it again when due, the others wait longer for its
+   * next (presence/shared-count.ts).
    */
-  readShared?: boolean;
+  countedHere?: boolean;
 }
 
 /** A stage's count as count reads answer it. */

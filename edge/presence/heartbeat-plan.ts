@@ -12,7 +12,7 @@ import { type EdgeRedis, pipelineCall } from "../redis-client";
 import { heartbeatScriptCall } from "./heartbeat-script";
 import { nextIndexCall } from "./next-epoch-index";
 import { registryCheckKeys } from "./registry-check";
-import { type CountRefresh, countRefresh } from "./shared-count";
+import { countDue, stagesHeld } from "./shared-count";
 import { ticketIndexVouched } from "./ticket-index";
 
 /**
@@ -79,10 +79,16 @@ export interface Plan {
   refreshCount: boolean;
   /** Whether it holds the stage's mark in `counts.refreshes` (a fresh count may not). */
   refreshMarked: boolean;
-  /** How the refresh gets the count (shared-count.ts), when it refreshes. */
-  countRefresh: CountRefresh;
-  /** Where `c:<stage>` is in the registry check's MGET reply, when it rides there. */
-  sharedAt: number | undefined;
+  /**
+   * Whether the refresh is SHARED_COUNT_SCRIPT (`<count>:<asOf>`, shared-count.ts), else
+   * COUNT_SCRIPT (a count of its own, not shared: the heartbeat may be refused).
+   */
+  countShared: boolean;
+  /** How many of the MGET's values are the registry check's (with the estimate, if read). */
+  checkLength: number;
+  /** Other stages whose shared counts ride in the MGET (shared-count.ts), from `sharedStagesAt`. */
+  sharedStages: string[];
+  sharedStagesAt: number;
   /** Whether it carries the registry check (marked in `registry.checks`). */
   checkRegistry: boolean;
   /** The count the isolate holds, as it was when the request was built. */
@@ -141,7 +147,8 @@ function planWrite(
     ...{ steps: [], reads: new Map(), slotKey, scripted, checkStage, setExpiry },
     mayRefuse: checkStage || checkIndex,
     ...{ refreshCount: false, refreshMarked: false, checkRegistry: false, cachedCount: undefined },
-    ...{ countRefresh: "count" as const, sharedAt: undefined },
+    ...{ countShared: false, checkLength: 0 },
+    ...{ sharedStages: [], sharedStagesAt: 0 },
   };
   if (scripted) {
     const call = heartbeatScriptCall(keys, {
@@ -183,8 +190,9 @@ function planWrite(
 /**
  * The reads that ride after the write when due: the registry check (`MGET m v rs g`) once per
  * isolate every REGISTRY_CHECK_MS and with every count refresh (the script reads it itself when
- * it checks the stage); the live count (COUNT_SCRIPT, with the restore estimate shortly after a
- * data loss, and the budget's interval) once per stage per isolate every COUNT_CACHE_MS.
+ * it checks the stage), with the counts other isolates shared of the stages this isolate holds;
+ * the live count (SHARED_COUNT_SCRIPT, with the restore estimate shortly after a data loss, and
+ * the budget's interval) when the one held is COUNT_CACHE_MS old (shared-count.ts).
  */
 function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: Plan): void {
   const { stageId, nowMs } = input;
@@ -192,7 +200,7 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
   // One count refresh per stage per isolate at a time: concurrent heartbeats answer the cached
   // count or, with none yet (a fresh isolate, a restore), wait for the one in flight. A page's
   // first heartbeat counts in its own request all the same: its answer must include itself.
-  const due = plan.cachedCount === undefined || plan.cachedCount.ageMs >= COUNT_CACHE_MS;
+  const due = countDue(plan.cachedCount?.value, nowMs);
   plan.refreshMarked =
     (due || input.freshCount === true) && isolate.counts.refreshes.begin(stageId, nowMs);
   plan.refreshCount = plan.refreshMarked || input.freshCount === true;
@@ -207,36 +215,34 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
   // Shortly after a restore, the stage's estimate rides in the same MGET, unless this isolate
   // already found it has none (no recent snapshot: a new deployment, or an audience long gone).
   const restoredAtMs = isolate.registry.view.restoredAtMs;
+  const restoring =
+    restoredAtMs !== undefined && nowMs < restoredAtMs + input.presenceTtlSec * 1000;
   const readEstimate =
-    plan.refreshCount &&
-    restoredAtMs !== undefined &&
-    nowMs < restoredAtMs + input.presenceTtlSec * 1000 &&
-    isolate.counts.estimates.get(stageId, nowMs) !== null;
-  if (plan.refreshCount) {
-    plan.countRefresh = countRefresh(plan.cachedCount?.value, {
-      freshCount: input.freshCount === true,
-      checkStage: plan.checkStage,
-    });
-  }
+    plan.refreshCount && restoring && isolate.counts.estimates.get(stageId, nowMs) !== null;
   if (plan.checkRegistry) {
     isolate.registry.checks.take(REGISTRY, nowMs);
     const checked = registryCheckKeys(keys, readEstimate ? stageId : undefined);
-    // The count other isolates share rides in the same MGET (shared-count.ts).
-    if (plan.refreshCount) {
-      plan.sharedAt = checked.length;
-      checked.push(keys.sharedCount(stageId));
-    }
+    plan.checkLength = checked.length;
+    // The counts other isolates made of the stages this isolate holds: no command of their own.
+    // (Its own stage's too, unless it refreshes that count: the script reads it then.)
+    const except = plan.refreshCount ? stageId : undefined;
+    plan.sharedStages = stagesHeld(isolate.counts.live, except, { nowMs, restoring });
+    plan.sharedStagesAt = checked.length;
+    checked.push(...plan.sharedStages.map((other) => keys.sharedCount(other)));
     addStep(plan, "registry", (pipeline) => pipeline.mget(...checked));
   }
   if (!plan.refreshCount) return;
-  const { presenceTtlSec, countWidthsSec, intervalKey } = input;
-  if (plan.countRefresh === "count") {
-    // A refused heartbeat changes nothing: its count is not shared.
-    const call = plan.mayRefuse
-      ? liveCountCall(keys, stageId, nowMs, presenceTtlSec, countWidthsSec)
-      : sharedCountCall(keys, stageId, nowMs, presenceTtlSec, countWidthsSec, COUNT_CACHE_MS);
-    addStep(plan, "count", call);
-  }
+  const { presenceTtlSec, countWidthsSec: widthsSec, intervalKey } = input;
+  // A heartbeat that may be refused changes nothing: it counts for itself, and shares nothing.
+  plan.countShared = !plan.mayRefuse;
+  const call = plan.countShared
+    ? sharedCountCall(keys, stageId, {
+        ...{ nowMs, presenceTtlSec, widthsSec, keepMs: COUNT_CACHE_MS },
+        // A page's first heartbeat counts whatever is shared: its answer must include it.
+        takeWithinMs: input.freshCount === true ? 0 : COUNT_CACHE_MS,
+      })
+    : liveCountCall(keys, stageId, nowMs, presenceTtlSec, widthsSec);
+  addStep(plan, "count", call);
   if (intervalKey !== undefined) addStep(plan, "interval", (pipeline) => pipeline.get(intervalKey));
 }
 

@@ -19,7 +19,7 @@ import { decodeHeartbeatReply, type HeartbeatScriptReply } from "./heartbeat-scr
 import { heldCount } from "./held-count";
 import { decodeNextIndex } from "./next-epoch-index";
 import { decodeRegistryCheck } from "./registry-check";
-import { refreshedCount } from "./shared-count";
+import { applySharedCounts, sharedCountAnswer } from "./shared-count";
 import { learnIndexCount } from "./ticket-index";
 
 export type HeartbeatOutcome =
@@ -108,7 +108,7 @@ async function record(
   // The MGET's values: the registry check's, then the shared count when it rode along.
   const registryValues = (reply("registry") as unknown[] | null) ?? [];
   const check = plan.checkRegistry
-    ? decodeRegistryCheck(registryValues.slice(0, plan.sharedAt))
+    ? decodeRegistryCheck(registryValues.slice(0, plan.checkLength))
     : undefined;
   const applied = written === undefined ? undefined : applyWritten(deps, input, written);
   if (applied?.kind === "done") return applied.outcome;
@@ -118,6 +118,10 @@ async function record(
     const checked = applyRegistryCheck(deps.isolate, check.check, input.nowMs);
     registryLost = checked === "lost";
     regenerated ||= checked === "regenerated";
+    if (!registryLost) {
+      const others = registryValues.slice(plan.sharedStagesAt);
+      applySharedCounts(deps.isolate.counts.live, plan.sharedStages, others, input.nowMs);
+    }
   }
   const stage = applied?.stage ?? cached!;
   if (applied?.kind === "unknown-index") return { kind: "unknown-index", stage, registryLost };
@@ -130,19 +134,14 @@ async function record(
     indexStale: regenerated && input.index !== undefined,
   };
   if (!plan.refreshCount) return withHeldCount(deps, input, plan, counted);
-  const refreshed = refreshedCount(plan.countRefresh, {
-    counted: plan.countRefresh === "count" ? decodeLiveCount(reply("count")) : undefined,
-    sharedValue: plan.sharedAt === undefined ? undefined : (registryValues[plan.sharedAt] ?? null),
-    held: plan.cachedCount,
-    estimate: plan.checkStage ? written!.checked!.estimate : check!.estimate,
-    nowMs: input.nowMs,
-  });
-  if (refreshed === undefined) return withHeldCount(deps, input, plan, counted);
-  const live = refreshed.count;
+  const estimate = plan.checkStage ? written!.checked!.estimate : check!.estimate;
+  const live = plan.countShared
+    ? sharedCountAnswer(reply("count"), estimate, input.nowMs)
+    : { live: decodeLiveCount(reply("count")), estimate, asOfMs: input.nowMs };
   // Not over a count read later (a page's first heartbeat counts while a refresh is in flight).
   const held = deps.isolate.counts.live.get(input.stageId, input.nowMs);
   if (!registryLost && (held === undefined || held.asOfMs <= live.asOfMs)) {
-    deps.isolate.counts.live.set(input.stageId, live, refreshed.filedAtMs);
+    deps.isolate.counts.live.set(input.stageId, live, input.nowMs);
   }
   const outcome = { ...counted, count: live };
   if (!plan.reads.has("interval")) return outcome;

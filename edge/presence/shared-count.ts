@@ -1,83 +1,97 @@
-import { decodeSharedCount } from "@viewer-presence/shared/live-count";
+import { decodeSharedCount, decodeSharedCountReply } from "@viewer-presence/shared/live-count";
 import type { RestoreEstimate } from "@viewer-presence/shared/snapshot-estimate";
+import type { TtlCache } from "@viewer-presence/shared/ttl-cache";
 import { COUNT_CACHE_MS, type LiveCount } from "../isolate/count-memory";
 
 /**
- * A stage's count shared between the isolates that serve it (issue 22, "Counts cost per
- * isolate"). Each isolate refreshes the count it answers every COUNT_CACHE_MS; counting is
- * COUNT_SCRIPT's five commands, so on Cloudflare, where a stage's heartbeats are spread over many
- * isolates, the count cost grew with the isolates rather than the audience. Now whoever counts
- * leaves the count in `c:<stage>` for COUNT_CACHE_MS (SHARED_COUNT_SCRIPT, one SET more), and an
- * isolate that found another isolate counting reads that key with its registry check (the MGET
- * it sends anyway) instead: about one count per stage per COUNT_CACHE_MS in all, plus a key in one
- * MGET per isolate.
+ * A stage's count made once for all the isolates that serve it (issue 22, "Counts cost per
+ * isolate"). Counting is COUNT_SCRIPT's five commands; on Cloudflare a stage's heartbeats are
+ * spread over many isolates, so a count made by each isolate every COUNT_CACHE_MS grew with the
+ * isolates rather than the audience.
  *
- * Who counts settles by itself. An isolate counts when it has no count yet, when it counted last
- * time, on a page's first heartbeat (whose answer must include the viewer) and when it checks
- * the stage; it then also reads `c:<stage>` (before its own count, in the same request), and
- * when another isolate counted since its last count, it only reads from then on. A reader that
- * finds the key gone (the counter stopped serving the stage) answers what it holds, its age in
- * `asOf`, and counts at its next heartbeat.
+ * Now one isolate counts a stage and the others take its count. A heartbeat finds its stage's
+ * count due ({@link countDue}) when the isolate counted it COUNT_CACHE_MS ago, or took it from
+ * another isolate TAKEN_COUNT_MAX_AGE_MS ago (by when the counting isolate should have counted
+ * again), and sends SHARED_COUNT_SCRIPT: it takes a count another isolate made in the last
+ * COUNT_CACHE_MS (EVALSHA + GET), else counts and leaves its count in `c:<stage>` (COUNT_SCRIPT +
+ * GET + SET). Who counts settles by itself: the isolate whose due heartbeat comes first after a
+ * count is COUNT_CACHE_MS old, and an isolate that took a count waits longer. A heartbeat answers
+ * a count at most TAKEN_COUNT_MAX_AGE_MS old, its time in `asOf`.
+ *
+ * Knowing of the other isolates' counts costs no command of its own: the registry check (the
+ * MGET an isolate sends every REGISTRY_CHECK_MS, and with each count it makes) also reads
+ * `c:<stage>` of every stage the isolate holds a count of ({@link stagesHeld},
+ * {@link applySharedCounts}).
+ *
+ * Before, the count was shared through the registry check's MGET alone: a reader's count came due
+ * 10 s after its read and its next heartbeat sent an MGET for it (a command per heartbeat at 10
+ * viewers a stage over 4 isolates), and on a small stage, whose heartbeats reach the counting
+ * isolate more than 10 s apart, readers found no count under 10 s old and counted too
+ * (BENCHMARKS.md, "The count per isolate").
  */
-export type CountRefresh =
-  /** Count (SHARED_COUNT_SCRIPT), reading the shared count before it. */
-  | "count"
-  /** Read the shared count only, with the registry check. */
-  | "read";
 
-/** How a due refresh gets the count, from what the isolate holds. */
-export function countRefresh(
-  cached: LiveCount | undefined,
-  { freshCount, checkStage }: { freshCount: boolean; checkStage: boolean },
-): CountRefresh {
-  // A stage check reads the registry inside HEARTBEAT_SCRIPT: no MGET to carry the key.
-  if (freshCount || checkStage || cached?.readShared !== true) return "count";
-  return "read";
+/**
+ * How old a count taken from another isolate may be before the isolate asks again: two of the
+ * counting isolate's periods, since it counts at its first heartbeat of the stage after one.
+ */
+export const TAKEN_COUNT_MAX_AGE_MS = 2 * COUNT_CACHE_MS;
+
+/** Whether a heartbeat refreshes its stage's count: none held, or the one held is due. */
+export function countDue(held: LiveCount | undefined, nowMs: number): boolean {
+  if (held === undefined) return true;
+  const maxAgeMs = held.countedHere === false ? TAKEN_COUNT_MAX_AGE_MS : COUNT_CACHE_MS;
+  return nowMs - held.asOfMs >= maxAgeMs;
+}
+
+/** The count SHARED_COUNT_SCRIPT answered, with the estimate read beside it. */
+export function sharedCountAnswer(
+  reply: unknown,
+  estimate: RestoreEstimate | undefined,
+  nowMs: number,
+): LiveCount {
+  const shared = decodeSharedCountReply(reply) ?? { live: 0, asOfMs: nowMs, counted: true };
+  return { live: shared.live, estimate, asOfMs: shared.asOfMs, countedHere: shared.counted };
 }
 
 /**
- * The count a refresh leaves in the isolate, and the time to file it under (the isolate's count
- * cache times a refresh from it): a count of its own, the shared count, or, when the shared
- * count was gone, what the isolate held, filed as before so the next heartbeat counts.
+ * How many other stages' shared counts one registry check reads at most: an MGET is one command
+ * whatever its keys, and 100 counts are about 3 KB of reply. Stages beyond it learn of other
+ * isolates' counts when they come due, as a count of their own would.
  */
-export function refreshedCount(
-  refresh: CountRefresh,
-  {
-    counted,
-    sharedValue,
-    held,
-    estimate,
-    nowMs,
-  }: {
-    /** COUNT_SCRIPT's count, when this refresh counted. */
-    counted: number | undefined;
-    /** What the MGET read of `c:<stage>` (null when absent); undefined when not read. */
-    sharedValue: unknown;
-    /** The count the isolate held, and how long it had held it. */
-    held: { value: LiveCount; ageMs: number } | undefined;
-    estimate: RestoreEstimate | undefined;
-    nowMs: number;
-  },
-): { count: LiveCount; filedAtMs: number } | undefined {
-  const shared = decodeSharedCount(sharedValue);
-  const fresh = shared !== undefined && nowMs - shared.asOfMs < COUNT_CACHE_MS ? shared : undefined;
-  if (refresh === "count") {
-    // Another isolate counted since this one last did: from now on, read what it leaves.
-    const other = fresh !== undefined && fresh.asOfMs !== held?.value.asOfMs;
-    return {
-      count: { live: counted!, estimate, asOfMs: nowMs, readShared: other },
-      filedAtMs: nowMs,
-    };
+export const SHARED_READS_PER_CHECK = 100;
+
+/**
+ * The stages (but `except`) this isolate holds a count of, oldest filed first, at most
+ * SHARED_READS_PER_CHECK: whose `c:<stage>` a registry check reads beside its own four keys.
+ * None for one presence TTL after a restore, while counts carry restore estimates that each
+ * stage's own refresh reads.
+ */
+export function stagesHeld(
+  live: TtlCache<LiveCount>,
+  except: string | undefined,
+  { nowMs, restoring }: { nowMs: number; restoring: boolean },
+): string[] {
+  if (restoring) return [];
+  const stages: string[] = [];
+  for (const { key } of live.entries(nowMs)) {
+    if (stages.length === SHARED_READS_PER_CHECK) break;
+    if (key !== except) stages.push(key);
   }
-  if (fresh !== undefined) {
-    return {
-      count: { live: fresh.live, estimate, asOfMs: fresh.asOfMs, readShared: true },
-      filedAtMs: nowMs,
-    };
-  }
-  if (held === undefined) return undefined;
-  return {
-    count: { ...held.value, estimate: estimate ?? held.value.estimate, readShared: false },
-    filedAtMs: nowMs - held.ageMs,
-  };
+  return stages;
+}
+
+/** Files the shared counts a registry check read of {@link stagesHeld}: each one newer than held. */
+export function applySharedCounts(
+  live: TtlCache<LiveCount>,
+  stages: readonly string[],
+  values: readonly unknown[],
+  nowMs: number,
+): void {
+  stages.forEach((stageId, at) => {
+    const held = live.get(stageId, nowMs);
+    const shared = decodeSharedCount(values[at]);
+    if (held === undefined || shared === undefined || shared.asOfMs <= held.asOfMs) return;
+    const taken = { ...held, live: shared.live, asOfMs: shared.asOfMs, countedHere: false };
+    live.set(stageId, taken, nowMs);
+  });
 }
