@@ -2,7 +2,7 @@ import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process"
 
 /** How a process ended, and all it printed. */
 export interface ProcessExit {
-  /** The exit code; null when a signal ended it (or, with `error`, it never started). */
+  /** The exit code; null when a signal ended it (negative, with `error`, when it never started). */
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -23,8 +23,8 @@ export interface RunningProcess {
 
 /**
  * Spawns `command` with `args`, keeping everything it prints on stdout and stderr. Its stdin is
- * a pipe unless `stdin` says otherwise (the deployment setup's commands get the terminal's). The deployment setup runs its commands this way, and tests and benchmarks their
- * child processes.
+ * a pipe unless `stdin` says otherwise (the deployment setup's commands get the terminal's).
+ * The deployment setup runs its commands this way, and tests and benchmarks their children.
  */
 export function runProcess(
   command: string,
