@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runProcess } from "./run-process";
 
 /** One command the deployment setup runs (or, in a dry run, prints). */
 export interface Command {
@@ -57,26 +57,17 @@ export function realShell(print: (line: string) => void): Shell {
     print(`$ ${commandLine(command)}`);
     const [program, ...rest] = command.args;
     const npx = program === "wrangler" || program === "tsx";
-    const child = spawn(npx ? "npx" : program!, npx ? command.args : rest, {
+    const { exited } = runProcess(npx ? "npx" : program!, npx ? command.args : rest, {
       env: { ...process.env, ...WRANGLER_ENV },
-      stdio: ["inherit", "pipe", "pipe"],
+      stdin: "inherit",
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    return new Promise((resolve) => {
-      child.on("error", (error) => resolve({ ok: false, stdout, stderr: String(error) }));
-      child.on("close", (code) => {
-        if (!command.secretOutput && stdout.trim() !== "") print(stdout.trimEnd());
-        const done = code !== 0 && command.alreadyDone?.test(`${stdout}\n${stderr}`) === true;
-        if (code !== 0 && !done) print(stderr.trimEnd());
-        resolve({ ok: code === 0 || done, stdout, stderr });
-      });
+    return exited.then(({ code, stdout, stderr, error }) => {
+      // A command that could not start (not installed): its error stands for its stderr.
+      if (error) return { ok: false, stdout, stderr: String(error) };
+      if (!command.secretOutput && stdout.trim() !== "") print(stdout.trimEnd());
+      const done = code !== 0 && command.alreadyDone?.test(`${stdout}\n${stderr}`) === true;
+      if (code !== 0 && !done) print(stderr.trimEnd());
+      return { ok: code === 0 || done, stdout, stderr };
     });
   };
 }

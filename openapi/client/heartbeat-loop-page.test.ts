@@ -1,19 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LEAVE_CONTENT_TYPE } from "./leave";
 import { settle } from "./testing/fake-clock";
 import { heartbeat, held, problem } from "./testing/fake-server";
-import { BASE_URL, createLoopHarness, type Harness, STAGE_ID } from "./testing/harness";
+import { BASE_URL, type Harness, loopHarnessPerTest, STAGE_ID } from "./testing/harness";
 
 let h: Harness;
 const LEAVE_URL = `${BASE_URL}/v1/stages/${STAGE_ID}/leave`;
 
-beforeEach(() => {
-  h = createLoopHarness();
-});
-
-afterEach(() => {
-  expect(h.server.unexpected).toEqual([]);
-  expect(h.server.maxInFlight).toBeLessThanOrEqual(1);
+loopHarnessPerTest((harness) => {
+  h = harness;
 });
 
 describe("startHeartbeatLoop: hidden pages", () => {

@@ -1,19 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BACKOFF_CAP_MS } from "./backoff";
 import { NETWORK_PROBLEM_TYPE, TOKEN_PROBLEM_TYPE } from "./loop-problem";
 import { settle } from "./testing/fake-clock";
 import { heartbeat, held, networkFailure, problem } from "./testing/fake-server";
-import { BASE_URL, createLoopHarness, type Harness, STAGE_ID } from "./testing/harness";
+import {
+  BASE_URL,
+  createLoopHarness,
+  type Harness,
+  loopHarnessPerTest,
+  STAGE_ID,
+} from "./testing/harness";
 
 let h: Harness;
 
-beforeEach(() => {
-  h = createLoopHarness();
-});
-
-afterEach(() => {
-  expect(h.server.unexpected).toEqual([]);
-  expect(h.server.maxInFlight).toBeLessThanOrEqual(1);
+loopHarnessPerTest((harness) => {
+  h = harness;
 });
 
 describe("startHeartbeatLoop: scheduling", () => {

@@ -1,19 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { settle } from "./testing/fake-clock";
 import { heartbeat, problem } from "./testing/fake-server";
 import { STAGE_ID } from "./testing/harness";
-import { createPresenceHarness, type PresenceHarness } from "./testing/presence-harness";
+import { type PresenceHarness, presenceHarnessPerTest } from "./testing/presence-harness";
 import { until } from "./testing/socket-server";
 
 let h: PresenceHarness;
-
-beforeEach(async () => {
-  h = await createPresenceHarness();
-});
-
-afterEach(async () => {
-  await h.close();
-  expect(h.server.unexpected).toEqual([]);
+presenceHarnessPerTest((harness) => {
+  h = harness;
 });
 
 /** Answers for `n` heartbeats, each asking for the next in 30 s. */

@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { settle } from "./testing/fake-clock";
 import { STAGE_ID } from "./testing/harness";
-import { createPresenceHarness, type PresenceHarness } from "./testing/presence-harness";
+import { type PresenceHarness, presenceHarnessPerTest } from "./testing/presence-harness";
 import { until } from "./testing/socket-server";
 
 let h: PresenceHarness;
-
-beforeEach(async () => {
-  h = await createPresenceHarness();
-});
-
-afterEach(async () => {
-  await h.close();
-  expect(h.server.unexpected).toEqual([]);
+presenceHarnessPerTest((harness) => {
+  h = harness;
 });
 
 /** A JWT with this `exp` (s): the client reads it without verifying, so the signature is junk. */

@@ -4,8 +4,8 @@
  * a Worker's, and reads back what it printed. heap-sampler.ts is preloaded so that a run that
  * dies without a report (heap out of memory, killed) still says how much heap and CPU it used.
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { runProcess } from "../../deploy/run-process";
 import type { RunReport } from "../../sync/run-report";
 
 export interface MeasuredRun {
@@ -34,7 +34,7 @@ export function measuredRun(
   opts: { heapCapMb: number; timeoutMs: number; runOptions?: object; nodeFlags?: string[] },
 ): Promise<MeasuredRun> {
   const started = performance.now();
-  const child = spawn(
+  const { child, exited } = runProcess(
     process.execPath,
     [
       `--max-old-space-size=${opts.heapCapMb}`,
@@ -48,44 +48,33 @@ export function measuredRun(
     ],
     { env: { PATH: process.env.PATH ?? "", ...env } },
   );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
   // The run's own deadline (SYNC_RUN_DEADLINE_MS) should end it first; this only guards the benchmark.
   const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
-  return new Promise((resolve) => {
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const processMs = Math.round(performance.now() - started);
-      const line = stdout.trim().split("\n").at(-1);
-      if (line?.startsWith("{")) {
-        const { error, ...printed } = JSON.parse(line) as Omit<MeasuredRun, "wallMs"> & {
-          report: RunReport;
-          error?: string;
-        };
-        return resolve({
-          ...printed,
-          wallMs: printed.report.durationMs,
-          ...(error === undefined ? {} : { failure: `exit ${code}: ${error}` }),
-        });
-      }
-      const sampled = /\{"heapSampler":.*\}/.exec(stderr)?.[0];
-      const failure = /heap out of memory/i.test(stderr)
-        ? "JavaScript heap out of memory"
-        : signal === "SIGKILL"
-          ? `killed after ${opts.timeoutMs} ms`
-          : (/SyncRunError[^\n]*/.exec(stderr)?.[0] ??
-            stderr.trim().split("\n").slice(-3).join(" "));
-      resolve({
-        ...(sampled ? JSON.parse(sampled).heapSampler : {}),
-        wallMs: processMs,
-        failure: `exit ${code ?? signal}: ${failure}`,
-      });
-    });
+  return exited.then(({ code, signal, stdout, stderr }): MeasuredRun => {
+    clearTimeout(timer);
+    const processMs = Math.round(performance.now() - started);
+    const line = stdout.trim().split("\n").at(-1);
+    if (line?.startsWith("{")) {
+      const { error, ...printed } = JSON.parse(line) as Omit<MeasuredRun, "wallMs"> & {
+        report: RunReport;
+        error?: string;
+      };
+      return {
+        ...printed,
+        wallMs: printed.report.durationMs,
+        ...(error === undefined ? {} : { failure: `exit ${code}: ${error}` }),
+      };
+    }
+    const sampled = /\{"heapSampler":.*\}/.exec(stderr)?.[0];
+    const failure = /heap out of memory/i.test(stderr)
+      ? "JavaScript heap out of memory"
+      : signal === "SIGKILL"
+        ? `killed after ${opts.timeoutMs} ms`
+        : (/SyncRunError[^\n]*/.exec(stderr)?.[0] ?? stderr.trim().split("\n").slice(-3).join(" "));
+    return {
+      ...(sampled ? JSON.parse(sampled).heapSampler : {}),
+      wallMs: processMs,
+      failure: `exit ${code ?? signal}: ${failure}`,
+    };
   });
 }

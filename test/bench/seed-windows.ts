@@ -13,8 +13,10 @@
  */
 import type { Redis } from "@upstash/redis";
 import { type Audience, audienceTag, type DeviceClass } from "@viewer-presence/shared/audience";
-import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
-import { epochOfWindow } from "@viewer-presence/shared/slot-bitmaps";
+import { createRedis } from "@viewer-presence/shared/clients";
+import { parseConfig } from "@viewer-presence/shared/config";
+import { type RedisKeys, redisKeys } from "@viewer-presence/shared/redis-keys";
+import { epochOfWindow, PRESENT_AND_WATCHED } from "@viewer-presence/shared/slot-bitmaps";
 
 /** Viewers per pipelined request while seeding bitmaps (a multiple of 16: whole u32 words). */
 const SEED_VIEWERS_PER_REQUEST = 4_096;
@@ -61,6 +63,24 @@ function* chunks(plan: SeedPlan, per: number) {
       yield { stageId: ids[s]!, first: v, viewers, numbers };
     }
   }
+}
+
+/**
+ * What a seeding bench runs the app with on its stack (`stackEnv`): bench secrets and the key
+ * prefix `bench:`, as variables (`env`, for a child run or `wrangler dev`) and parsed
+ * (`config`); and the Redis client and keys to seed with, whose calls get a minute each
+ * (seeding pipelines are large; the sync job's calls get 5 s).
+ */
+export function seedingTarget(stackEnv: object) {
+  const env: Record<string, string> = {
+    ...(stackEnv as Record<string, string>),
+    ADMIN_API_KEY: "bench-admin-key-0123456789",
+    VIEWER_TOKEN_SECRET: "bench-viewer-token-secret-0123456789abcdef",
+    REDIS_KEY_PREFIX: "bench:",
+  };
+  const config = parseConfig(env);
+  const redis = createRedis(config, { timeoutMs: 60_000 });
+  return { env, config, redis, keys: redisKeys(config.redisKeyPrefix) };
 }
 
 /** Seeds the plan (see the top of this file). */
@@ -112,7 +132,7 @@ async function seedBitmapWindows(redis: Redis, keys: RedisKeys, plan: SeedPlan):
       let index = first;
       // Whole words of 16 viewers, then the rest one u2 each (what a heartbeat sets).
       for (; index + 15 <= last; index += 16) bits.set("u32", `#${index / 16}`, FULL_WORD);
-      for (; index <= last; index++) bits.set("u2", `#${index}`, 3);
+      for (; index <= last; index++) bits.set("u2", `#${index}`, PRESENT_AND_WATCHED);
       bits.exec();
     }
     viewersInRequest += viewers.length;

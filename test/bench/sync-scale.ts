@@ -9,8 +9,8 @@
  * exactly once with the 300 s each watched.
  */
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
-import { parseConfig } from "@viewer-presence/shared/config";
+import { createDocumentClient } from "@viewer-presence/shared/clients";
+import type { parseConfig } from "@viewer-presence/shared/config";
 import {
   DAY_ROLLUP_ITEM_TYPE,
   HOUR_ROLLUP_ITEM_TYPE,
@@ -18,16 +18,16 @@ import {
   VIEWING_RECORDS_ITEM_TYPE,
 } from "@viewer-presence/shared/dynamo-keys";
 import type { Breakdown } from "@viewer-presence/shared/history-items";
-import { type RedisKeys, redisKeys } from "@viewer-presence/shared/redis-keys";
+import type { RedisKeys } from "@viewer-presence/shared/redis-keys";
 import { EPOCH_WINDOWS, epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { windowIndex } from "@viewer-presence/shared/windows";
 import { maxPresenceTtlSec } from "../../sync/budget-interval";
 import type { SyncRedis } from "../../sync/sync-redis";
 import { findClosedSlotWindows, readSyncedWindows } from "../../sync/windows/find-work";
-import type { UpstashStats } from "../stack/upstash-proxy";
+import { noUpstashStats, type UpstashStats } from "../stack/upstash-proxy";
 import { startBenchStack } from "./bench-stack";
 import { type MeasuredRun, measuredRun } from "./measured-run";
-import { audienceOf, redisUsedMemory, seedWindows, stageIds } from "./seed-windows";
+import { audienceOf, redisUsedMemory, seedingTarget, seedWindows, stageIds } from "./seed-windows";
 
 /** A Worker's memory. */
 export const HEAP_CAP_MB = 128;
@@ -109,16 +109,7 @@ export async function runScenario(
   const stack = await startBenchStack();
   let result: Omit<ScenarioResult, "scenarioMs">;
   try {
-    const env: Record<string, string> = {
-      ...stack.env,
-      ADMIN_API_KEY: "bench-admin-key-0123456789",
-      VIEWER_TOKEN_SECRET: "bench-viewer-token-secret-0123456789abcdef",
-      REDIS_KEY_PREFIX: "bench:",
-    };
-    const config = parseConfig(env);
-    // Seeding pipelines are large; its calls get a minute each, not the job's 5 s.
-    const redis = createRedis(config, { timeoutMs: 60_000 });
-    const keys = redisKeys(config.redisKeyPrefix);
+    const { env, config, redis, keys } = seedingTarget(stack.env);
     const memoryBefore = await redisUsedMemory(
       env.UPSTASH_REDIS_REST_URL!,
       config.upstashRedisRestToken,
@@ -139,15 +130,7 @@ export async function runScenario(
     await stack.resetStats();
     // The endpoint's counts of the runs alone: read after each run, reset after the check
     // between runs (whose SCAN is the benchmark's, not the job's).
-    const redisStats: UpstashStats = {
-      requests: 0,
-      commands: 0,
-      requestBytes: 0,
-      responseBytes: 0,
-      throttled: 0,
-      delayed: 0,
-      delayedMs: 0,
-    };
+    const redisStats = noUpstashStats();
     const runs: MeasuredRun[] = [];
     const runRedis: UpstashStats[] = [];
     let windowsLeft = scenario.stages;

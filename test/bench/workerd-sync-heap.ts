@@ -22,15 +22,13 @@
 import { realpathSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { createDocumentClient, createRedis } from "@viewer-presence/shared/clients";
-import { parseConfig } from "@viewer-presence/shared/config";
-import { redisKeys } from "@viewer-presence/shared/redis-keys";
+import { createDocumentClient } from "@viewer-presence/shared/clients";
 import { windowIndex } from "@viewer-presence/shared/windows";
 import type { RunReport } from "../../sync/run-report";
 import { startWranglerDev } from "../stack/wrangler-dev";
 import { startBenchStack } from "./bench-stack";
 import { type HeapSamples, openIsolateInspector, sampleHeap } from "./isolate-heap";
-import { seedWindows } from "./seed-windows";
+import { seedingTarget, seedWindows } from "./seed-windows";
 import { breakdownsMatch, readTable, slotWindowsWaiting } from "./sync-scale";
 
 const DEFAULT_SIZES = [200_000, 1_000_000, 2_000_000];
@@ -81,16 +79,7 @@ export async function measureHeap(
   const { collect = true, echo } = options;
   const stack = await startBenchStack();
   try {
-    const env: Record<string, string> = {
-      ...stack.env,
-      ADMIN_API_KEY: "bench-admin-key-0123456789",
-      VIEWER_TOKEN_SECRET: "bench-viewer-token-secret-0123456789abcdef",
-      REDIS_KEY_PREFIX: "bench:",
-    };
-    const config = parseConfig(env);
-    // Seeding pipelines are large; its calls get a minute each.
-    const redis = createRedis(config, { timeoutMs: 60_000 });
-    const keys = redisKeys(config.redisKeyPrefix);
+    const { env, config, redis, keys } = seedingTarget(stack.env);
     const plan = { stages: 1, viewersPerStage: viewers, window: windowIndex(Date.now()) - 2 };
     const seedStarted = performance.now();
     await seedWindows(redis, keys, plan);

@@ -1,19 +1,14 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { createPresenceClient } from "@viewer-presence/client";
-import { build } from "esbuild";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startWranglerDev } from "../stack";
-import { TEST_ADMIN_KEY, testBindings, uniqueId } from "../test-env";
+import type { WranglerDevHandle } from "../stack/wrangler-dev";
+import { TEST_ADMIN_KEY, uniqueId } from "../test-env";
 import { hasChromium, launchChromium } from "./chromium";
+import { type ClientPageSite, serveClientPage, startWorkerForPage } from "./client-page";
 
-let worker: Awaited<ReturnType<typeof startWranglerDev>> | undefined;
-let site: Server | undefined;
-let siteUrl = "";
+let worker: WranglerDevHandle | undefined;
+let site: ClientPageSite | undefined;
 let browser: Browser | undefined;
-let bundleBytes = 0;
 
 /** A page that starts the loop with the stage and token from its query string. */
 const PAGE = `<!doctype html><html><body><p id="viewers">-</p><script type="module">
@@ -32,31 +27,11 @@ startHeartbeatLoop({
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL("../../openapi/client/index.ts", import.meta.url))],
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    write: false,
-  });
-  const code = bundle.outputFiles[0]!.contents;
-  bundleBytes = code.byteLength;
-  site = createServer((request, response) => {
-    if (request.url?.startsWith("/client.js")) {
-      response.writeHead(200, { "content-type": "text/javascript" }).end(code);
-    } else {
-      response.writeHead(200, { "content-type": "text/html" }).end(PAGE);
-    }
-  });
-  await new Promise<void>((resolve) => site!.listen(0, "127.0.0.1", resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  worker = await startWranglerDev({
-    port: 0,
-    vars: testBindings(inject("stackEnv"), {
-      REDIS_KEY_PREFIX: `${uniqueId("br")}:`,
-      CORS_ORIGINS: siteUrl,
-    }),
+  site = await serveClientPage(PAGE);
+  worker = await startWorkerForPage({
+    stackEnv: inject("stackEnv"),
+    siteUrl: site.url,
+    keyLabel: "br",
   });
   browser = await launchChromium();
 }, 120_000);
@@ -64,15 +39,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await worker?.stop();
-  await new Promise((resolve) => (site ? site.close(resolve) : resolve(undefined)));
+  await site?.close();
 });
 
 describe.skipIf(!hasChromium)(
   "the heartbeat loop in Chromium (needs /usr/bin/chromium: apt-get install chromium)",
   () => {
     it("bundles for the browser without Node built-ins", () => {
-      expect(bundleBytes).toBeGreaterThan(1000);
-      expect(bundleBytes).toBeLessThan(100_000);
+      expect(site!.bundleBytes).toBeGreaterThan(1000);
+      expect(site!.bundleBytes).toBeLessThan(100_000);
     });
 
     it("counts a page's viewer across origins, and drops them by sendBeacon when the page goes away", async () => {
@@ -93,7 +68,7 @@ describe.skipIf(!hasChromium)(
         stage: stageId,
         token: issued.data!.token,
       });
-      await page.goto(`${siteUrl}/?${query}`);
+      await page.goto(`${site!.url}/?${query}`);
       await page.waitForFunction(
         () => (window as unknown as { beats: unknown[] }).beats.length > 0,
         null,
@@ -120,7 +95,7 @@ describe.skipIf(!hasChromium)(
         body: { id: stageId, title: "Open", allowAnonymous: true },
       });
       const page = await browser!.newPage();
-      await page.goto(`${siteUrl}/?${new URLSearchParams({ api: worker!.url, stage: stageId })}`);
+      await page.goto(`${site!.url}/?${new URLSearchParams({ api: worker!.url, stage: stageId })}`);
       await page.waitForFunction(
         () => (window as unknown as { beats: unknown[] }).beats.length > 0,
         null,

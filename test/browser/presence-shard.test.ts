@@ -1,13 +1,12 @@
-import { createServer, request, type Server } from "node:http";
+import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { signViewerToken } from "@viewer-presence/tokens";
-import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startWranglerDev } from "../stack";
-import { adminHeaders, TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
+import type { WranglerDevHandle } from "../stack/wrangler-dev";
+import { adminHeaders, TEST_TOKEN_SECRET, uniqueId } from "../test-env";
 import { hasChromium, launchChromium } from "./chromium";
+import { type ClientPageSite, serveClientPage, startWorkerForPage } from "./client-page";
 
 /**
  * Issue 17's first "Done when", in Chromium against the real thing: pages bundling
@@ -30,9 +29,8 @@ const SHOWN_WITHIN_MS = 10_000;
  */
 const COUNTED_WITHIN_MS = 2 * (INTERVAL_SEC * 1000 + 2_000) + SHOWN_WITHIN_MS;
 
-let worker: Awaited<ReturnType<typeof startWranglerDev>> | undefined;
-let site: Server | undefined;
-let siteUrl = "";
+let worker: WranglerDevHandle | undefined;
+let site: ClientPageSite | undefined;
 let browser: Browser | undefined;
 let proxy: UpgradeRefusingProxy | undefined;
 /** Viewers whose page said `pagehide` (a beacon to the site). */
@@ -123,40 +121,23 @@ async function startUpgradeRefusingProxy(target: string): Promise<UpgradeRefusin
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL("../../openapi/client/index.ts", import.meta.url))],
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    write: false,
-  });
-  const code = bundle.outputFiles[0]!.contents;
-  site = createServer((incoming, outgoing) => {
-    if (incoming.url?.startsWith("/client.js")) {
-      outgoing.writeHead(200, { "content-type": "text/javascript" }).end(code);
-    } else if (incoming.url?.startsWith("/pagehide")) {
-      pageHides.push(new URL(incoming.url, "http://site").searchParams.get("viewer") ?? "");
+  site = await serveClientPage(PAGE, {
+    "/pagehide": (incoming, outgoing) => {
+      pageHides.push(new URL(incoming.url!, "http://site").searchParams.get("viewer") ?? "");
       incoming.resume();
       outgoing.writeHead(204).end();
-    } else if (incoming.url === "/blank") {
+    },
+    "/blank": (_, outgoing) => {
       outgoing
         .writeHead(200, { "content-type": "text/html" })
         .end("<!doctype html><title>-</title>");
-    } else {
-      outgoing.writeHead(200, { "content-type": "text/html" }).end(PAGE);
-    }
+    },
   });
-  await new Promise<void>((resolve) => site!.listen(0, "127.0.0.1", resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  worker = await startWranglerDev({
-    port: 0,
-    vars: testBindings(inject("stackEnv"), {
-      REDIS_KEY_PREFIX: `${uniqueId("bd")}:`,
-      // The fallback's heartbeats come from the page's origin.
-      CORS_ORIGINS: siteUrl,
-      HEARTBEAT_INTERVAL_SEC: String(INTERVAL_SEC),
-    }),
+  worker = await startWorkerForPage({
+    stackEnv: inject("stackEnv"),
+    siteUrl: site.url,
+    keyLabel: "bd",
+    vars: { HEARTBEAT_INTERVAL_SEC: String(INTERVAL_SEC) },
   });
   proxy = await startUpgradeRefusingProxy(worker.url);
   browser = await launchChromium();
@@ -166,7 +147,7 @@ afterAll(async () => {
   await browser?.close();
   await proxy?.close();
   await worker?.stop();
-  await new Promise((resolve) => (site ? site.close(resolve) : resolve(undefined)));
+  await site?.close();
 });
 
 async function createStage(): Promise<string> {
@@ -201,7 +182,7 @@ async function openTab(stageId: string, viewer: string, api = worker!.url): Prom
     token: await tokenFor(stageId, viewer),
   });
   query.set("viewer", viewer);
-  await page.goto(`${siteUrl}/?${query}`);
+  await page.goto(`${site!.url}/?${query}`);
   return page;
 }
 
@@ -294,7 +275,7 @@ describe.skipIf(!hasChromium)(
       // ping to stay. (Chromium, not Node's WebSocket: under wrangler dev a close from the
       // shard's alarm reaches Node's only when the connection ends, Chromium's 2 s later.)
       const mute = await browser!.newPage();
-      await mute.goto(`${siteUrl}/blank`);
+      await mute.goto(`${site!.url}/blank`);
       const muteUrl = `${worker!.url.replace(/^http/, "ws")}/v1/stages/${stageId}/presence?token=${await tokenFor(stageId, "mute")}`;
       await mute.evaluate((url) => {
         const socket = new WebSocket(url);

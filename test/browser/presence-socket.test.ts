@@ -1,11 +1,8 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SocketServer, until } from "../../openapi/client/testing/socket-server";
 import { hasChromium, launchChromium } from "./chromium";
+import { type ClientPageSite, serveClientPage } from "./client-page";
 
 /**
  * startPresence in Chromium, bundled as a front end bundles it, against a real WebSocket server
@@ -13,8 +10,7 @@ import { hasChromium, launchChromium } from "./chromium";
  * WebSocket, pagehide and fetch. The end-to-end test against the edge's Durable Object is the
  * lead's; this one holds the client to the protocol in a real browser.
  */
-let site: Server | undefined;
-let siteUrl = "";
+let site: ClientPageSite | undefined;
 let browser: Browser | undefined;
 let sockets: SocketServer;
 let page: Page;
@@ -38,30 +34,13 @@ type PageWindow = { updates: { viewers: number; transport: string }[]; problems:
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL("../../openapi/client/index.ts", import.meta.url))],
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    write: false,
-  });
-  const code = bundle.outputFiles[0]!.contents;
-  site = createServer((request, response) => {
-    if (request.url?.startsWith("/client.js")) {
-      response.writeHead(200, { "content-type": "text/javascript" }).end(code);
-    } else {
-      response.writeHead(200, { "content-type": "text/html" }).end(PAGE);
-    }
-  });
-  await new Promise<void>((resolve) => site!.listen(0, "127.0.0.1", resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  site = await serveClientPage(PAGE);
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (site ? site.close(resolve) : resolve(undefined)));
+  await site?.close();
 });
 
 beforeEach(async () => {
@@ -80,7 +59,7 @@ const updates = () => page.evaluate(() => (window as unknown as PageWindow).upda
 
 describe.skipIf(!hasChromium)("startPresence in Chromium (needs /usr/bin/chromium)", () => {
   it("shows pushed counts, and sends leave and closes 1000 when the page goes away", async () => {
-    await page.goto(`${siteUrl}/?api=${encodeURIComponent(sockets.url)}`);
+    await page.goto(`${site!.url}/?api=${encodeURIComponent(sockets.url)}`);
     await page.waitForFunction(() => (window as unknown as PageWindow).updates.length === 1);
     expect(Object.fromEntries(sockets.upgrades[0]!.searchParams)).toEqual({ token: "tok-1" });
     sockets.last.sendCount(2);
@@ -99,7 +78,7 @@ describe.skipIf(!hasChromium)("startPresence in Chromium (needs /usr/bin/chromiu
     const heartbeats: string[] = [];
     sockets.onRequest = (request, response) => {
       const cors = {
-        "access-control-allow-origin": siteUrl,
+        "access-control-allow-origin": site!.url,
         "access-control-allow-headers": "authorization, content-type",
         "access-control-allow-methods": "POST",
       };
@@ -117,7 +96,7 @@ describe.skipIf(!hasChromium)("startPresence in Chromium (needs /usr/bin/chromiu
         .writeHead(200, { ...cors, "content-type": "application/json" })
         .end(JSON.stringify(body));
     };
-    await page.goto(`${siteUrl}/?api=${encodeURIComponent(sockets.url)}`);
+    await page.goto(`${site!.url}/?api=${encodeURIComponent(sockets.url)}`);
     await page.waitForFunction(() => (window as unknown as PageWindow).updates.length === 1);
     expect(await updates()).toEqual([
       { stageId: "concert-42", viewers: 7, estimated: false, transport: "http" },

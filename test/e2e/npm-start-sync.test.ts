@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runProcess } from "../../deploy/run-process";
 import { findFreePort } from "../stack/free-port";
 import { STACK_ENV_FILE, STACK_FILE } from "../stack/stack-file";
 
@@ -19,21 +20,10 @@ const someoneElsesStack = existsSync(STACK_FILE);
 
 /** Runs a command with only PATH and HOME set (a fresh terminal), resolving when it exits. */
 function run(command: string, args: string[]) {
-  const child = spawn(command, args, {
+  return runProcess(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1" },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr })),
-  );
+  }).exited;
 }
 
 let stack: ChildProcess | undefined;

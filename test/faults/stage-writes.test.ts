@@ -27,18 +27,8 @@ const direct = () =>
     ({ proxy }) => new Redis({ url: proxy.url, token: proxy.token, enableTelemetry: false }),
   );
 
-const create = (body: { id: string; title: string; databases?: number }) =>
-  fault.h.request("/v1/stages", {
-    method: "POST",
-    headers: adminHeaders,
-    body: JSON.stringify(body),
-  });
-const patch = (id: string, body: object) =>
-  fault.h.request(`/v1/stages/${id}`, {
-    method: "PATCH",
-    headers: adminHeaders,
-    body: JSON.stringify(body),
-  });
+const create = (body: { id: string; title: string; databases?: number }) => fault.h.postStage(body);
+const patch = (id: string, body: object) => fault.h.patchStage(id, body);
 
 /** A stage id whose home (first database) is `home`, spread over `databases`. */
 function idHomedOn(home: number, databases = 1): string {

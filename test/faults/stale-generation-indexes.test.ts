@@ -20,29 +20,39 @@
 import { parseViewerEntry } from "@viewer-presence/shared/audience";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { describe, expect, it } from "vitest";
-import { createHarness } from "../in-process/harness";
+import { createHarness, type Harness } from "../in-process/harness";
 import { uniqueId } from "../test-env";
 import { type FaultStack, startFaultStack } from "./fault-stack";
+
+/**
+ * Two isolates (two apps, A and B) on the fault stack's one Redis database under a key prefix of
+ * their own, a stage, and one heartbeat of a viewer through either (`ticket`: the one to send
+ * back), which must be answered 200.
+ */
+async function twoIsolates(stack: FaultStack) {
+  const bindings = { ...stack.env, REDIS_KEY_PREFIX: `${uniqueId("gen")}:` };
+  const a = createHarness({ bindings });
+  const b = createHarness({ bindings });
+  const stageId = await a.createStage();
+  const beat = async (
+    h: Harness,
+    viewerId: string,
+    ticket?: string,
+  ): Promise<{ viewers: number; estimated: boolean; ticket: string }> => {
+    const token = await h.token(viewerId, stageId);
+    const query = ticket === undefined ? "" : `?ticket=${encodeURIComponent(ticket)}`;
+    const response = await h.heartbeat(stageId, token, query);
+    expect(response.status, viewerId).toBe(200);
+    return (await response.json()) as { viewers: number; estimated: boolean; ticket: string };
+  };
+  return { a, b, stageId, beat };
+}
 
 describe("an isolate whose data generation changed under it", () => {
   it("looks its viewers up again instead of writing their indexes from before the loss", async () => {
     const stack: FaultStack = await startFaultStack();
     try {
-      const bindings = { ...stack.env, REDIS_KEY_PREFIX: `${uniqueId("gen")}:` };
-      const a = createHarness({ bindings });
-      const b = createHarness({ bindings });
-      const stageId = await a.createStage();
-      const beat = async (
-        h: typeof a,
-        viewerId: string,
-        ticket?: string,
-      ): Promise<{ viewers: number; estimated: boolean; ticket: string }> => {
-        const token = await h.token(viewerId, stageId);
-        const query = ticket === undefined ? "" : `?ticket=${encodeURIComponent(ticket)}`;
-        const response = await h.heartbeat(stageId, token, query);
-        expect(response.status, viewerId).toBe(200);
-        return (await response.json()) as { viewers: number; estimated: boolean; ticket: string };
-      };
+      const { a, b, stageId, beat } = await twoIsolates(stack);
       const early = ["a0", "a1", "a2", "a3"];
       const tickets = new Map<string, string>();
       for (const viewerId of early) tickets.set(viewerId, (await beat(a, viewerId)).ticket);
@@ -76,17 +86,7 @@ describe("an isolate whose data generation changed under it", () => {
   it("does not answer a ticket naming an index from before the loss under the new generation", async () => {
     const stack: FaultStack = await startFaultStack();
     try {
-      const bindings = { ...stack.env, REDIS_KEY_PREFIX: `${uniqueId("gen")}:` };
-      const a = createHarness({ bindings });
-      const b = createHarness({ bindings });
-      const stageId = await a.createStage();
-      const beat = async (h: typeof a, viewerId: string, ticket?: string) => {
-        const token = await h.token(viewerId, stageId);
-        const query = ticket === undefined ? "" : `?ticket=${encodeURIComponent(ticket)}`;
-        const response = await h.heartbeat(stageId, token, query);
-        expect(response.status, viewerId).toBe(200);
-        return (await response.json()) as { viewers: number; ticket: string };
-      };
+      const { a, b, stageId, beat } = await twoIsolates(stack);
       for (const viewerId of ["a0", "a1", "a2", "a3"]) await beat(a, viewerId);
       expect(await a.redis.flushall()).toBe("OK");
       b.clock.nowMs = a.clock.nowMs + 1_000;

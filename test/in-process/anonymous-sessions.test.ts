@@ -48,11 +48,7 @@ describe("anonymous sessions", () => {
     // A session's token is bound to its stage.
     expect((await h.heartbeat(closed, started.token)).status).toBe(403);
     // Closing the stage to anonymous viewers refuses sessions already started.
-    await h.request(`/v1/stages/${open}`, {
-      method: "PATCH",
-      headers: adminHeaders,
-      body: JSON.stringify({ allowAnonymous: false }),
-    });
+    await h.patchStage(open, { allowAnonymous: false });
     h.advance(10_000);
     expect((await h.heartbeat(open, started.token)).status).toBe(403);
   });

@@ -35,12 +35,7 @@ describe("a broadcast write that fails", () => {
     const dynamo = failingBroadcasts();
     const h = createHarness({ app: { clients: { dynamo: dynamo.factory } } });
     const stageId = uniqueId("s");
-    const create = () =>
-      h.request("/v1/stages", {
-        method: "POST",
-        headers: adminHeaders,
-        body: JSON.stringify({ id: stageId, title: "Faulty" }),
-      });
+    const create = () => h.postStage({ id: stageId, title: "Faulty" });
     const broadcasts = async () => {
       const response = await h.request(`/v1/stages/${stageId}/broadcasts`, {
         headers: adminHeaders,
@@ -63,11 +58,7 @@ describe("a broadcast write that fails", () => {
 
     h.advance(60_000);
     dynamo.state.failing = true;
-    const end = await h.request(`/v1/stages/${stageId}`, {
-      method: "PATCH",
-      headers: adminHeaders,
-      body: JSON.stringify({ status: "ended" }),
-    });
+    const end = await h.patchStage(stageId, { status: "ended" });
     expect(end.status).toBe(503);
     await readProblem(end);
     dynamo.state.failing = false;

@@ -59,12 +59,7 @@ describe("broadcasts and viewers' watch time", () => {
     expect(response.status, `${path}: ${response.status}`).toBe(200);
     return (await response.json()) as Record<string, unknown>;
   };
-  const patch = (status: string) =>
-    h.request(`/v1/stages/${stageId}`, {
-      method: "PATCH",
-      headers: adminHeaders,
-      body: JSON.stringify({ status }),
-    });
+  const patch = (status: string) => h.patchStage(stageId, { status });
   const at = (ms: number) => new Date(ms).toISOString();
 
   beforeAll(async () => {

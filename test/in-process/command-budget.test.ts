@@ -9,8 +9,8 @@
  * (`delayed`, `throttled`), not through timings. The app's clock stands still during a burst,
  * so the budget (a token bucket on that clock) does not refill mid-burst.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type LocalStack, startLocalStack } from "../stack";
+import { describe, expect, it, vi } from "vitest";
+import { localStackPerFile } from "../stack/stack-per-file";
 import { uniqueId } from "../test-env";
 import { severalDatabases } from "./databases-harness";
 
@@ -29,14 +29,10 @@ const BUDGET = CAP;
 /** More heartbeats at once than the budget takes, and than the endpoint runs in a second. */
 const BURST = 300;
 
-let stack: LocalStack;
-beforeAll(async () => {
-  stack = await startLocalStack({ maxCommandsPerSecond: CAP });
-});
-afterAll(() => stack.stop());
+const stack = localStackPerFile({ maxCommandsPerSecond: CAP });
 
 async function burst(budget: number) {
-  const t = severalDatabases(stack);
+  const t = severalDatabases(stack());
   t.env.REDIS_COMMANDS_PER_SEC = String(budget);
   const stageId = uniqueId("budget");
   expect((await t.createStage({ id: stageId, title: stageId })).status).toBe(201);
@@ -47,7 +43,7 @@ async function burst(budget: number) {
     expect((await t.beat(stageId, viewer)).status).toBe(200);
   }
   t.clock.nowMs += 1_000;
-  const proxy = stack.databases[0]!.proxy;
+  const proxy = stack().databases[0]!.proxy;
   proxy.resetStats();
   const viewers = Array.from({ length: BURST }, (_, i) => `viewer-${i}`);
   const answers = await Promise.all(viewers.map((viewer) => t.beat(stageId, viewer)));
@@ -89,7 +85,7 @@ describe("a command budget under a burst over it", () => {
     for (const answer of answers) expect([200, 503]).toContain(answer.status);
     // The endpoint runs 400 commands a second and the burst brings several times that: calls
     // wait in its line, most past the edge's 1 s deadline (their 503s come only after it).
-    const proxy = stack.databases[0]!.proxy;
+    const proxy = stack().databases[0]!.proxy;
     await vi.waitFor(() => expect(proxy.stats().delayed).toBeGreaterThan(0), { timeout: 15_000 });
     const late = answers.filter((a) => a.status === 503);
     expect(late.length).toBeGreaterThan(0);

@@ -6,18 +6,7 @@
  */
 import { windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
-import { createHarness, type Harness } from "./harness";
-
-/** Redis loses every key of this deployment (its prefix), as a FLUSHALL would. */
-async function loseRedisData(h: Harness) {
-  const keys = await h.redis.keys(`${h.env.REDIS_KEY_PREFIX}*`);
-  if (keys.length > 0) await h.redis.del(...keys);
-}
-
-async function beat(h: Harness, stageId: string, token: string) {
-  const response = await h.heartbeat(stageId, token);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+import { createHarness, heartbeatAnswer, loseRedisData } from "./harness";
 
 /**
  * A stage 20 viewers watched through a whole window, with its snapshot (20 live) taken, then
@@ -29,12 +18,12 @@ async function watchedStage() {
   const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => h.token(`v${i}`, stageId)));
   const window = windowIndex(h.clock.nowMs);
   while (h.clock.nowMs < windowStartMs(window + 1) + 60_000) {
-    for (const token of tokens) expect((await beat(h, stageId, token)).status).toBe(200);
+    for (const token of tokens) expect((await heartbeatAnswer(h, stageId, token)).status).toBe(200);
     h.advance(30_000);
   }
   expect((await h.sync()).snapshots).toBe(1);
   for (const token of tokens) {
-    expect(await beat(h, stageId, token)).toMatchObject({ body: { viewers: 20 } });
+    expect(await heartbeatAnswer(h, stageId, token)).toMatchObject({ body: { viewers: 20 } });
   }
   return { h, stageId, tokens };
 }
@@ -45,7 +34,7 @@ describe("the count after Redis lost its data, before the next registry check", 
     h.advance(3_000); // the registry was checked 3 s ago: the next check is 7 s away
     await loseRedisData(h);
     for (const token of tokens.slice(0, 2))
-      expect((await beat(h, stageId, token)).status).toBe(200);
+      expect((await heartbeatAnswer(h, stageId, token)).status).toBe(200);
     h.advance(2_001); // past the count-read cache
     const read = await h.request(`/v1/stages/${stageId}/viewers`);
     expect(read.status).toBe(200);
@@ -60,11 +49,11 @@ describe("the count after Redis lost its data, before the next registry check", 
     elsewhere.clock.nowMs = h.clock.nowMs;
     const other = await elsewhere.createStage();
     h.advance(6_000);
-    expect((await beat(h, other, await h.token("o", other))).status).toBe(200);
+    expect((await heartbeatAnswer(h, other, await h.token("o", other))).status).toBe(200);
     h.advance(2_000);
     await loseRedisData(h);
     h.advance(2_500); // this stage's count is 10.5 s old (due); the check 4.5 s (not due)
-    const first = await beat(h, stageId, tokens[0]!);
+    const first = await heartbeatAnswer(h, stageId, tokens[0]!);
     expect(first).toMatchObject({ status: 200, body: { viewers: 20, estimated: true } });
   });
 });

@@ -1,22 +1,18 @@
 import { parseConfig } from "@viewer-presence/shared/config";
 import { databaseForStage } from "@viewer-presence/shared/rendezvous";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runSync } from "../../sync/run-sync";
 import { syncOnce } from "../../sync/sync-once";
-import { type LocalStack, startLocalStack } from "../stack";
+import { localStackPerFile } from "../stack/stack-per-file";
 import { uniqueId } from "../test-env";
 import { severalDatabases } from "./databases-harness";
 import { T0 } from "./harness";
 
 const DATABASES = 3;
-let stack: LocalStack;
-beforeAll(async () => {
-  stack = await startLocalStack({ databases: DATABASES });
-});
-afterAll(() => stack.stop());
+const stack = localStackPerFile({ databases: DATABASES });
 
 function setup() {
-  const t = severalDatabases(stack);
+  const t = severalDatabases(stack());
   const createStage = async (id: string) => {
     expect((await t.createStage({ id, title: id })).status).toBe(201);
   };
@@ -52,9 +48,9 @@ describe("several Upstash databases", () => {
       for (const [other, redis] of t.direct.entries()) {
         if (other !== home) expect(await redis.exists(t.keys.stage(id))).toBe(0);
       }
-      const before = stack.databases.map(({ proxy }) => proxy.stats().requests);
+      const before = stack().databases.map(({ proxy }) => proxy.stats().requests);
       for (let v = 1; v <= i; v++) expect((await t.beat(id, `viewer-${v}`)).status).toBe(200);
-      const after = stack.databases.map(({ proxy }) => proxy.stats().requests);
+      const after = stack().databases.map(({ proxy }) => proxy.stats().requests);
       after.forEach((requests, database) => {
         expect(requests - before[database]!, `database ${database}`).toBe(
           database === home ? i : 0,

@@ -69,11 +69,7 @@ describe("when a store fails", () => {
     const h = createHarness({ app: { clients: { dynamo: dynamo.factory } } });
     dynamo.state.failing = true;
     const id = uniqueId("s");
-    const response = await h.request("/v1/stages", {
-      method: "POST",
-      headers: adminHeaders,
-      body: JSON.stringify({ id, title: "x" }),
-    });
+    const response = await h.postStage({ id, title: "x" });
     expect(response.status).toBe(503);
     expect(await h.redis.exists(h.keys.stage(id))).toBe(0);
     expect((await h.request("/v1/stages", { headers: adminHeaders })).status).toBe(503);
@@ -106,18 +102,8 @@ describe("when a store fails", () => {
           new GetCommand({ TableName: config.dynamodbTable, Key: stageKeys(id) }),
         )
       ).Item;
-    const create = (id: string) =>
-      h.request("/v1/stages", {
-        method: "POST",
-        headers: adminHeaders,
-        body: JSON.stringify({ id, title: "x" }),
-      });
-    const patch = (id: string) =>
-      h.request(`/v1/stages/${id}`, {
-        method: "PATCH",
-        headers: adminHeaders,
-        body: JSON.stringify({ status: "ended", title: "After" }),
-      });
+    const create = (id: string) => h.postStage({ id, title: "x" });
+    const patch = (id: string) => h.patchStage(id, { status: "ended", title: "After" });
     const [retriedPatch, unretriedPatch] = [await h.createStage(), await h.createStage()];
     const [retriedCreate, unretriedCreate] = [uniqueId("s"), uniqueId("s")];
     await h.sync(); // the registry is complete ("full"): no restore will copy stages over
@@ -204,16 +190,8 @@ describe("when a store fails", () => {
 
     loseAnswers = true;
     const created = uniqueId("s");
-    const create = await h.request("/v1/stages", {
-      method: "POST",
-      headers: adminHeaders,
-      body: JSON.stringify({ id: created, title: "Late" }),
-    });
-    const end = await h.request(`/v1/stages/${live}`, {
-      method: "PATCH",
-      headers: adminHeaders,
-      body: JSON.stringify({ status: "ended" }),
-    });
+    const create = await h.postStage({ id: created, title: "Late" });
+    const end = await h.patchStage(live, { status: "ended" });
     loseAnswers = false;
     expect([create.status, end.status]).toEqual([503, 503]);
     // Both landed in DynamoDB, neither is in force: Redis still has the old registry. Both

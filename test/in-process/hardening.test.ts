@@ -7,28 +7,15 @@ import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
 import { slotAt, windowIndex, windowStartMs } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
 import { adminHeaders } from "../test-env";
-import { createHarness, type Harness, readProblem } from "./harness";
+import {
+  createHarness,
+  type Harness,
+  heartbeatAnswer,
+  loseRedisData,
+  readProblem,
+} from "./harness";
 
 const base64Url = (text: string) => Buffer.from(text).toString("base64url");
-
-/** Redis loses every key of this deployment (its prefix), as a FLUSHALL would. */
-async function loseRedisData(h: Harness) {
-  const keys = await h.redis.keys(`${h.env.REDIS_KEY_PREFIX}*`);
-  if (keys.length > 0) await h.redis.del(...keys);
-}
-
-async function patchStage(h: Harness, stageId: string, body: object) {
-  return h.request(`/v1/stages/${stageId}`, {
-    method: "PATCH",
-    headers: adminHeaders,
-    body: JSON.stringify(body),
-  });
-}
-
-async function beat(h: Harness, stageId: string, token: string) {
-  const response = await h.heartbeat(stageId, token);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 describe("hardening", () => {
   it("answers 401, not 500, to a token whose part has a base64url length of 1 mod 4", async () => {
@@ -92,33 +79,25 @@ describe("hardening", () => {
     const h = createHarness();
     const stageId = await h.createStage();
     for (const title of ["bad \ud800 surrogate", "nul \u0000", "esc \u001b[31m", "del \u007f"]) {
-      const created = await h.request("/v1/stages", {
-        method: "POST",
-        headers: adminHeaders,
-        body: JSON.stringify({ title }),
-      });
+      const created = await h.postStage({ title });
       expect(created.status, JSON.stringify(title)).toBe(400);
       expect((await readProblem(created)).errors?.[0]?.path).toBe("body.title");
-      const patched = await patchStage(h, stageId, { title });
+      const patched = await h.patchStage(stageId, { title });
       expect(patched.status).toBe(400);
     }
-    const arn = await h.request("/v1/stages", {
-      method: "POST",
-      headers: adminHeaders,
-      body: JSON.stringify({ title: "ok", stageArn: "arn:\u0000" }),
-    });
+    const arn = await h.postStage({ title: "ok", stageArn: "arn:\u0000" });
     expect(arn.status).toBe(400);
     const stage = await (await h.request(`/v1/stages/${stageId}`)).json();
     expect(stage).toMatchObject({ title: `Stage ${stageId}` });
     // Emoji (surrogate pairs) and accents are text like any other.
-    expect((await patchStage(h, stageId, { title: "Première 🎉" })).status).toBe(200);
+    expect((await h.patchStage(stageId, { title: "Première 🎉" })).status).toBe(200);
   });
 
   it("takes heartbeats for a stage whose stored title Redis' JSON decoder would refuse", async () => {
     const h = createHarness();
     const stageId = await h.createStage();
     const token = await h.token("viewer", stageId);
-    expect((await beat(h, stageId, token)).status).toBe(200);
+    expect((await heartbeatAnswer(h, stageId, token)).status).toBe(200);
     // As an older version stored it: JSON.stringify escapes a lone surrogate as \ud800.
     const stored = await h.redis.get<Record<string, unknown>>(h.keys.stage(stageId));
     const json = JSON.stringify({ ...stored, title: "bad \ud800 title" });
@@ -126,9 +105,9 @@ describe("hardening", () => {
     await h.redis.set(h.keys.stage(stageId), json);
     const fresh = createHarness({ bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! } });
     fresh.clock.nowMs = h.clock.nowMs;
-    expect((await beat(fresh, stageId, token)).status).toBe(200); // the checking script
+    expect((await heartbeatAnswer(fresh, stageId, token)).status).toBe(200); // the checking script
     fresh.advance(20_000);
-    expect((await beat(fresh, stageId, token)).status).toBe(200); // the pipeline
+    expect((await heartbeatAnswer(fresh, stageId, token)).status).toBe(200); // the pipeline
   });
 
   it("accepts a stage reopened elsewhere within the registry check period (10 s)", async () => {
@@ -136,15 +115,15 @@ describe("hardening", () => {
     const other = createHarness({ bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! } });
     const stageId = await h.createStage();
     const token = await h.token("viewer", stageId);
-    expect((await beat(h, stageId, token)).status).toBe(200);
-    expect((await patchStage(other, stageId, { status: "ended" })).status).toBe(200);
+    expect((await heartbeatAnswer(h, stageId, token)).status).toBe(200);
+    expect((await other.patchStage(stageId, { status: "ended" })).status).toBe(200);
     h.advance(10_000);
-    await beat(h, stageId, token);
-    expect((await beat(h, stageId, token)).status).toBe(410); // this isolate knows it ended
-    expect((await patchStage(other, stageId, { status: "live" })).status).toBe(200);
-    expect((await beat(h, stageId, token)).status).toBe(410); // trusted for up to 10 s...
+    await heartbeatAnswer(h, stageId, token);
+    expect((await heartbeatAnswer(h, stageId, token)).status).toBe(410); // this isolate knows it ended
+    expect((await other.patchStage(stageId, { status: "live" })).status).toBe(200);
+    expect((await heartbeatAnswer(h, stageId, token)).status).toBe(410); // trusted for up to 10 s...
     h.advance(10_000);
-    expect((await beat(h, stageId, token)).status).toBe(200); // ...then re-read, and accepted
+    expect((await heartbeatAnswer(h, stageId, token)).status).toBe(200); // ...then re-read, and accepted
   });
 
   it("sends no CORS headers on admin operations unless CORS_ORIGINS names the origin", async () => {
@@ -252,7 +231,8 @@ describe("hardening", () => {
       );
       const window = windowIndex(h.clock.nowMs);
       while (h.clock.nowMs < windowStartMs(window + 1) + 60_000) {
-        for (const token of tokens) expect((await beat(h, stageId, token)).status).toBe(200);
+        for (const token of tokens)
+          expect((await heartbeatAnswer(h, stageId, token)).status).toBe(200);
         h.advance(30_000);
       }
       const report = await h.sync(); // a snapshot: `viewers` live
@@ -264,20 +244,20 @@ describe("hardening", () => {
       const { h, stageId, tokens } = await watchedStage(12);
       await loseRedisData(h);
       h.advance(10_000); // the registry check is due: the next request notices the loss
-      const first = await beat(h, stageId, tokens[0]!);
+      const first = await heartbeatAnswer(h, stageId, tokens[0]!);
       expect(first).toMatchObject({ status: 200, body: { viewers: 12, estimated: true } });
       const read = await (await h.request(`/v1/stages/${stageId}/viewers`)).json();
       expect(read).toMatchObject({ viewers: 12, estimated: true });
       // Another isolate, with no memory of the stage, answers the same without DynamoDB.
       const other = createHarness({ bindings: { REDIS_KEY_PREFIX: h.env.REDIS_KEY_PREFIX! } });
       other.clock.nowMs = h.clock.nowMs;
-      expect(await beat(other, stageId, tokens[1]!)).toMatchObject({
+      expect(await heartbeatAnswer(other, stageId, tokens[1]!)).toMatchObject({
         body: { viewers: 12, estimated: true },
       });
       // Once every viewer has beaten again, the live count is the answer.
-      for (const token of tokens) await beat(h, stageId, token);
+      for (const token of tokens) await heartbeatAnswer(h, stageId, token);
       h.advance(10_000);
-      expect(await beat(h, stageId, tokens[0]!)).toMatchObject({
+      expect(await heartbeatAnswer(h, stageId, tokens[0]!)).toMatchObject({
         body: { viewers: 12, estimated: false },
       });
     });
@@ -286,7 +266,7 @@ describe("hardening", () => {
       const { h, stageId, tokens } = await watchedStage(5);
       h.advance(7 * 60_000); // the audience left; no heartbeat, no newer snapshot
       await loseRedisData(h);
-      const returning = await beat(h, stageId, tokens[0]!);
+      const returning = await heartbeatAnswer(h, stageId, tokens[0]!);
       expect(returning).toMatchObject({ status: 200, body: { viewers: 1, estimated: false } });
       const report = await h.sync();
       expect(report.restored).toBeDefined();
@@ -322,7 +302,8 @@ describe("hardening", () => {
       await loseRedisData(h);
       h.advance(10_000);
       for (let round = 0; round < 2; round++) {
-        for (const token of tokens) expect((await beat(h, stageId, token)).status).toBe(200);
+        for (const token of tokens)
+          expect((await heartbeatAnswer(h, stageId, token)).status).toBe(200);
         h.advance(1_000);
       }
       const window = windowIndex(h.clock.nowMs);

@@ -39,6 +39,9 @@ export function createHarness(
   const keys = redisKeys(env.REDIS_KEY_PREFIX!);
 
   const request = (path: string, init: RequestInit = {}) => app.request(path, init, env);
+  /** POST /v1/stages as the admin with `body`; the response as it came. */
+  const postStage = (body: object) =>
+    request("/v1/stages", { method: "POST", headers: adminHeaders, body: JSON.stringify(body) });
 
   return {
     app,
@@ -50,13 +53,19 @@ export function createHarness(
     advance(ms: number) {
       clock.nowMs += ms;
     },
+    postStage,
+    /** PATCH /v1/stages/{stageId} as the admin with `body`; the response as it came. */
+    patchStage(stageId: string, body: object) {
+      return request(`/v1/stages/${stageId}`, {
+        method: "PATCH",
+        headers: adminHeaders,
+        body: JSON.stringify(body),
+      });
+    },
+    /** Creates a stage (a new id and a title unless `body` gives them); returns its id. */
     async createStage(body: Record<string, unknown> = {}) {
       const id = (body.id as string | undefined) ?? uniqueId("s");
-      const response = await request("/v1/stages", {
-        method: "POST",
-        headers: adminHeaders,
-        body: JSON.stringify({ id, title: `Stage ${id}`, ...body }),
-      });
+      const response = await postStage({ id, title: `Stage ${id}`, ...body });
       if (response.status !== 201)
         throw new Error(`createStage: ${response.status} ${await response.text()}`);
       return id;
@@ -109,6 +118,18 @@ export function createHarness(
 }
 
 export type Harness = ReturnType<typeof createHarness>;
+
+/** Redis loses every key of the harness's deployment (its prefix), as a FLUSHALL would. */
+export async function loseRedisData(h: Harness): Promise<void> {
+  const keys = await h.redis.keys(`${h.env.REDIS_KEY_PREFIX}*`);
+  if (keys.length > 0) await h.redis.del(...keys);
+}
+
+/** One heartbeat (no ticket) through the harness: its status and parsed body. */
+export async function heartbeatAnswer(h: Harness, stageId: string, token: string) {
+  const response = await h.heartbeat(stageId, token);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
 
 /** Asserts the shape every error shares and returns the parsed problem. */
 export async function readProblem(response: Response) {

@@ -4,39 +4,19 @@
  */
 import { Redis } from "@upstash/redis";
 import { COUNT_SCRIPT } from "@viewer-presence/shared/live-count";
-import { signViewerToken } from "@viewer-presence/tokens";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type App, createApp } from "../../edge/app";
-import { type LocalStack, startLocalStack } from "../stack";
-import { TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
-import { T0 } from "./harness";
+import { localStackPerFile } from "../stack/stack-per-file";
+import { uniqueId } from "../test-env";
+import { createHarness } from "./harness";
 
-let stack: LocalStack;
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-afterAll(() => stack.stop());
+const stack = localStackPerFile();
 
 async function setup() {
-  const env = testBindings(stack.env as unknown as Record<string, string>);
-  const clock = { nowMs: T0 };
+  const h = createHarness({ bindings: { ...stack().env } });
+  const { app, env, clock } = h;
   const stageId = uniqueId("cost");
-  const app = createApp({ now: () => clock.nowMs, logError: () => {} });
-  const createStage = async (id: string) => {
-    const created = await app.request(
-      "/v1/stages",
-      {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${env.ADMIN_API_KEY}`,
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({ id, title: "Cost" }),
-      },
-      env,
-    );
-    expect(created.status).toBe(201);
-  };
+  const createStage = (id: string) => h.createStage({ id, title: "Cost" });
   await createStage(stageId);
   /** Each viewer's last ticket on each stage, sent with their next heartbeat (as the typed client does). */
   const tickets = new Map<string, string>();
@@ -49,12 +29,7 @@ async function setup() {
     options: { through?: App; query?: string; ticket?: boolean; stage?: string } = {},
   ) => {
     const stage = options.stage ?? stageId;
-    const { token } = await signViewerToken({
-      secret: TEST_TOKEN_SECRET,
-      viewerId,
-      stageId: stage,
-      nowMs: clock.nowMs,
-    });
+    const token = await h.token(viewerId, stage);
     const ticket = options.ticket === false ? undefined : tickets.get(`${stage}/${viewerId}`);
     const response = await (options.through ?? app).request(
       `/v1/stages/${stage}/heartbeats?${ticket === undefined ? "" : `ticket=${ticket}`}${options.query ?? ""}`,
@@ -67,12 +42,7 @@ async function setup() {
     return body;
   };
   const leave = async (viewerId: string) => {
-    const { token } = await signViewerToken({
-      secret: TEST_TOKEN_SECRET,
-      viewerId,
-      stageId,
-      nowMs: clock.nowMs,
-    });
+    const token = await h.token(viewerId, stageId);
     const response = await app.request(
       `/v1/stages/${stageId}/leave`,
       { method: "POST", headers: { authorization: `Bearer ${token}` } },
@@ -105,12 +75,12 @@ describe("heartbeat cost", () => {
     const { clock, beat } = await setup();
     for (let i = 0; i < 20; i++) await beat(`viewer-${i}`); // their first: tickets answered
     clock.nowMs += 2_000;
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     for (let i = 0; i < 20; i++) {
       await beat(`viewer-${i}`);
       clock.nowMs += 100; // within the 10 s count cache and registry check, and the slot
     }
-    const stats = stack.proxy.stats();
+    const stats = stack().proxy.stats();
     expect(stats).toMatchObject({ requests: 20, commands: 20 });
     console.info(
       `steady heartbeat: ${stats.requestBytes / 20} B sent, ${stats.responseBytes / 20} B back`,
@@ -122,10 +92,10 @@ describe("heartbeat cost", () => {
     await beat("a");
     await beat("b");
     clock.nowMs += 10_000; // a new slot; the count and the registry check are due
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     await beat("a"); // BITFIELD, EXPIRE, MGET m v rs g, SHARED_COUNT_SCRIPT counting
     await beat("b"); // BITFIELD
-    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 3 + SHARED_COUNT + 1 });
+    expect(stack().proxy.stats()).toMatchObject({ requests: 2, commands: 3 + SHARED_COUNT + 1 });
   });
 
   it("reads the marker with every count: one MGET more per 10 s for each other stage of the isolate", async () => {
@@ -136,24 +106,24 @@ describe("heartbeat cost", () => {
     await beat("a");
     await beatOther();
     clock.nowMs += 10_000; // a new slot; both counts and the registry check are due
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     await beat("a"); // BITFIELD, EXPIRE, MGET m v rs g, SHARED_COUNT_SCRIPT counting
     // BITFIELD, EXPIRE, COUNT, and MGET again: a count read without the marker could not tell
     // viewers who left from a Redis that lost its data (issue 21, defect 9).
     await beatOther();
-    expect(stack.proxy.stats()).toMatchObject({ requests: 2, commands: 2 * (3 + SHARED_COUNT) });
+    expect(stack().proxy.stats()).toMatchObject({ requests: 2, commands: 2 * (3 + SHARED_COUNT) });
   });
 
   it("looks a viewer without a ticket up in the same one request, once per isolate, and counts after it", async () => {
     const { clock, beat } = await setup();
     clock.nowMs += 1000;
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     // EVALSHA, HGET, RPUSH, HSET, BITFIELD (the slot's bitmap has its expiry already); then,
     // as on every heartbeat without a ticket (a page's first), the count, with the marker.
     await beat("new-viewer");
     // This isolate remembers the index: BITFIELD; and the count, with the marker.
     await beat("new-viewer", { ticket: false });
-    expect(stack.proxy.stats()).toMatchObject({
+    expect(stack().proxy.stats()).toMatchObject({
       requests: 2,
       commands: 5 + 1 + (1 + FIRST_COUNT) * 2,
     });
@@ -164,12 +134,12 @@ describe("heartbeat cost", () => {
     await beat("x");
     clock.nowMs += 1000;
     const fresh = createApp({ now: () => clock.nowMs, logError: () => {} });
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     await beat("x", { through: fresh });
     // EVALSHA + MGET (stage, marker, version, restored-at, estimate, generation), LLEN (the
     // ticket's index is checked: this isolate has seen none handed out), BITFIELD, EXPIRE; and
     // the count. Scripts go by SHA-1 (Redis has them since the warm-up), not in full.
-    const stats = stack.proxy.stats();
+    const stats = stack().proxy.stats();
     // The count is not shared: the script may refuse, and a refused heartbeat writes nothing.
     expect(stats).toMatchObject({ requests: 1, commands: 5 + COUNT });
     expect(stats.requestBytes).toBeLessThan(1000);
@@ -196,11 +166,14 @@ describe("heartbeat cost", () => {
     );
     expect(patched.status).toBe(200);
     clock.nowMs += 10_000;
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     await beat("a"); // BITFIELD, EXPIRE, MGET (finds the registry changed), COUNT
     await beat("b"); // the script: EVALSHA, MGET, BITFIELD (a gave the slot its expiry)
     await beat("c"); // BITFIELD
-    expect(stack.proxy.stats()).toMatchObject({ requests: 3, commands: 3 + SHARED_COUNT + 3 + 1 });
+    expect(stack().proxy.stats()).toMatchObject({
+      requests: 3,
+      commands: 3 + SHARED_COUNT + 3 + 1,
+    });
   });
 
   it("runs one checking script for 32 concurrent first heartbeats, and one count for 20 later", async () => {
@@ -208,16 +181,16 @@ describe("heartbeat cost", () => {
     for (let i = 0; i < 32; i++) await beatOn(`viewer-${i}`);
     const fresh = createApp({ now: () => clock.nowMs, logError: () => {} });
     const beat = (viewerId: string) => beatOn(viewerId, { through: fresh });
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     await Promise.all(Array.from({ length: 32 }, (_, i) => beat(`viewer-${i}`)));
     // One script (EVALSHA, MGET, LLEN, BITFIELD, EXPIRE) and the count; the 31 others waited
     // for it and sent a BITFIELD each (LLEN told the isolate their indexes were handed out).
-    expect(stack.proxy.stats()).toMatchObject({ requests: 32, commands: 5 + COUNT + 31 });
+    expect(stack().proxy.stats()).toMatchObject({ requests: 32, commands: 5 + COUNT + 31 });
 
     clock.nowMs += 10_000; // a new slot; the count and the registry check are due again
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     await Promise.all(Array.from({ length: 20 }, (_, i) => beat(`viewer-${i}`)));
-    expect(stack.proxy.stats()).toMatchObject({ requests: 20, commands: 20 + 2 + SHARED_COUNT });
+    expect(stack().proxy.stats()).toMatchObject({ requests: 20, commands: 20 + 2 + SHARED_COUNT });
   });
 
   it("makes a leave one request, and takes the viewer off this isolate's count without a recount", async () => {
@@ -226,14 +199,14 @@ describe("heartbeat cost", () => {
     await beat("stays");
     const before = (await beat("leaves")).viewers;
     clock.nowMs += 1_000;
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     await leave("leaves"); // EVALSHA, HGET, a BITFIELD per slot within the TTL (4 or 5)
-    const leaveStats = stack.proxy.stats();
+    const leaveStats = stack().proxy.stats();
     expect(leaveStats.requests).toBe(1);
     expect(leaveStats.commands).toBeLessThanOrEqual(7);
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     expect((await beat("stays")).viewers).toBe(before - 1);
-    expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 1 });
+    expect(stack().proxy.stats()).toMatchObject({ requests: 1, commands: 1 });
   });
 
   it("counts after its write even when Redis has lost only the heartbeat's script", async () => {
@@ -258,11 +231,11 @@ describe("heartbeat cost", () => {
     await beat("b", { through: other }); // its stage check counts for itself (it may refuse)
     clock.nowMs += 10_000; // both counts are due; this isolate counts first
     await beat("a"); // BITFIELD, EXPIRE, MGET m v rs g, SHARED_COUNT_SCRIPT counting
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     // BITFIELD, EXPIRE, MGET m v rs g, and SHARED_COUNT_SCRIPT taking this isolate's count.
     const { viewers } = await beat("b", { through: other });
     expect(viewers).toBe(3); // a, b and the warm-up viewer
-    expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 3 + TAKEN_COUNT });
+    expect(stack().proxy.stats()).toMatchObject({ requests: 1, commands: 3 + TAKEN_COUNT });
   });
 
   it("learns the counts other isolates made of its other stages in its registry check", async () => {
@@ -278,11 +251,11 @@ describe("heartbeat cost", () => {
     for (const stage of [stageId, second]) await beat("a", { stage });
     // BITFIELD, EXPIRE, MGET m v rs g c:<second>, and the first stage's count taken.
     await beat("b", { stage: stageId, through: other });
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     // BITFIELD and EXPIRE: that MGET brought the second stage's new count, so none is due.
     const { viewers } = await beat("b", { stage: second, through: other });
     expect(viewers).toBe(2);
-    expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 2 });
+    expect(stack().proxy.stats()).toMatchObject({ requests: 1, commands: 2 });
   });
 
   it("counts in an isolate when no other isolate counted the stage in the last 10 s", async () => {
@@ -296,19 +269,19 @@ describe("heartbeat cost", () => {
       await beat("b", { through: other }); // takes it
     }
     clock.nowMs += 20_000; // this isolate no longer beats: its count is 20 s old
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     // BITFIELD, EXPIRE, MGET m v rs g, and SHARED_COUNT_SCRIPT counting.
     const { viewers } = await beat("b", { through: other });
     expect(viewers).toBe(3);
-    expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 3 + SHARED_COUNT });
+    expect(stack().proxy.stats()).toMatchObject({ requests: 1, commands: 3 + SHARED_COUNT });
   });
 
   it("is one command while the player is paused: present bit, no watched bit", async () => {
     const { clock, beat } = await setup();
     await beat("paused-viewer");
     clock.nowMs += 1_000;
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     await beat("paused-viewer", { query: "&state=paused" });
-    expect(stack.proxy.stats()).toMatchObject({ requests: 1, commands: 1 });
+    expect(stack().proxy.stats()).toMatchObject({ requests: 1, commands: 1 });
   });
 });

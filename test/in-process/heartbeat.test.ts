@@ -121,14 +121,7 @@ describe("sendHeartbeat", () => {
     expect(unknown.status).toBe(404);
     expect((await readProblem(unknown)).detail).toContain("no-such-stage");
 
-    const ended = await h.request(`/v1/stages/${stageId}`, {
-      method: "PATCH",
-      headers: {
-        authorization: `Bearer ${h.env.ADMIN_API_KEY}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ status: "ended" }),
-    });
+    const ended = await h.patchStage(stageId, { status: "ended" });
     expect(ended.status).toBe(200);
     const refused = await h.heartbeat(stageId, await h.token("carol", stageId));
     expect(refused.status).toBe(410);
@@ -295,14 +288,7 @@ describe("sendHeartbeat", () => {
     };
     expect(await beat()).toBe(200);
     expect(await beat()).toBe(200);
-    const ended = await other.request(`/v1/stages/${stageId}`, {
-      method: "PATCH",
-      headers: {
-        authorization: `Bearer ${h.env.ADMIN_API_KEY}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ status: "ended" }),
-    });
+    const ended = await other.patchStage(stageId, { status: "ended" });
     expect(ended.status).toBe(200);
     // This isolate still trusts what it read; the heartbeat after 10 s checks the registry in
     // its own request and is the last one accepted; the next one re-reads the stage.

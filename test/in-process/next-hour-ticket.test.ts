@@ -5,17 +5,13 @@
  * its own redis-server, as heartbeat-cost.test.ts counts.
  */
 import { createTicketSigner } from "@viewer-presence/shared/presence-ticket";
-import { signViewerToken } from "@viewer-presence/tokens";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type App, createApp } from "../../edge/app";
-import { type LocalStack, startLocalStack } from "../stack";
-import { TEST_TOKEN_SECRET, testBindings, uniqueId } from "../test-env";
+import { localStackPerFile } from "../stack/stack-per-file";
+import { TEST_TOKEN_SECRET, uniqueId } from "../test-env";
+import { createHarness } from "./harness";
 
-let stack: LocalStack;
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-afterAll(() => stack.stop());
+const stack = localStackPerFile();
 
 /** 12:55 UTC: every viewer's moment to get its next index falls between 12:30 and 12:57. */
 const LATE = Date.UTC(2026, 10, 27, 12, 55, 0);
@@ -24,32 +20,17 @@ const TOP = Date.UTC(2026, 10, 27, 13, 0, 5);
 const NEXT_TICKET = /^[0-9]+\.[0-9]+-[0-9]+\.[A-Za-z0-9]+\.[A-Za-z0-9_-]{22}$/;
 
 async function setup() {
-  const env = testBindings(stack.env as unknown as Record<string, string>);
-  const clock = { nowMs: LATE };
-  const stageId = uniqueId("hour");
-  const app = createApp({ now: () => clock.nowMs, logError: () => {} });
-  const created = await app.request(
-    "/v1/stages",
-    {
-      method: "POST",
-      headers: { authorization: `Bearer ${env.ADMIN_API_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ id: stageId, title: "Hour" }),
-    },
-    env,
-  );
-  expect(created.status).toBe(201);
+  const h = createHarness({ bindings: { ...stack().env } });
+  const { app, env, clock } = h;
+  clock.nowMs = LATE;
+  const stageId = await h.createStage({ id: uniqueId("hour"), title: "Hour" });
   const tickets = new Map<string, string>();
   /** One heartbeat; `ticket`: the viewer's last one (default), none, or this text. */
   const beat = async (
     viewerId: string,
     options: { through?: App; ticket?: string | false } = {},
   ) => {
-    const { token } = await signViewerToken({
-      secret: TEST_TOKEN_SECRET,
-      viewerId,
-      stageId,
-      nowMs: clock.nowMs,
-    });
+    const token = await h.token(viewerId, stageId);
     const ticket = options.ticket === false ? undefined : (options.ticket ?? tickets.get(viewerId));
     const response = await (options.through ?? app).request(
       `/v1/stages/${stageId}/heartbeats${ticket === undefined ? "" : `?ticket=${ticket}`}`,
@@ -81,14 +62,14 @@ describe("the next hour's index, handed out late in the hour", () => {
 
     clock.nowMs = TOP;
     await beat(viewers[0]!); // the new hour's count, registry check and slot expiry ride here
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     for (const viewer of viewers.slice(1)) {
       const answer = await beat(viewer);
       expect(answer.status).toBe(200);
       expect(answer.viewers).toBe(20);
     }
     // One BITFIELD each; before, each ran the lookup script (EVALSHA, HGET, RPUSH, HSET, BITFIELD).
-    expect(stack.proxy.stats()).toMatchObject({ requests: 19, commands: 19 });
+    expect(stack().proxy.stats()).toMatchObject({ requests: 19, commands: 19 });
   });
 
   it("is checked against the list once by an isolate that did not hand it out", async () => {
@@ -98,11 +79,11 @@ describe("the next hour's index, handed out late in the hour", () => {
     clock.nowMs = TOP;
     const fresh = createApp({ now: () => clock.nowMs, logError: () => {} });
     await beat(viewers[0]!, { through: fresh }); // the stage check, the list's length, the count
-    stack.proxy.resetStats();
+    stack().proxy.resetStats();
     for (const viewer of viewers.slice(1)) {
       expect((await beat(viewer, { through: fresh })).status).toBe(200);
     }
-    expect(stack.proxy.stats()).toMatchObject({ requests: 4, commands: 4 });
+    expect(stack().proxy.stats()).toMatchObject({ requests: 4, commands: 4 });
   });
 
   it("is refused when forged, and ignored when altered, stale or another viewer's", async () => {

@@ -2,22 +2,18 @@ import { parseConfig } from "@viewer-presence/shared/config";
 import { createTicketSigner } from "@viewer-presence/shared/presence-ticket";
 import { stageDatabases, viewerDatabase } from "@viewer-presence/shared/rendezvous";
 import { epochAt } from "@viewer-presence/shared/slot-bitmaps";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { syncOnce } from "../../sync/sync-once";
-import { type LocalStack, startLocalStack } from "../stack";
+import { localStackPerFile } from "../stack/stack-per-file";
 import { TEST_TOKEN_SECRET, uniqueId } from "../test-env";
 import { severalDatabases } from "./databases-harness";
 import { T0 } from "./harness";
 
 const DATABASES = 3;
-let stack: LocalStack;
-beforeAll(async () => {
-  stack = await startLocalStack({ databases: DATABASES });
-});
-afterAll(() => stack.stop());
+const stack = localStackPerFile({ databases: DATABASES });
 
 function setup() {
-  const t = severalDatabases(stack);
+  const t = severalDatabases(stack());
   /** Viewers listed in a database's index of the stage this hour. */
   const listed = async (database: number, stageId: string) =>
     (

@@ -7,25 +7,17 @@
 import type { Stage } from "@viewer-presence/shared/stage";
 import { PUT_STAGE_COPIES_SCRIPT, putStageCopiesCall } from "@viewer-presence/shared/stage-copies";
 import { describe, expect, it } from "vitest";
-import { adminHeaders, uniqueId } from "../test-env";
+import { uniqueId } from "../test-env";
 import { createHarness } from "./harness";
 
 describe("Redis' copies of stages", () => {
   it("keeps a newer revision when a write of an older one lands late", async () => {
     const h = createHarness();
     const id = uniqueId("s");
-    const created = await h.request("/v1/stages", {
-      method: "POST",
-      headers: adminHeaders,
-      body: JSON.stringify({ id, title: "One" }),
-    });
+    const created = await h.postStage({ id, title: "One" });
     expect(created.status).toBe(201);
     const first = (await created.json()) as Stage;
-    const patched = await h.request(`/v1/stages/${id}`, {
-      method: "PATCH",
-      headers: adminHeaders,
-      body: JSON.stringify({ title: "Two", status: "ended" }),
-    });
+    const patched = await h.patchStage(id, { title: "Two", status: "ended" });
     expect(patched.status).toBe(200);
     expect(await h.redis.get(h.keys.stage(id))).toMatchObject({ title: "Two", revision: 2 });
     const version = await h.redis.get(h.keys.registryVersion());
@@ -44,11 +36,7 @@ describe("Redis' copies of stages", () => {
   it("settles copies an earlier version left disagreeing (marked in `us`): a stale one is replaced, an orphan removed", async () => {
     const h = createHarness();
     const stale = await h.createStage({ title: "Before" });
-    await h.request(`/v1/stages/${stale}`, {
-      method: "PATCH",
-      headers: adminHeaders,
-      body: JSON.stringify({ title: "After", status: "ended" }),
-    });
+    await h.patchStage(stale, { title: "After", status: "ended" });
     await h.sync(); // the registry is complete ("full"): no restore will copy stages over
     const orphan = uniqueId("s");
     const copy = (id: string, title: string) =>

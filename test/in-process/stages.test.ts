@@ -35,11 +35,7 @@ describe("stages", () => {
     expect(seen.filter((id) => id.startsWith(prefix))).toEqual(ids);
     expect([...seen].sort()).toEqual(seen);
 
-    const updated = await h.request(`/v1/stages/${ids[1]}`, {
-      method: "PATCH",
-      headers: adminHeaders,
-      body: JSON.stringify({ title: "Renamed", allowAnonymous: true }),
-    });
+    const updated = await h.patchStage(ids[1]!, { title: "Renamed", allowAnonymous: true });
     expect(updated.status).toBe(200);
     expect(await updated.json()).toMatchObject({
       id: ids[1],
@@ -54,11 +50,7 @@ describe("stages", () => {
   it("refuses a duplicate id with 409 and keeps the original", async () => {
     const h = createHarness();
     const id = await h.createStage({ title: "Original" });
-    const again = await h.request("/v1/stages", {
-      method: "POST",
-      headers: adminHeaders,
-      body: JSON.stringify({ id, title: "Impostor" }),
-    });
+    const again = await h.postStage({ id, title: "Impostor" });
     expect(again.status).toBe(409);
     expect((await readProblem(again)).type).toBe("/problems/conflict");
     expect(await (await h.request(`/v1/stages/${id}`)).json()).toMatchObject({ title: "Original" });
@@ -95,10 +87,11 @@ describe("stages", () => {
 
   it("names every invalid field in a 400 and changes nothing", async () => {
     const h = createHarness();
-    const response = await h.request("/v1/stages", {
-      method: "POST",
-      headers: adminHeaders,
-      body: JSON.stringify({ id: "bad id", title: "", allowAnonymous: "yes", surprise: 1 }),
+    const response = await h.postStage({
+      id: "bad id",
+      title: "",
+      allowAnonymous: "yes",
+      surprise: 1,
     });
     expect(response.status).toBe(400);
     const problem = await readProblem(response);
@@ -107,11 +100,7 @@ describe("stages", () => {
     expect(problem.errors?.some((error) => error.message.includes("surprise"))).toBe(true);
     expect((await h.request("/v1/stages/bad%20id")).status).toBe(400);
 
-    const emptyPatch = await h.request(`/v1/stages/${await h.createStage()}`, {
-      method: "PATCH",
-      headers: adminHeaders,
-      body: "{}",
-    });
+    const emptyPatch = await h.patchStage(await h.createStage(), {});
     expect(emptyPatch.status).toBe(400);
     for (const query of [
       "?limit=0",
@@ -129,11 +118,7 @@ describe("stages", () => {
   it("answers 404 for unknown stages and 410 when issuing tokens for an ended one", async () => {
     const h = createHarness();
     expect((await h.request("/v1/stages/nobody-here")).status).toBe(404);
-    const patch = await h.request("/v1/stages/nobody-here", {
-      method: "PATCH",
-      headers: adminHeaders,
-      body: JSON.stringify({ status: "ended" }),
-    });
+    const patch = await h.patchStage("nobody-here", { status: "ended" });
     expect(patch.status).toBe(404);
     const token = await h.request("/v1/stages/nobody-here/viewer-tokens", {
       method: "POST",
@@ -143,11 +128,7 @@ describe("stages", () => {
     expect(token.status).toBe(404);
 
     const id = await h.createStage();
-    await h.request(`/v1/stages/${id}`, {
-      method: "PATCH",
-      headers: adminHeaders,
-      body: JSON.stringify({ status: "ended" }),
-    });
+    await h.patchStage(id, { status: "ended" });
     const ended = await h.request(`/v1/stages/${id}/viewer-tokens`, {
       method: "POST",
       headers: adminHeaders,

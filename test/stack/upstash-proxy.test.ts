@@ -10,7 +10,7 @@ import { Redis, type RedisConfigNodejs } from "@upstash/redis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LOCAL_AWS, startDynamo } from "./dynamo";
 import { type RedisServerHandle, startRedisServer } from "./redis-server";
-import { startUpstashProxy, type UpstashProxyHandle } from "./upstash-proxy";
+import { noUpstashStats, startUpstashProxy, type UpstashProxyHandle } from "./upstash-proxy";
 
 const TOKEN = "test-token";
 
@@ -164,15 +164,7 @@ describe("upstash proxy with @upstash/redis", () => {
     const res = await fetch(proxy.url, { method: "POST", body: JSON.stringify(["PING"]) });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: "Unauthorized" });
-    expect(proxy.stats()).toEqual({
-      requests: 0,
-      commands: 0,
-      requestBytes: 0,
-      responseBytes: 0,
-      throttled: 0,
-      delayed: 0,
-      delayedMs: 0,
-    });
+    expect(proxy.stats()).toEqual(noUpstashStats());
   });
 
   it("looks like a network failure while paused", async () => {
@@ -268,15 +260,7 @@ describe("upstash proxy REST protocol", () => {
     expect(stats).toMatchObject({ requests: 1, commands: 1 });
     const reset = await fetch(`${proxy.url}/__stats/reset`, { method: "POST" });
     expect(reset.status).toBe(200);
-    expect(proxy.stats()).toEqual({
-      requests: 0,
-      commands: 0,
-      requestBytes: 0,
-      responseBytes: 0,
-      throttled: 0,
-      delayed: 0,
-      delayedMs: 0,
-    });
+    expect(proxy.stats()).toEqual(noUpstashStats());
   });
 });
 
@@ -447,19 +431,33 @@ describe("upstash proxy throttling: over the cap, requests wait, then fail", () 
     for (let i = 0; i < n; i++) pipeline.incr(`${prefix}fill`);
     return pipeline.exec();
   };
+  /**
+   * Runs `use` with a proxy capped at CAP commands a second whose requests over the cap wait up
+   * to `maxThrottleWaitMs`, and a client that has just used the whole second; stops the proxy.
+   */
+  const withProxyAtCap = async (
+    maxThrottleWaitMs: number,
+    use: (capped: UpstashProxyHandle, redis: Redis) => Promise<void>,
+  ) => {
+    const capped = await startUpstashProxy({
+      redisPort: redisServer.port,
+      token: TOKEN,
+      maxCommandsPerSecond: CAP,
+      maxThrottleWaitMs,
+    });
+    try {
+      const redis = client(capped.url);
+      await fill(redis, CAP);
+      await use(capped, redis);
+    } finally {
+      await capped.stop();
+    }
+  };
 
   it("makes a request over the cap wait in line until the last second leaves room, then runs it", async () => {
     // Real time: the line is drained by timers. No duration is asserted, only the order of
     // events and the proxy's own counts.
-    const waiting = await startUpstashProxy({
-      redisPort: redisServer.port,
-      token: TOKEN,
-      maxCommandsPerSecond: CAP,
-      maxThrottleWaitMs: 10_000,
-    });
-    try {
-      const redis = client(waiting.url);
-      await fill(redis, CAP);
+    await withProxyAtCap(10_000, async (waiting, redis) => {
       const order: string[] = [];
       const later = [1, 2, 3].map((n) =>
         redis.set(`${prefix}later-${n}`, n).then(() => order.push(`later-${n}`)),
@@ -470,30 +468,18 @@ describe("upstash proxy throttling: over the cap, requests wait, then fail", () 
       const stats = waiting.stats();
       expect(stats).toMatchObject({ requests: 1 + 3 + 3, throttled: 0, delayed: 3 });
       expect(stats.delayedMs).toBeGreaterThan(0);
-    } finally {
-      await waiting.stop();
-    }
+    });
   });
 
   it("fails a request with Upstash's error once it waited maxThrottleWaitMs, unsent", async () => {
-    const brief = await startUpstashProxy({
-      redisPort: redisServer.port,
-      token: TOKEN,
-      maxCommandsPerSecond: CAP,
-      maxThrottleWaitMs: 1,
-    });
-    try {
-      const redis = client(brief.url);
-      await fill(redis, CAP);
+    await withProxyAtCap(1, async (brief, redis) => {
       await expect(redis.set(`${prefix}gave-up`, "x")).rejects.toThrow(
         /^ERR max commands per second limit exceeded\. Limit: 10, Usage: 11, command was:/,
       );
       expect(brief.stats()).toMatchObject({ requests: 1, throttled: 1, delayed: 0 });
       // A request larger than the cap never gets in, so it fails without waiting.
       await expect(fill(redis, CAP + 1)).rejects.toThrow(/limit exceeded/);
-    } finally {
-      await brief.stop();
-    }
+    });
     expect(await client(proxy.url).get(`${prefix}gave-up`)).toBeNull();
   });
 });

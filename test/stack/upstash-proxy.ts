@@ -109,6 +109,19 @@ export interface UpstashStats {
   delayedMs: number;
 }
 
+/** Counts of nothing: what a proxy starts with and is reset to. */
+export function noUpstashStats(): UpstashStats {
+  return {
+    requests: 0,
+    commands: 0,
+    requestBytes: 0,
+    responseBytes: 0,
+    throttled: 0,
+    delayed: 0,
+    delayedMs: 0,
+  };
+}
+
 export interface UpstashProxyHandle {
   /** Base URL, e.g. `http://127.0.0.1:41234` (what `UPSTASH_REDIS_REST_URL` should be). */
   url: string;
@@ -175,16 +188,7 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
   const redis = reconnectingResp(opts.redisPort, opts.redisHost ?? "127.0.0.1");
   const [first, second] = await redis.send([INFO, INFO]);
   const infoOverhead = commandsProcessed(second) - commandsProcessed(first);
-  const zero = (): UpstashStats => ({
-    requests: 0,
-    commands: 0,
-    requestBytes: 0,
-    responseBytes: 0,
-    throttled: 0,
-    delayed: 0,
-    delayedMs: 0,
-  });
-  let stats = zero();
+  let stats = noUpstashStats();
   let waiting = 0;
   let paused = false;
   const limiterFor = (max: number | undefined) =>
@@ -205,7 +209,7 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     if (path === "/__stats" && req.method === "GET") return void send(res, 200, { ...stats });
     if (path === "/__waiting" && req.method === "GET") return void send(res, 200, { waiting });
     if (path === "/__stats/reset" && req.method === "POST") {
-      stats = zero();
+      stats = noUpstashStats();
       return void send(res, 200, { ...stats });
     }
     // For benchmarks whose stack runs in another process: `{ "maxCommandsPerSecond": n }`, or
@@ -295,7 +299,7 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     stats: () => ({ ...stats }),
     waiting: () => waiting,
     resetStats: () => {
-      stats = zero();
+      stats = noUpstashStats();
     },
     setMaxCommandsPerSecond: (max, waitMs) => {
       limiter = limiterFor(max);

@@ -4,9 +4,9 @@
  * heap is capped at 128 MB, a Worker's memory. The run before streaming died here with "JavaScript heap out of
  * memory" (issue 8).
  */
-import { spawn } from "node:child_process";
 import { windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
+import { runProcess } from "../../deploy/run-process";
 import { windowAwaitingSync } from "../watched-slots";
 import { syncTestContext } from "./harness";
 
@@ -14,23 +14,13 @@ const VIEWERS = 50_000;
 const SLOTS = 10;
 const HEAP_CAP_MB = 128;
 
+/** The sync job once (measured-sync.ts) in a Node process whose V8 heap is capped at `heapCapMb`. */
 function measuredRun(env: Record<string, string>, heapCapMb: number) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [`--max-old-space-size=${heapCapMb}`, "--import", "tsx", "test/sync/measured-sync.ts"],
-      { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "", ...env } },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(
+    process.execPath,
+    [`--max-old-space-size=${heapCapMb}`, "--import", "tsx", "test/sync/measured-sync.ts"],
+    { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "", ...env } },
+  ).exited;
 }
 
 describe("a stage of 50,000 viewers", () => {

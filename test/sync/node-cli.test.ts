@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
 import { windowIndex } from "@viewer-presence/shared/windows";
 import { describe, expect, it } from "vitest";
+import { runProcess } from "../../deploy/run-process";
 import { main, parseCliArgs, UsageError } from "../../sync/node-cli";
 import { emptyReport } from "../../sync/run-report";
 import type { ScheduleTimers } from "../../sync/schedule";
@@ -11,20 +11,10 @@ const MIN = 60_000;
 const TSX = ["--import", "tsx", "sync/node-cli.ts"];
 
 function exec(command: string, args: string[], env: Record<string, string>) {
-  const child = spawn(command, args, {
+  return runProcess(command, args, {
     cwd: process.cwd(),
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
-  return { child, exit, out: () => stdout, err: () => stderr };
 }
 
 /** A window that closed ten minutes ago by the real clock (the CLI has no test clock). */
@@ -97,11 +87,11 @@ describe("node CLI", () => {
     const t = syncTestContext(await ownTable());
     const stageId = await closedWindow(t);
     const run = exec("npx", ["tsx", "sync/node-cli.ts"], t.env);
-    expect(await run.exit, run.err()).toBe(0);
-    expect(run.out()).toMatch(/^status +ok in \d+ ms$/m);
-    expect(run.out()).toMatch(/^windows +1 closed windows of 1 stages$/m);
+    expect((await run.exited).code, run.stderr()).toBe(0);
+    expect(run.stdout()).toMatch(/^status +ok in \d+ ms$/m);
+    expect(run.stdout()).toMatch(/^windows +1 closed windows of 1 stages$/m);
     // The snapshot and one records item, and the ledger's watermark: one read and one write unit.
-    expect(run.out()).toMatch(
+    expect(run.stdout()).toMatch(
       /^dynamodb +2 items, 3 write units, 0 retries, 1 read units \(ledger\)$/m,
     );
     expect(await t.snapshots(stageId)).toHaveLength(1);
@@ -112,10 +102,10 @@ describe("node CLI", () => {
     const { UPSTASH_REDIS_REST_URL: _, ...incomplete } = t.env;
     const bad = exec(process.execPath, [...TSX, "--every", "5x"], t.env);
     const unconfigured = exec(process.execPath, TSX, incomplete);
-    expect(await bad.exit).toBe(2);
-    expect(bad.err()).toContain('sync: --every: "5x" is not a period');
-    expect(await unconfigured.exit).toBe(2);
-    expect(unconfigured.err()).toContain("UPSTASH_REDIS_REST_URL is required");
+    expect((await bad.exited).code).toBe(2);
+    expect(bad.stderr()).toContain('sync: --every: "5x" is not a period');
+    expect((await unconfigured.exited).code).toBe(2);
+    expect(unconfigured.stderr()).toContain("UPSTASH_REDIS_REST_URL is required");
   });
 
   it("stops on SIGINT after the first run when started with --every", async () => {
@@ -127,13 +117,13 @@ describe("node CLI", () => {
       t.env,
     );
     await new Promise<void>((resolve, reject) => {
-      run.child.stdout.on("data", () => {
-        if (/^dynamodb /m.test(run.out())) resolve();
+      run.child.stdout!.on("data", () => {
+        if (/^dynamodb /m.test(run.stdout())) resolve();
       });
-      run.exit.then(() => reject(new Error(`exited early: ${run.err()}`)));
+      run.exited.then(() => reject(new Error(`exited early: ${run.stderr()}`)));
     });
     run.child.kill("SIGINT");
-    expect(await run.exit).toBe(0);
-    expect(run.err()).toContain("stopping after the run in flight");
+    expect((await run.exited).code).toBe(0);
+    expect(run.stderr()).toContain("stopping after the run in flight");
   });
 });

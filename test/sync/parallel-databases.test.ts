@@ -5,34 +5,30 @@
  * how long anything took: a run that starts before another has finished overlaps it.
  */
 
-import { spawn } from "node:child_process";
 import { createDynamoClient } from "@viewer-presence/shared/clients";
 import { parseConfig } from "@viewer-presence/shared/config";
 import { stageDatabases } from "@viewer-presence/shared/rendezvous";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTable } from "../../sync/create-table";
 import { main } from "../../sync/node-cli";
 import type { RunReport } from "../../sync/run-report";
 import { syncOnce } from "../../sync/sync-once";
 import { severalDatabases } from "../in-process/databases-harness";
 import { T0 } from "../in-process/harness";
-import { type LocalStack, startLocalStack } from "../stack";
+import { localStackPerFile } from "../stack/stack-per-file";
 import { uniqueId } from "../test-env";
+import { denoSyncOnce } from "./deno-sync";
 
 const DATABASES = 3;
 const WINDOW_MS = 300_000;
-let stack: LocalStack;
-beforeAll(async () => {
-  stack = await startLocalStack({ databases: DATABASES });
-});
-afterAll(() => stack.stop());
+const stack = localStackPerFile({ databases: DATABASES });
 
 /**
  * A key prefix and a table of the test's own (a run that restores the registry takes in every
  * stage of its table), with one stage homed in each database and a viewer's heartbeat in it.
  */
 async function oneStagePerDatabase() {
-  const t = severalDatabases(stack);
+  const t = severalDatabases(stack());
   const table = uniqueId("table");
   await createTable(createDynamoClient(parseConfig(t.env)), table);
   t.env.DYNAMODB_TABLE = table;
@@ -143,37 +139,7 @@ describe("the sync hosts over several databases", () => {
 
   it("the Deno entry (--once) runs SYNC_DATABASE_CONCURRENCY of them at once", async () => {
     const t = await oneStagePerDatabase();
-    const child = spawn(
-      "npx",
-      [
-        "deno",
-        "run",
-        "--allow-env",
-        "--allow-net",
-        "--allow-sys=osRelease",
-        "--node-modules-dir=manual",
-        "sync/deno-entry.ts",
-        "--once",
-      ],
-      {
-        cwd: process.cwd(),
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: process.env.HOME ?? "",
-          NO_COLOR: "1",
-          ...realClockEnv(t.env),
-        },
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    const { code, stdout, stderr } = await denoSyncOnce(realClockEnv(t.env));
     expect(code, stderr).toBe(0);
     expectAllOverlap(runLines(stdout.split("\n")));
   }, 60_000);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { createHarness } from "../in-process/harness";
-import { adminHeaders } from "../test-env";
 import { faultyDb, ownTable, syncTestContext, T0 } from "./harness";
 
 const MIN = 60_000;
@@ -22,11 +21,7 @@ describe("restore after Redis lost its data", () => {
     expect((await h.heartbeat(ended, await h.token("amy", ended))).status).toBe(200);
     t.clock.nowMs = T0 + 5 * MIN;
     await t.run(); // snapshots: watched 3 live viewers, ended 1
-    const patched = await h.request(`/v1/stages/${ended}`, {
-      method: "PATCH",
-      headers: adminHeaders,
-      body: JSON.stringify({ status: "ended" }),
-    });
+    const patched = await h.patchStage(ended, { status: "ended" });
     expect(patched.status).toBe(200);
     await t.run(); // settles the PATCH (its unsettled mark): what follows is the restore alone
 

@@ -28,11 +28,32 @@ function bindings() {
   };
 }
 
+const ADMIN_HEADERS = {
+  authorization: `Bearer ${ADMIN_KEY}`,
+  "content-type": "application/json",
+};
+
 async function call(env: Record<string, unknown>, path: string, init: RequestInit = {}) {
   const ctx = createExecutionContext();
   const response = await worker.fetch(new Request(`http://worker.test${path}`, init), env, ctx);
   await waitOnExecutionContext(ctx);
   return response;
+}
+
+/** Creates a stage through the worker, its id `label` and a random tail; returns the id. */
+async function createStage(
+  env: Record<string, unknown>,
+  label: string,
+  body: { title: string; allowAnonymous?: boolean },
+): Promise<string> {
+  const stageId = `${label}${crypto.randomUUID().slice(0, 8)}`;
+  const created = await call(env, "/v1/stages", {
+    method: "POST",
+    headers: ADMIN_HEADERS,
+    body: JSON.stringify({ id: stageId, ...body }),
+  });
+  expect(created.status).toBe(201);
+  return stageId;
 }
 
 /** Whether the sync job marked a window synced (`bsy`). */
@@ -48,17 +69,10 @@ async function proxyStats(env: { UPSTASH_REDIS_REST_URL: string }) {
 describe("the worker in workerd", () => {
   it("creates a stage, issues a token and counts a heartbeat through Upstash REST", async () => {
     const env = bindings();
-    const admin = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
-    const stageId = `wk${crypto.randomUUID().slice(0, 8)}`;
-    const created = await call(env, "/v1/stages", {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify({ id: stageId, title: "In workerd" }),
-    });
-    expect(created.status).toBe(201);
+    const stageId = await createStage(env, "wk", { title: "In workerd" });
     const issued = await call(env, `/v1/stages/${stageId}/viewer-tokens`, {
       method: "POST",
-      headers: admin,
+      headers: ADMIN_HEADERS,
       body: JSON.stringify({ viewerId: "viewer-1" }),
     });
     expect(issued.status).toBe(201);
@@ -91,14 +105,7 @@ describe("the worker in workerd", () => {
     };
     expect(typeof limiter?.limit).toBe("function"); // wrangler.toml's [[ratelimits]]
     const env = { ...bindings(), ANONYMOUS_SESSIONS: limiter };
-    const admin = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
-    const stageId = `wk${crypto.randomUUID().slice(0, 8)}`;
-    const created = await call(env, "/v1/stages", {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify({ id: stageId, title: "Open", allowAnonymous: true }),
-    });
-    expect(created.status).toBe(201);
+    const stageId = await createStage(env, "wk", { title: "Open", allowAnonymous: true });
     const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
@@ -127,14 +134,7 @@ describe("the worker in workerd", () => {
 
   it("runs the sync job from scheduled(), and the history routes read what it wrote", async () => {
     const env = bindings();
-    const admin = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
-    const stageId = `wk${crypto.randomUUID().slice(0, 8)}`;
-    const created = await call(env, "/v1/stages", {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify({ id: stageId, title: "Synced in workerd" }),
-    });
-    expect(created.status).toBe(201);
+    const stageId = await createStage(env, "wk", { title: "Synced in workerd" });
     // Two viewers watched a window that closed ten minutes ago (written as the edge writes it).
     const window = windowIndex(Date.now()) - 2;
     const startMs = windowStartMs(window);
@@ -159,7 +159,7 @@ describe("the worker in workerd", () => {
     const windowStart = new Date(startMs).toISOString();
     const range = `from=${encodeURIComponent(windowStart)}`;
     const snapshots = await call(env, `/v1/stages/${stageId}/snapshots?${range}`, {
-      headers: admin,
+      headers: ADMIN_HEADERS,
     });
     expect(snapshots.status).toBe(200);
     expect(await snapshots.json()).toMatchObject({
@@ -167,7 +167,7 @@ describe("the worker in workerd", () => {
       nextCursor: null,
     });
     const records = await call(env, `/v1/stages/${stageId}/viewing-records?${range}`, {
-      headers: admin,
+      headers: ADMIN_HEADERS,
     });
     expect(await records.json()).toMatchObject({
       items: [
@@ -199,14 +199,7 @@ describe("the worker in workerd", () => {
     expect(sent).toEqual([{ database: 0, scheduledAtMs: expect.any(Number) }]);
 
     // A window that closed ten minutes ago, as the edge writes it, then the queue's message.
-    const stageId = `wq${crypto.randomUUID().slice(0, 8)}`;
-    const admin = { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" };
-    const created = await call(env, "/v1/stages", {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify({ id: stageId, title: "Synced from the queue" }),
-    });
-    expect(created.status).toBe(201);
+    const stageId = await createStage(env, "wq", { title: "Synced from the queue" });
     const window = windowIndex(Date.now()) - 2;
     const redis = new Redis({
       url: env.UPSTASH_REDIS_REST_URL,
@@ -226,7 +219,9 @@ describe("the worker in workerd", () => {
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
     expect(await windowSynced(redis, env.REDIS_KEY_PREFIX, stageId, window)).toBe(true);
-    const snapshots = await call(env, `/v1/stages/${stageId}/snapshots`, { headers: admin });
+    const snapshots = await call(env, `/v1/stages/${stageId}/snapshots`, {
+      headers: ADMIN_HEADERS,
+    });
     expect(await snapshots.json()).toMatchObject({ items: [{ stageId, uniqueViewers: 1 }] });
   });
 });

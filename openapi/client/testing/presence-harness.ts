@@ -1,12 +1,9 @@
+import { afterEach, beforeEach, expect } from "vitest";
 import type { ViewerIdentity } from "../heartbeat-loop-options";
-import type { LoopProblem } from "../loop-problem";
 import type { Presence, PresenceOptions, PresenceUpdate } from "../presence-options";
 import { startPresence } from "../start-presence";
 import { type StageWatch, type WatchStageOptions, watchStage } from "../watch-stage";
-import { FakeClock } from "./fake-clock";
-import { FakeDocument, FakeNavigator, FakeWindow } from "./fake-page";
-import { FakeServer } from "./fake-server";
-import { STAGE_ID } from "./harness";
+import { createFakeHost, type FakeHost, fakeHostOptions } from "./harness";
 import { SocketServer } from "./socket-server";
 
 type ExtraOptions = Partial<
@@ -14,15 +11,8 @@ type ExtraOptions = Partial<
 >;
 
 /** Everything a presence test drives: a real socket server, the fake HTTP server and page, the clock. */
-export interface PresenceHarness {
-  clock: FakeClock;
+export interface PresenceHarness extends FakeHost<PresenceUpdate> {
   sockets: SocketServer;
-  server: FakeServer;
-  document: FakeDocument;
-  window: FakeWindow;
-  navigator: FakeNavigator;
-  updates: PresenceUpdate[];
-  problems: LoopProblem[];
   start(identity?: ViewerIdentity, extra?: ExtraOptions): Presence;
   watch(
     extra?: Partial<Omit<WatchStageOptions, "onUpdate" | "onError" | "client" | "fetch">>,
@@ -37,38 +27,20 @@ export interface PresenceHarness {
  * and polls go to the fake `fetch`, so both transports can be watched in one test.
  */
 export async function createPresenceHarness(): Promise<PresenceHarness> {
-  const clock = new FakeClock();
   const sockets = await SocketServer.start();
-  const server = new FakeServer();
-  const document = new FakeDocument();
-  const window = new FakeWindow();
-  const navigator = new FakeNavigator();
-  const updates: PresenceUpdate[] = [];
-  const problems: LoopProblem[] = [];
+  const host = createFakeHost<PresenceUpdate>();
   const started: { stop(): Promise<void> }[] = [];
-  const common = {
-    baseUrl: sockets.url,
-    stageId: STAGE_ID,
-    fetch: server.fetch,
-    timers: clock,
-    now: clock.now,
-    random: () => 0.5,
-    document,
-    window,
-    onUpdate: (update: PresenceUpdate) => updates.push(update),
-    onError: (problem: LoopProblem) => problems.push(problem),
-  };
+  const common = fakeHostOptions(host, sockets.url);
   return {
-    clock,
+    ...host,
     sockets,
-    server,
-    document,
-    window,
-    navigator,
-    updates,
-    problems,
     start(identity = { token: "tok-1" }, extra = {}) {
-      const presence = startPresence({ ...common, navigator, ...extra, ...identity });
+      const presence = startPresence({
+        ...common,
+        navigator: host.navigator,
+        ...extra,
+        ...identity,
+      });
       started.push(presence);
       return presence;
     },
@@ -83,4 +55,20 @@ export async function createPresenceHarness(): Promise<PresenceHarness> {
       await sockets.stop();
     },
   };
+}
+
+/**
+ * Gives each test of the file a fresh presence harness (through `use`), closes it after the test,
+ * and fails the test if the fake server got a request it did not expect.
+ */
+export function presenceHarnessPerTest(use: (harness: PresenceHarness) => void): void {
+  let harness: PresenceHarness;
+  beforeEach(async () => {
+    harness = await createPresenceHarness();
+    use(harness);
+  });
+  afterEach(async () => {
+    await harness.close();
+    expect(harness.server.unexpected).toEqual([]);
+  });
 }
