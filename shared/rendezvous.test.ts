@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../test/seeded-random";
 import { databaseForStage, databasesForStage, rendezvousWeight } from "./rendezvous";
 
 const FOUR = [
@@ -9,23 +10,11 @@ const FOUR = [
 ];
 const FIFTH = "https://eu2-echo-5.upstash.io";
 
-/** A seeded generator (mulberry32), so every run draws the same "random" stage ids. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
 /** `count` stage ids as STAGE_ID_PATTERN allows, 4 to 24 characters. */
 function randomStageIds(count: number, seed = 8): string[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, () => {
     const length = 4 + Math.floor(random() * 21);
     let id = "";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test/seeded-random";
 import { BACKOFF_CAP_MS } from "./backoff";
 import {
   DEFAULT_RECONNECT_SPREAD_MS,
@@ -6,21 +7,9 @@ import {
   socketRetryDelayMs,
 } from "./reconnect-delay";
 
-/** A seeded uniform random (mulberry32), so the distribution is the same in every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 describe("reconnectDelayMs", () => {
   it("spreads a full shard's 10,000 pages closed by a deploy evenly over 30 s, far under an object's 1,000 requests/s", () => {
-    const random = seeded(17);
+    const random = seededRandom(17);
     const perSecond = new Array<number>(30).fill(0);
     for (let page = 0; page < 10_000; page++) {
       const delayMs = reconnectDelayMs({
