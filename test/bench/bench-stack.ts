@@ -24,6 +24,13 @@ export interface BenchStack {
   /** Caps every database at this many commands per second (`undefined`: no cap). */
   limit(maxCommandsPerSecond: number | undefined): Promise<void>;
   resetStats(): Promise<void>;
+  /**
+   * The first database's calls by command since the last {@link resetCommandStats} (redis'
+   * `INFO commandstats`, read through the Upstash endpoint), e.g. `{ bitfield: 1600, mget: 400 }`:
+   * which commands a figure of commands per heartbeat is made of.
+   */
+  commandStats(): Promise<Record<string, number>>;
+  resetCommandStats(): Promise<void>;
   /** Each database's endpoint's requests waiting on Redis (`/__waiting`). */
   waitingOfEach(): Promise<number[]>;
   /** Stops database `index`'s redis-server (SIGSTOP): a hung Redis behind a live endpoint. */
@@ -53,8 +60,27 @@ export async function startBenchStack(options: { databases?: number } = {}): Pro
     const response = await fetch(`${url}${path}`, { method, ...(body ? { body } : {}) });
     return (await response.json()) as UpstashStats;
   };
+  const redisCommand = async (command: string[]) => {
+    const response = await fetch(urls[0]!, {
+      method: "POST",
+      headers: { authorization: `Bearer ${env.UPSTASH_REDIS_REST_TOKEN.split(",")[0]}` },
+      body: JSON.stringify(command),
+    });
+    return ((await response.json()) as { result: unknown }).result;
+  };
   return {
     env: { ...env, REDIS_COMMANDS_PER_SEC: "1000000000" },
+    commandStats: async () => {
+      const info = String(await redisCommand(["INFO", "commandstats"]));
+      // Lines `cmdstat_<name>:calls=<n>,usec=…`; the stats' own CONFIG and INFO left out.
+      const calls = [...info.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)]
+        .filter(([, name]) => !name!.startsWith("config") && name !== "info")
+        .map(([, name, count]) => [name!, Number(count)] as const);
+      return Object.fromEntries(calls.sort((a, b) => b[1] - a[1]));
+    },
+    resetCommandStats: async () => {
+      await redisCommand(["CONFIG", "RESETSTAT"]);
+    },
     stats: () => stats(),
     statsOfEach: () => Promise.all(urls.map((url) => stats("/__stats", "GET", url))),
     limit: async (maxCommandsPerSecond) => {

@@ -133,6 +133,7 @@ async function main() {
             first = false;
             if (++firstAnswered === viewers.length) {
               warmUp = { commands: (await stack.stats()).commands, heartbeats };
+              await stack.resetCommandStats();
             }
           }
           if (response?.status !== 200 || body === undefined) {
@@ -150,6 +151,7 @@ async function main() {
     );
     clearInterval(sampler);
     const total = await stack.stats();
+    const steadyByCommand = await stack.commandStats();
     const sorted = latencies.sort((a, b) => a - b);
     const result = {
       isolates,
@@ -175,6 +177,7 @@ async function main() {
               heartbeats: heartbeats - warmUp.heartbeats,
               commandsPerHeartbeat:
                 (total.commands - warmUp.commands) / (heartbeats - warmUp.heartbeats),
+              byCommand: steadyByCommand,
             },
       timeline,
     };
