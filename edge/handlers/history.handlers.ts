@@ -51,35 +51,49 @@ async function requireStage(services: Services, stageId: string): Promise<void> 
   if ((await registry.lookup(stageId)) === undefined) throw problems.stageNotFound(stageId);
 }
 
+/**
+ * The range a listing reads (`from`/`to`, after its cursor, a 400 for either), of a stage
+ * that exists (a 404 otherwise).
+ */
+async function listedRange(
+  services: Services,
+  { stageId }: { stageId: string },
+  query: { from?: string; to?: string; cursor?: string },
+  cursorShape: RegExp,
+): Promise<RangeQuery> {
+  const window = afterCursor(range(stageId, services.nowMs, query), query.cursor, cursorShape);
+  await requireStage(services, stageId);
+  return window;
+}
+
 /** A page as the API answers it: its items and the cursor of the next, if any. */
 function pageBody<T>(page: { items: T[]; lastSk?: string }) {
   return { items: page.items, nextCursor: page.lastSk ? encodeSortKeyCursor(page.lastSk) : null };
 }
 
 const listSnapshots: RouteHandler<typeof listStageSnapshotsRoute, AppEnv> = async (c) => {
-  const { nowMs, historyTable } = c.var.services;
-  const { stageId } = c.req.valid("param");
+  const { historyTable } = c.var.services;
   const query = c.req.valid("query");
-  const window = afterCursor(range(stageId, nowMs, query), query.cursor, SNAPSHOT_SORT_KEY);
-  await requireStage(c.var.services, stageId);
+  const window = await listedRange(c.var.services, c.req.valid("param"), query, SNAPSHOT_SORT_KEY);
   return c.json(pageBody(await historyTable().snapshots(window, query.limit)), 200);
 };
 
 const listRollups: RouteHandler<typeof listStageRollupsRoute, AppEnv> = async (c) => {
-  const { nowMs, historyTable } = c.var.services;
-  const { stageId } = c.req.valid("param");
+  const { historyTable } = c.var.services;
   const query = c.req.valid("query");
-  const window = afterCursor(range(stageId, nowMs, query), query.cursor, ROLLUP_SORT_KEY);
-  await requireStage(c.var.services, stageId);
+  const window = await listedRange(c.var.services, c.req.valid("param"), query, ROLLUP_SORT_KEY);
   return c.json(pageBody(await historyTable().rollups(window, query.period, query.limit)), 200);
 };
 
 const listViewingRecords: RouteHandler<typeof listViewingRecordsRoute, AppEnv> = async (c) => {
-  const { nowMs, historyTable } = c.var.services;
-  const { stageId } = c.req.valid("param");
+  const { historyTable } = c.var.services;
   const query = c.req.valid("query");
-  const window = afterCursor(range(stageId, nowMs, query), query.cursor, VIEWING_RECORDS_SORT_KEY);
-  await requireStage(c.var.services, stageId);
+  const window = await listedRange(
+    c.var.services,
+    c.req.valid("param"),
+    query,
+    VIEWING_RECORDS_SORT_KEY,
+  );
   const page = await historyTable().viewingRecords(window, {
     limit: query.limit,
     ...(query.viewerId === undefined ? {} : { viewerId: query.viewerId }),
