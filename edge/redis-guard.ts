@@ -154,9 +154,7 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
       return breaker.state;
     },
     async call<T>(run: () => Promise<T>, commands = 1): Promise<T> {
-      const admission = shedLoad
-        ? admit({ breaker, inFlight, budget }, options.now(), commands)
-        : "call";
+      const admission = admit({ shedLoad, breaker, inFlight, budget }, options.now(), commands);
       if (admission !== "call" && admission !== "probe") throw refused(admission);
       const call = inFlight.start(options.now());
       const answersBefore = breaker.answers;
@@ -177,9 +175,11 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
 /**
  * Whether a call may go at `nowMs`, as any or as the breaker's probe, or why not: the breaker
  * first (a probe goes whatever the budgets say), then the calls in flight, then the commands.
+ * Without `shedLoad`, every call goes.
  */
 function admit(
   guard: {
+    shedLoad: boolean;
     breaker: ReturnType<typeof createBreaker>;
     inFlight: ReturnType<typeof callsInFlight>;
     budget: ReturnType<typeof commandBudget>;
@@ -187,6 +187,7 @@ function admit(
   nowMs: number,
   commands: number,
 ): Refusal | "probe" | "call" {
+  if (!guard.shedLoad) return "call";
   const admission = guard.breaker.admit(nowMs);
   if (admission !== "call") return admission;
   if (guard.inFlight.full(nowMs)) return "over budget";
