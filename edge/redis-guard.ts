@@ -1,4 +1,8 @@
 import { StoreUnavailableError } from "./problems";
+import { type BreakerState, createBreaker } from "./redis-guard/breaker";
+import { callsInFlight } from "./redis-guard/calls-in-flight";
+import { commandBudget } from "./redis-guard/command-budget";
+import { failureSummary } from "./redis-guard/failure-summary";
 
 /**
  * What one Redis database may cost this isolate when it stalls or makes calls wait, with its
@@ -70,17 +74,6 @@ export interface RedisGuardOptions {
   limits?: Partial<RedisGuardLimits>;
 }
 
-/**
- * The breaker, as a small state machine. `closed`: calls go, counting consecutive silent
- * deadline misses. `open`: none goes until `untilMs`. `probing`: one call went (at `sinceMs`)
- * to see whether the database answers again; the others are refused until it returns or its
- * lease ends.
- */
-type Breaker =
-  | { state: "closed"; misses: number }
-  | { state: "open"; untilMs: number }
-  | { state: "probing"; sinceMs: number };
-
 /** Why a call was refused without being sent. */
 type Refusal = "breaker open" | "over budget" | "over its command budget";
 
@@ -93,7 +86,7 @@ export interface RedisGuard {
    */
   call<T>(run: () => Promise<T>, commands?: number): Promise<T>;
   /** The breaker's state (always `closed` without `shedLoad`), for tests and logs. */
-  readonly state: Breaker["state"];
+  readonly state: BreakerState;
 }
 
 /**
@@ -122,83 +115,38 @@ export interface RedisGuard {
 export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
   const limits = { ...REDIS_GUARD_LIMITS, ...options.limits };
   const shedLoad = options.shedLoad ?? true;
-  let breaker: Breaker = { state: "closed", misses: 0 };
+  const breaker = createBreaker(limits);
+  const inFlight = callsInFlight(limits);
   const budget = commandBudget(options.commandsPerSec);
-  /** When each call in flight started (epoch ms): one entry per call, until it settles. */
-  const inFlight = new Set<{ startedAtMs: number }>();
-  /** Calls that came back in time, ever: a miss is silent if none did while it waited. */
-  let answers = 0;
-  const tally = {
-    missed: 0,
-    failed: 0,
-    refused: 0,
-    opened: 0,
-    last: "",
-    sinceMs: 0,
-    loggedAtMs: -Infinity,
-  };
+  const summary = failureSummary({
+    database: options.database,
+    intervalMs: limits.logIntervalMs,
+    log: options.log,
+    breakerState: () => breaker.state,
+  });
 
-  function admit(nowMs: number, commands: number): Refusal | "probe" | "call" {
-    if (!shedLoad) return "call";
-    if (breaker.state === "probing" && nowMs < breaker.sinceMs + limits.callLeaseMs) {
-      return "breaker open";
-    }
-    if (breaker.state === "open" && nowMs < breaker.untilMs) return "breaker open";
-    if (breaker.state !== "closed") {
-      breaker = { state: "probing", sinceMs: nowMs };
-      return "probe";
-    }
-    if (inFlight.size >= limits.maxInFlight) forgetExpiredCalls(nowMs);
-    if (inFlight.size >= limits.maxInFlight) return "over budget";
-    return budget.take(commands, nowMs) ? "call" : "over its command budget";
-  }
-
-  /** Drops calls in flight past their lease: their requests were cancelled, not answered. */
-  function forgetExpiredCalls(nowMs: number): void {
-    for (const call of inFlight) {
-      if (nowMs - call.startedAtMs >= limits.callLeaseMs) inFlight.delete(call);
-    }
-  }
-
-  /** A call came back in time (an answer, or an error from a database that is there). */
   function answered(nowMs: number): void {
-    answers += 1;
-    breaker = { state: "closed", misses: 0 };
-    summarise(nowMs);
+    breaker.answered();
+    summary.summarise(nowMs);
   }
 
-  /** A call ran out of its deadline; `silent`: the database answered nothing meanwhile. */
-  function missed(probe: boolean, silent: boolean, nowMs: number): void {
-    if (!shedLoad) return;
-    const misses = breaker.state === "closed" && silent ? breaker.misses + 1 : 0;
-    if (probe || misses >= limits.tripAfterMisses) {
-      breaker = { state: "open", untilMs: nowMs + limits.coolDownMs };
-      tally.opened += 1;
-    } else if (misses > 0) {
-      breaker = { state: "closed", misses };
+  /** Counts a failed call, and feeds a deadline miss to the breaker. */
+  function failed(error: unknown, probe: boolean, silent: boolean): void {
+    const nowMs = options.now();
+    if (isDeadlineMiss(error)) {
+      if (shedLoad && breaker.missed(probe, silent, nowMs)) summary.opened();
+      summary.count("missed", describe(error), nowMs);
+    } else {
+      answered(nowMs);
+      summary.count("failed", describe(error), nowMs);
     }
   }
 
-  function count(kind: "missed" | "failed" | "refused", detail: string, nowMs: number): void {
-    if (tally.missed + tally.failed + tally.refused === 0) tally.sinceMs = nowMs;
-    tally[kind] += 1;
-    tally.last = detail;
-    summarise(nowMs);
-  }
-
-  /** Logs what failed since the last line, if anything did and the interval has passed. */
-  function summarise(nowMs: number): void {
-    const total = tally.missed + tally.failed + tally.refused;
-    if (total === 0 || nowMs - tally.loggedAtMs < limits.logIntervalMs) return;
-    const seconds = ((nowMs - tally.sinceMs) / 1000).toFixed(1);
-    options.log(
-      `database ${options.database}: ${total} calls failed in ${seconds} s ` +
-        `(${tally.missed} missed the deadline, ${tally.failed} failed, ` +
-        `${tally.refused} refused unsent); breaker opened ${tally.opened} times, now ${breaker.state}; ` +
-        `last: ${tally.last}`,
-    );
-    tally.missed = tally.failed = tally.refused = tally.opened = 0;
-    tally.loggedAtMs = nowMs;
+  /** A call refused unsent, counted, as the 503 it answers. */
+  function refused(refusal: Refusal): StoreUnavailableError {
+    const cause = new Error(`redis database ${options.database}: ${refusal}, not sent`);
+    summary.count("refused", cause.message, options.now());
+    return refusalError(refusal, cause);
   }
 
   return {
@@ -206,65 +154,54 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
       return breaker.state;
     },
     async call<T>(run: () => Promise<T>, commands = 1): Promise<T> {
-      const admission = admit(options.now(), commands);
-      if (admission !== "call" && admission !== "probe") {
-        const refusal = new Error(`redis database ${options.database}: ${admission}, not sent`);
-        count("refused", refusal.message, options.now());
-        throw new StoreUnavailableError("redis", {
-          cause: refusal,
-          counted: true,
-          // The budget refills within a second; a breaker's cool-down is longer.
-          ...(admission === "over its command budget" ? { retryAfterSec: 1 } : {}),
-        });
-      }
-      const call = { startedAtMs: options.now() };
-      inFlight.add(call);
-      const answersBefore = answers;
+      const admission = admit({ shedLoad, breaker, inFlight, budget }, options.now(), commands);
+      if (admission !== "call" && admission !== "probe") throw refused(admission);
+      const call = inFlight.start(options.now());
+      const answersBefore = breaker.answers;
       try {
         const result = await run();
         answered(options.now());
         return result;
       } catch (error) {
-        const nowMs = options.now();
-        if (isDeadlineMiss(error)) {
-          missed(admission === "probe", answers === answersBefore, nowMs);
-          count("missed", describe(error), nowMs);
-        } else {
-          answered(nowMs);
-          count("failed", describe(error), nowMs);
-        }
+        failed(error, admission === "probe", breaker.answers === answersBefore);
         throw new StoreUnavailableError("redis", { cause: error, counted: true });
       } finally {
-        inFlight.delete(call);
+        inFlight.end(call);
       }
     },
   };
 }
 
 /**
- * A token bucket of `commandsPerSec` tokens, refilled continuously (one second's worth at
- * most, so an idle isolate may burst one second of the rate); without a rate, always true. A
- * call that costs more than the bucket holds (a platform total over many stages, under a small
- * budget) goes when the bucket is full and leaves it in debt, which the refill repays before
- * anything else goes: it could never go otherwise, and the rate over time still holds.
+ * Whether a call may go at `nowMs`, as any or as the breaker's probe, or why not: the breaker
+ * first (a probe goes whatever the budgets say), then the calls in flight, then the commands.
+ * Without `shedLoad`, every call goes.
  */
-function commandBudget(commandsPerSec: number | undefined) {
-  let tokens = commandsPerSec ?? 0;
-  let atMs: number | undefined;
-  return {
-    take(commands: number, nowMs: number): boolean {
-      if (commandsPerSec === undefined) return true;
-      tokens = Math.min(
-        commandsPerSec,
-        // A clock that stepped back refills nothing (and takes nothing).
-        tokens + (Math.max(0, nowMs - (atMs ?? nowMs)) * commandsPerSec) / 1000,
-      );
-      atMs = Math.max(atMs ?? nowMs, nowMs);
-      if (tokens < Math.min(commands, commandsPerSec)) return false;
-      tokens -= commands;
-      return true;
-    },
-  };
+function admit(
+  guard: {
+    shedLoad: boolean;
+    breaker: ReturnType<typeof createBreaker>;
+    inFlight: ReturnType<typeof callsInFlight>;
+    budget: ReturnType<typeof commandBudget>;
+  },
+  nowMs: number,
+  commands: number,
+): Refusal | "probe" | "call" {
+  if (!guard.shedLoad) return "call";
+  const admission = guard.breaker.admit(nowMs);
+  if (admission !== "call") return admission;
+  if (guard.inFlight.full(nowMs)) return "over budget";
+  return guard.budget.take(commands, nowMs) ? "call" : "over its command budget";
+}
+
+/** The 503 a call refused unsent answers. */
+function refusalError(refusal: Refusal, cause: Error): StoreUnavailableError {
+  return new StoreUnavailableError("redis", {
+    cause,
+    counted: true,
+    // The budget refills within a second; a breaker's cool-down is longer.
+    ...(refusal === "over its command budget" ? { retryAfterSec: 1 } : {}),
+  });
 }
 
 /** Whether a call failed because its deadline aborted it (`AbortSignal.timeout`), at any depth. */

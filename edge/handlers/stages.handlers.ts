@@ -1,4 +1,4 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono, RouteHandler, z } from "@hono/zod-openapi";
 import { reconcileBroadcast } from "@viewer-presence/shared/broadcasts";
 import { isRepeatedCreate, type Stage, type StoredStage } from "@viewer-presence/shared/stage";
 import { STAGE_ID_PATTERN, signViewerToken } from "@viewer-presence/tokens";
@@ -9,6 +9,7 @@ import {
   listStagesRoute,
   updateStageRoute,
 } from "../../openapi/routes";
+import type { CreateStageSchema } from "../../openapi/schemas/stage";
 import { dynamoCall } from "../dynamo-call";
 import type { AppEnv, Services } from "../env";
 import { decodeSortKeyCursor, encodeSortKeyCursor } from "../page-cursor";
@@ -21,95 +22,105 @@ function randomStageId(): string {
   return Array.from(bytes, (byte) => (byte % 36).toString(36)).join("");
 }
 
+const createStage: RouteHandler<typeof createStageRoute, AppEnv> = async (c) => {
+  const { nowMs, stageTable: table } = c.var.services;
+  const stage = newStage(c.req.valid("json"), new Date(nowMs).toISOString());
+  const stored = await marked(table(), stage.id, nowMs, async () => {
+    try {
+      return await table().create(stage);
+    } catch (error) {
+      // A create that answered 503 (its deadline passed) may still have reached DynamoDB: its
+      // retry finds the stage stored exactly as asked, and finishes that create instead of
+      // answering 409 for a stage that Redis, and so every heartbeat, might not know yet.
+      const conflict = error instanceof HttpProblem && error.status === 409;
+      const found = conflict ? await table().get(stage.id) : undefined;
+      if (found === undefined || !isRepeatedCreate(found.stage, stage)) throw error;
+      return found;
+    }
+  });
+  await putInForce(c.var.services, stored);
+  await followBroadcasts(c.var.services, stored.stage);
+  return c.json(stored.stage, 201);
+};
+
+/** The stage a create asks for, live from `at` (ISO). */
+function newStage(body: z.infer<typeof CreateStageSchema>, at: string): Stage {
+  const stage: Stage = {
+    id: body.id ?? randomStageId(),
+    title: body.title,
+    status: "live",
+    allowAnonymous: body.allowAnonymous,
+    auditTrail: body.auditTrail,
+    createdAt: at,
+    updatedAt: at,
+  };
+  if (body.stageArn !== undefined) stage.stageArn = body.stageArn;
+  if (body.databases !== undefined && body.databases > 1) stage.databases = body.databases;
+  return stage;
+}
+
+const getStage: RouteHandler<typeof getStageRoute, AppEnv> = async (c) => {
+  const { stageId } = c.req.valid("param");
+  const stage = await c.var.services.shard(stageId).registry.lookup(stageId);
+  if (stage === undefined) throw problems.stageNotFound(stageId);
+  return c.json(stage, 200);
+};
+
+const listStages: RouteHandler<typeof listStagesRoute, AppEnv> = async (c) => {
+  const { stageTable: table } = c.var.services;
+  const { limit, cursor } = c.req.valid("query");
+  const page = await table().list(
+    limit,
+    cursor === undefined ? undefined : decodeSortKeyCursor(cursor, STAGE_ID_PATTERN),
+  );
+  return c.json(
+    {
+      items: page.stages.map(({ stage }) => stage),
+      nextCursor: page.lastId === undefined ? null : encodeSortKeyCursor(page.lastId),
+    },
+    200,
+  );
+};
+
+const updateStage: RouteHandler<typeof updateStageRoute, AppEnv> = async (c) => {
+  const { nowMs, stageTable: table } = c.var.services;
+  const { stageId } = c.req.valid("param");
+  const changes = c.req.valid("json");
+  const stored = await marked(table(), stageId, nowMs, () =>
+    table().update(stageId, changes, new Date(nowMs).toISOString()),
+  );
+  await putInForce(c.var.services, stored);
+  if (changes.status !== undefined) await followBroadcasts(c.var.services, stored.stage);
+  return c.json(stored.stage, 200);
+};
+
+const issueViewerToken: RouteHandler<typeof issueViewerTokenRoute, AppEnv> = async (c) => {
+  const { config, nowMs } = c.var.services;
+  const { stageId } = c.req.valid("param");
+  const { registry } = c.var.services.shard(stageId);
+  const { viewerId, ttlSec } = c.req.valid("json");
+  const stage = await registry.lookup(stageId);
+  if (stage === undefined) throw problems.stageNotFound(stageId);
+  if (stage.status !== "live") throw problems.stageEnded(stageId);
+  const { token, expiresAt } = await signViewerToken({
+    secret: config.viewerTokenSecret,
+    viewerId,
+    stageId,
+    ttlSec,
+    nowMs,
+  });
+  return c.json(
+    { token, viewerId, stageId, expiresAt: new Date(expiresAt * 1000).toISOString() },
+    201,
+  );
+};
+
 export function registerStageHandlers(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createStageRoute, async (c) => {
-    const { nowMs, stageTable: table } = c.var.services;
-    const body = c.req.valid("json");
-    const at = new Date(nowMs).toISOString();
-    const stage: Stage = {
-      id: body.id ?? randomStageId(),
-      title: body.title,
-      status: "live",
-      allowAnonymous: body.allowAnonymous,
-      auditTrail: body.auditTrail,
-      createdAt: at,
-      updatedAt: at,
-    };
-    if (body.stageArn !== undefined) stage.stageArn = body.stageArn;
-    if (body.databases !== undefined && body.databases > 1) stage.databases = body.databases;
-    const stored = await marked(table(), stage.id, nowMs, async () => {
-      try {
-        return await table().create(stage);
-      } catch (error) {
-        // A create that answered 503 (its deadline passed) may still have reached DynamoDB: its
-        // retry finds the stage stored exactly as asked, and finishes that create instead of
-        // answering 409 for a stage that Redis, and so every heartbeat, might not know yet.
-        const conflict = error instanceof HttpProblem && error.status === 409;
-        const found = conflict ? await table().get(stage.id) : undefined;
-        if (found === undefined || !isRepeatedCreate(found.stage, stage)) throw error;
-        return found;
-      }
-    });
-    await putInForce(c.var.services, stored);
-    await followBroadcasts(c.var.services, stored.stage);
-    return c.json(stored.stage, 201);
-  });
-
-  app.openapi(getStageRoute, async (c) => {
-    const { stageId } = c.req.valid("param");
-    const stage = await c.var.services.shard(stageId).registry.lookup(stageId);
-    if (stage === undefined) throw problems.stageNotFound(stageId);
-    return c.json(stage, 200);
-  });
-
-  app.openapi(listStagesRoute, async (c) => {
-    const { stageTable: table } = c.var.services;
-    const { limit, cursor } = c.req.valid("query");
-    const page = await table().list(
-      limit,
-      cursor === undefined ? undefined : decodeSortKeyCursor(cursor, STAGE_ID_PATTERN),
-    );
-    return c.json(
-      {
-        items: page.stages.map(({ stage }) => stage),
-        nextCursor: page.lastId === undefined ? null : encodeSortKeyCursor(page.lastId),
-      },
-      200,
-    );
-  });
-
-  app.openapi(updateStageRoute, async (c) => {
-    const { nowMs, stageTable: table } = c.var.services;
-    const { stageId } = c.req.valid("param");
-    const changes = c.req.valid("json");
-    const stored = await marked(table(), stageId, nowMs, () =>
-      table().update(stageId, changes, new Date(nowMs).toISOString()),
-    );
-    await putInForce(c.var.services, stored);
-    if (changes.status !== undefined) await followBroadcasts(c.var.services, stored.stage);
-    return c.json(stored.stage, 200);
-  });
-
-  app.openapi(issueViewerTokenRoute, async (c) => {
-    const { config, nowMs } = c.var.services;
-    const { stageId } = c.req.valid("param");
-    const { registry } = c.var.services.shard(stageId);
-    const { viewerId, ttlSec } = c.req.valid("json");
-    const stage = await registry.lookup(stageId);
-    if (stage === undefined) throw problems.stageNotFound(stageId);
-    if (stage.status !== "live") throw problems.stageEnded(stageId);
-    const { token, expiresAt } = await signViewerToken({
-      secret: config.viewerTokenSecret,
-      viewerId,
-      stageId,
-      ttlSec,
-      nowMs,
-    });
-    return c.json(
-      { token, viewerId, stageId, expiresAt: new Date(expiresAt * 1000).toISOString() },
-      201,
-    );
-  });
+  app.openapi(createStageRoute, createStage);
+  app.openapi(getStageRoute, getStage);
+  app.openapi(listStagesRoute, listStages);
+  app.openapi(updateStageRoute, updateStage);
+  app.openapi(issueViewerTokenRoute, issueViewerToken);
 }
 
 /**

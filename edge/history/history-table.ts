@@ -10,7 +10,11 @@ import {
   viewingRecordsPartition,
   viewingRecordsRange,
 } from "@viewer-presence/shared/dynamo-keys";
-import { type PartitionQuery, queryPage } from "@viewer-presence/shared/dynamo-query";
+import {
+  type PartitionQuery,
+  type QueryPage,
+  queryPage,
+} from "@viewer-presence/shared/dynamo-query";
 import type { RollupItem, SnapshotItem } from "@viewer-presence/shared/history-items";
 import { readLatestSnapshot } from "@viewer-presence/shared/snapshot-estimate";
 import { WINDOW_MS } from "@viewer-presence/shared/windows";
@@ -18,7 +22,6 @@ import type { ViewingRecordSchema } from "../../openapi/schemas/history";
 import { dynamoCall } from "../dynamo-call";
 import { problems } from "../problems";
 
-/** A snapshot as the API answers it: the stored item without its keys and TTL. */
 /** A snapshot as the API answers it: the stored item, its breakdowns as rows. */
 export type Snapshot = Omit<
   SnapshotItem,
@@ -58,20 +61,24 @@ function checkCursor(afterSk: string | undefined, [from, to]: SortKeyRange): voi
 
 /** The history the sync job wrote, read back one DynamoDB Query per page (never a Scan). */
 export function historyTable(db: DocumentClient, tableName: string) {
+  /** One page of the stage's items whose sort keys are `between`, after the range's cursor. */
+  function stagePage(range: RangeQuery, between: SortKeyRange, limit: number) {
+    checkCursor(range.afterSk, between);
+    return query(db, {
+      tableName,
+      partition: stagePartition(range.stageId),
+      sortKey: { between },
+      ...(range.afterSk ? { after: range.afterSk } : {}),
+      pageSize: limit,
+    });
+  }
+
   return {
     async snapshots(
       range: RangeQuery,
       limit: number,
     ): Promise<{ items: Snapshot[]; lastSk?: string }> {
-      const between = snapshotRange(range.fromMs, range.toMs);
-      checkCursor(range.afterSk, between);
-      const result = await query(db, {
-        tableName,
-        partition: stagePartition(range.stageId),
-        sortKey: { between },
-        ...(range.afterSk ? { after: range.afterSk } : {}),
-        pageSize: limit,
-      });
+      const result = await stagePage(range, snapshotRange(range.fromMs, range.toMs), limit);
       const items = result.items.map((item) => ({
         stageId: String(item.stageId ?? range.stageId),
         windowStart: String(item.windowStart),
@@ -90,8 +97,7 @@ export function historyTable(db: DocumentClient, tableName: string) {
           : {}),
         ...breakdowns(item),
       }));
-      const lastSk = result.lastKey?.sk;
-      return typeof lastSk === "string" ? { items, lastSk } : { items };
+      return withLastSk(items, result);
     },
 
     /** Hour or day rollups whose period starts in the range, oldest first. */
@@ -104,14 +110,7 @@ export function historyTable(db: DocumentClient, tableName: string) {
         range.fromMs,
         range.toMs,
       );
-      checkCursor(range.afterSk, between);
-      const result = await query(db, {
-        tableName,
-        partition: stagePartition(range.stageId),
-        sortKey: { between },
-        ...(range.afterSk ? { after: range.afterSk } : {}),
-        pageSize: limit,
-      });
+      const result = await stagePage(range, between, limit);
       const items = result.items.map(
         (item): Rollup => ({
           stageId: String(item.stageId ?? range.stageId),
@@ -126,8 +125,7 @@ export function historyTable(db: DocumentClient, tableName: string) {
           ...breakdowns(item),
         }),
       );
-      const lastSk = result.lastKey?.sk;
-      return typeof lastSk === "string" ? { items, lastSk } : { items };
+      return withLastSk(items, result);
     },
 
     /** The stage's newest snapshot's count and time, or `undefined` when it has none. */
@@ -175,6 +173,12 @@ export function historyTable(db: DocumentClient, tableName: string) {
       return afterSk === undefined ? { items: records } : { items: records, lastSk: afterSk };
     },
   };
+}
+
+/** A page's items, and the sort key to read the next after when there is more. */
+function withLastSk<T>(items: T[], result: QueryPage): { items: T[]; lastSk?: string } {
+  const lastSk = result.lastKey?.sk;
+  return typeof lastSk === "string" ? { items, lastSk } : { items };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
