@@ -79,24 +79,7 @@ export function historyTable(db: DocumentClient, tableName: string) {
       limit: number,
     ): Promise<{ items: Snapshot[]; lastSk?: string }> {
       const result = await stagePage(range, snapshotRange(range.fromMs, range.toMs), limit);
-      const items = result.items.map((item) => ({
-        stageId: String(item.stageId ?? range.stageId),
-        windowStart: String(item.windowStart),
-        windowEnd: String(item.windowEnd),
-        takenAt: String(item.takenAt),
-        viewerCount: Number(item.viewerCount ?? 0),
-        uniqueViewers: Number(item.uniqueViewers ?? 0),
-        watchSeconds: Number(item.watchSeconds ?? 0),
-        // Snapshots written before concurrency was counted have none of these.
-        ...(Array.isArray(item.slotViewers)
-          ? {
-              slotViewers: (item.slotViewers as unknown[]).map(Number),
-              peakViewers: Number(item.peakViewers ?? 0),
-              averageViewers: Number(item.averageViewers ?? 0),
-            }
-          : {}),
-        ...breakdowns(item),
-      }));
+      const items = result.items.map((item) => snapshotOf(item, range.stageId));
       return withLastSk(items, result);
     },
 
@@ -111,20 +94,7 @@ export function historyTable(db: DocumentClient, tableName: string) {
         range.toMs,
       );
       const result = await stagePage(range, between, limit);
-      const items = result.items.map(
-        (item): Rollup => ({
-          stageId: String(item.stageId ?? range.stageId),
-          period,
-          periodStart: String(item.periodStart),
-          periodEnd: String(item.periodEnd),
-          uniqueViewers: Number(item.uniqueViewers ?? 0),
-          uniqueViewersExact: item.uniqueViewersExact === true,
-          watchSeconds: Number(item.watchSeconds ?? 0),
-          peakViewers: Number(item.peakViewers ?? 0),
-          averageViewers: Number(item.averageViewers ?? 0),
-          ...breakdowns(item),
-        }),
-      );
+      const items = result.items.map((item) => rollupOf(item, range.stageId, period));
       return withLastSk(items, result);
     },
 
@@ -138,39 +108,8 @@ export function historyTable(db: DocumentClient, tableName: string) {
      * gathered; never splits an item across pages, so a page ends before an item that would
      * overflow it. Reads at most `maxItems` items per call to bound a filtered page's cost.
      */
-    async viewingRecords(
-      range: RangeQuery,
-      options: { limit: number; viewerId?: string; maxItems?: number },
-    ): Promise<{ items: ViewingRecord[]; lastSk?: string }> {
-      const between = viewingRecordsRange(range.fromMs, range.toMs);
-      checkCursor(range.afterSk, between);
-      const maxItems = options.maxItems ?? 50;
-      const records: ViewingRecord[] = [];
-      let afterSk = range.afterSk;
-      let read = 0;
-      // Each request starts after the last item taken: a page of records may end inside one.
-      while (read < maxItems) {
-        const result = await query(db, {
-          tableName,
-          partition: viewingRecordsPartition(range.stageId),
-          sortKey: { between },
-          ...(afterSk ? { after: afterSk } : {}),
-          pageSize: Math.min(10, maxItems - read),
-        });
-        for (const item of result.items) {
-          const unpacked = unpack(item, range.stageId).filter(
-            (record) => options.viewerId === undefined || record.viewerId === options.viewerId,
-          );
-          if (records.length > 0 && records.length + unpacked.length > options.limit) {
-            return { items: records, lastSk: afterSk! };
-          }
-          records.push(...unpacked);
-          afterSk = String(item.sk);
-          read++;
-        }
-        if (result.lastKey === undefined) return { items: records };
-      }
-      return afterSk === undefined ? { items: records } : { items: records, lastSk: afterSk };
+    viewingRecords(range: RangeQuery, options: ViewingRecordsQuery) {
+      return readViewingRecords(db, tableName, range, options);
     },
   };
 }
@@ -230,4 +169,90 @@ function breakdownRows(stored: unknown): [key: string, viewers: number, seconds:
       return [key, Number(viewers), Number(seconds)];
     })
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+}
+
+/** A snapshot item as the API answers it. */
+function snapshotOf(item: Record<string, unknown>, stageId: string): Snapshot {
+  return {
+    stageId: String(item.stageId ?? stageId),
+    windowStart: String(item.windowStart),
+    windowEnd: String(item.windowEnd),
+    takenAt: String(item.takenAt),
+    viewerCount: Number(item.viewerCount ?? 0),
+    uniqueViewers: Number(item.uniqueViewers ?? 0),
+    watchSeconds: Number(item.watchSeconds ?? 0),
+    // Snapshots written before concurrency was counted have none of these.
+    ...(Array.isArray(item.slotViewers)
+      ? {
+          slotViewers: (item.slotViewers as unknown[]).map(Number),
+          peakViewers: Number(item.peakViewers ?? 0),
+          averageViewers: Number(item.averageViewers ?? 0),
+        }
+      : {}),
+    ...breakdowns(item),
+  };
+}
+
+/** An hour or day rollup item as the API answers it. */
+function rollupOf(item: Record<string, unknown>, stageId: string, period: "hour" | "day"): Rollup {
+  return {
+    stageId: String(item.stageId ?? stageId),
+    period,
+    periodStart: String(item.periodStart),
+    periodEnd: String(item.periodEnd),
+    uniqueViewers: Number(item.uniqueViewers ?? 0),
+    uniqueViewersExact: item.uniqueViewersExact === true,
+    watchSeconds: Number(item.watchSeconds ?? 0),
+    peakViewers: Number(item.peakViewers ?? 0),
+    averageViewers: Number(item.averageViewers ?? 0),
+    ...breakdowns(item),
+  };
+}
+
+interface ViewingRecordsQuery {
+  limit: number;
+  viewerId?: string;
+  maxItems?: number;
+}
+
+/**
+ * Viewing records, unpacked. Reads packed items in key order until `limit` records are
+ * gathered; never splits an item across pages, so a page ends before an item that would
+ * overflow it. Reads at most `maxItems` items per call to bound a filtered page's cost.
+ */
+async function readViewingRecords(
+  db: DocumentClient,
+  tableName: string,
+  range: RangeQuery,
+  options: ViewingRecordsQuery,
+): Promise<{ items: ViewingRecord[]; lastSk?: string }> {
+  const between = viewingRecordsRange(range.fromMs, range.toMs);
+  checkCursor(range.afterSk, between);
+  const maxItems = options.maxItems ?? 50;
+  const records: ViewingRecord[] = [];
+  let afterSk = range.afterSk;
+  let read = 0;
+  // Each request starts after the last item taken: a page of records may end inside one.
+  while (read < maxItems) {
+    const result = await query(db, {
+      tableName,
+      partition: viewingRecordsPartition(range.stageId),
+      sortKey: { between },
+      ...(afterSk ? { after: afterSk } : {}),
+      pageSize: Math.min(10, maxItems - read),
+    });
+    for (const item of result.items) {
+      const unpacked = unpack(item, range.stageId).filter(
+        (record) => options.viewerId === undefined || record.viewerId === options.viewerId,
+      );
+      if (records.length > 0 && records.length + unpacked.length > options.limit) {
+        return { items: records, lastSk: afterSk! };
+      }
+      records.push(...unpacked);
+      afterSk = String(item.sk);
+      read++;
+    }
+    if (result.lastKey === undefined) return { items: records };
+  }
+  return afterSk === undefined ? { items: records } : { items: records, lastSk: afterSk };
 }
