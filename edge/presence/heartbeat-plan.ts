@@ -226,7 +226,7 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
     // The counts other isolates made of the stages this isolate holds: no command of their own.
     // (Its own stage's too, unless it refreshes that count: the script reads it then.)
     const except = plan.refreshCount ? stageId : undefined;
-    plan.sharedStages = stagesHeld(isolate.counts.live, except, { nowMs, restoring });
+    plan.sharedStages = stagesHeld(isolate.counts.live, except, nowMs);
     plan.sharedStagesAt = checked.length;
     checked.push(...plan.sharedStages.map((other) => keys.sharedCount(other)));
     addStep(plan, "registry", (pipeline) => pipeline.mget(...checked));

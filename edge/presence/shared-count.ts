@@ -63,15 +63,14 @@ export const SHARED_READS_PER_CHECK = 100;
 /**
  * The stages (but `except`) this isolate holds a count of, oldest filed first, at most
  * SHARED_READS_PER_CHECK: whose `c:<stage>` a registry check reads beside its own four keys.
- * None for one presence TTL after a restore, while counts carry restore estimates that each
- * stage's own refresh reads.
+ * (After Redis lost its data the isolate holds none: each stage's first count reads its
+ * restore estimate, and what the check brings later keeps it.)
  */
 export function stagesHeld(
   live: TtlCache<LiveCount>,
   except: string | undefined,
-  { nowMs, restoring }: { nowMs: number; restoring: boolean },
+  nowMs: number,
 ): string[] {
-  if (restoring) return [];
   const stages: string[] = [];
   for (const { key } of live.entries(nowMs)) {
     if (stages.length === SHARED_READS_PER_CHECK) break;
