@@ -12,7 +12,7 @@ import { type EdgeRedis, pipelineCall } from "../redis-client";
 import { heartbeatScriptCall } from "./heartbeat-script";
 import { nextIndexCall } from "./next-epoch-index";
 import { registryCheckKeys } from "./registry-check";
-import { countDue, stagesHeld } from "./shared-count";
+import { countDue, stagesTaken } from "./shared-count";
 import { ticketIndexVouched } from "./ticket-index";
 
 /**
@@ -223,10 +223,11 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
     isolate.registry.checks.take(REGISTRY, nowMs);
     const checked = registryCheckKeys(keys, readEstimate ? stageId : undefined);
     plan.checkLength = checked.length;
-    // The counts other isolates made of the stages this isolate holds: no command of their own.
+    // The counts other isolates made of the stages whose count this isolate took: no command of
+    // their own.
     // (Its own stage's too, unless it refreshes that count: the script reads it then.)
     const except = plan.refreshCount ? stageId : undefined;
-    plan.sharedStages = stagesHeld(isolate.counts.live, except, nowMs);
+    plan.sharedStages = stagesTaken(isolate.counts.live, except, nowMs);
     plan.sharedStagesAt = checked.length;
     checked.push(...plan.sharedStages.map((other) => keys.sharedCount(other)));
     addStep(plan, "registry", (pipeline) => pipeline.mget(...checked));

@@ -20,7 +20,7 @@ import { COUNT_CACHE_MS, type LiveCount } from "../isolate/count-memory";
  *
  * Knowing of the other isolates' counts costs no command of its own: the registry check (the
  * MGET an isolate sends every REGISTRY_CHECK_MS, and with each count it makes) also reads
- * `c:<stage>` of every stage the isolate holds a count of ({@link stagesHeld},
+ * `c:<stage>` of every stage whose count the isolate took ({@link stagesTaken},
  * {@link applySharedCounts}).
  *
  * Before, the count was shared through the registry check's MGET alone: a reader's count came due
@@ -61,25 +61,26 @@ export function sharedCountAnswer(
 export const SHARED_READS_PER_CHECK = 100;
 
 /**
- * The stages (but `except`) this isolate holds a count of, oldest filed first, at most
- * SHARED_READS_PER_CHECK: whose `c:<stage>` a registry check reads beside its own four keys.
- * (After Redis lost its data the isolate holds none: each stage's first count reads its
- * restore estimate, and what the check brings later keeps it.)
+ * The stages (but `except`) whose count this isolate took from another isolate, oldest filed
+ * first, at most SHARED_READS_PER_CHECK: whose `c:<stage>` a registry check reads beside its own
+ * four keys. A stage it counts itself needs none (its script looks when due), so an isolate that
+ * counts all its stages, as a lone one does, sends no more bytes than before. (After Redis lost
+ * its data the isolate holds none: each stage's first count reads its restore estimate.)
  */
-export function stagesHeld(
+export function stagesTaken(
   live: TtlCache<LiveCount>,
   except: string | undefined,
   nowMs: number,
 ): string[] {
   const stages: string[] = [];
-  for (const { key } of live.entries(nowMs)) {
+  for (const { key, value } of live.entries(nowMs)) {
     if (stages.length === SHARED_READS_PER_CHECK) break;
-    if (key !== except) stages.push(key);
+    if (key !== except && value.countedHere === false) stages.push(key);
   }
   return stages;
 }
 
-/** Files the shared counts a registry check read of {@link stagesHeld}: each one newer than held. */
+/** Files the shared counts a registry check read of {@link stagesTaken}: each one newer than held. */
 export function applySharedCounts(
   live: TtlCache<LiveCount>,
   stages: readonly string[],
