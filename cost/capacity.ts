@@ -9,9 +9,9 @@ import type { Workload } from "./workload";
 
 /**
  * Viewers (on average while live) whose peak, in an hour's first interval, fits
- * `commandsPerSec` in one database: e.g. about 93,000 at 10,000 commands/s with the measured
- * inputs (1.5 peak, 1 tab, 1.064 heartbeats a tab per 30 s, 1.65 commands each, 1.23x at the
- * top of the hour; 114,000 in an average minute). `topOfTheHour`: that factor (1 for an
+ * `commandsPerSec` in one database: e.g. about 92,000 at 10,000 commands/s with the measured
+ * inputs (1.5 peak, 1 tab, 1.064 heartbeats a tab per 30 s, 1.67 commands each, 1.23x at the
+ * top of the hour; 113,000 in an average minute). `topOfTheHour`: that factor (1 for an
  * average minute).
  */
 export function viewersPerDatabase(
@@ -27,8 +27,8 @@ export function viewersPerDatabase(
 
 /**
  * Databases of `commandsPerSec` each that carry `viewers` (on average while live) at their
- * peak, top of the hour included: e.g. 10,000,000 viewers need 108 at 10,000 commands/s with
- * the inputs above (68 at 16,000; before the next-hour index, the hour's first heartbeat cost
+ * peak, top of the hour included: e.g. 10,000,000 viewers need 110 at 10,000 commands/s with
+ * the inputs above (69 at 16,000; before the next-hour index, the hour's first heartbeat cost
  * 5.02 commands: about 170 at 16,000 commands/s). MAX_REDIS_DATABASES (shared/config.ts) is
  * sized from this.
  */

@@ -142,7 +142,7 @@ describe("this system at 1,000,000 viewers (issue 18)", () => {
   const e = estimateMonthlyCost(measuredWorkload({ viewers: 1_000_000 }), "redis-snapshots-fixed");
 
   it("buys the cheapest set that fits, not 5 x Fixed 500GB ($7,500)", () => {
-    // 11,460 GB a month (23 x 500 GB) and 111,558 commands/s at the top of the hour (12 x
+    // 11,366 GB a month (23 x 500 GB) and 112,867 commands/s at the top of the hour (12 x
     // 10,000): bandwidth decides, on the cheapest plan per GB.
     expect(e.plan).toEqual({ name: "Fixed 5GB", databases: 23 });
     expect(e.tiers.redis).toBe(2300);
@@ -162,7 +162,7 @@ describe("this system at 1,000,000 viewers (issue 18)", () => {
       measuredWorkload({ viewers: 1_000_000 }),
       "redis-snapshots-payg",
     );
-    // 111,558 commands/s at the top of the hour over PAYG's 10,000 a database.
+    // 112,867 commands/s at the top of the hour over PAYG's 10,000 a database.
     expect(payg.plan?.databases).toBe(12);
     expect(payg.limits.filter((l) => l.status === "exceeded")).toEqual([]);
     expect(e.limits.filter((l) => l.status === "exceeded")).toEqual([]);

@@ -805,7 +805,7 @@ export interface components {
              */
             auditTrail?: boolean;
             /**
-             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 93,000 viewers at 10,000 commands/s, with their peak of 1.5 times as many at the top of the hour; `npm run cost` prints it for other inputs). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
+             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 92,000 viewers at 10,000 commands/s, with their peak of 1.5 times as many at the top of the hour; `npm run cost` prints it for other inputs). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
              * @example 4
              */
             databases?: number;
@@ -1350,7 +1350,7 @@ export interface components {
              */
             createdAt: string;
             /**
-             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 93,000 viewers at 10,000 commands/s, with their peak of 1.5 times as many at the top of the hour; `npm run cost` prints it for other inputs). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
+             * @description How many of the deployment's Redis databases this stage's viewers are spread over, for an audience larger than one database carries (about 92,000 viewers at 10,000 commands/s, with their peak of 1.5 times as many at the top of the hour; `npm run cost` prints it for other inputs). Each viewer writes to one of them; the live count is their sum; the sync job reads them all. Fixed at creation. Absent means 1; more than the databases configured means all of them.
              * @example 4
              */
             databases?: number;

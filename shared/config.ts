@@ -17,9 +17,9 @@ export interface RedisDatabase {
 }
 
 /**
- * At most this many databases. Sized from the cost model at 10,000,000 viewers: 108 databases
- * at 10,000 commands/s (the calibrated 1.65 commands a heartbeat, the top of the hour's 1.23
- * times an average minute; `npm run cost -- --viewers 10000000` picks 115 x Fixed 10GB, set by
+ * At most this many databases. Sized from the cost model at 10,000,000 viewers: 110 databases
+ * at 10,000 commands/s (the calibrated 1.67 commands a heartbeat, the top of the hour's 1.23
+ * times an average minute; `npm run cost -- --viewers 10000000` picks 114 x Fixed 10GB, set by
  * bandwidth); 256 leaves room for a busier audience. What grows with it: every
  * heartbeat hashes its stage once per database (shared/rendezvous.ts, microseconds), the
  * platform's totals read every database (two requests each, far below a Worker request's
