@@ -90,12 +90,13 @@ export const MEASUREMENTS = {
  * to it): `npx tsx test/bench/heartbeat-bench.ts` (the first part of `npm run bench`),
  * in-process app, 5 stages of 200 viewers, rounds 2-10 (BENCHMARKS.md, "The command budget in
  * commands, and the calibration again"), 2026-12-07 06:36 UTC: 1.035 (1.027 on 2026-11-30, before
- * a count was shared between isolates with one SET more). The calibration's 1.67 commands and
+ * a count was shared between isolates with one SET more); 11:10 UTC: 1.039 (a due count now
+ * looks at the shared count first, one GET more per count; BENCHMARKS.md, "One isolate counts"). The calibration's 1.67 commands and
  * 114 B carry every page's first heartbeat in a 10-minute session; where a real audience sits
  * between them is one of the things a cost range moves with (range.ts).
  */
 export const STEADY_STATE_HEARTBEAT = {
-  redisCommandsPerHeartbeat: 1.035,
+  redisCommandsPerHeartbeat: 1.039,
   /** 60.4 B of requests and 16.5 B of responses. */
   redisBytesPerHeartbeat: 77,
   command: "npx tsx test/bench/heartbeat-bench.ts",
