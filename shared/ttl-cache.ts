@@ -36,14 +36,6 @@ export class TtlCache<V> {
     this.#entries.set(key, { value, expiresAtMs: nowMs + ttlMs, setAtMs: nowMs });
   }
 
-  /** The live entries at `nowMs`, oldest set first, each with how long ago it was set (ms). */
-  *entries(nowMs: number): Generator<{ key: string; value: V; ageMs: number }> {
-    for (const [key, entry] of this.#entries) {
-      if (entry.expiresAtMs > nowMs)
-        yield { key, value: entry.value, ageMs: nowMs - entry.setAtMs };
-    }
-  }
-
   delete(key: string): void {
     this.#entries.delete(key);
   }

@@ -54,6 +54,11 @@ export function createCountMemory() {
     sockets: new TtlCache<number>(STAGE_KEEP_MS),
     /** The heartbeat interval this database's budget run chose (s), re-read every 30 s. */
     interval: new TtlCache<number>(30_000, 1),
+    /**
+     * The stages whose count in `live` was taken from another isolate (presence/shared-count.ts),
+     * kept beside it so a registry check finds them without scanning every held count.
+     */
+    taken: new Set<string>(),
   };
 }
 

@@ -223,11 +223,11 @@ function planReads({ keys, isolate }: RecordDeps, input: HeartbeatInput, plan: P
     isolate.registry.checks.take(REGISTRY, nowMs);
     const checked = registryCheckKeys(keys, readEstimate ? stageId : undefined);
     plan.checkLength = checked.length;
-    // The counts other isolates made of the stages whose count this isolate took: no command of
+    // The counts other isolates made of the stages whose count this isolate took, its own
+    // stage's too unless it refreshes that count (the script reads it then): no command of
     // their own.
-    // (Its own stage's too, unless it refreshes that count: the script reads it then.)
     const except = plan.refreshCount ? stageId : undefined;
-    plan.sharedStages = stagesTaken(isolate.counts.live, except, nowMs);
+    plan.sharedStages = stagesTaken(isolate.counts, except, nowMs);
     plan.sharedStagesAt = checked.length;
     checked.push(...plan.sharedStages.map((other) => keys.sharedCount(other)));
     addStep(plan, "registry", (pipeline) => pipeline.mget(...checked));

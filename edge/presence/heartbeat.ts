@@ -19,7 +19,7 @@ import { decodeHeartbeatReply, type HeartbeatScriptReply } from "./heartbeat-scr
 import { heldCount } from "./held-count";
 import { decodeNextIndex } from "./next-epoch-index";
 import { decodeRegistryCheck } from "./registry-check";
-import { applySharedCounts, sharedCountAnswer } from "./shared-count";
+import { applySharedCounts, fileCount, sharedCountAnswer } from "./shared-count";
 import { learnIndexCount } from "./ticket-index";
 
 export type HeartbeatOutcome =
@@ -105,7 +105,7 @@ async function record(
   const plan = planHeartbeat(deps, input, cached);
   const reply = await sendPlan(deps, input, plan);
   const written = plan.scripted ? decodeHeartbeatReply(reply("write"), plan.checkStage) : undefined;
-  // The MGET's values: the registry check's, then the shared count when it rode along.
+  // The MGET's values: the registry check's, then the counts of the stages this isolate took.
   const registryValues = (reply("registry") as unknown[] | null) ?? [];
   const check = plan.checkRegistry
     ? decodeRegistryCheck(registryValues.slice(0, plan.checkLength))
@@ -120,7 +120,7 @@ async function record(
     regenerated ||= checked === "regenerated";
     if (!registryLost) {
       const others = registryValues.slice(plan.sharedStagesAt);
-      applySharedCounts(deps.isolate.counts.live, plan.sharedStages, others, input.nowMs);
+      applySharedCounts(deps.isolate.counts, plan.sharedStages, others, input.nowMs);
     }
   }
   const stage = applied?.stage ?? cached!;
@@ -141,7 +141,7 @@ async function record(
   // Not over a count read later (a page's first heartbeat counts while a refresh is in flight).
   const held = deps.isolate.counts.live.get(input.stageId, input.nowMs);
   if (!registryLost && (held === undefined || held.asOfMs <= live.asOfMs)) {
-    deps.isolate.counts.live.set(input.stageId, live, input.nowMs);
+    fileCount(deps.isolate.counts, input.stageId, live, input.nowMs);
   }
   const outcome = { ...counted, count: live };
   if (!plan.reads.has("interval")) return outcome;

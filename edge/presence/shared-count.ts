@@ -1,7 +1,6 @@
 import { decodeSharedCount, decodeSharedCountReply } from "@viewer-presence/shared/live-count";
 import type { RestoreEstimate } from "@viewer-presence/shared/snapshot-estimate";
-import type { TtlCache } from "@viewer-presence/shared/ttl-cache";
-import { COUNT_CACHE_MS, type LiveCount } from "../isolate/count-memory";
+import { COUNT_CACHE_MS, type CountMemory, type LiveCount } from "../isolate/count-memory";
 
 /**
  * A stage's count made once for all the isolates that serve it (issue 22, "Counts cost per
@@ -68,30 +67,44 @@ export const SHARED_READS_PER_CHECK = 100;
  * its data the isolate holds none: each stage's first count reads its restore estimate.)
  */
 export function stagesTaken(
-  live: TtlCache<LiveCount>,
+  { live, taken }: Pick<CountMemory, "live" | "taken">,
   except: string | undefined,
   nowMs: number,
 ): string[] {
   const stages: string[] = [];
-  for (const { key, value } of live.entries(nowMs)) {
+  for (const stageId of taken) {
     if (stages.length === SHARED_READS_PER_CHECK) break;
-    if (key !== except && value.countedHere === false) stages.push(key);
+    // Gone from `live` (expired, or forgotten after a data loss), or counted here since.
+    if (live.get(stageId, nowMs)?.countedHere !== false) taken.delete(stageId);
+    else if (stageId !== except) stages.push(stageId);
   }
   return stages;
 }
 
+/** Files a stage's count in the isolate, and whether it was taken from another isolate. */
+export function fileCount(
+  { live, taken }: Pick<CountMemory, "live" | "taken">,
+  stageId: string,
+  count: LiveCount,
+  nowMs: number,
+): void {
+  live.set(stageId, count, nowMs);
+  if (count.countedHere === false) taken.add(stageId);
+  else taken.delete(stageId);
+}
+
 /** Files the shared counts a registry check read of {@link stagesTaken}: each one newer than held. */
 export function applySharedCounts(
-  live: TtlCache<LiveCount>,
+  counts: Pick<CountMemory, "live" | "taken">,
   stages: readonly string[],
   values: readonly unknown[],
   nowMs: number,
 ): void {
   stages.forEach((stageId, at) => {
-    const held = live.get(stageId, nowMs);
+    const held = counts.live.get(stageId, nowMs);
     const shared = decodeSharedCount(values[at]);
     if (held === undefined || shared === undefined || shared.asOfMs <= held.asOfMs) return;
     const taken = { ...held, live: shared.live, asOfMs: shared.asOfMs, countedHere: false };
-    live.set(stageId, taken, nowMs);
+    fileCount(counts, stageId, taken, nowMs);
   });
 }
